@@ -1,0 +1,49 @@
+/* engine: one-thread HTTP client on libcurl multi. Every submitted request is in flight at once;
+ * completions are delivered from engine_run() on the caller's thread. Connections and DNS
+ * results are cached in the multi handle and so reused across sweeps. */
+#ifndef LGTMTOP_ENGINE_H
+#define LGTMTOP_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lgtmtop/http.h"
+
+struct engine;
+
+/* Everything the engine copies at submit time; the caller may free its strings after. */
+struct request {
+    const char *url;                 /* full URL (may carry user:pass@, never printed) */
+    const char *method;              /* NULL = GET */
+    const char *body;                /* request body for POST, may be NULL */
+    size_t body_len;
+    const char *content_type;        /* for the body */
+    const char *tenant;              /* X-Scope-OrgID */
+    const char *bearer;              /* Authorization: Bearer */
+    const char *basic_user, *basic_password;
+    long timeout_ms;                 /* total */
+    long connect_timeout_ms;
+    size_t max_body;                 /* body cap; 0 = 8 MiB */
+    bool insecure;                   /* skip TLS verification */
+    const char *ca_file;
+};
+
+/* The response pointer is valid only during the callback. */
+typedef void (*engine_done_fn)(void *ud, const struct http_response *r);
+
+struct engine *engine_new(void);
+void engine_free(struct engine *e);   /* aborts transfers still in flight without callbacks */
+
+void engine_submit(struct engine *e, const struct request *rq, engine_done_fn cb, void *ud);
+size_t engine_inflight(const struct engine *e);
+
+/* Drives transfers and delivers finished ones; if none finished, waits up to timeout_ms for
+ * socket activity or for extra_fd (-1 = none) to become readable. Returns 1 when extra_fd is
+ * readable, 0 otherwise (callers that read extra_fd non-blocking may simply try it each turn).
+ * With nothing in flight it simply waits on extra_fd, which makes it the loop's timer too. */
+int engine_run(struct engine *e, int extra_fd, long timeout_ms);
+
+/* Wakes a concurrent engine_run (e.g. from a signal handler). */
+void engine_wakeup(struct engine *e);
+
+#endif

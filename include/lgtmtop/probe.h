@@ -1,0 +1,94 @@
+/* probe: each component kind is a table of checks; each check is a request path and a pure
+ * parser turning an HTTP response into an observation. No I/O here: the engine fetches. */
+#ifndef LGTMTOP_PROBE_H
+#define LGTMTOP_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lgtmtop/config.h"
+#include "lgtmtop/http.h"
+#include "lgtmtop/status.h"
+#include "lgtmtop/util.h"
+
+#define OBS_MAX_VALUES 12
+#define OBS_SUMMARY_LEN 256
+
+enum obs_value_kind { OBS_GAUGE = 0, OBS_COUNTER };
+
+struct obs_value {
+    char key[40];            /* e.g. "targets_up", "spans_received_total" */
+    double value;
+    enum obs_value_kind kind;  /* counters become rates in the state model */
+};
+
+/* The result of one check. summary is one clean line; detail (owned, may be NULL) holds
+ * multi-line text such as lists of datasources or down targets, already cleaned of control
+ * characters. Free with obs_free. */
+struct obs {
+    enum status status;
+    bool skipped;                 /* not applicable (e.g. no credentials); not aggregated */
+    char summary[OBS_SUMMARY_LEN];
+    char *detail;
+    char version[64];             /* component version if this check learned it */
+    struct obs_value values[OBS_MAX_VALUES];
+    int nvalues;
+};
+
+void obs_init(struct obs *o);
+void obs_free(struct obs *o);
+/* Sets status and a printf-formatted summary (cleaned to one line, truncated with "..."). */
+void obs_set(struct obs *o, enum status st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void obs_add_value(struct obs *o, const char *key, double v, enum obs_value_kind kind);
+/* Looks a value up; returns false if absent. */
+bool obs_get_value(const struct obs *o, const char *key, double *out);
+/* Appends a cleaned line to detail. */
+void obs_detail_line(struct obs *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+struct check_def;
+typedef void (*check_parse_fn)(const struct http_response *r, const struct component_cfg *c,
+                               struct obs *o);
+/* Builds the path+query (appended to the component base URL) into out. */
+typedef void (*check_path_fn)(const struct component_cfg *c, struct buf *out);
+
+enum check_flags {
+    CHECK_RAW = 1u << 0,     /* parser sees every HTTP status (e.g. /ready 503); otherwise
+                                non-2xx responses get the common message without calling it */
+};
+
+struct check_def {
+    const char *name;         /* short id: "ready", "buildinfo", "query", "rules", ... */
+    const char *path;         /* static path, used when path_fn is NULL */
+    check_path_fn path_fn;
+    unsigned flags;
+    check_parse_fn parse;
+};
+
+struct probe_kind {
+    enum comp_kind kind;
+    const struct check_def *checks;
+    size_t nchecks;
+    const char *name;         /* "mimir", as in config and messages ("is mimir running?") */
+    const char *product;      /* "Mimir", as in "is this really Mimir?" */
+};
+
+/* The table of checks for a component kind; NULL for an out-of-range kind. */
+const struct probe_kind *probe_kind_get(enum comp_kind k);
+/* A check of a kind by name ("ready", "query", ...); NULL if the kind has none. */
+const struct check_def *probe_check_find(enum comp_kind k, const char *name);
+
+/* Runs one check on a response: transport errors and (unless CHECK_RAW) non-2xx statuses get
+ * the common message; otherwise the check's parser runs. o must be obs_init'ed. */
+void probe_run_parser(const struct check_def *d, const struct http_response *r,
+                      const struct component_cfg *c, struct obs *o);
+
+/* Common messages, usable from parsers: transport failure (refused/dns/timeout/...), and
+ * HTTP error statuses (401 no org id -> set tenant; 401/403 -> which credential; 404; 5xx with
+ * the body's first line). */
+void probe_transport_obs(const struct http_response *r, struct obs *o);
+/* Same, naming the component kind in the hint ("is mimir running?"); c may be NULL. */
+void probe_transport_obs_for(const struct http_response *r, const struct component_cfg *c,
+                             struct obs *o);
+void probe_http_error_obs(const struct http_response *r, const struct component_cfg *c, struct obs *o);
+
+#endif

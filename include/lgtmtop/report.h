@@ -1,0 +1,36 @@
+/* report: the one-shot check's outputs — table, JSON document, exit code. Pure formatting:
+ * the caller passes times in and chooses where the text goes. */
+#ifndef LGTMTOP_REPORT_H
+#define LGTMTOP_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "lgtmtop/state.h"
+
+#define REPORT_JSON_SCHEMA "lgtmtop.check/v1"
+
+enum exit_code { EXIT_OK_ = 0, EXIT_WARNING = 1, EXIT_CRITICAL = 2, EXIT_UNKNOWN = 3 };
+
+struct report_meta {
+    long long time_unix_ms;   /* wall clock at the start of the check */
+    long duration_ms;         /* whole check, all sweeps */
+    unsigned long sweeps;
+    const char *config_path;  /* NULL = zero-config */
+};
+
+/* 0 OK, 1 WARNING, 2 CRITICAL; 3 UNKNOWN when nothing produced a result. */
+int report_exit_code(const struct state *s);
+const char *report_exit_name(int code);   /* "OK", "WARNING", "CRITICAL", "UNKNOWN" */
+
+/* Table: STACK COMPONENT CHECK STATUS LATENCY MESSAGE, then flow rates and a summary line.
+ * width > 0 truncates messages to fit that many columns (a terminal); 0 = no truncation. */
+void report_table(FILE *f, const struct state *s, const struct report_meta *m, bool color, int width);
+
+/* The JSON document (schema in the README). Returns a new string; the caller frees it. */
+char *report_json(const struct state *s, const struct report_meta *m);
+
+/* Rate keys and the unit names they are shown with, e.g. "spans_received_total" -> "spans/s". */
+const char *report_rate_unit(const char *counter_key);
+
+#endif

@@ -1,0 +1,115 @@
+/* state: the model every view reads. Pure: no I/O, no clock (times are passed in). */
+#ifndef LGTMTOP_STATE_H
+#define LGTMTOP_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lgtmtop/config.h"
+#include "lgtmtop/http.h"
+#include "lgtmtop/probe.h"
+#include "lgtmtop/status.h"
+
+#define STATE_HIST_LEN 64
+#define STATE_MAX_COUNTERS 8
+#define STATE_STALE_INTERVALS 3
+
+struct hist_entry {
+    enum status status;
+    long latency_ms;          /* -1 when the check did not get a response */
+};
+
+/* Fixed ring of the most recent results, oldest first when read with hist_get. */
+struct history {
+    struct hist_entry e[STATE_HIST_LEN];
+    int len, pos;
+};
+
+void hist_push(struct history *h, enum status st, long latency_ms);
+const struct hist_entry *hist_get(const struct history *h, int i);   /* 0 = oldest */
+/* Latency percentile (0..100) over entries with a latency; -1 when there are none. */
+long hist_percentile(const struct history *h, int pct);
+
+struct comp_state;
+
+struct check_state {
+    const struct check_def *def;
+    struct comp_state *comp;      /* back-pointer, for completion callbacks */
+    size_t idx;                   /* index in comp->checks */
+    enum status status;           /* UNKNOWN until the first result */
+    bool skipped;
+    bool pending;                 /* a request is in flight */
+    bool ran;                     /* has at least one result */
+    char summary[OBS_SUMMARY_LEN];
+    char *detail;                 /* owned */
+    long http_status;
+    enum net_err net;
+    char net_text[128];
+    struct timings t;
+    long long updated_ms;         /* when the last result arrived */
+    long long changed_ms;         /* when status last changed */
+    struct obs_value values[OBS_MAX_VALUES];
+    int nvalues;
+    struct history hist;
+};
+
+/* A counter's rate: unknown until two samples; a decrease is a reset, never a negative rate. */
+struct counter_state {
+    char key[40];
+    double last;
+    long long last_ms;
+    double rate;                  /* per second */
+    bool has_last, has_rate;
+    int zero_streak;              /* consecutive rate updates that were 0 */
+};
+
+void counter_update(struct counter_state *c, double value, long long now_ms);
+
+struct comp_state {
+    enum comp_kind kind;
+    const struct component_cfg *cfg;   /* borrowed from the config */
+    char *url;                         /* redacted, owned */
+    char hostport[96];
+    char version[64];
+    struct check_state *checks;        /* owned array, one per check_def of the kind */
+    size_t nchecks;
+    struct counter_state counters[STATE_MAX_COUNTERS];
+    int ncounters;
+};
+
+struct stack_state {
+    const char *name;                  /* borrowed from the config */
+    struct comp_state *comps;          /* owned, enabled components only, in kind order */
+    size_t ncomps;
+};
+
+struct state {
+    struct stack_state *stacks;        /* owned */
+    size_t nstacks;
+    long interval_ms;
+    unsigned long sweeps;              /* completed sweeps */
+    long long last_sweep_ms;           /* when the last sweep started, 0 = never */
+};
+
+/* Builds the model for the given config (the config must outlive the state). `only_stack`
+ * (may be NULL) restricts to one stack; returns -1 if no such stack. */
+int state_init(struct state *s, const struct config *cfg, const char *only_stack);
+void state_free(struct state *s);
+
+/* Records one check's result. r may be NULL (no response info). */
+void state_record(struct comp_state *c, size_t check_idx, const struct obs *o,
+                  const struct http_response *r, long long now_ms);
+
+enum status comp_status(const struct comp_state *c);
+enum status stack_status(const struct stack_state *st);
+enum status state_status(const struct state *s);
+bool check_is_stale(const struct check_state *cs, long long now_ms, long interval_ms);
+/* Counter rate by key; false when unknown (fewer than two samples or no such counter). */
+bool comp_rate(const struct comp_state *c, const char *key, double *rate);
+/* The first FAIL/WARN check's summary, else the first check's; "" when nothing ran. */
+const char *comp_message(const struct comp_state *c);
+
+struct status_counts { int ok, warn, fail, unknown; };
+struct status_counts state_counts(const struct state *s);
+
+#endif

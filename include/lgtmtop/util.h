@@ -1,0 +1,64 @@
+/* util: allocation wrappers, a growable byte buffer, and text hygiene helpers. */
+#ifndef LGTMTOP_UTIL_H
+#define LGTMTOP_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Allocation wrappers: on out-of-memory they call the fatal hook (which restores the terminal)
+ * and exit, so callers never check small allocations for NULL. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);              /* NULL in, NULL out */
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Called by fatal() before it prints; the TUI installs one that restores the terminal. */
+void fatal_set_hook(void (*hook)(void));
+
+/* A growable, always NUL-terminated byte buffer. The buffer owns data; buf_free releases it. */
+struct buf {
+    char *data;
+    size_t len;
+    size_t cap;
+};
+void buf_init(struct buf *b);
+void buf_free(struct buf *b);
+void buf_reset(struct buf *b);
+void buf_append(struct buf *b, const void *p, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_putc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/* Hands the data to the caller (who frees it) and leaves b empty. */
+char *buf_steal(struct buf *b);
+
+/* Copies src into dst (size dstlen) keeping one line of printable text: control characters
+ * (C0, DEL, C1, ESC sequences) become spaces, runs of whitespace collapse, leading/trailing
+ * blanks are dropped, invalid UTF-8 bytes become '?'. Always NUL-terminates. Returns dst. */
+char *text_oneline(char *dst, size_t dstlen, const char *src, size_t srclen);
+/* Like text_oneline but keeps newlines (for multi-line detail text). Returns a new string. */
+char *text_clean_multiline(const char *src, size_t srclen);
+
+/* Returns a copy of url with any user:password@ removed (userinfo replaced by three asterisks). Caller frees. */
+char *url_redact(const char *url);
+/* "host:port" of a URL into out (default ports for http/https filled in). */
+void url_hostport(const char *url, char *out, size_t outlen);
+
+/* Durations: "250ms", "5s", "1m30s", "2h", plain number = seconds. -1 on error. */
+long duration_parse_ms(const char *s);
+/* Formats ms as "850ms", "1.2s", "3m05s", "2h10m", "4d". Returns out. */
+char *duration_format(long ms, char *out, size_t outlen);
+
+/* Monotonic and wall clocks in milliseconds. */
+long long now_mono_ms(void);
+long long now_wall_ms(void);
+
+bool str_starts_with(const char *s, const char *prefix);
+bool str_ends_with(const char *s, const char *suffix);
+
+#endif

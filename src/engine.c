@@ -1,0 +1,307 @@
+/* engine: libcurl multi in one thread. Owns every easy handle and its buffers from submit to
+ * completion; the multi handle owns the connection and DNS caches, which is what makes
+ * connections persist across sweeps. */
+#include "lgtmtop/engine.h"
+
+#include <curl/curl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lgtmtop/util.h"
+
+#define DEFAULT_MAX_BODY (8u * 1024 * 1024)
+
+struct xfer {
+    CURL *easy;
+    struct curl_slist *headers;
+    struct buf body;
+    size_t max_body;
+    bool too_big;
+    char *content_type;    /* copied from the response headers */
+    char *url_redacted;
+    char *post;            /* owned copy of the request body */
+    long timeout_ms;
+    engine_done_fn cb;
+    void *ud;
+    char errbuf[CURL_ERROR_SIZE];
+    struct xfer *next;     /* in-flight list, for engine_free */
+};
+
+struct engine {
+    CURLM *multi;
+    struct xfer *inflight;
+    size_t ninflight;
+};
+
+static bool curl_ready;
+
+struct engine *engine_new(void)
+{
+    if (!curl_ready) {
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+            fatal("cannot initialise libcurl");
+        curl_ready = true;
+    }
+    struct engine *e = xcalloc(1, sizeof(*e));
+    e->multi = curl_multi_init();
+    if (!e->multi)
+        fatal("cannot create a libcurl multi handle");
+    /* Keep plenty of idle connections so every endpoint's stays warm between sweeps. */
+    curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, 64L);
+    return e;
+}
+
+static void xfer_free(struct xfer *x)
+{
+    curl_easy_cleanup(x->easy);
+    curl_slist_free_all(x->headers);
+    buf_free(&x->body);
+    free(x->content_type);
+    free(x->url_redacted);
+    free(x->post);
+    free(x);
+}
+
+void engine_free(struct engine *e)
+{
+    if (!e)
+        return;
+    for (struct xfer *x = e->inflight, *n; x; x = n) {
+        n = x->next;
+        curl_multi_remove_handle(e->multi, x->easy);
+        xfer_free(x);
+    }
+    curl_multi_cleanup(e->multi);
+    free(e);
+}
+
+size_t engine_inflight(const struct engine *e) { return e->ninflight; }
+
+static size_t on_body(char *p, size_t size, size_t n, void *ud)
+{
+    struct xfer *x = ud;
+    size_t len = size * n;
+    if (x->body.len + len > x->max_body) {
+        x->too_big = true;
+        return 0; /* aborts the transfer: memory stays bounded */
+    }
+    buf_append(&x->body, p, len);
+    return len;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *ud)
+{
+    struct xfer *x = ud;
+    size_t len = size * n;
+    static const char name[] = "content-type:";
+    if (len > sizeof(name) - 1 && strncasecmp(p, name, sizeof(name) - 1) == 0) {
+        const char *v = p + sizeof(name) - 1;
+        size_t vl = len - (sizeof(name) - 1);
+        while (vl && (*v == ' ' || *v == '\t'))
+            v++, vl--;
+        while (vl && (v[vl - 1] == '\r' || v[vl - 1] == '\n' || v[vl - 1] == ' '))
+            vl--;
+        free(x->content_type);
+        x->content_type = xstrndup(v, vl);
+    } else if (len >= 5 && strncmp(p, "HTTP/", 5) == 0) {
+        /* A new response (after a redirect): forget the previous one's headers and body. */
+        free(x->content_type);
+        x->content_type = NULL;
+        buf_reset(&x->body);
+    }
+    return len;
+}
+
+static void add_header(struct xfer *x, const char *name, const char *value)
+{
+    char *h = xasprintf("%s: %s", name, value);
+    struct curl_slist *l = curl_slist_append(x->headers, h);
+    free(h);
+    if (!l)
+        fatal("out of memory (header list)");
+    x->headers = l;
+}
+
+void engine_submit(struct engine *e, const struct request *rq, engine_done_fn cb, void *ud)
+{
+    struct xfer *x = xcalloc(1, sizeof(*x));
+    CURL *c = curl_easy_init();
+    if (!c)
+        fatal("cannot create a libcurl easy handle");
+    x->easy = c;
+    buf_init(&x->body);
+    x->max_body = rq->max_body ? rq->max_body : DEFAULT_MAX_BODY;
+    x->url_redacted = url_redact(rq->url);
+    x->timeout_ms = rq->timeout_ms > 0 ? rq->timeout_ms : 5000;
+    x->cb = cb;
+    x->ud = ud;
+
+    curl_easy_setopt(c, CURLOPT_URL, rq->url);
+    curl_easy_setopt(c, CURLOPT_PRIVATE, x);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, x->errbuf);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "lgtmtop/" LGTMTOP_VERSION);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 3L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, x->timeout_ms);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, rq->connect_timeout_ms > 0 ? rq->connect_timeout_ms : x->timeout_ms);
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->max_body);
+    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, ""); /* gzip where offered: cheaper /metrics */
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, rq->insecure ? 0L : 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, rq->insecure ? 0L : 2L);
+    if (rq->ca_file)
+        curl_easy_setopt(c, CURLOPT_CAINFO, rq->ca_file);
+    if (rq->tenant && *rq->tenant)
+        add_header(x, "X-Scope-OrgID", rq->tenant);
+    if (rq->bearer && *rq->bearer) {
+        char *v = xasprintf("Bearer %s", rq->bearer);
+        add_header(x, "Authorization", v);
+        memset(v, 0, strlen(v));
+        free(v);
+    } else if (rq->basic_user) {
+        curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+        curl_easy_setopt(c, CURLOPT_USERNAME, rq->basic_user);
+        curl_easy_setopt(c, CURLOPT_PASSWORD, rq->basic_password ? rq->basic_password : "");
+    }
+    if (rq->method && strcmp(rq->method, "GET") != 0) {
+        if (strcmp(rq->method, "POST") == 0) {
+            x->post = xstrndup(rq->body ? rq->body : "", rq->body_len);
+            curl_easy_setopt(c, CURLOPT_POSTFIELDS, x->post);
+            curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
+            /* An empty Expect avoids the 1 s "100-continue" stall on servers that ignore it. */
+            add_header(x, "Expect", "");
+        } else {
+            curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, rq->method);
+        }
+        if (rq->content_type)
+            add_header(x, "Content-Type", rq->content_type);
+    }
+    if (x->headers)
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, x->headers);
+
+    x->next = e->inflight;
+    e->inflight = x;
+    e->ninflight++;
+    CURLMcode mc = curl_multi_add_handle(e->multi, c);
+    if (mc != CURLM_OK)
+        fatal("libcurl: %s", curl_multi_strerror(mc));
+}
+
+/* Maps libcurl's result to the transport classes users and diagnosis reason about. */
+static enum net_err classify(CURLcode rc, bool too_big)
+{
+    static const struct { CURLcode code; enum net_err err; } map[] = {
+        {CURLE_COULDNT_CONNECT, NET_REFUSED},
+        {CURLE_COULDNT_RESOLVE_HOST, NET_DNS},
+        {CURLE_COULDNT_RESOLVE_PROXY, NET_DNS},
+        {CURLE_OPERATION_TIMEDOUT, NET_TIMEOUT},
+        {CURLE_SSL_CONNECT_ERROR, NET_TLS},
+        {CURLE_PEER_FAILED_VERIFICATION, NET_TLS},
+        {CURLE_SSL_CERTPROBLEM, NET_TLS},
+        {CURLE_SSL_CIPHER, NET_TLS},
+        {CURLE_SSL_CACERT_BADFILE, NET_TLS},
+        {CURLE_SSL_ISSUER_ERROR, NET_TLS},
+        {CURLE_SSL_CRL_BADFILE, NET_TLS},
+        {CURLE_FILESIZE_EXCEEDED, NET_TOO_BIG},
+        {CURLE_TOO_MANY_REDIRECTS, NET_REDIRECTS},
+        {CURLE_UNSUPPORTED_PROTOCOL, NET_REDIRECTS},
+        {CURLE_PARTIAL_FILE, NET_PROTOCOL},
+        {CURLE_GOT_NOTHING, NET_PROTOCOL},
+        {CURLE_RECV_ERROR, NET_PROTOCOL},
+        {CURLE_SEND_ERROR, NET_PROTOCOL},
+        {CURLE_WEIRD_SERVER_REPLY, NET_PROTOCOL},
+        {CURLE_BAD_CONTENT_ENCODING, NET_PROTOCOL},
+        {CURLE_HTTP2, NET_PROTOCOL},
+        {CURLE_HTTP2_STREAM, NET_PROTOCOL},
+    };
+    if (rc == CURLE_OK)
+        return NET_OK;
+    if (too_big)
+        return NET_TOO_BIG;
+    for (size_t i = 0; i < ARRAY_LEN(map); i++)
+        if (map[i].code == rc)
+            return map[i].err;
+    return NET_OTHER;
+}
+
+static long info_us(CURL *c, CURLINFO what)
+{
+    curl_off_t v = 0;
+    curl_easy_getinfo(c, what, &v);
+    return (long)v;
+}
+
+static void finish(struct engine *e, CURL *c, CURLcode rc)
+{
+    struct xfer *x = NULL;
+    curl_easy_getinfo(c, CURLINFO_PRIVATE, (char **)&x);
+    curl_multi_remove_handle(e->multi, c);
+    for (struct xfer **pp = &e->inflight; *pp; pp = &(*pp)->next)
+        if (*pp == x) {
+            *pp = x->next;
+            break;
+        }
+    e->ninflight--;
+
+    struct http_response r;
+    memset(&r, 0, sizeof(r));
+    r.err = classify(rc, x->too_big);
+    r.err_text = r.err == NET_OK ? "" : (x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc));
+    if (r.err == NET_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+    if (r.err != NET_OK) /* a partial body is not a response */
+        buf_reset(&x->body);
+    r.body = x->body.data ? x->body.data : "";
+    r.body_len = x->body.len;
+    r.content_type = x->content_type ? x->content_type : "";
+    r.url = x->url_redacted;
+    r.timeout_ms = x->timeout_ms;
+    r.max_body = x->max_body;
+    r.t.dns_us = info_us(c, CURLINFO_NAMELOOKUP_TIME_T);
+    r.t.connect_us = info_us(c, CURLINFO_CONNECT_TIME_T);
+    r.t.tls_us = info_us(c, CURLINFO_APPCONNECT_TIME_T);
+    r.t.first_byte_us = info_us(c, CURLINFO_STARTTRANSFER_TIME_T);
+    r.t.total_us = info_us(c, CURLINFO_TOTAL_TIME_T);
+    x->cb(x->ud, &r);
+    xfer_free(x);
+}
+
+/* Delivers finished transfers; returns how many. */
+static int drain(struct engine *e)
+{
+    CURLMsg *m;
+    int left, n = 0;
+    while ((m = curl_multi_info_read(e->multi, &left)))
+        if (m->msg == CURLMSG_DONE) {
+            finish(e, m->easy_handle, m->data.result);
+            n++;
+        }
+    return n;
+}
+
+int engine_run(struct engine *e, int extra_fd, long timeout_ms)
+{
+    int running = 0;
+    struct curl_waitfd wfd = {.fd = extra_fd, .events = CURL_WAIT_POLLIN, .revents = 0};
+    curl_multi_perform(e->multi, &running);
+    /* Something finished: let the caller look at it before sleeping. */
+    if (drain(e) > 0)
+        return 0;
+    if (timeout_ms < 0)
+        timeout_ms = 0;
+    if (timeout_ms > 0)
+        curl_multi_poll(e->multi, extra_fd >= 0 ? &wfd : NULL, extra_fd >= 0 ? 1 : 0, (int)timeout_ms, NULL);
+    curl_multi_perform(e->multi, &running);
+    drain(e);
+    return (extra_fd >= 0 && (wfd.revents & (CURL_WAIT_POLLIN | POLLHUP | POLLERR))) ? 1 : 0;
+}
+
+void engine_wakeup(struct engine *e) { curl_multi_wakeup(e->multi); }

@@ -1,0 +1,172 @@
+/* main: mode dispatch. Config problems and usage errors exit 3 (UNKNOWN) with one line. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "lgtmtop/cli.h"
+#include "lgtmtop/config.h"
+#include "lgtmtop/engine.h"
+#include "lgtmtop/report.h"
+#include "lgtmtop/state.h"
+#include "lgtmtop/sweep.h"
+#include "lgtmtop/util.h"
+
+static bool want_color(const struct cli *cli, FILE *f)
+{
+    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+    if (cli->no_color || (nc && *nc) || (term && strcmp(term, "dumb") == 0))
+        return false;
+    return isatty(fileno(f));
+}
+
+static int term_width(FILE *f)
+{
+    struct winsize ws;
+    if (!isatty(fileno(f)) || ioctl(fileno(f), TIOCGWINSZ, &ws) != 0 || ws.ws_col == 0)
+        return 0;
+    return ws.ws_col;
+}
+
+static int load_config(const struct cli *cli, struct config *cfg)
+{
+    char err[512];
+    char *path = config_find_file(cli->config_path, NULL, NULL);
+    if (path) {
+        int rc = config_load_file(path, NULL, NULL, cfg, err, sizeof(err));
+        free(path);
+        if (rc) {
+            fprintf(stderr, "lgtmtop: %s\n", err);
+            return -1;
+        }
+    } else {
+        config_defaults(cfg, NULL, NULL);
+    }
+    for (int k = 0; k < COMP_KIND_COUNT; k++)
+        if (cli->urls[k])
+            config_override_url(cfg, (enum comp_kind)k, cli->urls[k]);
+    if (cli->only_mask)
+        for (size_t i = 0; i < cfg->nstacks; i++)
+            for (int k = 0; k < COMP_KIND_COUNT; k++)
+                if (!(cli->only_mask & (1u << k)))
+                    cfg->stacks[i].comp[k].enabled = false;
+    if (cli->interval_ms)
+        cfg->interval_ms = cli->interval_ms;
+    if (cli->timeout_ms) {
+        cfg->timeout_ms = cli->timeout_ms;
+        if (cfg->connect_timeout_ms > cfg->timeout_ms)
+            cfg->connect_timeout_ms = cfg->timeout_ms;
+    }
+    if (config_load_secrets(cfg, err, sizeof(err))) {
+        fprintf(stderr, "lgtmtop: %s\n", err);
+        return -1;
+    }
+    for (size_t i = 0; i < cfg->nwarnings; i++)
+        fprintf(stderr, "lgtmtop: warning: %s\n", cfg->warnings[i]);
+    return 0;
+}
+
+/* The first not-OK check, for --wait progress lines. */
+static void first_problem(const struct state *s, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "%s", "");
+    for (size_t i = 0; i < s->nstacks; i++)
+        for (size_t j = 0; j < s->stacks[i].ncomps; j++) {
+            const struct comp_state *c = &s->stacks[i].comps[j];
+            for (size_t k = 0; k < c->nchecks; k++) {
+                const struct check_state *cs = &c->checks[k];
+                if (cs->ran && !cs->skipped && cs->status > ST_OK) {
+                    snprintf(out, outlen, "%s %s: %s", comp_kind_name(c->kind), cs->def->name, cs->summary);
+                    return;
+                }
+            }
+        }
+}
+
+static void run_sweep(struct engine *e, struct state *s, const struct config *cfg)
+{
+    sweep_start(e, s, cfg);
+    while (engine_inflight(e) > 0)
+        engine_run(e, -1, 1000);
+    s->sweeps++;
+}
+
+static int run_check(const struct cli *cli, const struct config *cfg)
+{
+    struct state s;
+    if (state_init(&s, cfg, cli->stack)) {
+        fprintf(stderr, "lgtmtop: no stack named '%s' in %s\n", cli->stack, cfg->path ? cfg->path : "the config");
+        return EXIT_UNKNOWN;
+    }
+    struct engine *e = engine_new();
+    struct report_meta m = {.time_unix_ms = now_wall_ms(), .config_path = cfg->path};
+    long long start = now_mono_ms(), deadline = start + cli->wait_ms;
+    for (;;) {
+        run_sweep(e, &s, cfg);
+        if (!cli->wait_ms || report_exit_code(&s) == EXIT_OK_)
+            break;
+        long long now = now_mono_ms();
+        if (now >= deadline)
+            break;
+        long pause = cfg->interval_ms;
+        if (now + pause > deadline)
+            pause = (long)(deadline - now);
+        struct status_counts n = state_counts(&s);
+        char problem[OBS_SUMMARY_LEN + 64], left[16];
+        first_problem(&s, problem, sizeof(problem));
+        fprintf(stderr, "lgtmtop: sweep %lu: %d FAIL, %d WARN (%s); %s left\n", s.sweeps, n.fail, n.warn,
+                problem, duration_format((long)(deadline - now), left, sizeof(left)));
+        for (long long until = now + pause; now_mono_ms() < until;)
+            engine_run(e, -1, (long)(until - now_mono_ms()));
+    }
+    m.duration_ms = (long)(now_mono_ms() - start);
+    m.sweeps = s.sweeps;
+    if (cli->json) {
+        char *doc = report_json(&s, &m);
+        puts(doc);
+        free(doc);
+    } else {
+        report_table(stdout, &s, &m, want_color(cli, stdout), term_width(stdout));
+    }
+    fflush(stdout);
+    int code = report_exit_code(&s);
+    engine_free(e);
+    state_free(&s);
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    struct cli cli;
+    char err[512];
+    signal(SIGPIPE, SIG_IGN);
+    if (cli_parse(argc, argv, &cli, err, sizeof(err))) {
+        fprintf(stderr, "lgtmtop: %s\n", err);
+        return EXIT_UNKNOWN;
+    }
+    if (cli.mode == CLI_HELP) {
+        cli_usage(stdout);
+        return 0;
+    }
+    if (cli.mode == CLI_VERSION) {
+        printf("lgtmtop %s\n", LGTMTOP_VERSION);
+        return 0;
+    }
+    struct config cfg;
+    if (load_config(&cli, &cfg)) {
+        return EXIT_UNKNOWN;
+    }
+    int code;
+    switch (cli.mode) {
+    case CLI_TUI:
+        fprintf(stderr, "lgtmtop: the live view is not built yet; running one check instead\n");
+        /* fall through */
+    default:
+        code = run_check(&cli, &cfg);
+        break;
+    }
+    config_free(&cfg);
+    return code;
+}

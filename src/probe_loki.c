@@ -1,0 +1,84 @@
+/* probe_loki: Grafana Loki checks. Build info is an unwrapped object; label names over the
+ * default 6h window tell whether anything is being ingested for this tenant. */
+#include <stdio.h>
+
+#include "probes.h"
+
+#define LOKI_LABELS_LISTED 8
+
+static void loki_parse_labels(const struct http_response *r, const struct component_cfg *c, struct obs *o)
+{
+    const cJSON *data;
+    cJSON *root = probe_prom_envelope(r, c, o, &data);
+    if (!root)
+        return;
+    /* An empty result may come as [] or as null (a nil Go slice). */
+    if (data && !cJSON_IsArray(data) && !cJSON_IsNull(data)) {
+        probe_shape_error(r, c, o, "data is not a list of label names");
+        goto out;
+    }
+    int n = cJSON_IsArray(data) ? cJSON_GetArraySize(data) : 0;
+    obs_add_value(o, "labels", n, OBS_GAUGE);
+    if (n == 0) {
+        /* A wrong tenant answers 200 with no data (API-NOTES pitfall 2). */
+        obs_set(o, ST_WARN, "no labels in the last 6h: nothing is being ingested, or the tenant is wrong");
+        goto out;
+    }
+    struct buf list;
+    buf_init(&list);
+    int i = 0;
+    const cJSON *l;
+    cJSON_ArrayForEach(l, data) {
+        if (i < LOKI_LABELS_LISTED && cJSON_IsString(l))
+            buf_printf(&list, "%s%s", i ? ", " : "", l->valuestring);
+        i++;
+    }
+    obs_set(o, ST_OK, "%d label%s: %s%s", n, n == 1 ? "" : "s", list.data ? list.data : "",
+            n > LOKI_LABELS_LISTED ? ", ..." : "");
+    buf_free(&list);
+out:
+    cJSON_Delete(root);
+}
+
+static void loki_parse_metrics(const struct http_response *r, const struct component_cfg *c, struct obs *o)
+{
+    if (!probe_metrics_status(r, c, o))
+        return;
+    /* Label sets changed across versions (pitfall 13): sum every series of each name. */
+    struct probe_metric_sum sums[] = {
+        {"loki_distributor_lines_received_total", 0, false},
+        {"loki_distributor_bytes_received_total", 0, false},
+    };
+    struct probe_metric_prefix prefixes[] = {{"loki_", false}};
+    struct probe_metrics_scan s = {sums, ARRAY_LEN(sums), prefixes, ARRAY_LEN(prefixes), NULL, NULL, false, ""};
+    probe_metrics_scan(r->body, r->body_len, &s);
+    if (sums[0].found)
+        obs_add_value(o, "lines_received_total", sums[0].sum, OBS_COUNTER);
+    if (sums[1].found)
+        obs_add_value(o, "bytes_received_total", sums[1].sum, OBS_COUNTER);
+    if (sums[0].found || sums[1].found) {
+        if (sums[0].found && sums[1].found)
+            obs_set(o, ST_OK, "%.0f lines, %.0f bytes received since start", sums[0].sum, sums[1].sum);
+        else if (sums[0].found)
+            obs_set(o, ST_OK, "%.0f lines received since start", sums[0].sum);
+        else
+            obs_set(o, ST_OK, "%.0f bytes received since start", sums[1].sum);
+    } else if (prefixes[0].seen) {
+        /* Per-tenant counters appear with the first push, and only on distributors. */
+        obs_set(o, ST_OK, "no loki_distributor_lines_received_total here (not a distributor, or nothing "
+                "pushed yet)");
+    } else {
+        obs_set(o, ST_WARN, "no loki_* metrics on /metrics: is this Loki?");
+    }
+}
+
+static const struct check_def loki_checks[] = {
+    {"ready", "/ready", NULL, CHECK_RAW, probe_parse_ready},
+    {"buildinfo", "/loki/api/v1/status/buildinfo", NULL, 0, probe_parse_buildinfo},
+    {"labels", "/loki/api/v1/labels", NULL, 0, loki_parse_labels},
+    {"metrics", "/metrics", NULL, CHECK_RAW, loki_parse_metrics},
+};
+
+const struct probe_kind probe_loki = {
+    COMP_LOKI, loki_checks, ARRAY_LEN(loki_checks), "loki", "Loki",
+};

@@ -1,0 +1,39 @@
+/* probe_mimir: Grafana Mimir checks. The Prometheus API lives under the configurable prefix
+ * (default /prometheus); /ready, build info and /metrics do not. */
+#include <stdio.h>
+
+#include "probes.h"
+
+static void mimir_parse_metrics(const struct http_response *r, const struct component_cfg *c, struct obs *o)
+{
+    if (!probe_metrics_status(r, c, o))
+        return;
+    /* Newer Mimir adds type="float|histogram": summing every series covers both. */
+    struct probe_metric_sum sums[] = {{"cortex_distributor_received_samples_total", 0, false}};
+    struct probe_metric_prefix prefixes[] = {{"cortex_", false}};
+    struct probe_metrics_scan s = {sums, ARRAY_LEN(sums), prefixes, ARRAY_LEN(prefixes), NULL, NULL, false, ""};
+    probe_metrics_scan(r->body, r->body_len, &s);
+    if (sums[0].found) {
+        obs_add_value(o, "samples_received_total", sums[0].sum, OBS_COUNTER);
+        obs_set(o, ST_OK, "%.0f samples received since start", sums[0].sum);
+    } else if (prefixes[0].seen) {
+        /* Only distributors export it, per tenant once data arrives: no value, never a false zero. */
+        obs_set(o, ST_OK, "no cortex_distributor_received_samples_total here (not a distributor, or nothing "
+                "written yet)");
+    } else {
+        obs_set(o, ST_WARN, "no cortex_* metrics on /metrics: is this Mimir?");
+    }
+}
+
+static const struct check_def mimir_checks[] = {
+    {"ready", "/ready", NULL, CHECK_RAW, probe_parse_ready},
+    {"buildinfo", "/api/v1/status/buildinfo", NULL, 0, probe_parse_buildinfo},
+    {"query", NULL, probe_path_query, 0, probe_parse_query},
+    {"rules", NULL, probe_path_rules, 0, probe_parse_rules},
+    {"alerts", NULL, probe_path_alerts, 0, probe_parse_alerts},
+    {"metrics", "/metrics", NULL, CHECK_RAW, mimir_parse_metrics},
+};
+
+const struct probe_kind probe_mimir = {
+    COMP_MIMIR, mimir_checks, ARRAY_LEN(mimir_checks), "mimir", "Mimir",
+};

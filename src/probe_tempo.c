@@ -1,0 +1,77 @@
+/* probe_tempo: Grafana Tempo checks. Build info exists from 2.3 only, so /metrics is also
+ * read for tempo_build_info; 2.x and 3.x metric names are both probed. */
+#include <stdio.h>
+#include <string.h>
+
+#include "probes.h"
+
+static void tempo_parse_buildinfo(const struct http_response *r, const struct component_cfg *c, struct obs *o)
+{
+    if (r->status == 404)
+        obs_set(o, ST_OK, "no /api/status/buildinfo (Tempo < 2.3); version from /metrics");
+    else if (r->status >= 200 && r->status <= 299)
+        probe_parse_buildinfo(r, c, o);
+    else
+        probe_http_error_obs(r, c, o);
+}
+
+enum { TEMPO_SPANS, TEMPO_TRACES_V2, TEMPO_TRACES_V3 };
+enum { TEMPO_ANY, TEMPO_DISTRIBUTOR };
+
+static void tempo_parse_metrics(const struct http_response *r, const struct component_cfg *c, struct obs *o)
+{
+    if (!probe_metrics_status(r, c, o))
+        return;
+    struct probe_metric_sum sums[] = {
+        [TEMPO_SPANS] = {"tempo_distributor_spans_received_total", 0, false},
+        [TEMPO_TRACES_V2] = {"tempo_ingester_traces_created_total", 0, false},
+        [TEMPO_TRACES_V3] = {"tempo_live_store_traces_created_total", 0, false},
+    };
+    struct probe_metric_prefix prefixes[] = {
+        [TEMPO_ANY] = {"tempo_", false},
+        [TEMPO_DISTRIBUTOR] = {"tempo_distributor_", false},
+    };
+    struct probe_metrics_scan s = {sums, ARRAY_LEN(sums), prefixes, ARRAY_LEN(prefixes),
+                                   "tempo_build_info", "version", false, ""};
+    probe_metrics_scan(r->body, r->body_len, &s);
+    if (!prefixes[TEMPO_ANY].seen) {
+        obs_set(o, ST_WARN, "no tempo_* metrics on /metrics: is this Tempo?");
+        return;
+    }
+    if (s.info_found && s.info_value[0])
+        snprintf(o->version, sizeof(o->version), "%s", s.info_value);
+
+    struct buf msg;
+    buf_init(&msg);
+    const struct probe_metric_sum *traces = sums[TEMPO_TRACES_V2].found   ? &sums[TEMPO_TRACES_V2]
+                                            : sums[TEMPO_TRACES_V3].found ? &sums[TEMPO_TRACES_V3]
+                                                                          : NULL;
+    if (sums[TEMPO_SPANS].found) {
+        obs_add_value(o, "spans_received_total", sums[TEMPO_SPANS].sum, OBS_COUNTER);
+        buf_printf(&msg, "%.0f spans received since start", sums[TEMPO_SPANS].sum);
+    } else if (s.info_found || prefixes[TEMPO_DISTRIBUTOR].seen) {
+        /* The per-tenant counter is created by the first span: on a live Tempo, absent = 0. */
+        obs_add_value(o, "spans_received_total", 0, OBS_COUNTER);
+        buf_puts(&msg, "no spans received since start");
+    } else {
+        buf_puts(&msg, "no tempo_distributor_spans_received_total here (not a distributor?)");
+    }
+    if (traces) {
+        obs_add_value(o, "traces_created_total", traces->sum, OBS_COUNTER);
+        buf_printf(&msg, ", %.0f traces created", traces->sum);
+    }
+    if (o->version[0])
+        buf_printf(&msg, " (Tempo %s)", o->version);
+    obs_set(o, ST_OK, "%s", msg.data);
+    buf_free(&msg);
+}
+
+static const struct check_def tempo_checks[] = {
+    {"ready", "/ready", NULL, CHECK_RAW, probe_parse_ready},
+    {"buildinfo", "/api/status/buildinfo", NULL, CHECK_RAW, tempo_parse_buildinfo},
+    {"metrics", "/metrics", NULL, CHECK_RAW, tempo_parse_metrics},
+};
+
+const struct probe_kind probe_tempo = {
+    COMP_TEMPO, tempo_checks, ARRAY_LEN(tempo_checks), "tempo", "Tempo",
+};

@@ -1,0 +1,272 @@
+/* report: table, JSON and exit code for `lgtmtop check`. */
+#include "lgtmtop/report.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <string.h>
+#include <time.h>
+
+int report_exit_code(const struct state *s)
+{
+    static const int by_status[] = {
+        [ST_UNKNOWN] = EXIT_UNKNOWN, [ST_OK] = EXIT_OK_, [ST_WARN] = EXIT_WARNING, [ST_FAIL] = EXIT_CRITICAL,
+    };
+    return by_status[state_status(s)];
+}
+
+const char *report_exit_name(int code)
+{
+    static const char *const names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
+    return code >= 0 && code <= 3 ? names[code] : "UNKNOWN";
+}
+
+static const struct { const char *key; const char *unit; const char *json; } rate_units[] = {
+    {"samples_received_total", "samples/s", "samples_per_second"},
+    {"lines_received_total", "lines/s", "lines_per_second"},
+    {"bytes_received_total", "B/s", "bytes_per_second"},
+    {"spans_received_total", "spans/s", "spans_per_second"},
+    {"traces_created_total", "traces/s", "traces_created_per_second"},
+};
+
+const char *report_rate_unit(const char *key)
+{
+    for (size_t i = 0; i < ARRAY_LEN(rate_units); i++)
+        if (strcmp(rate_units[i].key, key) == 0)
+            return rate_units[i].unit;
+    return "/s";
+}
+
+static const char *status_label(const struct check_state *cs)
+{
+    if (cs->skipped)
+        return "SKIP";
+    if (!cs->ran)
+        return cs->pending ? "PENDING" : "UNKNOWN";
+    return status_name(cs->status);
+}
+
+static const char *status_color(const struct check_state *cs)
+{
+    if (cs->skipped || !cs->ran)
+        return "\033[2m";
+    static const char *const colors[] = {"\033[2m", "\033[32m", "\033[33m", "\033[1;31m"};
+    return colors[cs->status];
+}
+
+static long latency_ms(const struct check_state *cs)
+{
+    return (cs->ran && cs->net == NET_OK) ? (cs->t.total_us + 500) / 1000 : -1;
+}
+
+struct col_widths { int stack, comp, check; };
+
+static struct col_widths table_widths(const struct state *s)
+{
+    struct col_widths w = {5, 9, 5};
+    for (size_t i = 0; i < s->nstacks; i++) {
+        const struct stack_state *st = &s->stacks[i];
+        int n = (int)strlen(st->name);
+        if (n > w.stack)
+            w.stack = n;
+        for (size_t j = 0; j < st->ncomps; j++) {
+            n = (int)strlen(comp_kind_name(st->comps[j].kind));
+            if (n > w.comp)
+                w.comp = n;
+            for (size_t k = 0; k < st->comps[j].nchecks; k++) {
+                n = (int)strlen(st->comps[j].checks[k].def->name);
+                if (n > w.check)
+                    w.check = n;
+            }
+        }
+    }
+    if (w.stack > 20)
+        w.stack = 20;
+    return w;
+}
+
+/* Prints at most `cols` display columns of a UTF-8 string (cleaned text: no controls). */
+static void put_clipped(FILE *f, const char *s, int cols)
+{
+    int used = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t len = strlen(s);
+    if (cols <= 0) {
+        fputs(s, f);
+        return;
+    }
+    /* Count characters (not bytes); reserve 3 columns for "..." when it does not fit. */
+    int total = 0;
+    for (size_t i = 0; i < len; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            total++;
+    int limit = total <= cols ? cols : cols - 3;
+    size_t i = 0;
+    while (i < len) {
+        if ((p[i] & 0xC0) != 0x80) {
+            if (used == limit)
+                break;
+            used++;
+        }
+        fputc(p[i++], f);
+    }
+    while (i < len && (p[i] & 0xC0) == 0x80)
+        fputc(p[i++], f);
+    if (total > cols)
+        fputs("...", f);
+}
+
+void report_table(FILE *f, const struct state *s, const struct report_meta *m, bool color, int width)
+{
+    struct col_widths w = table_widths(s);
+    const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
+    fprintf(f, "%s%-*s  %-*s  %-*s  %-7s  %8s  %s%s\n", bold, w.stack, "STACK", w.comp, "COMPONENT",
+            w.check, "CHECK", "STATUS", "LATENCY", "MESSAGE", reset);
+    int msg_col = w.stack + w.comp + w.check + 7 + 8 + 10;
+    for (size_t i = 0; i < s->nstacks; i++) {
+        const struct stack_state *st = &s->stacks[i];
+        for (size_t j = 0; j < st->ncomps; j++) {
+            const struct comp_state *c = &st->comps[j];
+            for (size_t k = 0; k < c->nchecks; k++) {
+                const struct check_state *cs = &c->checks[k];
+                char lat[16] = "-";
+                long ms = latency_ms(cs);
+                if (ms >= 0)
+                    duration_format(ms, lat, sizeof(lat));
+                fprintf(f, "%-*.*s  %-*s  %-*s  %s%-7s%s  %8s  ", w.stack, w.stack, st->name, w.comp,
+                        comp_kind_name(c->kind), w.check, cs->def->name, color ? status_color(cs) : "",
+                        status_label(cs), reset, lat);
+                put_clipped(f, cs->summary, width > 0 ? (width - msg_col > 10 ? width - msg_col : 10) : 0);
+                fputc('\n', f);
+            }
+        }
+    }
+    /* Flow rates, once known (they need two samples, so a single sweep has none). */
+    for (size_t i = 0; i < s->nstacks; i++)
+        for (size_t j = 0; j < s->stacks[i].ncomps; j++) {
+            const struct comp_state *c = &s->stacks[i].comps[j];
+            for (int k = 0; k < c->ncounters; k++)
+                if (c->counters[k].has_rate)
+                    fprintf(f, "%s %s: %.1f %s\n", s->stacks[i].name, comp_kind_name(c->kind),
+                            c->counters[k].rate, report_rate_unit(c->counters[k].key));
+        }
+    struct status_counts n = state_counts(s);
+    int code = report_exit_code(s);
+    char dur[16];
+    int ncomps = n.ok + n.warn + n.fail + n.unknown;
+    fprintf(f, "%s%s%s: %d component%s: %d OK, %d WARN, %d FAIL (%s)\n", bold, report_exit_name(code), reset,
+            ncomps, ncomps == 1 ? "" : "s", n.ok, n.warn, n.fail,
+            duration_format(m->duration_ms, dur, sizeof(dur)));
+}
+
+static cJSON *json_str_or_null(const char *s)
+{
+    return (s && *s) ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+static double round1(double v) { return round(v * 10.0) / 10.0; }
+
+static cJSON *json_check(const struct check_state *cs)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", cs->def->name);
+    cJSON_AddStringToObject(o, "status", cs->ran ? status_name(cs->status) : "UNKNOWN");
+    cJSON_AddBoolToObject(o, "skipped", cs->skipped);
+    cJSON_AddStringToObject(o, "message", cs->summary);
+    cJSON_AddItemToObject(o, "detail", json_str_or_null(cs->detail));
+    if (cs->ran && cs->http_status)
+        cJSON_AddNumberToObject(o, "http_status", (double)cs->http_status);
+    else
+        cJSON_AddNullToObject(o, "http_status");
+    cJSON_AddItemToObject(o, "error", cs->ran && cs->net != NET_OK ? cJSON_CreateString(net_err_name(cs->net))
+                                                                  : cJSON_CreateNull());
+    long ms = latency_ms(cs);
+    if (ms >= 0)
+        cJSON_AddNumberToObject(o, "latency_ms", round1(cs->t.total_us / 1000.0));
+    else
+        cJSON_AddNullToObject(o, "latency_ms");
+    if (cs->ran) {
+        cJSON *t = cJSON_AddObjectToObject(o, "timings_ms");
+        cJSON_AddNumberToObject(t, "dns", round1(cs->t.dns_us / 1000.0));
+        cJSON_AddNumberToObject(t, "connect", round1(cs->t.connect_us / 1000.0));
+        cJSON_AddNumberToObject(t, "tls", round1(cs->t.tls_us / 1000.0));
+        cJSON_AddNumberToObject(t, "first_byte", round1(cs->t.first_byte_us / 1000.0));
+        cJSON_AddNumberToObject(t, "total", round1(cs->t.total_us / 1000.0));
+    } else {
+        cJSON_AddNullToObject(o, "timings_ms");
+    }
+    cJSON *v = cJSON_AddObjectToObject(o, "values");
+    for (int i = 0; i < cs->nvalues; i++)
+        if (isfinite(cs->values[i].value))
+            cJSON_AddNumberToObject(v, cs->values[i].key, cs->values[i].value);
+    return o;
+}
+
+static cJSON *json_component(const struct comp_state *c)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", comp_kind_name(c->kind));
+    cJSON_AddStringToObject(o, "url", c->url);
+    cJSON_AddItemToObject(o, "version", json_str_or_null(c->version));
+    cJSON_AddStringToObject(o, "status", status_name(comp_status(c)));
+    cJSON_AddStringToObject(o, "message", comp_message(c));
+    cJSON *rates = cJSON_AddObjectToObject(o, "rates");
+    for (size_t i = 0; i < ARRAY_LEN(rate_units); i++) {
+        double r;
+        bool seen = false;
+        for (int k = 0; k < c->ncounters; k++)
+            seen |= strcmp(c->counters[k].key, rate_units[i].key) == 0;
+        if (!seen)
+            continue; /* this component has no such counter at all */
+        if (comp_rate(c, rate_units[i].key, &r))
+            cJSON_AddNumberToObject(rates, rate_units[i].json, round(r * 100.0) / 100.0);
+        else
+            cJSON_AddNullToObject(rates, rate_units[i].json); /* unknown until two samples */
+    }
+    cJSON *checks = cJSON_AddArrayToObject(o, "checks");
+    for (size_t i = 0; i < c->nchecks; i++)
+        cJSON_AddItemToArray(checks, json_check(&c->checks[i]));
+    return o;
+}
+
+char *report_json(const struct state *s, const struct report_meta *m)
+{
+    cJSON *root = cJSON_CreateObject();
+    int code = report_exit_code(s);
+    char when[32];
+    time_t t = (time_t)(m->time_unix_ms / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    cJSON_AddStringToObject(root, "schema", REPORT_JSON_SCHEMA);
+    cJSON_AddStringToObject(root, "lgtmtop_version", LGTMTOP_VERSION);
+    cJSON_AddStringToObject(root, "time", when);
+    cJSON_AddNumberToObject(root, "duration_ms", (double)m->duration_ms);
+    cJSON_AddNumberToObject(root, "sweeps", (double)m->sweeps);
+    cJSON_AddItemToObject(root, "config", json_str_or_null(m->config_path));
+    cJSON_AddStringToObject(root, "status", report_exit_name(code));
+    cJSON_AddNumberToObject(root, "exit_code", code);
+    struct status_counts n = state_counts(s);
+    cJSON *counts = cJSON_AddObjectToObject(root, "counts");
+    cJSON_AddNumberToObject(counts, "ok", n.ok);
+    cJSON_AddNumberToObject(counts, "warn", n.warn);
+    cJSON_AddNumberToObject(counts, "fail", n.fail);
+    cJSON_AddNumberToObject(counts, "unknown", n.unknown);
+    cJSON *stacks = cJSON_AddArrayToObject(root, "stacks");
+    for (size_t i = 0; i < s->nstacks; i++) {
+        const struct stack_state *st = &s->stacks[i];
+        cJSON *so = cJSON_CreateObject();
+        cJSON_AddStringToObject(so, "name", st->name);
+        cJSON_AddStringToObject(so, "status", status_name(stack_status(st)));
+        cJSON *comps = cJSON_AddArrayToObject(so, "components");
+        for (size_t j = 0; j < st->ncomps; j++)
+            cJSON_AddItemToArray(comps, json_component(&st->comps[j]));
+        cJSON_AddItemToArray(stacks, so);
+    }
+    char *out = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!out)
+        fatal("out of memory (JSON report)");
+    char *copy = xstrdup(out); /* callers free() with the libc allocator */
+    cJSON_free(out);
+    return copy;
+}

@@ -1,0 +1,236 @@
+/* state: statuses, history rings, counter rates and worst-of aggregation. */
+#include "lgtmtop/state.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void hist_push(struct history *h, enum status st, long latency_ms)
+{
+    h->e[h->pos] = (struct hist_entry){st, latency_ms};
+    h->pos = (h->pos + 1) % STATE_HIST_LEN;
+    if (h->len < STATE_HIST_LEN)
+        h->len++;
+}
+
+const struct hist_entry *hist_get(const struct history *h, int i)
+{
+    if (i < 0 || i >= h->len)
+        return NULL;
+    int start = (h->pos - h->len + STATE_HIST_LEN) % STATE_HIST_LEN;
+    return &h->e[(start + i) % STATE_HIST_LEN];
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
+long hist_percentile(const struct history *h, int pct)
+{
+    long v[STATE_HIST_LEN];
+    int n = 0;
+    for (int i = 0; i < h->len; i++) {
+        const struct hist_entry *e = hist_get(h, i);
+        if (e->latency_ms >= 0)
+            v[n++] = e->latency_ms;
+    }
+    if (n == 0)
+        return -1;
+    qsort(v, (size_t)n, sizeof(v[0]), cmp_long);
+    /* Nearest-rank: the smallest value with at least pct% of samples at or below it. */
+    int rank = (int)ceil(pct / 100.0 * n);
+    if (rank < 1)
+        rank = 1;
+    return v[rank - 1];
+}
+
+void counter_update(struct counter_state *c, double value, long long now_ms)
+{
+    if (!isfinite(value))
+        return;
+    if (c->has_last && now_ms > c->last_ms) {
+        /* A decrease means the process restarted and the counter began again at 0. */
+        double delta = value >= c->last ? value - c->last : value;
+        c->rate = delta * 1000.0 / (double)(now_ms - c->last_ms);
+        c->has_rate = true;
+        c->zero_streak = c->rate == 0 ? c->zero_streak + 1 : 0;
+    }
+    c->last = value;
+    c->last_ms = now_ms;
+    c->has_last = true;
+}
+
+int state_init(struct state *s, const struct config *cfg, const char *only_stack)
+{
+    memset(s, 0, sizeof(*s));
+    s->interval_ms = cfg->interval_ms;
+    s->stacks = xcalloc(cfg->nstacks ? cfg->nstacks : 1, sizeof(*s->stacks));
+    for (size_t i = 0; i < cfg->nstacks; i++) {
+        const struct stack_cfg *sc = &cfg->stacks[i];
+        if (only_stack && strcmp(only_stack, sc->name) != 0)
+            continue;
+        struct stack_state *st = &s->stacks[s->nstacks++];
+        st->name = sc->name;
+        st->comps = xcalloc(COMP_KIND_COUNT, sizeof(*st->comps));
+        for (int k = 0; k < COMP_KIND_COUNT; k++) {
+            const struct component_cfg *cc = &sc->comp[k];
+            if (!cc->enabled)
+                continue;
+            const struct probe_kind *pk = probe_kind_get((enum comp_kind)k);
+            struct comp_state *c = &st->comps[st->ncomps++];
+            c->kind = (enum comp_kind)k;
+            c->cfg = cc;
+            c->url = url_redact(cc->url);
+            url_hostport(cc->url, c->hostport, sizeof(c->hostport));
+            c->nchecks = pk->nchecks;
+            c->checks = xcalloc(pk->nchecks ? pk->nchecks : 1, sizeof(*c->checks));
+            for (size_t j = 0; j < pk->nchecks; j++) {
+                c->checks[j].def = &pk->checks[j];
+                c->checks[j].comp = c;
+                c->checks[j].idx = j;
+            }
+        }
+    }
+    return (only_stack && s->nstacks == 0) ? -1 : 0;
+}
+
+void state_free(struct state *s)
+{
+    for (size_t i = 0; i < s->nstacks; i++) {
+        struct stack_state *st = &s->stacks[i];
+        for (size_t j = 0; j < st->ncomps; j++) {
+            struct comp_state *c = &st->comps[j];
+            for (size_t k = 0; k < c->nchecks; k++)
+                free(c->checks[k].detail);
+            free(c->checks);
+            free(c->url);
+        }
+        free(st->comps);
+    }
+    free(s->stacks);
+    memset(s, 0, sizeof(*s));
+}
+
+static struct counter_state *comp_counter(struct comp_state *c, const char *key)
+{
+    for (int i = 0; i < c->ncounters; i++)
+        if (strcmp(c->counters[i].key, key) == 0)
+            return &c->counters[i];
+    if (c->ncounters == STATE_MAX_COUNTERS)
+        return NULL;
+    struct counter_state *n = &c->counters[c->ncounters++];
+    memset(n, 0, sizeof(*n));
+    snprintf(n->key, sizeof(n->key), "%s", key);
+    return n;
+}
+
+void state_record(struct comp_state *c, size_t check_idx, const struct obs *o,
+                  const struct http_response *r, long long now_ms)
+{
+    if (check_idx >= c->nchecks)
+        return;
+    struct check_state *cs = &c->checks[check_idx];
+    if (!cs->ran || cs->status != o->status || cs->skipped != o->skipped)
+        cs->changed_ms = now_ms;
+    cs->status = o->status;
+    cs->skipped = o->skipped;
+    cs->pending = false;
+    cs->ran = true;
+    cs->updated_ms = now_ms;
+    memcpy(cs->summary, o->summary, sizeof(cs->summary));
+    free(cs->detail);
+    cs->detail = xstrdup(o->detail);
+    cs->nvalues = o->nvalues;
+    memcpy(cs->values, o->values, sizeof(o->values[0]) * (size_t)o->nvalues);
+    long latency = -1;
+    if (r) {
+        cs->http_status = r->status;
+        cs->net = r->err;
+        snprintf(cs->net_text, sizeof(cs->net_text), "%s", r->err_text ? r->err_text : "");
+        cs->t = r->t;
+        if (r->err == NET_OK)
+            latency = (r->t.total_us + 500) / 1000;
+    }
+    if (!o->skipped)
+        hist_push(&cs->hist, o->status, latency);
+    if (o->version[0])
+        snprintf(c->version, sizeof(c->version), "%s", o->version);
+    for (int i = 0; i < o->nvalues; i++) {
+        if (o->values[i].kind != OBS_COUNTER)
+            continue;
+        struct counter_state *k = comp_counter(c, o->values[i].key);
+        if (k)
+            counter_update(k, o->values[i].value, now_ms);
+    }
+}
+
+enum status comp_status(const struct comp_state *c)
+{
+    enum status w = ST_UNKNOWN;
+    for (size_t i = 0; i < c->nchecks; i++)
+        if (c->checks[i].ran && !c->checks[i].skipped)
+            w = status_worst(w, c->checks[i].status);
+    return w;
+}
+
+enum status stack_status(const struct stack_state *st)
+{
+    enum status w = ST_UNKNOWN;
+    for (size_t i = 0; i < st->ncomps; i++)
+        w = status_worst(w, comp_status(&st->comps[i]));
+    return w;
+}
+
+enum status state_status(const struct state *s)
+{
+    enum status w = ST_UNKNOWN;
+    for (size_t i = 0; i < s->nstacks; i++)
+        w = status_worst(w, stack_status(&s->stacks[i]));
+    return w;
+}
+
+bool check_is_stale(const struct check_state *cs, long long now_ms, long interval_ms)
+{
+    return cs->ran && now_ms - cs->updated_ms > (long long)STATE_STALE_INTERVALS * interval_ms;
+}
+
+bool comp_rate(const struct comp_state *c, const char *key, double *rate)
+{
+    for (int i = 0; i < c->ncounters; i++)
+        if (strcmp(c->counters[i].key, key) == 0 && c->counters[i].has_rate) {
+            *rate = c->counters[i].rate;
+            return true;
+        }
+    return false;
+}
+
+const char *comp_message(const struct comp_state *c)
+{
+    static const enum status order[] = {ST_FAIL, ST_WARN};
+    for (size_t o = 0; o < ARRAY_LEN(order); o++)
+        for (size_t i = 0; i < c->nchecks; i++)
+            if (c->checks[i].ran && !c->checks[i].skipped && c->checks[i].status == order[o])
+                return c->checks[i].summary;
+    for (size_t i = 0; i < c->nchecks; i++)
+        if (c->checks[i].ran)
+            return c->checks[i].summary;
+    return "";
+}
+
+struct status_counts state_counts(const struct state *s)
+{
+    struct status_counts n = {0, 0, 0, 0};
+    for (size_t i = 0; i < s->nstacks; i++)
+        for (size_t j = 0; j < s->stacks[i].ncomps; j++) {
+            switch (comp_status(&s->stacks[i].comps[j])) {
+            case ST_OK: n.ok++; break;
+            case ST_WARN: n.warn++; break;
+            case ST_FAIL: n.fail++; break;
+            default: n.unknown++; break;
+            }
+        }
+    return n;
+}

@@ -1,0 +1,66 @@
+/* sweep: request building and result delivery; the glue between engine, probes and state. */
+#include "lgtmtop/sweep.h"
+
+#include <string.h>
+
+#include "lgtmtop/probe.h"
+
+void sweep_check_url(const struct component_cfg *c, const struct check_def *d, struct buf *out)
+{
+    buf_reset(out);
+    buf_puts(out, c->url);
+    if (d->path_fn)
+        d->path_fn(c, out);
+    else
+        buf_puts(out, d->path);
+}
+
+static void on_done(void *ud, const struct http_response *r)
+{
+    struct check_state *cs = ud;
+    struct comp_state *c = cs->comp;
+    struct obs o;
+    obs_init(&o);
+    probe_run_parser(cs->def, r, c->cfg, &o);
+    state_record(c, cs->idx, &o, r, now_mono_ms());
+    obs_free(&o);
+}
+
+static void submit_check(struct engine *e, const struct config *cfg, struct check_state *cs)
+{
+    const struct component_cfg *cc = cs->comp->cfg;
+    struct buf url;
+    buf_init(&url);
+    sweep_check_url(cc, cs->def, &url);
+    struct request rq = {
+        .url = url.data,
+        .tenant = cc->tenant,
+        .bearer = cc->token,
+        .basic_user = cc->basic_user,
+        .basic_password = cc->basic_password,
+        .timeout_ms = cc->timeout_ms > 0 ? cc->timeout_ms : cfg->timeout_ms,
+        .connect_timeout_ms = cc->connect_timeout_ms > 0 ? cc->connect_timeout_ms : cfg->connect_timeout_ms,
+        .max_body = cfg->max_body,
+        .insecure = cc->insecure_skip_verify,
+        .ca_file = cc->ca_file,
+    };
+    cs->pending = true;
+    engine_submit(e, &rq, on_done, cs);
+    buf_free(&url);
+}
+
+size_t sweep_start(struct engine *e, struct state *s, const struct config *cfg)
+{
+    size_t n = 0;
+    s->last_sweep_ms = now_mono_ms();
+    for (size_t i = 0; i < s->nstacks; i++)
+        for (size_t j = 0; j < s->stacks[i].ncomps; j++) {
+            struct comp_state *c = &s->stacks[i].comps[j];
+            for (size_t k = 0; k < c->nchecks; k++)
+                if (!c->checks[k].pending) {
+                    submit_check(e, cfg, &c->checks[k]);
+                    n++;
+                }
+        }
+    return n;
+}

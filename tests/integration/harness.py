@@ -1,0 +1,128 @@
+"""Shared helpers for integration tests: start the fake stack, run the real binary."""
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+BIN = os.environ.get("LGTMTOP_BIN", os.path.join(ROOT, "build", "lgtmtop"))
+FAKESTACK = os.environ.get("FAKESTACK", os.path.join(ROOT, "tests", "fakestack", "fakestack.py"))
+
+
+class FakeStack:
+    """The fake stack in a subprocess; its stdin is a pipe so it dies with us."""
+
+    def __init__(self, *args):
+        self.tmp = tempfile.TemporaryDirectory(prefix="lgtmtop-it-")
+        self.config = os.path.join(self.tmp.name, "lgtmtop.yaml")
+        self.proc = subprocess.Popen(
+            [sys.executable, FAKESTACK, "--config-out", self.config, *args],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError("fake stack did not start")
+        info = json.loads(line)
+        self.control = info["control"]
+        self.urls = {name: c["url"] for name, c in info["components"].items()}
+
+    def fault(self, component, fault):
+        req = urllib.request.Request(self.control + "/fault", method="POST",
+                                     data=json.dumps({"component": component, "fault": fault}).encode(),
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=5) as r:
+            assert r.status == 200
+
+    def requests(self, component):
+        with urllib.request.urlopen(f"{self.control}/requests?component={component}", timeout=5) as r:
+            return json.loads(r.read())
+
+    def write_config(self, text):
+        path = os.path.join(self.tmp.name, "custom.yaml")
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc.stdin.close()
+        self.proc.stdout.close()
+        self.tmp.cleanup()
+
+
+class Result:
+    def __init__(self, rc, out, err, seconds):
+        self.rc, self.out, self.err, self.seconds = rc, out, err, seconds
+
+    def json(self):
+        return json.loads(self.out)
+
+    def check(self, component, check, stack=None):
+        """The JSON object of one check (needs --json)."""
+        for st in self.json()["stacks"]:
+            if stack and st["name"] != stack:
+                continue
+            for c in st["components"]:
+                if c["name"] == component:
+                    for k in c["checks"]:
+                        if k["name"] == check:
+                            return k
+        raise KeyError(f"{component}/{check} not in output")
+
+    def component(self, component, stack=None):
+        for st in self.json()["stacks"]:
+            if stack and st["name"] != stack:
+                continue
+            for c in st["components"]:
+                if c["name"] == component:
+                    return c
+        raise KeyError(component)
+
+    def row(self, component, check):
+        """The table line of one check (table output)."""
+        for line in self.out.splitlines():
+            parts = line.split()
+            if len(parts) >= 4 and parts[1] == component and parts[2] == check:
+                return line
+        raise KeyError(f"{component}/{check} not in table:\n{self.out}")
+
+
+def run(*args, env=None, timeout=60):
+    e = dict(os.environ)
+    for k in ("LGTMTOP_CONFIG", "MIMIR_URL", "LOKI_URL", "TEMPO_URL", "TEMPO_INTERNAL_URL",
+              "GRAFANA_URL", "GRAFANA_TOKEN", "PROMETHEUS_URL", "NO_COLOR"):
+        e.pop(k, None)
+    e["HOME"] = e.get("HOME", "/tmp")
+    if env:
+        e.update(env)
+    t0 = time.monotonic()
+    p = subprocess.run([BIN, *args], capture_output=True, text=True, env=e, timeout=timeout,
+                       stdin=subprocess.DEVNULL)
+    return Result(p.returncode, p.stdout, p.stderr, time.monotonic() - t0)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(pred, timeout=30.0, interval=0.05, what="condition"):
+    """Polls pred() until it returns truthy; raises after timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        v = pred()
+        if v:
+            return v
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {what}")

@@ -1,0 +1,167 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lgtmtop/report.h"
+
+static const struct check_def defs[] = {{.name = "ready"}, {.name = "metrics"}};
+
+struct fixture {
+    struct check_state checks[2][2];
+    struct comp_state comps[2];
+    struct stack_state stack;
+    struct state s;
+};
+
+static void setup_state(struct fixture *f)
+{
+    memset(f, 0, sizeof(*f));
+    static const enum comp_kind kinds[] = {COMP_MIMIR, COMP_TEMPO};
+    for (int i = 0; i < 2; i++) {
+        struct comp_state *c = &f->comps[i];
+        c->kind = kinds[i];
+        c->url = i == 0 ? "http://***@mimir:9009" : "http://tempo:3200";
+        c->checks = f->checks[i];
+        c->nchecks = 2;
+        for (int j = 0; j < 2; j++) {
+            f->checks[i][j].def = &defs[j];
+            f->checks[i][j].comp = c;
+            f->checks[i][j].idx = (size_t)j;
+        }
+    }
+    f->stack = (struct stack_state){.name = "prod", .comps = f->comps, .ncomps = 2};
+    f->s = (struct state){.stacks = &f->stack, .nstacks = 1, .interval_ms = 5000};
+}
+
+static void put(struct fixture *f, int comp, int check, enum status st, const char *msg, enum net_err net,
+                double counter, long long now)
+{
+    struct obs o;
+    struct http_response r;
+    obs_init(&o);
+    o.status = st;
+    snprintf(o.summary, sizeof(o.summary), "%s", msg);
+    if (counter >= 0)
+        obs_add_value(&o, "spans_received_total", counter, OBS_COUNTER);
+    memset(&r, 0, sizeof(r));
+    r.err = net;
+    r.err_text = "";
+    r.status = net == NET_OK ? 200 : 0;
+    r.t.connect_us = 1000;
+    r.t.total_us = 12400;
+    state_record(&f->comps[comp], (size_t)check, &o, &r, now);
+    obs_free(&o);
+}
+
+static void cleanup(struct fixture *f)
+{
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++)
+            free(f->checks[i][j].detail);
+}
+
+static char *table(struct fixture *f, int width)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    struct report_meta m = {.duration_ms = 1020};
+    report_table(mem, &f->s, &m, false, width);
+    fclose(mem);
+    return text;
+}
+
+static void test_exit_codes(void **st)
+{
+    (void)st;
+    struct fixture f;
+    setup_state(&f);
+    assert_int_equal(report_exit_code(&f.s), EXIT_UNKNOWN); /* nothing ran */
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++)
+            put(&f, i, j, ST_OK, "fine", NET_OK, -1, 1);
+    assert_int_equal(report_exit_code(&f.s), EXIT_OK_);
+    put(&f, 1, 1, ST_WARN, "meh", NET_OK, -1, 2);
+    assert_int_equal(report_exit_code(&f.s), EXIT_WARNING);
+    put(&f, 0, 0, ST_FAIL, "connection refused", NET_REFUSED, -1, 3);
+    assert_int_equal(report_exit_code(&f.s), EXIT_CRITICAL);
+    assert_string_equal(report_exit_name(EXIT_CRITICAL), "CRITICAL");
+    cleanup(&f);
+}
+
+static void test_table(void **st)
+{
+    (void)st;
+    struct fixture f;
+    setup_state(&f);
+    put(&f, 0, 0, ST_FAIL, "connection refused: nothing listens on mimir:9009", NET_REFUSED, -1, 1);
+    put(&f, 0, 1, ST_OK, "ok", NET_OK, -1, 1);
+    put(&f, 1, 0, ST_OK, "ready", NET_OK, -1, 1);
+    put(&f, 1, 1, ST_OK, "spans", NET_OK, 100, 1000);
+    put(&f, 1, 1, ST_OK, "spans", NET_OK, 600, 6000);
+    char *t = table(&f, 0);
+    assert_non_null(strstr(t, "STACK"));
+    assert_non_null(strstr(t, "prod   mimir      ready    FAIL            -  connection refused: nothing listens on mimir:9009"));
+    assert_non_null(strstr(t, "prod   tempo      metrics  OK           12ms  spans"));
+    assert_non_null(strstr(t, "prod tempo: 100.0 spans/s"));
+    assert_non_null(strstr(t, "CRITICAL: 2 components: 1 OK, 0 WARN, 1 FAIL (1.0s)"));
+    free(t);
+    /* a narrow terminal truncates the message column with "..." */
+    t = table(&f, 60);
+    assert_non_null(strstr(t, "connection ..."));
+    assert_null(strstr(t, "mimir:9009\n"));
+    free(t);
+    cleanup(&f);
+}
+
+static void test_json(void **st)
+{
+    (void)st;
+    struct fixture f;
+    setup_state(&f);
+    put(&f, 0, 0, ST_FAIL, "connection refused", NET_REFUSED, -1, 1);
+    put(&f, 1, 1, ST_OK, "spans", NET_OK, 100, 1000);
+    struct report_meta m = {.time_unix_ms = 1764442800000LL, .duration_ms = 42, .sweeps = 1};
+    char *doc = report_json(&f.s, &m);
+    cJSON *root = cJSON_Parse(doc);
+    assert_non_null(root);
+    assert_string_equal(cJSON_GetObjectItem(root, "schema")->valuestring, "lgtmtop.check/v1");
+    assert_string_equal(cJSON_GetObjectItem(root, "status")->valuestring, "CRITICAL");
+    assert_int_equal(cJSON_GetObjectItem(root, "exit_code")->valueint, 2);
+    assert_string_equal(cJSON_GetObjectItem(root, "time")->valuestring, "2025-11-29T19:00:00Z");
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(root, "config")));
+    cJSON *comps = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(root, "stacks"), 0), "components");
+    cJSON *mimir = cJSON_GetArrayItem(comps, 0), *tempo = cJSON_GetArrayItem(comps, 1);
+    assert_string_equal(cJSON_GetObjectItem(mimir, "url")->valuestring, "http://***@mimir:9009");
+    cJSON *ready = cJSON_GetArrayItem(cJSON_GetObjectItem(mimir, "checks"), 0);
+    assert_string_equal(cJSON_GetObjectItem(ready, "error")->valuestring, "refused");
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(ready, "latency_ms")));
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(ready, "http_status")));
+    cJSON *pending = cJSON_GetArrayItem(cJSON_GetObjectItem(mimir, "checks"), 1);
+    assert_string_equal(cJSON_GetObjectItem(pending, "status")->valuestring, "UNKNOWN");
+    /* one sample: the rate is present but null (unknown), never 0 */
+    cJSON *rates = cJSON_GetObjectItem(tempo, "rates");
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(rates, "spans_per_second")));
+    cJSON *metrics = cJSON_GetArrayItem(cJSON_GetObjectItem(tempo, "checks"), 1);
+    assert_true(cJSON_GetObjectItem(metrics, "latency_ms")->valuedouble == 12.4);
+    assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(metrics, "values"), "spans_received_total")->valueint, 100);
+    cJSON_Delete(root);
+    free(doc);
+    cleanup(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_exit_codes),
+        cmocka_unit_test(test_table),
+        cmocka_unit_test(test_json),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,178 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lgtmtop/state.h"
+
+static const struct check_def defs[] = {
+    {.name = "ready", .path = "/ready"},
+    {.name = "metrics", .path = "/metrics"},
+};
+
+/* A component with the two checks above, built by hand (no config, no probe tables). */
+static void comp_fake(struct comp_state *c, struct check_state *checks)
+{
+    memset(c, 0, sizeof(*c));
+    memset(checks, 0, sizeof(*checks) * 2);
+    c->kind = COMP_TEMPO;
+    c->checks = checks;
+    c->nchecks = 2;
+    for (size_t i = 0; i < 2; i++) {
+        checks[i].def = &defs[i];
+        checks[i].comp = c;
+        checks[i].idx = i;
+    }
+}
+
+static void record(struct comp_state *c, size_t idx, enum status st, const char *msg, long latency_ms,
+                   const char *counter, double cv, long long now)
+{
+    struct obs o;
+    struct http_response r;
+    obs_init(&o);
+    o.status = st;
+    snprintf(o.summary, sizeof(o.summary), "%s", msg);
+    if (counter)
+        obs_add_value(&o, counter, cv, OBS_COUNTER);
+    memset(&r, 0, sizeof(r));
+    r.err = latency_ms >= 0 ? NET_OK : NET_REFUSED;
+    r.status = latency_ms >= 0 ? 200 : 0;
+    r.err_text = "";
+    r.t.total_us = latency_ms * 1000;
+    state_record(c, idx, &o, &r, now);
+    obs_free(&o);
+}
+
+static void test_counter_rates(void **st)
+{
+    (void)st;
+    struct counter_state c;
+    memset(&c, 0, sizeof(c));
+    counter_update(&c, 100, 1000);
+    assert_false(c.has_rate); /* one sample: unknown, not zero */
+    counter_update(&c, 150, 6000);
+    assert_true(c.has_rate);
+    assert_true(fabs(c.rate - 10.0) < 1e-9);
+    counter_update(&c, 20, 11000); /* reset: the counter restarted from 0 */
+    assert_true(c.rate >= 0);
+    assert_true(fabs(c.rate - 4.0) < 1e-9);
+    counter_update(&c, 20, 16000);
+    assert_true(c.rate == 0);
+    assert_int_equal(c.zero_streak, 1);
+    counter_update(&c, 20, 21000);
+    assert_int_equal(c.zero_streak, 2);
+    counter_update(&c, NAN, 26000); /* ignored */
+    assert_true(c.last == 20);
+    counter_update(&c, 25, 26000 - 1); /* time going backwards never divides by <= 0 */
+    assert_true(c.rate >= 0);
+}
+
+static void test_history_ring_and_percentiles(void **st)
+{
+    (void)st;
+    struct history h;
+    memset(&h, 0, sizeof(h));
+    assert_int_equal(hist_percentile(&h, 95), -1);
+    for (long i = 1; i <= 100; i++)
+        hist_push(&h, ST_OK, i);
+    assert_int_equal(h.len, STATE_HIST_LEN);
+    assert_int_equal(hist_get(&h, 0)->latency_ms, 100 - STATE_HIST_LEN + 1); /* oldest kept */
+    assert_int_equal(hist_get(&h, STATE_HIST_LEN - 1)->latency_ms, 100);
+    assert_null(hist_get(&h, STATE_HIST_LEN));
+    assert_int_equal(hist_percentile(&h, 50), 68);
+    assert_int_equal(hist_percentile(&h, 95), 97);
+    assert_int_equal(hist_percentile(&h, 100), 100);
+    hist_push(&h, ST_FAIL, -1); /* failures without latency don't count */
+    assert_int_equal(hist_percentile(&h, 100), 100);
+}
+
+static void test_record_aggregate_and_rates(void **st)
+{
+    (void)st;
+    struct comp_state c;
+    struct check_state checks[2];
+    comp_fake(&c, checks);
+    assert_int_equal(comp_status(&c), ST_UNKNOWN);
+    assert_string_equal(comp_message(&c), "");
+
+    record(&c, 0, ST_OK, "ready", 12, NULL, 0, 1000);
+    record(&c, 1, ST_OK, "spans", 30, "spans_received_total", 1000, 1000);
+    assert_int_equal(comp_status(&c), ST_OK);
+    double r;
+    assert_false(comp_rate(&c, "spans_received_total", &r));
+
+    record(&c, 1, ST_OK, "spans", 30, "spans_received_total", 1500, 6000);
+    assert_true(comp_rate(&c, "spans_received_total", &r));
+    assert_true(fabs(r - 100.0) < 1e-9);
+
+    record(&c, 0, ST_FAIL, "connection refused", -1, NULL, 0, 7000);
+    assert_int_equal(comp_status(&c), ST_FAIL);
+    assert_string_equal(comp_message(&c), "connection refused");
+    assert_int_equal(checks[0].changed_ms, 7000);
+    assert_int_equal(checks[0].net, NET_REFUSED);
+    assert_int_equal(checks[0].hist.len, 2);
+
+    /* worst-of: a WARN next to a FAIL is still FAIL, and a skipped check never counts */
+    record(&c, 1, ST_WARN, "slow", 900, NULL, 0, 8000);
+    assert_int_equal(comp_status(&c), ST_FAIL);
+    record(&c, 0, ST_OK, "ready", 10, NULL, 0, 9000);
+    assert_int_equal(comp_status(&c), ST_WARN);
+    struct obs o;
+    obs_init(&o);
+    o.status = ST_UNKNOWN;
+    o.skipped = true;
+    state_record(&c, 1, &o, NULL, 9500);
+    obs_free(&o);
+    assert_int_equal(comp_status(&c), ST_OK);
+}
+
+static void test_stale(void **st)
+{
+    (void)st;
+    struct comp_state c;
+    struct check_state checks[2];
+    comp_fake(&c, checks);
+    assert_false(check_is_stale(&checks[0], 100000, 5000)); /* never ran: not stale, unknown */
+    record(&c, 0, ST_OK, "ready", 5, NULL, 0, 10000);
+    assert_false(check_is_stale(&checks[0], 25000, 5000));
+    assert_true(check_is_stale(&checks[0], 25001, 5000));
+}
+
+static void test_stack_and_counts(void **st)
+{
+    (void)st;
+    struct comp_state comps[2];
+    struct check_state a[2], b[2];
+    comp_fake(&comps[0], a);
+    comp_fake(&comps[1], b);
+    record(&comps[0], 0, ST_OK, "ok", 1, NULL, 0, 1);
+    record(&comps[1], 0, ST_WARN, "warn", 1, NULL, 0, 1);
+    struct stack_state stk = {.name = "prod", .comps = comps, .ncomps = 2};
+    struct state s = {.stacks = &stk, .nstacks = 1};
+    assert_int_equal(stack_status(&stk), ST_WARN);
+    assert_int_equal(state_status(&s), ST_WARN);
+    struct status_counts n = state_counts(&s);
+    assert_int_equal(n.ok, 1);
+    assert_int_equal(n.warn, 1);
+    assert_int_equal(n.fail, 0);
+    for (size_t i = 0; i < 2; i++)
+        free(a[i].detail), free(b[i].detail);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_counter_rates),
+        cmocka_unit_test(test_history_ring_and_percentiles),
+        cmocka_unit_test(test_record_aggregate_and_rates),
+        cmocka_unit_test(test_stale),
+        cmocka_unit_test(test_stack_and_counts),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
