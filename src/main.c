@@ -44,6 +44,10 @@ static int load_config(const struct cli *cli, struct config *cfg)
     } else {
         config_defaults(cfg, NULL, NULL);
     }
+    if (cli->stack && config_select_stack(cfg, cli->stack, err, sizeof(err))) {
+        fprintf(stderr, "lgtmtop: %s\n", err);
+        return -1;
+    }
     for (int k = 0; k < COMP_KIND_COUNT; k++)
         if (cli->urls[k])
             config_override_url(cfg, (enum comp_kind)k, cli->urls[k]);
@@ -98,6 +102,7 @@ static int run_check(const struct cli *cli, const struct config *cfg)
     struct state s;
     if (state_init(&s, cfg, cli->stack)) {
         fprintf(stderr, "lgtmtop: no stack named '%s' in %s\n", cli->stack, cfg->path ? cfg->path : "the config");
+        state_free(&s);
         return EXIT_UNKNOWN;
     }
     struct engine *e = engine_new();
