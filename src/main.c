@@ -160,7 +160,9 @@ int main(int argc, char **argv)
         return 0;
     }
     struct config cfg;
+    memset(&cfg, 0, sizeof(cfg));
     if (load_config(&cli, &cfg)) {
+        config_free(&cfg);
         return EXIT_UNKNOWN;
     }
     int code;

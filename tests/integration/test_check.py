@@ -240,6 +240,13 @@ class BadConfig(unittest.TestCase):
         self.assertEqual(r.rc, 3)
         self.assertIn("/nonexistent/lgtmtop.yaml", r.err)
 
+    def test_unknown_stack_exit_3(self):
+        path = self.write("stacks:\n  - name: prod\n    loki: http://127.0.0.1:1\n  - name: dev\n    loki: http://127.0.0.1:1\n")
+        r = run("check", "-c", path, "--stack", "staging")
+        self.assertEqual(r.rc, 3, r.err)
+        self.assertIn("staging", r.err)
+        self.assertIn("prod, dev", r.err)
+
     def test_usage_error_exit_3(self):
         r = run("chek")
         self.assertEqual(r.rc, 3)
