@@ -128,6 +128,18 @@ class CheckFaults(unittest.TestCase):
         finally:
             fs.close()
 
+    def test_old_tempo_version_from_metrics(self):
+        fs = FakeStack("--tempo-version", "2.2.0")
+        try:
+            r = run("check", "--json", "-c", fs.config, "--only", "tempo")
+            self.assertEqual(r.rc, 0, r.out)
+            b = r.check("tempo", "buildinfo")
+            self.assertEqual((b["status"], b["http_status"]), ("OK", 404))
+            self.assertIn("Tempo < 2.3", b["message"])
+            self.assertEqual(r.component("tempo")["version"], "2.2.0")
+        finally:
+            fs.close()
+
     def test_dns_failure(self):
         r = run("check", "--json", "--only", "loki", "--loki", "http://no-such-host.invalid:3100")
         self.assertEqual(r.rc, 2)
