@@ -68,9 +68,23 @@ void engine_free(struct engine *e)
 {
     if (!e)
         return;
-    for (struct xfer *x = e->inflight, *n; x; x = n) {
-        n = x->next;
+    /* Transfers still in flight (a hung server at quit) are cancelled: their callbacks run
+     * with NET_CANCELLED so owners can release what they hold. */
+    while (e->inflight) {
+        struct xfer *x = e->inflight;
+        e->inflight = x->next;
+        e->ninflight--;
         curl_multi_remove_handle(e->multi, x->easy);
+        struct http_response r;
+        memset(&r, 0, sizeof(r));
+        r.err = NET_CANCELLED;
+        r.err_text = "cancelled";
+        r.body = "";
+        r.content_type = "";
+        r.url = x->url_redacted;
+        r.timeout_ms = x->timeout_ms;
+        r.max_body = x->max_body;
+        x->cb(x->ud, &r);
         xfer_free(x);
     }
     curl_multi_cleanup(e->multi);

@@ -6,7 +6,7 @@ const char *net_err_name(enum net_err e)
     static const char *const names[] = {
         [NET_OK] = "ok", [NET_REFUSED] = "refused", [NET_DNS] = "dns", [NET_TIMEOUT] = "timeout",
         [NET_TLS] = "tls", [NET_TOO_BIG] = "too_big", [NET_REDIRECTS] = "redirects",
-        [NET_PROTOCOL] = "protocol", [NET_OTHER] = "other",
+        [NET_PROTOCOL] = "protocol", [NET_OTHER] = "other", [NET_CANCELLED] = "cancelled",
     };
-    return (unsigned)e <= NET_OTHER ? names[e] : "other";
+    return (unsigned)e <= NET_CANCELLED ? names[e] : "other";
 }

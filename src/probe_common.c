@@ -21,6 +21,8 @@ void obs_free(struct obs *o)
 {
     free(o->detail);
     o->detail = NULL;
+    cJSON_Delete(o->data);
+    o->data = NULL;
 }
 
 void obs_set(struct obs *o, enum status st, const char *fmt, ...)

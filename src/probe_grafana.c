@@ -118,8 +118,8 @@ out:
 }
 
 static const struct check_def grafana_checks[] = {
-    {"health", "/api/health", NULL, CHECK_RAW, grafana_parse_health},
-    {"datasources", "/api/datasources", NULL, CHECK_RAW, grafana_parse_datasources},
+    {.name = "health", .path = "/api/health", .flags = CHECK_RAW, .parse = grafana_parse_health},
+    {.name = "datasources", .path = "/api/datasources", .flags = CHECK_RAW, .parse = grafana_parse_datasources},
 };
 
 const struct probe_kind probe_grafana = {

@@ -73,10 +73,10 @@ static void loki_parse_metrics(const struct http_response *r, const struct compo
 }
 
 static const struct check_def loki_checks[] = {
-    {"ready", "/ready", NULL, CHECK_RAW, probe_parse_ready},
-    {"buildinfo", "/loki/api/v1/status/buildinfo", NULL, 0, probe_parse_buildinfo},
-    {"labels", "/loki/api/v1/labels", NULL, 0, loki_parse_labels},
-    {"metrics", "/metrics", NULL, CHECK_RAW, loki_parse_metrics},
+    {.name = "ready", .path = "/ready", .flags = CHECK_RAW, .parse = probe_parse_ready},
+    {.name = "buildinfo", .path = "/loki/api/v1/status/buildinfo", .parse = probe_parse_buildinfo},
+    {.name = "labels", .path = "/loki/api/v1/labels", .parse = loki_parse_labels},
+    {.name = "metrics", .path = "/metrics", .flags = CHECK_RAW, .parse = loki_parse_metrics},
 };
 
 const struct probe_kind probe_loki = {

@@ -26,12 +26,12 @@ static void mimir_parse_metrics(const struct http_response *r, const struct comp
 }
 
 static const struct check_def mimir_checks[] = {
-    {"ready", "/ready", NULL, CHECK_RAW, probe_parse_ready},
-    {"buildinfo", "/api/v1/status/buildinfo", NULL, 0, probe_parse_buildinfo},
-    {"query", NULL, probe_path_query, 0, probe_parse_query},
-    {"rules", NULL, probe_path_rules, 0, probe_parse_rules},
-    {"alerts", NULL, probe_path_alerts, 0, probe_parse_alerts},
-    {"metrics", "/metrics", NULL, CHECK_RAW, mimir_parse_metrics},
+    {.name = "ready", .path = "/ready", .flags = CHECK_RAW, .parse = probe_parse_ready},
+    {.name = "buildinfo", .path = "/api/v1/status/buildinfo", .parse = probe_parse_buildinfo},
+    {.name = "query", .path_fn = probe_path_query, .parse = probe_parse_query},
+    {.name = "rules", .path_fn = probe_path_rules, .parse = probe_parse_rules},
+    {.name = "alerts", .path_fn = probe_path_alerts, .parse = probe_parse_alerts},
+    {.name = "metrics", .path = "/metrics", .flags = CHECK_RAW, .parse = mimir_parse_metrics},
 };
 
 const struct probe_kind probe_mimir = {

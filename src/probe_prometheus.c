@@ -327,12 +327,12 @@ out:
 }
 
 static const struct check_def prometheus_checks[] = {
-    {"ready", "/-/ready", NULL, CHECK_RAW, prom_parse_ready},
-    {"buildinfo", "/api/v1/status/buildinfo", NULL, CHECK_RAW, prom_parse_buildinfo},
-    {"targets", "/api/v1/targets?state=active", NULL, 0, prom_parse_targets},
-    {"query", NULL, probe_path_query, 0, probe_parse_query},
-    {"rules", NULL, probe_path_rules, 0, probe_parse_rules},
-    {"alerts", NULL, probe_path_alerts, 0, probe_parse_alerts},
+    {.name = "ready", .path = "/-/ready", .flags = CHECK_RAW, .parse = prom_parse_ready},
+    {.name = "buildinfo", .path = "/api/v1/status/buildinfo", .flags = CHECK_RAW, .parse = prom_parse_buildinfo},
+    {.name = "targets", .path = "/api/v1/targets?state=active", .parse = prom_parse_targets},
+    {.name = "query", .path_fn = probe_path_query, .parse = probe_parse_query},
+    {.name = "rules", .path_fn = probe_path_rules, .parse = probe_parse_rules},
+    {.name = "alerts", .path_fn = probe_path_alerts, .parse = probe_parse_alerts},
 };
 
 const struct probe_kind probe_prometheus = {

@@ -67,9 +67,9 @@ static void tempo_parse_metrics(const struct http_response *r, const struct comp
 }
 
 static const struct check_def tempo_checks[] = {
-    {"ready", "/ready", NULL, CHECK_RAW, probe_parse_ready},
-    {"buildinfo", "/api/status/buildinfo", NULL, CHECK_RAW, tempo_parse_buildinfo},
-    {"metrics", "/metrics", NULL, CHECK_RAW, tempo_parse_metrics},
+    {.name = "ready", .path = "/ready", .flags = CHECK_RAW, .parse = probe_parse_ready},
+    {.name = "buildinfo", .path = "/api/status/buildinfo", .flags = CHECK_RAW, .parse = tempo_parse_buildinfo},
+    {.name = "metrics", .path = "/metrics", .flags = CHECK_RAW, .parse = tempo_parse_metrics},
 };
 
 const struct probe_kind probe_tempo = {

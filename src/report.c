@@ -194,6 +194,8 @@ static cJSON *json_check(const struct check_state *cs)
     } else {
         cJSON_AddNullToObject(o, "timings_ms");
     }
+    if (cs->data)
+        cJSON_AddItemToObject(o, "data", cJSON_Duplicate(cs->data, 1));
     cJSON *v = cJSON_AddObjectToObject(o, "values");
     for (int i = 0; i < cs->nvalues; i++)
         if (isfinite(cs->values[i].value))

@@ -1,6 +1,7 @@
 /* state: statuses, history rings, counter rates and worst-of aggregation. */
 #include "lgtmtop/state.h"
 
+#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,8 +104,10 @@ void state_free(struct state *s)
         struct stack_state *st = &s->stacks[i];
         for (size_t j = 0; j < st->ncomps; j++) {
             struct comp_state *c = &st->comps[j];
-            for (size_t k = 0; k < c->nchecks; k++)
+            for (size_t k = 0; k < c->nchecks; k++) {
                 free(c->checks[k].detail);
+                cJSON_Delete(c->checks[k].data);
+            }
             free(c->checks);
             free(c->url);
         }
@@ -127,7 +130,7 @@ static struct counter_state *comp_counter(struct comp_state *c, const char *key)
     return n;
 }
 
-void state_record(struct comp_state *c, size_t check_idx, const struct obs *o,
+void state_record(struct comp_state *c, size_t check_idx, struct obs *o,
                   const struct http_response *r, long long now_ms)
 {
     if (check_idx >= c->nchecks)
@@ -143,6 +146,9 @@ void state_record(struct comp_state *c, size_t check_idx, const struct obs *o,
     memcpy(cs->summary, o->summary, sizeof(cs->summary));
     free(cs->detail);
     cs->detail = xstrdup(o->detail);
+    cJSON_Delete(cs->data);
+    cs->data = o->data;
+    o->data = NULL;
     cs->nvalues = o->nvalues;
     memcpy(cs->values, o->values, sizeof(o->values[0]) * (size_t)o->nvalues);
     long latency = -1;

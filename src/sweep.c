@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "lgtmtop/multi.h"
 #include "lgtmtop/probe.h"
 
 void sweep_check_url(const struct component_cfg *c, const struct check_def *d, struct buf *out)
@@ -56,11 +57,18 @@ size_t sweep_start(struct engine *e, struct state *s, const struct config *cfg)
     for (size_t i = 0; i < s->nstacks; i++)
         for (size_t j = 0; j < s->stacks[i].ncomps; j++) {
             struct comp_state *c = &s->stacks[i].comps[j];
-            for (size_t k = 0; k < c->nchecks; k++)
-                if (!c->checks[k].pending) {
-                    submit_check(e, cfg, &c->checks[k]);
-                    n++;
-                }
+            for (size_t k = 0; k < c->nchecks; k++) {
+                struct check_state *cs = &c->checks[k];
+                if (cs->pending)
+                    continue;
+                if (cs->def->min_period_ms && cs->ran && s->last_sweep_ms - cs->updated_ms < cs->def->min_period_ms)
+                    continue;
+                if (cs->def->multi)
+                    multi_start(e, cfg, cs);
+                else
+                    submit_check(e, cfg, cs);
+                n++;
+            }
         }
     return n;
 }

@@ -32,7 +32,9 @@ struct request {
 typedef void (*engine_done_fn)(void *ud, const struct http_response *r);
 
 struct engine *engine_new(void);
-void engine_free(struct engine *e);   /* aborts transfers still in flight without callbacks */
+/* Cancels transfers still in flight, calling their callbacks with err NET_CANCELLED (so free
+ * the engine before the state those callbacks write to). */
+void engine_free(struct engine *e);
 
 void engine_submit(struct engine *e, const struct request *rq, engine_done_fn cb, void *ud);
 size_t engine_inflight(const struct engine *e);

@@ -15,6 +15,7 @@ enum net_err {
     NET_REDIRECTS,  /* more than the allowed redirects, or to a non-http(s) scheme */
     NET_PROTOCOL,   /* malformed HTTP, truncated body (server closed early), empty reply */
     NET_OTHER,
+    NET_CANCELLED,  /* the engine shut down with the request in flight */
 };
 
 struct timings {

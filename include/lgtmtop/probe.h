@@ -31,6 +31,8 @@ struct obs {
     char summary[OBS_SUMMARY_LEN];
     char *detail;
     char version[64];             /* component version if this check learned it */
+    struct cJSON *data;           /* optional structured result (tables for JSON and the TUI),
+                                     owned; obs_free deletes it */
     struct obs_value values[OBS_MAX_VALUES];
     int nvalues;
 };
@@ -56,12 +58,20 @@ enum check_flags {
                                 non-2xx responses get the common message without calling it */
 };
 
+struct multi_check;
+
 struct check_def {
     const char *name;         /* short id: "ready", "buildinfo", "query", "rules", ... */
     const char *path;         /* static path, used when path_fn is NULL */
     check_path_fn path_fn;
     unsigned flags;
     check_parse_fn parse;
+    /* Non-NULL: a check made of several requests (fan-out, pagination, follow-ups) driven by
+     * the multi runner instead of one GET of path (see multi.h). */
+    const struct multi_check *multi;
+    /* Run at most this often (0 = every sweep): for expensive checks such as fetching every
+     * dashboard, which need not repeat every few seconds in the live view. */
+    long min_period_ms;
 };
 
 struct probe_kind {

@@ -50,6 +50,7 @@ struct check_state {
     long long changed_ms;         /* when status last changed */
     struct obs_value values[OBS_MAX_VALUES];
     int nvalues;
+    struct cJSON *data;           /* structured result from the last run (owned), or NULL */
     struct history hist;
 };
 
@@ -96,8 +97,8 @@ struct state {
 int state_init(struct state *s, const struct config *cfg, const char *only_stack);
 void state_free(struct state *s);
 
-/* Records one check's result. r may be NULL (no response info). */
-void state_record(struct comp_state *c, size_t check_idx, const struct obs *o,
+/* Records one check's result. r may be NULL (no response info). Takes o->data (leaves NULL). */
+void state_record(struct comp_state *c, size_t check_idx, struct obs *o,
                   const struct http_response *r, long long now_ms);
 
 enum status comp_status(const struct comp_state *c);

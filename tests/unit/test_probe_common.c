@@ -300,9 +300,9 @@ static void silent_parser(const struct http_response *r, const struct component_
 static void test_run_parser_dispatch(void **state)
 {
     (void)state;
-    const struct check_def plain = {"x", "/x", NULL, 0, counting_parser};
-    const struct check_def raw = {"x", "/x", NULL, CHECK_RAW, counting_parser};
-    const struct check_def silent = {"silent", "/x", NULL, 0, silent_parser};
+    const struct check_def plain = {.name = "x", .path = "/x", .parse = counting_parser};
+    const struct check_def raw = {.name = "x", .path = "/x", .flags = CHECK_RAW, .parse = counting_parser};
+    const struct check_def silent = {.name = "silent", .path = "/x", .parse = silent_parser};
     struct component_cfg c;
     struct http_response r;
     struct obs o;

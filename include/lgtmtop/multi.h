@@ -1,0 +1,53 @@
+/* multi: checks made of several requests — fan-out (one request per datasource), pagination,
+ * follow-ups (write, then poll until readable). A run lives for one sweep: `start` submits the
+ * first requests, each step callback may submit more, and when nothing of the run is in flight
+ * any more `finish` turns what was gathered into the check's observation. The parsing stays in
+ * pure functions; the step callbacks are the glue. */
+#ifndef LGTMTOP_MULTI_H
+#define LGTMTOP_MULTI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lgtmtop/config.h"
+#include "lgtmtop/engine.h"
+#include "lgtmtop/http.h"
+#include "lgtmtop/probe.h"
+
+struct multi_run;
+struct comp_state;
+struct check_state;
+
+typedef void (*multi_step_fn)(struct multi_run *run, const struct http_response *r, void *arg);
+
+struct multi_check {
+    size_t data_size;                                 /* per-run scratch, zeroed at start */
+    void (*start)(struct multi_run *run);
+    void (*finish)(struct multi_run *run, struct obs *o);
+    void (*data_free)(void *data);                    /* frees what data points to (not data) */
+    int max_inflight;                                 /* bound on concurrent requests; 0 = 8 */
+};
+
+struct multi_run {
+    struct engine *engine;
+    const struct config *cfg;
+    const struct component_cfg *c;  /* the component being checked */
+    struct comp_state *comp;
+    struct check_state *cs;
+    const struct multi_check *mc;
+    void *data;                     /* data_size bytes, owned by the run */
+    long long started_ms;
+    int inflight;
+    struct multi_pending *queue, *queue_tail;   /* requests waiting for a slot */
+};
+
+/* Starts a run of check cs (called by the sweep). */
+void multi_start(struct engine *e, const struct config *cfg, struct check_state *cs);
+
+/* GET base URL + path of the component, with its tenant/auth/TLS settings. */
+void multi_get(struct multi_run *run, const char *path, multi_step_fn cb, void *arg);
+/* Any request (another host, POST, other headers). Unset timeouts/limits/TLS take the
+ * component's and the config's values; strings are copied. */
+void multi_request(struct multi_run *run, const struct request *rq, multi_step_fn cb, void *arg);
+
+#endif

@@ -1,0 +1,157 @@
+/* multi: the runner for multi-request checks. Owns each run (freed after finish) and the queue
+ * of requests waiting for one of the run's max_inflight slots. */
+#include "lgtmtop/multi.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lgtmtop/state.h"
+
+/* A request waiting for a slot: owned copies of the strings a struct request points to. */
+struct multi_pending {
+    struct request rq;
+    char *strs[9];
+    multi_step_fn cb;
+    void *arg;
+    struct multi_pending *next;
+};
+
+struct multi_call {
+    struct multi_run *run;
+    multi_step_fn cb;
+    void *arg;
+};
+
+static void run_finish(struct multi_run *run)
+{
+    struct obs o;
+    obs_init(&o);
+    run->mc->finish(run, &o);
+    struct http_response r;
+    memset(&r, 0, sizeof(r));
+    r.err = NET_OK;
+    r.err_text = "";
+    r.body = "";
+    r.content_type = "";
+    r.url = "";
+    /* The run's latency is its whole duration: what this check costs the sweep. */
+    r.t.total_us = (now_mono_ms() - run->started_ms) * 1000;
+    state_record(run->comp, run->cs->idx, &o, &r, now_mono_ms());
+    obs_free(&o);
+    if (run->mc->data_free)
+        run->mc->data_free(run->data);
+    free(run->data);
+    free(run);
+}
+
+static void pending_free(struct multi_pending *p)
+{
+    for (size_t i = 0; i < ARRAY_LEN(p->strs); i++)
+        free(p->strs[i]);
+    free(p);
+}
+
+static void submit_now(struct multi_run *run, const struct request *rq, multi_step_fn cb, void *arg);
+
+static void on_done(void *ud, const struct http_response *r)
+{
+    struct multi_call *call = ud;
+    struct multi_run *run = call->run;
+    run->inflight--;
+    call->cb(run, r, call->arg);
+    free(call);
+    int max = run->mc->max_inflight > 0 ? run->mc->max_inflight : 8;
+    while (run->queue && run->inflight < max) {
+        struct multi_pending *p = run->queue;
+        run->queue = p->next;
+        if (!run->queue)
+            run->queue_tail = NULL;
+        submit_now(run, &p->rq, p->cb, p->arg);
+        pending_free(p);
+    }
+    if (run->inflight == 0 && !run->queue)
+        run_finish(run);
+}
+
+static void submit_now(struct multi_run *run, const struct request *rq, multi_step_fn cb, void *arg)
+{
+    struct multi_call *call = xcalloc(1, sizeof(*call));
+    call->run = run;
+    call->cb = cb;
+    call->arg = arg;
+    run->inflight++;
+    engine_submit(run->engine, rq, on_done, call);
+}
+
+/* Fills what the caller left unset from the component and the config. */
+static void request_defaults(const struct multi_run *run, struct request *rq)
+{
+    const struct component_cfg *c = run->c;
+    if (rq->timeout_ms <= 0)
+        rq->timeout_ms = c->timeout_ms > 0 ? c->timeout_ms : run->cfg->timeout_ms;
+    if (rq->connect_timeout_ms <= 0)
+        rq->connect_timeout_ms = c->connect_timeout_ms > 0 ? c->connect_timeout_ms : run->cfg->connect_timeout_ms;
+    if (!rq->max_body)
+        rq->max_body = run->cfg->max_body;
+}
+
+void multi_request(struct multi_run *run, const struct request *in, multi_step_fn cb, void *arg)
+{
+    struct request rq = *in;
+    request_defaults(run, &rq);
+    int max = run->mc->max_inflight > 0 ? run->mc->max_inflight : 8;
+    if (run->inflight < max) {
+        submit_now(run, &rq, cb, arg);
+        return;
+    }
+    struct multi_pending *p = xcalloc(1, sizeof(*p));
+    const char **fields[] = {&rq.url, &rq.method, &rq.content_type, &rq.tenant, &rq.bearer,
+                             &rq.basic_user, &rq.basic_password, &rq.ca_file};
+    for (size_t i = 0; i < ARRAY_LEN(fields); i++)
+        if (*fields[i])
+            *fields[i] = p->strs[i] = xstrdup(*fields[i]);
+    if (rq.body)
+        rq.body = p->strs[8] = xstrndup(rq.body, rq.body_len);
+    p->rq = rq;
+    p->cb = cb;
+    p->arg = arg;
+    if (run->queue_tail)
+        run->queue_tail->next = p;
+    else
+        run->queue = p;
+    run->queue_tail = p;
+}
+
+void multi_get(struct multi_run *run, const char *path, multi_step_fn cb, void *arg)
+{
+    const struct component_cfg *c = run->c;
+    char *url = xasprintf("%s%s", c->url, path);
+    struct request rq = {
+        .url = url,
+        .tenant = c->tenant,
+        .bearer = c->token,
+        .basic_user = c->basic_user,
+        .basic_password = c->basic_password,
+        .insecure = c->insecure_skip_verify,
+        .ca_file = c->ca_file,
+    };
+    multi_request(run, &rq, cb, arg);
+    free(url);
+}
+
+void multi_start(struct engine *e, const struct config *cfg, struct check_state *cs)
+{
+    struct multi_run *run = xcalloc(1, sizeof(*run));
+    run->engine = e;
+    run->cfg = cfg;
+    run->comp = cs->comp;
+    run->c = cs->comp->cfg;
+    run->cs = cs;
+    run->mc = cs->def->multi;
+    run->data = xcalloc(1, run->mc->data_size ? run->mc->data_size : 1);
+    run->started_ms = now_mono_ms();
+    cs->pending = true;
+    run->mc->start(run);
+    if (run->inflight == 0 && !run->queue)
+        run_finish(run); /* nothing to fetch (e.g. not configured): report at once */
+}
