@@ -29,10 +29,19 @@ struct xfer {
     struct xfer *next;     /* in-flight list, for engine_free */
 };
 
+struct timer {
+    long long due_ms;
+    engine_timer_fn cb;
+    void *ud;
+    struct timer *next;    /* sorted by due_ms */
+};
+
 struct engine {
     CURLM *multi;
     struct xfer *inflight;
     size_t ninflight;
+    struct timer *timers;
+    size_t ntimers;
 };
 
 static bool curl_ready;
@@ -87,8 +96,46 @@ void engine_free(struct engine *e)
         x->cb(x->ud, &r);
         xfer_free(x);
     }
+    while (e->timers) {
+        struct timer *t = e->timers;
+        e->timers = t->next;
+        t->cb(t->ud, false);
+        free(t);
+    }
     curl_multi_cleanup(e->multi);
     free(e);
+}
+
+void engine_timer(struct engine *e, long delay_ms, engine_timer_fn cb, void *ud)
+{
+    struct timer *t = xcalloc(1, sizeof(*t));
+    t->due_ms = now_mono_ms() + (delay_ms > 0 ? delay_ms : 0);
+    t->cb = cb;
+    t->ud = ud;
+    struct timer **pp = &e->timers;
+    while (*pp && (*pp)->due_ms <= t->due_ms)
+        pp = &(*pp)->next;
+    t->next = *pp;
+    *pp = t;
+    e->ntimers++;
+}
+
+size_t engine_timers(const struct engine *e) { return e->ntimers; }
+
+/* Fires due timers; returns how many. A callback may add timers or transfers. */
+static int fire_timers(struct engine *e)
+{
+    int n = 0;
+    long long now = now_mono_ms();
+    while (e->timers && e->timers->due_ms <= now) {
+        struct timer *t = e->timers;
+        e->timers = t->next;
+        e->ntimers--;
+        t->cb(t->ud, true);
+        free(t);
+        n++;
+    }
+    return n;
 }
 
 size_t engine_inflight(const struct engine *e) { return e->ninflight; }
@@ -307,14 +354,20 @@ int engine_run(struct engine *e, int extra_fd, long timeout_ms)
     struct curl_waitfd wfd = {.fd = extra_fd, .events = CURL_WAIT_POLLIN, .revents = 0};
     curl_multi_perform(e->multi, &running);
     /* Something finished: let the caller look at it before sleeping. */
-    if (drain(e) > 0)
+    if (drain(e) + fire_timers(e) > 0)
         return 0;
     if (timeout_ms < 0)
         timeout_ms = 0;
+    if (e->timers) {
+        long long until = e->timers->due_ms - now_mono_ms();
+        if (until < timeout_ms)
+            timeout_ms = until > 0 ? (long)until : 0;
+    }
     if (timeout_ms > 0)
         curl_multi_poll(e->multi, extra_fd >= 0 ? &wfd : NULL, extra_fd >= 0 ? 1 : 0, (int)timeout_ms, NULL);
     curl_multi_perform(e->multi, &running);
     drain(e);
+    fire_timers(e);
     return (extra_fd >= 0 && (wfd.revents & (CURL_WAIT_POLLIN | POLLHUP | POLLERR))) ? 1 : 0;
 }
 

@@ -52,14 +52,34 @@ static void pending_free(struct multi_pending *p)
 }
 
 static void submit_now(struct multi_run *run, const struct request *rq, multi_step_fn cb, void *arg);
+static void multi_settle(struct multi_run *run);
 
 static void on_done(void *ud, const struct http_response *r)
 {
     struct multi_call *call = ud;
     struct multi_run *run = call->run;
     run->inflight--;
-    call->cb(run, r, call->arg);
+    /* At shutdown the engine cancels what is in flight: no step runs (it might submit more). */
+    if (r->err != NET_CANCELLED)
+        call->cb(run, r, call->arg);
     free(call);
+    multi_settle(run);
+}
+
+static void on_timer(void *ud, bool fired)
+{
+    struct multi_call *call = ud;
+    struct multi_run *run = call->run;
+    run->inflight--;
+    if (fired)
+        call->cb(run, NULL, call->arg);
+    free(call);
+    multi_settle(run);
+}
+
+/* After a step: start queued requests that now have a slot; finish when nothing is left. */
+static void multi_settle(struct multi_run *run)
+{
     int max = run->mc->max_inflight > 0 ? run->mc->max_inflight : 8;
     while (run->queue && run->inflight < max) {
         struct multi_pending *p = run->queue;
@@ -154,4 +174,14 @@ void multi_start(struct engine *e, const struct config *cfg, struct check_state 
     run->mc->start(run);
     if (run->inflight == 0 && !run->queue)
         run_finish(run); /* nothing to fetch (e.g. not configured): report at once */
+}
+
+void multi_after(struct multi_run *run, long delay_ms, multi_step_fn cb, void *arg)
+{
+    struct multi_call *call = xcalloc(1, sizeof(*call));
+    call->run = run;
+    call->cb = cb;
+    call->arg = arg;
+    run->inflight++;
+    engine_timer(run->engine, delay_ms, on_timer, call);
 }

@@ -45,6 +45,13 @@ size_t engine_inflight(const struct engine *e);
  * With nothing in flight it simply waits on extra_fd, which makes it the loop's timer too. */
 int engine_run(struct engine *e, int extra_fd, long timeout_ms);
 
+/* Calls cb(ud) once, from engine_run, after delay_ms (for polling with a pause, e.g. a canary
+ * waiting until what it wrote is readable). engine_run never sleeps past the next timer.
+ * Timers still pending at engine_free are called with fired = false so owners can clean up. */
+typedef void (*engine_timer_fn)(void *ud, bool fired);
+void engine_timer(struct engine *e, long delay_ms, engine_timer_fn cb, void *ud);
+size_t engine_timers(const struct engine *e);   /* pending timers */
+
 /* Wakes a concurrent engine_run (e.g. from a signal handler). */
 void engine_wakeup(struct engine *e);
 

@@ -50,4 +50,8 @@ void multi_get(struct multi_run *run, const char *path, multi_step_fn cb, void *
  * component's and the config's values; strings are copied. */
 void multi_request(struct multi_run *run, const struct request *rq, multi_step_fn cb, void *arg);
 
+/* Calls cb(run, NULL, arg) after delay_ms (the response pointer is NULL for a timer step): a
+ * pause between polls. The run stays open until the step has run. */
+void multi_after(struct multi_run *run, long delay_ms, multi_step_fn cb, void *arg);
+
 #endif
