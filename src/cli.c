@@ -9,7 +9,7 @@
 
 enum {
     OPT_STACK = 256, OPT_MIMIR, OPT_LOKI, OPT_TEMPO, OPT_GRAFANA, OPT_PROMETHEUS,
-    OPT_ONLY, OPT_JSON, OPT_WAIT, OPT_NO_COLOR, OPT_ASCII,
+    OPT_ONLY, OPT_JSON, OPT_WAIT, OPT_NO_COLOR, OPT_ASCII, OPT_CANARY, OPT_SAMPLE,
 };
 
 static const struct option long_opts[] = {
@@ -27,6 +27,8 @@ static const struct option long_opts[] = {
     {"wait", required_argument, NULL, OPT_WAIT},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
     {"ascii", no_argument, NULL, OPT_ASCII},
+    {"canary", no_argument, NULL, OPT_CANARY},
+    {"sample", required_argument, NULL, OPT_SAMPLE},
     {"version", no_argument, NULL, 'V'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -50,13 +52,18 @@ void cli_usage(FILE *f)
           "      --stack NAME       only this stack from the config\n"
           "      --mimir URL        override or add a component's URL (also --loki, --tempo,\n"
           "                         --grafana, --prometheus)\n"
-          "      --only LIST        only these components, e.g. --only tempo,grafana\n"
+          "      --only LIST        only these components, e.g. --only tempo,grafana (custom\n"
+          "                         checks: checks)\n"
           "  -i, --interval DUR     sweep interval (default 5s)\n"
           "  -t, --timeout DUR      per-request timeout (default 5s)\n"
           "      --json             check: print a JSON document instead of the table\n"
           "      --wait DUR         check: repeat sweeps until all OK or DUR has passed\n"
+          "      --sample DUR       check: read the /metrics counters twice, DUR apart, to\n"
+          "                         report flow rates (default 5s; 0 = off)\n"
           "      --no-color         no colors (also when NO_COLOR is set)\n"
           "      --ascii            no Unicode drawing characters\n"
+          "      --canary           write a test span/line/sample to Tempo, Loki and Mimir and\n"
+          "                         time until it is readable (writes data; see docs/canary.md)\n"
           "  -V, --version          print the version\n"
           "  -h, --help             this help\n"
           "\n"
@@ -71,7 +78,7 @@ static int parse_only(const char *list, unsigned *mask, char *err, size_t errlen
     for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         int k = comp_kind_from_name(tok);
         if (k < 0) {
-            snprintf(err, errlen, "--only: unknown component '%s' (use mimir, loki, tempo, grafana, prometheus)", tok);
+            snprintf(err, errlen, "--only: unknown component '%s' (use mimir, loki, tempo, grafana, prometheus, checks)", tok);
             rc = -1;
             break;
         }
@@ -95,6 +102,7 @@ static int parse_dur(const char *opt, const char *arg, long *out, char *err, siz
 int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof(*out));
+    out->sample_ms = CLI_DEFAULT_SAMPLE_MS;
     err[0] = '\0';
     optind = 0; /* GNU: full reinitialisation, so the parser can run more than once */
     opterr = 0;
@@ -131,6 +139,14 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
         case OPT_JSON: out->json = true; break;
         case OPT_NO_COLOR: out->no_color = true; break;
         case OPT_ASCII: out->ascii = true; break;
+        case OPT_CANARY: out->canary = true; break;
+        case OPT_SAMPLE:
+            out->sample_set = true;
+            if (strcmp(optarg, "0") == 0 || strcmp(optarg, "0s") == 0 || strcmp(optarg, "0ms") == 0)
+                out->sample_ms = 0;
+            else if (parse_dur("--sample", optarg, &out->sample_ms, err, errlen))
+                return -1;
+            break;
         case 'V': out->mode = CLI_VERSION; return 0;
         case 'h': out->mode = CLI_HELP; return 0;
         case ':':
@@ -157,10 +173,11 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
         snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
         return -1;
     }
-    if ((out->json || out->wait_ms) && out->mode == CLI_DEFAULT)
-        out->mode = CLI_CHECK; /* --json and --wait only make sense for a one-shot check */
-    if ((out->json || out->wait_ms) && out->mode != CLI_CHECK) {
-        snprintf(err, errlen, "%s only applies to 'lgtmtop check'", out->json ? "--json" : "--wait");
+    if ((out->json || out->wait_ms || out->sample_set) && out->mode == CLI_DEFAULT)
+        out->mode = CLI_CHECK; /* --json, --wait, --sample only make sense for a one-shot check */
+    if ((out->json || out->wait_ms || out->sample_set) && out->mode != CLI_CHECK) {
+        snprintf(err, errlen, "%s only applies to 'lgtmtop check'", out->json ? "--json" : out->wait_ms ? "--wait"
+                                                                                        : "--sample");
         return -1;
     }
     return 0;

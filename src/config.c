@@ -1,6 +1,7 @@
 /* config: component kinds, ${VAR} interpolation, zero-config defaults, file lookup and loading,
  * secret files, overrides. The YAML schema itself lives in config_yaml.c. */
 #include "lgtmtop/config.h"
+#include "lgtmtop/custom.h"
 #include "lgtmtop/util.h"
 
 #include <ctype.h>
@@ -29,6 +30,7 @@ static const struct comp_kind_info {
     [COMP_TEMPO] = {"tempo", 3200, "", NULL},
     [COMP_GRAFANA] = {"grafana", 3000, "", NULL},
     [COMP_PROMETHEUS] = {"prometheus", 9090, "", "up"},
+    [COMP_CHECKS] = {"checks", 0, "", NULL},  /* custom checks: no URL of its own */
 };
 
 const char *comp_kind_name(enum comp_kind k)
@@ -285,6 +287,16 @@ static void config_component_free(struct component_cfg *c)
         free(*strs[i]);
         *strs[i] = NULL;
     }
+    for (size_t i = 0; i < 2 * c->ndeprecated_ds; i++)
+        free(c->deprecated_ds[i]);
+    free(c->deprecated_ds);
+    c->deprecated_ds = NULL;
+    c->ndeprecated_ds = 0;
+    for (size_t i = 0; i < c->nexpect_rule_groups; i++)
+        free(c->expect_rule_groups[i]);
+    free(c->expect_rule_groups);
+    c->expect_rule_groups = NULL;
+    c->nexpect_rule_groups = 0;
 }
 
 static void config_stack_free(struct stack_cfg *st)
@@ -293,12 +305,16 @@ static void config_stack_free(struct stack_cfg *st)
     st->name = NULL;
     for (int k = 0; k < COMP_KIND_COUNT; k++)
         config_component_free(&st->comp[k]);
+    custom_checks_free(st->checks, st->nchecks);
+    st->checks = NULL;
+    st->nchecks = 0;
 }
 
 static struct stack_cfg *config_add_stack(struct config *cfg, const char *name)
 {
     cfg->stacks = xrealloc(cfg->stacks, (cfg->nstacks + 1) * sizeof *cfg->stacks);
     struct stack_cfg *st = &cfg->stacks[cfg->nstacks++];
+    memset(st, 0, sizeof *st);
     st->name = xstrdup(name);
     for (int k = 0; k < COMP_KIND_COUNT; k++)
         config_component_init(&st->comp[k], (enum comp_kind)k);
@@ -313,10 +329,14 @@ void config_fill_derived(struct config *cfg)
         struct component_cfg *t = &cfg->stacks[i].comp[COMP_TEMPO];
         if (!t->enabled || !t->url)
             continue;
-        if (!t->otlp_http)
+        if (!t->otlp_http) {
             t->otlp_http = config_otlp_http_for(t->url);
-        if (!t->otlp_grpc)
+            t->otlp_http_derived = t->otlp_http != NULL;
+        }
+        if (!t->otlp_grpc) {
             t->otlp_grpc = config_otlp_grpc_for(t->url);
+            t->otlp_grpc_derived = t->otlp_grpc != NULL;
+        }
     }
 }
 

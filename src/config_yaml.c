@@ -10,6 +10,7 @@
  *   mimir: {...}  loki: ...   (no stacks: key) — a convenience for a single stack, named "default".
  * A component value may be a plain string, taken as its url ("prometheus: http://prom:9090"). */
 #include "lgtmtop/config.h"
+#include "lgtmtop/custom.h"
 #include "lgtmtop/util.h"
 
 #include <ctype.h>
@@ -437,16 +438,105 @@ static int set_prefix(struct cfgp *p, yaml_node_t *v, void *base, const struct k
     return 0;
 }
 
+/* A datasource uid (deprecated_datasources): one word; NULL after an error. */
+static char *cfgp_uid(struct cfgp *p, yaml_node_t *n)
+{
+    char *s = cfgp_text(p, n, "a datasource uid");
+    if (!s)
+        return NULL;
+    if (!*s || str_has_space(s)) {
+        cfgp_err(p, node_line(n), "%s datasource uid \"%s\" — write old_uid: new_uid, like grafana_prometheus: grafana_mimir",
+                 *s ? "bad" : "empty", s);
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* deprecated_datasources: { old_uid: new_uid, ... } into pairs. */
+static int set_uid_map(struct cfgp *p, yaml_node_t *v, void *base, const struct key_def *kd)
+{
+    struct component_cfg *c = base;
+    (void)kd;
+    if (v->type != YAML_MAPPING_NODE)
+        return cfgp_err(p, node_line(v), "expected a mapping of old uid to new uid, got %s"
+                                         " — write deprecated_datasources: { grafana_prometheus: grafana_mimir }",
+                        node_what(v));
+    size_t n = (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start);
+    c->deprecated_ds = xcalloc(2 * n + 1, sizeof(char *));
+    for (yaml_node_pair_t *pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top; pr++) {
+        yaml_node_t *k = yaml_document_get_node(p->doc, pr->key);
+        yaml_node_t *val = yaml_document_get_node(p->doc, pr->value);
+        char *old = cfgp_uid(p, k);
+        if (!old)
+            return -1;
+        char *repl = cfgp_uid(p, val);
+        if (!repl) {
+            free(old);
+            return -1;
+        }
+        size_t i = c->ndeprecated_ds;
+        c->deprecated_ds[2 * i] = old;
+        c->deprecated_ds[2 * i + 1] = repl;
+        c->ndeprecated_ds++;
+        if (strcmp(old, repl) == 0)
+            return cfgp_err(p, node_line(k), "%s is mapped to itself — write the uid that replaces it", old);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(c->deprecated_ds[2 * j], old) == 0)
+                return cfgp_err(p, node_line(k), "%s is listed twice — keep one", old);
+    }
+    return 0;
+}
+
+/* A list of names (expect_rule_groups); a single value is a list of one. */
+static int set_name_list(struct cfgp *p, yaml_node_t *v, void *base, const struct key_def *kd)
+{
+    struct component_cfg *c = base;
+    (void)kd;
+    yaml_node_item_t one = 0, *start = &one, *top = &one + 1;
+    if (v->type == YAML_SEQUENCE_NODE) {
+        start = v->data.sequence.items.start;
+        top = v->data.sequence.items.top;
+    } else if (v->type != YAML_SCALAR_NODE) {
+        return cfgp_err(p, node_line(v), "expected a list of rule group names, got %s"
+                                         " — write expect_rule_groups: [stack-health, slo]", node_what(v));
+    }
+    c->expect_rule_groups = xcalloc((size_t)(top - start) + 1, sizeof(char *));
+    for (yaml_node_item_t *it = start; it < top; it++) {
+        yaml_node_t *n = it == &one ? v : yaml_document_get_node(p->doc, *it);
+        char *s = cfgp_text(p, n, "a rule group name");
+        if (!s)
+            return -1;
+        if (!*s || str_has_ctrl(s)) {
+            free(s);
+            return cfgp_err(p, node_line(n), "%s rule group name — write the group's name as the ruler shows it",
+                            n->type == YAML_SCALAR_NODE && node_is_null(n) ? "empty" : "bad");
+        }
+        for (size_t j = 0; j < c->nexpect_rule_groups; j++)
+            if (strcmp(c->expect_rule_groups[j], s) == 0) {
+                int rc = cfgp_err(p, node_line(n), "\"%s\" is listed twice — keep one", s);
+                free(s);
+                return rc;
+            }
+        c->expect_rule_groups[c->nexpect_rule_groups++] = s;
+    }
+    return 0;
+}
+
 /* ---- key tables ---- */
 
 static int set_basic_auth(struct cfgp *p, yaml_node_t *v, void *base, const struct key_def *kd);
 static int set_stack_component(struct cfgp *p, yaml_node_t *v, void *base, const struct key_def *kd);
 static int set_top_component(struct cfgp *p, yaml_node_t *v, void *base, const struct key_def *kd);
 static int set_stacks(struct cfgp *p, yaml_node_t *v, void *base, const struct key_def *kd);
+static int set_tristate(struct cfgp *p, yaml_node_t *v, void *base, const struct key_def *kd);
+static int set_stack_checks(struct cfgp *p, yaml_node_t *v, void *base, const struct key_def *kd);
+static int set_top_checks(struct cfgp *p, yaml_node_t *v, void *base, const struct key_def *kd);
 
 #define CO(f) offsetof(struct component_cfg, f)
 enum { CK_URL, CK_PREFIX, CK_TENANT, CK_TOKEN, CK_TOKEN_FILE, CK_BASIC_AUTH, CK_QUERY, CK_TIMEOUT,
-       CK_CONNECT_TIMEOUT, CK_INSECURE, CK_CA_FILE, CK_OTLP_HTTP, CK_OTLP_GRPC, CK_COUNT };
+       CK_CONNECT_TIMEOUT, CK_INSECURE, CK_CA_FILE, CK_OTLP_HTTP, CK_OTLP_GRPC, CK_SEARCH_WINDOW,
+       CK_DEPRECATED_DS, CK_EXPECT_RULE_GROUPS, CK_COUNT };
 static const struct key_def comp_keys[CK_COUNT] = {
     [CK_URL] = {"url", set_url, CO(url), 0, 0},
     [CK_PREFIX] = {"prefix", set_prefix, CO(prefix), KIND_BIT(COMP_MIMIR), 0},
@@ -461,6 +551,10 @@ static const struct key_def comp_keys[CK_COUNT] = {
     [CK_CA_FILE] = {"ca_file", set_file, CO(ca_file), 0, 0},
     [CK_OTLP_HTTP] = {"otlp_http", set_otlp_http, CO(otlp_http), KIND_BIT(COMP_TEMPO), 0},
     [CK_OTLP_GRPC] = {"otlp_grpc", set_otlp_grpc, CO(otlp_grpc), KIND_BIT(COMP_TEMPO), 0},
+    [CK_SEARCH_WINDOW] = {"search_window", set_duration, CO(search_window_ms), KIND_BIT(COMP_TEMPO), 1000},
+    [CK_DEPRECATED_DS] = {"deprecated_datasources", set_uid_map, 0, KIND_BIT(COMP_GRAFANA), 0},
+    [CK_EXPECT_RULE_GROUPS] = {"expect_rule_groups", set_name_list, 0,
+                               KIND_BIT(COMP_GRAFANA) | KIND_BIT(COMP_MIMIR) | KIND_BIT(COMP_PROMETHEUS), 0},
 };
 
 enum { AK_USERNAME, AK_PASSWORD, AK_PASSWORD_FILE, AK_COUNT };
@@ -470,7 +564,7 @@ static const struct key_def auth_keys[AK_COUNT] = {
     [AK_PASSWORD_FILE] = {"password_file", set_file, CO(password_file), 0, (long)CO(password_file_line)},
 };
 
-enum { SK_NAME, SK_MIMIR, SK_LOKI, SK_TEMPO, SK_GRAFANA, SK_PROMETHEUS, SK_COUNT };
+enum { SK_NAME, SK_MIMIR, SK_LOKI, SK_TEMPO, SK_GRAFANA, SK_PROMETHEUS, SK_CANARY, SK_CHECKS, SK_COUNT };
 static const struct key_def stack_keys[SK_COUNT] = {
     [SK_NAME] = {"name", set_string, offsetof(struct stack_cfg, name), 0, 1},
     [SK_MIMIR] = {"mimir", set_stack_component, 0, 0, COMP_MIMIR},
@@ -478,11 +572,14 @@ static const struct key_def stack_keys[SK_COUNT] = {
     [SK_TEMPO] = {"tempo", set_stack_component, 0, 0, COMP_TEMPO},
     [SK_GRAFANA] = {"grafana", set_stack_component, 0, 0, COMP_GRAFANA},
     [SK_PROMETHEUS] = {"prometheus", set_stack_component, 0, 0, COMP_PROMETHEUS},
+    [SK_CANARY] = {"canary", set_tristate, offsetof(struct stack_cfg, canary), 0, 0},
+    [SK_CHECKS] = {"checks", set_stack_checks, 0, 0, 0},
 };
 
 #define TO(f) offsetof(struct config, f)
 enum { TK_INTERVAL, TK_TIMEOUT, TK_CONNECT_TIMEOUT, TK_MAX_BODY, TK_STACKS,
-       TK_MIMIR, TK_LOKI, TK_TEMPO, TK_GRAFANA, TK_PROMETHEUS, TK_COUNT };
+       TK_MIMIR, TK_LOKI, TK_TEMPO, TK_GRAFANA, TK_PROMETHEUS, TK_CANARY, TK_CANARY_TIMEOUT, TK_CHECKS,
+       TK_COUNT };
 static const struct key_def top_keys[TK_COUNT] = {
     [TK_INTERVAL] = {"interval", set_duration, TO(interval_ms), 0, 100},  /* faster only hammers the stack */
     [TK_TIMEOUT] = {"timeout", set_duration, TO(timeout_ms), 0, 1},
@@ -494,10 +591,10 @@ static const struct key_def top_keys[TK_COUNT] = {
     [TK_TEMPO] = {"tempo", set_top_component, 0, 0, COMP_TEMPO},
     [TK_GRAFANA] = {"grafana", set_top_component, 0, 0, COMP_GRAFANA},
     [TK_PROMETHEUS] = {"prometheus", set_top_component, 0, 0, COMP_PROMETHEUS},
+    [TK_CANARY] = {"canary", set_bool, TO(canary), 0, 0},
+    [TK_CANARY_TIMEOUT] = {"canary_timeout", set_duration, TO(canary_timeout_ms), 0, 1000},
+    [TK_CHECKS] = {"checks", set_top_checks, 0, 0, 0},
 };
-
-/* Keys of planned features: refused by name so that nobody believes they are in effect. */
-static const char *const reserved_keys[] = {"checks", "deprecated_datasources", "expect_rule_groups", "canary"};
 
 /* ---- the walker ---- */
 
@@ -543,9 +640,6 @@ static size_t key_find(const struct key_def *tab, size_t n, const char *name)
 static int cfgp_unknown_key(struct cfgp *p, int line, const char *name, const struct key_def *tab,
                             size_t n, unsigned kind_bit)
 {
-    for (size_t i = 0; i < ARRAY_LEN(reserved_keys); i++)
-        if (strcmp(name, reserved_keys[i]) == 0)
-            return cfgp_err(p, line, "not supported in this version — remove it");
     struct buf valid;
     buf_init(&valid);
     const char *best = NULL;
@@ -613,6 +707,328 @@ static int cfgp_walk(struct cfgp *p, yaml_node_t *map, const struct key_def *tab
         cfgp_path_pop(p, old);
     }
     return 0;
+}
+
+/* ---- custom checks (checks:) and canaries ---- */
+
+/* canary: in a stack: on (1) or off (-1); 0 (absent) means the top-level value applies. */
+static int set_tristate(struct cfgp *p, yaml_node_t *v, void *base, const struct key_def *kd)
+{
+    bool on = false;
+    const struct key_def one = {kd->name, set_bool, 0, 0, 0};
+    if (set_bool(p, v, &on, &one) < 0)
+        return -1;
+    *FIELD(base, kd, int) = on ? 1 : -1;
+    return 0;
+}
+
+static int set_check_name(struct cfgp *p, yaml_node_t *v, void *base, const struct key_def *kd)
+{
+    static const char ok[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-";
+    char **dst = FIELD(base, kd, char *);
+    char *s = cfgp_text(p, v, "a name");
+    if (!s)
+        return -1;
+    size_t n = strlen(s);
+    if (n == 0 || n > 40 || strspn(s, ok) != n) {
+        int rc = cfgp_err(p, node_line(v), "bad check name \"%s\" — use 1 to 40 letters, digits, '-', '_' or '.',"
+                                           " like gateway-health", s);
+        free(s);
+        return rc;
+    }
+    free(*dst);
+    *dst = s;
+    return 0;
+}
+
+static int set_check_http(struct cfgp *p, yaml_node_t *v, void *base, const struct key_def *kd)
+{
+    struct custom_check_cfg *cc = base;
+    cc->type = CUSTOM_HTTP;
+    return cfgp_take_url(p, v, FIELD(base, kd, char *), true, "https://gateway/api/monitoring/health");
+}
+
+/* promql: / logql: a query; line breaks (YAML block scalars) become spaces. */
+static int set_check_query(struct cfgp *p, yaml_node_t *v, void *base, const struct key_def *kd)
+{
+    struct custom_check_cfg *cc = base;
+    char *s = cfgp_text(p, v, "a query");
+    if (!s)
+        return -1;
+    for (char *c = s; *c; c++)
+        if (*c == '\n' || *c == '\r' || *c == '\t')
+            *c = ' ';
+    size_t b = strspn(s, " "), n = strlen(s);
+    while (n > b && s[n - 1] == ' ')
+        n--;
+    memmove(s, s + b, n - b);
+    s[n - b] = '\0';
+    int rc = 0;
+    if (!*s)
+        rc = cfgp_err(p, node_line(v), "is empty — write the query, like %s",
+                      kd->aux == CUSTOM_LOGQL ? "'{job=\"api\"} |= \"error\"'" : "'up{job=\"redis\"}'");
+    else if (str_has_ctrl(s))
+        rc = cfgp_err(p, node_line(v), "contains a control character — write the query as plain text");
+    if (rc < 0) {
+        free(s);
+        return rc;
+    }
+    free(*FIELD(base, kd, char *));
+    *FIELD(base, kd, char *) = s;
+    cc->type = (enum custom_type)kd->aux;
+    return 0;
+}
+
+static int set_check_method(struct cfgp *p, yaml_node_t *v, void *base, const struct key_def *kd)
+{
+    char *s = cfgp_text(p, v, "GET or POST");
+    if (!s)
+        return -1;
+    if (strcasecmp(s, "GET") != 0 && strcasecmp(s, "POST") != 0) {
+        int rc = cfgp_err(p, node_line(v), "bad method \"%s\" — write GET or POST", s);
+        free(s);
+        return rc;
+    }
+    for (char *c = s; *c; c++)
+        *c = (char)toupper((unsigned char)*c);
+    free(*FIELD(base, kd, char *));
+    *FIELD(base, kd, char *) = s;
+    return 0;
+}
+
+/* expect_status: 200, or a list [200, 204]. */
+static int set_check_status(struct cfgp *p, yaml_node_t *v, void *base, const struct key_def *kd)
+{
+    struct custom_check_cfg *cc = base;
+    (void)kd;
+    yaml_node_item_t one = 0, *start = &one, *top = &one + 1;
+    if (v->type == YAML_SEQUENCE_NODE) {
+        start = v->data.sequence.items.start;
+        top = v->data.sequence.items.top;
+    } else if (v->type != YAML_SCALAR_NODE) {
+        return cfgp_err(p, node_line(v), "expected a status or a list of them, got %s — write expect_status: 200"
+                                         " or expect_status: [200, 204]", node_what(v));
+    }
+    if (top - start > CUSTOM_MAX_STATUS)
+        return cfgp_err(p, node_line(v), "lists more than %d statuses — keep at most %d", CUSTOM_MAX_STATUS,
+                        CUSTOM_MAX_STATUS);
+    if (top == start)
+        return cfgp_err(p, node_line(v), "is empty — write expect_status: 200 or remove it for any 2xx");
+    cc->nexpect_status = 0;
+    for (yaml_node_item_t *it = start; it < top; it++) {
+        yaml_node_t *n = it == &one ? v : yaml_document_get_node(p->doc, *it);
+        char *s = cfgp_text(p, n, "an HTTP status");
+        if (!s)
+            return -1;
+        char *end;
+        long st = strtol(s, &end, 10);
+        bool bad = !*s || *end || st < 100 || st > 599;
+        if (bad) {
+            int rc = cfgp_err(p, node_line(n), "bad HTTP status \"%s\" — write a number from 100 to 599, like 200", s);
+            free(s);
+            return rc;
+        }
+        free(s);
+        cc->expect_status[cc->nexpect_status++] = (int)st;
+    }
+    return 0;
+}
+
+/* expect: a condition (custom.h). */
+static int set_check_expr(struct cfgp *p, yaml_node_t *v, void *base, const struct key_def *kd)
+{
+    char why[256];
+    char *s = cfgp_text(p, v, "a condition like \"> 0\"");
+    if (!s)
+        return -1;
+    int rc = 0;
+    if (custom_expr_parse(s, FIELD(base, kd, struct custom_expr), why, sizeof why) < 0)
+        rc = cfgp_err(p, node_line(v), "%s", why);
+    free(s);
+    return rc;
+}
+
+static int set_json_path(struct cfgp *p, yaml_node_t *v, void *base, const struct key_def *kd)
+{
+    if (set_string(p, v, base, kd) < 0)
+        return -1;
+    const char *s = *FIELD(base, kd, char *);
+    if (s && (s[0] == '.' || s[strlen(s) - 1] == '.' || strstr(s, "..") || str_has_space(s)))
+        return cfgp_err(p, node_line(v), "bad path \"%s\" — write field names joined by dots, like data.status"
+                                         " (numbers index lists: items.0.name)", s);
+    return 0;
+}
+
+static int set_json_equals(struct cfgp *p, yaml_node_t *v, void *base, const struct key_def *kd)
+{
+    char *s = cfgp_text(p, v, "a value");
+    if (!s)
+        return -1;
+    if (str_has_ctrl(s)) {
+        free(s);
+        return cfgp_err(p, node_line(v), "contains a control character — write the value on one line");
+    }
+    free(*FIELD(base, kd, char *));
+    *FIELD(base, kd, char *) = s;
+    return 0;
+}
+
+#define CC(f) offsetof(struct custom_check_cfg, f)
+enum { JK_PATH, JK_EQUALS, JK_EXPECT, JK_COUNT };
+static const struct key_def json_keys[JK_COUNT] = {
+    [JK_PATH] = {"path", set_json_path, CC(json_path), 0, 1},
+    [JK_EQUALS] = {"equals", set_json_equals, CC(json_equals), 0, 0},
+    [JK_EXPECT] = {"expect", set_check_expr, CC(json_expect), 0, 0},
+};
+
+/* json: { path: data.status, equals: ok } or { path: data.count, expect: "> 0" } */
+static int set_check_json(struct cfgp *p, yaml_node_t *v, void *base, const struct key_def *kd)
+{
+    struct custom_check_cfg *cc = base;
+    int lines[JK_COUNT] = {0};
+    int line = p->key_line;
+    (void)kd;
+    if (v->type != YAML_MAPPING_NODE)
+        return cfgp_err(p, node_line(v), "expected a mapping, got %s — write json: { path: status, equals: ok }"
+                                         " or json: { path: data.count, expect: \"> 0\" }", node_what(v));
+    if (cfgp_walk(p, v, json_keys, JK_COUNT, KIND_ALL, cc, lines) < 0)
+        return -1;
+    if (!lines[JK_PATH])
+        return cfgp_err(p, line, "path is missing — add path: (a dotted field name, like data.status)");
+    if (lines[JK_EQUALS] && lines[JK_EXPECT])
+        return cfgp_err(p, lines[JK_EXPECT], "both equals and expect are set — one condition per check");
+    if (!lines[JK_EQUALS] && !lines[JK_EXPECT])
+        return cfgp_err(p, line, "the condition is missing — add equals: VALUE or expect: \"> 0\"");
+    cc->json_has_expect = lines[JK_EXPECT] != 0;
+    return 0;
+}
+
+enum { CHK_NAME, CHK_HTTP, CHK_PROMQL, CHK_LOGQL, CHK_METHOD, CHK_EXPECT_STATUS, CHK_JSON, CHK_MAX_LATENCY,
+       CHK_INSECURE, CHK_EXPECT, CHK_WINDOW, CHK_TIMEOUT, CHK_COUNT };
+static const struct key_def check_keys[CHK_COUNT] = {
+    [CHK_NAME] = {"name", set_check_name, CC(name), 0, 0},
+    [CHK_HTTP] = {"http", set_check_http, CC(url), 0, 0},
+    [CHK_PROMQL] = {"promql", set_check_query, CC(query), 0, CUSTOM_PROMQL},
+    [CHK_LOGQL] = {"logql", set_check_query, CC(query), 0, CUSTOM_LOGQL},
+    [CHK_METHOD] = {"method", set_check_method, CC(method), 0, 0},
+    [CHK_EXPECT_STATUS] = {"expect_status", set_check_status, 0, 0, 0},
+    [CHK_JSON] = {"json", set_check_json, 0, 0, 0},
+    [CHK_MAX_LATENCY] = {"max_latency", set_duration, CC(max_latency_ms), 0, 1},
+    [CHK_INSECURE] = {"insecure_skip_verify", set_bool, CC(insecure_skip_verify), 0, 0},
+    [CHK_EXPECT] = {"expect", set_check_expr, CC(expect), 0, 0},
+    [CHK_WINDOW] = {"window", set_duration, CC(window_ms), 0, 1000},
+    [CHK_TIMEOUT] = {"timeout", set_duration, CC(timeout_ms), 0, 1},
+};
+
+static int cfgp_check(struct cfgp *p, yaml_node_t *item, const struct stack_cfg *st, struct custom_check_cfg *cc,
+                      size_t index)
+{
+    enum { T_HTTP = 1, T_PROMQL = 2, T_LOGQL = 4 };
+    static const struct { int key; unsigned types; const char *what; } only[] = {
+        {CHK_METHOD, T_HTTP, "http"}, {CHK_EXPECT_STATUS, T_HTTP, "http"}, {CHK_JSON, T_HTTP, "http"},
+        {CHK_MAX_LATENCY, T_HTTP, "http"}, {CHK_INSECURE, T_HTTP, "http"},
+        {CHK_EXPECT, T_PROMQL | T_LOGQL, "promql and logql"}, {CHK_WINDOW, T_LOGQL, "logql"},
+    };
+    int lines[CHK_COUNT] = {0};
+    int line = node_line(item);
+    cc->line = line;
+    if (item->type != YAML_MAPPING_NODE)
+        return cfgp_err(p, line, "expected a check (a mapping with name: and http:, promql: or logql:), got %s",
+                        node_what(item));
+    for (yaml_node_pair_t *pr = item->data.mapping.pairs.start; pr < item->data.mapping.pairs.top; pr++) {
+        yaml_node_t *k = yaml_document_get_node(p->doc, pr->key);
+        if (k->type == YAML_SCALAR_NODE && strcmp(node_raw(k), "url") == 0)  /* the usual slip */
+            return cfgp_err_plain(p, node_line(k), "%s.url: a check names its URL with http: — write http: URL",
+                                  p->path.data);
+    }
+    if (cfgp_walk(p, item, check_keys, CHK_COUNT, KIND_ALL, cc, lines) < 0)
+        return -1;
+    if (!lines[CHK_NAME])
+        return cfgp_err(p, line, "name is missing — add name: (the check's name in the report)");
+    int types = !!lines[CHK_HTTP] + !!lines[CHK_PROMQL] + !!lines[CHK_LOGQL];
+    if (types == 0)
+        return cfgp_err(p, line, "check \"%s\" has nothing to do — add http: URL, promql: QUERY or logql: QUERY",
+                        cc->name);
+    if (types > 1)
+        return cfgp_err(p, line, "check \"%s\" has more than one of http:, promql:, logql: — one check does one"
+                                 " thing; split it", cc->name);
+    unsigned t = cc->type == CUSTOM_HTTP ? T_HTTP : cc->type == CUSTOM_PROMQL ? T_PROMQL : T_LOGQL;
+    for (size_t i = 0; i < ARRAY_LEN(only); i++)
+        if (lines[only[i].key] && !(only[i].types & t))
+            return cfgp_err_plain(p, lines[only[i].key], "%s.%s: only applies to %s checks — remove it",
+                                  p->path.data, check_keys[only[i].key].name, only[i].what);
+    for (size_t j = 0; j < index; j++)
+        if (strcmp(st->checks[j].name, cc->name) == 0)
+            return cfgp_err_plain(p, lines[CHK_NAME], "%s.name: duplicate check name \"%s\" (also checks[%zu])"
+                                                      " — give each check its own name", p->path.data, cc->name, j);
+    if (!lines[CHK_EXPECT] && cc->type != CUSTOM_HTTP)
+        cc->expect = (struct custom_expr){cc->type == CUSTOM_PROMQL ? CX_NONEMPTY : CX_GT, 0};
+    if (cc->type == CUSTOM_LOGQL && !cc->window_ms)
+        cc->window_ms = CUSTOM_DEFAULT_WINDOW_MS;
+    return 0;
+}
+
+static int cfgp_checks(struct cfgp *p, yaml_node_t *v, struct stack_cfg *st)
+{
+    struct component_cfg *c = &st->comp[COMP_CHECKS];
+    if (v->type != YAML_SEQUENCE_NODE)
+        return cfgp_err(p, node_line(v), "expected a list of checks (- name: ..., http: ... / promql: ... /"
+                                         " logql: ...), got %s", node_what(v));
+    size_t n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+    c->line = p->key_line;
+    free(c->keypath);
+    c->keypath = xstrdup(p->path.data);
+    st->checks = xcalloc(n ? n : 1, sizeof *st->checks);
+    for (size_t i = 0; i < n; i++) {
+        yaml_node_t *item = yaml_document_get_node(p->doc, v->data.sequence.items.start[i]);
+        size_t old = cfgp_path_push_index(p, i);
+        st->nchecks++;  /* counted now so that config_free releases it on error */
+        if (cfgp_check(p, item, st, &st->checks[i], i) < 0)
+            return -1;
+        cfgp_path_pop(p, old);
+    }
+    c->enabled = n > 0;
+    return 0;
+}
+
+/* promql/logql checks need something to query in their stack. where: "stacks[0]" or "". */
+static int cfgp_check_targets(struct cfgp *p, const struct stack_cfg *st, const char *where)
+{
+    for (size_t i = 0; i < st->nchecks; i++) {
+        const struct custom_check_cfg *cc = &st->checks[i];
+        if (cc->type == CUSTOM_HTTP || custom_target(st, cc))
+            continue;
+        return cfgp_err_plain(p, cc->line, "%s%schecks[%zu]: %s check \"%s\" has nothing to query — add %s to this"
+                                           " stack", where, *where ? "." : "", i,
+                              cc->type == CUSTOM_PROMQL ? "promql" : "logql", cc->name,
+                              cc->type == CUSTOM_PROMQL ? "mimir: or prometheus:" : "loki:");
+    }
+    return 0;
+}
+
+static int set_stack_checks(struct cfgp *p, yaml_node_t *v, void *base, const struct key_def *kd)
+{
+    (void)kd;
+    return cfgp_checks(p, v, base);
+}
+
+static void cfgp_stack_init(struct stack_cfg *st, const char *name);
+
+static int set_top_checks(struct cfgp *p, yaml_node_t *v, void *base, const struct key_def *kd)
+{
+    struct config *cfg = base;
+    (void)kd;
+    if (p->form == FORM_STACKS)
+        return cfgp_err(p, p->key_line, "top-level checks cannot be mixed with stacks: (line %d)"
+                                        " — move it into a stack", p->form_line);
+    if (p->form == FORM_NONE) {
+        p->form = FORM_TOPLEVEL;
+        p->form_line = p->key_line;
+        cfg->stacks = xcalloc(1, sizeof *cfg->stacks);
+        cfg->nstacks = 1;
+        cfgp_stack_init(&cfg->stacks[0], "default");
+    }
+    return cfgp_checks(p, v, &cfg->stacks[0]);
 }
 
 /* ---- structure: components, stacks, top level ---- */
@@ -707,6 +1123,8 @@ static int cfgp_stack(struct cfgp *p, yaml_node_t *item, struct stack_cfg *st, s
         if (strcmp(p->cfg->stacks[j].name, st->name) == 0)
             return cfgp_err_plain(p, lines[SK_NAME], "%s.name: duplicate stack name \"%s\" (also stacks[%zu])"
                                                      " — give each stack its own name", p->path.data, st->name, j);
+    if (cfgp_check_targets(p, st, p->path.data) < 0)
+        return -1;
     bool any = false;
     for (int k = 0; k < COMP_KIND_COUNT; k++)
         any |= st->comp[k].enabled;
@@ -754,6 +1172,8 @@ static int cfgp_root(struct cfgp *p, yaml_node_t *root)
     if (p->cfg->nstacks == 0)
         return cfgp_err_plain(p, node_line(root), "no stacks and no components — add a stacks: list, or"
                                                   " components such as mimir: http://mimir:9009");
+    if (p->form == FORM_TOPLEVEL && cfgp_check_targets(p, &p->cfg->stacks[0], "") < 0)
+        return -1;
     return 0;
 }
 

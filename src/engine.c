@@ -3,7 +3,9 @@
  * connections persist across sweeps. */
 #include "lgtmtop/engine.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,10 @@ struct xfer {
     char *content_type;    /* copied from the response headers */
     char *url_redacted;
     char *post;            /* owned copy of the request body */
+    struct curl_slist *connect_to;   /* connect_ip as a CURLOPT_CONNECT_TO entry */
+    bool resolve_only;
+    struct buf addrs;      /* resolve_only: addresses seen, space-separated */
+    char primary_ip[64];
     long timeout_ms;
     engine_done_fn cb;
     void *ud;
@@ -66,7 +72,9 @@ static void xfer_free(struct xfer *x)
 {
     curl_easy_cleanup(x->easy);
     curl_slist_free_all(x->headers);
+    curl_slist_free_all(x->connect_to);
     buf_free(&x->body);
+    buf_free(&x->addrs);
     free(x->content_type);
     free(x->url_redacted);
     free(x->post);
@@ -93,6 +101,8 @@ void engine_free(struct engine *e)
         r.url = x->url_redacted;
         r.timeout_ms = x->timeout_ms;
         r.max_body = x->max_body;
+        r.primary_ip = "";
+        r.addresses = "";
         x->cb(x->ud, &r);
         xfer_free(x);
     }
@@ -175,6 +185,30 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
     return len;
 }
 
+/* resolve_only: records each address curl would connect to and refuses the socket, so curl
+ * moves on to the next address until the list (both families) is exhausted. */
+static curl_socket_t on_opensocket(void *ud, curlsocktype purpose, struct curl_sockaddr *a)
+{
+    struct xfer *x = ud;
+    char ip[INET6_ADDRSTRLEN] = "";
+    (void)purpose;
+    if (a->family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)&a->addr)->sin_addr, ip, sizeof(ip));
+    else if (a->family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)&a->addr)->sin6_addr, ip, sizeof(ip));
+    if (ip[0]) {
+        char pad[INET6_ADDRSTRLEN + 2];
+        snprintf(pad, sizeof(pad), " %s ", ip);
+        if (!x->addrs.data || !strstr(x->addrs.data, pad)) {  /* each address once */
+            if (!x->addrs.len)
+                buf_putc(&x->addrs, ' ');
+            buf_puts(&x->addrs, ip);
+            buf_putc(&x->addrs, ' ');
+        }
+    }
+    return CURL_SOCKET_BAD;
+}
+
 static void add_header(struct xfer *x, const char *name, const char *value)
 {
     char *h = xasprintf("%s: %s", name, value);
@@ -247,6 +281,30 @@ void engine_submit(struct engine *e, const struct request *rq, engine_done_fn cb
     }
     if (x->headers)
         curl_easy_setopt(c, CURLOPT_HTTPHEADER, x->headers);
+    if (rq->resolve_only || rq->connect_only || rq->connect_ip) {
+        curl_easy_setopt(c, CURLOPT_PROXY, ""); /* probing the network path itself: */
+        curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+        curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L); /* a new connection each time, */
+        curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);  /* never a pooled one */
+    }
+    buf_init(&x->addrs);
+    if (rq->resolve_only) {
+        x->resolve_only = true;
+        curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 1L);
+        curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, on_opensocket);
+        curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, x);
+    } else if (rq->connect_only) {
+        curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 1L);
+    }
+    if (rq->connect_ip && *rq->connect_ip) {
+        bool v6 = strchr(rq->connect_ip, ':') != NULL;
+        char *entry = xasprintf("::%s%s%s:", v6 ? "[" : "", rq->connect_ip, v6 ? "]" : "");
+        x->connect_to = curl_slist_append(NULL, entry);
+        free(entry);
+        if (!x->connect_to)
+            fatal("out of memory (connect_to)");
+        curl_easy_setopt(c, CURLOPT_CONNECT_TO, x->connect_to);
+    }
 
     x->next = e->inflight;
     e->inflight = x;
@@ -315,6 +373,8 @@ static void finish(struct engine *e, CURL *c, CURLcode rc)
     struct http_response r;
     memset(&r, 0, sizeof(r));
     r.err = classify(rc, x->too_big);
+    if (x->resolve_only && rc == CURLE_COULDNT_CONNECT && x->addrs.len)
+        r.err = NET_OK; /* every address was refused on purpose: the list is the answer */
     r.err_text = r.err == NET_OK ? "" : (x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc));
     if (r.err == NET_OK)
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
@@ -331,6 +391,16 @@ static void finish(struct engine *e, CURL *c, CURLcode rc)
     r.t.tls_us = info_us(c, CURLINFO_APPCONNECT_TIME_T);
     r.t.first_byte_us = info_us(c, CURLINFO_STARTTRANSFER_TIME_T);
     r.t.total_us = info_us(c, CURLINFO_TOTAL_TIME_T);
+    char *ip = NULL;
+    if (curl_easy_getinfo(c, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip)
+        snprintf(x->primary_ip, sizeof(x->primary_ip), "%s", ip);
+    r.primary_ip = x->primary_ip;
+    if (x->addrs.len > 2) { /* " a b " -> "a b" */
+        x->addrs.data[x->addrs.len - 1] = '\0';
+        r.addresses = x->addrs.data + 1;
+    } else {
+        r.addresses = "";
+    }
     x->cb(x->ud, &r);
     xfer_free(x);
 }

@@ -6,12 +6,15 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "lgtmtop/canary.h"
 #include "lgtmtop/cli.h"
 #include "lgtmtop/config.h"
 #include "lgtmtop/engine.h"
+#include "lgtmtop/lint.h"
 #include "lgtmtop/report.h"
 #include "lgtmtop/state.h"
 #include "lgtmtop/sweep.h"
+#include "lgtmtop/tui.h"
 #include "lgtmtop/util.h"
 
 static bool want_color(const struct cli *cli, FILE *f)
@@ -58,6 +61,8 @@ static int load_config(const struct cli *cli, struct config *cfg)
                     cfg->stacks[i].comp[k].enabled = false;
     if (cli->interval_ms)
         cfg->interval_ms = cli->interval_ms;
+    if (cli->canary)
+        canary_force_on(cfg);
     if (cli->timeout_ms) {
         cfg->timeout_ms = cli->timeout_ms;
         if (cfg->connect_timeout_ms > cfg->timeout_ms)
@@ -92,9 +97,38 @@ static void first_problem(const struct state *s, char *out, size_t outlen)
 static void run_sweep(struct engine *e, struct state *s, const struct config *cfg)
 {
     sweep_start(e, s, cfg);
-    while (engine_inflight(e) > 0)
+    while (engine_inflight(e) > 0 || engine_timers(e) > 0)
         engine_run(e, -1, 1000);
     s->sweeps++;
+}
+
+/* check --sample: one sweep leaves every counter with a single sample and no rate. Waits until
+ * sample_ms after the first counter scrape (engine_run is the timer: nothing blocks), then re-runs
+ * only the counter checks (CHECK_COUNTERS). Returns the window used, 0 when nothing needed it. */
+static long sample_counters(struct engine *e, struct state *s, const struct config *cfg, long sample_ms)
+{
+    long long first = 0;
+    bool need = false;
+    for (size_t i = 0; i < s->nstacks; i++)
+        for (size_t j = 0; j < s->stacks[i].ncomps; j++) {
+            const struct comp_state *c = &s->stacks[i].comps[j];
+            for (int k = 0; k < c->ncounters; k++)
+                need |= c->counters[k].has_last && !c->counters[k].has_rate;
+            for (size_t k = 0; k < c->nchecks; k++) {
+                const struct check_state *cs = &c->checks[k];
+                if ((cs->def->flags & CHECK_COUNTERS) && cs->ran && cs->nvalues > 0 &&
+                    (!first || cs->updated_ms < first))
+                    first = cs->updated_ms;
+            }
+        }
+    if (!need || sample_ms <= 0 || !first)
+        return 0;
+    for (long long until = first + sample_ms; now_mono_ms() < until;)
+        engine_run(e, -1, (long)(until - now_mono_ms()));
+    sweep_start_flagged(e, s, cfg, CHECK_COUNTERS);
+    while (engine_inflight(e) > 0 || engine_timers(e) > 0)
+        engine_run(e, -1, 1000);
+    return sample_ms;
 }
 
 static int run_check(const struct cli *cli, const struct config *cfg)
@@ -126,6 +160,7 @@ static int run_check(const struct cli *cli, const struct config *cfg)
         for (long long until = now + pause; now_mono_ms() < until;)
             engine_run(e, -1, (long)(until - now_mono_ms()));
     }
+    m.sample_ms = sample_counters(e, &s, cfg, cli->sample_ms);
     m.duration_ms = (long)(now_mono_ms() - start);
     m.sweeps = s.sweeps;
     if (cli->json) {
@@ -144,6 +179,8 @@ static int run_check(const struct cli *cli, const struct config *cfg)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "dashboards") == 0)
+        return lint_main(argc - 1, argv + 1);
     struct cli cli;
     char err[512];
     signal(SIGPIPE, SIG_IGN);
@@ -168,8 +205,11 @@ int main(int argc, char **argv)
     int code;
     switch (cli.mode) {
     case CLI_TUI:
-        fprintf(stderr, "lgtmtop: the live view is not built yet; running one check instead\n");
-        /* fall through */
+        code = tui_run(&cli, &cfg);
+        break;
+    case CLI_DEFAULT:
+        code = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) ? tui_run(&cli, &cfg) : run_check(&cli, &cfg);
+        break;
     default:
         code = run_check(&cli, &cfg);
         break;

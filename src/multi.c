@@ -10,7 +10,7 @@
 /* A request waiting for a slot: owned copies of the strings a struct request points to. */
 struct multi_pending {
     struct request rq;
-    char *strs[9];
+    char *strs[10];
     multi_step_fn cb;
     void *arg;
     struct multi_pending *next;
@@ -54,14 +54,21 @@ static void pending_free(struct multi_pending *p)
 static void submit_now(struct multi_run *run, const struct request *rq, multi_step_fn cb, void *arg);
 static void multi_settle(struct multi_run *run);
 
+static const struct http_response cancelled_response = {
+    .err = NET_CANCELLED, .err_text = "cancelled", .body = "", .content_type = "", .url = "",
+};
+
+/* At shutdown the engine cancels what is in flight. Every step still runs (so it can release
+ * its arg), with NET_CANCELLED; from then on nothing of the run is sent: what the steps submit
+ * is queued and handed back to them cancelled by multi_settle. */
 static void on_done(void *ud, const struct http_response *r)
 {
     struct multi_call *call = ud;
     struct multi_run *run = call->run;
     run->inflight--;
-    /* At shutdown the engine cancels what is in flight: no step runs (it might submit more). */
-    if (r->err != NET_CANCELLED)
-        call->cb(run, r, call->arg);
+    if (r->err == NET_CANCELLED)
+        run->cancelled = true;
+    call->cb(run, r, call->arg);
     free(call);
     multi_settle(run);
 }
@@ -71,8 +78,9 @@ static void on_timer(void *ud, bool fired)
     struct multi_call *call = ud;
     struct multi_run *run = call->run;
     run->inflight--;
-    if (fired)
-        call->cb(run, NULL, call->arg);
+    if (!fired)
+        run->cancelled = true;
+    call->cb(run, fired ? NULL : &cancelled_response, call->arg);
     free(call);
     multi_settle(run);
 }
@@ -81,6 +89,21 @@ static void on_timer(void *ud, bool fired)
 static void multi_settle(struct multi_run *run)
 {
     int max = run->mc->max_inflight > 0 ? run->mc->max_inflight : 8;
+    /* Bounded, in case a step keeps resubmitting whatever it is told. */
+    for (int guard = 0; run->cancelled && run->queue && guard < 10000; guard++) {
+        struct multi_pending *p = run->queue;
+        run->queue = p->next;
+        if (!run->queue)
+            run->queue_tail = NULL;
+        p->cb(run, &cancelled_response, p->arg);
+        pending_free(p);
+    }
+    while (run->cancelled && run->queue) { /* a step that never gives up: drop the rest */
+        struct multi_pending *p = run->queue;
+        run->queue = p->next;
+        pending_free(p);
+    }
+    run->queue_tail = run->queue ? run->queue_tail : NULL;
     while (run->queue && run->inflight < max) {
         struct multi_pending *p = run->queue;
         run->queue = p->next;
@@ -120,18 +143,18 @@ void multi_request(struct multi_run *run, const struct request *in, multi_step_f
     struct request rq = *in;
     request_defaults(run, &rq);
     int max = run->mc->max_inflight > 0 ? run->mc->max_inflight : 8;
-    if (run->inflight < max) {
+    if (run->inflight < max && !run->cancelled) {
         submit_now(run, &rq, cb, arg);
         return;
     }
     struct multi_pending *p = xcalloc(1, sizeof(*p));
     const char **fields[] = {&rq.url, &rq.method, &rq.content_type, &rq.tenant, &rq.bearer,
-                             &rq.basic_user, &rq.basic_password, &rq.ca_file};
+                             &rq.basic_user, &rq.basic_password, &rq.ca_file, &rq.connect_ip};
     for (size_t i = 0; i < ARRAY_LEN(fields); i++)
         if (*fields[i])
             *fields[i] = p->strs[i] = xstrdup(*fields[i]);
     if (rq.body)
-        rq.body = p->strs[8] = xstrndup(rq.body, rq.body_len);
+        rq.body = p->strs[9] = xstrndup(rq.body, rq.body_len);
     p->rq = rq;
     p->cb = cb;
     p->arg = arg;
@@ -178,6 +201,10 @@ void multi_start(struct engine *e, const struct config *cfg, struct check_state 
 
 void multi_after(struct multi_run *run, long delay_ms, multi_step_fn cb, void *arg)
 {
+    if (run->cancelled) { /* shutting down: no more pauses, the step hears it at once */
+        cb(run, &cancelled_response, arg);
+        return;
+    }
     struct multi_call *call = xcalloc(1, sizeof(*call));
     call->run = run;
     call->cb = cb;

@@ -116,7 +116,7 @@ const struct probe_kind *probe_kind_get(enum comp_kind k)
     static const struct probe_kind *const kinds[COMP_KIND_COUNT] = {
         [COMP_MIMIR] = &probe_mimir,     [COMP_LOKI] = &probe_loki,
         [COMP_TEMPO] = &probe_tempo,     [COMP_GRAFANA] = &probe_grafana,
-        [COMP_PROMETHEUS] = &probe_prometheus,
+        [COMP_PROMETHEUS] = &probe_prometheus, [COMP_CHECKS] = &probe_custom,
     };
     return (unsigned)k < COMP_KIND_COUNT ? kinds[k] : NULL;
 }

@@ -2,6 +2,8 @@
  * default 6h window tell whether anything is being ingested for this tenant. */
 #include <stdio.h>
 
+#include "lgtmtop/canary.h"
+#include "flow.h"
 #include "probes.h"
 
 #define LOKI_LABELS_LISTED 8
@@ -49,14 +51,26 @@ static void loki_parse_metrics(const struct http_response *r, const struct compo
         {"loki_distributor_lines_received_total", 0, false},
         {"loki_distributor_bytes_received_total", 0, false},
     };
-    struct probe_metric_prefix prefixes[] = {{"loki_", false}};
+    struct probe_metric_prefix prefixes[] = {{"loki_", false}, {"loki_distributor_", false}};
     struct probe_metrics_scan s = {sums, ARRAY_LEN(sums), prefixes, ARRAY_LEN(prefixes), NULL, NULL, false, ""};
     probe_metrics_scan(r->body, r->body_len, &s);
     if (sums[0].found)
         obs_add_value(o, "lines_received_total", sums[0].sum, OBS_COUNTER);
     if (sums[1].found)
         obs_add_value(o, "bytes_received_total", sums[1].sum, OBS_COUNTER);
-    if (sums[0].found || sums[1].found) {
+    static const struct flow_metric per_tenant[] = {
+        {"loki_distributor_lines_received_total", "lines_received_total", "lines"},
+        {"loki_distributor_bytes_received_total", "bytes_received_total", "bytes"},
+    };
+    o->data = flow_tenant_table(r->body, r->body_len, "tenant", per_tenant, ARRAY_LEN(per_tenant), o);
+    if (!sums[0].found && !sums[1].found && prefixes[1].seen) {
+        /* A distributor (other loki_distributor_* series) whose per-tenant counters do not exist
+         * yet: they are created by the first push, so nothing was received since it started. */
+        obs_add_value(o, "lines_received_total", 0, OBS_COUNTER);
+        obs_add_value(o, "bytes_received_total", 0, OBS_COUNTER);
+        obs_set(o, ST_OK, "no lines received since start (a distributor without "
+                "loki_distributor_lines_received_total yet)");
+    } else if (sums[0].found || sums[1].found) {
         if (sums[0].found && sums[1].found)
             obs_set(o, ST_OK, "%.0f lines, %.0f bytes received since start", sums[0].sum, sums[1].sum);
         else if (sums[0].found)
@@ -76,7 +90,8 @@ static const struct check_def loki_checks[] = {
     {.name = "ready", .path = "/ready", .flags = CHECK_RAW, .parse = probe_parse_ready},
     {.name = "buildinfo", .path = "/loki/api/v1/status/buildinfo", .parse = probe_parse_buildinfo},
     {.name = "labels", .path = "/loki/api/v1/labels", .parse = loki_parse_labels},
-    {.name = "metrics", .path = "/metrics", .flags = CHECK_RAW, .parse = loki_parse_metrics},
+    {.name = "metrics", .path = "/metrics", .flags = CHECK_RAW | CHECK_COUNTERS, .parse = loki_parse_metrics},
+    {.name = "canary", .flags = CHECK_CANARY, .multi = &canary_loki_multi, .min_period_ms = CANARY_MIN_PERIOD_MS},
 };
 
 const struct probe_kind probe_loki = {

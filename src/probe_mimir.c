@@ -2,6 +2,8 @@
  * (default /prometheus); /ready, build info and /metrics do not. */
 #include <stdio.h>
 
+#include "lgtmtop/canary.h"
+#include "flow.h"
 #include "probes.h"
 
 static void mimir_parse_metrics(const struct http_response *r, const struct component_cfg *c, struct obs *o)
@@ -13,6 +15,10 @@ static void mimir_parse_metrics(const struct http_response *r, const struct comp
     struct probe_metric_prefix prefixes[] = {{"cortex_", false}};
     struct probe_metrics_scan s = {sums, ARRAY_LEN(sums), prefixes, ARRAY_LEN(prefixes), NULL, NULL, false, ""};
     probe_metrics_scan(r->body, r->body_len, &s);
+    static const struct flow_metric per_tenant[] = {
+        {"cortex_distributor_received_samples_total", "samples_received_total", "samples"},
+    };
+    o->data = flow_tenant_table(r->body, r->body_len, "user", per_tenant, ARRAY_LEN(per_tenant), o);
     if (sums[0].found) {
         obs_add_value(o, "samples_received_total", sums[0].sum, OBS_COUNTER);
         obs_set(o, ST_OK, "%.0f samples received since start", sums[0].sum);
@@ -31,7 +37,10 @@ static const struct check_def mimir_checks[] = {
     {.name = "query", .path_fn = probe_path_query, .parse = probe_parse_query},
     {.name = "rules", .path_fn = probe_path_rules, .parse = probe_parse_rules},
     {.name = "alerts", .path_fn = probe_path_alerts, .parse = probe_parse_alerts},
-    {.name = "metrics", .path = "/metrics", .flags = CHECK_RAW, .parse = mimir_parse_metrics},
+    {.name = "metrics", .path = "/metrics", .flags = CHECK_RAW | CHECK_COUNTERS, .parse = mimir_parse_metrics},
+    {.name = "spanmetrics", .path_fn = mimir_path_spanmetrics, .parse = mimir_parse_spanmetrics,
+     .min_period_ms = 60000},
+    {.name = "canary", .flags = CHECK_CANARY, .multi = &canary_mimir_multi, .min_period_ms = CANARY_MIN_PERIOD_MS},
 };
 
 const struct probe_kind probe_mimir = {

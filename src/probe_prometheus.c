@@ -177,13 +177,36 @@ void probe_parse_rules(const struct http_response *r, const struct component_cfg
     obs_add_value(o, "rule_groups", ngroups, OBS_GAUGE);
     obs_add_value(o, "rules", nrules, OBS_GAUGE);
     obs_add_value(o, "rules_failing", nfailing, OBS_GAUGE);
-    if (nfailing)
+    /* expect_rule_groups: groups that must be loaded (by name, or "file/name") */
+    struct buf absent;
+    buf_init(&absent);
+    int nabsent = 0;
+    for (size_t i = 0; c && i < c->nexpect_rule_groups; i++) {
+        const char *want = c->expect_rule_groups[i];
+        bool found = false;
+        cJSON_ArrayForEach(g, groups) {
+            const char *gname = jstr_or(g, "name", ""), *file = jstr_or(g, "file", "");
+            size_t fl = strlen(file);
+            found |= strcmp(gname, want) == 0 ||
+                     (fl && strncmp(want, file, fl) == 0 && want[fl] == '/' && strcmp(want + fl + 1, gname) == 0);
+        }
+        if (!found) {
+            buf_printf(&absent, "%s%s", nabsent ? ", " : "", want);
+            obs_detail_line(o, "expected rule group not loaded: %s", want);
+            nabsent++;
+        }
+    }
+    if (nabsent)
+        obs_set(o, ST_WARN, "%d expected rule group%s not loaded: %s%s%s", nabsent, nabsent == 1 ? "" : "s",
+                absent.data, nfailing ? "; rules failing: " : "", nfailing ? failing.data : "");
+    else if (nfailing)
         obs_set(o, ST_WARN, "%d/%d rules failing: %s", nfailing, nrules, failing.data);
     else if (ngroups == 0)
         obs_set(o, ST_OK, "no rule groups loaded");
     else
         obs_set(o, ST_OK, "%d rule group%s, %d rule%s", ngroups, ngroups == 1 ? "" : "s", nrules,
                 nrules == 1 ? "" : "s");
+    buf_free(&absent);
     buf_free(&failing);
 out:
     cJSON_Delete(root);

@@ -13,6 +13,7 @@ extern const struct probe_kind probe_loki;
 extern const struct probe_kind probe_tempo;
 extern const struct probe_kind probe_grafana;
 extern const struct probe_kind probe_prometheus;
+extern const struct probe_kind probe_custom;   /* COMP_CHECKS: no static table (custom.h) */
 
 /* Product name for messages ("Mimir", "Loki", ...); "the server" when c is NULL. */
 const char *probe_product(const struct component_cfg *c);

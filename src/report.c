@@ -3,6 +3,8 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+
+#include "lgtmtop/diagnose.h"
 #include <string.h>
 #include <time.h>
 
@@ -115,6 +117,23 @@ static void put_clipped(FILE *f, const char *s, int cols)
         fputs("...", f);
 }
 
+static void report_findings(FILE *f, const struct state *s, bool color)
+{
+    struct finding fs[DIAGNOSE_MAX_FINDINGS];
+    size_t n = diagnose(s, 0, fs, DIAGNOSE_MAX_FINDINGS);
+    if (n == 0)
+        return;
+    const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
+    fprintf(f, "%sFINDINGS%s\n", bold, reset);
+    for (size_t i = 0; i < n; i++) {
+        const char *sev = color ? (fs[i].severity == ST_FAIL ? "\033[1;31m" : "\033[33m") : "";
+        fprintf(f, "  %s%-4s%s  %s/%s: %s%s%s\n", sev, status_name(fs[i].severity), reset, fs[i].stack,
+                fs[i].component, bold, fs[i].title, reset);
+        fprintf(f, "        %s\n", fs[i].cause);
+        fprintf(f, "        → %s\n", fs[i].hint);
+    }
+}
+
 void report_table(FILE *f, const struct state *s, const struct report_meta *m, bool color, int width)
 {
     struct col_widths w = table_widths(s);
@@ -140,15 +159,21 @@ void report_table(FILE *f, const struct state *s, const struct report_meta *m, b
             }
         }
     }
-    /* Flow rates, once known (they need two samples, so a single sweep has none). */
+    /* Flow rates, once known (they need two samples: check --sample, or several sweeps). */
+    bool rate_head = false;
     for (size_t i = 0; i < s->nstacks; i++)
         for (size_t j = 0; j < s->stacks[i].ncomps; j++) {
             const struct comp_state *c = &s->stacks[i].comps[j];
             for (int k = 0; k < c->ncounters; k++)
-                if (c->counters[k].has_rate)
-                    fprintf(f, "%s %s: %.1f %s\n", s->stacks[i].name, comp_kind_name(c->kind),
-                            c->counters[k].rate, report_rate_unit(c->counters[k].key));
+                if (c->counters[k].has_rate) {
+                    if (!rate_head && m->sample_ms > 0)
+                        fprintf(f, "%srates over %.1fs:%s\n", bold, (double)m->sample_ms / 1000.0, reset);
+                    rate_head = true;
+                    fprintf(f, "%s%s %s: %.1f %s\n", m->sample_ms > 0 ? "  " : "", s->stacks[i].name,
+                            comp_kind_name(c->kind), c->counters[k].rate, report_rate_unit(c->counters[k].key));
+                }
         }
+    report_findings(f, s, color);
     struct status_counts n = state_counts(s);
     int code = report_exit_code(s);
     char dur[16];
@@ -245,6 +270,7 @@ char *report_json(const struct state *s, const struct report_meta *m)
     cJSON_AddNumberToObject(root, "duration_ms", (double)m->duration_ms);
     cJSON_AddNumberToObject(root, "sweeps", (double)m->sweeps);
     cJSON_AddItemToObject(root, "config", json_str_or_null(m->config_path));
+    cJSON_AddNumberToObject(root, "sample_ms", (double)m->sample_ms);
     cJSON_AddStringToObject(root, "status", report_exit_name(code));
     cJSON_AddNumberToObject(root, "exit_code", code);
     struct status_counts n = state_counts(s);
@@ -263,6 +289,20 @@ char *report_json(const struct state *s, const struct report_meta *m)
         for (size_t j = 0; j < st->ncomps; j++)
             cJSON_AddItemToArray(comps, json_component(&st->comps[j]));
         cJSON_AddItemToArray(stacks, so);
+    }
+    struct finding fs[DIAGNOSE_MAX_FINDINGS];
+    size_t nf = diagnose(s, 0, fs, DIAGNOSE_MAX_FINDINGS);
+    cJSON *findings = cJSON_AddArrayToObject(root, "findings");
+    for (size_t i = 0; i < nf; i++) {
+        cJSON *fo = cJSON_CreateObject();
+        cJSON_AddStringToObject(fo, "severity", status_name(fs[i].severity));
+        cJSON_AddStringToObject(fo, "stack", fs[i].stack);
+        cJSON_AddStringToObject(fo, "component", fs[i].component);
+        cJSON_AddStringToObject(fo, "id", fs[i].id);
+        cJSON_AddStringToObject(fo, "title", fs[i].title);
+        cJSON_AddStringToObject(fo, "cause", fs[i].cause);
+        cJSON_AddStringToObject(fo, "hint", fs[i].hint);
+        cJSON_AddItemToArray(findings, fo);
     }
     char *out = cJSON_Print(root);
     cJSON_Delete(root);

@@ -7,6 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flow.h"
+#include "lgtmtop/canary.h"
+#include "lgtmtop/custom.h"
+
 void hist_push(struct history *h, enum status st, long latency_ms)
 {
     h->e[h->pos] = (struct hist_entry){st, latency_ms};
@@ -84,14 +88,23 @@ int state_init(struct state *s, const struct config *cfg, const char *only_stack
             struct comp_state *c = &st->comps[st->ncomps++];
             c->kind = (enum comp_kind)k;
             c->cfg = cc;
-            c->url = url_redact(cc->url);
-            url_hostport(cc->url, c->hostport, sizeof(c->hostport));
-            c->nchecks = pk->nchecks;
-            c->checks = xcalloc(pk->nchecks ? pk->nchecks : 1, sizeof(*c->checks));
-            for (size_t j = 0; j < pk->nchecks; j++) {
-                c->checks[j].def = &pk->checks[j];
-                c->checks[j].comp = c;
-                c->checks[j].idx = j;
+            c->url = url_redact(cc->url ? cc->url : "");
+            if (cc->url)
+                url_hostport(cc->url, c->hostport, sizeof(c->hostport));
+            /* Custom checks are built per stack; canaries (they write) only when enabled. */
+            const struct check_def *defs = pk->checks;
+            size_t ndefs = pk->nchecks;
+            if (k == COMP_CHECKS)
+                defs = c->owned_defs = custom_defs_new(sc, &ndefs);
+            bool canary = canary_enabled(cfg, sc);
+            c->checks = xcalloc(ndefs ? ndefs : 1, sizeof(*c->checks));
+            for (size_t j = 0; j < ndefs; j++) {
+                if ((defs[j].flags & CHECK_CANARY) && !canary)
+                    continue;
+                struct check_state *cs = &c->checks[c->nchecks];
+                cs->def = &defs[j];
+                cs->comp = c;
+                cs->idx = c->nchecks++;
             }
         }
     }
@@ -110,6 +123,7 @@ void state_free(struct state *s)
             }
             free(c->checks);
             free(c->url);
+            custom_defs_free(c->owned_defs);
         }
         free(st->comps);
     }
@@ -136,6 +150,8 @@ void state_record(struct comp_state *c, size_t check_idx, struct obs *o,
     if (check_idx >= c->nchecks)
         return;
     struct check_state *cs = &c->checks[check_idx];
+    if (cs->ran && cs->data && o->data) /* per-tenant rates of a /metrics check's table */
+        flow_tenant_rates(cs->data, o->data, now_ms - cs->updated_ms);
     if (!cs->ran || cs->status != o->status || cs->skipped != o->skipped)
         cs->changed_ms = now_ms;
     cs->status = o->status;

@@ -72,3 +72,23 @@ size_t sweep_start(struct engine *e, struct state *s, const struct config *cfg)
         }
     return n;
 }
+
+size_t sweep_start_flagged(struct engine *e, struct state *s, const struct config *cfg, unsigned flags)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->nstacks; i++)
+        for (size_t j = 0; j < s->stacks[i].ncomps; j++) {
+            struct comp_state *c = &s->stacks[i].comps[j];
+            for (size_t k = 0; k < c->nchecks; k++) {
+                struct check_state *cs = &c->checks[k];
+                if (cs->pending || !(cs->def->flags & flags))
+                    continue;
+                if (cs->def->multi)
+                    multi_start(e, cfg, cs);
+                else
+                    submit_check(e, cfg, cs);
+                n++;
+            }
+        }
+    return n;
+}

@@ -10,6 +10,9 @@
 
 enum cli_mode { CLI_DEFAULT = 0, CLI_TUI, CLI_CHECK, CLI_HELP, CLI_VERSION };
 
+/* `check` samples the /metrics counters twice, this far apart, to report rates. */
+#define CLI_DEFAULT_SAMPLE_MS 5000L
+
 struct cli {
     enum cli_mode mode;
     const char *config_path;            /* -c */
@@ -22,6 +25,9 @@ struct cli {
     bool json;                          /* check --json */
     bool no_color;
     bool ascii;
+    bool canary;                        /* --canary: canaries on for every stack */
+    long sample_ms;                     /* check --sample: counter sampling window, 0 = off */
+    bool sample_set;                    /* --sample was given */
 };
 
 /* Parses argv (argv[0] is the program). Returns 0, or -1 with a one-line message in err. */

@@ -5,7 +5,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum comp_kind { COMP_MIMIR = 0, COMP_LOKI, COMP_TEMPO, COMP_GRAFANA, COMP_PROMETHEUS, COMP_KIND_COUNT };
+/* COMP_CHECKS is a pseudo-component: the stack's custom checks (checks: in the config, see
+ * custom.h). It has no URL of its own; each check names its target. */
+enum comp_kind { COMP_MIMIR = 0, COMP_LOKI, COMP_TEMPO, COMP_GRAFANA, COMP_PROMETHEUS, COMP_CHECKS, COMP_KIND_COUNT };
 
 const char *comp_kind_name(enum comp_kind k);       /* "mimir", "loki", ... */
 int comp_kind_from_name(const char *name);          /* -1 if unknown */
@@ -37,13 +39,26 @@ struct component_cfg {
     char *ca_file;
     char *otlp_http;        /* Tempo: OTLP/HTTP receiver base URL (default: host:4318) */
     char *otlp_grpc;        /* Tempo: OTLP/gRPC receiver host:port (default: host:4317) */
+    bool otlp_http_derived; /* Tempo: otlp_http / otlp_grpc were derived from url, not configured */
+    bool otlp_grpc_derived;
+    long search_window_ms;  /* Tempo: window of the search/services checks; 0 = 15m */
     int line;               /* line in the config file where the component was defined, 0 if none */
     char *keypath;          /* "stacks[0].grafana" for messages; NULL when not from a file */
+    char **deprecated_ds;   /* Grafana deprecated_datasources: pairs old uid, new uid */
+    size_t ndeprecated_ds;  /* number of pairs */
+    char **expect_rule_groups;  /* Grafana, Mimir, Prometheus: rule groups that must be loaded */
+    size_t nexpect_rule_groups;
 };
+
+struct custom_check_cfg;
 
 struct stack_cfg {
     char *name;
     struct component_cfg comp[COMP_KIND_COUNT];
+    struct custom_check_cfg *checks;  /* checks: list (custom.h), owned; comp[COMP_CHECKS] is
+                                         enabled when there is at least one */
+    size_t nchecks;
+    int canary;                       /* canary: in the stack: 1 on, -1 off, 0 = top-level value */
 };
 
 struct config {
@@ -52,6 +67,8 @@ struct config {
     long timeout_ms;            /* default 5000 */
     long connect_timeout_ms;    /* default = timeout_ms */
     size_t max_body;            /* default 8 MiB */
+    bool canary;                /* canary: true at the top level, or --canary (canary.h) */
+    long canary_timeout_ms;     /* how long a canary waits until its data is readable; 0 = 30s */
     struct stack_cfg *stacks;
     size_t nstacks;
     char **warnings;            /* non-fatal notes (e.g. token file readable by others) */

@@ -26,6 +26,16 @@ struct request {
     size_t max_body;                 /* body cap; 0 = 8 MiB */
     bool insecure;                   /* skip TLS verification */
     const char *ca_file;
+    /* Network probes (OTLP receivers), no proxy used:
+     * resolve_only: resolve the URL's host and list every address in the response's
+     *   `addresses`, connecting to none (err NET_OK with addresses, or NET_DNS);
+     * connect_only: connect (TCP, plus TLS for https) and stop without an HTTP request
+     *   (err NET_OK = something accepted; status stays 0);
+     * connect_ip: connect to this address instead of resolving the URL's host
+     *   (CURLOPT_CONNECT_TO; the Host header and the TLS name stay the URL's). */
+    bool resolve_only;
+    bool connect_only;
+    const char *connect_ip;
 };
 
 /* The response pointer is valid only during the callback. */

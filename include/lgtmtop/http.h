@@ -33,6 +33,9 @@ struct http_response {
     long timeout_ms;           /* the limits in force, for messages */
     size_t max_body;
     struct timings t;
+    const char *primary_ip;    /* the address connected to ("" if none); see engine.h */
+    const char *addresses;     /* resolve_only requests: the host's addresses, space-separated
+                                  in resolver order; "" otherwise */
 };
 
 const char *net_err_name(enum net_err e);  /* "refused", "dns", "timeout", ... */

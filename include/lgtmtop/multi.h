@@ -18,6 +18,9 @@ struct multi_run;
 struct comp_state;
 struct check_state;
 
+/* A step: the response to a request, or NULL for a multi_after pause. Every submitted step is
+ * called exactly once, so it can release arg; at shutdown with r->err == NET_CANCELLED, when it
+ * should only clean up (anything it submits then is not sent). */
 typedef void (*multi_step_fn)(struct multi_run *run, const struct http_response *r, void *arg);
 
 struct multi_check {
@@ -38,6 +41,7 @@ struct multi_run {
     void *data;                     /* data_size bytes, owned by the run */
     long long started_ms;
     int inflight;
+    bool cancelled;                 /* the engine is shutting down: nothing more is sent */
     struct multi_pending *queue, *queue_tail;   /* requests waiting for a slot */
 };
 

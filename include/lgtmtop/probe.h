@@ -56,6 +56,10 @@ typedef void (*check_path_fn)(const struct component_cfg *c, struct buf *out);
 enum check_flags {
     CHECK_RAW = 1u << 0,     /* parser sees every HTTP status (e.g. /ready 503); otherwise
                                 non-2xx responses get the common message without calling it */
+    CHECK_CANARY = 1u << 1,  /* writes data (canary.h): state_init leaves it out unless canaries
+                                are enabled for the stack (canary: true / --canary) */
+    CHECK_COUNTERS = 1u << 2, /* emits OBS_COUNTER values (a /metrics scrape): `check --sample`
+                                 re-runs only these to turn the counters into rates */
 };
 
 struct multi_check;
@@ -72,6 +76,10 @@ struct check_def {
     /* Run at most this often (0 = every sweep): for expensive checks such as fetching every
      * dashboard, which need not repeat every few seconds in the live view. */
     long min_period_ms;
+    /* Per-check parameters for checks built at run time (custom checks from the config: a
+     * struct custom_def, see custom.h); the multi callbacks read it via run->cs->def->arg.
+     * NULL for the static tables. */
+    const void *arg;
 };
 
 struct probe_kind {

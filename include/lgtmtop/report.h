@@ -17,13 +17,16 @@ struct report_meta {
     long duration_ms;         /* whole check, all sweeps */
     unsigned long sweeps;
     const char *config_path;  /* NULL = zero-config */
+    long sample_ms;           /* the counter sampling window of `check --sample`; 0 = none */
 };
 
 /* 0 OK, 1 WARNING, 2 CRITICAL; 3 UNKNOWN when nothing produced a result. */
 int report_exit_code(const struct state *s);
 const char *report_exit_name(int code);   /* "OK", "WARNING", "CRITICAL", "UNKNOWN" */
 
-/* Table: STACK COMPONENT CHECK STATUS LATENCY MESSAGE, then flow rates and a summary line.
+/* Table: STACK COMPONENT CHECK STATUS LATENCY MESSAGE, then flow rates ("rates over 5.0s:"),
+ * the FINDINGS of diagnose() (severity, stack/component, title, indented cause and "→ next
+ * step"), and a summary line.
  * width > 0 truncates messages to fit that many columns (a terminal); 0 = no truncation. */
 void report_table(FILE *f, const struct state *s, const struct report_meta *m, bool color, int width);
 

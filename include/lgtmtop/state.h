@@ -72,8 +72,11 @@ struct comp_state {
     char *url;                         /* redacted, owned */
     char hostport[96];
     char version[64];
-    struct check_state *checks;        /* owned array, one per check_def of the kind */
+    struct check_state *checks;        /* owned array, one per check_def of the kind (canaries
+                                          only when enabled for the stack) */
     size_t nchecks;
+    struct check_def *owned_defs;      /* COMP_CHECKS: the defs built from the config
+                                          (custom_defs_new), owned; NULL for the others */
     struct counter_state counters[STATE_MAX_COUNTERS];
     int ncounters;
 };

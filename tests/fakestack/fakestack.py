@@ -9,6 +9,7 @@ control API.  `python3 fakestack.py --selftest` runs a quick self-check.
 from __future__ import annotations
 
 import argparse
+import base64
 import collections
 import copy
 import http.client
@@ -50,7 +51,52 @@ GARBAGE = (b"<html>\x1b[2J\x1b[31mgarbage\x00\x07 {{{ \x1b]0;pwned\x07\x1b[0m"
            b"\r\n\x08\x7f not json </html>\n")
 
 FAULT_NAMES = ("none", "refused", "notready", "slow", "hang", "garbage", "truncated",
-               "huge", "unauthorized", "error500", "nospans", "targets_down", "db_failing")
+               "huge", "unauthorized", "error500", "nospans", "targets_down", "db_failing",
+               "canary_never_readable", "canary_write_refused",
+               "otlp_closed", "otlp_v4only", "search_empty")
+# Grafana-only faults: what lgtmtop's Grafana datasources/dashboards/alerting checks find.
+GRAFANA_FAULTS = ("ds_unhealthy", "ds_internal", "dash_missing_ds", "dash_deprecated_ds", "dash_inputs",
+                  "alerting_broken", "no_policies")
+FAULT_NAMES += GRAFANA_FAULTS
+GRAFANA_LOCK = threading.Lock()
+# Datasources that faults add to Grafana's list.
+GRAFANA_DS_LEGACY = {"id": 5, "uid": "prometheus_legacy", "orgId": 1, "name": "Prometheus (legacy)",
+                     "type": "prometheus", "typeName": "Prometheus", "access": "proxy",
+                     "url": "http://prometheus:9090", "user": "", "database": "", "basicAuth": False,
+                     "isDefault": False, "jsonData": {"httpMethod": "POST"}, "readOnly": True}
+GRAFANA_DS_INTERNAL = {"id": 6, "uid": "mimir_internal", "orgId": 1, "name": "Mimir (internal)",
+                       "type": "prometheus", "typeName": "Prometheus", "access": "proxy",
+                       "url": "http://mimir.internal:9009/prometheus", "user": "", "database": "",
+                       "basicAuth": False, "isDefault": False,
+                       "jsonData": {"httpHeaderName1": "X-Scope-OrgID", "prometheusType": "Mimir"},
+                       "readOnly": True}
+# Crafted dashboards (tests/fixtures/dashboards/crafted) served only under a fault.
+GRAFANA_CRAFTED_FAULT = {"svc-overview": "dash_missing_ds", "legacy-latency": "dash_deprecated_ds"}
+_BROKEN_QUERY = [
+    {"refId": "A", "queryType": "", "relativeTimeRange": {"from": 600, "to": 0},
+     "datasourceUid": "grafana_prometheus",
+     "model": {"refId": "A", "expr": "sum(rate(http_requests_total{code=~\"5..\"}[5m]))"}},
+    {"refId": "B", "queryType": "", "relativeTimeRange": {"from": 0, "to": 0}, "datasourceUid": "__expr__",
+     "model": {"refId": "B", "type": "threshold", "expression": "A",
+               "datasource": {"type": "__expr__", "uid": "__expr__"}}},
+]
+GRAFANA_BROKEN_GROUP = {
+    "name": "slo", "file": "Platform", "folderUid": "fdl8yw2m3k0sga", "interval": 60,
+    "lastEvaluation": "2024-06-11T14:16:00Z", "evaluationTime": 0.001,
+    "rules": [{"state": "inactive", "name": "API error budget burn (datasource gone)",
+               "query": json.dumps(_BROKEN_QUERY), "duration": 300, "annotations": {},
+               "labels": {"severity": "page"}, "health": "error",
+               "lastError": "failed to build query 'A': data source not found",
+               "type": "alerting", "uid": "slo-burn-1", "folderUid": "fdl8yw2m3k0sga",
+               "lastEvaluation": "2024-06-11T14:16:00Z", "evaluationTime": 0.001}]}
+GRAFANA_BROKEN_PROV_RULE = {
+    "id": 14, "uid": "slo-burn-1", "orgID": 1, "folderUID": "fdl8yw2m3k0sga", "ruleGroup": "slo",
+    "title": "API error budget burn (datasource gone)", "condition": "B", "data": _BROKEN_QUERY,
+    "updated": "2024-06-11T14:03:10Z", "noDataState": "NoData", "execErrState": "Error", "for": "5m",
+    "annotations": {}, "labels": {"severity": "page"}, "isPaused": False, "provenance": "file"}
+
+# Written canary data (spans, log lines, OTLP samples) becomes readable after this long.
+CANARY_READ_DELAY = 0.3
 
 DEBUG = bool(os.environ.get("FAKESTACK_DEBUG"))
 
@@ -160,12 +206,27 @@ class Fixtures:
                 "branch": "HEAD", "buildUser": "root@fakestack", "buildDate": "20250102-10:43:17",
                 "goVersion": "go1.23.4"}})
         self.dashboards = self._load_dashboards()
+        # crafted dashboards (every reference form, a missing and a deprecated datasource)
+        self.crafted = self._load_dashboards("dashboards/crafted", "*.json", "Crafted")
+        self.library_elements = fixture_json("dashboards/crafted/library_elements.json", {})
+        self.grafana_prov_rules = fixture_json("grafana/provisioning_alert_rules_constructed.json", [])
+        self.grafana_policies = fixture_json("grafana/provisioning_policies_constructed.json",
+                                             {"receiver": "grafana-default-email", "routes": []})
+        self.grafana_contact_points = fixture_json("grafana/provisioning_contact_points_constructed.json",
+                                                   [{"uid": "cp1", "name": "grafana-default-email",
+                                                     "type": "email", "settings": {}}])
+        self.am_status = fixture_json("alertmanager/status_v2_constructed.json",
+                                      {"cluster": {"status": "ready", "peers": []},
+                                       "versionInfo": {"version": "0.27.0"}, "config": {"original": ""},
+                                       "uptime": "2024-06-11T14:03:10Z"})
 
     @staticmethod
-    def _load_dashboards() -> dict:
-        """uid -> {"dashboard":..., "meta":...}; unwrapped fixtures get a meta block."""
+    def _load_dashboards(subdir: str = "grafana", pattern: str = "dashboard_*.json",
+                         folder: str | None = None) -> dict:
+        """uid -> {"dashboard":..., "meta":...}; unwrapped fixtures get a meta block (in
+        `folder` when given). Files without panels/rows are not dashboards and are left out."""
         out: dict = {}
-        files = sorted((FIXTURES / "grafana").glob("dashboard_*.json")) if FIXTURES.is_dir() else []
+        files = sorted((FIXTURES / subdir).glob(pattern)) if (FIXTURES / subdir).is_dir() else []
         for f in files:
             try:
                 doc = json.loads(f.read_text(encoding="utf-8"))
@@ -177,6 +238,8 @@ class Fixtures:
                 dash, meta = doc["dashboard"], doc.get("meta") or {}
             else:
                 dash, meta = doc, None
+            if "panels" not in dash and "rows" not in dash:
+                continue
             uid = dash.get("uid") or f.stem.replace("dashboard_", "").replace("_", "-")
             dash = dict(dash)
             dash["uid"] = uid
@@ -192,6 +255,9 @@ class Fixtures:
                         "isFolder": False, "folderId": 0, "folderUid": "",
                         "folderTitle": "General", "folderUrl": "", "provisioned": False,
                         "provisionedExternalId": ""}
+                if folder:
+                    meta.update({"folderId": 9, "folderUid": folder.lower(), "folderTitle": folder,
+                                 "folderUrl": f"/dashboards/f/{folder.lower()}/{folder.lower()}"})
             out[uid] = {"dashboard": dash, "meta": meta, "file": f.name}
         return out
 
@@ -244,7 +310,8 @@ def parse_faults(spec: str) -> dict:
     if "notready" in faults and faults["notready"] == "":
         faults["notready"] = None
     for k in ("refused", "hang", "garbage", "truncated", "unauthorized", "error500",
-              "nospans", "targets_down", "db_failing"):
+              "nospans", "targets_down", "db_failing", "canary_never_readable", "canary_write_refused",
+              "otlp_closed", "otlp_v4only", "search_empty") + GRAFANA_FAULTS:
         if k in faults:
             faults[k] = None
     return faults
@@ -617,6 +684,188 @@ class InstanceHandler(BaseHandler):
 # instances
 
 
+def ipv6_loopback_ok() -> bool:
+    """True if this machine can listen on ::1 (some containers have no IPv6 at all)."""
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s6:
+            s6.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+class OtlpTCPServer(socketserver.ThreadingTCPServer):
+    """Tempo's OTLP/gRPC port stand-in: accepts TCP connections and closes them."""
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+class OtlpTCPServer6(OtlpTCPServer):
+    address_family = socket.AF_INET6
+
+
+class OtlpTCPHandler(socketserver.BaseRequestHandler):
+    def handle(self):
+        pass  # the connect is what is probed; closing at once is fine
+
+
+class OtlpHTTPHandler(BaseHandler):
+    """Tempo's OTLP/HTTP receiver stand-in: POST /v1/traces is handled like the Tempo
+    instance's own /v1/traces (tenant, spans counted, canary spans stored); else 404."""
+
+    def do_POST(self):
+        self.dispatch()
+
+    def do_GET(self):
+        self.dispatch()
+
+    def dispatch(self):
+        inst = self.server.inst
+        try:
+            body = self.read_body()
+        except OSError:
+            self.close_connection = True
+            return
+        split = urllib.parse.urlsplit(self.path)
+        path = split.path or "/"
+        rec = inst.record(self.command, path, split.query, self.path, self.headers, len(body))
+        faults, _ = inst.snapshot()
+        if path == "/v1/traces":
+            params = urllib.parse.parse_qs(split.query, keep_blank_values=True)
+            resp = inst.handle(self.command, path, params, self.headers, body, faults)
+        else:
+            resp = T(NOT_FOUND, 404)
+        rec["status"] = resp.status
+        self.send_simple(resp)
+
+
+class OtlpReceivers:
+    """A Tempo instance's OTLP receivers: a TCP listener for the gRPC port and an HTTP server
+    for POST /v1/traces, each on its own port, on 127.0.0.1 and (when the machine has it)
+    ::1 with the same port, so that the name `localhost` reaches both families.  Closed
+    listeners keep their port reserved by a bound, non-listening socket (connects are
+    refused).  Faults: otlp_closed (and refused) close both; otlp_v4only closes ::1."""
+
+    KINDS = ("grpc", "http")
+
+    def __init__(self, inst: "Instance") -> None:
+        self.inst = inst
+        self.hosts: list = []
+        self.ports = {"grpc": 0, "http": 0}
+        self.servers: dict = {}
+        self.placeholders: dict = {}
+        self.lock = threading.RLock()
+
+    @staticmethod
+    def _family(host: str):
+        return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+    def _make(self, kind: str, host: str, port: int):
+        if kind == "grpc":
+            cls = OtlpTCPServer6 if ":" in host else OtlpTCPServer
+            srv = cls((host, port), OtlpTCPHandler)
+        else:
+            cls = QuietServer6 if ":" in host else QuietServer
+            srv = cls((host, port), OtlpHTTPHandler)
+            srv.inst = self.inst
+        return srv
+
+    def _serve(self, key, srv) -> None:
+        self.servers[key] = srv
+        threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05},
+                         name=f"otlp-{key[0]}-{key[1]}", daemon=True).start()
+
+    def start(self) -> None:
+        host = self.inst.stack.host
+        self.hosts = [host] + (["::1"] if host == "127.0.0.1" and ipv6_loopback_ok() else [])
+        for kind in self.KINDS:
+            for attempt in range(50):  # one port free on every family
+                made, port = [], 0
+                try:
+                    for h in self.hosts:
+                        srv = self._make(kind, h, port)
+                        made.append(((kind, h), srv))
+                        port = srv.server_address[1]
+                    break
+                except OSError:
+                    for _, srv in made:
+                        srv.server_close()
+                    if attempt == 49:
+                        raise
+            self.ports[kind] = port
+            for key, srv in made:
+                self._serve(key, srv)
+        self.apply(self.inst.faults)
+
+    def wanted(self, faults: dict, host: str) -> bool:
+        if "otlp_closed" in faults or "refused" in faults:
+            return False
+        return not ("otlp_v4only" in faults and ":" in host)
+
+    def apply(self, faults: dict) -> None:
+        with self.lock:
+            for kind in self.KINDS:
+                for h in self.hosts:
+                    key = (kind, h)
+                    want = self.wanted(faults, h) and not self.inst.stack.stopping.is_set()
+                    if want and key not in self.servers:
+                        ph = self.placeholders.pop(key, None)
+                        if ph is not None:
+                            ph.close()
+                        deadline = time.monotonic() + 3.0
+                        while True:
+                            try:
+                                srv = self._make(kind, h, self.ports[kind])
+                                break
+                            except OSError:
+                                if time.monotonic() > deadline:
+                                    raise
+                                time.sleep(0.05)
+                        self._serve(key, srv)
+                    elif not want and key in self.servers:
+                        self._close(key, reserve=True)
+
+    def _close(self, key, reserve: bool) -> None:
+        srv = self.servers.pop(key)
+        srv.shutdown()
+        srv.server_close()
+        if reserve and key not in self.placeholders:
+            ph = socket.socket(self._family(key[1]), socket.SOCK_STREAM)
+            try:
+                ph.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                ph.bind((key[1], self.ports[key[0]]))
+                self.placeholders[key] = ph
+            except OSError:
+                ph.close()
+
+    def stop(self) -> None:
+        with self.lock:
+            for key in list(self.servers):
+                self._close(key, reserve=False)
+            for ph in self.placeholders.values():
+                ph.close()
+            self.placeholders.clear()
+
+    def url_host(self) -> str:
+        if len(self.hosts) > 1:
+            return "localhost"
+        h = self.hosts[0] if self.hosts else self.inst.stack.host
+        return f"[{h}]" if ":" in h else h
+
+    @property
+    def http_url(self) -> str:
+        return f"http://{self.url_host()}:{self.ports['http']}"
+
+    @property
+    def grpc_endpoint(self) -> str:
+        return f"{self.url_host()}:{self.ports['grpc']}"
+
+    def state(self) -> dict:
+        with self.lock:
+            listening = sorted(f"{k}@{h}" for k, h in self.servers)
+        return {"http": self.http_url, "grpc": self.grpc_endpoint, "listening": listening}
+
+
 class Instance:
     def __init__(self, stack: "Stack", name: str, kind: str) -> None:
         self.stack = stack
@@ -642,6 +891,11 @@ class Instance:
         if demo:
             rate *= 2
         self.ingest = Ingest(rate, demo, lambda: "nospans" in self.faults)
+        self.otlp = OtlpReceivers(self) if kind == "tempo" else None
+        self.store_lock = threading.Lock()   # what was written (canaries): traces, lines, samples
+        self.traces: dict = {}
+        self.log_lines: list = []
+        self.samples: list = []
 
     # -- network --------------------------------------------------------------
     @property
@@ -723,6 +977,8 @@ class Instance:
                 self.drop_connections()
             elif "refused" not in faults and "refused" in old and not self.stack.stopping.is_set():
                 self.listen()
+            if self.otlp is not None and self.otlp.hosts:
+                self.otlp.apply(self.faults)
             prev, self.changed = self.changed, threading.Event()
             prev.set()  # wake hung handlers so they re-evaluate
 
@@ -731,6 +987,8 @@ class Instance:
             self.changed.set()
             self.unlisten()
             self.release_placeholder()
+            if self.otlp is not None:
+                self.otlp.stop()
         self.drop_connections()
 
     # -- request log ----------------------------------------------------------
@@ -802,8 +1060,192 @@ class Instance:
             scheme, _, tok = auth.partition(" ")
             if scheme.lower() != "bearer" or tok.strip() != self.stack.grafana_token:
                 return J({"message": "Unauthorized"}, 401)
+        refusal = self.write_refusal(method, path, headers, body, faults)
+        if refusal is not None:
+            return refusal
         route = getattr(self, "route_" + self.kind)
         return route(method, path, params, body, faults, tenant_ok)
+
+    # -- canary data: what was written, read back after CANARY_READ_DELAY -----------
+    def write_refusal(self, method, path, headers, body, faults) -> Resp | None:
+        """Checks a write (OTLP / Loki push) the way the real receivers do, and applies the
+        canary_write_refused fault.  None = accepted so far."""
+        writes = {"mimir": ("/otlp/v1/metrics",), "loki": ("/loki/api/v1/push",),
+                  "tempo": ("/v1/traces", "/otlp/v1/traces")}.get(self.kind, ())
+        if method != "POST" or path not in writes:
+            return None
+        raw_ct = (headers.get("Content-Type") or "").strip()
+        ct = raw_ct.split(";")[0].strip().lower()
+        if "canary_write_refused" in faults:
+            if self.kind == "mimir":
+                return T(f"unsupported content type: {raw_ct}, supported: [application/json, "
+                         "application/x-protobuf]\n", 415)
+            return T("fake: write refused (canary_write_refused)\n", 400)
+        if self.kind == "mimir" and raw_ct not in ("application/json", "application/x-protobuf"):
+            # Mimir compares the header exactly (API-NOTES pitfall 14)
+            return T(f"unsupported content type: {raw_ct}, supported: [application/json, "
+                     "application/x-protobuf]\n", 415)
+        if self.kind == "tempo" and ct not in ("application/json", "application/x-protobuf"):
+            return T(f"415 unsupported media type, supported: [application/json, application/x-protobuf]\n", 415)
+        if ct != "application/json":
+            return None
+        try:
+            doc = json.loads(body or b"null")
+        except ValueError as e:
+            return T(f"error decoding JSON: {e}\n", 400)
+        if not isinstance(doc, dict):
+            return T("error decoding JSON: not an object\n", 400)
+        if self.kind == "loki":
+            for s in (doc or {}).get("streams") or []:
+                for v in s.get("values") or []:
+                    if not isinstance(v, list) or len(v) < 2 or not isinstance(v[0], str) \
+                            or not isinstance(v[1], str):
+                        return T("loghttp.PushRequest.Streams: timestamp must be a string of "
+                                 "nanoseconds\n", 400)
+        if self.kind == "tempo":
+            for rs in (doc or {}).get("resourceSpans") or []:
+                for ss in rs.get("scopeSpans") or []:
+                    for sp in ss.get("spans") or []:
+                        tid, sid = sp.get("traceId", ""), sp.get("spanId", "")
+                        if not re.fullmatch(r"[0-9a-fA-F]{32}", str(tid)) \
+                                or not re.fullmatch(r"[0-9a-fA-F]{16}", str(sid)):
+                            return T("invalid traceId/spanId: OTLP/JSON wants hex\n", 400)
+                        if "kind" in sp and not isinstance(sp["kind"], int):
+                            return T("invalid span kind: OTLP/JSON wants an integer enum\n", 400)
+        return None
+
+    def canary_visible(self, t: float) -> bool:
+        faults, _ = self.snapshot()
+        return "canary_never_readable" not in faults and time.monotonic() - t >= CANARY_READ_DELAY
+
+    def store_spans(self, doc) -> None:
+        now = time.monotonic()
+        with self.store_lock:
+            for rs in (doc or {}).get("resourceSpans") or []:
+                for ss in rs.get("scopeSpans") or []:
+                    for sp in ss.get("spans") or []:
+                        tid = str(sp.get("traceId", "")).lower()
+                        if not tid:
+                            continue
+                        ent = self.traces.setdefault(tid, {"t": now, "rs": []})
+                        ent["rs"].append({"resource": rs.get("resource") or {},
+                                          "scopeSpans": [{"scope": ss.get("scope") or {}, "spans": [sp]}]})
+                        if len(self.traces) > 1000:
+                            self.traces.pop(next(iter(self.traces)))
+
+    def tempo_trace(self, v2: bool, tid: str, tenant_ok: bool) -> Resp | None:
+        """A pushed trace in Tempo's trace-by-id JSON (base64 ids, enum names); None when the
+        id was never pushed (the fixture answers then)."""
+        with self.store_lock:
+            ent = self.traces.get(tid.lower())
+            ent = copy.deepcopy(ent) if ent else None
+        if ent is None:
+            return None
+        if not tenant_ok or not self.canary_visible(ent["t"]):
+            # v2 answers an unknown trace with 200 and an empty trace, v1 with an empty 404
+            return J({"trace": {}, "metrics": {}}) if v2 else Resp(404, CT_TEXT, b"", "empty")
+        kinds = ["SPAN_KIND_UNSPECIFIED", "SPAN_KIND_INTERNAL", "SPAN_KIND_SERVER", "SPAN_KIND_CLIENT",
+                 "SPAN_KIND_PRODUCER", "SPAN_KIND_CONSUMER"]
+        for rs in ent["rs"]:
+            for ss in rs["scopeSpans"]:
+                for sp in ss["spans"]:
+                    for k in ("traceId", "spanId", "parentSpanId"):
+                        if sp.get(k):
+                            sp[k] = base64.b64encode(bytes.fromhex(sp[k])).decode()
+                    if isinstance(sp.get("kind"), int) and 0 <= sp["kind"] < len(kinds):
+                        sp["kind"] = kinds[sp["kind"]]
+        if v2:
+            return J({"trace": {"resourceSpans": ent["rs"]}, "metrics": {"inspectedBytes": "1234"}})
+        key = "batches" if self.tempo_version_tuple() < (2, 6, 0) else "resourceSpans"
+        return J({key: ent["rs"]})
+
+    def store_lines(self, doc) -> None:
+        now = time.monotonic()
+        with self.store_lock:
+            for s in (doc or {}).get("streams") or []:
+                labels = {str(k): str(v) for k, v in (s.get("stream") or {}).items()}
+                for v in s.get("values") or []:
+                    self.log_lines.append((labels, str(v[0]), str(v[1]), now))
+            del self.log_lines[:-1000]
+
+    @staticmethod
+    def parse_selector(q: str):
+        """'{a="b", c="d"} |= "x" |= "y"' -> ({a: b, c: d}, [x, y]); None if not that shape."""
+        m = re.match(r'\s*\{([^}]*)\}((?:\s*\|=\s*"[^"]*")*)\s*$', q)
+        if not m:
+            return None
+        labels = dict(re.findall(r'([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"([^"]*)"', m.group(1)))
+        return labels, re.findall(r'\|=\s*"([^"]*)"', m.group(2))
+
+    def loki_stored_streams(self, q: str, params) -> Resp | None:
+        sel = self.parse_selector(q)
+        if sel is None:
+            return None
+        labels, filters = sel
+        with self.store_lock:
+            lines = list(self.log_lines)
+        known = any(all(ls.get(k) == v for k, v in labels.items()) for ls, _, _, _ in lines)
+        if not known and labels.get("job") != "lgtmtop-canary":
+            return None  # not pushed here: the canned answer
+        try:
+            start = int(self.param(params, "start") or 0)
+            end = int(self.param(params, "end") or 0) or None
+        except ValueError:
+            return T('invalid parameter "start": cannot parse to a valid timestamp\n', 400)
+        streams: dict = {}
+        for ls, ts, line, t in lines:
+            if not all(ls.get(k) == v for k, v in labels.items()) or not all(f in line for f in filters):
+                continue
+            if int(ts) < start or (end is not None and int(ts) > end) or not self.canary_visible(t):
+                continue
+            streams.setdefault(tuple(sorted(ls.items())), []).append([ts, line])
+        result = [{"stream": dict(k), "values": v} for k, v in streams.items()]
+        return J(prom_ok({"resultType": "streams", "result": result,
+                          "stats": {"summary": {"execTime": 0.0004}}}))
+
+    def store_samples(self, doc) -> None:
+        now = time.monotonic()
+        with self.store_lock:
+            for rm in (doc or {}).get("resourceMetrics") or []:
+                job = ""
+                for a in (rm.get("resource") or {}).get("attributes") or []:
+                    if a.get("key") == "service.name":
+                        job = (a.get("value") or {}).get("stringValue", "")
+                for sm in rm.get("scopeMetrics") or []:
+                    for m in sm.get("metrics") or []:
+                        name = re.sub(r"[^A-Za-z0-9_:]", "_", str(m.get("name", "")))
+                        data = m.get("gauge") or m.get("sum") or {}
+                        for dp in data.get("dataPoints") or []:
+                            labels = {"__name__": name}
+                            if job:
+                                labels["job"] = job
+                            for a in dp.get("attributes") or []:
+                                val = a.get("value") or {}
+                                labels[re.sub(r"[^A-Za-z0-9_]", "_", str(a.get("key", "")))] = \
+                                    str(next(iter(val.values()), ""))
+                            v = dp.get("asDouble", dp.get("asInt", 0))
+                            self.samples.append((labels, float(v), now))
+            del self.samples[:-1000]
+
+    def mimir_stored_query(self, q: str, params, tenant_ok: bool) -> Resp | None:
+        m = re.fullmatch(r"\s*([A-Za-z_:][A-Za-z0-9_:]*)\s*(?:\{([^}]*)\})?\s*", q)
+        if not m:
+            return None
+        name = m.group(1)
+        with self.store_lock:
+            samples = list(self.samples)
+        if name != "lgtmtop_canary" and not any(ls["__name__"] == name for ls, _, _ in samples):
+            return None
+        matchers = dict(re.findall(r'([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"([^"]*)"', m.group(2) or ""))
+        now = round(time.time(), 3)
+        latest: dict = {}
+        for ls, v, t in samples:
+            if ls["__name__"] != name or not all(ls.get(k) == val for k, val in matchers.items()):
+                continue
+            if tenant_ok and self.canary_visible(t):
+                latest[tuple(sorted(ls.items()))] = v
+        result = [{"metric": dict(k), "value": [now, num(v)]} for k, v in latest.items()]
+        return J(prom_ok({"resultType": "vector", "result": result}))
 
     # -- shared helpers -------------------------------------------------------
     def ready(self, faults) -> Resp:
@@ -961,6 +1403,9 @@ cortex_request_duration_seconds_count{{method="POST",route="api_v1_push",status_
         if path == "/metrics":
             return M(self.mimir_metrics())
         if path == "/prometheus/api/v1/query":
+            stored = self.mimir_stored_query(self.param(params, "query"), params, tenant_ok)
+            if stored is not None:
+                return stored
             up = [({"__name__": "up", "job": job, "instance": inst}, "1") for job, inst in (
                 ("mimir/distributor", "distributor-0:8080"), ("mimir/ingester", "ingester-0:8080"),
                 ("mimir/ingester", "ingester-1:8080"), ("mimir/ingester", "ingester-2:8080"),
@@ -993,6 +1438,10 @@ cortex_request_duration_seconds_count{{method="POST",route="api_v1_push",status_
             if method != "POST":
                 return T("Method Not Allowed\n", 405)
             self.ingest.add(10)
+            try:
+                self.store_samples(json.loads(body))
+            except (ValueError, AttributeError, TypeError):
+                pass
             return J({})
         return T(NOT_FOUND, 404)
 
@@ -1056,6 +1505,9 @@ loki_request_duration_seconds_count{{method="POST",route="loki_api_v1_push",stat
             return J(prom_ok({"resultType": "vector", "result": result,
                               "stats": {"summary": {"execTime": 0.00042}}}))
         if path == "/loki/api/v1/query_range":
+            stored = self.loki_stored_streams(self.param(params, "query"), params) if tenant_ok else None
+            if stored is not None:
+                return stored
             if not tenant_ok:
                 return J(prom_ok({"resultType": "streams", "result": [],
                                   "stats": {"summary": {"execTime": 0.0003}}}))
@@ -1077,6 +1529,7 @@ loki_request_duration_seconds_count{{method="POST",route="loki_api_v1_push",stat
             try:
                 doc = json.loads(body)
                 lines = sum(len(s.get("values") or []) for s in doc.get("streams") or [])
+                self.store_lines(doc)
             except (ValueError, AttributeError, TypeError):
                 pass
             self.ingest.add(lines)
@@ -1171,7 +1624,7 @@ tempo_request_duration_seconds_count{{method="GET",route="ready",status_code="20
         except ValueError:
             return T('invalid limit: strconv.Atoi: parsing "x": invalid syntax\n', 400)
         traces = []
-        if tenant_ok and "nospans" not in faults:
+        if tenant_ok and "nospans" not in faults and "search_empty" not in faults:
             services = self.tempo_services()
             names = ["GET /api/articles", "POST /api/cart", "SELECT orders", "GET /health",
                      "POST /api/login"]
@@ -1222,6 +1675,12 @@ tempo_request_duration_seconds_count{{method="GET",route="ready",status_code="20
             return J(fx.tempo_tag_values_v1 if tenant_ok else {"tagValues": []}, pretty=True)
         if re.fullmatch(r"/api/v2/search/tag/[^/]+/values", path):
             return J(fx.tempo_tag_values_v2 if tenant_ok else {"tagValues": []}, pretty=True)
+        m = re.fullmatch(r"/api(/v2)?/traces/([0-9a-fA-F]+)", path)
+        if m and m.group(1) and self.tempo_version_tuple() < (2, 6, 0):
+            return T(NOT_FOUND, 404)  # no v2 trace-by-id route before 2.6 (approximately)
+        stored = self.tempo_trace(bool(m.group(1)), m.group(2), tenant_ok) if m else None
+        if stored is not None:
+            return stored
         if re.fullmatch(r"/api/traces/[0-9a-fA-F]+", path):
             if not tenant_ok:
                 return T("trace not found\n", 404)
@@ -1238,6 +1697,7 @@ tempo_request_duration_seconds_count{{method="GET",route="ready",status_code="20
                 doc = json.loads(body)
                 spans = sum(len(ss.get("spans") or []) for rs in doc.get("resourceSpans") or []
                             for ss in rs.get("scopeSpans") or [])
+                self.store_spans(doc)
             except (ValueError, AttributeError, TypeError):
                 pass
             if "nospans" not in faults:
@@ -1246,6 +1706,10 @@ tempo_request_duration_seconds_count{{method="GET",route="ready",status_code="20
         return T(NOT_FOUND, 404)
 
     # -- grafana --------------------------------------------------------------
+    def grafana_faults(self) -> dict:
+        f, _ = self.snapshot()
+        return f
+
     def grafana_ds_target(self, ds: dict):
         """(instance, url) the datasource points at in this fake stack, or (None, None)."""
         st = self.stack
@@ -1267,18 +1731,44 @@ tempo_request_duration_seconds_count{{method="GET",route="ready",status_code="20
                 return inst, inst.url
         return None, None
 
+    def grafana_dead_url(self) -> str:
+        """A loopback URL where nothing listens (a bound socket that never listens, so a
+        connect is refused): a datasource URL only "Grafana's network" can reach."""
+        st = self.stack
+        with GRAFANA_LOCK:
+            sock = getattr(st, "grafana_dead_sock", None)
+            if sock is None:
+                sock = socket.socket(socket.AF_INET6 if ":" in st.host else socket.AF_INET, socket.SOCK_STREAM)
+                sock.bind((st.host, 0))
+                st.grafana_dead_sock = sock
+            return f"http://{st.url_host}:{sock.getsockname()[1]}"
+
     def grafana_datasources(self) -> list:
+        faults = self.grafana_faults()
+        src = copy.deepcopy(self.stack.fx.grafana_datasources)
+        if "dash_deprecated_ds" in faults:
+            src.append(copy.deepcopy(GRAFANA_DS_LEGACY))
         out = []
-        for ds in copy.deepcopy(self.stack.fx.grafana_datasources):
+        for ds in src:
             _, url = self.grafana_ds_target(ds)
             if url:
                 ds["url"] = url
+            out.append(ds)
+        if "ds_internal" in faults:
+            ds = copy.deepcopy(GRAFANA_DS_INTERNAL)
+            ds["url"] = self.grafana_dead_url() + "/prometheus"
             out.append(ds)
         return out
 
     def grafana_ds_health(self, ds: dict) -> Resp:
         fx = self.stack.fx
         t = ds.get("type")
+        if ds.get("uid") == GRAFANA_DS_INTERNAL["uid"]:  # reachable on "Grafana's network" only
+            return J(fx.grafana_ds_ok_mimir)
+        if "ds_unhealthy" in self.grafana_faults() and t == "loki":
+            return J({"message": "There was an error returned querying the Loki API.: Get \"http://loki-gateway:3100"
+                                 "/loki/api/v1/query?query=vector%281%29%2Bvector%281%29\": dial tcp: lookup "
+                                 "loki-gateway on 127.0.0.11:53: no such host", "status": "ERROR"}, 400)
         if t not in ("prometheus", "loki"):
             return J(fx.grafana_ds_not_impl, 404)
         inst, url = self.grafana_ds_target(ds)
@@ -1310,9 +1800,17 @@ tempo_request_duration_seconds_count{{method="GET",route="ready",status_code="20
         return J(fx.grafana_ds_ok_prom)
 
     def grafana_proxy(self, ds: dict, rest: str, params) -> Resp:
+        if ds.get("uid") == GRAFANA_DS_INTERNAL["uid"]:
+            return J(prom_ok({"resultType": "scalar", "result": [time.time(), "2"]}))
         inst, url = self.grafana_ds_target(ds)
         if inst is None:
             return J({"message": "Bad Gateway"}, 502)
+        if ds.get("type") == "alertmanager" and (rest or "").rstrip("/").endswith("/api/v2/status"):
+            # the Alertmanager behind the datasource (the fake Mimir has none of its own)
+            f, _ = inst.snapshot()
+            if {"refused", "hang", "error500"} & set(f):
+                return J({"message": "Bad Gateway"}, 502)
+            return J(self.stack.fx.am_status)
         q = urllib.parse.urlencode(params, doseq=True)
         target = url.rstrip("/") + (rest or "/") + ("?" + q if q else "")
         hdrs = {"User-Agent": "Grafana/" + str(self.stack.fx.grafana_health.get("version", ""))}
@@ -1327,21 +1825,60 @@ tempo_request_duration_seconds_count{{method="GET",route="ready",status_code="20
         except (OSError, http.client.HTTPException):
             return J({"message": "Bad Gateway"}, 502)
 
+    def grafana_imported(self, d: dict) -> dict:
+        """What Grafana stores when a dashboard exported "for sharing externally" is imported:
+        every ${DS_X} of __inputs replaced by the uid of a datasource of that plugin."""
+        dash = d["dashboard"]
+        inputs = dash.get("__inputs")
+        if not isinstance(inputs, list) or not inputs:
+            return d
+        dss = self.grafana_datasources()
+        text = json.dumps(dash)
+        for i in inputs:
+            if not isinstance(i, dict) or i.get("type") != "datasource" or not i.get("name"):
+                continue
+            of_type = [x for x in dss if x.get("type") == i.get("pluginId")]
+            pick = next((x for x in of_type if x.get("isDefault")), of_type[0] if of_type else None)
+            if pick is not None:
+                text = text.replace("${%s}" % i["name"], pick["uid"])
+        dash = json.loads(text)
+        dash.pop("__inputs", None)
+        dash.pop("__requires", None)
+        return dict(d, dashboard=dash)
+
+    def grafana_dashboard_set(self) -> dict:
+        """uid -> {"dashboard", "meta"}: the fixtures, the crafted dashboards their faults
+        enable, imported (placeholders replaced) unless the fault dash_inputs is set."""
+        fx = self.stack.fx
+        faults = self.grafana_faults()
+        out = dict(fx.dashboards)
+        for uid, d in fx.crafted.items():
+            need = GRAFANA_CRAFTED_FAULT.get(uid)
+            if need is None or need in faults:
+                out[uid] = d
+        if "dash_inputs" not in faults:
+            out = {uid: self.grafana_imported(d) for uid, d in out.items()}
+        return out
+
     def grafana_search(self, params) -> list:
         fx = self.stack.fx
         items = copy.deepcopy(fx.grafana_search)
         seen = {i.get("uid") for i in items if isinstance(i, dict)}
         next_id = 200
-        for uid, d in fx.dashboards.items():
+        for uid, d in self.grafana_dashboard_set().items():
             if uid in seen:
                 continue
             dash, meta = d["dashboard"], d["meta"]
             slug = meta.get("slug") or uid
-            items.append({"id": dash.get("id") or next_id, "uid": uid,
-                          "title": dash.get("title") or uid, "uri": f"db/{slug}",
-                          "url": meta.get("url") or f"/d/{uid}/{slug}", "slug": "",
-                          "type": "dash-db", "tags": dash.get("tags") or [],
-                          "isStarred": False, "sortMeta": 0})
+            item = {"id": dash.get("id") or next_id, "uid": uid,
+                    "title": dash.get("title") or uid, "uri": f"db/{slug}",
+                    "url": meta.get("url") or f"/d/{uid}/{slug}", "slug": "",
+                    "type": "dash-db", "tags": dash.get("tags") or [],
+                    "isStarred": False, "sortMeta": 0}
+            if meta.get("folderUid"):
+                item.update({"folderUid": meta["folderUid"], "folderTitle": meta.get("folderTitle", ""),
+                             "folderUrl": meta.get("folderUrl", "")})
+            items.append(item)
             next_id += 1
         typ = self.param(params, "type")
         query = self.param(params, "query").lower()
@@ -1351,20 +1888,23 @@ tempo_request_duration_seconds_count{{method="GET",route="ready",status_code="20
             items = [i for i in items if query in str(i.get("title", "")).lower()]
         try:
             limit = int(self.param(params, "limit") or 1000)
+            page = int(self.param(params, "page") or 1)
         except ValueError:
-            limit = 1000
-        return items[:max(limit, 0)]
+            limit, page = 1000, 1
+        limit, page = max(limit, 0), max(page, 1)
+        return items[(page - 1) * limit:page * limit]
 
     def grafana_dashboard(self, uid: str):
         fx = self.stack.fx
-        d = fx.dashboards.get(uid)
+        dashboards = self.grafana_dashboard_set()
+        d = dashboards.get(uid)
         if d is not None:
             return {"dashboard": d["dashboard"], "meta": d["meta"]}
         # search_dash_db.json lists a dashboard that has no fixture of its own:
         # serve the mixed-references dashboard under that uid/title.
         for item in fx.grafana_search:
             if isinstance(item, dict) and item.get("uid") == uid and item.get("type") == "dash-db":
-                base = fx.dashboards.get("obs-health") or next(iter(fx.dashboards.values()), None)
+                base = dashboards.get("obs-health") or next(iter(dashboards.values()), None)
                 dash = copy.deepcopy(base["dashboard"]) if base else {"panels": []}
                 dash.update({"uid": uid, "title": item.get("title", uid),
                              "id": item.get("id"), "tags": item.get("tags") or []})
@@ -1377,6 +1917,22 @@ tempo_request_duration_seconds_count{{method="GET",route="ready",status_code="20
                              "folderUrl": item.get("folderUrl", "")})
                 return {"dashboard": dash, "meta": meta}
         return None
+
+    def grafana_rule_state(self) -> dict:
+        """/api/prometheus/grafana/api/v1/rules: healthy rules only, unless alerting_broken
+        (then the fixture's failing rule and a rule whose datasource is gone as well)."""
+        doc = copy.deepcopy(self.stack.fx.grafana_rules)
+        groups = ((doc.get("data") or {}).get("groups") or []) if isinstance(doc, dict) else []
+        if "alerting_broken" in self.grafana_faults():
+            groups.append(copy.deepcopy(GRAFANA_BROKEN_GROUP))
+        else:
+            for g in groups:
+                if isinstance(g, dict) and isinstance(g.get("rules"), list):
+                    g["rules"] = [r for r in g["rules"] if not (isinstance(r, dict) and r.get("health") == "error")]
+                    g.pop("totals", None)
+            if isinstance(doc.get("data"), dict):
+                doc["data"].pop("totals", None)
+        return doc
 
     def route_grafana(self, method, path, params, body, faults, tenant_ok) -> Resp:
         fx = self.stack.fx
@@ -1425,8 +1981,29 @@ tempo_request_duration_seconds_count{{method="GET",route="ready",status_code="20
             if d is None:
                 return J({"message": "Dashboard not found"}, 404)
             return J(d)
+        m = re.fullmatch(r"/api/library-elements/([^/]+)", path)
+        if m:
+            el = fx.library_elements.get(m.group(1)) if isinstance(fx.library_elements, dict) else None
+            if el is None:
+                return J({"message": "library element could not be found"}, 404)
+            return J({"result": el})
         if path == "/api/prometheus/grafana/api/v1/rules":
-            return J(fx.grafana_rules)
+            return J(self.grafana_rule_state())
+        if path == "/api/v1/provisioning/alert-rules":
+            rules = copy.deepcopy(fx.grafana_prov_rules)
+            if "alerting_broken" in faults and isinstance(rules, list):
+                rules.append(copy.deepcopy(GRAFANA_BROKEN_PROV_RULE))
+            return J(rules)
+        if path == "/api/v1/provisioning/policies":
+            if "no_policies" in faults:
+                return J({"message": "Not found"}, 404)
+            pol = copy.deepcopy(fx.grafana_policies)
+            if "alerting_broken" in faults and isinstance(pol, dict):
+                pol.setdefault("routes", []).append({"receiver": "pagerduty-oncall",
+                                                     "object_matchers": [["team", "=", "sre"]]})
+            return J(pol)
+        if path == "/api/v1/provisioning/contact-points":
+            return J(fx.grafana_contact_points)
         return T(NOT_FOUND, 404)
 
     # -- prometheus -----------------------------------------------------------
@@ -1641,6 +2218,8 @@ class Stack:
             inst.listen()  # bind even when refused, so the port is reserved/known
             if refused:
                 inst.unlisten(reserve=True)
+            if inst.otlp is not None:
+                inst.otlp.start()
         cls = QuietServer6 if ":" in self.host else QuietServer
         self.control = cls((self.host, 0), ControlHandler)
         self.control.stack = self
@@ -1653,7 +2232,10 @@ class Stack:
 
     def info(self) -> dict:
         return {"control": self.control_url,
-                "components": {n: {"kind": i.kind, "url": i.url} for n, i in self.instances.items()}}
+                "components": {n: dict({"kind": i.kind, "url": i.url},
+                                       **({"otlp_http": i.otlp.http_url, "otlp_grpc": i.otlp.grpc_endpoint}
+                                          if i.otlp is not None else {}))
+                               for n, i in self.instances.items()}}
 
     def state(self) -> dict:
         comps = {}
@@ -1661,6 +2243,8 @@ class Stack:
             f, _ = i.snapshot()
             comps[n] = {"kind": i.kind, "url": i.url, "faults": format_faults(f),
                         "tenant": i.tenant, "listening": i.server is not None}
+            if i.otlp is not None:
+                comps[n]["otlp"] = i.otlp.state()
         return {"scenario": self.scenario, "tempo_version": self.tempo_version,
                 "faults": {n: c["faults"] for n, c in comps.items()}, "components": comps}
 
@@ -1710,6 +2294,9 @@ class Stack:
                     lines.append(f"      tenant: {q(inst.tenant)}")
                 if kind == "grafana" and self.grafana_token:
                     lines.append(f"      token: {q(self.grafana_token)}")
+                if kind == "tempo" and inst.otlp is not None and inst.otlp.hosts:
+                    lines.append(f"      otlp_http: {q(inst.otlp.http_url)}")
+                    lines.append(f"      otlp_grpc: {q(inst.otlp.grpc_endpoint)}")
         return "\n".join(lines) + "\n"
 
 
@@ -1949,6 +2536,38 @@ def selftest() -> int:  # noqa: C901 - a flat list of checks
         assert v2 and v2[0]["type"] == "string"
     check("tempo endpoints", t_tempo)
 
+    def t_otlp():
+        o = stack.instances["tempo"].otlp
+        http4 = f"http://127.0.0.1:{o.ports['http']}/v1/traces"
+        st, _, b = fetch(http4, {**TEN, "Content-Type": "application/json"}, method="POST",
+                         data=b'{"resourceSpans":[]}')
+        assert st == 200 and json.loads(b) == {}, (st, b)
+        assert fetch(http4, method="POST", data=b"{}")[0] == 401  # tenant required here too
+        assert fetch(f"http://127.0.0.1:{o.ports['http']}/nope")[0] == 404
+        socket.create_connection(("127.0.0.1", o.ports["grpc"]), timeout=2).close()
+        y = stack.config_yaml()
+        assert f'otlp_http: "{o.http_url}"' in y and f'otlp_grpc: "{o.grpc_endpoint}"' in y, y
+
+        def refused(host, port):
+            try:
+                socket.create_connection((host, port), timeout=2).close()
+            except ConnectionRefusedError:
+                return True
+            return False
+        fault("tempo", "otlp_closed")
+        assert all(refused(h, p) for h in o.hosts for p in o.ports.values())
+        ok_text(U["tempo"] + "/ready", "ready\n")
+        fault("tempo", "otlp_v4only")
+        assert not refused("127.0.0.1", o.ports["grpc"]) and not refused("127.0.0.1", o.ports["http"])
+        if "::1" in o.hosts:
+            assert refused("::1", o.ports["grpc"]) and refused("::1", o.ports["http"])
+        fault("tempo", "search_empty")
+        assert ok_json(U["tempo"] + "/api/search", TEN)["traces"] == []
+        assert spans(U["tempo"]) is not None
+        fault("tempo", "none")
+        assert not any(refused(h, p) for h in o.hosts for p in o.ports.values())
+    check("tempo otlp receivers and faults", t_otlp)
+
     def t_grafana():
         u = U["grafana"]
         st, h, b = fetch(u + "/api/health")
@@ -1970,6 +2589,45 @@ def selftest() -> int:  # noqa: C901 - a flat list of checks
         st, _, b = fetch(u + "/api/datasources/proxy/uid/tempo/api/echo", GH)
         assert st == 200 and b == b"echo\n", (st, b)
     check("grafana endpoints", t_grafana)
+
+    def t_grafana_findings():
+        u = U["grafana"]
+        # healthy: placeholders replaced as on import, library element, provisioning API
+        d = ok_json(u + "/api/dashboards/uid/every-form", GH)["dashboard"]
+        assert "__inputs" not in d and "${DS_PROMETHEUS}" not in json.dumps(d), d.get("__inputs")
+        assert ok_json(u + "/api/library-elements/lib-latency", GH)["result"]["model"]["targets"]
+        ok_json(u + "/api/library-elements/nope", GH, status=404)
+        assert ok_json(u + "/api/v1/provisioning/policies", GH)["receiver"] == "grafana-default-email"
+        assert len(ok_json(u + "/api/v1/provisioning/contact-points", GH)) == 2
+        rules = ok_json(u + "/api/prometheus/grafana/api/v1/rules", GH)["data"]["groups"]
+        assert all(r.get("health") != "error" for g in rules for r in g["rules"])
+        st = ok_json(u + "/api/datasources/proxy/uid/alertmanager/alertmanager/api/v2/status", GH)
+        assert "cluster" in st
+        uids = {i["uid"] for i in ok_json(u + "/api/search?type=dash-db", GH)}
+        assert {"every-form", "stack-clean"} <= uids and not {"svc-overview", "legacy-latency"} & uids, uids
+        assert len(ok_json(u + "/api/search?type=dash-db&limit=2&page=2", GH)) == 2
+        # faults
+        fault("grafana", "ds_unhealthy,ds_internal,dash_missing_ds,dash_deprecated_ds,dash_inputs,"
+                         "alerting_broken,no_policies")
+        d = ok_json(u + "/api/datasources/uid/loki/health", GH, status=400)
+        assert d["status"] == "ERROR" and "no such host" in d["message"]
+        dss = {x["uid"]: x for x in ok_json(u + "/api/datasources", GH)}
+        assert dss["prometheus_legacy"]["url"] == U["prometheus"] and dss["mimir_internal"]["url"].endswith("/prometheus")
+        assert ok_json(u + "/api/datasources/uid/mimir_internal/health", GH)["status"] == "OK"
+        try:
+            fetch(dss["mimir_internal"]["url"] + "/api/v1/query?query=1%2B1", timeout=2)
+            raise AssertionError("the internal datasource URL answered")
+        except urllib.error.URLError as e:
+            assert isinstance(e.reason, ConnectionRefusedError), e
+        uids = {i["uid"] for i in ok_json(u + "/api/search?type=dash-db", GH)}
+        assert {"svc-overview", "legacy-latency"} <= uids, uids
+        assert "${DS_PROMETHEUS}" in json.dumps(ok_json(u + "/api/dashboards/uid/every-form", GH))
+        ok_json(u + "/api/v1/provisioning/policies", GH, status=404)
+        assert any(r["datasourceUid"] == "grafana_prometheus" for x in ok_json(u + "/api/v1/provisioning/alert-rules", GH)
+                   for r in x["data"])
+        assert any(g["name"] == "slo" for g in ok_json(u + "/api/prometheus/grafana/api/v1/rules", GH)["data"]["groups"])
+        fault("grafana", "none")
+    check("grafana findings", t_grafana_findings)
 
     def t_prom():
         u = U["prometheus"]
@@ -2164,6 +2822,58 @@ def selftest() -> int:  # noqa: C901 - a flat list of checks
         assert f'url: "{U["mimir"]}"' in y and 'tenant: "demo"' in y and 'token: "glsa_test"' in y
         assert "  - name: mimir2\n    mimir:\n" in y
     check("config yaml", t_config)
+
+    def t_canary_store():
+        j = {"Content-Type": "application/json", **TEN}
+        tid = "6553f1000102030405060708090a0b0c"
+        span = {"resourceSpans": [{"resource": {"attributes": []}, "scopeSpans": [{"scope": {}, "spans": [
+            {"traceId": tid, "spanId": "0d0e0f1011121314", "name": "c", "kind": 1,
+             "startTimeUnixNano": "1", "endTimeUnixNano": "2"}]}]}]}
+        u = U["tempo"]
+        st, _, _ = fetch(u + "/v1/traces", j, method="POST", data=json.dumps(span).encode())
+        assert st == 200
+        assert ok_json(u + f"/api/v2/traces/{tid}", TEN) == {"trace": {}, "metrics": {}}  # not yet
+        time.sleep(CANARY_READ_DELAY + 0.05)
+        t = ok_json(u + f"/api/v2/traces/{tid}", TEN)["trace"]["resourceSpans"][0]["scopeSpans"][0]["spans"][0]
+        assert t["traceId"] == "ZVPxAAECAwQFBgcICQoLDA==" and t["kind"] == "SPAN_KIND_INTERNAL", t
+        assert ok_json(u + f"/api/traces/{tid}", TEN)["resourceSpans"]
+        bad = json.loads(json.dumps(span))
+        bad["resourceSpans"][0]["scopeSpans"][0]["spans"][0]["kind"] = "SPAN_KIND_SERVER"
+        assert fetch(u + "/v1/traces", j, method="POST", data=json.dumps(bad).encode())[0] == 400
+        assert fetch(u + "/v1/traces", {**TEN, "Content-Type": "text/plain"}, method="POST",
+                     data=b"{}")[0] == 415
+        u = U["loki"]
+        line = {"streams": [{"stream": {"job": "lgtmtop-canary"}, "values": [[str(time.time_ns()), "id=abc"]]}]}
+        assert fetch(u + "/loki/api/v1/push", j, method="POST", data=json.dumps(line).encode())[0] == 204
+        line["streams"][0]["values"][0][0] = 1
+        assert fetch(u + "/loki/api/v1/push", j, method="POST", data=json.dumps(line).encode())[0] == 400
+        time.sleep(CANARY_READ_DELAY + 0.05)
+        q = urllib.parse.quote('{job="lgtmtop-canary"} |= "abc"')
+        r = ok_json(u + f"/loki/api/v1/query_range?query={q}", TEN)["data"]["result"]
+        assert r and r[0]["values"][0][1] == "id=abc", r
+        q = urllib.parse.quote('{job="lgtmtop-canary"} |= "zzz"')
+        assert ok_json(u + f"/loki/api/v1/query_range?query={q}", TEN)["data"]["result"] == []
+        u = U["mimir"]
+        m = {"resourceMetrics": [{"resource": {"attributes": [{"key": "service.name", "value": {
+            "stringValue": "lgtmtop-canary"}}]}, "scopeMetrics": [{"metrics": [{"name": "lgtmtop_canary", "gauge": {
+                "dataPoints": [{"asDouble": 1, "timeUnixNano": "1", "attributes": [
+                    {"key": "canary_id", "value": {"stringValue": "abc"}}]}]}}]}]}]}
+        assert fetch(u + "/otlp/v1/metrics", {**TEN, "Content-Type": "application/json; charset=utf-8"},
+                     method="POST", data=json.dumps(m).encode())[0] == 415
+        assert fetch(u + "/otlp/v1/metrics", j, method="POST", data=json.dumps(m).encode())[0] == 200
+        time.sleep(CANARY_READ_DELAY + 0.05)
+        q = urllib.parse.quote('lgtmtop_canary{canary_id="abc"}')
+        r = ok_json(u + f"/prometheus/api/v1/query?query={q}", TEN)["data"]["result"]
+        assert r and r[0]["metric"]["job"] == "lgtmtop-canary", r
+        q = urllib.parse.quote('lgtmtop_canary{canary_id="nope"}')
+        assert ok_json(u + f"/prometheus/api/v1/query?query={q}", TEN)["data"]["result"] == []
+        fault("mimir", "canary_never_readable")
+        q = urllib.parse.quote('lgtmtop_canary{canary_id="abc"}')
+        assert ok_json(u + f"/prometheus/api/v1/query?query={q}", TEN)["data"]["result"] == []
+        fault("mimir", "canary_write_refused")
+        assert fetch(u + "/otlp/v1/metrics", j, method="POST", data=json.dumps(m).encode())[0] == 415
+        fault("mimir", "none")
+    check("canary writes are stored and read back", t_canary_store)
 
     stack.stop()
 

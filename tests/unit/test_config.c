@@ -460,13 +460,33 @@ static const struct err_case err_cases[] = {
      {"lgtmtop.yaml:3: stacks[0].tempo.query: only applies to mimir and prometheus"}},
     {"mimir: { url: \"http://m:1\", otlp_http: \"http://x:1\" }\n", {"mimir.otlp_http: only applies to tempo"}},
     {"mimir:\n  url: http://m:1\n  tenant: a\n  tenant: b\n", {"lgtmtop.yaml:4: mimir.tenant: given twice (first on line 3)"}},
-    /* reserved keys */
+    /* checks: and canary: (more in test_probe_custom.c) */
     {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: x }\n",
-     {"lgtmtop.yaml:4: stacks[0].checks: not supported in this version — remove it"}},
-    {"grafana:\n  url: http://g:1\n  deprecated_datasources: { a: b }\n",
-     {"lgtmtop.yaml:3: grafana.deprecated_datasources: not supported in this version"}},
-    {"mimir:\n  url: http://g:1\n  expect_rule_groups: 3\n", {"lgtmtop.yaml:3: mimir.expect_rule_groups: not supported in this version"}},
-    {"canary: true\nmimir: http://m:1\n", {"lgtmtop.yaml:1: canary: not supported in this version"}},
+     {"lgtmtop.yaml:5: stacks[0].checks[0]: check \"x\" has nothing to do — add http: URL, promql: QUERY or logql:"}},
+    {"stacks:\n  - name: a\n    loki: http://l:1\n    checks:\n      - { name: x, promql: up }\n",
+     {"lgtmtop.yaml:5: stacks[0].checks[0]: promql check \"x\" has nothing to query — add mimir: or prometheus:"}},
+    {"mimir: http://m:1\nchecks:\n  - { name: x, promql: up, expect: \"~ 1\" }\n",
+     {"lgtmtop.yaml:3: checks[0].expect: bad condition \"~ 1\""}},
+    /* deprecated_datasources / expect_rule_groups */
+    {"grafana:\n  url: http://g:1\n  deprecated_datasources: [a, b]\n",
+     {"lgtmtop.yaml:3: grafana.deprecated_datasources: expected a mapping of old uid to new uid, got a list"}},
+    {"grafana:\n  url: http://g:1\n  deprecated_datasources:\n    a: b\n    a: c\n",
+     {"lgtmtop.yaml:5: grafana.deprecated_datasources: a is listed twice"}},
+    {"grafana:\n  url: http://g:1\n  deprecated_datasources: { a: a }\n", {"a is mapped to itself"}},
+    {"grafana:\n  url: http://g:1\n  deprecated_datasources: { a: \"\" }\n", {"lgtmtop.yaml:3:", "empty datasource uid"}},
+    {"grafana:\n  url: http://g:1\n  deprecated_datasources: { \"a b\": c }\n", {"bad datasource uid \"a b\""}},
+    {"grafana:\n  url: http://g:1\n  deprecated_datasources: { a: { b: c } }\n",
+     {"grafana.deprecated_datasources: expected a datasource uid, got a mapping"}},
+    {"mimir:\n  url: http://m:1\n  deprecated_datasources: { a: b }\n",
+     {"lgtmtop.yaml:3: mimir.deprecated_datasources: only applies to grafana — remove it"}},
+    {"loki:\n  url: http://l:1\n  expect_rule_groups: [a]\n",
+     {"loki.expect_rule_groups: only applies to mimir and grafana and prometheus"}},
+    {"mimir:\n  url: http://g:1\n  expect_rule_groups: { a: b }\n",
+     {"lgtmtop.yaml:3: mimir.expect_rule_groups: expected a list of rule group names, got a mapping"}},
+    {"mimir:\n  url: http://g:1\n  expect_rule_groups: [a, a]\n", {"\"a\" is listed twice"}},
+    {"mimir:\n  url: http://g:1\n  expect_rule_groups: [a, ~]\n", {"empty rule group name"}},
+    {"canary: maybe\nmimir: http://m:1\n", {"lgtmtop.yaml:1: canary: bad boolean \"maybe\""}},
+    {"canary_timeout: 10ms\nmimir: http://m:1\n", {"lgtmtop.yaml:1: canary_timeout: 10ms is too short"}},
     /* wrong types */
     {"- mimir: http://m:1\n", {"lgtmtop.yaml:1: the top level must be a mapping", "got a list"}},
     {"stacks:\n  name: a\n", {"lgtmtop.yaml:2: stacks: expected a list of stacks", "got a mapping"}},
@@ -1019,6 +1039,33 @@ static void test_add_warning(void **state)
     assert_null(cfg.warnings);
 }
 
+static void test_grafana_lists(void **state)
+{
+    struct config cfg;
+    (void)state;
+    static const char *const env[] = {"NEW", "grafana_mimir", NULL};
+    parse_ok("stacks:\n  - name: a\n    grafana:\n      url: http://g:3000\n"
+             "      deprecated_datasources: { grafana_prometheus: \"${NEW}\", old_loki: loki }\n"
+             "      expect_rule_groups: [stack-health, \"Platform/slo\"]\n"
+             "    mimir:\n      url: http://m:9009\n      expect_rule_groups: mimir-alerts\n"
+             "    prometheus: { url: \"http://p:9090\", expect_rule_groups: [] }\n", env, &cfg);
+    const struct component_cfg *g = &cfg.stacks[0].comp[COMP_GRAFANA];
+    assert_int_equal(g->ndeprecated_ds, 2);
+    assert_string_equal(g->deprecated_ds[0], "grafana_prometheus");
+    assert_string_equal(g->deprecated_ds[1], "grafana_mimir");
+    assert_string_equal(g->deprecated_ds[2], "old_loki");
+    assert_string_equal(g->deprecated_ds[3], "loki");
+    assert_int_equal(g->nexpect_rule_groups, 2);
+    assert_string_equal(g->expect_rule_groups[0], "stack-health");
+    assert_string_equal(g->expect_rule_groups[1], "Platform/slo");
+    const struct component_cfg *m = &cfg.stacks[0].comp[COMP_MIMIR];
+    assert_int_equal(m->nexpect_rule_groups, 1);
+    assert_string_equal(m->expect_rule_groups[0], "mimir-alerts");
+    assert_int_equal(cfg.stacks[0].comp[COMP_PROMETHEUS].nexpect_rule_groups, 0);
+    assert_int_equal(cfg.stacks[0].comp[COMP_LOKI].ndeprecated_ds, 0);
+    config_free(&cfg);
+}
+
 static void test_sizes_and_booleans(void **state)
 {
     static const struct { const char *text; size_t bytes; } sizes[] = {
@@ -1075,6 +1122,7 @@ int main(void)
         cmocka_unit_test(test_check_url),
         cmocka_unit_test(test_add_warning),
         cmocka_unit_test(test_sizes_and_booleans),
+        cmocka_unit_test(test_grafana_lists),
     };
     return cmocka_run_group_tests(tests, setup_tmpdir, teardown_tmpdir);
 }

@@ -156,12 +156,80 @@ static void test_json(void **st)
     cleanup(&f);
 }
 
+/* Findings from diagnose() after the table and at the top of the JSON; the sample window. */
+static void test_findings_and_sample(void **st)
+{
+    (void)st;
+    struct fixture f;
+    setup_state(&f);
+    put(&f, 0, 0, ST_FAIL, "connection refused: nothing listens on mimir:9009", NET_REFUSED, -1, 1);
+    put(&f, 1, 0, ST_OK, "ready", NET_OK, -1, 1);
+    put(&f, 1, 1, ST_OK, "no spans received since start", NET_OK, 0, 1000); /* a live Tempo, no spans */
+    put(&f, 1, 1, ST_OK, "no spans received since start", NET_OK, 0, 6000);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    struct report_meta m = {.duration_ms = 6100, .sample_ms = 5000};
+    report_table(mem, &f.s, &m, false, 0);
+    fclose(mem);
+    assert_non_null(strstr(text, "rates over 5.0s:\n  prod tempo: 0.0 spans/s\n"));
+    const char *fs = strstr(text, "FINDINGS\n");
+    assert_non_null(fs);
+    assert_non_null(strstr(fs, "  FAIL  prod/mimir: Mimir is down: connection refused"));
+    assert_non_null(strstr(fs, "  WARN  prod/tempo: Tempo is up but receives no spans\n        "));
+    assert_non_null(strstr(fs, "        → No service is sending traces: check OTEL_EXPORTER_OTLP_ENDPOINT"));
+    assert_true(strstr(fs, "FAIL") < strstr(fs, "WARN"));
+    /* the summary line stays last */
+    assert_non_null(strstr(text, "CRITICAL: 2 components: 1 OK, 0 WARN, 1 FAIL (6.1s)\n"));
+    assert_true(strstr(text, "CRITICAL:") > fs);
+    free(text);
+
+    char *doc = report_json(&f.s, &m);
+    cJSON *root = cJSON_Parse(doc);
+    assert_non_null(root);
+    assert_int_equal(cJSON_GetObjectItem(root, "sample_ms")->valueint, 5000);
+    cJSON *arr = cJSON_GetObjectItem(root, "findings");
+    assert_int_equal(cJSON_GetArraySize(arr), 2);
+    cJSON *first = cJSON_GetArrayItem(arr, 0), *second = cJSON_GetArrayItem(arr, 1);
+    assert_string_equal(cJSON_GetObjectItem(first, "severity")->valuestring, "FAIL");
+    assert_string_equal(cJSON_GetObjectItem(first, "id")->valuestring, "down_refused");
+    assert_string_equal(cJSON_GetObjectItem(first, "stack")->valuestring, "prod");
+    assert_string_equal(cJSON_GetObjectItem(first, "component")->valuestring, "mimir");
+    assert_string_equal(cJSON_GetObjectItem(second, "id")->valuestring, "tempo_no_spans");
+    assert_non_null(strstr(cJSON_GetObjectItem(second, "hint")->valuestring, "OTEL_EXPORTER_OTLP_ENDPOINT"));
+    assert_true(cJSON_IsString(cJSON_GetObjectItem(second, "cause")));
+    assert_true(cJSON_IsString(cJSON_GetObjectItem(second, "title")));
+    assert_string_equal(cJSON_GetObjectItem(root, "schema")->valuestring, "lgtmtop.check/v1");
+    cJSON_Delete(root);
+    free(doc);
+
+    /* healthy: no FINDINGS section, and an empty list in JSON */
+    put(&f, 0, 0, ST_OK, "ready", NET_OK, -1, 7000);
+    put(&f, 1, 1, ST_OK, "spans", NET_OK, 500, 11000);
+    m.sample_ms = 0;
+    mem = open_memstream(&text, &len);
+    report_table(mem, &f.s, &m, false, 0);
+    fclose(mem);
+    assert_null(strstr(text, "FINDINGS"));
+    assert_null(strstr(text, "rates over"));
+    assert_non_null(strstr(text, "prod tempo: 100.0 spans/s"));
+    free(text);
+    doc = report_json(&f.s, &m);
+    root = cJSON_Parse(doc);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(root, "findings")), 0);
+    assert_int_equal(cJSON_GetObjectItem(root, "sample_ms")->valueint, 0);
+    cJSON_Delete(root);
+    free(doc);
+    cleanup(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exit_codes),
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_json),
+        cmocka_unit_test(test_findings_and_sample),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

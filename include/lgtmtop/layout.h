@@ -1,0 +1,162 @@
+/* layout: what text goes in which cell of the live view. Pure: no curses, no clock, no I/O;
+ * every function writes into a caller buffer (always NUL-terminated) and the TUI only places
+ * the result. Widths are terminal columns, not bytes. */
+#ifndef LGTMTOP_LAYOUT_H
+#define LGTMTOP_LAYOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lgtmtop/state.h"
+#include "lgtmtop/status.h"
+
+#define LAY_MIN_COLS 80
+#define LAY_MIN_ROWS 24
+#define LAY_CELL_MAX 512        /* enough for any cell at any width we draw */
+#define LAY_FIGURE_VARIANTS 3   /* key figure: long, medium, short */
+
+/* ---- text ------------------------------------------------------------------------------ */
+
+enum lay_align { LAY_LEFT = 0, LAY_RIGHT, LAY_CENTER };
+
+/* Display width of a UTF-8 string (invalid bytes and control characters count 1, combining
+ * marks 0, East Asian wide characters 2). In ascii mode, the width after lay_fit's folding. */
+int lay_width(const char *s, bool ascii);
+
+/* Fits src into exactly `width` columns: truncated with an ellipsis ("…", or "..." in ascii
+ * mode) on a character boundary, then padded with spaces per align. Control characters
+ * become spaces and invalid UTF-8 '?'; in ascii mode every non-ASCII character is folded
+ * ("—" -> "-", "…" -> "...", others -> "?"), so the output is pure printable ASCII. Returns the
+ * columns written (less than width only when dst is too small). */
+int lay_fit(char *dst, size_t dstlen, const char *src, int width, enum lay_align align, bool ascii);
+
+/* Like lay_fit but without padding: at most `width` columns. */
+int lay_trunc(char *dst, size_t dstlen, const char *src, int width, bool ascii);
+
+/* One line of word-wrapped text: writes at most `width` columns of src into out (breaking at
+ * the last space when a word would overflow, else mid-word; a newline ends the line) and
+ * returns the bytes of src consumed, at least 1 when src is not empty. Spaces at the break are
+ * consumed. */
+size_t lay_wrap(const char *src, int width, bool ascii, char *out, size_t outlen);
+
+/* Case-insensitive (ASCII) substring test; an empty needle matches. */
+bool lay_contains(const char *hay, const char *needle);
+
+/* ---- numbers and durations ------------------------------------------------------------- */
+
+/* "0", "0.25", "12.3", "999", "1.2k", "34k", "3.4M", "5.6G", "7.8T". NaN/inf -> "-". */
+char *lay_num(double v, char *out, size_t outlen);
+/* lay_num + unit, e.g. lay_rate(12.34, "/s") -> "12.3/s". */
+char *lay_rate(double v, const char *unit, char *out, size_t outlen);
+/* Latency in milliseconds: "-" (< 0), "850ms", "1.2s", "12s", "2m05s". */
+char *lay_ms(long ms, char *out, size_t outlen);
+/* A timing in microseconds: "-" (< 0), "0.08ms", "1.2ms", "850ms", "1.23s", "12.3s". */
+char *lay_us(long us, char *out, size_t outlen);
+/* An age: "-" (< 0), "0s", "59s", "3m05s", "2h10m", "4d3h". */
+char *lay_age(long long ms, char *out, size_t outlen);
+
+/* ---- glyphs ---------------------------------------------------------------------------- */
+
+/* Sparkline levels: 0 = no value (v < 0), else 1..8 scaled to the largest value. */
+void lay_spark_levels(const long *v, int n, int *levels);
+/* One glyph per level: Unicode ▁▂▃▄▅▆▇█ (level 0: "×"), ASCII "_.-=^" (level 0: "x"). */
+const char *lay_spark_glyph(int level, bool ascii);
+/* The last `width` values as a sparkline, right-aligned (padded on the left with spaces). */
+char *lay_sparkline(const long *v, int n, int width, bool ascii, char *out, size_t outlen);
+
+/* Spinner frame for a tick counter (braille dots, or "|/-\" in ascii). */
+const char *lay_spinner(unsigned tick, bool ascii);
+/* Horizontal rule glyph: "─" or "-". */
+const char *lay_hline(bool ascii);
+
+/* ---- the grid -------------------------------------------------------------------------- */
+
+enum lay_col {
+    LAYC_CURSOR = 0,  /* ">" on the selected row */
+    LAYC_MARK,        /* spinner while a check is in flight */
+    LAYC_BADGE,       /* OK / WARN / FAIL / ? */
+    LAYC_NAME,
+    LAYC_ENDPOINT,
+    LAYC_LAST,        /* last latency of the readiness check */
+    LAYC_P95,
+    LAYC_SPARK,
+    LAYC_FIGURE,      /* the component's key figure */
+    LAYC_AGE,         /* since the last status change */
+    LAYC_MSG,         /* takes the rest */
+    LAYC_COUNT
+};
+
+struct lay_columns {
+    int x[LAYC_COUNT];
+    int w[LAYC_COUNT];   /* 0 = column dropped */
+};
+
+/* Column placement for a terminal `width` columns wide. Columns drop in priority order as
+ * the terminal narrows (sparkline, p95, endpoint, age, last latency) so the message keeps a
+ * useful width; flexible columns (endpoint, figure, name) shrink before anything drops. */
+void lay_columns(int width, struct lay_columns *out);
+/* Same, with the name column as wide as the longest name (11..24 columns; custom checks have
+ * longer names than components). */
+void lay_columns_named(int width, int longest_name, struct lay_columns *out);
+const char *lay_col_title(enum lay_col c);
+enum lay_align lay_col_align(enum lay_col c);
+
+/* Everything a grid row shows, extracted from the model. */
+struct lay_row {
+    const char *stack;
+    const char *name;
+    const char *endpoint;
+    const char *message;
+    enum status status;
+    bool ran;                   /* at least one check has a result */
+    bool pending;               /* a check is in flight */
+    bool stale;                 /* the newest result is older than 3 intervals */
+    long long stale_ms;         /* age of the newest result when stale */
+    long last_ms, p95_ms;       /* readiness-check latency; -1 = none */
+    long hist_ms[STATE_HIST_LEN];
+    enum status hist_st[STATE_HIST_LEN];
+    int nhist;
+    long long age_ms;           /* since the component's status last changed; -1 = unknown */
+    char figure[LAY_FIGURE_VARIANTS][96];
+    char endpoint_buf[96];      /* storage for endpoint when it is derived */
+};
+
+/* Fills a row from a component. changed_ms is when the viewer last saw the component's
+ * status change (-1 = not known: the newest check change is used). */
+void lay_row_from_comp(const struct comp_state *c, const char *stack, long long now_ms, long interval_ms,
+                       long long changed_ms, struct lay_row *r);
+
+/* A result older than 3 of the check's periods: the interval, or its min_period_ms when that
+ * is longer (checks that deliberately run less often are not stale between runs). */
+bool lay_check_stale(const struct check_state *cs, long long now_ms, long interval_ms);
+
+/* Whether a component is shown as one row per check: the stack's custom checks (the
+ * pseudo-component "checks"), which are independent of one another. */
+bool lay_comp_per_check(const struct comp_state *c);
+
+/* Fills a row from one check (a custom check's row): its own status, latency history, age
+ * and message; the figure is its first value. */
+void lay_row_from_check(const struct check_state *cs, const char *stack, long long now_ms, long interval_ms,
+                        struct lay_row *r);
+
+/* The key figure of a component in LAY_FIGURE_VARIANTS forms, longest first; values that do
+ * not exist (yet) show as "-". */
+void lay_figure(const struct comp_state *c, char out[LAY_FIGURE_VARIANTS][96]);
+/* The first variant that fits width, else the shortest truncated. */
+int lay_figure_pick(const char variants[LAY_FIGURE_VARIANTS][96], int width, bool ascii, char *out,
+                    size_t outlen);
+
+/* Badge word for a status: "OK", "WARN", "FAIL", "?" (no result yet). */
+const char *lay_badge(enum status st, bool ran);
+
+/* The text of one cell, fitted to exactly width columns. tick drives the spinner. */
+void lay_cell(const struct lay_row *r, enum lay_col col, int width, bool ascii, unsigned tick, char *out,
+              size_t outlen);
+
+/* The message cell's text before fitting: "stale 25s: ...", "checking..." etc. */
+void lay_message(const struct lay_row *r, char *out, size_t outlen);
+
+/* Whether a row matches a filter (component, stack, endpoint, status, message). */
+bool lay_row_matches(const struct lay_row *r, const char *filter);
+
+#endif

@@ -1,0 +1,853 @@
+/* layout: pure formatting for the live view — widths, truncation, numbers, glyphs, cells. */
+#include "lgtmtop/layout.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lgtmtop/config.h"
+#include "lgtmtop/custom.h"
+#include "lgtmtop/report.h"
+#include "lgtmtop/util.h"
+
+/* ---- UTF-8 ----------------------------------------------------------------------------- */
+
+/* Decodes one code point; returns the bytes consumed (>= 1). Invalid sequences (overlong,
+ * surrogates, out of range, truncated) consume one byte and set *bad. */
+static size_t utf8_next(const unsigned char *s, uint32_t *cp, bool *bad)
+{
+    *bad = false;
+    unsigned char c = s[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    size_t n;
+    uint32_t v, min;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2, v = c & 0x1F, min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3, v = c & 0x0F, min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4, v = c & 0x07, min = 0x10000;
+    } else {
+        *bad = true;
+        *cp = 0xFFFD;
+        return 1;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *bad = true;
+            *cp = 0xFFFD;
+            return 1;
+        }
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
+        *bad = true;
+        *cp = 0xFFFD;
+        return 1;
+    }
+    *cp = v;
+    return n;
+}
+
+static int cp_width(uint32_t cp)
+{
+    static const uint32_t zero[][2] = {
+        {0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05BD}, {0x0610, 0x061A}, {0x064B, 0x065F},
+        {0x0E31, 0x0E31}, {0x0E34, 0x0E3A}, {0x200B, 0x200F}, {0x202A, 0x202E}, {0x2060, 0x2064},
+        {0x20D0, 0x20FF}, {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F}, {0xFEFF, 0xFEFF},
+    };
+    static const uint32_t wide[][2] = {
+        {0x1100, 0x115F}, {0x231A, 0x231B}, {0x2329, 0x232A}, {0x23E9, 0x23EC}, {0x2E80, 0x303E},
+        {0x3041, 0x33FF}, {0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xA000, 0xA4CF}, {0xAC00, 0xD7A3},
+        {0xF900, 0xFAFF}, {0xFE30, 0xFE4F}, {0xFF00, 0xFF60}, {0xFFE0, 0xFFE6}, {0x1F300, 0x1F64F},
+        {0x1F900, 0x1F9FF}, {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(zero); i++)
+        if (cp >= zero[i][0] && cp <= zero[i][1])
+            return 0;
+    for (size_t i = 0; i < ARRAY_LEN(wide); i++)
+        if (cp >= wide[i][0] && cp <= wide[i][1])
+            return 2;
+    return 1;
+}
+
+/* ASCII stand-ins for characters servers and our own messages commonly contain. */
+static const char *ascii_fold(uint32_t cp)
+{
+    switch (cp) {
+    case 0x00A0: return " ";
+    case 0x00B7: case 0x2022: return "*";
+    case 0x00D7: return "x";
+    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2015: case 0x2212: return "-";
+    case 0x2018: case 0x2019: case 0x201A: case 0x2032: return "'";
+    case 0x201C: case 0x201D: case 0x201E: case 0x2033: return "\"";
+    case 0x2026: return "...";
+    case 0x2190: return "<-";
+    case 0x2192: return "->";
+    case 0x2191: return "^";
+    case 0x2193: return "v";
+    case 0x2264: return "<=";
+    case 0x2265: return ">=";
+    case 0x2500: case 0x2501: return "-";
+    case 0x2502: case 0x2503: return "|";
+    default: return cp_width(cp) == 0 ? "" : "?";
+    }
+}
+
+/* What one source character becomes on screen. */
+struct piece {
+    char b[8];
+    int len, w;
+};
+
+static void piece_of(uint32_t cp, bool bad, const unsigned char *src, size_t srclen, bool ascii, struct piece *p)
+{
+    if (bad) {
+        memcpy(p->b, "?", 2), p->len = 1, p->w = 1;
+    } else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
+        memcpy(p->b, " ", 2), p->len = 1, p->w = 1;
+    } else if (cp < 0x80) {
+        p->b[0] = (char)cp, p->b[1] = 0, p->len = 1, p->w = 1;
+    } else if (ascii) {
+        const char *f = ascii_fold(cp);
+        p->len = (int)strlen(f);
+        memcpy(p->b, f, (size_t)p->len + 1);
+        p->w = p->len;
+    } else {
+        memcpy(p->b, src, srclen);
+        p->b[srclen] = 0;
+        p->len = (int)srclen;
+        p->w = cp_width(cp);
+    }
+}
+
+int lay_width(const char *s, bool ascii)
+{
+    int w = 0;
+    const unsigned char *u = (const unsigned char *)(s ? s : "");
+    while (*u) {
+        uint32_t cp;
+        bool bad;
+        size_t n = utf8_next(u, &cp, &bad);
+        struct piece p;
+        piece_of(cp, bad, u, n, ascii, &p);
+        w += p.w;
+        u += n;
+    }
+    return w;
+}
+
+static int fit(char *dst, size_t dstlen, const char *src, int width, enum lay_align align, bool ascii, bool pad)
+{
+    if (dstlen == 0)
+        return 0;
+    if (width < 0)
+        width = 0;
+    const unsigned char *u = (const unsigned char *)(src ? src : "");
+    int total = lay_width(src, ascii);
+    const char *ell = ascii ? "..." : "\xe2\x80\xa6";
+    int ellw = ascii ? 3 : 1;
+    bool cut = total > width;
+    int room = cut ? (width > ellw ? width - ellw : width) : width;
+    bool add_ell = cut && width > ellw;
+
+    /* Content first into a scratch area at the end position, computed after padding. */
+    char body[LAY_CELL_MAX * 4];
+    size_t blen = 0;
+    int bw = 0;
+    while (*u) {
+        uint32_t cp;
+        bool bad;
+        size_t n = utf8_next(u, &cp, &bad);
+        struct piece p;
+        piece_of(cp, bad, u, n, ascii, &p);
+        if (bw + p.w > room || blen + (size_t)p.len + 4 >= sizeof(body))
+            break;
+        memcpy(body + blen, p.b, (size_t)p.len);
+        blen += (size_t)p.len;
+        bw += p.w;
+        u += n;
+    }
+    if (add_ell) {
+        size_t el = strlen(ell);
+        memcpy(body + blen, ell, el);
+        blen += el;
+        bw += ellw;
+    }
+    int left = 0, right = 0;
+    if (pad && bw < width) {
+        int extra = width - bw;
+        left = align == LAY_RIGHT ? extra : align == LAY_CENTER ? extra / 2 : 0;
+        right = extra - left;
+    }
+    size_t o = 0;
+    int w = 0;
+    for (int i = 0; i < left && o + 1 < dstlen; i++, w++)
+        dst[o++] = ' ';
+    /* Copy the body piece by piece so a short dst never cuts a character in half. */
+    const unsigned char *b = (const unsigned char *)body;
+    size_t bi = 0;
+    while (bi < blen) {
+        /* body holds only valid UTF-8: the lead byte gives the length */
+        unsigned char c = b[bi];
+        size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        if (o + n >= dstlen)
+            break;
+        memcpy(dst + o, b + bi, n);
+        o += n;
+        bi += n;
+    }
+    if (bi < blen) {
+        dst[o] = 0;
+        return lay_width(dst, ascii);
+    }
+    w += bw;
+    for (int i = 0; i < right && o + 1 < dstlen; i++, w++)
+        dst[o++] = ' ';
+    dst[o] = 0;
+    return w;
+}
+
+int lay_fit(char *dst, size_t dstlen, const char *src, int width, enum lay_align align, bool ascii)
+{
+    return fit(dst, dstlen, src, width, align, ascii, true);
+}
+
+int lay_trunc(char *dst, size_t dstlen, const char *src, int width, bool ascii)
+{
+    return fit(dst, dstlen, src, width, LAY_LEFT, ascii, false);
+}
+
+size_t lay_wrap(const char *src, int width, bool ascii, char *out, size_t outlen)
+{
+    const unsigned char *u = (const unsigned char *)(src ? src : "");
+    size_t i = 0, o = 0, space_i = 0, space_o = 0;
+    int w = 0;
+    bool have_space = false;
+    if (outlen)
+        out[0] = 0;
+    if (outlen == 0 || !*u)
+        return 0;
+    if (width < 1)
+        width = 1;
+    while (u[i]) {
+        if (u[i] == '\n') {
+            out[o] = 0;
+            return i + 1;
+        }
+        uint32_t cp;
+        bool bad;
+        size_t n = utf8_next(u + i, &cp, &bad);
+        struct piece p;
+        piece_of(cp, bad, u + i, n, ascii, &p);
+        if (w + p.w > width || o + (size_t)p.len >= outlen) {
+            if (i == 0) { /* a character wider than the line: take it anyway */
+                if ((size_t)p.len < outlen) {
+                    memcpy(out, p.b, (size_t)p.len);
+                    o = (size_t)p.len;
+                }
+                i = n;
+            } else if (have_space && space_o > 0) {
+                o = space_o;
+                i = space_i;
+            }
+            break;
+        }
+        if (cp == ' ') {
+            have_space = true;
+            space_o = o;
+            space_i = i;
+        }
+        memcpy(out + o, p.b, (size_t)p.len);
+        o += (size_t)p.len;
+        w += p.w;
+        i += n;
+    }
+    out[o] = 0;
+    /* the next line starts after the spaces at the break */
+    while (u[i] == ' ')
+        i++;
+    if (u[i] == '\n' && i > 0 && o > 0 && w >= width)
+        i++;
+    return i;
+}
+
+static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
+bool lay_contains(const char *hay, const char *needle)
+{
+    if (!needle || !*needle)
+        return true;
+    if (!hay)
+        return false;
+    size_t nl = strlen(needle);
+    for (const char *h = hay; *h; h++) {
+        size_t i = 0;
+        while (i < nl && h[i] && lower((unsigned char)h[i]) == lower((unsigned char)needle[i]))
+            i++;
+        if (i == nl)
+            return true;
+    }
+    return false;
+}
+
+/* ---- numbers and durations ------------------------------------------------------------- */
+
+char *lay_num(double v, char *out, size_t outlen)
+{
+    static const char units[] = "kMGTP";
+    if (!isfinite(v)) {
+        snprintf(out, outlen, "-");
+        return out;
+    }
+    double a = fabs(v);
+    if (a < 999.5) {
+        if (a == 0)
+            snprintf(out, outlen, "0");
+        else if (fabs(v - round(v)) < 1e-9)
+            snprintf(out, outlen, "%.0f", v);
+        else if (a < 0.995)
+            snprintf(out, outlen, "%.2f", v);
+        else if (a < 99.95)
+            snprintf(out, outlen, "%.1f", v);
+        else
+            snprintf(out, outlen, "%.0f", v);
+        return out;
+    }
+    double s = v;
+    for (size_t i = 0; i < sizeof(units) - 1; i++) {
+        s /= 1000.0;
+        double sa = fabs(s);
+        if (sa < 9.95) {
+            snprintf(out, outlen, "%.1f%c", s, units[i]);
+            return out;
+        }
+        if (sa < 999.5 || i == sizeof(units) - 2) {
+            snprintf(out, outlen, "%.0f%c", s, units[i]);
+            return out;
+        }
+    }
+    return out; /* not reached */
+}
+
+char *lay_rate(double v, const char *unit, char *out, size_t outlen)
+{
+    char n[32];
+    snprintf(out, outlen, "%s%s", lay_num(v, n, sizeof(n)), unit ? unit : "");
+    return out;
+}
+
+char *lay_ms(long ms, char *out, size_t outlen)
+{
+    if (ms < 0)
+        snprintf(out, outlen, "-");
+    else if (ms < 1000)
+        snprintf(out, outlen, "%ldms", ms);
+    else if (ms < 9950)
+        snprintf(out, outlen, "%.1fs", (double)ms / 1000.0);
+    else if (ms < 59500)
+        snprintf(out, outlen, "%lds", (ms + 500) / 1000);
+    else if (ms < 3600L * 1000) {
+        long s = (ms + 500) / 1000;
+        snprintf(out, outlen, "%ldm%02lds", s / 60, s % 60);
+    } else {
+        long m = (ms + 30000) / 60000;
+        snprintf(out, outlen, "%ldh%02ldm", m / 60, m % 60);
+    }
+    return out;
+}
+
+char *lay_us(long us, char *out, size_t outlen)
+{
+    if (us < 0)
+        snprintf(out, outlen, "-");
+    else if (us < 95)
+        snprintf(out, outlen, "%.2fms", (double)us / 1000.0);
+    else if (us < 9950)
+        snprintf(out, outlen, "%.1fms", (double)us / 1000.0);
+    else if (us < 999500)
+        snprintf(out, outlen, "%.0fms", (double)us / 1000.0);
+    else if (us < 9995000)
+        snprintf(out, outlen, "%.2fs", (double)us / 1e6);
+    else if (us < 59950000)
+        snprintf(out, outlen, "%.1fs", (double)us / 1e6);
+    else
+        lay_ms(us / 1000, out, outlen);
+    return out;
+}
+
+char *lay_age(long long ms, char *out, size_t outlen)
+{
+    if (ms < 0) {
+        snprintf(out, outlen, "-");
+        return out;
+    }
+    long long s = ms / 1000;
+    if (s < 60)
+        snprintf(out, outlen, "%llds", s);
+    else if (s < 3600)
+        snprintf(out, outlen, "%lldm%02llds", s / 60, s % 60);
+    else if (s < 86400)
+        snprintf(out, outlen, "%lldh%02lldm", s / 3600, (s / 60) % 60);
+    else
+        snprintf(out, outlen, "%lldd%lldh", s / 86400, (s / 3600) % 24);
+    return out;
+}
+
+/* ---- glyphs ---------------------------------------------------------------------------- */
+
+void lay_spark_levels(const long *v, int n, int *levels)
+{
+    long max = 0;
+    for (int i = 0; i < n; i++)
+        if (v[i] > max)
+            max = v[i];
+    for (int i = 0; i < n; i++) {
+        if (v[i] < 0)
+            levels[i] = 0;
+        else if (max <= 0)
+            levels[i] = 1;
+        else {
+            int l = (int)ceil((double)v[i] * 8.0 / (double)max);
+            levels[i] = l < 1 ? 1 : l > 8 ? 8 : l;
+        }
+    }
+}
+
+const char *lay_spark_glyph(int level, bool ascii)
+{
+    static const char *const uni[] = {"\xc3\x97", "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83",
+                                      "\xe2\x96\x84", "\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87",
+                                      "\xe2\x96\x88"};
+    static const char *const asc[] = {"x", "_", "_", ".", ".", "-", "=", "=", "^"};
+    if (level < 0)
+        level = 0;
+    if (level > 8)
+        level = 8;
+    return ascii ? asc[level] : uni[level];
+}
+
+char *lay_sparkline(const long *v, int n, int width, bool ascii, char *out, size_t outlen)
+{
+    if (outlen == 0)
+        return out;
+    out[0] = 0;
+    if (width <= 0)
+        return out;
+    int first = n > width ? n - width : 0, shown = n - first;
+    int levels[STATE_HIST_LEN];
+    if (shown > STATE_HIST_LEN) {
+        first = n - STATE_HIST_LEN;
+        shown = STATE_HIST_LEN;
+    }
+    lay_spark_levels(v + first, shown, levels);
+    size_t o = 0;
+    for (int i = shown; i < width && o + 1 < outlen; i++)
+        out[o++] = ' ';
+    for (int i = 0; i < shown; i++) {
+        const char *g = lay_spark_glyph(levels[i], ascii);
+        size_t gl = strlen(g);
+        if (o + gl >= outlen)
+            break;
+        memcpy(out + o, g, gl);
+        o += gl;
+    }
+    out[o] = 0;
+    return out;
+}
+
+const char *lay_spinner(unsigned tick, bool ascii)
+{
+    static const char *const uni[] = {"\xe2\xa0\x8b", "\xe2\xa0\x99", "\xe2\xa0\xb9", "\xe2\xa0\xb8",
+                                      "\xe2\xa0\xbc", "\xe2\xa0\xb4", "\xe2\xa0\xa6", "\xe2\xa0\xa7",
+                                      "\xe2\xa0\x87", "\xe2\xa0\x8f"};
+    static const char *const asc[] = {"|", "/", "-", "\\"};
+    return ascii ? asc[tick % ARRAY_LEN(asc)] : uni[tick % ARRAY_LEN(uni)];
+}
+
+const char *lay_hline(bool ascii) { return ascii ? "-" : "\xe2\x94\x80"; }
+
+/* ---- columns --------------------------------------------------------------------------- */
+
+#define MSG_WANT 30  /* columns go until the message has this much */
+#define MSG_MIN 16   /* the last few go only below this */
+
+struct col_spec {
+    int pref, min;
+    const char *title;
+    enum lay_align align;
+};
+
+static const struct col_spec col_specs[LAYC_COUNT] = {
+    [LAYC_CURSOR] = {1, 1, "", LAY_LEFT},
+    [LAYC_MARK] = {1, 1, "", LAY_LEFT},
+    [LAYC_BADGE] = {6, 6, "STATUS", LAY_CENTER},
+    [LAYC_NAME] = {11, 8, "COMPONENT", LAY_LEFT},
+    [LAYC_ENDPOINT] = {21, 15, "ENDPOINT", LAY_LEFT},
+    [LAYC_LAST] = {6, 6, "LAST", LAY_RIGHT},
+    [LAYC_P95] = {6, 6, "P95", LAY_RIGHT},
+    [LAYC_SPARK] = {16, 8, "LATENCY", LAY_LEFT},
+    [LAYC_FIGURE] = {26, 20, "KEY FIGURE", LAY_LEFT},
+    [LAYC_AGE] = {6, 6, "SINCE", LAY_RIGHT},
+    [LAYC_MSG] = {MSG_WANT, 0, "MESSAGE", LAY_LEFT},
+};
+
+enum step_op { SHRINK, DROP };
+/* Applied in order while the message is narrower than the step's threshold. */
+static const struct {
+    enum step_op op;
+    enum lay_col col;
+    int msg_min;
+} steps[] = {
+    {SHRINK, LAYC_SPARK, MSG_WANT}, {DROP, LAYC_SPARK, MSG_WANT}, {DROP, LAYC_P95, MSG_WANT},
+    {SHRINK, LAYC_ENDPOINT, MSG_WANT}, {DROP, LAYC_ENDPOINT, MSG_WANT}, {SHRINK, LAYC_FIGURE, MSG_WANT},
+    {DROP, LAYC_AGE, MSG_MIN}, {SHRINK, LAYC_NAME, MSG_MIN}, {DROP, LAYC_LAST, MSG_MIN},
+};
+
+/* Columns from the badge on are separated by one space; the cursor and mark are not. */
+static int used_width(const int *w)
+{
+    int total = 0, gaps = 0;
+    for (int c = 0; c < LAYC_MSG; c++) {
+        if (!w[c])
+            continue;
+        total += w[c];
+        if (c >= LAYC_BADGE)
+            gaps++;
+    }
+    return total + gaps;  /* the last gap is the one before the message */
+}
+
+void lay_columns(int width, struct lay_columns *out) { lay_columns_named(width, 0, out); }
+
+void lay_columns_named(int width, int longest_name, struct lay_columns *out)
+{
+    int w[LAYC_COUNT];
+    for (int c = 0; c < LAYC_COUNT; c++)
+        w[c] = col_specs[c].pref;
+    if (longest_name > w[LAYC_NAME])
+        w[LAYC_NAME] = longest_name < 24 ? longest_name : 24;
+    for (size_t s = 0; s < ARRAY_LEN(steps); s++) {
+        if (width - used_width(w) >= steps[s].msg_min)
+            continue;
+        enum lay_col c = steps[s].col;
+        if (steps[s].op == DROP) {
+            w[c] = 0;
+        } else {
+            int need = steps[s].msg_min - (width - used_width(w));
+            int can = w[c] - col_specs[c].min;
+            w[c] -= need < can ? need : can;
+        }
+    }
+    int rest = width - used_width(w);
+    w[LAYC_MSG] = rest > 0 ? rest : 0;
+    int x = 0;
+    for (int c = 0; c < LAYC_COUNT; c++) {
+        out->w[c] = w[c];
+        out->x[c] = x;
+        if (w[c])
+            x += w[c] + (c >= LAYC_BADGE ? 1 : 0);
+    }
+}
+
+const char *lay_col_title(enum lay_col c) { return (unsigned)c < LAYC_COUNT ? col_specs[c].title : ""; }
+enum lay_align lay_col_align(enum lay_col c) { return (unsigned)c < LAYC_COUNT ? col_specs[c].align : LAY_LEFT; }
+
+/* ---- rows ------------------------------------------------------------------------------ */
+
+static bool comp_value(const struct comp_state *c, const char *key, double *out)
+{
+    for (size_t i = 0; i < c->nchecks; i++) {
+        const struct check_state *cs = &c->checks[i];
+        if (!cs->ran || cs->skipped)
+            continue;
+        for (int k = 0; k < cs->nvalues; k++)
+            if (strcmp(cs->values[k].key, key) == 0) {
+                *out = cs->values[k].value;
+                return true;
+            }
+    }
+    return false;
+}
+
+static const char *value_text(const struct comp_state *c, const char *key, char *buf, size_t len)
+{
+    double v;
+    if (!comp_value(c, key, &v))
+        return "-";
+    return lay_num(v, buf, len);
+}
+
+/* A counter's rate, only while the latest result still carries the counter: a check that now
+ * fails must not keep showing the last good rate. */
+static bool live_rate(const struct comp_state *c, const char *key, double *rate)
+{
+    double v;
+    return comp_value(c, key, &v) && comp_rate(c, key, rate);
+}
+
+static const char *rate_text(const struct comp_state *c, const char *key, char *buf, size_t len)
+{
+    double v;
+    if (!live_rate(c, key, &v))
+        return "-";
+    return lay_num(v, buf, len);
+}
+
+void lay_figure(const struct comp_state *c, char out[LAY_FIGURE_VARIANTS][96])
+{
+    char a[32], b[32], d[32], e[32];
+    double v;
+    for (int i = 0; i < LAY_FIGURE_VARIANTS; i++)
+        out[i][0] = 0;
+    switch (c->kind) {
+    case COMP_MIMIR: {
+        const char *firing = value_text(c, "alerts_firing", b, sizeof(b));
+        bool has_rate = live_rate(c, "samples_received_total", &v);
+        if (!has_rate && comp_value(c, "query_series", &v)) {
+            /* not a distributor (or nothing written yet): the query's series count */
+            lay_num(v, a, sizeof(a));
+            snprintf(out[0], 96, "%s series queried, %s firing", a, firing);
+            snprintf(out[1], 96, "%s series, %s firing", a, firing);
+            snprintf(out[2], 96, "%s ser %s fir", a, firing);
+        } else {
+            const char *rate = has_rate ? lay_num(v, a, sizeof(a)) : "-";
+            snprintf(out[0], 96, "%s samples/s, %s firing", rate, firing);
+            snprintf(out[1], 96, "%s smp/s, %s firing", rate, firing);
+            snprintf(out[2], 96, "%s/s %s fir", rate, firing);
+        }
+        break;
+    }
+    case COMP_LOKI: {
+        const char *lines = rate_text(c, "lines_received_total", a, sizeof(a));
+        const char *bytes = rate_text(c, "bytes_received_total", b, sizeof(b));
+        snprintf(out[0], 96, "%s lines/s, %sB/s", lines, bytes);
+        snprintf(out[1], 96, "%s lines/s", lines);
+        snprintf(out[2], 96, "%s ln/s", lines);
+        break;
+    }
+    case COMP_TEMPO: {
+        const char *spans = rate_text(c, "spans_received_total", a, sizeof(a));
+        const char *found = value_text(c, "traces_found", b, sizeof(b));
+        snprintf(out[0], 96, "%s spans/s, %s traces found", spans, found);
+        snprintf(out[1], 96, "%s spans/s, %s traces", spans, found);
+        snprintf(out[2], 96, "%s spans/s", spans);
+        break;
+    }
+    case COMP_GRAFANA: {
+        const char *healthy = value_text(c, "datasources_healthy", a, sizeof(a));
+        const char *total = value_text(c, "datasources", b, sizeof(b));
+        const char *dash = value_text(c, "dashboards", d, sizeof(d));
+        const char *firing = value_text(c, "alerts_firing", e, sizeof(e));
+        snprintf(out[0], 96, "ds %s/%s ok, %s dashboards, %s firing", healthy, total, dash, firing);
+        snprintf(out[1], 96, "ds %s/%s, %s dash, %s firing", healthy, total, dash, firing);
+        snprintf(out[2], 96, "ds %s/%s", healthy, total);
+        break;
+    }
+    case COMP_PROMETHEUS: {
+        const char *up = value_text(c, "targets_up", a, sizeof(a));
+        const char *total = value_text(c, "targets_total", b, sizeof(b));
+        const char *firing = value_text(c, "alerts_firing", d, sizeof(d));
+        snprintf(out[0], 96, "%s/%s targets up, %s firing", up, total, firing);
+        snprintf(out[1], 96, "%s/%s up, %s firing", up, total, firing);
+        snprintf(out[2], 96, "%s/%s up", up, total);
+        break;
+    }
+    default:
+        for (int i = 0; i < LAY_FIGURE_VARIANTS; i++)
+            snprintf(out[i], 96, "-");
+        break;
+    }
+}
+
+int lay_figure_pick(const char variants[LAY_FIGURE_VARIANTS][96], int width, bool ascii, char *out, size_t outlen)
+{
+    for (int i = 0; i < LAY_FIGURE_VARIANTS; i++)
+        if (variants[i][0] && lay_width(variants[i], ascii) <= width)
+            return lay_fit(out, outlen, variants[i], width, LAY_LEFT, ascii);
+    int last = LAY_FIGURE_VARIANTS - 1;
+    while (last > 0 && !variants[last][0])
+        last--;
+    return lay_fit(out, outlen, variants[last], width, LAY_LEFT, ascii);
+}
+
+static void row_history(const struct check_state *cs, struct lay_row *r);
+
+void lay_row_from_comp(const struct comp_state *c, const char *stack, long long now_ms, long interval_ms,
+                       long long changed_ms, struct lay_row *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->stack = stack ? stack : "";
+    r->name = comp_kind_name(c->kind);
+    r->endpoint = c->hostport;
+    r->message = comp_message(c);
+    r->status = comp_status(c);
+    r->last_ms = r->p95_ms = -1;
+    r->age_ms = -1;
+    long long newest_change = -1, oldest_stale = -1;
+    for (size_t i = 0; i < c->nchecks; i++) {
+        const struct check_state *cs = &c->checks[i];
+        if (cs->pending)
+            r->pending = true;
+        if (!cs->ran)
+            continue;
+        r->ran = true;
+        if (cs->changed_ms > newest_change)
+            newest_change = cs->changed_ms;
+        if (!cs->skipped && lay_check_stale(cs, now_ms, interval_ms)) {
+            r->stale = true;
+            if (oldest_stale < 0 || cs->updated_ms < oldest_stale)
+                oldest_stale = cs->updated_ms;
+        }
+    }
+    if (r->stale)
+        r->stale_ms = now_ms - oldest_stale;
+    if (changed_ms < 0)
+        changed_ms = newest_change;
+    if (changed_ms >= 0 && r->ran)
+        r->age_ms = now_ms - changed_ms >= 0 ? now_ms - changed_ms : 0;
+    if (c->nchecks > 0)
+        row_history(&c->checks[0], r);
+    lay_figure(c, r->figure);
+}
+
+bool lay_check_stale(const struct check_state *cs, long long now_ms, long interval_ms)
+{
+    long period = interval_ms;
+    if (cs->def && cs->def->min_period_ms > period)
+        period = cs->def->min_period_ms;
+    return check_is_stale(cs, now_ms, period);
+}
+
+bool lay_comp_per_check(const struct comp_state *c) { return c->kind == COMP_CHECKS; }
+
+static void row_history(const struct check_state *cs, struct lay_row *r)
+{
+    const struct history *h = &cs->hist;
+    r->nhist = h->len;
+    for (int i = 0; i < h->len; i++) {
+        const struct hist_entry *e = hist_get(h, i);
+        r->hist_ms[i] = e->latency_ms;
+        r->hist_st[i] = e->status;
+    }
+    if (h->len > 0 && cs->ran)
+        r->last_ms = r->hist_ms[h->len - 1];
+    r->p95_ms = hist_percentile(h, 95);
+}
+
+void lay_row_from_check(const struct check_state *cs, const char *stack, long long now_ms, long interval_ms,
+                        struct lay_row *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->stack = stack ? stack : "";
+    r->name = cs->def && cs->def->name ? cs->def->name : "?";
+    r->endpoint = cs->comp ? cs->comp->hostport : "";
+    /* a custom check's own target: its URL (http) or the component it queries */
+    const struct custom_def *cd = cs->comp && cs->comp->kind == COMP_CHECKS && cs->def ? cs->def->arg : NULL;
+    const char *url = !cd ? NULL : cd->target ? cd->target->url : cd->cc ? cd->cc->url : NULL;
+    if (url) {
+        url_hostport(url, r->endpoint_buf, sizeof(r->endpoint_buf));
+        r->endpoint = r->endpoint_buf;
+    }
+    r->message = cs->summary;
+    r->ran = cs->ran;
+    r->pending = cs->pending;
+    r->status = cs->ran && !cs->skipped ? cs->status : ST_UNKNOWN;
+    r->last_ms = r->p95_ms = -1;
+    r->age_ms = cs->ran ? (now_ms - cs->changed_ms >= 0 ? now_ms - cs->changed_ms : 0) : -1;
+    if (cs->ran && !cs->skipped && lay_check_stale(cs, now_ms, interval_ms)) {
+        r->stale = true;
+        r->stale_ms = now_ms - cs->updated_ms;
+    }
+    row_history(cs, r);
+    char n[32];
+    int vi = 0;
+    for (int i = 0; i < cs->nvalues; i++)
+        if (strcmp(cs->values[i].key, "value") == 0)
+            vi = i;
+    if (cs->ran && cs->nvalues > 0) {
+        lay_num(cs->values[vi].value, n, sizeof(n));
+        snprintf(r->figure[0], sizeof(r->figure[0]), "%s %s", cs->values[vi].key, n);
+        snprintf(r->figure[1], sizeof(r->figure[1]), "%s", n);
+    } else {
+        snprintf(r->figure[0], sizeof(r->figure[0]), "-");
+    }
+}
+
+const char *lay_badge(enum status st, bool ran)
+{
+    if (!ran || st == ST_UNKNOWN)
+        return "?";
+    return status_name(st);
+}
+
+void lay_message(const struct lay_row *r, char *out, size_t outlen)
+{
+    char age[24];
+    if (!r->ran)
+        snprintf(out, outlen, "%s", r->pending ? "checking..." : "waiting for the first sweep");
+    else if (r->stale)
+        snprintf(out, outlen, "stale %s: %s", lay_age(r->stale_ms, age, sizeof(age)), r->message ? r->message : "");
+    else
+        snprintf(out, outlen, "%s", r->message ? r->message : "");
+}
+
+void lay_cell(const struct lay_row *r, enum lay_col col, int width, bool ascii, unsigned tick, char *out,
+              size_t outlen)
+{
+    char t[LAY_CELL_MAX];
+    enum lay_align al = lay_col_align(col);
+    t[0] = 0;
+    switch (col) {
+    case LAYC_CURSOR:
+        break;
+    case LAYC_MARK:
+        if (r->pending)
+            snprintf(t, sizeof(t), "%s", lay_spinner(tick, ascii));
+        break;
+    case LAYC_BADGE:
+        snprintf(t, sizeof(t), "%s", lay_badge(r->status, r->ran));
+        break;
+    case LAYC_NAME:
+        snprintf(t, sizeof(t), "%s", r->name ? r->name : "");
+        break;
+    case LAYC_ENDPOINT:
+        snprintf(t, sizeof(t), "%s", r->endpoint ? r->endpoint : "");
+        break;
+    case LAYC_LAST:
+        lay_ms(r->last_ms, t, sizeof(t));
+        break;
+    case LAYC_P95:
+        lay_ms(r->p95_ms, t, sizeof(t));
+        break;
+    case LAYC_SPARK:
+        lay_sparkline(r->hist_ms, r->nhist, width, ascii, t, sizeof(t));
+        break;
+    case LAYC_FIGURE:
+        lay_figure_pick(r->figure, width, ascii, out, outlen);
+        return;
+    case LAYC_AGE:
+        lay_age(r->age_ms, t, sizeof(t));
+        break;
+    case LAYC_MSG:
+        lay_message(r, t, sizeof(t));
+        break;
+    default:
+        break;
+    }
+    lay_fit(out, outlen, t, width, al, ascii);
+}
+
+bool lay_row_matches(const struct lay_row *r, const char *filter)
+{
+    if (!filter || !*filter)
+        return true;
+    char msg[LAY_CELL_MAX];
+    lay_message(r, msg, sizeof(msg));
+    return lay_contains(r->name, filter) || lay_contains(r->stack, filter) || lay_contains(r->endpoint, filter) ||
+           lay_contains(lay_badge(r->status, r->ran), filter) || lay_contains(msg, filter);
+}

@@ -1,0 +1,414 @@
+/* pane: the drill-down for one component — its checks with timings and history, the detail
+ * tables its probes return, and its figures with rate history. Panes scroll; Tab cycles. */
+#include <stdio.h>
+#include <string.h>
+
+#include "lgtmtop/http.h"
+#include "lgtmtop/report.h"
+#include "lgtmtop/util.h"
+#include "tui_int.h"
+
+static const char *const pane_names[PANE_COUNT] = {"Checks", "Details", "Figures"};
+
+#define CONTENT_Y 3
+
+/* Virtual lines: content is laid out top to bottom and only the rows inside the view are
+ * drawn, so scrolling is a matter of the first virtual line. */
+struct vl {
+    struct tui *t;
+    int top, y0, y1, n;
+};
+
+static int vl_row(struct vl *v)
+{
+    int y = v->n - v->top + v->y0;
+    v->n++;
+    return y >= v->y0 && y <= v->y1 ? y : -1;
+}
+
+static void vl_text(struct vl *v, int x, const char *text, attr_t attr)
+{
+    int y = vl_row(v);
+    if (y >= 0)
+        tui_put(v->t, y, x, COLS - x, text, LAY_LEFT, attr);
+}
+
+/* Word-wrapped text, every line indented by x. */
+static void vl_wrap(struct vl *v, int x, const char *prefix, const char *text, attr_t attr)
+{
+    char buf[LAY_CELL_MAX * 2], line[LAY_CELL_MAX * 2];
+    int w = COLS - x - 1;
+    if (w < 10)
+        w = 10;
+    snprintf(buf, sizeof(buf), "%s%s", prefix ? prefix : "", text ? text : "");
+    const char *p = buf;
+    while (*p) {
+        size_t n = lay_wrap(p, w, v->t->ascii, line, sizeof(line));
+        if (n == 0)
+            break;
+        vl_text(v, x, line, attr);
+        p += n;
+    }
+}
+
+void pane_init(struct tui *t, const struct comp_state *c, int stack, int check)
+{
+    t->screen = SCR_PANE;
+    t->pane_comp = c;
+    t->pane_stack = stack;
+    t->pane_focus = check;
+    t->pane = PANE_CHECKS;
+    t->pane_scroll = 0;
+    t->pane_lines = 0;
+}
+
+static int content_height(void)
+{
+    int h = LINES - 1 - CONTENT_Y;
+    return h > 1 ? h : 1;
+}
+
+static void clamp_scroll(struct tui *t)
+{
+    int max = t->pane_lines - content_height();
+    if (t->pane_scroll > max)
+        t->pane_scroll = max;
+    if (t->pane_scroll < 0)
+        t->pane_scroll = 0;
+}
+
+/* ---- Checks ----------------------------------------------------------------------------- */
+
+enum { K_NAME, K_STATUS, K_HTTP, K_DNS, K_CONNECT, K_TLS, K_FIRST, K_TOTAL, K_HIST, K_COUNT };
+static const struct {
+    const char *title;
+    int w;
+    enum lay_align al;
+} kcols[K_COUNT] = {
+    {"check", 11, LAY_LEFT}, {"status", 6, LAY_LEFT}, {"http", 4, LAY_RIGHT}, {"DNS", 7, LAY_RIGHT},
+    {"connect", 8, LAY_RIGHT}, {"TLS", 7, LAY_RIGHT}, {"first byte", 10, LAY_RIGHT}, {"total", 8, LAY_RIGHT},
+    {"history", 0, LAY_LEFT},
+};
+
+static void check_cols(const struct tui *t, const struct comp_state *c, int *x, int *w)
+{
+    int pos = 1, name_w = kcols[K_NAME].w;
+    for (size_t i = 0; i < c->nchecks; i++) {
+        int nw = lay_width(c->checks[i].def->name, t->ascii);
+        name_w = nw > name_w ? (nw < 24 ? nw : 24) : name_w;
+    }
+    for (int k = 0; k < K_COUNT; k++) {
+        x[k] = pos;
+        w[k] = k == K_NAME ? name_w : kcols[k].w;
+        if (k == K_HIST)
+            w[k] = COLS - pos - 1 > 4 ? COLS - pos - 1 : 4;
+        pos += w[k] + 1;
+    }
+}
+
+static const char *check_status_word(const struct tui *t, const struct check_state *cs, char *buf, size_t len)
+{
+    if (cs->skipped)
+        snprintf(buf, len, "SKIP");
+    else if (!cs->ran)
+        snprintf(buf, len, "%s", cs->pending ? lay_spinner(t->tick, t->ascii) : "?");
+    else
+        snprintf(buf, len, "%s%s%s", status_name(cs->status), cs->pending ? " " : "",
+                 cs->pending ? lay_spinner(t->tick, t->ascii) : "");
+    return buf;
+}
+
+static void draw_history(struct tui *t, int y, int x, int w, const struct history *h)
+{
+    long v[STATE_HIST_LEN];
+    enum status st[STATE_HIST_LEN];
+    int n = h->len;
+    for (int i = 0; i < n; i++) {
+        const struct hist_entry *e = hist_get(h, i);
+        v[i] = e->latency_ms;
+        st[i] = e->status;
+    }
+    int first = n > w ? n - w : 0, shown = n - first;
+    int levels[STATE_HIST_LEN];
+    lay_spark_levels(v + first, shown, levels);
+    for (int i = 0; i < shown; i++) {
+        attrset(theme_status(st[first + i], true));
+        mvaddstr(y, x + i, lay_spark_glyph(levels[i], t->ascii));
+    }
+    attrset(A_NORMAL);
+}
+
+static void pane_checks(struct tui *t, struct vl *v)
+{
+    const struct comp_state *c = t->pane_comp;
+    int x[K_COUNT], w[K_COUNT];
+    check_cols(t, c, x, w);
+    int y = vl_row(v);
+    if (y >= 0) {
+        tui_put(t, y, 0, COLS, "", LAY_LEFT, theme_attr(TH_TITLE));
+        for (int k = 0; k < K_COUNT; k++)
+            tui_put(t, y, x[k], w[k], kcols[k].title, kcols[k].al, theme_attr(TH_TITLE));
+    }
+    for (size_t i = 0; i < c->nchecks; i++) {
+        const struct check_state *cs = &c->checks[i];
+        bool stale = lay_check_stale(cs, t->now, t->s->interval_ms);
+        if ((int)i == t->pane_focus)
+            t->pane_focus_line = v->n;
+        attr_t dim = stale ? theme_attr(TH_STALE) : 0;
+        char buf[64];
+        y = vl_row(v);
+        if (y >= 0) {
+            tui_put(t, y, 0, COLS, "", LAY_LEFT, A_NORMAL);
+            tui_put(t, y, x[K_NAME], w[K_NAME], cs->def->name, LAY_LEFT, A_BOLD | dim);
+            tui_put(t, y, x[K_STATUS], w[K_STATUS], check_status_word(t, cs, buf, sizeof(buf)), LAY_LEFT,
+                    (cs->skipped ? A_DIM : theme_status(cs->status, cs->ran)) | dim);
+            if (cs->ran && cs->http_status > 0)
+                snprintf(buf, sizeof(buf), "%ld", cs->http_status);
+            else
+                snprintf(buf, sizeof(buf), "-");
+            tui_put(t, y, x[K_HTTP], w[K_HTTP], buf, LAY_RIGHT, dim);
+            const long us[] = {cs->t.dns_us, cs->t.connect_us, cs->t.tls_us, cs->t.first_byte_us, cs->t.total_us};
+            for (int k = K_DNS; k <= K_TOTAL; k++) {
+                long val = us[k - K_DNS];
+                /* libcurl reports 0 for a phase that did not happen (no TLS on http://) */
+                if (k == K_CONNECT && cs->ran && cs->net == NET_OK && cs->http_status > 0 && val <= 0 &&
+                    cs->t.total_us > 0)
+                    snprintf(buf, sizeof(buf), "reused"); /* a kept-alive connection */
+                else if (!cs->ran || (k != K_TOTAL && val <= 0))
+                    snprintf(buf, sizeof(buf), "-");
+                else
+                    lay_us(val, buf, sizeof(buf));
+                tui_put(t, y, x[k], w[k], buf, LAY_RIGHT, dim);
+            }
+            draw_history(t, y, x[K_HIST], w[K_HIST], &cs->hist);
+        }
+        if (cs->ran) {
+            attr_t a = cs->status >= ST_WARN ? theme_status(cs->status, true) : A_NORMAL;
+            vl_wrap(v, 3, NULL, cs->summary, a | dim);
+            if (cs->net != NET_OK)
+                vl_wrap(v, 3, "error: ", cs->net_text[0] ? cs->net_text : net_err_name(cs->net), a);
+            char up[24], ch[24], p50[24], p95[24], line[160];
+            snprintf(line, sizeof(line), "result %s ago, status since %s, p50 %s, p95 %s%s",
+                     lay_age(t->now - cs->updated_ms, up, sizeof(up)),
+                     lay_age(t->now - cs->changed_ms, ch, sizeof(ch)), lay_ms(hist_percentile(&cs->hist, 50), p50, sizeof(p50)),
+                     lay_ms(hist_percentile(&cs->hist, 95), p95, sizeof(p95)), stale ? " (stale)" : "");
+            if (cs->net != NET_OK) {
+                snprintf(buf, sizeof(buf), "  [%s]", net_err_name(cs->net));
+                snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s", buf);
+            }
+            vl_text(v, 3, line, theme_attr(TH_DIM));
+        } else {
+            vl_text(v, 3, cs->pending ? "in flight, no result yet" : "not run yet", theme_attr(TH_DIM));
+        }
+        vl_text(v, 0, "", A_NORMAL);
+    }
+    vl_wrap(v, 1, NULL,
+            "Timings are cumulative from the start of the request, as libcurl reports them: DNS done, connected, "
+            "TLS done, first byte received, total.",
+            theme_attr(TH_DIM));
+}
+
+/* ---- Details ---------------------------------------------------------------------------- */
+
+static void pane_details(struct tui *t, struct vl *v)
+{
+    const struct comp_state *c = t->pane_comp;
+    bool any = false;
+    for (size_t i = 0; i < c->nchecks; i++) {
+        const struct check_state *cs = &c->checks[i];
+        if (!cs->detail || !cs->detail[0])
+            continue;
+        any = true;
+        int lines = 1;
+        for (const char *p = cs->detail; *p; p++)
+            lines += *p == '\n' && p[1];
+        char head[128];
+        snprintf(head, sizeof(head), "%s (%d line%s): %s", cs->def->name, lines, lines == 1 ? "" : "s",
+                 status_name(cs->status));
+        vl_text(v, 1, head, theme_attr(TH_TITLE));
+        vl_wrap(v, 3, NULL, cs->detail, A_NORMAL);
+        vl_text(v, 0, "", A_NORMAL);
+    }
+    if (!any)
+        vl_wrap(v, 1, NULL,
+                "No detail tables from this component's checks (yet). Grafana lists its datasources here, "
+                "Prometheus and Mimir their down targets, failing rules and alerts.",
+                theme_attr(TH_DIM));
+}
+
+/* ---- Figures ---------------------------------------------------------------------------- */
+
+static void pane_figures(struct tui *t, struct vl *v)
+{
+    const struct comp_state *c = t->pane_comp;
+    struct tui_comp *m = tui_meta(t, c);
+    char buf[256], num[32], lo[32], hi[32];
+    char fig[LAY_FIGURE_VARIANTS][96];
+    lay_figure(c, fig);
+    snprintf(buf, sizeof(buf), "key figure: %s", fig[0]);
+    vl_text(v, 1, buf, A_BOLD);
+    vl_text(v, 0, "", A_NORMAL);
+    vl_text(v, 1, "Rates (per second, from counter deltas between sweeps)", theme_attr(TH_TITLE));
+    if (c->ncounters == 0)
+        vl_text(v, 3, "no counters seen yet", theme_attr(TH_DIM));
+    for (int i = 0; i < c->ncounters; i++) {
+        const struct counter_state *cn = &c->counters[i];
+        const struct rate_ring *r = NULL;
+        for (int q = 0; m && q < m->nrates; q++)
+            if (strcmp(m->rates[q].key, cn->key) == 0)
+                r = &m->rates[q];
+        int y = vl_row(v);
+        if (y < 0)
+            continue;
+        tui_put(t, y, 0, COLS, "", LAY_LEFT, A_NORMAL);
+        tui_put(t, y, 3, 24, cn->key, LAY_LEFT, A_NORMAL);
+        if (cn->has_rate) {
+            char unit[48];
+            snprintf(unit, sizeof(unit), " %s", report_rate_unit(cn->key));
+            lay_rate(cn->rate, unit, buf, sizeof(buf));
+        }
+        else
+            snprintf(buf, sizeof(buf), "- (needs 2 sweeps)");
+        tui_put(t, y, 28, 18, buf, LAY_LEFT, A_BOLD);
+        if (r && r->len > 0) {
+            long vals[STATE_HIST_LEN];
+            double mn = 0, mx = 0;
+            int start = (r->pos - r->len + STATE_HIST_LEN) % STATE_HIST_LEN;
+            for (int k = 0; k < r->len; k++) {
+                double d = r->v[(start + k) % STATE_HIST_LEN];
+                vals[k] = (long)(d * 1000.0);
+                if (k == 0 || d < mn)
+                    mn = d;
+                if (k == 0 || d > mx)
+                    mx = d;
+            }
+            snprintf(buf, sizeof(buf), "min %s max %s", lay_num(mn, lo, sizeof(lo)), lay_num(mx, hi, sizeof(hi)));
+            tui_put(t, y, 47, 20, buf, LAY_LEFT, theme_attr(TH_DIM));
+            int sw = COLS - 68 - 1;
+            if (sw > 0) {
+                char sp[LAY_CELL_MAX];
+                lay_sparkline(vals, r->len, sw, t->ascii, sp, sizeof(sp));
+                tui_put(t, y, 68, sw, sp, LAY_LEFT, theme_status(ST_OK, true));
+            }
+        }
+    }
+    vl_text(v, 0, "", A_NORMAL);
+    vl_text(v, 1, "Values (from the latest result of each check)", theme_attr(TH_TITLE));
+    bool any = false;
+    for (size_t i = 0; i < c->nchecks; i++) {
+        const struct check_state *cs = &c->checks[i];
+        if (!cs->ran)
+            continue;
+        for (int k = 0; k < cs->nvalues; k++) {
+            any = true;
+            snprintf(buf, sizeof(buf), "%-11s %-28s %s%s", cs->def->name, cs->values[k].key,
+                     lay_num(cs->values[k].value, num, sizeof(num)),
+                     cs->values[k].kind == OBS_COUNTER ? "  (counter)" : "");
+            vl_text(v, 3, buf, A_NORMAL);
+        }
+    }
+    if (!any)
+        vl_text(v, 3, "no values yet", theme_attr(TH_DIM));
+}
+
+/* ---- screen ----------------------------------------------------------------------------- */
+
+void pane_draw(struct tui *t)
+{
+    const struct comp_state *c = t->pane_comp;
+    char title[160];
+    snprintf(title, sizeof(title), "%s", comp_kind_name(c->kind));
+    tui_header(t, title);
+
+    /* tabs */
+    int x = 1;
+    tui_put(t, 1, 0, COLS, "", LAY_LEFT, A_NORMAL);
+    for (int p = 0; p < PANE_COUNT; p++) {
+        char buf[32];
+        snprintf(buf, sizeof(buf), " %d %s ", p + 1, pane_names[p]);
+        int w = lay_width(buf, t->ascii);
+        tui_put(t, 1, x, w, buf, LAY_LEFT, theme_attr(p == (int)t->pane ? TH_TAB_ACTIVE : TH_TAB));
+        x += w + 1;
+    }
+    /* component line */
+    struct tui_comp *m = tui_meta(t, c);
+    enum status st = comp_status(c);
+    bool ran = m && m->seen;
+    char buf[512], age[24];
+    snprintf(buf, sizeof(buf), " %s ", lay_badge(st, ran));
+    int bw = lay_width(buf, t->ascii);
+    tui_put(t, 2, 0, COLS, "", LAY_LEFT, A_NORMAL);
+    tui_put(t, 2, 1, bw, buf, LAY_LEFT, theme_badge(st, ran));
+    snprintf(buf, sizeof(buf), " %s  %s%s%s  %s  status since %s", t->s->stacks[t->pane_stack].name,
+             c->url ? c->url : "",
+             c->version[0] ? "  version " : "", c->version, comp_kind_name(c->kind),
+             ran ? lay_age(t->now - m->changed_ms, age, sizeof(age)) : "-");
+    tui_put(t, 2, 1 + bw, COLS - 1 - bw, buf, LAY_LEFT, A_NORMAL);
+
+    if (t->pane_focus >= 0 && t->pane == PANE_CHECKS) {
+        /* a dry run (nothing is inside its view) finds the line of the check to show */
+        struct vl dry = {t, 0, 1, 0, 0};
+        t->pane_focus_line = 0;
+        pane_checks(t, &dry);
+        t->pane_lines = dry.n;
+        t->pane_scroll = t->pane_focus_line;
+    }
+    t->pane_focus = -1;
+    clamp_scroll(t);
+    struct vl v = {t, t->pane_scroll, CONTENT_Y, LINES - 2, 0};
+    for (int y = CONTENT_Y; y <= LINES - 2; y++)
+        tui_put(t, y, 0, COLS, "", LAY_LEFT, A_NORMAL);
+    switch (t->pane) {
+    case PANE_CHECKS: pane_checks(t, &v); break;
+    case PANE_DETAILS: pane_details(t, &v); break;
+    default: pane_figures(t, &v); break;
+    }
+    t->pane_lines = v.n;
+    if (v.n > content_height()) {
+        snprintf(buf, sizeof(buf), " %d-%d/%d ", t->pane_scroll + 1,
+                 t->pane_scroll + content_height() < v.n ? t->pane_scroll + content_height() : v.n, v.n);
+        int w = lay_width(buf, t->ascii);
+        tui_put(t, 1, COLS - w - 1, w, buf, LAY_RIGHT, theme_attr(TH_DIM));
+    }
+
+    static const char *const uni_hints[] = {
+        "Esc back", "Tab pane", "\xe2\x86\x91\xe2\x86\x93 scroll", "r sweep", "p pause", "q quit", "? help",
+    };
+    static const char *const asc_hints[] = {
+        "Esc back", "Tab pane", "j/k scroll", "r sweep", "p pause", "q quit", "? help",
+    };
+    tui_footer(t, t->ascii ? asc_hints : uni_hints, ARRAY_LEN(uni_hints));
+}
+
+int pane_key(struct tui *t, int ch)
+{
+    int page = content_height() - 1 > 1 ? content_height() - 1 : 1;
+    switch (ch) {
+    case 27: case KEY_BACKSPACE: case 127: case 8: case 'h': case KEY_LEFT:
+        return TK_HANDLED | TK_BACK;
+    case '\t':
+        t->pane = (enum pane_id)((t->pane + 1) % PANE_COUNT);
+        t->pane_scroll = 0;
+        return TK_HANDLED;
+    case KEY_BTAB:
+        t->pane = (enum pane_id)((t->pane + PANE_COUNT - 1) % PANE_COUNT);
+        t->pane_scroll = 0;
+        return TK_HANDLED;
+    case '1': case '2': case '3':
+        t->pane = (enum pane_id)(ch - '1');
+        t->pane_scroll = 0;
+        return TK_HANDLED;
+    case 'j': case KEY_DOWN: t->pane_scroll++; break;
+    case 'k': case KEY_UP: t->pane_scroll--; break;
+    case KEY_NPAGE: case ' ': t->pane_scroll += page; break;
+    case KEY_PPAGE: t->pane_scroll -= page; break;
+    case 'g': case KEY_HOME: t->pane_scroll = 0; break;
+    case 'G': case KEY_END: t->pane_scroll = t->pane_lines; break;
+    case '\n': case '\r': case KEY_ENTER:
+        return TK_HANDLED;
+    default:
+        return 0;
+    }
+    clamp_scroll(t);
+    return TK_HANDLED;
+}

@@ -1,0 +1,558 @@
+/* tui: terminal setup and teardown, signals, and the one event loop. engine_run waits on the
+ * curl sockets and the keyboard at once; keys are drained after every wake-up, sweeps start on
+ * a deadline, and one frame is drawn per loop turn with wnoutrefresh/doupdate so curses sends
+ * only the cells that changed. */
+#include "lgtmtop/tui.h"
+
+#include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lgtmtop/sweep.h"
+#include "lgtmtop/util.h"
+#include "tui_int.h"
+
+#define TICK_MS 250          /* spinner and age updates while checks are in flight */
+#define IDLE_MS 1000         /* otherwise: ages and "swept Ns ago" move by the second */
+#define EOF_TURNS 3          /* readable-but-no-key turns before stdin counts as gone */
+
+static volatile sig_atomic_t got_signal;
+static struct engine *sig_engine;
+static struct sigaction old_winch;
+static bool curses_active;
+
+static void on_signal(int sig)
+{
+    int saved = errno;
+    got_signal = sig;
+    if (sig_engine)
+        engine_wakeup(sig_engine);
+    errno = saved;
+}
+
+/* ncurses turns SIGWINCH into KEY_RESIZE; we also wake the poll so the relayout is immediate. */
+static void on_winch(int sig)
+{
+    int saved = errno;
+    if (old_winch.sa_handler != SIG_DFL && old_winch.sa_handler != SIG_IGN && old_winch.sa_handler)
+        old_winch.sa_handler(sig);
+    if (sig_engine)
+        engine_wakeup(sig_engine);
+    errno = saved;
+}
+
+static void restore_terminal(void)
+{
+    if (curses_active && !isendwin()) {
+        /* Without an alternate screen (vt100) the last frame would stay under the prompt. */
+        const char *rmcup = tigetstr("rmcup");
+        if (!rmcup || rmcup == (char *)-1 || !*rmcup) {
+            erase();
+            refresh();
+        }
+        endwin();
+    }
+    curses_active = false;
+}
+
+/* ---- shared helpers --------------------------------------------------------------------- */
+
+struct tui_comp *tui_meta(struct tui *t, const struct comp_state *c)
+{
+    for (size_t i = 0; i < t->s->nstacks; i++) {
+        const struct stack_state *st = &t->s->stacks[i];
+        if (c >= st->comps && c < st->comps + st->ncomps)
+            return &t->meta[i][c - st->comps];
+    }
+    return NULL;
+}
+
+void tui_note(struct tui *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(t->note, sizeof(t->note), fmt, ap);
+    va_end(ap);
+    t->note_until = t->now + 2500;
+}
+
+void tui_put(const struct tui *t, int y, int x, int width, const char *text, enum lay_align al, attr_t attr)
+{
+    if (y < 0 || y >= LINES || x < 0 || x >= COLS || width <= 0)
+        return;
+    if (x + width > COLS)
+        width = COLS - x;
+    char buf[LAY_CELL_MAX * 2];
+    lay_fit(buf, sizeof(buf), text, width, al, t->ascii);
+    attrset(attr);
+    mvaddstr(y, x, buf);
+    attrset(A_NORMAL);
+}
+
+void tui_rule(const struct tui *t, int y, int x, int width, attr_t attr)
+{
+    if (y < 0 || y >= LINES || x < 0 || x >= COLS || width <= 0)
+        return;
+    if (x + width > COLS)
+        width = COLS - x;
+    const char *g = lay_hline(t->ascii);
+    attrset(attr);
+    move(y, x);
+    for (int i = 0; i < width; i++)
+        addstr(g);
+    attrset(A_NORMAL);
+}
+
+/* Draws text segments left to right from x; returns the next x. */
+static int put_seg(const struct tui *t, int y, int x, const char *text, attr_t attr)
+{
+    int w = lay_width(text, t->ascii);
+    if (x + w > COLS)
+        w = COLS - x;
+    if (w > 0)
+        tui_put(t, y, x, w, text, LAY_LEFT, attr);
+    return x + (w > 0 ? w : 0);
+}
+
+void tui_header(struct tui *t, const char *title)
+{
+    const struct state *s = t->s;
+    attr_t bar = theme_attr(TH_HEADER);
+    tui_put(t, 0, 0, COLS, "", LAY_LEFT, bar);
+    int x = put_seg(t, 0, 0, " lgtmtop ", bar | A_BOLD);
+    char buf[256];
+    if (s->nstacks == 1)
+        snprintf(buf, sizeof(buf), " %s ", s->stacks[0].name);
+    else if (t->view_stack < 0)
+        snprintf(buf, sizeof(buf), " all %zu stacks ", s->nstacks);
+    else
+        snprintf(buf, sizeof(buf), " %s (%d/%zu) ", s->stacks[t->view_stack].name, t->view_stack + 1, s->nstacks);
+    x = put_seg(t, 0, x, buf, bar);
+
+    struct status_counts n = {0, 0, 0, 0};
+    enum status worst = ST_UNKNOWN;
+    bool any = false;
+    for (size_t i = 0; i < s->nstacks; i++) {
+        if (t->view_stack >= 0 && (size_t)t->view_stack != i)
+            continue;
+        for (size_t j = 0; j < s->stacks[i].ncomps; j++) {
+            const struct comp_state *c = &s->stacks[i].comps[j];
+            enum status st = comp_status(c);
+            worst = status_worst(worst, st);
+            any = any || st != ST_UNKNOWN;
+            switch (st) {
+            case ST_OK: n.ok++; break;
+            case ST_WARN: n.warn++; break;
+            case ST_FAIL: n.fail++; break;
+            default: n.unknown++; break;
+            }
+        }
+    }
+    snprintf(buf, sizeof(buf), " %s ", lay_badge(worst, any));
+    x = put_seg(t, 0, x, buf, theme_color() || worst >= ST_WARN ? theme_badge(worst, any) : bar | A_BOLD);
+    if (title) {
+        snprintf(buf, sizeof(buf), "  %s", title);
+        x = put_seg(t, 0, x, buf, bar | A_BOLD);
+    }
+    char iv[24], ago[24];
+    if (s->interval_ms % 1000)
+        lay_ms(s->interval_ms, iv, sizeof(iv));
+    else
+        lay_age(s->interval_ms, iv, sizeof(iv));
+    if (s->last_sweep_ms)
+        snprintf(buf, sizeof(buf), "  every %s  swept %s ago", iv, lay_age(t->now - s->last_sweep_ms, ago, sizeof(ago)));
+    else
+        snprintf(buf, sizeof(buf), "  every %s  starting", iv);
+    x = put_seg(t, 0, x, buf, bar);
+    if (t->paused)
+        x = put_seg(t, 0, x, "  PAUSED", bar | A_BOLD);
+    snprintf(buf, sizeof(buf), "  %d OK  %d WARN  %d FAIL", n.ok, n.warn, n.fail);
+    if (n.unknown)
+        snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "  %d ?", n.unknown);
+    int w = lay_width(buf, t->ascii);
+    if (x + w + 1 <= COLS)
+        put_seg(t, 0, COLS - w - 1, buf, bar);
+}
+
+void tui_footer(struct tui *t, const char *const *hints, size_t nhints)
+{
+    int y = LINES - 1, x = 0;
+    tui_put(t, y, 0, COLS, "", LAY_LEFT, theme_attr(TH_FOOTER));
+    char buf[160];
+    if (t->screen == SCR_GRID && t->filter_edit) {
+        x = put_seg(t, y, x, "/", theme_attr(TH_KEY));
+        snprintf(buf, sizeof(buf), " filter: %s", t->filter);
+        x = put_seg(t, y, x, buf, theme_attr(TH_NOTICE));
+        x = put_seg(t, y, x, t->ascii ? "_" : "\xe2\x96\x8f", theme_attr(TH_NOTICE) | A_BLINK);
+        put_seg(t, y, x, "   Enter keep  Esc clear", theme_attr(TH_DIM));
+        return;
+    }
+    if (t->screen == SCR_GRID && !t->help && t->filter[0]) {
+        snprintf(buf, sizeof(buf), "filter \"%s\" ", t->filter);
+        x = put_seg(t, y, x, buf, theme_attr(TH_NOTICE));
+    }
+    for (size_t i = 0; i < nhints; i++) {
+        /* "key label": the key part up to the first space */
+        const char *sp = strchr(hints[i], ' ');
+        size_t kl = sp ? (size_t)(sp - hints[i]) : strlen(hints[i]);
+        snprintf(buf, sizeof(buf), "%.*s", (int)kl, hints[i]);
+        int need = lay_width(hints[i], t->ascii) + 1;
+        if (x + need > COLS)
+            break;
+        x = put_seg(t, y, x, buf, theme_attr(TH_KEY));
+        if (sp)
+            x = put_seg(t, y, x, sp, theme_attr(TH_FOOTER));
+        x = put_seg(t, y, x, "  ", theme_attr(TH_FOOTER));
+    }
+    if (t->note[0] && t->now < t->note_until) {
+        int w = lay_width(t->note, t->ascii) + 1;
+        int nx = COLS - w;
+        if (nx < x)
+            nx = x;
+        tui_put(t, y, nx, COLS - nx, t->note, LAY_RIGHT, theme_attr(TH_NOTICE));
+    }
+}
+
+bool tui_size_ok(struct tui *t)
+{
+    if (COLS >= LAY_MIN_COLS && LINES >= LAY_MIN_ROWS)
+        return true;
+    char buf[96];
+    int mid = LINES / 2 - 1;
+    for (int y = 0; y < LINES; y++)
+        tui_put(t, y, 0, COLS, "", LAY_LEFT, A_NORMAL);
+    snprintf(buf, sizeof(buf), "terminal too small (need %dx%d)", LAY_MIN_COLS, LAY_MIN_ROWS);
+    tui_put(t, mid < 0 ? 0 : mid, 0, COLS, buf, LAY_CENTER, theme_attr(TH_NOTICE));
+    snprintf(buf, sizeof(buf), "now %dx%d - enlarge the window, or q to quit", COLS, LINES);
+    tui_put(t, mid + 1, 0, COLS, buf, LAY_CENTER, A_NORMAL);
+    return false;
+}
+
+void help_draw(struct tui *t)
+{
+    static const char *const lines[] = {
+        "Keys",
+        "  Up/Down j/k     move the cursor (in a pane: scroll)",
+        "  PgUp/PgDn       page up / down",
+        "  g / G, Home/End first / last row",
+        "  Enter           drill down into the component under the cursor",
+        "  Tab / Shift-Tab next / previous pane of the component",
+        "  Esc, Backspace  back to the grid (in the grid: clear the filter)",
+        "  /               filter rows by text (Enter keeps it, Esc clears)",
+        "  s               cycle stacks: all, then each stack",
+        "  r               sweep now",
+        "  p               pause / resume sweeping",
+        "  Ctrl-L          redraw the whole screen",
+        "  ?               this help",
+        "  q, Ctrl-C       quit",
+        "",
+        "Markers",
+        "  OK WARN FAIL ?  component status: worst of its checks (? = no result yet)",
+        "  spinner         a check of the component is in flight",
+        "  stale 25s: ...  dimmed row: its newest result is older than 3 intervals",
+        "  LAST / P95      readiness check latency: last and 95th percentile",
+        "  SINCE           time since the component's status last changed",
+    };
+    tui_header(t, "help");
+    int y = 1;
+    for (size_t i = 0; i < ARRAY_LEN(lines) && y < LINES - 1; i++, y++)
+        tui_put(t, y, 0, COLS, lines[i], LAY_LEFT, lines[i][0] && lines[i][0] != ' ' ? theme_attr(TH_TITLE) : A_NORMAL);
+    for (; y < LINES - 1; y++)
+        tui_put(t, y, 0, COLS, "", LAY_LEFT, A_NORMAL);
+    static const char *const hints[] = {"any key: back", "q quit"};
+    tui_footer(t, hints, ARRAY_LEN(hints));
+}
+
+/* ---- the loop --------------------------------------------------------------------------- */
+
+static void ring_push(struct rate_ring *r, double v)
+{
+    r->v[r->pos] = v;
+    r->pos = (r->pos + 1) % STATE_HIST_LEN;
+    if (r->len < STATE_HIST_LEN)
+        r->len++;
+}
+
+/* Follows the model: status changes as the view sees them, and a history of every rate. */
+static void update_meta(struct tui *t)
+{
+    for (size_t i = 0; i < t->s->nstacks; i++) {
+        const struct stack_state *st = &t->s->stacks[i];
+        for (size_t j = 0; j < st->ncomps; j++) {
+            const struct comp_state *c = &st->comps[j];
+            struct tui_comp *m = &t->meta[i][j];
+            enum status now_st = comp_status(c);
+            bool ran = false;
+            long long newest = 0;
+            for (size_t k = 0; k < c->nchecks; k++)
+                if (c->checks[k].ran) {
+                    ran = true;
+                    if (c->checks[k].changed_ms > newest)
+                        newest = c->checks[k].changed_ms;
+                }
+            if (ran && !m->seen) {
+                m->seen = true;
+                m->last = now_st;
+                m->changed_ms = newest;
+            } else if (ran && now_st != m->last) {
+                m->last = now_st;
+                m->changed_ms = t->now;
+            }
+            for (int k = 0; k < c->ncounters; k++) {
+                const struct counter_state *cn = &c->counters[k];
+                if (!cn->has_rate)
+                    continue;
+                struct rate_ring *r = NULL;
+                for (int q = 0; q < m->nrates; q++)
+                    if (strcmp(m->rates[q].key, cn->key) == 0)
+                        r = &m->rates[q];
+                if (!r) {
+                    if (m->nrates == STATE_MAX_COUNTERS)
+                        continue;
+                    r = &m->rates[m->nrates++];
+                    snprintf(r->key, sizeof(r->key), "%s", cn->key);
+                }
+                if (r->last_ms != cn->last_ms) {
+                    r->last_ms = cn->last_ms;
+                    ring_push(r, cn->rate);
+                }
+            }
+        }
+    }
+}
+
+static void draw(struct tui *t)
+{
+    if (tui_size_ok(t)) {
+        if (t->help)
+            help_draw(t);
+        else if (t->screen == SCR_PANE)
+            pane_draw(t);
+        else
+            grid_draw(t);
+    }
+    wnoutrefresh(stdscr);
+    doupdate();
+}
+
+static void do_sweep(struct tui *t)
+{
+    sweep_start(t->e, t->s, t->cfg);
+    t->next_sweep = t->now + t->s->interval_ms;
+}
+
+/* Returns true to quit. */
+static bool handle_key(struct tui *t, int ch, bool *sweeping)
+{
+    if (ch == KEY_RESIZE) {
+        clearok(curscr, TRUE);
+        return false;
+    }
+    if (ch == 12) { /* Ctrl-L */
+        clearok(curscr, TRUE);
+        return false;
+    }
+    int f;
+    if (t->help) {
+        t->help = false;
+        return ch == 'q';
+    }
+    f = t->screen == SCR_PANE ? pane_key(t, ch) : grid_key(t, ch);
+    if (!(f & TK_HANDLED)) {
+        switch (ch) {
+        case 'q': case 'Q': f |= TK_QUIT; break;
+        case 'r': f |= TK_SWEEP; break;
+        case 'p': f |= TK_PAUSE; break;
+        case '?': case KEY_F(1): f |= TK_HELP; break;
+        default: break;
+        }
+    }
+    if (f & TK_QUIT)
+        return true;
+    if (f & TK_SWEEP) {
+        do_sweep(t);
+        *sweeping = true;
+        tui_note(t, "sweep started");
+    }
+    if (f & TK_PAUSE) {
+        t->paused = !t->paused;
+        tui_note(t, t->paused ? "paused: no sweeps until p" : "resumed");
+    }
+    if (f & TK_HELP)
+        t->help = true;
+    if (f & TK_OPEN) {
+        int stack, check;
+        const struct comp_state *c = grid_selected(t, &stack, &check);
+        if (c)
+            pane_init(t, c, stack, check);
+    }
+    if (f & TK_BACK)
+        t->screen = SCR_GRID;
+    if (f & TK_REDRAW)
+        clearok(curscr, TRUE);
+    return false;
+}
+
+/* Poll said stdin is readable but curses got no key: EOF or EIO (the terminal is gone). */
+static bool stdin_gone(void)
+{
+    struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN, .revents = 0};
+    if (poll(&p, 1, 0) < 0)
+        return errno != EINTR;
+    return (p.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0 || (p.revents & POLLIN) != 0;
+}
+
+static int loop(struct tui *t)
+{
+    bool sweeping = false;
+    int empty_turns = 0;
+    t->now = now_mono_ms();
+    t->next_sweep = t->now;
+    for (;;) {
+        t->now = now_mono_ms();
+        if (got_signal)
+            break;
+        if (!t->paused && t->now >= t->next_sweep) {
+            do_sweep(t);
+            sweeping = true;
+        }
+        update_meta(t);
+        t->tick = (unsigned)(t->now / TICK_MS);
+        draw(t);
+
+        long timeout = engine_inflight(t->e) ? TICK_MS - (long)(t->now % TICK_MS) : IDLE_MS - (long)(t->now % IDLE_MS);
+        if (!t->paused && t->next_sweep - t->now < timeout)
+            timeout = (long)(t->next_sweep - t->now);
+        if (t->note[0] && t->note_until > t->now && t->note_until - t->now < timeout)
+            timeout = (long)(t->note_until - t->now);
+        if (timeout < 1)
+            timeout = 1;
+        int readable = engine_run(t->e, STDIN_FILENO, timeout);
+        if (sweeping && engine_inflight(t->e) == 0) {
+            sweeping = false;
+            t->s->sweeps++;
+        }
+        t->now = now_mono_ms();
+        int ch, keys = 0;
+        while ((ch = getch()) != ERR) {
+            keys++;
+            if (handle_key(t, ch, &sweeping))
+                return 0;
+            t->now = now_mono_ms();
+        }
+        if (readable && keys == 0) {
+            if (++empty_turns >= EOF_TURNS && stdin_gone())
+                return 0;
+        } else {
+            empty_turns = 0;
+        }
+    }
+    return got_signal == SIGINT ? 0 : 128 + got_signal;
+}
+
+static void install_signals(struct sigaction *old_int, struct sigaction *old_term, struct sigaction *old_hup)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, old_int);
+    sigaction(SIGTERM, &sa, old_term);
+    sigaction(SIGHUP, &sa, old_hup);
+    /* After newterm, which installed ncurses' own SIGWINCH handler: chain to it. */
+    struct sigaction cur;
+    sigaction(SIGWINCH, NULL, &cur);
+    if (cur.sa_handler != on_winch) {
+        old_winch = cur;
+        sa.sa_handler = on_winch;
+        sa.sa_flags = SA_RESTART;
+        sigaction(SIGWINCH, &sa, NULL);
+    }
+}
+
+int tui_run(const struct cli *cli, struct config *cfg)
+{
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fprintf(stderr, "lgtmtop: the live view needs a terminal; use 'lgtmtop check' in scripts and pipes\n");
+        return 3;
+    }
+    struct state s;
+    if (state_init(&s, cfg, cli->stack)) {
+        fprintf(stderr, "lgtmtop: no stack named '%s' in %s\n", cli->stack, cfg->path ? cfg->path : "the config");
+        return 3;
+    }
+    setlocale(LC_ALL, "");
+    const char *cs = nl_langinfo(CODESET);
+    const char *nc = getenv("NO_COLOR");
+    struct tui t;
+    memset(&t, 0, sizeof(t));
+    t.s = &s;
+    t.cfg = cfg;
+    t.ascii = cli->ascii || !cs || strcmp(cs, "UTF-8") != 0;
+    t.color = !cli->no_color && !(nc && *nc);
+    t.view_stack = s.nstacks > 1 ? -1 : 0;
+    t.meta = xcalloc(s.nstacks ? s.nstacks : 1, sizeof(*t.meta));
+    for (size_t i = 0; i < s.nstacks; i++)
+        t.meta[i] = xcalloc(s.stacks[i].ncomps ? s.stacks[i].ncomps : 1, sizeof(**t.meta));
+
+    int code = 3;
+    SCREEN *scr = newterm(NULL, stdout, stdin);
+    if (!scr) {
+        const char *term = getenv("TERM");
+        fprintf(stderr, "lgtmtop: cannot drive terminal type '%s' (try TERM=xterm, or 'lgtmtop check')\n",
+                term ? term : "(unset)");
+        goto out;
+    }
+    set_term(scr);
+    const char *cup = tigetstr("cup");
+    if (!cup || cup == (char *)-1 || !*cup) {
+        endwin();
+        delscreen(scr);
+        const char *term = getenv("TERM");
+        fprintf(stderr, "lgtmtop: terminal type '%s' cannot position the cursor; use 'lgtmtop check'\n",
+                term ? term : "(unset)");
+        goto out;
+    }
+    curses_active = true;
+    fatal_set_hook(restore_terminal);
+    cbreak();
+    noecho();
+    nonl();
+    intrflush(stdscr, FALSE);
+    keypad(stdscr, TRUE);
+    nodelay(stdscr, TRUE);
+    set_escdelay(25);
+    if (curs_set(0) == ERR)
+        leaveok(stdscr, TRUE);
+    theme_init(t.color);
+
+    t.e = engine_new();
+    sig_engine = t.e;
+    struct sigaction old_int, old_term, old_hup;
+    install_signals(&old_int, &old_term, &old_hup);
+    grid_init(&t);
+
+    code = loop(&t);
+
+    restore_terminal();
+    fatal_set_hook(NULL);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGHUP, &old_hup, NULL);
+    sig_engine = NULL;
+    engine_free(t.e);
+    delscreen(scr);
+out:
+    for (size_t i = 0; i < s.nstacks; i++)
+        free(t.meta[i]);
+    free(t.meta);
+    state_free(&s);
+    return code;
+}

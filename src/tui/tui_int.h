@@ -1,0 +1,139 @@
+/* tui_int: what the TUI's files share — the view state, key flags, theme and drawing helpers.
+ * Private to src/tui/. Every screen exports X_init / X_draw / X_key; keys return flags and
+ * the loop in tui.c acts on them. */
+#ifndef LGTMTOP_TUI_INT_H
+#define LGTMTOP_TUI_INT_H
+
+#include <curses.h>
+#include <stdbool.h>
+
+#include "lgtmtop/config.h"
+#include "lgtmtop/engine.h"
+#include "lgtmtop/layout.h"
+#include "lgtmtop/state.h"
+
+/* What a key did; the loop decides what happens next. */
+enum tk_flags {
+    TK_HANDLED = 1 << 0,
+    TK_REDRAW = 1 << 1,   /* relayout from scratch (resize, Ctrl-L) */
+    TK_QUIT = 1 << 2,
+    TK_SWEEP = 1 << 3,    /* sweep now */
+    TK_PAUSE = 1 << 4,    /* toggle pause */
+    TK_OPEN = 1 << 5,     /* open the drill-down for the selected row */
+    TK_BACK = 1 << 6,     /* back to the grid */
+    TK_HELP = 1 << 7,     /* show the key help */
+};
+
+/* ---- theme ------------------------------------------------------------------------------ */
+
+enum theme_item {
+    TH_NORMAL = 0,
+    TH_HEADER,        /* top bar */
+    TH_TITLE,         /* column titles */
+    TH_FOOTER,
+    TH_KEY,           /* a key name in the footer */
+    TH_SELECTED,      /* the cursor row */
+    TH_STALE,         /* results older than 3 intervals */
+    TH_DIM,
+    TH_GROUP,         /* stack group line */
+    TH_TAB,
+    TH_TAB_ACTIVE,
+    TH_NOTICE,        /* "terminal too small", prompts */
+    TH_COUNT
+};
+
+void theme_init(bool color);
+bool theme_color(void);
+attr_t theme_attr(enum theme_item it);
+/* Text attribute for a status (WARN/FAIL text, OK green; monochrome: FAIL bold, WARN bold). */
+attr_t theme_status(enum status st, bool ran);
+/* Badge attribute (colored block; monochrome: FAIL bold+reverse, WARN bold, unknown dim). */
+attr_t theme_badge(enum status st, bool ran);
+
+/* ---- the view state --------------------------------------------------------------------- */
+
+struct rate_ring {
+    char key[40];
+    long long last_ms;            /* counter sample time of the newest rate */
+    double v[STATE_HIST_LEN];
+    int len, pos;
+};
+
+/* What the view remembers per component beyond the model. */
+struct tui_comp {
+    bool seen;                    /* has a status */
+    enum status last;
+    long long changed_ms;         /* when the view saw the status change */
+    struct rate_ring rates[STATE_MAX_COUNTERS];
+    int nrates;
+};
+
+enum screen_id { SCR_GRID = 0, SCR_PANE };
+enum pane_id { PANE_CHECKS = 0, PANE_DETAILS, PANE_FIGURES, PANE_COUNT };
+
+struct tui {
+    struct state *s;
+    const struct config *cfg;
+    struct engine *e;
+    struct tui_comp **meta;       /* meta[stack][comp], parallel to the state */
+    bool ascii, color;
+    bool paused;
+    long long now;                /* monotonic ms of this loop turn */
+    long long next_sweep;
+    unsigned tick;                /* spinner */
+    int view_stack;               /* -1 = all stacks, else an index */
+    enum screen_id screen;
+    bool help;
+    char note[160];               /* transient footer note */
+    long long note_until;
+
+    /* grid */
+    char filter[64];
+    bool filter_edit;
+    const struct comp_state *sel; /* selected component (kept across filter/stack changes) */
+    int sel_check;                /* and check, for components shown per check; else -1 */
+    int top;                      /* first visible row */
+
+    /* drill-down */
+    const struct comp_state *pane_comp;
+    int pane_stack;
+    int pane_focus;               /* check to scroll to on the next draw, -1 = none */
+    int pane_focus_line;
+    enum pane_id pane;
+    int pane_scroll;
+    int pane_lines;               /* total lines of the last drawn pane, for scrolling */
+};
+
+struct tui_comp *tui_meta(struct tui *t, const struct comp_state *c);
+void tui_note(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- drawing helpers (stdscr) ----------------------------------------------------------- */
+
+/* Text fitted into exactly width columns at y,x with attr. */
+void tui_put(const struct tui *t, int y, int x, int width, const char *text, enum lay_align al, attr_t attr);
+/* A horizontal rule. */
+void tui_rule(const struct tui *t, int y, int x, int width, attr_t attr);
+/* The shared top bar (title may be NULL): stacks, overall status, interval, last sweep, counts. */
+void tui_header(struct tui *t, const char *title);
+/* The bottom line: hints as "key:label" pairs separated by two spaces, or a prompt. */
+void tui_footer(struct tui *t, const char *const *hints, size_t nhints);
+/* True when the terminal is at least 80x24; otherwise draws the notice. */
+bool tui_size_ok(struct tui *t);
+
+/* ---- screens ---------------------------------------------------------------------------- */
+
+void grid_init(struct tui *t);
+void grid_draw(struct tui *t);
+int grid_key(struct tui *t, int ch);
+/* The component under the cursor (NULL when no rows are visible), its stack index and the
+ * check of a per-check row (-1 for a component row). */
+const struct comp_state *grid_selected(struct tui *t, int *stack, int *check);
+
+/* Opens the drill-down of c; check >= 0 scrolls its Checks pane to that check. */
+void pane_init(struct tui *t, const struct comp_state *c, int stack, int check);
+void pane_draw(struct tui *t);
+int pane_key(struct tui *t, int ch);
+
+void help_draw(struct tui *t);
+
+#endif

@@ -1,0 +1,556 @@
+/* layout: widths, truncation, numbers, durations, glyphs, columns and cells — no terminal. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lgtmtop/layout.h"
+#include "lgtmtop/util.h"
+
+static char buf[LAY_CELL_MAX * 2];
+
+static bool all_ascii(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+            return false;
+    return true;
+}
+
+/* ---- numbers and durations ---- */
+
+static void test_num(void **st)
+{
+    (void)st;
+    static const struct {
+        double v;
+        const char *want;
+    } rows[] = {
+        {0, "0"}, {12, "12"}, {12.34, "12.3"}, {0.25, "0.25"}, {0.004, "0.00"}, {99.96, "100"},
+        {999, "999"}, {999.4, "999"}, {999.6, "1.0k"}, {1234, "1.2k"}, {9960, "10k"}, {12345, "12k"},
+        {999499, "999k"}, {999999, "1.0M"}, {3.4e6, "3.4M"}, {5.6e9, "5.6G"}, {7.8e12, "7.8T"},
+        {-1500, "-1.5k"}, {-3, "-3"},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+        lay_num(rows[i].v, buf, sizeof(buf));
+        if (strcmp(buf, rows[i].want) != 0)
+            fail_msg("lay_num(%g) = \"%s\", want \"%s\"", rows[i].v, buf, rows[i].want);
+    }
+    assert_string_equal(lay_num(NAN, buf, sizeof(buf)), "-");
+    assert_string_equal(lay_num(INFINITY, buf, sizeof(buf)), "-");
+    assert_string_equal(lay_rate(12.34, "/s", buf, sizeof(buf)), "12.3/s");
+    assert_string_equal(lay_rate(3400000, " spans/s", buf, sizeof(buf)), "3.4M spans/s");
+}
+
+static void test_ms_us_age(void **st)
+{
+    (void)st;
+    assert_string_equal(lay_ms(-1, buf, sizeof(buf)), "-");
+    assert_string_equal(lay_ms(0, buf, sizeof(buf)), "0ms");
+    assert_string_equal(lay_ms(850, buf, sizeof(buf)), "850ms");
+    assert_string_equal(lay_ms(1234, buf, sizeof(buf)), "1.2s");
+    assert_string_equal(lay_ms(12000, buf, sizeof(buf)), "12s");
+    assert_string_equal(lay_ms(59600, buf, sizeof(buf)), "1m00s");
+    assert_string_equal(lay_ms(125000, buf, sizeof(buf)), "2m05s");
+    assert_string_equal(lay_ms(7800000, buf, sizeof(buf)), "2h10m");
+
+    assert_string_equal(lay_us(-1, buf, sizeof(buf)), "-");
+    assert_string_equal(lay_us(80, buf, sizeof(buf)), "0.08ms");
+    assert_string_equal(lay_us(1234, buf, sizeof(buf)), "1.2ms");
+    assert_string_equal(lay_us(12345, buf, sizeof(buf)), "12ms");
+    assert_string_equal(lay_us(850000, buf, sizeof(buf)), "850ms");
+    assert_string_equal(lay_us(1234567, buf, sizeof(buf)), "1.23s");
+    assert_string_equal(lay_us(12345678, buf, sizeof(buf)), "12.3s");
+    assert_string_equal(lay_us(125000000, buf, sizeof(buf)), "2m05s");
+
+    assert_string_equal(lay_age(-5, buf, sizeof(buf)), "-");
+    assert_string_equal(lay_age(0, buf, sizeof(buf)), "0s");
+    assert_string_equal(lay_age(59999, buf, sizeof(buf)), "59s");
+    assert_string_equal(lay_age(185000, buf, sizeof(buf)), "3m05s");
+    assert_string_equal(lay_age(7800000, buf, sizeof(buf)), "2h10m");
+    assert_string_equal(lay_age((4LL * 86400 + 3 * 3600) * 1000, buf, sizeof(buf)), "4d3h");
+}
+
+/* ---- text ---- */
+
+static void test_width(void **st)
+{
+    (void)st;
+    assert_int_equal(lay_width("abc", false), 3);
+    assert_int_equal(lay_width("", false), 0);
+    assert_int_equal(lay_width(NULL, false), 0);
+    assert_int_equal(lay_width("h\xc3\xa9llo", false), 5);               /* é */
+    assert_int_equal(lay_width("\xe6\x97\xa5\xe6\x9c\xac", false), 4);   /* 日本: wide */
+    assert_int_equal(lay_width("e\xcc\x81", false), 1);                  /* e + combining acute */
+    assert_int_equal(lay_width("\xe2\x80\x94", true), 1);                /* — -> - */
+    assert_int_equal(lay_width("\xe2\x80\xa6", true), 3);                /* … -> ... */
+    assert_int_equal(lay_width("\xe2\x80\xa6", false), 1);
+    assert_int_equal(lay_width("a\xff" "b", false), 3);                  /* invalid byte -> ? */
+}
+
+static void test_fit_truncates_with_ellipsis(void **st)
+{
+    (void)st;
+    assert_int_equal(lay_fit(buf, sizeof(buf), "hello world", 8, LAY_LEFT, false), 8);
+    assert_string_equal(buf, "hello w\xe2\x80\xa6");
+    assert_int_equal(lay_fit(buf, sizeof(buf), "hello world", 8, LAY_LEFT, true), 8);
+    assert_string_equal(buf, "hello...");
+    /* fits exactly: no ellipsis */
+    lay_fit(buf, sizeof(buf), "hello", 5, LAY_LEFT, false);
+    assert_string_equal(buf, "hello");
+    /* narrower than the ASCII ellipsis: a hard cut */
+    lay_fit(buf, sizeof(buf), "hello", 2, LAY_LEFT, true);
+    assert_string_equal(buf, "he");
+    lay_fit(buf, sizeof(buf), "hello", 0, LAY_LEFT, true);
+    assert_string_equal(buf, "");
+}
+
+static void test_fit_utf8_boundaries(void **st)
+{
+    (void)st;
+    /* five two-byte characters into three columns: two of them and the ellipsis */
+    lay_fit(buf, sizeof(buf), "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 3, LAY_LEFT, false);
+    assert_string_equal(buf, "\xc3\xa9\xc3\xa9\xe2\x80\xa6");
+    /* a wide character never straddles the edge: pad instead */
+    lay_fit(buf, sizeof(buf), "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 4, LAY_LEFT, false);
+    assert_string_equal(buf, "\xe6\x97\xa5\xe2\x80\xa6 ");
+    assert_int_equal(lay_width(buf, false), 4);
+    /* a destination too small for the next character stops before it */
+    char small[4];
+    lay_trunc(small, sizeof(small), "\xc3\xa9\xc3\xa9", 10, false);
+    assert_string_equal(small, "\xc3\xa9");
+}
+
+static void test_fit_pads_and_aligns(void **st)
+{
+    (void)st;
+    lay_fit(buf, sizeof(buf), "12", 5, LAY_RIGHT, false);
+    assert_string_equal(buf, "   12");
+    lay_fit(buf, sizeof(buf), "OK", 6, LAY_CENTER, false);
+    assert_string_equal(buf, "  OK  ");
+    lay_fit(buf, sizeof(buf), "ab", 4, LAY_LEFT, false);
+    assert_string_equal(buf, "ab  ");
+    lay_trunc(buf, sizeof(buf), "ab", 4, false);
+    assert_string_equal(buf, "ab");
+}
+
+static void test_fit_cleans_and_folds(void **st)
+{
+    (void)st;
+    /* control characters never reach the terminal */
+    lay_fit(buf, sizeof(buf), "a\x1b[31mb\x07", 8, LAY_LEFT, false);
+    assert_string_equal(buf, "a [31mb ");
+    lay_fit(buf, sizeof(buf), "x\xffy", 3, LAY_LEFT, false);
+    assert_string_equal(buf, "x?y");
+    /* ascii mode: pure printable ASCII out */
+    lay_fit(buf, sizeof(buf), "a\xe2\x80\x94" "b\xe2\x80\xa6 \xe6\x97\xa5 \xe2\x96\x81", 12, LAY_LEFT, true);
+    assert_string_equal(buf, "a-b... ? ?  ");
+    assert_true(all_ascii(buf));
+}
+
+static void test_wrap(void **st)
+{
+    (void)st;
+    const char *p = "the quick brown fox jumps";
+    size_t n = lay_wrap(p, 10, false, buf, sizeof(buf));
+    assert_string_equal(buf, "the quick");
+    p += n;
+    n = lay_wrap(p, 10, false, buf, sizeof(buf));
+    assert_string_equal(buf, "brown fox");
+    p += n;
+    n = lay_wrap(p, 10, false, buf, sizeof(buf));
+    assert_string_equal(buf, "jumps");
+    p += n;
+    assert_int_equal(*p, 0);
+    /* a word longer than the line is broken */
+    p = "abcdefghijkl";
+    n = lay_wrap(p, 5, false, buf, sizeof(buf));
+    assert_string_equal(buf, "abcde");
+    assert_int_equal(n, 5);
+    /* newlines end lines */
+    p = "one\ntwo";
+    n = lay_wrap(p, 20, false, buf, sizeof(buf));
+    assert_string_equal(buf, "one");
+    assert_string_equal(p + n, "two");
+    assert_int_equal(lay_wrap("", 5, false, buf, sizeof(buf)), 0);
+}
+
+static void test_contains(void **st)
+{
+    (void)st;
+    assert_true(lay_contains("Tempo ready", "tem"));
+    assert_true(lay_contains("Tempo ready", "READY"));
+    assert_true(lay_contains("x", ""));
+    assert_false(lay_contains("loki", "tempo"));
+    assert_false(lay_contains(NULL, "a"));
+}
+
+/* ---- glyphs ---- */
+
+static void test_sparkline(void **st)
+{
+    (void)st;
+    const long v[] = {1, 2, 4, 8};
+    lay_sparkline(v, 4, 4, false, buf, sizeof(buf));
+    assert_string_equal(buf, "\xe2\x96\x81\xe2\x96\x82\xe2\x96\x84\xe2\x96\x88");   /* ▁▂▄█ */
+    lay_sparkline(v, 4, 4, true, buf, sizeof(buf));
+    assert_string_equal(buf, "__.^");
+    /* right-aligned, newest last */
+    lay_sparkline(v, 4, 6, true, buf, sizeof(buf));
+    assert_string_equal(buf, "  __.^");
+    /* narrower than the history: the newest values */
+    lay_sparkline(v, 4, 2, true, buf, sizeof(buf));
+    assert_string_equal(buf, ".^");
+    /* no response, all zero */
+    const long w[] = {-1, 0, 0};
+    lay_sparkline(w, 3, 3, true, buf, sizeof(buf));
+    assert_string_equal(buf, "x__");
+    lay_sparkline(w, 3, 3, false, buf, sizeof(buf));
+    assert_string_equal(buf, "\xc3\x97\xe2\x96\x81\xe2\x96\x81");
+    assert_int_equal(lay_width(buf, false), 3);
+    lay_sparkline(v, 0, 3, false, buf, sizeof(buf));
+    assert_string_equal(buf, "   ");
+}
+
+static void test_spinner(void **st)
+{
+    (void)st;
+    assert_string_equal(lay_spinner(0, true), "|");
+    assert_string_equal(lay_spinner(1, true), "/");
+    assert_string_equal(lay_spinner(4, true), "|");
+    for (unsigned i = 0; i < 20; i++) {
+        assert_int_equal(lay_width(lay_spinner(i, false), false), 1);
+        assert_true(all_ascii(lay_spinner(i, true)));
+    }
+    assert_string_equal(lay_hline(true), "-");
+}
+
+/* ---- columns ---- */
+
+static void check_columns(int width)
+{
+    struct lay_columns lc;
+    lay_columns(width, &lc);
+    int end = 0;
+    for (int c = 0; c < LAYC_COUNT; c++) {
+        if (!lc.w[c])
+            continue;
+        if (lc.x[c] < end)
+            fail_msg("width %d: column %d at %d overlaps the previous one ending at %d", width, c, lc.x[c], end);
+        end = lc.x[c] + lc.w[c];
+    }
+    assert_int_equal(end, width);
+    assert_true(lc.w[LAYC_BADGE] > 0 && lc.w[LAYC_NAME] > 0 && lc.w[LAYC_FIGURE] > 0);
+}
+
+static void test_columns(void **st)
+{
+    (void)st;
+    for (int w = 80; w <= 250; w++)
+        check_columns(w);
+    struct lay_columns lc;
+    lay_columns(80, &lc);
+    assert_int_equal(lc.w[LAYC_SPARK], 0);
+    assert_int_equal(lay_width(lay_col_title(LAYC_MSG), false), 7);
+    assert_int_equal(lc.w[LAYC_P95], 0);
+    assert_int_equal(lc.w[LAYC_ENDPOINT], 0);
+    assert_true(lc.w[LAYC_LAST] > 0);
+    assert_true(lc.w[LAYC_AGE] > 0);
+    assert_true(lc.w[LAYC_MSG] >= 16);
+    assert_true(lc.w[LAYC_FIGURE] >= 20);
+    lay_columns(200, &lc);
+    for (int c = 0; c < LAYC_COUNT; c++)
+        assert_true(lc.w[c] > 0);
+    assert_true(lc.w[LAYC_MSG] >= 30);
+    /* monotonic: a column shown at some width stays shown when wider */
+    struct lay_columns prev;
+    lay_columns(80, &prev);
+    for (int w = 81; w <= 250; w++) {
+        lay_columns(w, &lc);
+        for (int c = 0; c < LAYC_COUNT; c++)
+            if (prev.w[c] && !lc.w[c])
+                fail_msg("column %d shown at %d but not at %d", c, w - 1, w);
+        prev = lc;
+    }
+    /* drop order: the sparkline goes before p95, p95 before the endpoint */
+    for (int w = 80; w <= 250; w++) {
+        lay_columns(w, &lc);
+        if (lc.w[LAYC_SPARK])
+            assert_true(lc.w[LAYC_P95] > 0);
+        if (lc.w[LAYC_P95])
+            assert_true(lc.w[LAYC_ENDPOINT] > 0);
+    }
+    /* long custom check names widen the name column, up to a limit */
+    lay_columns_named(100, 18, &lc);
+    assert_int_equal(lc.w[LAYC_NAME], 18);
+    lay_columns_named(100, 60, &lc);
+    assert_int_equal(lc.w[LAYC_NAME], 24);
+    lay_columns_named(100, 3, &lc);
+    assert_int_equal(lc.w[LAYC_NAME], 11);
+    for (int w = 80; w <= 250; w++) {
+        lay_columns_named(w, 24, &lc);
+        int end = 0;
+        for (int c = 0; c < LAYC_COUNT; c++)
+            if (lc.w[c])
+                end = lc.x[c] + lc.w[c];
+        assert_int_equal(end, w);
+    }
+    /* narrower than supported still gives a consistent layout */
+    lay_columns(40, &lc);
+    assert_int_equal(lc.w[LAYC_SPARK] + lc.w[LAYC_P95] + lc.w[LAYC_ENDPOINT], 0);
+}
+
+/* ---- rows from the model ---- */
+
+static const struct check_def defs[] = {
+    {.name = "ready", .path = "/ready"},
+    {.name = "metrics", .path = "/metrics"},
+};
+
+struct fake {
+    struct comp_state c;
+    struct check_state checks[2];
+};
+
+static void fake_init(struct fake *f, enum comp_kind kind)
+{
+    memset(f, 0, sizeof(*f));
+    f->c.kind = kind;
+    f->c.checks = f->checks;
+    f->c.nchecks = 2;
+    snprintf(f->c.hostport, sizeof(f->c.hostport), "tempo.example:3200");
+    for (size_t i = 0; i < 2; i++) {
+        f->checks[i].def = &defs[i];
+        f->checks[i].comp = &f->c;
+        f->checks[i].idx = i;
+    }
+}
+
+static void fake_free(struct fake *f)
+{
+    for (size_t i = 0; i < 2; i++)
+        free(f->checks[i].detail);
+}
+
+static void record(struct fake *f, size_t idx, enum status st, const char *msg, long latency_ms, const char *key,
+                   double v, enum obs_value_kind kind, long long now)
+{
+    struct obs o;
+    struct http_response r;
+    obs_init(&o);
+    o.status = st;
+    snprintf(o.summary, sizeof(o.summary), "%s", msg);
+    if (key)
+        obs_add_value(&o, key, v, kind);
+    memset(&r, 0, sizeof(r));
+    r.err = latency_ms >= 0 ? NET_OK : NET_REFUSED;
+    r.status = latency_ms >= 0 ? 200 : 0;
+    r.err_text = latency_ms >= 0 ? "" : "Connection refused";
+    r.body = "";
+    r.t.total_us = latency_ms * 1000;
+    state_record(&f->c, idx, &o, &r, now);
+    obs_free(&o);
+}
+
+static void cell(const struct lay_row *r, enum lay_col col, int width, bool ascii)
+{
+    lay_cell(r, col, width, ascii, 1, buf, sizeof(buf));
+    assert_int_equal(lay_width(buf, ascii), width);
+}
+
+static void test_row_healthy_tempo(void **st)
+{
+    (void)st;
+    struct fake f;
+    fake_init(&f, COMP_TEMPO);
+    record(&f, 0, ST_OK, "ready", 4, NULL, 0, OBS_GAUGE, 1000);
+    record(&f, 1, ST_OK, "100 spans", 5, "spans_received_total", 100, OBS_COUNTER, 1000);
+    record(&f, 0, ST_OK, "ready", 8, NULL, 0, OBS_GAUGE, 6000);
+    record(&f, 1, ST_OK, "350 spans", 5, "spans_received_total", 350, OBS_COUNTER, 6000);
+    struct lay_row r;
+    lay_row_from_comp(&f.c, "prod", 7000, 5000, -1, &r);
+    assert_int_equal(r.status, ST_OK);
+    assert_true(r.ran);
+    assert_false(r.stale);
+    assert_false(r.pending);
+    assert_int_equal(r.last_ms, 8);
+    assert_int_equal(r.p95_ms, 8);
+    assert_int_equal(r.age_ms, 6000);   /* status set at 1000, unchanged since */
+    cell(&r, LAYC_BADGE, 6, false);
+    assert_string_equal(buf, "  OK  ");
+    cell(&r, LAYC_NAME, 11, false);
+    assert_string_equal(buf, "tempo      ");
+    cell(&r, LAYC_ENDPOINT, 15, true);
+    assert_string_equal(buf, "tempo.exampl...");
+    cell(&r, LAYC_LAST, 6, false);
+    assert_string_equal(buf, "   8ms");
+    cell(&r, LAYC_FIGURE, 26, false);
+    assert_string_equal(buf, "50 spans/s, - traces found");
+    cell(&r, LAYC_FIGURE, 16, false);       /* a shorter variant, not a truncation */
+    assert_string_equal(buf, "50 spans/s      ");
+    cell(&r, LAYC_AGE, 6, false);
+    assert_string_equal(buf, "    6s");
+    cell(&r, LAYC_SPARK, 4, true);
+    assert_string_equal(buf, "  .^");
+    cell(&r, LAYC_MARK, 1, true);
+    assert_string_equal(buf, " ");
+    cell(&r, LAYC_MSG, 10, false);
+    assert_string_equal(buf, "ready     ");
+    assert_true(lay_row_matches(&r, "TEMPO"));
+    assert_true(lay_row_matches(&r, "prod"));
+    assert_true(lay_row_matches(&r, "example:32"));
+    assert_false(lay_row_matches(&r, "loki"));
+    fake_free(&f);
+}
+
+static void test_row_failing_pending_stale(void **st)
+{
+    (void)st;
+    struct fake f;
+    fake_init(&f, COMP_TEMPO);
+    /* nothing yet, a check in flight */
+    f.checks[0].pending = true;
+    struct lay_row r;
+    lay_row_from_comp(&f.c, "prod", 1000, 5000, -1, &r);
+    assert_false(r.ran);
+    cell(&r, LAYC_BADGE, 6, false);
+    assert_string_equal(buf, "  ?   ");
+    cell(&r, LAYC_MARK, 1, true);
+    assert_string_equal(buf, "/");
+    cell(&r, LAYC_MSG, 12, false);
+    assert_string_equal(buf, "checking... ");
+    cell(&r, LAYC_AGE, 6, false);
+    assert_string_equal(buf, "     -");
+
+    /* a refused connection: FAIL, no latency, the counter's last rate not shown */
+    f.checks[0].pending = false;
+    record(&f, 1, ST_OK, "100 spans", 5, "spans_received_total", 100, OBS_COUNTER, 1000);
+    record(&f, 1, ST_OK, "200 spans", 5, "spans_received_total", 200, OBS_COUNTER, 2000);
+    record(&f, 0, ST_FAIL, "connection refused: is tempo running?", -1, NULL, 0, OBS_GAUGE, 3000);
+    record(&f, 1, ST_FAIL, "connection refused", -1, NULL, 0, OBS_GAUGE, 3000);
+    lay_row_from_comp(&f.c, "prod", 4000, 5000, 3000, &r);
+    assert_int_equal(r.status, ST_FAIL);
+    cell(&r, LAYC_BADGE, 6, false);
+    assert_string_equal(buf, " FAIL ");
+    cell(&r, LAYC_LAST, 6, false);
+    assert_string_equal(buf, "     -");
+    cell(&r, LAYC_FIGURE, 26, false);
+    assert_string_equal(buf, "- spans/s, - traces found ");
+    cell(&r, LAYC_MSG, 20, true);
+    assert_string_equal(buf, "connection refuse...");
+    cell(&r, LAYC_AGE, 6, false);
+    assert_string_equal(buf, "    1s");
+    cell(&r, LAYC_SPARK, 3, true);
+    assert_string_equal(buf, "  x");
+
+    /* more than three intervals without a result: stale, and the message says so */
+    lay_row_from_comp(&f.c, "prod", 3000 + 16000, 5000, 3000, &r);
+    assert_true(r.stale);
+    cell(&r, LAYC_MSG, 30, false);
+    assert_string_equal(buf, "stale 16s: connection refused\xe2\x80\xa6");
+    assert_true(lay_row_matches(&r, "stale"));
+    assert_true(lay_row_matches(&r, "fail"));
+    fake_free(&f);
+}
+
+static void test_figures(void **st)
+{
+    (void)st;
+    struct fake f;
+    char fig[LAY_FIGURE_VARIANTS][96];
+
+    fake_init(&f, COMP_PROMETHEUS);
+    record(&f, 1, ST_OK, "12/12", 5, "targets_up", 11, OBS_GAUGE, 1000);
+    /* a second value on the same check */
+    f.checks[1].values[f.checks[1].nvalues++] = (struct obs_value){"targets_total", 12, OBS_GAUGE};
+    lay_figure(&f.c, fig);
+    assert_string_equal(fig[0], "11/12 targets up, - firing");
+    assert_string_equal(fig[2], "11/12 up");
+    lay_figure_pick(fig, 10, false, buf, sizeof(buf));
+    assert_string_equal(buf, "11/12 up  ");
+    lay_figure_pick(fig, 5, true, buf, sizeof(buf));   /* nothing fits: the shortest, truncated */
+    assert_string_equal(buf, "11...");
+    fake_free(&f);
+
+    fake_init(&f, COMP_GRAFANA);
+    record(&f, 1, ST_OK, "3 datasources", 5, "datasources", 3, OBS_GAUGE, 1000);
+    lay_figure(&f.c, fig);
+    assert_string_equal(fig[0], "ds -/3 ok, - dashboards, - firing");
+    fake_free(&f);
+
+    fake_init(&f, COMP_LOKI);
+    record(&f, 1, ST_OK, "", 5, "lines_received_total", 1000, OBS_COUNTER, 1000);
+    record(&f, 1, ST_OK, "", 5, "lines_received_total", 13000, OBS_COUNTER, 11000);
+    lay_figure(&f.c, fig);
+    assert_string_equal(fig[1], "1.2k lines/s");
+    fake_free(&f);
+
+    fake_init(&f, COMP_MIMIR);
+    record(&f, 1, ST_OK, "", 5, "query_series", 42, OBS_GAUGE, 1000);
+    lay_figure(&f.c, fig);
+    assert_string_equal(fig[0], "42 series queried, - firing");
+    fake_free(&f);
+}
+
+static void test_row_from_check(void **st)
+{
+    (void)st;
+    struct fake f;
+    fake_init(&f, COMP_CHECKS);
+    assert_true(lay_comp_per_check(&f.c));
+    record(&f, 1, ST_OK, "redis_up == 1", 12, "value", 1, OBS_GAUGE, 1000);
+    record(&f, 1, ST_FAIL, "redis_up = 0, want == 1", 20, "value", 0, OBS_GAUGE, 6000);
+    struct lay_row r;
+    lay_row_from_check(&f.checks[1], "prod", 8000, 5000, &r);
+    assert_string_equal(r.name, "metrics");
+    assert_int_equal(r.status, ST_FAIL);
+    assert_int_equal(r.last_ms, 20);
+    assert_int_equal(r.age_ms, 2000);
+    assert_false(r.stale);
+    cell(&r, LAYC_BADGE, 6, false);
+    assert_string_equal(buf, " FAIL ");
+    cell(&r, LAYC_FIGURE, 10, false);
+    assert_string_equal(buf, "value 0   ");
+    cell(&r, LAYC_MSG, 23, false);
+    assert_string_equal(buf, "redis_up = 0, want == 1");
+    /* the other check never ran */
+    lay_row_from_check(&f.checks[0], "prod", 8000, 5000, &r);
+    assert_false(r.ran);
+    cell(&r, LAYC_BADGE, 6, false);
+    assert_string_equal(buf, "  ?   ");
+    cell(&r, LAYC_FIGURE, 4, false);
+    assert_string_equal(buf, "-   ");
+    fake_free(&f);
+
+    fake_init(&f, COMP_TEMPO);
+    assert_false(lay_comp_per_check(&f.c));
+    fake_free(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_num),
+        cmocka_unit_test(test_ms_us_age),
+        cmocka_unit_test(test_width),
+        cmocka_unit_test(test_fit_truncates_with_ellipsis),
+        cmocka_unit_test(test_fit_utf8_boundaries),
+        cmocka_unit_test(test_fit_pads_and_aligns),
+        cmocka_unit_test(test_fit_cleans_and_folds),
+        cmocka_unit_test(test_wrap),
+        cmocka_unit_test(test_contains),
+        cmocka_unit_test(test_sparkline),
+        cmocka_unit_test(test_spinner),
+        cmocka_unit_test(test_columns),
+        cmocka_unit_test(test_row_healthy_tempo),
+        cmocka_unit_test(test_row_failing_pending_stale),
+        cmocka_unit_test(test_figures),
+        cmocka_unit_test(test_row_from_check),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
