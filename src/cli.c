@@ -41,10 +41,13 @@ static const struct { const char *name; enum cli_mode mode; } commands[] = {
 void cli_usage(FILE *f)
 {
     fputs("usage: lgtmtop [tui|check] [options]\n"
+          "       lgtmtop dashboards lint [--datasources FILE] [--uid UID] PATH...\n"
           "\n"
           "  lgtmtop [tui]          live view of the stack (default on a terminal)\n"
           "  lgtmtop check          one sweep: table on stdout, exit code 0 OK, 1 WARNING,\n"
           "                         2 CRITICAL, 3 UNKNOWN\n"
+          "  lgtmtop dashboards lint  offline: dashboard JSON files vs datasource uids\n"
+          "                         (lgtmtop dashboards lint --help)\n"
           "\n"
           "options:\n"
           "  -c, --config FILE      config file (default: $LGTMTOP_CONFIG, ./lgtmtop.yaml,\n"
@@ -63,7 +66,7 @@ void cli_usage(FILE *f)
           "      --no-color         no colors (also when NO_COLOR is set)\n"
           "      --ascii            no Unicode drawing characters\n"
           "      --canary           write a test span/line/sample to Tempo, Loki and Mimir and\n"
-          "                         time until it is readable (writes data; see docs/canary.md)\n"
+          "                         time until it is readable (writes data; see the README)\n"
           "  -V, --version          print the version\n"
           "  -h, --help             this help\n"
           "\n"

@@ -216,7 +216,11 @@ enum status state_status(const struct state *s)
 
 bool check_is_stale(const struct check_state *cs, long long now_ms, long interval_ms)
 {
-    return cs->ran && now_ms - cs->updated_ms > (long long)STATE_STALE_INTERVALS * interval_ms;
+    /* A check that deliberately runs less often (min_period_ms) is judged by its own period. */
+    long period = interval_ms;
+    if (cs->def && cs->def->min_period_ms > period)
+        period = cs->def->min_period_ms;
+    return cs->ran && now_ms - cs->updated_ms > (long long)STATE_STALE_INTERVALS * period;
 }
 
 bool comp_rate(const struct comp_state *c, const char *key, double *rate)

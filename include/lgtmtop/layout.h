@@ -126,10 +126,6 @@ struct lay_row {
 void lay_row_from_comp(const struct comp_state *c, const char *stack, long long now_ms, long interval_ms,
                        long long changed_ms, struct lay_row *r);
 
-/* A result older than 3 of the check's periods: the interval, or its min_period_ms when that
- * is longer (checks that deliberately run less often are not stale between runs). */
-bool lay_check_stale(const struct check_state *cs, long long now_ms, long interval_ms);
-
 /* Whether a component is shown as one row per check: the stack's custom checks (the
  * pseudo-component "checks"), which are independent of one another. */
 bool lay_comp_per_check(const struct comp_state *c);

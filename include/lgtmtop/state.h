@@ -107,6 +107,8 @@ void state_record(struct comp_state *c, size_t check_idx, struct obs *o,
 enum status comp_status(const struct comp_state *c);
 enum status stack_status(const struct stack_state *st);
 enum status state_status(const struct state *s);
+/* A result older than 3 of the check's periods: the interval, or its min_period_ms when that
+ * is longer (checks that deliberately run less often are not stale between runs). */
 bool check_is_stale(const struct check_state *cs, long long now_ms, long interval_ms);
 /* Counter rate by key; false when unknown (fewer than two samples or no such counter). */
 bool comp_rate(const struct comp_state *c, const char *key, double *rate);

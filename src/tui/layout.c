@@ -698,7 +698,7 @@ void lay_row_from_comp(const struct comp_state *c, const char *stack, long long 
         r->ran = true;
         if (cs->changed_ms > newest_change)
             newest_change = cs->changed_ms;
-        if (!cs->skipped && lay_check_stale(cs, now_ms, interval_ms)) {
+        if (!cs->skipped && check_is_stale(cs, now_ms, interval_ms)) {
             r->stale = true;
             if (oldest_stale < 0 || cs->updated_ms < oldest_stale)
                 oldest_stale = cs->updated_ms;
@@ -713,14 +713,6 @@ void lay_row_from_comp(const struct comp_state *c, const char *stack, long long 
     if (c->nchecks > 0)
         row_history(&c->checks[0], r);
     lay_figure(c, r->figure);
-}
-
-bool lay_check_stale(const struct check_state *cs, long long now_ms, long interval_ms)
-{
-    long period = interval_ms;
-    if (cs->def && cs->def->min_period_ms > period)
-        period = cs->def->min_period_ms;
-    return check_is_stale(cs, now_ms, period);
 }
 
 bool lay_comp_per_check(const struct comp_state *c) { return c->kind == COMP_CHECKS; }
@@ -759,7 +751,7 @@ void lay_row_from_check(const struct check_state *cs, const char *stack, long lo
     r->status = cs->ran && !cs->skipped ? cs->status : ST_UNKNOWN;
     r->last_ms = r->p95_ms = -1;
     r->age_ms = cs->ran ? (now_ms - cs->changed_ms >= 0 ? now_ms - cs->changed_ms : 0) : -1;
-    if (cs->ran && !cs->skipped && lay_check_stale(cs, now_ms, interval_ms)) {
+    if (cs->ran && !cs->skipped && check_is_stale(cs, now_ms, interval_ms)) {
         r->stale = true;
         r->stale_ms = now_ms - cs->updated_ms;
     }

@@ -151,7 +151,7 @@ static void pane_checks(struct tui *t, struct vl *v)
     }
     for (size_t i = 0; i < c->nchecks; i++) {
         const struct check_state *cs = &c->checks[i];
-        bool stale = lay_check_stale(cs, t->now, t->s->interval_ms);
+        bool stale = check_is_stale(cs, t->now, t->s->interval_ms);
         if ((int)i == t->pane_focus)
             t->pane_focus_line = v->n;
         attr_t dim = stale ? theme_attr(TH_STALE) : 0;

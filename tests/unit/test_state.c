@@ -142,6 +142,14 @@ static void test_stale(void **st)
     record(&c, 0, ST_OK, "ready", 5, NULL, 0, 10000);
     assert_false(check_is_stale(&checks[0], 25000, 5000));
     assert_true(check_is_stale(&checks[0], 25001, 5000));
+    /* a check that runs at most every 60 s is judged by that period, not the interval */
+    static const struct check_def slow = {.name = "dashboards", .min_period_ms = 60000};
+    checks[1].def = &slow;
+    record(&c, 1, ST_OK, "37 dashboards", 5, NULL, 0, 10000);
+    assert_false(check_is_stale(&checks[1], 10000 + 179999, 5000));
+    assert_true(check_is_stale(&checks[1], 10000 + 180001, 5000));
+    free(checks[0].detail);
+    free(checks[1].detail);
 }
 
 static void test_stack_and_counts(void **st)
