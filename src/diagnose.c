@@ -188,9 +188,10 @@ static void w_down_timeout(const struct dctx *x, struct finding *f)
     put(f->cause, sizeof(f->cause),
         "Requests to %s got no answer in time: a firewall or security group drops the packets, the host is down, "
         "or the %s process hangs or is overloaded.", x->c->hostport, product(x->c));
+    const struct check_state *r = readiness(x->c);
     put(f->hint, sizeof(f->hint),
-        "Try curl -v %s/ready from this host; check firewall rules and the process's CPU and memory; raise "
-        "--timeout only if it is merely slow.", x->c->url);
+        "Try curl -v %s%s from this host; check firewall rules and the process's CPU and memory; raise "
+        "--timeout only if it is merely slow.", x->c->url, r && r->def->path ? r->def->path : "/ready");
 }
 
 static void w_down_tls(const struct dctx *x, struct finding *f)
@@ -236,7 +237,7 @@ static void w_not_ready(const struct dctx *x, struct finding *f)
     f->severity = starting ? ST_WARN : ST_FAIL;
     put(f->title, sizeof(f->title), starting ? "%s is starting (not ready yet)" : "%s is up but not ready",
         product(x->c));
-    put(f->cause, sizeof(f->cause), "/ready answers 503: %s", reason);
+    put(f->cause, sizeof(f->cause), "%s answers 503: %s", r->def->path ? r->def->path : "/ready", reason);
     if (starting)
         put(f->hint, sizeof(f->hint),
             "Usually clears within a minute of a (re)start: an ingester waits 15s after joining the ring, a "

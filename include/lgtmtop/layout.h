@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lgtmtop/diagnose.h"
 #include "lgtmtop/state.h"
 #include "lgtmtop/status.h"
 
@@ -154,5 +155,72 @@ void lay_message(const struct lay_row *r, char *out, size_t outlen);
 
 /* Whether a row matches a filter (component, stack, endpoint, status, message). */
 bool lay_row_matches(const struct lay_row *r, const char *filter);
+
+/* ---- lines for the panes (findings, Grafana tables) ----------------------------------- */
+
+/* A line of pane text, already fitted or wrapped to the width it was built for; the TUI only
+ * places it (x = indent) and colors it: the whole line by style, then up to LAY_LINE_SPANS
+ * column ranges by status (a badge or a status word). */
+enum lay_style { LAYS_NORMAL = 0, LAYS_TITLE, LAYS_DIM, LAYS_BOLD, LAYS_STATUS /* colored by st */ };
+
+#define LAY_LINE_SPANS 6
+struct lay_span {
+    int x, w;             /* columns from the start of text */
+    enum status st;
+    bool badge;           /* a badge (block) rather than colored text */
+};
+
+struct lay_line {
+    char text[LAY_CELL_MAX];
+    int indent;
+    enum lay_style style;
+    enum status st;
+    struct lay_span span[LAY_LINE_SPANS];
+    int nspan;
+};
+
+/* A growing list of lines (zero-initialise; lay_lines_free releases). */
+struct lay_lines {
+    struct lay_line *v;
+    size_t n, cap;
+};
+
+void lay_lines_free(struct lay_lines *l);
+/* Appends one line (text fitted to width - indent columns) and returns it for spans. */
+struct lay_line *lay_lines_add(struct lay_lines *l, int indent, int width, bool ascii, enum lay_style style,
+                               enum status st, const char *text);
+/* Appends text word-wrapped to width - indent columns (first line prefixed by prefix, the
+ * following lines indented by the prefix's width); returns the number of lines added. */
+int lay_lines_wrap(struct lay_lines *l, int indent, int width, bool ascii, enum lay_style style, enum status st,
+                   const char *prefix, const char *text);
+
+/* The findings strip of the grid: at most max_lines lines of `width` columns for f[0..n)
+ * (FAIL first, as diagnose returns them). One line per finding ("FAIL demo/tempo: title")
+ * while they fit; the last line ends with "+N more" when some are left out; with room for
+ * one line only, the first finding and "+N more". Each line has a badge span on its
+ * severity. Returns the lines added (0 when n == 0 or max_lines < 1). */
+int lay_findings_strip(const struct finding *f, size_t n, int width, int max_lines, bool ascii,
+                       struct lay_lines *out);
+
+/* One finding in full for the findings pane: a heading (badge, stack/component, title), the
+ * cause, and the next step prefixed by an arrow, wrapped to width; then an empty line. */
+void lay_finding_lines(const struct finding *f, int width, bool ascii, struct lay_lines *out);
+
+/* The Grafana tables, from the `data` of its checks (docs/grafana.md); a NULL or malformed
+ * data adds one dim line saying so. Datasources: one row each (status, name, type, Grafana's
+ * side, lgtmtop's direct side; status words colored), followed for rows that are not OK by
+ * both sides' messages and the finding. */
+void lay_grafana_datasources(const struct cJSON *data, int width, bool ascii, struct lay_lines *out);
+/* Dashboards, worst first (FAIL, WARN, OK; stable): status, title, folder, references, and
+ * under each its missing / deprecated datasources (with panels and the replacement),
+ * unresolved import placeholders, fetch errors and notes. */
+void lay_grafana_dashboards(const struct cJSON *data, int width, bool ascii, struct lay_lines *out);
+/* Alerting: counts, rules by state, rule groups, failing rules, rules whose datasource is
+ * missing, policy receivers without a contact point, expected groups missing, firing alerts. */
+void lay_grafana_alerting(const struct cJSON *data, int width, bool ascii, struct lay_lines *out);
+
+/* Why a check has nothing to show yet: "not run yet", "in flight, no result yet", its skip
+ * message, or "no data: <summary>" when it ran without data. NULL when it has data. */
+const char *lay_check_no_data(const struct check_state *cs, char *buf, size_t len);
 
 #endif
