@@ -618,6 +618,7 @@ class InstanceHandler(BaseHandler):
                                               keep_blank_values=True).items():
                 params.setdefault(k, []).extend(v)
         rec = inst.record(self.command, path, split.query, self.path, self.headers, len(body))
+        rec["peer"] = "%s:%s" % tuple(self.client_address[:2])  # which connection: shows keep-alive reuse
 
         # fault: refused / hang (re-evaluated whenever the faults change)
         while True:
@@ -729,6 +730,7 @@ class OtlpHTTPHandler(BaseHandler):
         split = urllib.parse.urlsplit(self.path)
         path = split.path or "/"
         rec = inst.record(self.command, path, split.query, self.path, self.headers, len(body))
+        rec["peer"] = "%s:%s" % tuple(self.client_address[:2])  # which connection: shows keep-alive reuse
         faults, _ = inst.snapshot()
         if path == "/v1/traces":
             params = urllib.parse.parse_qs(split.query, keep_blank_values=True)

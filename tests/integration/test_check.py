@@ -58,6 +58,18 @@ class CheckHealthy(unittest.TestCase):
         self.assertTrue(reqs, "loki got no requests")
         self.assertTrue(all(q["headers"].get("user-agent", "").startswith("lgtmtop/") for q in reqs))
 
+    def test_connections_reused_across_sweeps(self):
+        # --sample re-reads /metrics: the second request rides the first one's connection
+        self.fs.fault("loki", "none")
+        r = run("check", "--json", "-c", self.fs.config, "--only", "loki", "--sample", "300ms")
+        self.assertEqual(r.rc, 0, r.out)
+        reqs = self.fs.requests("loki")
+        last = max(i for i, q in enumerate(reqs) if q["path"] == "/metrics")
+        earlier = {q["peer"] for q in reqs[:last]}
+        self.assertGreater(last, 0)
+        self.assertIn(reqs[last]["peer"], earlier, "a new connection was opened for the second read")
+        self.assertIsNotNone(r.component("loki")["rates"]["lines_per_second"])
+
     def test_rates_with_wait_sweeps(self):
         # --wait on a healthy stack ends after the first sweep (all OK)
         r = run("check", "--json", "--wait", "30s", "-c", self.fs.config)
