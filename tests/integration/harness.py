@@ -1,6 +1,7 @@
 """Shared helpers for integration tests: start the fake stack, run the real binary."""
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -126,3 +127,64 @@ def wait_for(pred, timeout=30.0, interval=0.05, what="condition"):
             return v
         time.sleep(interval)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+PROMETHEUS = shutil.which("prometheus") or "/usr/bin/prometheus"
+
+
+def get_json(url):
+    """GET url and parse JSON; None when it does not answer."""
+    try:
+        with urllib.request.urlopen(url, timeout=2) as r:
+            return json.loads(r.read())
+    except OSError:
+        return None
+
+
+class RealPrometheus:
+    """A real Prometheus (Debian package) on a free loopback port with a temp data dir,
+    scraping itself and a dead target ("node"), so one target is up and one down.
+    `rules` is the text of a rule file, or None."""
+
+    def __init__(self, rules=None):
+        self.tmp = tempfile.TemporaryDirectory(prefix="lgtmtop-prom-")
+        self.port, dead = free_port(), free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        rule_files = ""
+        if rules:
+            path = os.path.join(self.tmp.name, "rules.yml")
+            with open(path, "w") as f:
+                f.write(rules)
+            rule_files = f"rule_files: ['{path}']\n"
+        cfg = os.path.join(self.tmp.name, "prometheus.yml")
+        with open(cfg, "w") as f:
+            f.write(f"global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n{rule_files}"
+                    f"scrape_configs:\n"
+                    f"- job_name: prometheus\n  static_configs: [{{targets: ['127.0.0.1:{self.port}']}}]\n"
+                    f"- job_name: node\n  static_configs: [{{targets: ['127.0.0.1:{dead}']}}]\n")
+        self.log = open(os.path.join(self.tmp.name, "prometheus.log"), "w")
+        self.proc = subprocess.Popen(
+            [PROMETHEUS, f"--config.file={cfg}", f"--storage.tsdb.path={self.tmp.name}/data",
+             f"--web.listen-address=127.0.0.1:{self.port}"],
+            stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        try:
+            wait_for(self._scraped, timeout=60, what="prometheus to scrape both targets")
+        except BaseException:
+            self.close()
+            raise
+
+    def _scraped(self):
+        if self.proc.poll() is not None:
+            raise AssertionError("prometheus exited: see " + self.log.name)
+        t = get_json(self.url + "/api/v1/targets")
+        if not t:
+            return False
+        health = [x["health"] for x in t["data"]["activeTargets"]]
+        return len(health) == 2 and "unknown" not in health
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=20)
+        self.log.close()
+        self.tmp.cleanup()

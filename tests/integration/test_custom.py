@@ -3,18 +3,15 @@ and promql checks against a real Prometheus from Debian (package 'prometheus') s
 a free loopback port."""
 import json
 import os
-import shutil
-import subprocess
 import sys
 import tempfile
 import unittest
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import FakeStack, free_port, run, wait_for  # noqa: E402
+from harness import PROMETHEUS, FakeStack, RealPrometheus, run, wait_for  # noqa: E402
 
 FAST = ("--sample", "0")
-PROMETHEUS = shutil.which("prometheus") or "/usr/bin/prometheus"
 
 
 def checks_of(r, stack=None):
@@ -149,14 +146,6 @@ stacks:
         self.assertIn("bad2.yaml:5: stacks[0].checks[0].expect: bad condition \"over 9000\"", r.err)
 
 
-def get_json(url):
-    try:
-        with urllib.request.urlopen(url, timeout=2) as r:
-            return json.loads(r.read())
-    except OSError:
-        return None
-
-
 @unittest.skipUnless(os.path.exists(PROMETHEUS) or os.environ.get("CI"),
                      "prometheus not installed (scripts/setup.sh --test installs it)")
 class CustomRealPrometheus(unittest.TestCase):
@@ -164,30 +153,9 @@ class CustomRealPrometheus(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory(prefix="lgtmtop-custom-prom-")
-        cls.port, dead = free_port(), free_port()
-        cls.url = f"http://127.0.0.1:{cls.port}"
-        cfg = os.path.join(cls.tmp.name, "prometheus.yml")
-        with open(cfg, "w") as f:
-            f.write(f"global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
-                    f"scrape_configs:\n"
-                    f"- job_name: prometheus\n  static_configs: [{{targets: ['127.0.0.1:{cls.port}']}}]\n"
-                    f"- job_name: node\n  static_configs: [{{targets: ['127.0.0.1:{dead}']}}]\n")
-        cls.log = open(os.path.join(cls.tmp.name, "prometheus.log"), "w")
-        cls.proc = subprocess.Popen(
-            [PROMETHEUS, f"--config.file={cfg}", f"--storage.tsdb.path={cls.tmp.name}/data",
-             f"--web.listen-address=127.0.0.1:{cls.port}"],
-            stdout=cls.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-
-        def scraped():
-            if cls.proc.poll() is not None:
-                raise AssertionError("prometheus exited: see " + cls.log.name)
-            t = get_json(cls.url + "/api/v1/targets")
-            if not t:
-                return False
-            health = [x["health"] for x in t["data"]["activeTargets"]]
-            return len(health) == 2 and "unknown" not in health
-        wait_for(scraped, timeout=60, what="prometheus to scrape both targets")
+        cls.prom = RealPrometheus()
+        cls.url = cls.prom.url
+        cls.tmp = tempfile.TemporaryDirectory(prefix="lgtmtop-custom-")
         cls.cfgpath = os.path.join(cls.tmp.name, "lgtmtop.yaml")
         with open(cls.cfgpath, "w") as f:
             f.write(f"""stacks:
@@ -207,10 +175,7 @@ class CustomRealPrometheus(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        if cls.proc.poll() is None:
-            cls.proc.terminate()
-            cls.proc.wait(timeout=20)
-        cls.log.close()
+        cls.prom.close()
         cls.tmp.cleanup()
 
     def test_promql_against_real_server(self):

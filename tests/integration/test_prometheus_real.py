@@ -1,71 +1,28 @@
 """The Prometheus probe against a real Prometheus server from Debian (package 'prometheus'),
 started here on a free loopback port with a temporary data dir."""
-import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import unittest
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import free_port, run, wait_for  # noqa: E402
-
-PROMETHEUS = shutil.which("prometheus") or "/usr/bin/prometheus"
-
-
-def get_json(url):
-    try:
-        with urllib.request.urlopen(url, timeout=2) as r:
-            return json.loads(r.read())
-    except OSError:
-        return None
+import harness  # noqa: E402
+from harness import PROMETHEUS, run, wait_for  # noqa: E402
 
 
 @unittest.skipUnless(os.path.exists(PROMETHEUS) or os.environ.get("CI"),
                      "prometheus not installed (scripts/setup.sh --test installs it)")
-class RealPrometheus(unittest.TestCase):
+class ProbeRealPrometheus(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory(prefix="lgtmtop-prom-")
-        cls.port, dead = free_port(), free_port()
-        cls.url = f"http://127.0.0.1:{cls.port}"
-        rules = os.path.join(cls.tmp.name, "rules.yml")
-        with open(rules, "w") as f:
-            f.write("groups:\n- name: lgtmtop-test\n  interval: 1s\n  rules:\n"
-                    "  - alert: AlwaysFiring\n    expr: vector(1)\n"
-                    "  - record: job:up:sum\n    expr: sum by (job) (up)\n")
-        cfg = os.path.join(cls.tmp.name, "prometheus.yml")
-        with open(cfg, "w") as f:
-            f.write(f"global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
-                    f"rule_files: ['{rules}']\n"
-                    f"scrape_configs:\n"
-                    f"- job_name: prometheus\n  static_configs: [{{targets: ['127.0.0.1:{cls.port}']}}]\n"
-                    f"- job_name: node\n  static_configs: [{{targets: ['127.0.0.1:{dead}']}}]\n")
-        cls.log = open(os.path.join(cls.tmp.name, "prometheus.log"), "w")
-        cls.proc = subprocess.Popen(
-            [PROMETHEUS, f"--config.file={cfg}", f"--storage.tsdb.path={cls.tmp.name}/data",
-             f"--web.listen-address=127.0.0.1:{cls.port}"],
-            stdout=cls.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-
-        def scraped():
-            if cls.proc.poll() is not None:
-                raise AssertionError("prometheus exited: see " + cls.log.name)
-            t = get_json(cls.url + "/api/v1/targets")
-            if not t:
-                return False
-            health = [x["health"] for x in t["data"]["activeTargets"]]
-            return len(health) == 2 and "unknown" not in health
-        wait_for(scraped, timeout=60, what="prometheus to scrape both targets")
+        cls.prom = harness.RealPrometheus(rules=(
+            "groups:\n- name: lgtmtop-test\n  interval: 1s\n  rules:\n"
+            "  - alert: AlwaysFiring\n    expr: vector(1)\n"
+            "  - record: job:up:sum\n    expr: sum by (job) (up)\n"))
+        cls.url = cls.prom.url
 
     @classmethod
     def tearDownClass(cls):
-        if cls.proc.poll() is None:
-            cls.proc.terminate()
-            cls.proc.wait(timeout=20)
-        cls.log.close()
-        cls.tmp.cleanup()
+        cls.prom.close()
 
     def test_probe_real_server(self):
         r = run("check", "--json", "--only", "prometheus", "--prometheus", self.url)
