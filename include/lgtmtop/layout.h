@@ -11,6 +11,8 @@
 #include "lgtmtop/state.h"
 #include "lgtmtop/status.h"
 
+struct cJSON;
+
 #define LAY_MIN_COLS 80
 #define LAY_MIN_ROWS 24
 #define LAY_CELL_MAX 512        /* enough for any cell at any width we draw */
@@ -39,6 +41,10 @@ int lay_trunc(char *dst, size_t dstlen, const char *src, int width, bool ascii);
  * returns the bytes of src consumed, at least 1 when src is not empty. Spaces at the break are
  * consumed. */
 size_t lay_wrap(const char *src, int width, bool ascii, char *out, size_t outlen);
+
+/* Byte offset of display column col in s (the end of s when it is narrower). For text already
+ * made by lay_fit/lay_trunc/lay_wrap (clean, folded when ascii). */
+size_t lay_col_offset(const char *s, int col, bool ascii);
 
 /* Case-insensitive (ASCII) substring test; an empty needle matches. */
 bool lay_contains(const char *hay, const char *needle);

@@ -227,7 +227,13 @@ void grid_draw(struct tui *t)
                     theme_attr(TH_TITLE));
 
     int sel = sel_index(t, it, n);
-    int y0 = 2, height = LINES - 3;
+    /* the findings strip above the footer: two lines when the rows still fit, else one */
+    int strip = t->nfindings > 1 ? 2 : (int)t->nfindings;
+    if (strip == 2 && n > LINES - 3 - 2)
+        strip = 1;
+    struct lay_lines sl = {0};
+    strip = lay_findings_strip(t->findings, t->nfindings, COLS, strip, t->ascii, &sl);
+    int y0 = 2, height = LINES - 3 - strip;
     if (height < 1)
         height = 1;
     /* keep the cursor visible, with its group line when there is room */
@@ -262,14 +268,38 @@ void grid_draw(struct tui *t)
         tui_put(t, y0 + 1, 2, COLS - 2, buf, LAY_LEFT, theme_attr(TH_NOTICE));
     }
     free(it);
+    for (int i = 0; i < strip; i++)
+        tui_line(t, y0 + height + i, 0, &sl.v[i]);
+    lay_lines_free(&sl);
 
-    static const char *const uni_hints[] = {
-        "\xe2\x86\x91\xe2\x86\x93 move", "Enter details", "/ filter", "s stack", "r sweep", "p pause", "q quit", "? help",
-    };
-    static const char *const asc_hints[] = {
-        "j/k move", "Enter details", "/ filter", "s stack", "r sweep", "p pause", "q quit", "? help",
-    };
-    tui_footer(t, t->ascii ? asc_hints : uni_hints, ARRAY_LEN(uni_hints));
+    /* the footer: what does not fit at this width goes, least needed first (all are on ?) */
+    const char *hints[9];
+    size_t nh = 0;
+    hints[nh++] = t->ascii ? "j/k move" : "\xe2\x86\x91\xe2\x86\x93 move";
+    hints[nh++] = "Enter details";
+    hints[nh++] = "f findings";
+    hints[nh++] = "/ filter";
+    if (t->s->nstacks > 1)
+        hints[nh++] = "s stack";
+    hints[nh++] = "r sweep";
+    hints[nh++] = "p pause";
+    hints[nh++] = "q quit";
+    hints[nh++] = "? help";
+    static const char *const drop[] = {"p pause", "r sweep", "/ filter"};
+    for (size_t d = 0; d < ARRAY_LEN(drop); d++) {
+        int need = 0;
+        for (size_t i = 0; i < nh; i++)
+            need += lay_width(hints[i], t->ascii) + 2;
+        if (need - 1 <= COLS)
+            break;
+        for (size_t i = 0; i < nh; i++)
+            if (strcmp(hints[i], drop[d]) == 0) {
+                memmove(&hints[i], &hints[i + 1], (nh - i - 1) * sizeof(*hints));
+                nh--;
+                break;
+            }
+    }
+    tui_footer(t, hints, nh);
 }
 
 /* ---- keys ------------------------------------------------------------------------------- */

@@ -8,7 +8,33 @@
 #include "lgtmtop/util.h"
 #include "tui_int.h"
 
-static const char *const pane_names[PANE_COUNT] = {"Checks", "Details", "Figures"};
+struct cJSON;
+
+static const char *const pane_names[PANE_COUNT] = {"Checks", "Datasources", "Dashboards", "Alerting", "Details",
+                                                   "Figures"};
+
+/* The panes of a component, in Tab order; returns how many. */
+static int pane_list(const struct comp_state *c, enum pane_id *out)
+{
+    int n = 0;
+    out[n++] = PANE_CHECKS;
+    if (c && c->kind == COMP_GRAFANA) {
+        out[n++] = PANE_DATASOURCES;
+        out[n++] = PANE_DASHBOARDS;
+        out[n++] = PANE_ALERTING;
+    }
+    out[n++] = PANE_DETAILS;
+    out[n++] = PANE_FIGURES;
+    return n;
+}
+
+static int pane_index(const struct tui *t, const enum pane_id *list, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (list[i] == t->pane)
+            return i;
+    return 0;
+}
 
 #define CONTENT_Y 3
 
@@ -138,9 +164,39 @@ static void draw_history(struct tui *t, int y, int x, int w, const struct histor
     attrset(A_NORMAL);
 }
 
+/* Prepared lines (lay_lines) as virtual lines. */
+static void vl_lines(struct vl *v, int x, const struct lay_lines *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        int y = vl_row(v);
+        if (y >= 0)
+            tui_line(v->t, y, x, &l->v[i]);
+    }
+}
+
+/* This component's findings, in full, above its checks. */
+static void vl_findings(struct tui *t, struct vl *v)
+{
+    const struct comp_state *c = t->pane_comp;
+    const char *stack = t->s->stacks[t->pane_stack].name, *kind = comp_kind_name(c->kind);
+    struct lay_lines l = {0};
+    int n = 0;
+    for (size_t i = 0; i < t->nfindings; i++) {
+        const struct finding *f = &t->findings[i];
+        if (!f->stack || !f->component || strcmp(f->stack, stack) != 0 || strcmp(f->component, kind) != 0)
+            continue;
+        if (n++ == 0)
+            lay_lines_add(&l, 0, COLS - 1, t->ascii, LAYS_TITLE, ST_UNKNOWN, "Findings");
+        lay_finding_lines(f, COLS - 2, t->ascii, &l);
+    }
+    vl_lines(v, 1, &l);
+    lay_lines_free(&l);
+}
+
 static void pane_checks(struct tui *t, struct vl *v)
 {
     const struct comp_state *c = t->pane_comp;
+    vl_findings(t, v);
     int x[K_COUNT], w[K_COUNT];
     check_cols(t, c, x, w);
     int y = vl_row(v);
@@ -236,6 +292,41 @@ static void pane_details(struct tui *t, struct vl *v)
                 theme_attr(TH_DIM));
 }
 
+/* ---- Grafana: Datasources, Dashboards, Alerting ----------------------------------------- */
+
+static void pane_grafana(struct tui *t, struct vl *v, const char *check,
+                         void (*fmt)(const struct cJSON *, int, bool, struct lay_lines *))
+{
+    const struct comp_state *c = t->pane_comp;
+    const struct check_state *cs = NULL;
+    for (size_t i = 0; i < c->nchecks; i++)
+        if (strcmp(c->checks[i].def->name, check) == 0)
+            cs = &c->checks[i];
+    char buf[OBS_SUMMARY_LEN + 64];
+    const char *why = lay_check_no_data(cs, buf, sizeof(buf));
+    if (cs && cs->ran) {
+        char head[64];
+        snprintf(head, sizeof(head), "%s %s: ", check, cs->skipped ? "SKIP" : status_name(cs->status));
+        vl_wrap(v, 1, head, cs->summary,
+                cs->skipped ? theme_attr(TH_DIM) : cs->status >= ST_WARN ? theme_status(cs->status, true) : A_BOLD);
+        vl_text(v, 0, "", A_NORMAL);
+    }
+    if (why) {
+        if (!cs || !cs->ran || !cs->skipped || !cs->summary[0])
+            vl_wrap(v, 1, NULL, why, theme_attr(TH_DIM));
+        if (cs && cs->skipped)
+            vl_wrap(v, 1, NULL,
+                    "The Grafana API checks need a service account token (Viewer is enough): set GRAFANA_TOKEN, "
+                    "or token: / token_file: under grafana: in the config.",
+                    theme_attr(TH_DIM));
+        return;
+    }
+    struct lay_lines l = {0};
+    fmt(cs->data, COLS - 2, t->ascii, &l);
+    vl_lines(v, 1, &l);
+    lay_lines_free(&l);
+}
+
 /* ---- Figures ---------------------------------------------------------------------------- */
 
 static void pane_figures(struct tui *t, struct vl *v)
@@ -322,14 +413,17 @@ void pane_draw(struct tui *t)
 
     /* tabs */
     int x = 1;
+    enum pane_id list[PANE_COUNT];
+    int np = pane_list(c, list);
     tui_put(t, 1, 0, COLS, "", LAY_LEFT, A_NORMAL);
-    for (int p = 0; p < PANE_COUNT; p++) {
+    for (int p = 0; p < np; p++) {
         char buf[32];
-        snprintf(buf, sizeof(buf), " %d %s ", p + 1, pane_names[p]);
+        snprintf(buf, sizeof(buf), " %d %s ", p + 1, pane_names[list[p]]);
         int w = lay_width(buf, t->ascii);
-        tui_put(t, 1, x, w, buf, LAY_LEFT, theme_attr(p == (int)t->pane ? TH_TAB_ACTIVE : TH_TAB));
+        tui_put(t, 1, x, w, buf, LAY_LEFT, theme_attr(list[p] == t->pane ? TH_TAB_ACTIVE : TH_TAB));
         x += w + 1;
     }
+    int tabs_end = x;
     /* component line */
     struct tui_comp *m = tui_meta(t, c);
     enum status st = comp_status(c);
@@ -360,6 +454,9 @@ void pane_draw(struct tui *t)
         tui_put(t, y, 0, COLS, "", LAY_LEFT, A_NORMAL);
     switch (t->pane) {
     case PANE_CHECKS: pane_checks(t, &v); break;
+    case PANE_DATASOURCES: pane_grafana(t, &v, "datasources", lay_grafana_datasources); break;
+    case PANE_DASHBOARDS: pane_grafana(t, &v, "dashboards", lay_grafana_dashboards); break;
+    case PANE_ALERTING: pane_grafana(t, &v, "alerting", lay_grafana_alerting); break;
     case PANE_DETAILS: pane_details(t, &v); break;
     default: pane_figures(t, &v); break;
     }
@@ -368,35 +465,40 @@ void pane_draw(struct tui *t)
         snprintf(buf, sizeof(buf), " %d-%d/%d ", t->pane_scroll + 1,
                  t->pane_scroll + content_height() < v.n ? t->pane_scroll + content_height() : v.n, v.n);
         int w = lay_width(buf, t->ascii);
-        tui_put(t, 1, COLS - w - 1, w, buf, LAY_RIGHT, theme_attr(TH_DIM));
+        /* beside the tabs when there is room, else at the end of the component line */
+        tui_put(t, tabs_end + w + 1 <= COLS ? 1 : 2, COLS - w - 1, w, buf, LAY_RIGHT, theme_attr(TH_DIM));
     }
 
     static const char *const uni_hints[] = {
-        "Esc back", "Tab pane", "\xe2\x86\x91\xe2\x86\x93 scroll", "r sweep", "p pause", "q quit", "? help",
+        "Esc back", "Tab pane", "\xe2\x86\x91\xe2\x86\x93 scroll", "f findings", "r sweep", "p pause", "q quit", "? help",
     };
     static const char *const asc_hints[] = {
-        "Esc back", "Tab pane", "j/k scroll", "r sweep", "p pause", "q quit", "? help",
+        "Esc back", "Tab pane", "j/k scroll", "f findings", "r sweep", "p pause", "q quit", "? help",
     };
     tui_footer(t, t->ascii ? asc_hints : uni_hints, ARRAY_LEN(uni_hints));
 }
 
 int pane_key(struct tui *t, int ch)
 {
+    enum pane_id list[PANE_COUNT];
+    int np = pane_list(t->pane_comp, list);
     int page = content_height() - 1 > 1 ? content_height() - 1 : 1;
     switch (ch) {
     case 27: case KEY_BACKSPACE: case 127: case 8: case 'h': case KEY_LEFT:
         return TK_HANDLED | TK_BACK;
     case '\t':
-        t->pane = (enum pane_id)((t->pane + 1) % PANE_COUNT);
+        t->pane = list[(pane_index(t, list, np) + 1) % np];
         t->pane_scroll = 0;
         return TK_HANDLED;
     case KEY_BTAB:
-        t->pane = (enum pane_id)((t->pane + PANE_COUNT - 1) % PANE_COUNT);
+        t->pane = list[(pane_index(t, list, np) + np - 1) % np];
         t->pane_scroll = 0;
         return TK_HANDLED;
-    case '1': case '2': case '3':
-        t->pane = (enum pane_id)(ch - '1');
-        t->pane_scroll = 0;
+    case '1': case '2': case '3': case '4': case '5': case '6':
+        if (ch - '1' < np) {
+            t->pane = list[ch - '1'];
+            t->pane_scroll = 0;
+        }
         return TK_HANDLED;
     case 'j': case KEY_DOWN: t->pane_scroll++; break;
     case 'k': case KEY_UP: t->pane_scroll--; break;

@@ -110,6 +110,40 @@ void tui_rule(const struct tui *t, int y, int x, int width, attr_t attr)
     attrset(A_NORMAL);
 }
 
+void tui_line(const struct tui *t, int y, int x, const struct lay_line *ln)
+{
+    if (y < 0 || y >= LINES)
+        return;
+    attr_t a = A_NORMAL;
+    switch (ln->style) {
+    case LAYS_TITLE: a = theme_attr(TH_TITLE); break;
+    case LAYS_DIM: a = theme_attr(TH_DIM); break;
+    case LAYS_BOLD: a = A_BOLD; break;
+    case LAYS_STATUS: a = theme_status(ln->st, ln->st != ST_UNKNOWN); break;
+    default: break;
+    }
+    int x0 = x + ln->indent;
+    tui_put(t, y, 0, COLS, "", LAY_LEFT, A_NORMAL);
+    if (x0 >= COLS)
+        return;
+    tui_put(t, y, x0, COLS - x0, ln->text, LAY_LEFT, a);
+    for (int i = 0; i < ln->nspan; i++) {
+        const struct lay_span *sp = &ln->span[i];
+        if (x0 + sp->x >= COLS)
+            continue;
+        size_t b0 = lay_col_offset(ln->text, sp->x, t->ascii), b1 = lay_col_offset(ln->text, sp->x + sp->w, t->ascii);
+        if (b1 <= b0)
+            continue;
+        char buf[LAY_CELL_MAX];
+        snprintf(buf, sizeof(buf), "%.*s", (int)(b1 - b0), ln->text + b0);
+        int w = sp->w;
+        if (x0 + sp->x + w > COLS)
+            w = COLS - x0 - sp->x;
+        tui_put(t, y, x0 + sp->x, w, buf, LAY_LEFT,
+                sp->badge ? theme_badge(sp->st, sp->st != ST_UNKNOWN) : theme_status(sp->st, sp->st != ST_UNKNOWN));
+    }
+}
+
 /* Draws text segments left to right from x; returns the next x. */
 static int put_seg(const struct tui *t, int y, int x, const char *text, attr_t attr)
 {
@@ -243,7 +277,9 @@ void help_draw(struct tui *t)
         "  PgUp/PgDn       page up / down",
         "  g / G, Home/End first / last row",
         "  Enter           drill down into the component under the cursor",
-        "  Tab / Shift-Tab next / previous pane of the component",
+        "  Tab / Shift-Tab next / previous pane of the component (Grafana: datasources,",
+        "                  dashboards, alerting)",
+        "  f               findings: what is wrong, why, and the next step (Esc back)",
         "  Esc, Backspace  back to the grid (in the grid: clear the filter)",
         "  /               filter rows by text (Enter keeps it, Esc clears)",
         "  s               cycle stacks: all, then each stack",
@@ -259,6 +295,7 @@ void help_draw(struct tui *t)
         "  stale 25s: ...  dimmed row: its newest result is older than 3 intervals",
         "  LAST / P95      readiness check latency: last and 95th percentile",
         "  SINCE           time since the component's status last changed",
+        "  strip           above the footer: the most severe findings (f opens them all)",
     };
     tui_header(t, "help");
     int y = 1;
@@ -328,11 +365,33 @@ static void update_meta(struct tui *t)
     }
 }
 
+/* Findings follow the results: diagnose() runs in a loop turn when any check has a new result
+ * (or skip) since the last run, and at least once an interval so stale results drop out. */
+static void update_findings(struct tui *t)
+{
+    unsigned long long sig = 1469598103934665603ULL;
+    for (size_t i = 0; i < t->s->nstacks; i++)
+        for (size_t j = 0; j < t->s->stacks[i].ncomps; j++) {
+            const struct comp_state *c = &t->s->stacks[i].comps[j];
+            for (size_t k = 0; k < c->nchecks; k++) {
+                sig = (sig ^ (unsigned long long)c->checks[k].updated_ms) * 1099511628211ULL;
+                sig = (sig ^ (unsigned long long)c->checks[k].skipped) * 1099511628211ULL;
+            }
+        }
+    if (sig == t->diag_sig && t->diag_ms && t->now - t->diag_ms < t->s->interval_ms)
+        return;
+    t->diag_sig = sig;
+    t->diag_ms = t->now;
+    t->nfindings = diagnose(t->s, now_mono_ms(), t->findings, DIAGNOSE_MAX_FINDINGS);
+}
+
 static void draw(struct tui *t)
 {
     if (tui_size_ok(t)) {
         if (t->help)
             help_draw(t);
+        else if (t->screen == SCR_FINDINGS)
+            findings_draw(t);
         else if (t->screen == SCR_PANE)
             pane_draw(t);
         else
@@ -364,13 +423,14 @@ static bool handle_key(struct tui *t, int ch, bool *sweeping)
         t->help = false;
         return ch == 'q';
     }
-    f = t->screen == SCR_PANE ? pane_key(t, ch) : grid_key(t, ch);
+    f = t->screen == SCR_FINDINGS ? findings_key(t, ch) : t->screen == SCR_PANE ? pane_key(t, ch) : grid_key(t, ch);
     if (!(f & TK_HANDLED)) {
         switch (ch) {
         case 'q': case 'Q': f |= TK_QUIT; break;
         case 'r': f |= TK_SWEEP; break;
         case 'p': f |= TK_PAUSE; break;
         case '?': case KEY_F(1): f |= TK_HELP; break;
+        case 'f': f |= TK_FINDINGS; break;
         default: break;
         }
     }
@@ -393,8 +453,17 @@ static bool handle_key(struct tui *t, int ch, bool *sweeping)
         if (c)
             pane_init(t, c, stack, check);
     }
+    if (f & TK_FINDINGS) {
+        if (t->screen == SCR_FINDINGS) {
+            t->screen = t->findings_back;
+        } else {
+            t->findings_back = t->screen;
+            t->screen = SCR_FINDINGS;
+            t->find_scroll = 0;
+        }
+    }
     if (f & TK_BACK)
-        t->screen = SCR_GRID;
+        t->screen = t->screen == SCR_FINDINGS ? t->findings_back : SCR_GRID;
     if (f & TK_REDRAW)
         clearok(curscr, TRUE);
     return false;
@@ -424,6 +493,7 @@ static int loop(struct tui *t)
             sweeping = true;
         }
         update_meta(t);
+        update_findings(t);
         t->tick = (unsigned)(t->now / TICK_MS);
         draw(t);
 

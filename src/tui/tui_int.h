@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "lgtmtop/config.h"
+#include "lgtmtop/diagnose.h"
 #include "lgtmtop/engine.h"
 #include "lgtmtop/layout.h"
 #include "lgtmtop/state.h"
@@ -22,6 +23,7 @@ enum tk_flags {
     TK_OPEN = 1 << 5,     /* open the drill-down for the selected row */
     TK_BACK = 1 << 6,     /* back to the grid */
     TK_HELP = 1 << 7,     /* show the key help */
+    TK_FINDINGS = 1 << 8, /* open (or close) the findings pane */
 };
 
 /* ---- theme ------------------------------------------------------------------------------ */
@@ -68,8 +70,10 @@ struct tui_comp {
     int nrates;
 };
 
-enum screen_id { SCR_GRID = 0, SCR_PANE };
-enum pane_id { PANE_CHECKS = 0, PANE_DETAILS, PANE_FIGURES, PANE_COUNT };
+enum screen_id { SCR_GRID = 0, SCR_PANE, SCR_FINDINGS };
+/* Every pane there is; a component shows a subset (pane_list), Grafana all of them. */
+enum pane_id { PANE_CHECKS = 0, PANE_DATASOURCES, PANE_DASHBOARDS, PANE_ALERTING, PANE_DETAILS, PANE_FIGURES,
+               PANE_COUNT };
 
 struct tui {
     struct state *s;
@@ -102,6 +106,14 @@ struct tui {
     enum pane_id pane;
     int pane_scroll;
     int pane_lines;               /* total lines of the last drawn pane, for scrolling */
+
+    /* findings: recomputed by the loop when results change (diagnose), drawn by every screen */
+    struct finding findings[DIAGNOSE_MAX_FINDINGS];
+    size_t nfindings;
+    unsigned long long diag_sig;  /* fingerprint of the results findings were computed from */
+    long long diag_ms;
+    enum screen_id findings_back; /* screen to return to from the findings pane */
+    int find_scroll, find_lines;
 };
 
 struct tui_comp *tui_meta(struct tui *t, const struct comp_state *c);
@@ -117,6 +129,8 @@ void tui_rule(const struct tui *t, int y, int x, int width, attr_t attr);
 void tui_header(struct tui *t, const char *title);
 /* The bottom line: hints as "key:label" pairs separated by two spaces, or a prompt. */
 void tui_footer(struct tui *t, const char *const *hints, size_t nhints);
+/* One prepared line (lay_lines) at y, x: its style, then its colored spans. */
+void tui_line(const struct tui *t, int y, int x, const struct lay_line *ln);
 /* True when the terminal is at least 80x24; otherwise draws the notice. */
 bool tui_size_ok(struct tui *t);
 
@@ -135,5 +149,9 @@ void pane_draw(struct tui *t);
 int pane_key(struct tui *t, int ch);
 
 void help_draw(struct tui *t);
+
+/* The findings pane: every finding in full (severity, component, title, cause, next step). */
+void findings_draw(struct tui *t);
+int findings_key(struct tui *t, int ch);
 
 #endif

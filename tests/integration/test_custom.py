@@ -1,7 +1,6 @@
 """Custom checks (checks: in the config) against the fake stack, each kind passing and failing,
 and promql checks against a real Prometheus from Debian (package 'prometheus') started here on
 a free loopback port."""
-import json
 import os
 import sys
 import tempfile
