@@ -488,22 +488,41 @@ static int set_uid_map(struct cfgp *p, yaml_node_t *v, void *base, const struct 
     return 0;
 }
 
+/* A scalar or a sequence: the items to walk, a scalar counting as a list of one. false when v
+ * is neither (the caller says what it expected). Use in place: `one` is the scalar's slot. */
+struct node_items {
+    yaml_node_item_t one, *start, *top;
+};
+
+static bool node_items(yaml_node_t *v, struct node_items *ni)
+{
+    ni->one = 0;
+    ni->start = &ni->one;
+    ni->top = &ni->one + 1;
+    if (v->type == YAML_SEQUENCE_NODE) {
+        ni->start = v->data.sequence.items.start;
+        ni->top = v->data.sequence.items.top;
+    }
+    return v->type == YAML_SEQUENCE_NODE || v->type == YAML_SCALAR_NODE;
+}
+
+static yaml_node_t *node_item(struct cfgp *p, yaml_node_t *v, struct node_items *ni, yaml_node_item_t *it)
+{
+    return it == &ni->one ? v : yaml_document_get_node(p->doc, *it);
+}
+
 /* A list of names (expect_rule_groups); a single value is a list of one. */
 static int set_name_list(struct cfgp *p, yaml_node_t *v, void *base, const struct key_def *kd)
 {
     struct component_cfg *c = base;
+    struct node_items ni;
     (void)kd;
-    yaml_node_item_t one = 0, *start = &one, *top = &one + 1;
-    if (v->type == YAML_SEQUENCE_NODE) {
-        start = v->data.sequence.items.start;
-        top = v->data.sequence.items.top;
-    } else if (v->type != YAML_SCALAR_NODE) {
+    if (!node_items(v, &ni))
         return cfgp_err(p, node_line(v), "expected a list of rule group names, got %s"
                                          " — write expect_rule_groups: [stack-health, slo]", node_what(v));
-    }
-    c->expect_rule_groups = xcalloc((size_t)(top - start) + 1, sizeof(char *));
-    for (yaml_node_item_t *it = start; it < top; it++) {
-        yaml_node_t *n = it == &one ? v : yaml_document_get_node(p->doc, *it);
+    c->expect_rule_groups = xcalloc((size_t)(ni.top - ni.start) + 1, sizeof(char *));
+    for (yaml_node_item_t *it = ni.start; it < ni.top; it++) {
+        yaml_node_t *n = node_item(p, v, &ni, it);
         char *s = cfgp_text(p, n, "a rule group name");
         if (!s)
             return -1;
@@ -800,23 +819,19 @@ static int set_check_method(struct cfgp *p, yaml_node_t *v, void *base, const st
 static int set_check_status(struct cfgp *p, yaml_node_t *v, void *base, const struct key_def *kd)
 {
     struct custom_check_cfg *cc = base;
+    struct node_items ni;
     (void)kd;
-    yaml_node_item_t one = 0, *start = &one, *top = &one + 1;
-    if (v->type == YAML_SEQUENCE_NODE) {
-        start = v->data.sequence.items.start;
-        top = v->data.sequence.items.top;
-    } else if (v->type != YAML_SCALAR_NODE) {
+    if (!node_items(v, &ni))
         return cfgp_err(p, node_line(v), "expected a status or a list of them, got %s — write expect_status: 200"
                                          " or expect_status: [200, 204]", node_what(v));
-    }
-    if (top - start > CUSTOM_MAX_STATUS)
+    if (ni.top - ni.start > CUSTOM_MAX_STATUS)
         return cfgp_err(p, node_line(v), "lists more than %d statuses — keep at most %d", CUSTOM_MAX_STATUS,
                         CUSTOM_MAX_STATUS);
-    if (top == start)
+    if (ni.top == ni.start)
         return cfgp_err(p, node_line(v), "is empty — write expect_status: 200 or remove it for any 2xx");
     cc->nexpect_status = 0;
-    for (yaml_node_item_t *it = start; it < top; it++) {
-        yaml_node_t *n = it == &one ? v : yaml_document_get_node(p->doc, *it);
+    for (yaml_node_item_t *it = ni.start; it < ni.top; it++) {
+        yaml_node_t *n = node_item(p, v, &ni, it);
         char *s = cfgp_text(p, n, "an HTTP status");
         if (!s)
             return -1;

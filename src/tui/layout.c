@@ -897,7 +897,13 @@ struct lay_line *lay_lines_add(struct lay_lines *l, int indent, int width, bool 
     ln->style = style;
     ln->st = st;
     int w = width - ln->indent;
-    lay_trunc(ln->text, sizeof(ln->text), text ? text : "", w > 1 ? w : 1, ascii);
+    /* trailing spaces (a table's last separator) never count against the width */
+    char tmp[LAY_CELL_MAX * 2];
+    snprintf(tmp, sizeof(tmp), "%s", text ? text : "");
+    size_t len = strlen(tmp);
+    while (len && tmp[len - 1] == ' ')
+        tmp[--len] = 0;
+    lay_trunc(ln->text, sizeof(ln->text), tmp, w > 1 ? w : 1, ascii);
     return ln;
 }
 

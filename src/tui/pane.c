@@ -305,9 +305,9 @@ static void pane_grafana(struct tui *t, struct vl *v, const char *check,
     char buf[OBS_SUMMARY_LEN + 64];
     const char *why = lay_check_no_data(cs, buf, sizeof(buf));
     if (cs && cs->ran) {
-        char head[64];
-        snprintf(head, sizeof(head), "%s %s: ", check, cs->skipped ? "SKIP" : status_name(cs->status));
-        vl_wrap(v, 1, head, cs->summary,
+        char head[OBS_SUMMARY_LEN + 64];
+        snprintf(head, sizeof(head), "%s %s: %s", check, cs->skipped ? "SKIP" : status_name(cs->status), cs->summary);
+        vl_text(v, 1, head,
                 cs->skipped ? theme_attr(TH_DIM) : cs->status >= ST_WARN ? theme_status(cs->status, true) : A_BOLD);
         vl_text(v, 0, "", A_NORMAL);
     }
