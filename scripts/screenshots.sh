@@ -6,8 +6,9 @@
 # latencies, wandering rates, one Prometheus target down) for the rest, with faults switched
 # on through its control API.
 #
-#   scripts/screenshots.sh            writes screenshots/{grid-healthy,grid-failures,
-#                                     pane-mimir-checks,pane-prometheus-details,pane-tempo-failing}.png
+#   scripts/screenshots.sh            writes screenshots/{grid-healthy,grid-failures,findings,
+#                                     pane-mimir-checks,pane-prometheus-details,pane-tempo-failing,
+#                                     pane-grafana-datasources}.png
 #   BUILD=build-foo scripts/screenshots.sh     use another build directory
 #
 # Needs (Debian): xvfb xterm imagemagick fonts-dejavu-core x11-utils tmux python3.
@@ -151,6 +152,12 @@ wait_for "re.search(r'FAIL\s+tempo', s) and re.search(r'WARN\s+loki', s)"
 wait_for "re.search(r'FAIL\s+tempo\s.*\u00d7{5}', s)"
 shot grid-failures
 
+keys f        # every finding in full
+wait_for "'findings' in s.splitlines()[0] and 'Tempo is down' in s and '\u2192' in s"
+shot findings
+keys Escape
+wait_for "'KEY FIGURE' in s"
+
 keys Enter   # the cursor is on mimir
 wait_for "'first byte' in s and 'mimir' in s.splitlines()[0]"
 shot pane-mimir-checks
@@ -170,5 +177,14 @@ wait_for "any(l.startswith('>') and 'tempo' in l for l in s.splitlines())"
 keys Enter
 wait_for "'tempo' in s.splitlines()[0] and 'error:' in s"
 shot pane-tempo-failing
+
+fault grafana ds_unhealthy
+keys Escape
+wait_for "'KEY FIGURE' in s"
+keys j        # grafana
+wait_for "any(l.startswith('>') and 'grafana' in l for l in s.splitlines())"
+keys Enter Tab  # its Datasources pane
+wait_for "'grafana' in s.splitlines()[0] and re.search(r'FAIL\s+Loki\s', s) and 'GRAFANA' in s"
+shot pane-grafana-datasources
 stop_view
 echo "screenshots: done"

@@ -1160,16 +1160,16 @@ static void dash_group(const cJSON *grp, const char *kind, int width, bool ascii
     if (strcmp(kind, "missing") == 0) {
         st = ST_FAIL;
         if (repl)
-            snprintf(text, sizeof(text), "datasource \"%s\" does not exist (replaced by \"%s\"): %d ref%s in %s",
+            snprintf(text, sizeof(text), "datasource \"%s\" does not exist (replaced by \"%s\"): %d ref%s in panels: %s",
                      ds ? ds : "?", repl, refs, refs == 1 ? "" : "s", panels);
         else
-            snprintf(text, sizeof(text), "datasource \"%s\" does not exist: %d ref%s in %s", ds ? ds : "?", refs,
+            snprintf(text, sizeof(text), "datasource \"%s\" does not exist: %d ref%s in panels: %s", ds ? ds : "?", refs,
                      refs == 1 ? "" : "s", panels);
     } else if (strcmp(kind, "deprecated") == 0) {
-        snprintf(text, sizeof(text), "deprecated datasource \"%s\" %s use \"%s\": %d ref%s in %s", ds ? ds : "?",
+        snprintf(text, sizeof(text), "deprecated datasource \"%s\" %s use \"%s\": %d ref%s in panels: %s", ds ? ds : "?",
                  arrow, repl ? repl : "?", refs, refs == 1 ? "" : "s", panels);
     } else if (strcmp(kind, "unresolved") == 0) {
-        snprintf(text, sizeof(text), "import placeholder %s never replaced: %d ref%s in %s", ds ? ds : "?", refs,
+        snprintf(text, sizeof(text), "import placeholder %s never replaced: %d ref%s in panels: %s", ds ? ds : "?", refs,
                  refs == 1 ? "" : "s", panels);
     } else {
         st = ST_UNKNOWN;

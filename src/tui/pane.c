@@ -304,16 +304,8 @@ static void pane_grafana(struct tui *t, struct vl *v, const char *check,
             cs = &c->checks[i];
     char buf[OBS_SUMMARY_LEN + 64];
     const char *why = lay_check_no_data(cs, buf, sizeof(buf));
-    if (cs && cs->ran) {
-        char head[OBS_SUMMARY_LEN + 64];
-        snprintf(head, sizeof(head), "%s %s: %s", check, cs->skipped ? "SKIP" : status_name(cs->status), cs->summary);
-        vl_text(v, 1, head,
-                cs->skipped ? theme_attr(TH_DIM) : cs->status >= ST_WARN ? theme_status(cs->status, true) : A_BOLD);
-        vl_text(v, 0, "", A_NORMAL);
-    }
     if (why) {
-        if (!cs || !cs->ran || !cs->skipped || !cs->summary[0])
-            vl_wrap(v, 1, NULL, why, theme_attr(TH_DIM));
+        vl_wrap(v, 1, NULL, why, cs && cs->ran && !cs->skipped ? theme_status(cs->status, true) : theme_attr(TH_DIM));
         if (cs && cs->skipped)
             vl_wrap(v, 1, NULL,
                     "The Grafana API checks need a service account token (Viewer is enough): set GRAFANA_TOKEN, "
@@ -321,6 +313,10 @@ static void pane_grafana(struct tui *t, struct vl *v, const char *check,
                     theme_attr(TH_DIM));
         return;
     }
+    char head[OBS_SUMMARY_LEN + 64];
+    snprintf(head, sizeof(head), "%s %s: %s", check, status_name(cs->status), cs->summary);
+    vl_text(v, 1, head, cs->status >= ST_WARN ? theme_status(cs->status, true) : A_BOLD);
+    vl_text(v, 0, "", A_NORMAL);
     struct lay_lines l = {0};
     fmt(cs->data, COLS - 2, t->ascii, &l);
     vl_lines(v, 1, &l);

@@ -400,6 +400,141 @@ class Terminals(TuiCase):
         self.quit_ok()
 
 
+def strip_lines(screen):
+    """The findings strip: the lines between the grid and the footer that start with a badge."""
+    lines = screen.splitlines()
+    out = []
+    for l in reversed(lines[:-1]):
+        if re.match(r"^ (FAIL|WARN)  \S+/\S+: ", l):
+            out.append(l)
+        else:
+            break
+    return list(reversed(out))
+
+
+class Findings(TuiCase):
+    def test_strip_follows_a_fault_and_f_opens_the_pane(self):
+        tm = self.start()
+        s = tm.wait(grid_ready, what="grid")
+        # two sweeps with results: a healthy stack has no findings, so no strip
+        tm.wait(lambda s: re.search(r"[0-9.]+k? spans/s", row(s, "tempo") or ""), what="tempo spans/s")
+        s = tm.capture()
+        self.assertEqual(strip_lines(s), [], "no strip without findings")
+        self.fs.fault("tempo", "refused")
+        s = tm.wait(lambda s: any("demo/tempo: Tempo is down: connection refused" in l for l in strip_lines(s)),
+                    timeout=10, what="the tempo finding in the strip")
+        lines = s.splitlines()
+        self.assertIn("f findings", lines[-1], "the key is in the footer")
+        self.assertTrue(strip_lines(s)[0].startswith(" FAIL "), "FAIL findings first")
+        # f: every finding in full, with the cause and the next step
+        tm.send("f")
+        s = tm.wait(lambda s: "findings" in s.splitlines()[0] and "Tempo is down" in s and "\u2192 " in s,
+                    what="the findings pane")
+        self.assertRegex(s, r"\d+ findings?: \d+ FAIL, \d+ WARN")
+        self.assertRegex(s, r"(?m)^\s+\u2192 \S", "the next-step hint")
+        self.assertIn("Esc back", s)
+        self.assertIsNone(row(s, "mimir"), "the grid is gone")
+        tm.send("Escape")
+        tm.wait(lambda s: "KEY FIGURE" in s and strip_lines(s), what="grid with the strip again")
+        # the drill-down of tempo starts with its findings
+        tm.send("j", "j")
+        tm.wait(lambda s: any(l.startswith(">") and "tempo" in l for l in s.splitlines()), what="cursor on tempo")
+        tm.send("Enter")
+        s = tm.wait_text("Findings", "Tempo is down: connection refused", "first byte")
+        self.assertLess(s.index("Tempo is down"), s.index("first byte"), "findings above the checks")
+        tm.send("Escape")
+        tm.wait_text("KEY FIGURE")
+        # the fault goes, the finding goes, the strip goes
+        self.fs.fault("tempo", "none")
+        tm.wait(lambda s: grid_ready(s) and row_status(s, "tempo") == "OK" and not strip_lines(s), timeout=15,
+                what="strip gone after the fault cleared")
+        self.quit_ok()
+
+    def test_80x24_with_custom_checks_and_findings_still_fits(self):
+        with open(self.fs.config) as f:
+            base = f.read()
+        grafana = self.fs.urls["grafana"]
+        extra = "".join(f'      - {{ name: gw-{i}, http: "{grafana}/api/health", expect_status: 200 }}\n'
+                        for i in range(15))
+        cfg = self.fs.write_config(base.rstrip("\n") + "\n    checks:\n" + extra)
+        self.fs.fault("tempo", "nospans")
+        self.fs.fault("loki", "refused")
+        self.tm = Tmux(f"TERM=screen {shlex.quote(BIN)} -c {shlex.quote(cfg)} -i 500ms", 80, 24)
+        self.addCleanup(self.tm.kill)
+        # 20 rows: two strip lines would push the last row off, so the strip shrinks to one
+        s = self.tm.wait(lambda s: grid_ready(s) and row_status(s, "gw-14") == "OK" and len(strip_lines(s)) == 1
+                         and "Loki is down" in strip_lines(s)[0], what="20 rows and a 1-line strip at 80x24")
+        lines = s.splitlines()
+        self.assertEqual(len(lines), 24)
+        self.assertTrue(all(len(l) <= 80 for l in lines))
+        self.assertIn("q quit", lines[-1])
+        self.assertRegex(strip_lines(s)[0], r"\+\d+ more \(f\)$", "one line with the count of the rest")
+        for i in range(15):
+            self.assertIsNotNone(row(s, f"gw-{i}"), f"gw-{i} on screen")
+        self.tm.send("f")
+        s = self.tm.wait(lambda s: "receives no spans" in s and "Loki is down" in s, what="findings pane at 80x24")
+        self.assertTrue(all(len(l) <= 80 for l in s.splitlines()))
+        self.quit_ok()
+
+
+class GrafanaPanes(TuiCase):
+    stack_args = ("--fault", "grafana=ds_unhealthy,dash_missing_ds,alerting_broken")
+
+    def open_grafana(self, tm):
+        tm.wait(grid_ready, what="grid")
+        tm.send("j", "j", "j")
+        tm.wait(lambda s: any(l.startswith(">") and "grafana" in l for l in s.splitlines()), what="cursor on grafana")
+        tm.send("Enter")
+        tm.wait(lambda s: "grafana" in s.splitlines()[0] and "first byte" in s, what="grafana pane")
+
+    def test_datasources_dashboards_alerting(self):
+        tm = self.start()
+        self.open_grafana(tm)
+        s = tm.capture()
+        for tab in ("1 Checks", "2 Datasources", "3 Dashboards", "4 Alerting", "5 Details", "6 Figures"):
+            self.assertIn(tab, s.splitlines()[1])
+        tm.send("Tab")
+        s = tm.wait(lambda s: re.search(r"(?m)^\s+FAIL\s+Loki\s+loki\s+ERROR", s) and "GRAFANA" in s,
+                    what="the datasources table")
+        self.assertRegex(s, r"(?m)^\s+OK\s+Mimir\s+prometheus\s+OK")
+        self.assertRegex(s, r"\d+ datasources: \d+ OK, \d+ WARN, 1 FAIL")
+        self.assertIn("Grafana cannot reach it but lgtmtop can", s)
+        self.assertIn("no such host", s)
+        tm.send("Tab")
+        s = tm.wait(lambda s: "Service Overview" in s and "TITLE" in s, what="the dashboards pane")
+        below = s.split("TITLE", 1)[1].splitlines()[1:]
+        rows = [l for l in below if re.match(r"^\s+(OK|WARN|FAIL)\s+\S", l)]
+        self.assertIn("Service Overview", rows[0], "worst first")
+        self.assertRegex(rows[0], r"^\s+FAIL\s")
+        self.assertTrue(all(re.match(r"^\s+OK\s", r) for r in rows[1:]), rows)
+        self.assertIn('"grafana_prometheus" does not exist', s)
+        self.assertIn("Latency", s)
+        tm.send("Tab")
+        s = tm.wait(lambda s: "rule group" in s and "Notification policies" in s, what="the alerting pane")
+        self.assertIn("receivers without a contact point: pagerduty-oncall", s)
+        self.assertIn('"grafana_prometheus" is gone', s)
+        tm.send("Tab")
+        tm.wait(lambda s: re.search(r"datasources \(\d+ lines?\): FAIL", s), what="the generic Details pane")
+        tm.send("2")
+        tm.wait_text("LGTMTOP (direct)")
+        self.quit_ok()
+
+    def test_skipped_without_token(self):
+        # Grafana wants a token; the config has none: the pane says why it has nothing
+        self.fs.close()
+        self.fs = FakeStack("--grafana-token", "s3cret")
+        self.addCleanup(self.fs.close)
+        with open(self.fs.config) as f:
+            cfg = self.fs.write_config("".join(l for l in f if "token" not in l))
+        self.tm = Tmux(f"TERM=screen {shlex.quote(BIN)} -c {shlex.quote(cfg)} -i 500ms", 100, 30)
+        self.addCleanup(self.tm.kill)
+        self.open_grafana(self.tm)
+        self.tm.send("Tab")
+        s = self.tm.wait(lambda s: "skipped: Grafana wants credentials" in s, what="the skip message")
+        self.assertIn("GRAFANA_TOKEN", s)
+        self.quit_ok()
+
+
 class Exits(TuiCase):
     def test_q_leaves_a_clean_shell(self):
         tm = self.start()

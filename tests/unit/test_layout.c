@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
+#include "lgtmtop/diagnose.h"
 #include "lgtmtop/layout.h"
 #include "lgtmtop/util.h"
 
@@ -532,6 +535,286 @@ static void test_row_from_check(void **st)
     fake_free(&f);
 }
 
+/* ---- findings and Grafana tables ---- */
+
+static bool lines_have(const struct lay_lines *l, const char *needle)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strstr(l->v[i].text, needle))
+            return true;
+    return false;
+}
+
+static int line_of(const struct lay_lines *l, const char *needle)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strstr(l->v[i].text, needle))
+            return (int)i;
+    return -1;
+}
+
+static void check_widths(const struct lay_lines *l, int width, bool ascii)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        int w = l->v[i].indent + lay_width(l->v[i].text, ascii);
+        if (w > width)
+            fail_msg("line %zu is %d columns wide (max %d): \"%s\"", i, w, width, l->v[i].text);
+        if (ascii && !all_ascii(l->v[i].text))
+            fail_msg("line %zu is not ASCII: \"%s\"", i, l->v[i].text);
+    }
+}
+
+static void mk_finding(struct finding *f, enum status sev, const char *comp, const char *title)
+{
+    memset(f, 0, sizeof(*f));
+    f->severity = sev;
+    f->id = "x";
+    f->stack = "prod";
+    f->component = comp;
+    snprintf(f->title, sizeof(f->title), "%s", title);
+    snprintf(f->cause, sizeof(f->cause), "%s", "The OTLP ports refuse connections: nothing listens on localhost:4318 "
+             "and localhost:4317, so every exporter pointed at them fails.");
+    snprintf(f->hint, sizeof(f->hint), "%s", "Enable the otlp receiver in Tempo's distributor config.");
+}
+
+static void test_findings_strip(void **st)
+{
+    (void)st;
+    struct finding f[3];
+    mk_finding(&f[0], ST_FAIL, "tempo", "Tempo's OTLP receivers are closed");
+    mk_finding(&f[1], ST_FAIL, "loki", "Loki is down: connection refused at loki:3100");
+    mk_finding(&f[2], ST_WARN, "mimir", "Mimir is up but receives no samples (0 samples/s)");
+    struct lay_lines l = {0};
+    assert_int_equal(lay_findings_strip(f, 0, 80, 2, false, &l), 0);
+    assert_int_equal(lay_findings_strip(f, 3, 80, 0, false, &l), 0);
+    assert_int_equal(l.n, 0);
+    /* one line: the worst finding and a count of the rest */
+    assert_int_equal(lay_findings_strip(f, 3, 80, 1, false, &l), 1);
+    assert_string_equal(l.v[0].text, " FAIL  prod/tempo: Tempo's OTLP receivers are closed  +2 more (f)");
+    assert_int_equal(l.v[0].nspan, 1);
+    assert_true(l.v[0].span[0].badge);
+    assert_int_equal(l.v[0].span[0].st, ST_FAIL);
+    assert_int_equal(l.v[0].span[0].w, 6);
+    lay_lines_free(&l);
+    /* two lines: the second carries the rest; each line fits and keeps its "+N more" */
+    assert_int_equal(lay_findings_strip(f, 3, 60, 2, false, &l), 2);
+    assert_non_null(strstr(l.v[1].text, "prod/loki: Loki is down"));
+    assert_int_equal(lay_width(l.v[1].text, false), 60);
+    assert_non_null(strstr(l.v[1].text, "\xe2\x80\xa6  +1 more (f)"));
+    assert_null(strstr(l.v[0].text, "more"));
+    check_widths(&l, 60, false);
+    lay_lines_free(&l);
+    /* fewer findings than lines: one line each, no count */
+    assert_int_equal(lay_findings_strip(f + 2, 1, 80, 2, true, &l), 1);
+    assert_string_equal(l.v[0].text, " WARN  prod/mimir: Mimir is up but receives no samples (0 samples/s)");
+    assert_int_equal(l.v[0].span[0].st, ST_WARN);
+    lay_lines_free(&l);
+}
+
+static void test_finding_lines(void **st)
+{
+    (void)st;
+    struct finding f;
+    mk_finding(&f, ST_FAIL, "tempo", "Tempo's OTLP receivers are closed");
+    struct lay_lines l = {0};
+    lay_finding_lines(&f, 50, false, &l);
+    assert_true(l.n >= 5);
+    assert_string_equal(l.v[0].text, " FAIL  prod/tempo: Tempo's OTLP receivers are");
+    assert_int_equal(l.v[0].span[0].st, ST_FAIL);
+    assert_string_equal(l.v[1].text, "closed");
+    assert_int_equal(l.v[1].indent, 7);
+    int hint = line_of(&l, "\xe2\x86\x92 Enable the otlp receiver");
+    assert_true(hint > 1);
+    assert_int_equal(l.v[hint].style, LAYS_BOLD);
+    assert_true(line_of(&l, "The OTLP ports refuse") > 0);
+    assert_string_equal(l.v[l.n - 1].text, "");
+    check_widths(&l, 50, false);
+    lay_lines_free(&l);
+    lay_finding_lines(&f, 40, true, &l);
+    assert_true(lines_have(&l, "-> Enable the otlp"));
+    check_widths(&l, 40, true);
+    lay_lines_free(&l);
+}
+
+static cJSON *parse(const char *json)
+{
+    cJSON *j = cJSON_Parse(json);
+    assert_non_null(j);
+    return j;
+}
+
+static void test_grafana_datasources(void **st)
+{
+    (void)st;
+    cJSON *d = parse(
+        "[{\"name\":\"Loki\",\"type\":\"loki\",\"uid\":\"loki\",\"status\":\"FAIL\","
+        "\"grafana\":{\"status\":\"ERROR\",\"message\":\"lookup loki-gateway: no such host\",\"via\":\"health\"},"
+        "\"direct\":{\"status\":\"OK\",\"message\":\"HTTP 200\",\"via\":\"direct\",\"url\":\"http://loki:3100/x\","
+        "\"tenant\":\"missing\"},"
+        "\"finding\":\"Grafana cannot reach it but lgtmtop can\"},"
+        "{\"name\":\"Mimir\",\"type\":\"prometheus\",\"status\":\"OK\","
+        "\"grafana\":{\"status\":\"OK\",\"message\":\"Successfully queried\"},"
+        "\"direct\":{\"status\":\"UNREACHABLE\",\"message\":\"refused\"},\"finding\":null}]");
+    struct lay_lines l = {0};
+    lay_grafana_datasources(d, 80, false, &l);
+    assert_string_equal(l.v[0].text, "2 datasources: 1 OK, 0 WARN, 1 FAIL");
+    int loki = line_of(&l, "Loki"), mimir = line_of(&l, "Mimir");
+    assert_true(loki > 0 && mimir > loki);
+    assert_non_null(strstr(l.v[1].text, "GRAFANA"));
+    assert_int_equal(l.v[1].style, LAYS_TITLE);
+    /* the row: status, then both sides with their status words colored */
+    const struct lay_line *r = &l.v[loki];
+    assert_int_equal(strncmp(r->text, "FAIL ", 5), 0);
+    assert_int_equal(r->nspan, 3);
+    assert_int_equal(r->span[0].st, ST_FAIL);
+    assert_int_equal(r->span[1].st, ST_FAIL);   /* ERROR */
+    assert_int_equal(strncmp(r->text + lay_col_offset(r->text, r->span[1].x, false), "ERROR", 5), 0);
+    assert_int_equal(r->span[2].st, ST_OK);
+    assert_int_equal(strncmp(r->text + lay_col_offset(r->text, r->span[2].x, false), "OK: HTTP 200", 12), 0);
+    /* a failing row explains both sides and the finding */
+    assert_true(lines_have(&l, "Grafana (health): ERROR: lookup loki-gateway: no such host"));
+    assert_true(lines_have(&l, "(sent without X-Scope-OrgID)"));
+    assert_true(lines_have(&l, "\xe2\x86\x92 Grafana cannot reach it but lgtmtop can"));
+    assert_int_equal(l.v[mimir].span[2].st, ST_FAIL);   /* UNREACHABLE, on an OK row */
+    assert_int_equal(line_of(&l, "refused") , mimir);   /* no explanation lines for OK rows */
+    check_widths(&l, 80, false);
+    lay_lines_free(&l);
+    lay_grafana_datasources(d, 80, true, &l);
+    check_widths(&l, 80, true);
+    lay_lines_free(&l);
+    cJSON_Delete(d);
+    /* not the expected shape */
+    lay_grafana_datasources(NULL, 80, false, &l);
+    assert_int_equal(l.n, 1);
+    assert_string_equal(l.v[0].text, "datasources: no data");
+    lay_lines_free(&l);
+}
+
+static void test_grafana_dashboards_worst_first(void **st)
+{
+    (void)st;
+    cJSON *d = parse(
+        "[{\"uid\":\"a\",\"title\":\"Alpha\",\"folder\":\"General\",\"status\":\"OK\",\"references\":3,"
+        "\"missing\":[],\"deprecated\":[],\"unresolved\":[],\"notes\":[]},"
+        "{\"uid\":\"l\",\"title\":\"Legacy Latency\",\"folder\":\"Platform\",\"status\":\"WARN\",\"references\":2,"
+        "\"missing\":[],\"deprecated\":[{\"datasource\":\"prometheus_legacy\",\"replacement\":\"prometheus\","
+        "\"references\":2,\"panels\":[\"p95\",\"p99\"]}],\"unresolved\":[],\"notes\":[]},"
+        "{\"uid\":\"s\",\"title\":\"Service Overview\",\"folder\":null,\"status\":\"FAIL\",\"references\":7,"
+        "\"missing\":[{\"datasource\":\"grafana_prometheus\",\"replacement\":null,\"references\":4,"
+        "\"panels\":[\"Latency\",\"Errors\",\"CPU\"]}],\"deprecated\":[],\"unresolved\":[],\"notes\":[]},"
+        "{\"uid\":\"x\",\"title\":\"Broken fetch\",\"folder\":null,\"url\":null,\"status\":\"WARN\","
+        "\"error\":\"HTTP 500\"}]");
+    struct lay_lines l = {0};
+    lay_grafana_dashboards(d, 120, false, &l);
+    assert_string_equal(l.v[0].text, "4 dashboards: 1 FAIL, 2 WARN, 1 OK");
+    int svc = line_of(&l, "Service Overview"), leg = line_of(&l, "Legacy Latency");
+    int brk = line_of(&l, "Broken fetch"), alpha = line_of(&l, "Alpha");
+    assert_true(svc > 0 && svc < leg && leg < brk && brk < alpha);   /* FAIL, WARN (stable), OK */
+    assert_int_equal(l.v[svc].span[0].st, ST_FAIL);
+    assert_int_equal(l.v[alpha].span[0].st, ST_OK);
+    int miss = line_of(&l, "datasource \"grafana_prometheus\" does not exist: 4 refs in panels: Latency, Errors, CPU");
+    assert_int_equal(miss, svc + 1);
+    assert_int_equal(l.v[miss].st, ST_FAIL);
+    int dep = line_of(&l, "deprecated datasource \"prometheus_legacy\" \xe2\x86\x92 use \"prometheus\": 2 refs in "
+                          "panels: p95, p99");
+    assert_int_equal(dep, leg + 1);
+    assert_int_equal(l.v[dep].st, ST_WARN);
+    assert_int_equal(line_of(&l, "could not fetch: HTTP 500"), brk + 1);
+    assert_true(lines_have(&l, "General"));   /* folder null -> General */
+    check_widths(&l, 120, false);
+    lay_lines_free(&l);
+    lay_grafana_dashboards(d, 60, true, &l);   /* narrow: wrapped, never wider */
+    check_widths(&l, 60, true);
+    assert_true(lines_have(&l, "-> use"));
+    lay_lines_free(&l);
+    cJSON_Delete(d);
+}
+
+static void test_grafana_alerting(void **st)
+{
+    (void)st;
+    cJSON *d = parse(
+        "{\"rule_groups\":2,\"rules\":3,\"firing\":1,\"pending\":0,\"errors\":2,"
+        "\"groups\":[{\"name\":\"stack-health\",\"folder\":\"Platform\",\"rules\":2,\"firing\":1,\"errors\":1}],"
+        "\"rules_by_state\":{\"firing\":1,\"inactive\":2},"
+        "\"firing_alerts\":[{\"rule\":\"Mimir distributor not receiving samples\",\"group\":\"stack-health\","
+        "\"state\":\"Alerting\",\"active_at\":\"2024-06-11T14:10:00Z\",\"labels\":{\"severity\":\"critical\"}}],"
+        "\"rule_errors\":[{\"rule\":\"API error budget burn\",\"group\":\"slo\",\"error\":\"data source not found\"}],"
+        "\"missing_datasource_rules\":[{\"rule\":\"API error budget burn\",\"group\":\"slo\","
+        "\"datasource\":\"grafana_prometheus\"}],"
+        "\"policies\":{\"present\":true,\"receivers\":[\"grafana-default-email\",\"pagerduty-oncall\"],"
+        "\"missing_receivers\":[\"pagerduty-oncall\"]},"
+        "\"contact_points\":[\"grafana-default-email\",\"oncall-webhook\"],"
+        "\"expected_groups_missing\":[\"slo-extra\"],\"notes\":[\"provisioning API: 403\"]}");
+    struct lay_lines l = {0};
+    lay_grafana_alerting(d, 120, false, &l);
+    assert_string_equal(l.v[0].text, "2 rule groups, 3 rules: 1 firing, 0 pending, 2 failing");
+    assert_true(lines_have(&l, "rules by state: firing 1, inactive 2"));
+    int g = line_of(&l, "stack-health Platform");
+    assert_true(g > 0);
+    assert_int_equal(l.v[g].nspan, 2);   /* firing and failing counts colored */
+    int m = line_of(&l, "API error budget burn (group slo): datasource \"grafana_prometheus\" is gone");
+    assert_true(m > 0);
+    assert_int_equal(l.v[m].st, ST_FAIL);
+    assert_true(lines_have(&l, "API error budget burn (group slo): data source not found"));
+    int r = line_of(&l, "receivers without a contact point: pagerduty-oncall");
+    assert_true(r > 0);
+    assert_int_equal(l.v[r].st, ST_FAIL);
+    assert_true(lines_have(&l, "policy tree routes to: grafana-default-email, pagerduty-oncall"));
+    assert_true(lines_have(&l, "contact points: grafana-default-email, oncall-webhook"));
+    assert_true(lines_have(&l, "expected rule groups not loaded: slo-extra"));
+    assert_true(lines_have(&l, "Mimir distributor not receiving samples (group stack-health) since "
+                               "2024-06-11T14:10:00Z severity=critical"));
+    assert_true(lines_have(&l, "note: provisioning API: 403"));
+    check_widths(&l, 120, false);
+    lay_lines_free(&l);
+    lay_grafana_alerting(d, 50, false, &l);
+    check_widths(&l, 50, false);
+    lay_lines_free(&l);
+    cJSON_Delete(d);
+    /* parts not readable */
+    d = parse("{\"groups\":null,\"rules_by_state\":null,\"firing_alerts\":[],\"rule_errors\":[],"
+              "\"policies\":{\"present\":null},\"contact_points\":null}");
+    lay_grafana_alerting(d, 80, false, &l);
+    assert_true(lines_have(&l, "rule state not read"));
+    assert_true(lines_have(&l, "policy tree not readable"));
+    assert_true(lines_have(&l, "contact points not readable"));
+    lay_lines_free(&l);
+    cJSON_Delete(d);
+}
+
+static void test_check_no_data(void **st)
+{
+    (void)st;
+    char b[256];
+    struct check_state cs;
+    memset(&cs, 0, sizeof(cs));
+    assert_string_equal(lay_check_no_data(NULL, b, sizeof(b)), "this Grafana has no such check");
+    assert_string_equal(lay_check_no_data(&cs, b, sizeof(b)), "not run yet");
+    cs.pending = true;
+    assert_string_equal(lay_check_no_data(&cs, b, sizeof(b)), "in flight, no result yet");
+    cs.ran = true;
+    cs.skipped = true;
+    snprintf(cs.summary, sizeof(cs.summary), "skipped: Grafana wants credentials; set GRAFANA_TOKEN");
+    assert_string_equal(lay_check_no_data(&cs, b, sizeof(b)), "skipped: Grafana wants credentials; set GRAFANA_TOKEN");
+    cs.skipped = false;
+    snprintf(cs.summary, sizeof(cs.summary), "HTTP 500");
+    assert_string_equal(lay_check_no_data(&cs, b, sizeof(b)), "no data: HTTP 500");
+    cs.data = cJSON_CreateArray();
+    assert_null(lay_check_no_data(&cs, b, sizeof(b)));
+    cJSON_Delete(cs.data);
+}
+
+static void test_col_offset(void **st)
+{
+    (void)st;
+    assert_int_equal(lay_col_offset("abc", 2, false), 2);
+    assert_int_equal(lay_col_offset("abc", 9, false), 3);
+    assert_int_equal(lay_col_offset("\xe2\x86\x92 x", 1, false), 3);
+    assert_int_equal(lay_col_offset("\xe4\xb8\xad" "a", 1, false), 0);   /* inside a wide character */
+    assert_int_equal(lay_col_offset("\xe4\xb8\xad" "a", 2, false), 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -551,6 +834,13 @@ int main(void)
         cmocka_unit_test(test_row_failing_pending_stale),
         cmocka_unit_test(test_figures),
         cmocka_unit_test(test_row_from_check),
+        cmocka_unit_test(test_findings_strip),
+        cmocka_unit_test(test_finding_lines),
+        cmocka_unit_test(test_grafana_datasources),
+        cmocka_unit_test(test_grafana_dashboards_worst_first),
+        cmocka_unit_test(test_grafana_alerting),
+        cmocka_unit_test(test_check_no_data),
+        cmocka_unit_test(test_col_offset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
