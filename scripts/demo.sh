@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Builds lgtmtop, starts the bundled fake stack (tests/fakestack, "demo" scenario) on loopback
-# ports, and runs lgtmtop against it. Extra arguments go to lgtmtop.
+# ports, and opens lgtmtop's live view on it (q quits). Extra arguments go to lgtmtop, e.g.
+# `scripts/demo.sh check` for the one-shot report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc)"
+# Only the program: the demo needs none of the test dependencies.
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLGTMTOP_TESTS=OFF >/dev/null
+cmake --build build -j"$(nproc)" --target lgtmtop
 
 tmp=$(mktemp -d)
 trap 'kill "$fake_pid" 2>/dev/null; wait "$fake_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
