@@ -143,7 +143,9 @@ static int run_check(const struct cli *cli, const struct config *cfg)
     struct report_meta m = {.time_unix_ms = now_wall_ms(), .config_path = cfg->path};
     long long start = now_mono_ms(), deadline = start + cli->wait_ms;
     for (;;) {
+        long long sweep_start_ms = now_mono_ms();
         run_sweep(e, &s, cfg);
+        m.sweep_ms = (long)(now_mono_ms() - sweep_start_ms);
         if (!cli->wait_ms || report_exit_code(&s) == EXIT_OK_)
             break;
         long long now = now_mono_ms();

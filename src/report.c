@@ -176,11 +176,16 @@ void report_table(FILE *f, const struct state *s, const struct report_meta *m, b
     report_findings(f, s, color);
     struct status_counts n = state_counts(s);
     int code = report_exit_code(s);
-    char dur[16];
+    char dur[16], sweep[16];
     int ncomps = n.ok + n.warn + n.fail + n.unknown;
-    fprintf(f, "%s%s%s: %d component%s: %d OK, %d WARN, %d FAIL (%s)\n", bold, report_exit_name(code), reset,
-            ncomps, ncomps == 1 ? "" : "s", n.ok, n.warn, n.fail,
-            duration_format(m->duration_ms, dur, sizeof(dur)));
+    fprintf(f, "%s%s%s: %d component%s: %d OK, %d WARN, %d FAIL (", bold, report_exit_name(code), reset,
+            ncomps, ncomps == 1 ? "" : "s", n.ok, n.warn, n.fail);
+    /* The sweep's own time apart from the rate sample's wait, so neither hides the other. */
+    if (m->sample_ms > 0 && m->sweep_ms > 0)
+        fprintf(f, "sweep %s, total %s)\n", duration_format(m->sweep_ms, sweep, sizeof(sweep)),
+                duration_format(m->duration_ms, dur, sizeof(dur)));
+    else
+        fprintf(f, "%s)\n", duration_format(m->duration_ms, dur, sizeof(dur)));
 }
 
 static cJSON *json_str_or_null(const char *s)
@@ -268,6 +273,7 @@ char *report_json(const struct state *s, const struct report_meta *m)
     cJSON_AddStringToObject(root, "lgtmtop_version", LGTMTOP_VERSION);
     cJSON_AddStringToObject(root, "time", when);
     cJSON_AddNumberToObject(root, "duration_ms", (double)m->duration_ms);
+    cJSON_AddNumberToObject(root, "sweep_ms", (double)m->sweep_ms);
     cJSON_AddNumberToObject(root, "sweeps", (double)m->sweeps);
     cJSON_AddItemToObject(root, "config", json_str_or_null(m->config_path));
     cJSON_AddNumberToObject(root, "sample_ms", (double)m->sample_ms);

@@ -14,7 +14,8 @@ enum exit_code { EXIT_OK_ = 0, EXIT_WARNING = 1, EXIT_CRITICAL = 2, EXIT_UNKNOWN
 
 struct report_meta {
     long long time_unix_ms;   /* wall clock at the start of the check */
-    long duration_ms;         /* whole check, all sweeps */
+    long duration_ms;         /* whole check, all sweeps and the rate sample */
+    long sweep_ms;            /* the last full sweep alone (every check once, concurrently) */
     unsigned long sweeps;
     const char *config_path;  /* NULL = zero-config */
     long sample_ms;           /* the counter sampling window of `check --sample`; 0 = none */

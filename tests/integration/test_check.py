@@ -39,6 +39,7 @@ class CheckHealthy(unittest.TestCase):
         self.assertEqual(doc["schema"], "lgtmtop.check/v1")
         self.assertEqual(doc["status"], "OK")
         self.assertEqual(doc["exit_code"], 0)
+        self.assertLessEqual(doc["sweep_ms"], doc["duration_ms"])
         self.assertEqual(doc["counts"], {"ok": 5, "warn": 0, "fail": 0, "unknown": 0})
         ready = r.check("mimir", "ready")
         self.assertEqual(ready["status"], "OK")
