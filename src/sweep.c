@@ -81,7 +81,9 @@ size_t sweep_start_flagged(struct engine *e, struct state *s, const struct confi
             struct comp_state *c = &s->stacks[i].comps[j];
             for (size_t k = 0; k < c->nchecks; k++) {
                 struct check_state *cs = &c->checks[k];
-                if (cs->pending || !(cs->def->flags & flags))
+                /* Only checks whose last run measured something: one that failed would fail again,
+                 * perhaps after a whole timeout, and delay the report for nothing. */
+                if (cs->pending || !(cs->def->flags & flags) || !cs->ran || cs->nvalues == 0)
                     continue;
                 if (cs->def->multi)
                     multi_start(e, cfg, cs);

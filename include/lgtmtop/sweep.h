@@ -11,8 +11,9 @@
  * keeps its slot until its timeout, it is not stacked up). Returns the number submitted. */
 size_t sweep_start(struct engine *e, struct state *s, const struct config *cfg);
 
-/* Submits only the checks whose def->flags share a bit with `flags` (ignoring min_period_ms),
- * e.g. CHECK_COUNTERS for `check --sample`. Not a sweep: last_sweep_ms is left alone. */
+/* Submits again only the checks whose def->flags share a bit with `flags` (ignoring
+ * min_period_ms) and whose last run produced values, e.g. CHECK_COUNTERS for `check --sample`.
+ * Not a sweep: last_sweep_ms is left alone. */
 size_t sweep_start_flagged(struct engine *e, struct state *s, const struct config *cfg, unsigned flags);
 
 /* Builds the full URL of a check into out (base URL + path). */
