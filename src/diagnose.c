@@ -606,6 +606,34 @@ static void w_generator_no_spanmetrics(const struct dctx *x, struct finding *f)
         "Tempo's logs for remote-write errors.", mimir->url);
 }
 
+/* ---- Prometheus scrape targets ---------------------------------------------------------- */
+
+static bool prom_targets_down(const struct dctx *x)
+{
+    const struct check_state *t = check_of(x->c, "targets");
+    double down = 0;
+    return reachable(x) && t && t->ran && !t->skipped && t->status > ST_OK && value_of(t, "targets_down", &down) &&
+           down > 0;
+}
+
+static void w_prom_targets_down(const struct dctx *x, struct finding *f)
+{
+    const struct check_state *t = check_of(x->c, "targets");
+    double down = 0, total = 0;
+    value_of(t, "targets_down", &down);
+    value_of(t, "targets_total", &total);
+    f->severity = ST_WARN;
+    if (total > 0)
+        put(f->title, sizeof(f->title), "%.0f of %.0f scrape targets are down at Prometheus", down, total);
+    else
+        put(f->title, sizeof(f->title), "%.0f scrape targets are down at Prometheus", down);
+    put(f->cause, sizeof(f->cause), "Prometheus cannot scrape them, so their metrics stop (and alerts on them may "
+        "never fire): %s", t->summary);
+    put(f->hint, sizeof(f->hint), "Check that each exporter runs and listens on the address Prometheus uses (the "
+        "error names it), that the network lets Prometheus reach it, and the scrape path; Status > Targets in "
+        "Prometheus (%s/targets) shows the same list.", x->c->url);
+}
+
 /* ---- flow: Loki, Mimir ------------------------------------------------------------------ */
 
 static bool loki_no_lines(const struct dctx *x)
@@ -747,14 +775,13 @@ static const struct rule rules[] = {
     {"loki_no_lines", COMP_LOKI, loki_no_lines, w_loki_no_lines},
     {"mimir_no_samples", COMP_MIMIR, mimir_no_samples, w_mimir_no_samples},
     {"grafana_ds_unreachable", COMP_GRAFANA, grafana_ds_unreachable, w_grafana_ds_unreachable},
+    {"prom_targets_down", COMP_PROMETHEUS, prom_targets_down, w_prom_targets_down},
 };
 
-const char *const diagnose_rule_ids[] = {
-    "down_refused", "down_dns", "down_timeout", "down_tls", "down_other", "not_ready", "http_error",
-    "tenant_missing", "auth_failed", "otlp_closed", "otlp_not_otlp", "otlp_ipv4_only", "otlp_ipv6_only",
-    "tempo_no_spans", "tempo_search_empty", "generator_no_spanmetrics", "loki_no_lines", "mimir_no_samples",
-    "grafana_ds_unreachable", NULL,
-};
+const char *diagnose_rule_id(size_t i)
+{
+    return i < ARRAY_LEN(rules) ? rules[i].id : NULL;
+}
 
 size_t diagnose(const struct state *s, long long now_ms, struct finding *out, size_t max)
 {

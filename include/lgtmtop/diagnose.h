@@ -45,7 +45,7 @@ size_t diagnose(const struct state *s, long long now_ms, struct finding *out, si
 /* Severity counts of findings, e.g. for a strip "2 FAIL, 1 WARN". */
 void diagnose_counts(const struct finding *f, size_t n, int *fail, int *warn);
 
-/* Every rule id, NULL-terminated (for documentation and tests). */
-extern const char *const diagnose_rule_ids[];
+/* The id of rule i, in table order; NULL past the last (for documentation and tests). */
+const char *diagnose_rule_id(size_t i);
 
 #endif

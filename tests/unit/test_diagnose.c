@@ -244,6 +244,25 @@ static void test_http_error(void **st)
     fx_free(&f);
 }
 
+static void test_prometheus_targets_down(void **st)
+{
+    (void)st;
+    struct fx f;
+    struct finding fs[DIAGNOSE_MAX_FINDINGS];
+    fx_init(&f, "stacks:\n  - name: prod\n    prometheus: http://prom:9090\n");
+    rec(&f, COMP_PROMETHEUS, "ready", ST_OK, "ready", NET_OK, 200, NULL, 0, OBS_GAUGE, NULL);
+    rec(&f, COMP_PROMETHEUS, "targets", ST_OK, "3/3 targets up", NET_OK, 200, "targets_down", 0, OBS_GAUGE, NULL);
+    assert_null(find(fs, run(&f, fs), "prom_targets_down"));
+    rec(&f, COMP_PROMETHEUS, "targets", ST_WARN, "2/3 targets down: node (10.0.0.7:9100): connection refused",
+        NET_OK, 200, "targets_down", 2, OBS_GAUGE, NULL);
+    size_t n = run(&f, fs);
+    const struct finding *x = expect(fs, n, "prom_targets_down", ST_WARN, "prometheus");
+    contains(x->title, "2 scrape targets are down");
+    contains(x->cause, "node (10.0.0.7:9100)");
+    contains(x->hint, "http://prom:9090/targets");
+    fx_free(&f);
+}
+
 static void test_tenant_and_auth(void **st)
 {
     (void)st;
@@ -572,12 +591,12 @@ static void test_rule_ids(void **st)
 {
     (void)st;
     size_t n = 0;
-    while (diagnose_rule_ids[n])
+    while (diagnose_rule_id(n))
         n++;
     assert_true(n >= 15);
     for (size_t i = 0; i < n; i++)
         for (size_t j = i + 1; j < n; j++)
-            assert_string_not_equal(diagnose_rule_ids[i], diagnose_rule_ids[j]);
+            assert_string_not_equal(diagnose_rule_id(i), diagnose_rule_id(j));
 }
 
 int main(void)
@@ -587,6 +606,7 @@ int main(void)
         cmocka_unit_test(test_down),
         cmocka_unit_test(test_not_ready),
         cmocka_unit_test(test_http_error),
+        cmocka_unit_test(test_prometheus_targets_down),
         cmocka_unit_test(test_tenant_and_auth),
         cmocka_unit_test(test_tempo_no_spans),
         cmocka_unit_test(test_otlp_closed),
