@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
+
 #include "lgtmtop/probe.h"
 
 #define PTC_MAX_VALS 4
@@ -41,25 +43,6 @@ struct ptc_case {
 
 /* Reads a file into an exactly-sized buffer (no spare NUL), so ASan catches a parser that
  * reads past body_len. */
-static char *ptc_load(const char *rel, size_t *len)
-{
-    char path[1024];
-    snprintf(path, sizeof(path), "%s/%s", FIXTURES_DIR, rel);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open fixture %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *p = malloc(n > 0 ? (size_t)n : 1);
-    assert_non_null(p);
-    if (n > 0 && fread(p, 1, (size_t)n, f) != (size_t)n)
-        fail_msg("short read on %s", path);
-    fclose(f);
-    *len = (size_t)n;
-    return p;
-}
-
 static char *ptc_copy(const char *s, size_t *len)
 {
     *len = s ? strlen(s) : 0;
@@ -139,7 +122,7 @@ static void ptc_run(const struct ptc_case *t)
     const struct check_def *d = probe_check_find(t->kind, t->check);
     if (!d)
         fail_msg("%s: no check \"%s\"", t->label, t->check);
-    char *body = t->fixture ? ptc_load(t->fixture, &len) : ptc_copy(t->body, &len);
+    char *body = t->fixture ? fixture_load(t->fixture, &len) : ptc_copy(t->body, &len);
     char *url = ptc_url(d, &c);
     ptc_response(&r, body, len, t->http_status, url);
     obs_init(&o);

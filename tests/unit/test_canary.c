@@ -12,30 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
+
 #include <cjson/cJSON.h>
 
 #include "lgtmtop/canary.h"
 
 /* ---- helpers ---- */
-
-static char *load(const char *rel, size_t *len)
-{
-    char path[1024];
-    snprintf(path, sizeof(path), "%s/%s", FIXTURES_DIR, rel);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open fixture %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *p = malloc(n > 0 ? (size_t)n : 1);
-    assert_non_null(p);
-    if (n > 0 && fread(p, 1, (size_t)n, f) != (size_t)n)
-        fail_msg("short read on %s", path);
-    fclose(f);
-    *len = (size_t)n;
-    return p;
-}
 
 static struct http_response resp(const char *body, long status, const char *url)
 {
@@ -222,7 +205,7 @@ static void test_loki_body(void **state)
     assert_non_null(j);
     /* Same shape as the documented push (loki/push_request_json.json). */
     size_t flen;
-    char *fx = load("loki/push_request_json.json", &flen);
+    char *fx = fixture_load("loki/push_request_json.json", &flen);
     cJSON *doc = cJSON_ParseWithLength(fx, flen);
     assert_non_null(doc);
     const cJSON *ds = idx(at(doc, "streams"), 0), *ms = idx(at(j, "streams"), 0);
@@ -454,7 +437,7 @@ static void test_read_parsers(void **state)
         struct component_cfg c = comp(k);
         struct canary_id id = t->id ? id_from_hex(t->id) : fixed_id();
         size_t len = 0;
-        char *fx = t->fixture ? load(t->fixture, &len) : NULL;
+        char *fx = t->fixture ? fixture_load(t->fixture, &len) : NULL;
         const char *url = k == COMP_TEMPO ? "http://tempo:3200/api/v2/traces/x" : "http://x:1/api/v1/query";
         struct http_response r = t->status ? resp(t->body, t->status, url) : transport(t->net, url);
         if (fx) {

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
+
 #include "lgtmtop/dashboards.h"
 #include "lgtmtop/util.h"
 
@@ -19,22 +21,12 @@
 
 static cJSON *load_json(const char *rel)
 {
-    char path[1024];
-    snprintf(path, sizeof(path), "%s/%s", FIXTURES_DIR, rel);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s", path);
-    struct buf b;
-    buf_init(&b);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        buf_append(&b, chunk, n);
-    fclose(f);
-    cJSON *j = cJSON_ParseWithLength(b.data, b.len);
-    buf_free(&b);
+    size_t len;
+    char *p = fixture_load(rel, &len);
+    cJSON *j = cJSON_ParseWithLength(p, len);
+    free(p);
     if (!j)
-        fail_msg("invalid JSON in %s", path);
+        fail_msg("invalid JSON in %s", rel);
     return j;
 }
 

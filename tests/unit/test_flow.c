@@ -29,7 +29,7 @@ struct resp {
 static void resp_init(struct resp *x, const char *fixture, const char *inline_body, long status, const char *url)
 {
     size_t len;
-    x->body = fixture ? ptc_load(fixture, &len) : ptc_copy(inline_body, &len);
+    x->body = fixture ? fixture_load(fixture, &len) : ptc_copy(inline_body, &len);
     ptc_cfg(&x->c, COMP_TEMPO);
     ptc_response(&x->r, x->body, len, status, url);
     obs_init(&x->o);

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "fixture.h"
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -79,23 +81,6 @@ static void write_file(const char *rel, const char *text)
         fail_msg("cannot write %s", path);
     fputs(text, f);
     fclose(f);
-}
-
-static char *fixture_text(const char *rel)
-{
-    char path[1024];
-    snprintf(path, sizeof(path), "%s/%s", FIXTURES_DIR, rel);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s", path);
-    struct buf b;
-    buf_init(&b);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        buf_append(&b, chunk, n);
-    fclose(f);
-    return buf_steal(&b);
 }
 
 static void copy_fixture(const char *rel, const char *dst)

@@ -127,7 +127,7 @@ static const struct ptc_case cases[] = {
 
 static char *fx_load(const char *rel, size_t *len)
 {
-    return ptc_load(rel, len);
+    return fixture_load(rel, len);
 }
 
 static cJSON *fx_json(const char *rel)

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
+
 #include "lgtmtop/promtext.h"
 
 #define MAX_SAMPLES 64
@@ -57,16 +59,9 @@ static struct input input_str(const char *text) { return input_from(text, strlen
 
 static struct input input_fixture(const char *rel)
 {
-    char path[512];
-    snprintf(path, sizeof(path), "%s/%s", FIXTURES_DIR, rel);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        fail_msg("cannot open %s", path);
-    char tmp[16384];
-    size_t n = fread(tmp, 1, sizeof(tmp), f);
-    assert_true(feof(f));
-    fclose(f);
-    return input_from(tmp, n);
+    size_t n;
+    char *p = fixture_load(rel, &n); /* already an exact-size buffer: it becomes the input */
+    return (struct input){p, n};
 }
 
 static int parse(const struct input *in, struct collected *c, struct prom_error *err)
