@@ -373,6 +373,10 @@ static void finish(struct engine *e, CURL *c, CURLcode rc)
     struct http_response r;
     memset(&r, 0, sizeof(r));
     r.err = classify(rc, x->too_big);
+    /* curl reports a reply that is not HTTP at all (SSH banner, raw TCP) as an unsupported
+     * protocol: that is a bad response, not a redirect to another scheme. */
+    if (rc == CURLE_UNSUPPORTED_PROTOCOL && strstr(x->errbuf, "HTTP/0.9"))
+        r.err = NET_PROTOCOL;
     if (x->resolve_only && rc == CURLE_COULDNT_CONNECT && x->addrs.len)
         r.err = NET_OK; /* every address was refused on purpose: the list is the answer */
     r.err_text = r.err == NET_OK ? "" : (x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc));

@@ -235,10 +235,17 @@ void probe_transport_obs_for(const struct http_response *r, const struct compone
         obs_set(o, ST_FAIL, "response larger than %s (max_body) — wrong endpoint?", size);
         break;
     case NET_REDIRECTS:
-        obs_set(o, ST_FAIL, "too many redirects: %s — point the URL at the service itself", why);
+        if (strstr(why, "redirect"))
+            obs_set(o, ST_FAIL, "too many redirects: %s — point the URL at the service itself", why);
+        else
+            obs_set(o, ST_FAIL, "redirected to a URL that is not http(s): %s — point the URL at the service itself",
+                    why);
         break;
     case NET_PROTOCOL:
-        obs_set(o, ST_FAIL, "bad HTTP response: %s", why);
+        if (strstr(why, "HTTP/0.9"))
+            obs_set(o, ST_FAIL, "not an HTTP server at %s (the reply is not HTTP) — wrong port, or TLS expected?", hp);
+        else
+            obs_set(o, ST_FAIL, "bad HTTP response: %s", why);
         break;
     case NET_OTHER:
     case NET_OK: /* not a transport error; reached only by misuse */

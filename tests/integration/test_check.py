@@ -160,6 +160,37 @@ class CheckFaults(unittest.TestCase):
         finally:
             fs.close()
 
+    def test_not_http_at_all(self):
+        # something that is not an HTTP server (an SSH banner) on the configured port
+        import socket
+        srv = socket.socket()
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(16)
+        stop = threading.Event()
+
+        def serve():
+            srv.settimeout(0.2)
+            while not stop.is_set():
+                try:
+                    c, _ = srv.accept()
+                except OSError:
+                    continue
+                with c:
+                    c.sendall(b"SSH-2.0-OpenSSH_9.2\r\n")
+        t = threading.Thread(target=serve, daemon=True)
+        t.start()
+        try:
+            port = srv.getsockname()[1]
+            r = run("check", "--json", "--sample", "0", "--only", "loki", "--loki", f"http://127.0.0.1:{port}")
+            self.assertEqual(r.rc, 2)
+            k = r.check("loki", "ready")
+            self.assertEqual(k["error"], "protocol")
+            self.assertIn(f"not an HTTP server at 127.0.0.1:{port}", k["message"])
+        finally:
+            stop.set()
+            t.join()
+            srv.close()
+
     def test_dns_failure(self):
         r = run("check", "--json", "--only", "loki", "--loki", "http://no-such-host.invalid:3100")
         self.assertEqual(r.rc, 2)
