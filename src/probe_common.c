@@ -228,7 +228,11 @@ void probe_transport_obs_for(const struct http_response *r, const struct compone
             obs_set(o, ST_FAIL, "no answer in time (timeout) — the server hangs or is overloaded");
         break;
     case NET_TLS:
-        obs_set(o, ST_FAIL, "TLS error: %s — set ca_file or insecure_skip_verify", why);
+        /* OpenSSL's "wrong version number": the port speaks plain HTTP, no certificate issue. */
+        if (strstr(why, "wrong version number"))
+            obs_set(o, ST_FAIL, "TLS handshake got a plain-HTTP answer at %s — use http:// for this port", hp);
+        else
+            obs_set(o, ST_FAIL, "TLS error: %s — set ca_file or insecure_skip_verify", why);
         break;
     case NET_TOO_BIG:
         format_size(r->max_body, size, sizeof(size));

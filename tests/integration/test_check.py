@@ -191,6 +191,19 @@ class CheckFaults(unittest.TestCase):
             t.join()
             srv.close()
 
+    def test_https_to_plain_http_port(self):
+        fs = FakeStack("--component", "loki=loki")
+        try:
+            url = fs.urls["loki"].replace("http://", "https://")
+            r = run("check", "--json", "--sample", "0", "--only", "loki", "--loki", url)
+            self.assertEqual(r.rc, 2)
+            k = r.check("loki", "ready")
+            self.assertEqual(k["error"], "tls")
+            self.assertIn("plain-HTTP answer", k["message"])
+            self.assertIn("use http://", k["message"])
+        finally:
+            fs.close()
+
     def test_dns_failure(self):
         r = run("check", "--json", "--only", "loki", "--loki", "http://no-such-host.invalid:3100")
         self.assertEqual(r.rc, 2)
