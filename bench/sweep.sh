@@ -29,14 +29,14 @@ echo
 
 # 1. concurrency
 start_stack --fault mimir=slow:1 --fault loki=slow:1 --fault tempo=slow:1 --fault grafana=slow:1
-urls=$("$bin" check --json -c "$cfg" --only mimir,loki,tempo,grafana -t 5s | python3 -c '
+urls=$("$bin" check --json --sample 0 -c "$cfg" --only mimir,loki,tempo,grafana -t 5s | python3 -c '
 import json,sys
 d=json.load(sys.stdin)
 for c in d["stacks"][0]["components"]:
     print(len(c["checks"]), c["url"])')
 n=$(awk '{s+=$1} END {print s}' <<<"$urls")
 t0=$(date +%s.%N)
-"$bin" check -c "$cfg" --only mimir,loki,tempo,grafana -t 5s >/dev/null
+"$bin" check --sample 0 -c "$cfg" --only mimir,loki,tempo,grafana -t 5s >/dev/null
 t1=$(date +%s.%N)
 # baseline: the same number of requests, one after another (each answers after 1 s)
 base_url=$(awk 'NR==1 {print $2}' <<<"$urls")
@@ -54,9 +54,9 @@ printf "\nratio baseline / lgtmtop: **%.1fx**\n\n" "$(echo "$seq / $lg" | bc -l)
 
 # 2. memory under huge bodies
 start_stack --fault mimir=huge:20 --fault loki=huge:20 --fault tempo=huge:20 --fault grafana=huge:20 --fault prometheus=huge:20
-rss_huge=$( (/usr/bin/time -f %M "$bin" check -c "$cfg" 2>&1 >/dev/null || true) | tail -1)
+rss_huge=$( (/usr/bin/time -f %M "$bin" check --sample 0 -c "$cfg" 2>&1 >/dev/null || true) | tail -1)
 start_stack
-rss_ok=$( (/usr/bin/time -f %M "$bin" check -c "$cfg" 2>&1 >/dev/null || true) | tail -1)
+rss_ok=$( (/usr/bin/time -f %M "$bin" check --sample 0 -c "$cfg" 2>&1 >/dev/null || true) | tail -1)
 echo "## 2. Memory: peak RSS"
 echo
 echo "| run | peak RSS |"
@@ -67,7 +67,7 @@ echo
 
 # 3. instructions (deterministic)
 if command -v valgrind >/dev/null; then
-    out=$( (valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" check -c "$cfg" 2>&1 >/dev/null || true) | grep -o 'Collected : [0-9]*' | grep -o '[0-9]*')
+    out=$( (valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" check --sample 0 -c "$cfg" 2>&1 >/dev/null || true) | grep -o 'Collected : [0-9]*' | grep -o '[0-9]*')
     echo "## 3. CPU: one healthy sweep of 5 components (21 checks)"
     echo
     echo "instructions (callgrind): $out"

@@ -79,6 +79,9 @@ struct gf_dsrow {
     bool tenant_header;   /* jsonData declares an X-Scope-OrgID header */
     const char *tenant_from;  /* component whose tenant the direct probe sent, NULL if none */
     struct gf_side grafana, direct;
+    struct gf_side proxy;      /* the proxy fallback's answer, until it replaces grafana */
+    bool health_done, proxy_done;
+    bool speculative;          /* fallback sent together with /health (types that rarely have it) */
     enum status status;
     char *finding;        /* NULL when both sides agree it is fine */
 };

@@ -606,5 +606,5 @@ const struct multi_check gf_dashboards_multi = {
     .start = dash_start,
     .finish = dash_finish,
     .data_free = dash_free,
-    .max_inflight = 6,
+    .max_inflight = 12,
 };

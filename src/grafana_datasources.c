@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "grafana.h"
+#include "lgtmtop/state.h"
 
 #define DS_PROBE_TIMEOUT_MAX_MS 10000L
 
@@ -443,11 +444,21 @@ static void on_direct(struct multi_run *run, const struct http_response *r, void
         gf_direct_classify(r, row->type, &row->direct);
 }
 
+/* /health answered 404 (no health check for this type/version): the proxy decides. */
+static bool needs_fallback(const struct gf_dsrow *row)
+{
+    return row->fallback && row->grafana.state == GFS_NO_API && row->grafana.http_status == 404;
+}
+
 static void on_proxy(struct multi_run *run, const struct http_response *r, void *arg)
 {
     struct gf_dsrow *row = run_row(run, arg);
-    if (row && r)
-        gf_proxy_classify(r, &row->grafana);
+    if (!row || !r || r->err == NET_CANCELLED)
+        return;
+    gf_proxy_classify(r, &row->proxy);
+    row->proxy_done = true;
+    if (row->health_done && needs_fallback(row))
+        row->grafana = row->proxy;
 }
 
 static void path_for(struct buf *b, const char *uid, const char *rest)
@@ -458,22 +469,50 @@ static void path_for(struct buf *b, const char *uid, const char *rest)
     buf_puts(b, rest);
 }
 
+static void submit_proxy(struct multi_run *run, const struct gf_dsrow *row, void *arg)
+{
+    struct buf p;
+    buf_init(&p);
+    buf_puts(&p, "/api/datasources/proxy/");
+    buf_puts(&p, "uid/");
+    probe_url_encode(&p, row->uid);
+    buf_puts(&p, row->fallback);
+    multi_get(run, p.data, on_proxy, arg);
+    buf_free(&p);
+}
+
+/* Whether to ask the proxy together with /health rather than after its 404, which saves a
+ * round trip on a slow Grafana: yes unless the previous run of this check saw the datasource
+ * answer its health API (so a live view does not double its requests every sweep). */
+static bool ask_proxy_early(const struct check_state *cs, const char *uid)
+{
+    const cJSON *prev, *rows = cJSON_IsArray(cs->data) ? cs->data : NULL;
+    cJSON_ArrayForEach(prev, rows) {
+        const cJSON *u = cJSON_GetObjectItemCaseSensitive(prev, "uid");
+        if (cJSON_IsString(u) && strcmp(u->valuestring, uid) == 0) {
+            const cJSON *g = cJSON_GetObjectItemCaseSensitive(prev, "grafana");
+            const cJSON *via = cJSON_GetObjectItemCaseSensitive(g, "via");
+            return !(cJSON_IsString(via) && strcmp(via->valuestring, "health") == 0);
+        }
+    }
+    return true;
+}
+
 static void on_health(struct multi_run *run, const struct http_response *r, void *arg)
 {
     struct gf_dsrow *row = run_row(run, arg);
     if (!row || !r)
         return;
+    if (r->err == NET_CANCELLED)
+        return;
     gf_health_classify(r, &row->grafana);
-    if (row->grafana.state == GFS_NO_API && r->status == 404 && row->fallback) {
-        struct buf p;
-        buf_init(&p);
-        buf_puts(&p, "/api/datasources/proxy/");
-        buf_puts(&p, "uid/");
-        probe_url_encode(&p, row->uid);
-        buf_puts(&p, row->fallback);
-        multi_get(run, p.data, on_proxy, arg);
-        buf_free(&p);
-    }
+    row->health_done = true;
+    if (!needs_fallback(row))
+        return;
+    if (row->proxy_done)
+        row->grafana = row->proxy;
+    else if (!row->speculative)
+        submit_proxy(run, row, arg);
 }
 
 /* The lgtmtop component at the datasource's host:port (its credentials and tenant apply),
@@ -595,6 +634,10 @@ static void on_list(struct multi_run *run, const struct http_response *r, void *
             path_for(&p, row->uid, "/health");
             multi_get(run, p.data, on_health, (void *)(uintptr_t)i);
             buf_free(&p);
+            if (row->fallback && ask_proxy_early(run->cs, row->uid)) {
+                row->speculative = true;
+                submit_proxy(run, row, (void *)(uintptr_t)i);
+            }
         } else {
             side_set(&row->grafana, GFS_NO_API, "health", 0, "no uid: Grafana too old for the datasource health API");
         }
@@ -642,5 +685,5 @@ const struct multi_check gf_datasources_multi = {
     .start = ds_start,
     .finish = ds_finish,
     .data_free = ds_free,
-    .max_inflight = 8,
+    .max_inflight = 16,
 };

@@ -82,6 +82,17 @@ class GrafanaLive(unittest.TestCase):
         self.assertEqual(al["values"]["alerts_firing"], 1)
         self.assertEqual(al["data"]["policies"]["missing_receivers"], [])
 
+    def test_proxy_fallback_asked_with_health(self):
+        # A slow Grafana: the fallback for a datasource without a health API (Tempo) goes out with
+        # its /health request, not one round trip later after the 404.
+        self.fs.fault("grafana", "slow:0.5")
+        self.check()
+        reqs = self.fs.requests("grafana")
+        health = [q["time"] for q in reqs if q["path"] == "/api/datasources/uid/tempo/health"]
+        proxy = [q["time"] for q in reqs if q["path"] == "/api/datasources/proxy/uid/tempo/api/echo"]
+        self.assertTrue(health and proxy)
+        self.assertLess(abs(proxy[-1] - health[-1]), 0.4, "the fallback waited for the 404")
+
     def test_direct_probe_sends_tenant(self):
         # The Mimir datasource declares X-Scope-OrgID in Grafana (its value is secret there):
         # the direct probe uses the tenant configured for the stack's mimir.
