@@ -2,6 +2,7 @@
  * of requests waiting for one of the run's max_inflight slots. */
 #include "lgtmtop/multi.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,8 +30,9 @@ static void run_finish(struct multi_run *run)
     run->mc->finish(run, &o);
     struct http_response r;
     memset(&r, 0, sizeof(r));
-    r.err = NET_OK;
-    r.err_text = "";
+    r.err = run->have_first ? run->first_err : NET_OK;
+    r.err_text = run->first_err_text;
+    r.status = run->first_status;
     r.body = "";
     r.content_type = "";
     r.url = "";
@@ -68,6 +70,12 @@ static void on_done(void *ud, const struct http_response *r)
     run->inflight--;
     if (r->err == NET_CANCELLED)
         run->cancelled = true;
+    else if (!run->have_first) {
+        run->have_first = true;
+        run->first_status = r->status;
+        run->first_err = r->err;
+        snprintf(run->first_err_text, sizeof(run->first_err_text), "%s", r->err_text ? r->err_text : "");
+    }
     call->cb(run, r, call->arg);
     free(call);
     multi_settle(run);

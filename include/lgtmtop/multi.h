@@ -43,6 +43,12 @@ struct multi_run {
     int inflight;
     bool cancelled;                 /* the engine is shutting down: nothing more is sent */
     struct multi_pending *queue, *queue_tail;   /* requests waiting for a slot */
+    /* The first answer of the run (usually the list the rest fans out from): its HTTP status or
+     * transport error become the check's own in the state and the JSON. */
+    bool have_first;
+    long first_status;
+    enum net_err first_err;
+    char first_err_text[128];
 };
 
 /* Starts a run of check cs (called by the sweep). */

@@ -64,6 +64,7 @@ class GrafanaLive(unittest.TestCase):
         ds = r.check("grafana", "datasources")
         self.assertEqual(ds["status"], "OK")
         self.assertEqual(ds["message"], "4 datasources: 4 OK")
+        self.assertEqual((ds["http_status"], ds["error"]), (200, None))  # the list request's answer
         self.assertEqual(ds["values"]["datasources"], 4)
         self.assertEqual(ds["values"]["datasources_healthy"], 4)
         self.assertEqual({row["name"] for row in ds["data"]}, {"Mimir", "Loki", "Tempo", "Mimir Alertmanager"})
