@@ -556,6 +556,7 @@ int tui_run(const struct cli *cli, struct config *cfg)
     struct state s;
     if (state_init(&s, cfg, cli->stack)) {
         fprintf(stderr, "lgtmtop: no stack named '%s' in %s\n", cli->stack, cfg->path ? cfg->path : "the config");
+        state_free(&s);
         return 3;
     }
     setlocale(LC_ALL, "");
