@@ -14,6 +14,7 @@
 
 #include "lgtmtop/multi.h"
 #include "probes.h"
+#include "lgtmtop/sweep.h"
 
 /* ---- identity -------------------------------------------------------------------------- */
 
@@ -753,13 +754,8 @@ static void canary_start(struct multi_run *run, enum canary_kind k)
         .body = body,
         .body_len = strlen(body),
         .content_type = CANARY_CONTENT_TYPE,
-        .tenant = c->tenant,
-        .bearer = c->token,
-        .basic_user = c->basic_user,
-        .basic_password = c->basic_password,
-        .insecure = c->insecure_skip_verify,
-        .ca_file = c->ca_file,
     };
+    sweep_use_component(&rq, c);
     multi_request(run, &rq, canary_on_write, NULL);
     free(url);
     free(body);

@@ -11,6 +11,7 @@
 
 #include "grafana.h"
 #include "lgtmtop/state.h"
+#include "lgtmtop/sweep.h"
 
 #define DS_PROBE_TIMEOUT_MAX_MS 10000L
 
@@ -578,11 +579,8 @@ static void submit_direct(struct multi_run *run, struct gf_dsrow *row, const cha
         .timeout_ms = timeout > DS_PROBE_TIMEOUT_MAX_MS ? DS_PROBE_TIMEOUT_MAX_MS : timeout,
     };
     if (same) {  /* our own endpoint: its credentials and TLS settings apply */
-        rq.bearer = same->token;
-        rq.basic_user = same->basic_user;
-        rq.basic_password = same->basic_password;
-        rq.insecure = same->insecure_skip_verify;
-        rq.ca_file = same->ca_file;
+        sweep_use_component(&rq, same);
+        rq.tenant = tc ? tc->tenant : NULL; /* the tenant follows the datasource's header */
     }
     if (tc && tc->tenant)
         row->tenant_from = comp_kind_name(tc->kind);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lgtmtop/state.h"
+#include "lgtmtop/sweep.h"
 
 /* A request waiting for a slot: owned copies of the strings a struct request points to. */
 struct multi_pending {
@@ -177,15 +178,8 @@ void multi_get(struct multi_run *run, const char *path, multi_step_fn cb, void *
 {
     const struct component_cfg *c = run->c;
     char *url = xasprintf("%s%s", c->url, path);
-    struct request rq = {
-        .url = url,
-        .tenant = c->tenant,
-        .bearer = c->token,
-        .basic_user = c->basic_user,
-        .basic_password = c->basic_password,
-        .insecure = c->insecure_skip_verify,
-        .ca_file = c->ca_file,
-    };
+    struct request rq = {.url = url};
+    sweep_use_component(&rq, c);
     multi_request(run, &rq, cb, arg);
     free(url);
 }

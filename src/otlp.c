@@ -12,6 +12,7 @@
 
 #include "flow.h"
 #include "probes.h"
+#include "lgtmtop/sweep.h"
 
 static const char otlp_empty_export[] = "{\"resourceSpans\":[]}";
 
@@ -245,12 +246,7 @@ static void probe_address(struct multi_run *run, int i)
         rq.body = otlp_empty_export;
         rq.body_len = sizeof(otlp_empty_export) - 1;
         rq.content_type = "application/json";
-        rq.tenant = c->tenant;
-        rq.bearer = c->token;
-        rq.basic_user = c->basic_user;
-        rq.basic_password = c->basic_password;
-        rq.insecure = c->insecure_skip_verify;
-        rq.ca_file = c->ca_file;
+        sweep_use_component(&rq, c);
     } else {
         rq.connect_only = true;
         /* a TCP connect needs no more than the connect timeout */

@@ -14,6 +14,7 @@
 #include "lgtmtop/multi.h"
 #include "lgtmtop/state.h"
 #include "probes.h"
+#include "lgtmtop/sweep.h"
 
 #define CUSTOM_SERIES_LISTED 3   /* failing series named in the summary */
 #define CUSTOM_DETAIL_SERIES 20  /* series listed in detail */
@@ -657,15 +658,10 @@ static void custom_start(struct multi_run *run)
     custom_query_url(cc, t, &url);
     struct request rq = {
         .url = url.data,
-        .tenant = t->tenant,
-        .bearer = t->token,
-        .basic_user = t->basic_user,
-        .basic_password = t->basic_password,
         .timeout_ms = cc->timeout_ms > 0 ? cc->timeout_ms : t->timeout_ms,
         .connect_timeout_ms = t->connect_timeout_ms,
-        .insecure = t->insecure_skip_verify,
-        .ca_file = t->ca_file,
     };
+    sweep_use_component(&rq, t);
     multi_request(run, &rq, custom_on_done, (void *)cd);
     buf_free(&url);
 }

@@ -16,6 +16,16 @@ void sweep_check_url(const struct component_cfg *c, const struct check_def *d, s
         buf_puts(out, d->path);
 }
 
+void sweep_use_component(struct request *rq, const struct component_cfg *c)
+{
+    rq->tenant = c->tenant;
+    rq->bearer = c->token;
+    rq->basic_user = c->basic_user;
+    rq->basic_password = c->basic_password;
+    rq->insecure = c->insecure_skip_verify;
+    rq->ca_file = c->ca_file;
+}
+
 static void on_done(void *ud, const struct http_response *r)
 {
     struct check_state *cs = ud;
@@ -35,16 +45,11 @@ static void submit_check(struct engine *e, const struct config *cfg, struct chec
     sweep_check_url(cc, cs->def, &url);
     struct request rq = {
         .url = url.data,
-        .tenant = cc->tenant,
-        .bearer = cc->token,
-        .basic_user = cc->basic_user,
-        .basic_password = cc->basic_password,
         .timeout_ms = cc->timeout_ms > 0 ? cc->timeout_ms : cfg->timeout_ms,
         .connect_timeout_ms = cc->connect_timeout_ms > 0 ? cc->connect_timeout_ms : cfg->connect_timeout_ms,
         .max_body = cfg->max_body,
-        .insecure = cc->insecure_skip_verify,
-        .ca_file = cc->ca_file,
     };
+    sweep_use_component(&rq, cc);
     cs->pending = true;
     engine_submit(e, &rq, on_done, cs);
     buf_free(&url);
