@@ -135,22 +135,10 @@ static void submit_now(struct multi_run *run, const struct request *rq, multi_st
     engine_submit(run->engine, rq, on_done, call);
 }
 
-/* Fills what the caller left unset from the component and the config. */
-static void request_defaults(const struct multi_run *run, struct request *rq)
-{
-    const struct component_cfg *c = run->c;
-    if (rq->timeout_ms <= 0)
-        rq->timeout_ms = c->timeout_ms > 0 ? c->timeout_ms : run->cfg->timeout_ms;
-    if (rq->connect_timeout_ms <= 0)
-        rq->connect_timeout_ms = c->connect_timeout_ms > 0 ? c->connect_timeout_ms : run->cfg->connect_timeout_ms;
-    if (!rq->max_body)
-        rq->max_body = run->cfg->max_body;
-}
-
 void multi_request(struct multi_run *run, const struct request *in, multi_step_fn cb, void *arg)
 {
     struct request rq = *in;
-    request_defaults(run, &rq);
+    sweep_fill_limits(&rq, run->c, run->cfg);
     int max = run->mc->max_inflight > 0 ? run->mc->max_inflight : 8;
     if (run->inflight < max && !run->cancelled) {
         submit_now(run, &rq, cb, arg);

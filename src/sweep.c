@@ -26,6 +26,16 @@ void sweep_use_component(struct request *rq, const struct component_cfg *c)
     rq->ca_file = c->ca_file;
 }
 
+void sweep_fill_limits(struct request *rq, const struct component_cfg *c, const struct config *cfg)
+{
+    if (rq->timeout_ms <= 0)
+        rq->timeout_ms = c->timeout_ms > 0 ? c->timeout_ms : cfg->timeout_ms;
+    if (rq->connect_timeout_ms <= 0)
+        rq->connect_timeout_ms = c->connect_timeout_ms > 0 ? c->connect_timeout_ms : cfg->connect_timeout_ms;
+    if (!rq->max_body)
+        rq->max_body = cfg->max_body;
+}
+
 static void on_done(void *ud, const struct http_response *r)
 {
     struct check_state *cs = ud;
@@ -43,13 +53,9 @@ static void submit_check(struct engine *e, const struct config *cfg, struct chec
     struct buf url;
     buf_init(&url);
     sweep_check_url(cc, cs->def, &url);
-    struct request rq = {
-        .url = url.data,
-        .timeout_ms = cc->timeout_ms > 0 ? cc->timeout_ms : cfg->timeout_ms,
-        .connect_timeout_ms = cc->connect_timeout_ms > 0 ? cc->connect_timeout_ms : cfg->connect_timeout_ms,
-        .max_body = cfg->max_body,
-    };
+    struct request rq = {.url = url.data};
     sweep_use_component(&rq, cc);
+    sweep_fill_limits(&rq, cc, cfg);
     cs->pending = true;
     engine_submit(e, &rq, on_done, cs);
     buf_free(&url);

@@ -20,6 +20,10 @@ size_t sweep_start_flagged(struct engine *e, struct state *s, const struct confi
  * that decides what a request to a component carries). */
 void sweep_use_component(struct request *rq, const struct component_cfg *c);
 
+/* Fills the limits the request left unset (timeout, connect timeout, body cap) from the
+ * component, else the config. */
+void sweep_fill_limits(struct request *rq, const struct component_cfg *c, const struct config *cfg);
+
 /* Builds the full URL of a check into out (base URL + path). */
 void sweep_check_url(const struct component_cfg *c, const struct check_def *d, struct buf *out);
 
