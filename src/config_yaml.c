@@ -26,6 +26,7 @@
 #define KIND_ALL (KIND_BIT(COMP_KIND_COUNT) - 1)
 #define MAX_BODY_MIN ((size_t)1 << 10)
 #define MAX_BODY_MAX ((size_t)1 << 30)
+#define MAX_IN_FLIGHT_MAX 10000L
 
 enum cfgp_form { FORM_NONE, FORM_STACKS, FORM_TOPLEVEL };
 
@@ -316,6 +317,26 @@ static int set_size(struct cfgp *p, yaml_node_t *v, void *base, const struct key
     return rc;
 }
 
+/* A whole number (a size_t field) between 1 and kd->aux. */
+static int set_count(struct cfgp *p, yaml_node_t *v, void *base, const struct key_def *kd)
+{
+    char *s = cfgp_text(p, v, "a number");
+    if (!s)
+        return -1;
+    size_t digits = strspn(s, "0123456789");
+    long n = digits && !s[digits] && digits < 10 ? strtol(s, NULL, 10) : -1;
+    int rc = 0;
+    if (n < 0)
+        rc = cfgp_err(p, node_line(v), "bad number \"%s\" — write a whole number, like 256", s);
+    else if (n < 1 || n > kd->aux)
+        rc = cfgp_err(p, node_line(v), "%s is %s — use between 1 and %ld", s, n < 1 ? "too small" : "too large",
+                      kd->aux);
+    else
+        *FIELD(base, kd, size_t) = (size_t)n;
+    free(s);
+    return rc;
+}
+
 static int set_bool(struct cfgp *p, yaml_node_t *v, void *base, const struct key_def *kd)
 {
     static const struct { const char *word; bool val; } words[] = {
@@ -598,7 +619,7 @@ static const struct key_def stack_keys[SK_COUNT] = {
 #define TO(f) offsetof(struct config, f)
 enum { TK_INTERVAL, TK_TIMEOUT, TK_CONNECT_TIMEOUT, TK_MAX_BODY, TK_STACKS,
        TK_MIMIR, TK_LOKI, TK_TEMPO, TK_GRAFANA, TK_PROMETHEUS, TK_CANARY, TK_CANARY_TIMEOUT, TK_CHECKS,
-       TK_COUNT };
+       TK_MAX_IN_FLIGHT, TK_COUNT };
 static const struct key_def top_keys[TK_COUNT] = {
     [TK_INTERVAL] = {"interval", set_duration, TO(interval_ms), 0, 100},  /* faster only hammers the stack */
     [TK_TIMEOUT] = {"timeout", set_duration, TO(timeout_ms), 0, 1},
@@ -613,6 +634,7 @@ static const struct key_def top_keys[TK_COUNT] = {
     [TK_CANARY] = {"canary", set_bool, TO(canary), 0, 0},
     [TK_CANARY_TIMEOUT] = {"canary_timeout", set_duration, TO(canary_timeout_ms), 0, 1000},
     [TK_CHECKS] = {"checks", set_top_checks, 0, 0, 0},
+    [TK_MAX_IN_FLIGHT] = {"max_in_flight", set_count, TO(max_in_flight), 0, MAX_IN_FLIGHT_MAX},
 };
 
 /* ---- the walker ---- */

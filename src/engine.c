@@ -1,6 +1,8 @@
 /* engine: libcurl multi in one thread. Owns every easy handle and its buffers from submit to
  * completion; the multi handle owns the connection and DNS caches, which is what makes
- * connections persist across sweeps. */
+ * connections persist across sweeps. At most max_inflight transfers are in the multi handle;
+ * the rest wait in a FIFO queue with their easy handle already set up (libcurl copies every
+ * string option, the engine owns the rest), so a queued request needs nothing of the caller. */
 #include "lgtmtop/engine.h"
 
 #include <arpa/inet.h>
@@ -14,6 +16,8 @@
 #include "lgtmtop/util.h"
 
 #define DEFAULT_MAX_BODY (8u * 1024 * 1024)
+/* Idle connections kept at least this many, so every endpoint's stays warm between sweeps. */
+#define MIN_MAXCONNECTS 64
 
 struct xfer {
     CURL *easy;
@@ -29,10 +33,11 @@ struct xfer {
     struct buf addrs;      /* resolve_only: addresses seen, space-separated */
     char primary_ip[64];
     long timeout_ms;
+    long lookup_timeout_ms;  /* the limit on the name lookup: connect timeout, capped by total */
     engine_done_fn cb;
     void *ud;
     char errbuf[CURL_ERROR_SIZE];
-    struct xfer *next;     /* in-flight list, for engine_free */
+    struct xfer *prev, *next;  /* running list (both links) or the queue (next only) */
 };
 
 struct timer {
@@ -42,10 +47,18 @@ struct timer {
     struct timer *next;    /* sorted by due_ms */
 };
 
+struct done_msg { CURL *easy; CURLcode rc; };
+
 struct engine {
     CURLM *multi;
-    struct xfer *inflight;
-    size_t ninflight;
+    struct xfer *running;          /* added to the multi handle */
+    size_t nrunning;
+    struct xfer *queue, *queue_tail;  /* submitted, waiting for a slot, oldest first */
+    size_t nqueued;
+    size_t max_inflight;
+    bool closing;                  /* engine_free: submits are queued and cancelled */
+    struct done_msg *done;         /* drain's scratch array */
+    size_t done_cap;
     struct timer *timers;
     size_t ntimers;
 };
@@ -63,10 +76,67 @@ struct engine *engine_new(void)
     e->multi = curl_multi_init();
     if (!e->multi)
         fatal("cannot create a libcurl multi handle");
-    /* Keep plenty of idle connections so every endpoint's stays warm between sweeps. */
-    curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, 64L);
+    engine_set_max_inflight(e, 0);
     return e;
 }
+
+static void start(struct engine *e, struct xfer *x)
+{
+    x->prev = NULL;
+    x->next = e->running;
+    if (e->running)
+        e->running->prev = x;
+    e->running = x;
+    e->nrunning++;
+    /* libcurl starts the request's timeout clock here, when it is really sent, not at submit */
+    CURLMcode mc = curl_multi_add_handle(e->multi, x->easy);
+    if (mc != CURLM_OK)
+        fatal("libcurl: %s", curl_multi_strerror(mc));
+}
+
+static void unlink_running(struct engine *e, struct xfer *x)
+{
+    if (x->prev)
+        x->prev->next = x->next;
+    else
+        e->running = x->next;
+    if (x->next)
+        x->next->prev = x->prev;
+    x->prev = x->next = NULL;
+    e->nrunning--;
+}
+
+static struct xfer *dequeue(struct engine *e)
+{
+    struct xfer *x = e->queue;
+    if (x) {
+        e->queue = x->next;
+        if (!e->queue)
+            e->queue_tail = NULL;
+        x->next = NULL;
+        e->nqueued--;
+    }
+    return x;
+}
+
+/* Starts queued requests while there are free slots. */
+static void pump(struct engine *e)
+{
+    while (!e->closing && e->queue && e->nrunning < e->max_inflight)
+        start(e, dequeue(e));
+}
+
+void engine_set_max_inflight(struct engine *e, size_t n)
+{
+    e->max_inflight = n > 0 ? n : ENGINE_DEFAULT_MAX_INFLIGHT;
+    /* As many idle connections as transfers in flight: a finished transfer then never has to
+     * search the pool for one to close (libcurl walks every connection to find the oldest). */
+    long keep = e->max_inflight > MIN_MAXCONNECTS ? (long)e->max_inflight : MIN_MAXCONNECTS;
+    curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, keep);
+    pump(e);
+}
+
+size_t engine_max_inflight(const struct engine *e) { return e->max_inflight; }
 
 static void xfer_free(struct xfer *x)
 {
@@ -85,13 +155,20 @@ void engine_free(struct engine *e)
 {
     if (!e)
         return;
-    /* Transfers still in flight (a hung server at quit) are cancelled: their callbacks run
-     * with NET_CANCELLED so owners can release what they hold. */
-    while (e->inflight) {
-        struct xfer *x = e->inflight;
-        e->inflight = x->next;
-        e->ninflight--;
-        curl_multi_remove_handle(e->multi, x->easy);
+    /* Transfers still in flight (a hung server at quit) and queued ones are cancelled: their
+     * callbacks run with NET_CANCELLED so owners can release what they hold. A callback that
+     * submits again gets its request queued and cancelled in turn. Removing a handle never
+     * waits for a name lookup (CURLOPT_QUICK_EXIT). */
+    e->closing = true;
+    while (e->running || e->queue) {
+        struct xfer *x;
+        if (e->running) {
+            x = e->running;
+            unlink_running(e, x);
+            curl_multi_remove_handle(e->multi, x->easy);
+        } else {
+            x = dequeue(e);
+        }
         struct http_response r;
         memset(&r, 0, sizeof(r));
         r.err = NET_CANCELLED;
@@ -113,6 +190,7 @@ void engine_free(struct engine *e)
         free(t);
     }
     curl_multi_cleanup(e->multi);
+    free(e->done);
     free(e);
 }
 
@@ -148,7 +226,7 @@ static int fire_timers(struct engine *e)
     return n;
 }
 
-size_t engine_inflight(const struct engine *e) { return e->ninflight; }
+size_t engine_inflight(const struct engine *e) { return e->nrunning + e->nqueued; }
 
 static size_t on_body(char *p, size_t size, size_t n, void *ud)
 {
@@ -237,12 +315,20 @@ void engine_submit(struct engine *e, const struct request *rq, engine_done_fn cb
     curl_easy_setopt(c, CURLOPT_PRIVATE, x);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, x->errbuf);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075700
+    /* Cleaning up a handle whose name lookup is still running would otherwise join libcurl's
+     * resolver thread, i.e. wait for a DNS server that may never answer: the sweep would
+     * outlast its timeout and the live view freeze. The thread is left to finish alone. */
+    curl_easy_setopt(c, CURLOPT_QUICK_EXIT, 1L);
+#endif
     curl_easy_setopt(c, CURLOPT_USERAGENT, "lgtmtop/" LGTMTOP_VERSION);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(c, CURLOPT_MAXREDIRS, 3L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, x->timeout_ms);
+    x->lookup_timeout_ms = rq->connect_timeout_ms > 0 && rq->connect_timeout_ms < x->timeout_ms
+                               ? rq->connect_timeout_ms : x->timeout_ms;
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, rq->connect_timeout_ms > 0 ? rq->connect_timeout_ms : x->timeout_ms);
     curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->max_body);
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, ""); /* gzip where offered: cheaper /metrics */
@@ -306,12 +392,17 @@ void engine_submit(struct engine *e, const struct request *rq, engine_done_fn cb
         curl_easy_setopt(c, CURLOPT_CONNECT_TO, x->connect_to);
     }
 
-    x->next = e->inflight;
-    e->inflight = x;
-    e->ninflight++;
-    CURLMcode mc = curl_multi_add_handle(e->multi, c);
-    if (mc != CURLM_OK)
-        fatal("libcurl: %s", curl_multi_strerror(mc));
+    /* FIFO: a request starts now only when none waits before it. */
+    if (!e->closing && !e->queue && e->nrunning < e->max_inflight) {
+        start(e, x);
+    } else {
+        if (e->queue_tail)
+            e->queue_tail->next = x;
+        else
+            e->queue = x;
+        e->queue_tail = x;
+        e->nqueued++;
+    }
 }
 
 /* Maps libcurl's result to the transport classes users and diagnosis reason about. */
@@ -358,17 +449,22 @@ static long info_us(CURL *c, CURLINFO what)
     return (long)v;
 }
 
+/* A timeout while the name lookup was still running: libcurl sets the lookup time (at least
+ * 1 us) only once it finished, and says "Resolving timed out" when it stopped in that state
+ * (which also covers a lookup after a redirect, whose time adds to the first one's). */
+static bool lookup_unfinished(CURL *c, const struct xfer *x)
+{
+    static const char resolving[] = "Resolving timed out";
+    return info_us(c, CURLINFO_NAMELOOKUP_TIME_T) == 0 ||
+           strncmp(x->errbuf, resolving, sizeof(resolving) - 1) == 0;
+}
+
 static void finish(struct engine *e, CURL *c, CURLcode rc)
 {
     struct xfer *x = NULL;
     curl_easy_getinfo(c, CURLINFO_PRIVATE, (char **)&x);
     curl_multi_remove_handle(e->multi, c);
-    for (struct xfer **pp = &e->inflight; *pp; pp = &(*pp)->next)
-        if (*pp == x) {
-            *pp = x->next;
-            break;
-        }
-    e->ninflight--;
+    unlink_running(e, x);
 
     struct http_response r;
     memset(&r, 0, sizeof(r));
@@ -379,6 +475,11 @@ static void finish(struct engine *e, CURL *c, CURLcode rc)
         r.err = NET_PROTOCOL;
     if (x->resolve_only && rc == CURLE_COULDNT_CONNECT && x->addrs.len)
         r.err = NET_OK; /* every address was refused on purpose: the list is the answer */
+    r.timeout_ms = x->timeout_ms;
+    if (rc == CURLE_OPERATION_TIMEDOUT && lookup_unfinished(c, x)) {
+        r.err = NET_DNS_TIMEOUT;
+        r.timeout_ms = x->lookup_timeout_ms; /* the connect timeout covers the lookup */
+    }
     r.err_text = r.err == NET_OK ? "" : (x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc));
     if (r.err == NET_OK)
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
@@ -388,7 +489,6 @@ static void finish(struct engine *e, CURL *c, CURLcode rc)
     r.body_len = x->body.len;
     r.content_type = x->content_type ? x->content_type : "";
     r.url = x->url_redacted;
-    r.timeout_ms = x->timeout_ms;
     r.max_body = x->max_body;
     r.t.dns_us = info_us(c, CURLINFO_NAMELOOKUP_TIME_T);
     r.t.connect_us = info_us(c, CURLINFO_CONNECT_TIME_T);
@@ -409,17 +509,28 @@ static void finish(struct engine *e, CURL *c, CURLcode rc)
     xfer_free(x);
 }
 
-/* Delivers finished transfers; returns how many. */
+/* Delivers finished transfers, then starts queued ones in the freed slots; returns how many
+ * finished. Every message is read before any handle is removed (removing one searches the
+ * messages still queued). */
 static int drain(struct engine *e)
 {
     CURLMsg *m;
-    int left, n = 0;
+    int left;
+    size_t n = 0;
     while ((m = curl_multi_info_read(e->multi, &left)))
         if (m->msg == CURLMSG_DONE) {
-            finish(e, m->easy_handle, m->data.result);
+            if (n == e->done_cap) {
+                e->done_cap = e->done_cap ? e->done_cap * 2 : 64;
+                e->done = xrealloc(e->done, e->done_cap * sizeof(*e->done));
+            }
+            e->done[n].easy = m->easy_handle;
+            e->done[n].rc = m->data.result;
             n++;
         }
-    return n;
+    for (size_t i = 0; i < n; i++)
+        finish(e, e->done[i].easy, e->done[i].rc);
+    pump(e);
+    return (int)n;
 }
 
 int engine_run(struct engine *e, int extra_fd, long timeout_ms)

@@ -220,6 +220,16 @@ void probe_transport_obs_for(const struct http_response *r, const struct compone
         obs_set(o, ST_FAIL, "cannot resolve %s — check the hostname (e.g. the service name on the private network)",
                 host);
         break;
+    case NET_DNS_TIMEOUT:
+        if (r->timeout_ms > 0)
+            obs_set(o, ST_FAIL, "name lookup of %s did not finish within %.1fs: the DNS server does not answer — on a "
+                    "private network (Railway, Docker, Kubernetes) run lgtmtop inside it, or check its resolver "
+                    "(/etc/resolv.conf)", host, (double)r->timeout_ms / 1000.0);
+        else
+            obs_set(o, ST_FAIL, "name lookup of %s did not finish in time: the DNS server does not answer — on a "
+                    "private network (Railway, Docker, Kubernetes) run lgtmtop inside it, or check its resolver "
+                    "(/etc/resolv.conf)", host);
+        break;
     case NET_TIMEOUT:
         if (r->timeout_ms > 0)
             obs_set(o, ST_FAIL, "no answer within %.1fs (timeout) — the server hangs or is overloaded",

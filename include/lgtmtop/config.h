@@ -67,6 +67,8 @@ struct config {
     long timeout_ms;            /* default 5000 */
     long connect_timeout_ms;    /* default = timeout_ms */
     size_t max_body;            /* default 8 MiB */
+    size_t max_in_flight;       /* max_in_flight: requests at once, the rest wait; 0 = the
+                                   engine's default (engine_set_max_inflight) */
     bool canary;                /* canary: true at the top level, or --canary (canary.h) */
     long canary_timeout_ms;     /* how long a canary waits until its data is readable; 0 = 30s */
     struct stack_cfg *stacks;

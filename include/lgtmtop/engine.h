@@ -1,6 +1,9 @@
-/* engine: one-thread HTTP client on libcurl multi. Every submitted request is in flight at once;
- * completions are delivered from engine_run() on the caller's thread. Connections and DNS
- * results are cached in the multi handle and so reused across sweeps. */
+/* engine: one-thread HTTP client on libcurl multi. Up to engine_max_inflight() submitted
+ * requests run at once, the rest wait in submit order and start as others finish; a request's
+ * timeout counts from its start. Completions are delivered from engine_run() on the caller's
+ * thread. Connections and DNS results are cached in the multi handle and so reused across
+ * sweeps. Nothing waits for a name lookup: one the DNS server never answers ends at the
+ * request's timeout (NET_DNS_TIMEOUT), and cancelling it returns at once. */
 #ifndef LGTMTOP_ENGINE_H
 #define LGTMTOP_ENGINE_H
 
@@ -11,7 +14,8 @@
 
 struct engine;
 
-/* Everything the engine copies at submit time; the caller may free its strings after. */
+/* Everything the engine copies at submit time (also for a request that has to wait for a
+ * slot); the caller may free its strings after. */
 struct request {
     const char *url;                 /* full URL (may carry user:pass@, never printed) */
     const char *method;              /* NULL = GET */
@@ -21,14 +25,15 @@ struct request {
     const char *tenant;              /* X-Scope-OrgID */
     const char *bearer;              /* Authorization: Bearer */
     const char *basic_user, *basic_password;
-    long timeout_ms;                 /* total */
+    long timeout_ms;                 /* total, from when the request starts (not while queued) */
     long connect_timeout_ms;
     size_t max_body;                 /* body cap; 0 = 8 MiB */
     bool insecure;                   /* skip TLS verification */
     const char *ca_file;
     /* Network probes (OTLP receivers), no proxy used:
      * resolve_only: resolve the URL's host and list every address in the response's
-     *   `addresses`, connecting to none (err NET_OK with addresses, or NET_DNS);
+     *   `addresses`, connecting to none (err NET_OK with addresses, or NET_DNS, or
+     *   NET_DNS_TIMEOUT);
      * connect_only: connect (TCP, plus TLS for https) and stop without an HTTP request
      *   (err NET_OK = something accepted; status stays 0);
      * connect_ip: connect to this address instead of resolving the URL's host
@@ -42,12 +47,19 @@ struct request {
 typedef void (*engine_done_fn)(void *ud, const struct http_response *r);
 
 struct engine *engine_new(void);
-/* Cancels transfers still in flight, calling their callbacks with err NET_CANCELLED (so free
- * the engine before the state those callbacks write to). */
+/* Cancels transfers still in flight or queued, calling their callbacks with err NET_CANCELLED
+ * (so free the engine before the state those callbacks write to). Never blocks. */
 void engine_free(struct engine *e);
 
 void engine_submit(struct engine *e, const struct request *rq, engine_done_fn cb, void *ud);
+/* Requests submitted and not yet delivered: running plus queued (loop while > 0). */
 size_t engine_inflight(const struct engine *e);
+
+/* How many requests run at once (0 = ENGINE_DEFAULT_MAX_INFLIGHT); the rest are queued. The
+ * connection pool keeps as many idle connections (at least 64). */
+#define ENGINE_DEFAULT_MAX_INFLIGHT 256
+void engine_set_max_inflight(struct engine *e, size_t n);
+size_t engine_max_inflight(const struct engine *e);
 
 /* Drives transfers and delivers finished ones; if none finished, waits up to timeout_ms for
  * socket activity or for extra_fd (-1 = none) to become readable. Returns 1 when extra_fd is

@@ -16,6 +16,8 @@ enum net_err {
     NET_PROTOCOL,   /* malformed HTTP, truncated body (server closed early), empty reply */
     NET_OTHER,
     NET_CANCELLED,  /* the engine shut down with the request in flight */
+    NET_DNS_TIMEOUT, /* the timeout hit while the name lookup was still unfinished: the DNS
+                        server does not answer (timeout_ms is then the lookup's limit) */
 };
 
 struct timings {
@@ -38,6 +40,6 @@ struct http_response {
                                   in resolver order; "" otherwise */
 };
 
-const char *net_err_name(enum net_err e);  /* "refused", "dns", "timeout", ... */
+const char *net_err_name(enum net_err e);  /* "refused", "dns", "timeout", "dns_timeout", ... */
 
 #endif

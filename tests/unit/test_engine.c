@@ -1,4 +1,5 @@
-/* Engine pieces that need no server: timers, cancellation at shutdown, refused connections. */
+/* Engine pieces: timers, cancellation at shutdown, refused connections, and the queue of
+ * requests beyond the in-flight bound (against a slow HTTP server on a thread of the test). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -6,12 +7,16 @@
 #include <cmocka.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "lgtmtop/engine.h"
+#include "lgtmtop/probe.h"
 #include "lgtmtop/util.h"
 
 struct log { char order[16]; int n; int not_fired; };
@@ -124,6 +129,270 @@ static void test_non_http_scheme_refused(void **st)
     engine_free(e);
 }
 
+/* A loopback HTTP server answering every request after delay_ms, one thread per connection;
+ * it records the order of the paths it got and how many requests it held at once. */
+struct slow_server {
+    int fd, port;
+    long delay_ms;
+    pthread_t thread;
+    atomic_int active, max_active, conns_open;
+    pthread_mutex_t mu;
+    char order[64];
+    int n;
+};
+
+struct slow_conn { struct slow_server *s; int fd; };
+
+static void *slow_conn_main(void *arg)
+{
+    struct slow_conn *c = arg;
+    struct slow_server *s = c->s;
+    char req[2048];
+    size_t len = 0;
+    while (len < sizeof(req) - 1) {
+        ssize_t k = read(c->fd, req + len, sizeof(req) - 1 - len);
+        if (k <= 0)
+            break;
+        len += (size_t)k;
+        req[len] = '\0';
+        if (strstr(req, "\r\n\r\n"))
+            break;
+    }
+    req[len] = '\0';
+    int now = atomic_fetch_add(&s->active, 1) + 1;
+    int seen = atomic_load(&s->max_active);
+    while (now > seen && !atomic_compare_exchange_weak(&s->max_active, &seen, now))
+        ;
+    char tag = '?';
+    if (strncmp(req, "GET /", 5) == 0 && req[5] && req[5] != ' ')
+        tag = req[5];
+    pthread_mutex_lock(&s->mu);
+    if (s->n < (int)sizeof(s->order) - 1)
+        s->order[s->n++] = tag;
+    pthread_mutex_unlock(&s->mu);
+    struct timespec ts = {s->delay_ms / 1000, (s->delay_ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+    atomic_fetch_sub(&s->active, 1);
+    char resp[128];
+    int rl = snprintf(resp, sizeof(resp), "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nConnection: close\r\n\r\n%c", tag);
+    if (write(c->fd, resp, (size_t)rl) < 0) { /* the client gave up */ }
+    close(c->fd);
+    atomic_fetch_sub(&s->conns_open, 1);
+    free(c);
+    return NULL;
+}
+
+static void *slow_accept_main(void *arg)
+{
+    struct slow_server *s = arg;
+    for (;;) {
+        int fd = accept(s->fd, NULL, NULL);
+        if (fd < 0)
+            return NULL; /* shut down */
+        struct slow_conn *c = malloc(sizeof(*c));
+        c->s = s;
+        c->fd = fd;
+        atomic_fetch_add(&s->conns_open, 1);
+        pthread_t t;
+        pthread_create(&t, NULL, slow_conn_main, c);
+        pthread_detach(t);
+    }
+}
+
+static void slow_server_start(struct slow_server *s, long delay_ms)
+{
+    memset(s, 0, sizeof(*s));
+    s->delay_ms = delay_ms;
+    pthread_mutex_init(&s->mu, NULL);
+    s->fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(sa);
+    assert_int_equal(bind(s->fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    assert_int_equal(listen(s->fd, 64), 0);
+    assert_int_equal(getsockname(s->fd, (struct sockaddr *)&sa, &len), 0);
+    s->port = ntohs(sa.sin_port);
+    assert_int_equal(pthread_create(&s->thread, NULL, slow_accept_main, s), 0);
+}
+
+static void slow_server_stop(struct slow_server *s)
+{
+    shutdown(s->fd, SHUT_RDWR);
+    pthread_join(s->thread, NULL);
+    close(s->fd);
+    while (atomic_load(&s->conns_open) > 0) { /* connection threads finish their sleep */
+        struct timespec ts = {0, 10 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    pthread_mutex_destroy(&s->mu);
+}
+
+struct qlog { char order[64]; int n; int timeouts, errors, cancelled; };
+
+static void on_queued(void *ud, const struct http_response *r)
+{
+    struct qlog *q = ud;
+    if (r->err == NET_OK && r->status == 200 && r->body_len == 1)
+        q->order[q->n++] = r->body[0];
+    else if (r->err == NET_TIMEOUT)
+        q->timeouts++;
+    else if (r->err == NET_CANCELLED)
+        q->cancelled++;
+    else
+        q->errors++;
+}
+
+static void submit_tagged(struct engine *e, int port, char tag, long timeout_ms, struct qlog *q)
+{
+    char url[64];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/%c", port, tag);
+    struct request rq = {.url = url, .timeout_ms = timeout_ms};
+    engine_submit(e, &rq, on_queued, q); /* url is on this stack frame: the engine copies it */
+}
+
+static void run_until_idle(struct engine *e, long limit_ms)
+{
+    long long t0 = now_mono_ms();
+    while (engine_inflight(e) > 0 && now_mono_ms() - t0 < limit_ms)
+        engine_run(e, -1, 100);
+}
+
+/* More requests than the bound: all complete, in submit order, never more than the bound at the
+ * server at once, and engine_inflight counts the queued ones. */
+static void test_queue_runs_all_in_order(void **st)
+{
+    (void)st;
+    struct slow_server s;
+    slow_server_start(&s, 20);
+    struct engine *e = engine_new();
+    assert_int_equal(engine_max_inflight(e), ENGINE_DEFAULT_MAX_INFLIGHT);
+    engine_set_max_inflight(e, 1);
+    assert_int_equal(engine_max_inflight(e), 1);
+    struct qlog q = {{0}, 0, 0, 0, 0};
+    const char *tags = "abcdefghij";
+    for (const char *t = tags; *t; t++)
+        submit_tagged(e, s.port, *t, 5000, &q);
+    assert_int_equal(engine_inflight(e), 10);
+    run_until_idle(e, 20000);
+    assert_int_equal(engine_inflight(e), 0);
+    assert_int_equal(q.errors + q.timeouts, 0);
+    assert_string_equal(q.order, tags);
+    assert_string_equal(s.order, tags);
+    assert_int_equal(atomic_load(&s.max_active), 1);
+    engine_free(e);
+    slow_server_stop(&s);
+}
+
+/* Bound 2, six requests answered after 400 ms each, timeout 1 s: the last two wait ~800 ms in
+ * the queue, so they would time out if the clock ran from submit. */
+static void test_queue_wait_not_counted_in_timeout(void **st)
+{
+    (void)st;
+    struct slow_server s;
+    slow_server_start(&s, 400);
+    struct engine *e = engine_new();
+    engine_set_max_inflight(e, 2);
+    struct qlog q = {{0}, 0, 0, 0, 0};
+    for (const char *t = "uvwxyz"; *t; t++)
+        submit_tagged(e, s.port, *t, 1000, &q);
+    long long t0 = now_mono_ms();
+    run_until_idle(e, 20000);
+    assert_int_equal(q.timeouts, 0);
+    assert_int_equal(q.errors, 0);
+    assert_int_equal(q.n, 6);
+    assert_true(now_mono_ms() - t0 >= 1100); /* they really waited: three rounds of 400 ms */
+    assert_true(atomic_load(&s.max_active) <= 2);
+    engine_free(e);
+    slow_server_stop(&s);
+}
+
+/* A callback that submits again while others wait: its request goes behind them. */
+struct chain { struct engine *e; int port; struct qlog *q; };
+
+static void on_chain(void *ud, const struct http_response *r)
+{
+    struct chain *c = ud;
+    on_queued(c->q, r);
+    if (r->err == NET_OK && r->body[0] == 'a')
+        submit_tagged(c->e, c->port, 'z', 5000, c->q);
+}
+
+static void test_queue_submit_from_callback(void **st)
+{
+    (void)st;
+    struct slow_server s;
+    slow_server_start(&s, 10);
+    struct engine *e = engine_new();
+    engine_set_max_inflight(e, 1);
+    struct qlog q = {{0}, 0, 0, 0, 0};
+    struct chain c = {e, s.port, &q};
+    char url[64];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/a", s.port);
+    struct request rq = {.url = url, .timeout_ms = 5000};
+    engine_submit(e, &rq, on_chain, &c);
+    submit_tagged(e, s.port, 'b', 5000, &q);
+    submit_tagged(e, s.port, 'c', 5000, &q);
+    run_until_idle(e, 20000);
+    assert_string_equal(q.order, "abcz");
+    engine_free(e);
+    slow_server_stop(&s);
+}
+
+/* engine_free cancels the running request and every queued one. */
+static void test_free_cancels_queued(void **st)
+{
+    (void)st;
+    int fd = socket(AF_INET, SOCK_STREAM, 0); /* listens, never answers */
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(sa);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    assert_int_equal(listen(fd, 8), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+    struct engine *e = engine_new();
+    engine_set_max_inflight(e, 1);
+    struct qlog q = {{0}, 0, 0, 0, 0};
+    for (const char *t = "abcd"; *t; t++)
+        submit_tagged(e, ntohs(sa.sin_port), *t, 60000, &q);
+    for (int i = 0; i < 5; i++)
+        engine_run(e, -1, 20);
+    assert_int_equal(engine_inflight(e), 4);
+    assert_int_equal(q.cancelled, 0);
+    engine_free(e);
+    close(fd);
+    assert_int_equal(q.cancelled, 4);
+    assert_int_equal(q.n + q.errors + q.timeouts, 0);
+}
+
+/* A lookup the DNS server never answered: its own name and message (blaming the resolver, not
+ * the server); a timeout after the lookup keeps the server's. */
+static void test_dns_timeout_name_and_message(void **st)
+{
+    (void)st;
+    assert_string_equal(net_err_name(NET_DNS_TIMEOUT), "dns_timeout");
+    assert_string_equal(net_err_name(NET_TIMEOUT), "timeout");
+    assert_string_equal(net_err_name(NET_CANCELLED), "cancelled");
+    assert_string_equal(net_err_name((enum net_err)999), "other");
+    struct http_response r;
+    memset(&r, 0, sizeof(r));
+    r.err = NET_DNS_TIMEOUT;
+    r.err_text = "Resolving timed out after 2000 milliseconds";
+    r.body = r.content_type = r.primary_ip = r.addresses = "";
+    r.url = "http://mimir.railway.internal:9009/ready";
+    r.timeout_ms = 2000;
+    struct obs o;
+    obs_init(&o);
+    probe_transport_obs_for(&r, NULL, &o);
+    assert_int_equal(o.status, ST_FAIL);
+    assert_string_equal(o.summary, "name lookup of mimir.railway.internal did not finish within 2.0s: the DNS server "
+                                   "does not answer — on a private network (Railway, Docker, Kubernetes) run "
+                                   "lgtmtop inside it, or check its resolver (/etc/resolv.conf)");
+    obs_free(&o);
+    r.err = NET_TIMEOUT;
+    obs_init(&o);
+    probe_transport_obs_for(&r, NULL, &o);
+    assert_non_null(strstr(o.summary, "no answer within 2.0s (timeout)"));
+    obs_free(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -131,6 +400,11 @@ int main(void)
         cmocka_unit_test(test_free_cancels_timers),
         cmocka_unit_test(test_refused_and_cancelled),
         cmocka_unit_test(test_non_http_scheme_refused),
+        cmocka_unit_test(test_queue_runs_all_in_order),
+        cmocka_unit_test(test_queue_wait_not_counted_in_timeout),
+        cmocka_unit_test(test_queue_submit_from_callback),
+        cmocka_unit_test(test_free_cancels_queued),
+        cmocka_unit_test(test_dns_timeout_name_and_message),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
