@@ -24,6 +24,8 @@ struct rule {
     int kind;                                   /* enum comp_kind, or -1 for any */
     bool (*applies)(const struct dctx *x);
     void (*write)(const struct dctx *x, struct finding *f);
+    const char *row;                            /* the check row it is about when the writer names
+                                                   none; NULL = the readiness check */
 };
 
 /* ---- helpers -------------------------------------------------------------------------- */
@@ -37,6 +39,13 @@ static void put(char *dst, size_t n, const char *fmt, ...)
     vsnprintf(tmp, sizeof(tmp), fmt, ap);
     va_end(ap);
     text_oneline(dst, n, tmp, strlen(tmp));
+}
+
+/* Names the check rows a finding is about (up to FINDING_MAX_CHECKS, NULL ends the list). */
+static void about(struct finding *f, const char *a, const char *b)
+{
+    f->checks[0] = a;
+    f->checks[1] = a ? b : NULL;
 }
 
 static const char *product(const struct comp_state *c)
@@ -291,6 +300,7 @@ static void w_tenant_missing(const struct dctx *x, struct finding *f)
     const struct check_state *cs = auth_check(x, true);
     const char *tenant = x->c->cfg ? x->c->cfg->tenant : NULL;
     f->severity = ST_FAIL;
+    about(f, cs->def->name, NULL);
     if (tenant && *tenant) {
         put(f->title, sizeof(f->title), "%s says \"no org id\" although tenant \"%s\" is set", product(x->c), tenant);
         put(f->cause, sizeof(f->cause), "The %s check got 401 no org id: a gateway in front of %s drops or rejects "
@@ -310,6 +320,7 @@ static void w_auth_failed(const struct dctx *x, struct finding *f)
 {
     const struct check_state *cs = auth_check(x, false);
     f->severity = ST_FAIL;
+    about(f, cs->def->name, NULL);
     put(f->title, sizeof(f->title), "%s rejects lgtmtop's credentials (%s)", product(x->c),
         cs->http_status == 403 || has_word(cs->summary, "403") ? "403 forbidden" : "401 unauthorized");
     put(f->cause, sizeof(f->cause), "%s check: %s", cs->def->name, cs->summary);
@@ -393,6 +404,18 @@ static bool spans_flowing(const struct dctx *x)
     return comp_rate(x->c, "spans_received_total", &r) && r > 0;
 }
 
+/* Closed OTLP receivers: gc/hc say which, *configured whether one of them was set in the config
+ * (not guessed from the Tempo URL). */
+static bool otlp_closed_view(const struct dctx *x, bool *gc, bool *hc, bool *configured)
+{
+    struct otlp_view g = otlp_view(x, "otlp_grpc"), h = otlp_view(x, "otlp_http");
+    *gc = g.have && !g.reachable && !g.not_otlp;
+    *hc = h.have && !h.reachable && !h.not_otlp;
+    const struct component_cfg *cfg = x->c->cfg;
+    *configured = cfg && ((*gc && !cfg->otlp_grpc_derived) || (*hc && !cfg->otlp_http_derived));
+    return *gc || *hc;
+}
+
 static void w_tempo_no_spans(const struct dctx *x, struct finding *f)
 {
     enum flow_zero z = flow_zero(x, "metrics", "spans_received_total");
@@ -401,19 +424,45 @@ static void w_tempo_no_spans(const struct dctx *x, struct finding *f)
     otlp_endpoints(x->c, eps, sizeof(eps));
     struct otlp_view g = otlp_view(x, "otlp_grpc"), h = otlp_view(x, "otlp_http");
     bool closed = (g.have && !g.reachable) || (h.have && !h.reachable);
+    bool gc = false, hc = false, configured = false;
+    otlp_closed_view(x, &gc, &hc, &configured);
+    /* Receivers: configured ones that are closed have their own (FAIL) finding; guessed ones are
+     * told here, next to what does answer, since they may be why nothing arrives. */
+    char otlp[480] = "";
+    const struct component_cfg *cfg = x->c->cfg;
+    if (closed && configured) {
+        snprintf(otlp, sizeof(otlp), " Its OTLP receivers do not accept connections either (see the OTLP finding).");
+    } else if (closed) {
+        const char *gaddr = cfg && cfg->otlp_grpc ? cfg->otlp_grpc : "<tempo>:4317";
+        const char *haddr = cfg && cfg->otlp_http ? cfg->otlp_http : "http://<tempo>:4318";
+        if (gc && !hc && h.reachable > 0)
+            snprintf(otlp, sizeof(otlp), " OTLP/HTTP at %s answers, the guessed gRPC address %s refuses (%s): if your "
+                     "services send gRPC, that is why.", haddr, gaddr, g.error ? g.error : "closed");
+        else if (hc && !gc && g.reachable > 0)
+            snprintf(otlp, sizeof(otlp), " OTLP/gRPC at %s accepts connections, the guessed HTTP address %s refuses "
+                     "(%s): if your services send OTLP/HTTP, that is why.", gaddr, haddr, h.error ? h.error : "closed");
+        else if (gc != hc)
+            snprintf(otlp, sizeof(otlp), " The guessed OTLP/%s address %s refuses (%s): if your services send there, "
+                     "that is why (set %s if the receiver is elsewhere).", gc ? "gRPC" : "HTTP", gc ? gaddr : haddr,
+                     (gc ? g.error : h.error) ? (gc ? g.error : h.error) : "closed", gc ? "otlp_grpc" : "otlp_http");
+        else
+            snprintf(otlp, sizeof(otlp), " Neither guessed OTLP address accepts connections (gRPC %s, HTTP %s): the "
+                     "receivers are closed or elsewhere (set otlp_grpc / otlp_http).", gaddr, haddr);
+    }
     f->severity = ST_WARN;
+    about(f, "metrics", gc ? "otlp_grpc" : hc ? "otlp_http" : NULL);
+    if (gc && hc)
+        f->checks[2] = "otlp_http";
     put(f->title, sizeof(f->title), "Tempo is up but receives no spans");
     if (z == FLOW_ZERO_SINCE_START)
         put(f->cause, sizeof(f->cause),
             "Tempo is ready, but has received no spans since it started (no tempo_distributor_spans_received_total "
-            "series yet): no service is sending traces to it.%s",
-            closed ? " Its OTLP receivers do not accept connections either (see the OTLP finding)." : "");
+            "series yet): no service is sending traces to it.%s", otlp);
     else
         put(f->cause, sizeof(f->cause),
             "Tempo is ready, but tempo_distributor_spans_received_total has not grown (0 spans/s over %d sample%s, "
             "%.0f spans since start): no service is sending traces right now.%s",
-            k ? k->zero_streak : 1, k && k->zero_streak > 1 ? "s" : "", k ? k->last : 0.0,
-            closed ? " Its OTLP receivers do not accept connections either (see the OTLP finding)." : "");
+            k ? k->zero_streak : 1, k && k->zero_streak > 1 ? "s" : "", k ? k->last : 0.0, otlp);
     put(f->hint, sizeof(f->hint),
         "No service is sending traces: check OTEL_EXPORTER_OTLP_ENDPOINT on your services — it should be %s. If a "
         "collector or Alloy sits in between, check its exporter endpoint and its logs for export errors.", eps);
@@ -421,16 +470,12 @@ static void w_tempo_no_spans(const struct dctx *x, struct finding *f)
 
 static bool otlp_closed(const struct dctx *x)
 {
-    if (!reachable(x))
-        return false; /* Tempo itself is down: that finding says it */
-    struct otlp_view g = otlp_view(x, "otlp_grpc"), h = otlp_view(x, "otlp_http");
-    bool gc = g.have && !g.reachable && !g.not_otlp, hc = h.have && !h.reachable && !h.not_otlp;
-    if (!gc && !hc)
-        return false;
-    const struct component_cfg *cfg = x->c->cfg;
-    bool configured = cfg && ((gc && !cfg->otlp_grpc_derived) || (hc && !cfg->otlp_http_derived));
-    /* Guessed addresses that are closed while spans flow: the receivers live elsewhere. */
-    return configured || !spans_flowing(x);
+    bool gc, hc, configured;
+    if (!reachable(x) || !otlp_closed_view(x, &gc, &hc, &configured))
+        return false; /* Tempo itself down: that finding says it */
+    /* Guessed addresses that are closed while spans have arrived: the receivers live elsewhere.
+     * While no spans arrive, the no-spans finding says both in one (one cause, one finding). */
+    return configured;
 }
 
 static void w_otlp_closed(const struct dctx *x, struct finding *f)
@@ -449,6 +494,7 @@ static void w_otlp_closed(const struct dctx *x, struct finding *f)
         snprintf(where + used, sizeof(where) - used, "%s%s", used ? " and " : "", tmp);
     }
     f->severity = guessed ? ST_WARN : ST_FAIL;
+    about(f, gc ? "otlp_grpc" : "otlp_http", gc && hc ? "otlp_http" : NULL);
     put(f->title, sizeof(f->title), "Tempo's OTLP %s closed", gc && hc ? "receivers are" : gc ? "gRPC receiver is"
                                                                                           : "HTTP receiver is");
     put(f->cause, sizeof(f->cause),
@@ -493,6 +539,7 @@ static void w_otlp_family(const struct dctx *x, struct finding *f, bool v4_only)
                    (v4_only ? v.v4_ok > 0 && v.v6 > v.v6_ok : v.v6_ok > 0 && v.v4 > v.v4_ok);
         if (!hit)
             continue;
+        f->checks[f->checks[0] ? 1 : 0] = checks[i];
         const char *ep = i == 0 ? (cfg ? cfg->otlp_grpc : NULL) : (cfg ? cfg->otlp_http : NULL);
         size_t used = strlen(obs);
         snprintf(obs + used, sizeof(obs) - used, "%s%s answers on %s but not on %s", used ? "; " : "",
@@ -753,34 +800,381 @@ static void w_grafana_ds_unreachable(const struct dctx *x, struct finding *f)
         "then Save & test in Grafana.");
 }
 
+/* ---- ready, but the query path hangs ----------------------------------------------------- */
+
+/* The checks that go through a kind's query path (query-frontend -> querier), by kind. */
+static const struct { enum comp_kind kind; const char *checks[4]; const char *hint; } query_paths[] = {
+    {COMP_MIMIR, {"query", "rules", "alerts", "spanmetrics"},
+     "Read the querier's logs for errors connecting to the query-frontend or query-scheduler; check "
+     "frontend_worker.frontend_address (or frontend_worker.scheduler_address) and that the frontend answers "
+     "there; in single-binary mode set memberlist/instance address (common instance_addr or "
+     "instance_interface_names) to an interface the querier can reach."},
+    {COMP_LOKI, {"labels", NULL, NULL, NULL},
+     "Read the querier's logs for errors connecting to the query-frontend or scheduler; check "
+     "frontend_worker.frontend_address / frontend_worker.scheduler_address; in single-binary mode set "
+     "common.instance_addr (or common.instance_interface_names, e.g. [eth0]) so the querier connects to an "
+     "address it can reach — a wrong default interface is the usual cause."},
+    {COMP_TEMPO, {"search", "services", "span_counts", NULL},
+     "Read the querier's logs for errors connecting to the query-frontend; check "
+     "querier.frontend_worker.frontend_address and that the frontend's gRPC port answers; in single-binary mode "
+     "check the instance address (instance_addr / instance_interface_names) the querier registers with."},
+};
+
+/* Query-path checks that timed out, and whether any of them got an answer. */
+static int query_hangs(const struct dctx *x, const char **names, int max, bool *answered)
+{
+    int n = 0;
+    *answered = false;
+    for (size_t i = 0; i < ARRAY_LEN(query_paths); i++) {
+        if (query_paths[i].kind != x->c->kind)
+            continue;
+        for (size_t j = 0; j < ARRAY_LEN(query_paths[i].checks) && query_paths[i].checks[j]; j++) {
+            const struct check_state *cs = check_of(x->c, query_paths[i].checks[j]);
+            if (!usable(x, cs))
+                continue;
+            if (cs->net == NET_OK)
+                *answered = true;
+            else if (cs->net == NET_TIMEOUT && n < max)
+                names[n++] = cs->def->name;
+        }
+    }
+    return n;
+}
+
+static bool query_path_hangs(const struct dctx *x)
+{
+    const char *names[FINDING_MAX_CHECKS];
+    bool answered;
+    return ready_ok(x) && query_hangs(x, names, FINDING_MAX_CHECKS, &answered) > 0 && !answered;
+}
+
+static void w_query_path_hangs(const struct dctx *x, struct finding *f)
+{
+    const char *names[FINDING_MAX_CHECKS] = {NULL};
+    bool answered;
+    int n = query_hangs(x, names, FINDING_MAX_CHECKS, &answered);
+    const struct check_state *first = check_of(x->c, names[0]);
+    char list[96] = "";
+    for (int i = 0; i < n; i++) {
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", names[i]);
+        f->checks[i] = names[i];
+    }
+    const char *hint = "Read the querier's logs.";
+    for (size_t i = 0; i < ARRAY_LEN(query_paths); i++)
+        if (query_paths[i].kind == x->c->kind)
+            hint = query_paths[i].hint;
+    f->severity = ST_FAIL;
+    put(f->title, sizeof(f->title), "%s is ready, but its queries hang (%s)", product(x->c), list);
+    put(f->cause, sizeof(f->cause),
+        "%s answers %s, yet every query (%s) got no answer until lgtmtop gave up (%s). Writes may still work; reads "
+        "(Grafana panels, Explore, alert rules) do not: the querier cannot reach its query-frontend or scheduler, "
+        "so queries wait in the frontend's queue until they time out.", product(x->c),
+        readiness(x->c)->def->path ? readiness(x->c)->def->path : "ready", list, first ? first->summary : "timeout");
+    put(f->hint, sizeof(f->hint), "%s", hint);
+}
+
+/* ---- Grafana: dashboards and alerting ---------------------------------------------------- */
+
+/* Sums one group kind ("missing", "deprecated", "unresolved") of the dashboards check's data for
+ * its first datasource: how many references, panels and dashboards use it, the dashboards' titles,
+ * and how many other datasources have the same problem. */
+struct dash_group_view {
+    const char *ds, *replacement;
+    int refs, panels, dashboards, others;
+    char titles[200];
+};
+
+static struct dash_group_view dash_groups(const struct check_state *cs, const char *kind)
+{
+    struct dash_group_view v;
+    memset(&v, 0, sizeof(v));
+    const char *seen[8];
+    const cJSON *dash;
+    cJSON_ArrayForEach(dash, cs->data) {
+        const cJSON *g;
+        cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(dash, kind)) {
+            const char *ds = json_str(g, "datasource");
+            if (!ds)
+                continue;
+            if (!v.ds) {
+                v.ds = ds;
+                continue;
+            }
+            bool known = strcmp(v.ds, ds) == 0;
+            for (int i = 0; i < v.others && i < (int)ARRAY_LEN(seen) && !known; i++)
+                known = strcmp(seen[i], ds) == 0;
+            if (!known) {
+                if (v.others < (int)ARRAY_LEN(seen))
+                    seen[v.others] = ds;
+                v.others++;
+            }
+        }
+    }
+    if (!v.ds)
+        return v;
+    cJSON_ArrayForEach(dash, cs->data) {
+        const cJSON *g;
+        bool hit = false;
+        cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(dash, kind)) {
+            const char *ds = json_str(g, "datasource");
+            if (!ds || strcmp(ds, v.ds) != 0)
+                continue;
+            const cJSON *refs = cJSON_GetObjectItemCaseSensitive(g, "references");
+            v.refs += cJSON_IsNumber(refs) ? refs->valueint : 0;
+            v.panels += cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(g, "panels"));
+            if (!v.replacement)
+                v.replacement = json_str(g, "replacement");
+            hit = true;
+        }
+        if (!hit)
+            continue;
+        const char *title = json_str(dash, "title");
+        if (!title)
+            title = json_str(dash, "uid");
+        size_t used = strlen(v.titles);
+        if (v.dashboards < 3 && used + 48 < sizeof(v.titles))
+            snprintf(v.titles + used, sizeof(v.titles) - used, "%s\"%.40s\"", used ? ", " : "", title ? title : "?");
+        else if (v.dashboards == 3)
+            snprintf(v.titles + used, sizeof(v.titles) - used, ", ...");
+        v.dashboards++;
+    }
+    return v;
+}
+
+static bool dash_kind_found(const struct dctx *x, const char *kind)
+{
+    const struct check_state *cs = check_of(x->c, "dashboards");
+    return reachable(x) && usable(x, cs) && cJSON_IsArray(cs->data) && dash_groups(cs, kind).ds != NULL;
+}
+
+/* An existing datasource that could replace a missing uid: the only one of the family its uid
+ * or name suggests ("grafana_prometheus" -> the one Prometheus-type datasource). */
+static const char *dash_replacement_guess(const struct dctx *x, const char *missing)
+{
+    static const struct { const char *word, *type; } families[] = {
+        {"prom", "prometheus"}, {"mimir", "prometheus"}, {"cortex", "prometheus"}, {"thanos", "prometheus"},
+        {"loki", "loki"}, {"tempo", "tempo"}, {"jaeger", "tempo"},
+    };
+    const char *type = NULL;
+    for (size_t i = 0; i < ARRAY_LEN(families) && !type; i++)
+        if (strstr(missing, families[i].word))
+            type = families[i].type;
+    const struct check_state *ds = check_of(x->c, "datasources");
+    if (!type || !ds || !cJSON_IsArray(ds->data))
+        return NULL;
+    const char *found = NULL;
+    int n = 0;
+    const cJSON *row;
+    cJSON_ArrayForEach(row, ds->data) {
+        const char *t = json_str(row, "type"), *uid = json_str(row, "uid");
+        if (t && uid && strcmp(t, type) == 0) {
+            found = uid;
+            n++;
+        }
+    }
+    return n == 1 ? found : NULL;
+}
+
+static bool grafana_dash_missing_ds(const struct dctx *x) { return dash_kind_found(x, "missing"); }
+
+static void w_grafana_dash_missing_ds(const struct dctx *x, struct finding *f)
+{
+    struct dash_group_view v = dash_groups(check_of(x->c, "dashboards"), "missing");
+    const char *to = v.replacement ? v.replacement : dash_replacement_guess(x, v.ds);
+    char more[64] = "";
+    if (v.others)
+        snprintf(more, sizeof(more), " (and %d more missing datasource%s)", v.others, v.others == 1 ? "" : "s");
+    f->severity = ST_FAIL;
+    about(f, "dashboards", NULL);
+    put(f->title, sizeof(f->title), "%d panel%s in %d dashboard%s query datasource %s, which no longer exists%s",
+        v.panels, v.panels == 1 ? "" : "s", v.dashboards, v.dashboards == 1 ? "" : "s", v.ds, more);
+    put(f->cause, sizeof(f->cause),
+        "%s reference%s the datasource uid %s (%d reference%s), which is not among Grafana's datasources: those "
+        "panels show \"datasource not found\" and no data. Usually a datasource was renamed or re-provisioned "
+        "with a new uid while the dashboards kept the old one.", v.titles, v.dashboards == 1 ? "s" : "", v.ds,
+        v.refs, v.refs == 1 ? "" : "s");
+    if (to)
+        put(f->hint, sizeof(f->hint),
+            "Change them to %s (in the dashboard JSON: every \"datasource\": {\"uid\": \"%s\"}), or map it in the "
+            "config with deprecated_datasources: {%s: %s}; lgtmtop dashboards lint finds every reference offline.",
+            to, v.ds, v.ds, to);
+    else
+        put(f->hint, sizeof(f->hint),
+            "Change them to an existing datasource uid (Connections > Data sources shows them), or map the old uid "
+            "with deprecated_datasources: {%s: <new uid>} in the config; lgtmtop dashboards lint finds every "
+            "reference offline.", v.ds);
+}
+
+static bool grafana_dash_deprecated_ds(const struct dctx *x) { return dash_kind_found(x, "deprecated"); }
+
+static void w_grafana_dash_deprecated_ds(const struct dctx *x, struct finding *f)
+{
+    struct dash_group_view v = dash_groups(check_of(x->c, "dashboards"), "deprecated");
+    f->severity = ST_WARN;
+    about(f, "dashboards", NULL);
+    put(f->title, sizeof(f->title), "%d panel%s in %d dashboard%s still use the deprecated datasource %s", v.panels,
+        v.panels == 1 ? "" : "s", v.dashboards, v.dashboards == 1 ? "" : "s", v.ds);
+    put(f->cause, sizeof(f->cause), "%s use%s %s (%d reference%s), which the config marks as deprecated in favour of "
+        "%s: they work while it exists and break when it is removed.", v.titles, v.dashboards == 1 ? "s" : "", v.ds,
+        v.refs, v.refs == 1 ? "" : "s", v.replacement ? v.replacement : "its replacement");
+    put(f->hint, sizeof(f->hint), "Change their datasource to %s before removing %s (lgtmtop dashboards lint lists "
+        "every reference).", v.replacement ? v.replacement : "the replacement", v.ds);
+}
+
+static bool grafana_dash_unresolved(const struct dctx *x) { return dash_kind_found(x, "unresolved"); }
+
+static void w_grafana_dash_unresolved(const struct dctx *x, struct finding *f)
+{
+    struct dash_group_view v = dash_groups(check_of(x->c, "dashboards"), "unresolved");
+    f->severity = ST_WARN;
+    about(f, "dashboards", NULL);
+    put(f->title, sizeof(f->title), "%d dashboard%s keep the import placeholder %s", v.dashboards,
+        v.dashboards == 1 ? "" : "s", v.ds);
+    put(f->cause, sizeof(f->cause), "%s still reference%s %s: the dashboard was provisioned or copied as exported "
+        "(with __inputs), so Grafana cannot resolve its datasource.", v.titles, v.dashboards == 1 ? "s" : "", v.ds);
+    put(f->hint, sizeof(f->hint), "Replace %s with a datasource uid in the JSON (or import it through the UI, which "
+        "asks for the datasource).", v.ds);
+}
+
+static const cJSON *alerting_data(const struct dctx *x, const char *key)
+{
+    const struct check_state *cs = check_of(x->c, "alerting");
+    if (!reachable(x) || !usable(x, cs) || !cJSON_IsObject(cs->data))
+        return NULL;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cs->data, key);
+    return v;
+}
+
+static bool grafana_rule_missing_ds(const struct dctx *x)
+{
+    return cJSON_GetArraySize(alerting_data(x, "missing_datasource_rules")) > 0;
+}
+
+static void w_grafana_rule_missing_ds(const struct dctx *x, struct finding *f)
+{
+    const cJSON *rows = alerting_data(x, "missing_datasource_rules"), *r;
+    char rules[240] = "";
+    const char *ds = NULL;
+    int n = 0;
+    cJSON_ArrayForEach(r, rows) {
+        const char *rule = json_str(r, "rule"), *group = json_str(r, "group");
+        if (!ds)
+            ds = json_str(r, "datasource");
+        size_t used = strlen(rules);
+        if (n < 3 && used + 80 < sizeof(rules))
+            snprintf(rules + used, sizeof(rules) - used, "%s\"%.40s\" (group %.30s)", used ? ", " : "",
+                     rule ? rule : "?", group ? group : "?");
+        n++;
+    }
+    const char *to = ds ? dash_replacement_guess(x, ds) : NULL;
+    f->severity = ST_FAIL;
+    about(f, "alerting", NULL);
+    put(f->title, sizeof(f->title), "%d alert rule%s query datasource %s, which no longer exists", n,
+        n == 1 ? "" : "s", ds ? ds : "?");
+    put(f->cause, sizeof(f->cause), "%s%s query%s datasourceUid %s, which is not among Grafana's datasources: the "
+        "rule%s cannot evaluate (error / no data), so %s never fire%s.", rules, n > 3 ? ", ..." : "",
+        n == 1 ? "ies" : "", ds ? ds : "?", n == 1 ? "" : "s", n == 1 ? "it" : "they", n == 1 ? "s" : "");
+    if (to)
+        put(f->hint, sizeof(f->hint), "Change datasourceUid: %s to %s in the rule provisioning files (or edit the "
+            "rules in Alerting > Alert rules), then reload provisioning.", ds ? ds : "?", to);
+    else
+        put(f->hint, sizeof(f->hint), "Point datasourceUid of those rules at an existing datasource in the rule "
+            "provisioning files (or edit them in Alerting > Alert rules), then reload provisioning.");
+}
+
+static bool grafana_policy_missing_receiver(const struct dctx *x)
+{
+    const cJSON *pol = alerting_data(x, "policies");
+    return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(pol, "missing_receivers")) > 0;
+}
+
+static void w_grafana_policy_missing_receiver(const struct dctx *x, struct finding *f)
+{
+    const cJSON *pol = alerting_data(x, "policies"), *r;
+    char names[200] = "";
+    int n = 0;
+    cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(pol, "missing_receivers")) {
+        size_t used = strlen(names);
+        if (cJSON_IsString(r) && used + 48 < sizeof(names))
+            snprintf(names + used, sizeof(names) - used, "%s%.40s", used ? ", " : "", r->valuestring);
+        n++;
+    }
+    f->severity = ST_FAIL;
+    about(f, "alerting", NULL);
+    put(f->title, sizeof(f->title), "Notification policies route to %s, which %s no contact point", names,
+        n == 1 ? "is" : "are");
+    put(f->cause, sizeof(f->cause), "The notification policy tree names the receiver%s %s, but Grafana has no contact "
+        "point of that name: alerts routed there are not delivered to anyone.", n == 1 ? "" : "s", names);
+    put(f->hint, sizeof(f->hint), "Create the contact point%s %s (contactPoints in the alerting provisioning files, or "
+        "Alerting > Contact points), or change receiver: in notification_policies to an existing one.",
+        n == 1 ? "" : "s", names);
+}
+
 /* ---- the table -------------------------------------------------------------------------- */
 
 static const struct rule rules[] = {
-    {"down_refused", -1, down_refused, w_down_refused},
-    {"down_dns", -1, down_dns, w_down_dns},
-    {"down_timeout", -1, down_timeout, w_down_timeout},
-    {"down_tls", -1, down_tls, w_down_tls},
-    {"down_other", -1, down_other, w_down_other},
-    {"not_ready", -1, not_ready, w_not_ready},
-    {"http_error", -1, http_error, w_http_error},
-    {"tenant_missing", -1, tenant_missing, w_tenant_missing},
-    {"auth_failed", -1, auth_failed, w_auth_failed},
-    {"otlp_closed", COMP_TEMPO, otlp_closed, w_otlp_closed},
-    {"otlp_not_otlp", COMP_TEMPO, otlp_not_otlp, w_otlp_not_otlp},
-    {"otlp_ipv4_only", COMP_TEMPO, otlp_ipv4_only, w_otlp_ipv4_only},
-    {"otlp_ipv6_only", COMP_TEMPO, otlp_ipv6_only, w_otlp_ipv6_only},
-    {"tempo_no_spans", COMP_TEMPO, tempo_no_spans, w_tempo_no_spans},
-    {"tempo_search_empty", COMP_TEMPO, tempo_search_empty, w_tempo_search_empty},
-    {"generator_no_spanmetrics", COMP_TEMPO, generator_no_spanmetrics, w_generator_no_spanmetrics},
-    {"loki_no_lines", COMP_LOKI, loki_no_lines, w_loki_no_lines},
-    {"mimir_no_samples", COMP_MIMIR, mimir_no_samples, w_mimir_no_samples},
-    {"grafana_ds_unreachable", COMP_GRAFANA, grafana_ds_unreachable, w_grafana_ds_unreachable},
-    {"prom_targets_down", COMP_PROMETHEUS, prom_targets_down, w_prom_targets_down},
+    {"down_refused", -1, down_refused, w_down_refused, NULL},
+    {"down_dns", -1, down_dns, w_down_dns, NULL},
+    {"down_timeout", -1, down_timeout, w_down_timeout, NULL},
+    {"down_tls", -1, down_tls, w_down_tls, NULL},
+    {"down_other", -1, down_other, w_down_other, NULL},
+    {"not_ready", -1, not_ready, w_not_ready, NULL},
+    {"http_error", -1, http_error, w_http_error, NULL},
+    {"tenant_missing", -1, tenant_missing, w_tenant_missing, NULL},
+    {"auth_failed", -1, auth_failed, w_auth_failed, NULL},
+    {"query_path_hangs", -1, query_path_hangs, w_query_path_hangs, NULL},
+    {"otlp_closed", COMP_TEMPO, otlp_closed, w_otlp_closed, NULL},
+    {"otlp_not_otlp", COMP_TEMPO, otlp_not_otlp, w_otlp_not_otlp, "otlp_http"},
+    {"otlp_ipv4_only", COMP_TEMPO, otlp_ipv4_only, w_otlp_ipv4_only, NULL},
+    {"otlp_ipv6_only", COMP_TEMPO, otlp_ipv6_only, w_otlp_ipv6_only, NULL},
+    {"tempo_no_spans", COMP_TEMPO, tempo_no_spans, w_tempo_no_spans, NULL},
+    {"tempo_search_empty", COMP_TEMPO, tempo_search_empty, w_tempo_search_empty, "search"},
+    {"generator_no_spanmetrics", COMP_TEMPO, generator_no_spanmetrics, w_generator_no_spanmetrics, "metrics"},
+    {"loki_no_lines", COMP_LOKI, loki_no_lines, w_loki_no_lines, "metrics"},
+    {"mimir_no_samples", COMP_MIMIR, mimir_no_samples, w_mimir_no_samples, "metrics"},
+    {"grafana_ds_unreachable", COMP_GRAFANA, grafana_ds_unreachable, w_grafana_ds_unreachable, "datasources"},
+    {"grafana_dash_missing_ds", COMP_GRAFANA, grafana_dash_missing_ds, w_grafana_dash_missing_ds, NULL},
+    {"grafana_rule_missing_ds", COMP_GRAFANA, grafana_rule_missing_ds, w_grafana_rule_missing_ds, NULL},
+    {"grafana_policy_missing_receiver", COMP_GRAFANA, grafana_policy_missing_receiver,
+     w_grafana_policy_missing_receiver, NULL},
+    {"grafana_dash_deprecated_ds", COMP_GRAFANA, grafana_dash_deprecated_ds, w_grafana_dash_deprecated_ds, NULL},
+    {"grafana_dash_unresolved", COMP_GRAFANA, grafana_dash_unresolved, w_grafana_dash_unresolved, NULL},
+    {"prom_targets_down", COMP_PROMETHEUS, prom_targets_down, w_prom_targets_down, "targets"},
 };
 
 const char *diagnose_rule_id(size_t i)
 {
     return i < ARRAY_LEN(rules) ? rules[i].id : NULL;
+}
+
+/* One component's findings of one severity pass (0: FAIL, 1: WARN), appended at out[*n]; false
+ * when out is full. */
+static bool diagnose_pass(const struct dctx *x, int pass, struct finding *out, size_t *n, size_t max)
+{
+    for (size_t r = 0; r < ARRAY_LEN(rules); r++) {
+        if (rules[r].kind >= 0 && rules[r].kind != (int)x->c->kind)
+            continue;
+        if (rules[r].kind < 0 && x->c->kind > COMP_PROMETHEUS)
+            continue; /* generic rules are about the stack's servers, not custom checks */
+        if (!rules[r].applies(x))
+            continue;
+        struct finding f;
+        memset(&f, 0, sizeof(f));
+        rules[r].write(x, &f);
+        if ((pass == 0) != (f.severity == ST_FAIL))
+            continue;
+        if (*n == max)
+            return false;
+        f.id = rules[r].id;
+        f.stack = x->st->name;
+        f.component = comp_kind_name(x->c->kind);
+        f.comp = x->c;
+        if (!f.checks[0])
+            f.checks[0] = rules[r].row ? rules[r].row : readiness(x->c) ? readiness(x->c)->def->name : NULL;
+        out[(*n)++] = f;
+    }
+    return true;
 }
 
 size_t diagnose(const struct state *s, long long now_ms, struct finding *out, size_t max)
@@ -791,26 +1185,20 @@ size_t diagnose(const struct state *s, long long now_ms, struct finding *out, si
         for (size_t i = 0; i < s->nstacks; i++)
             for (size_t j = 0; j < s->stacks[i].ncomps; j++) {
                 struct dctx x = {s, &s->stacks[i], &s->stacks[i].comps[j], now_ms};
-                for (size_t r = 0; r < ARRAY_LEN(rules); r++) {
-                    if (rules[r].kind >= 0 && rules[r].kind != (int)x.c->kind)
-                        continue;
-                    if (rules[r].kind < 0 && x.c->kind > COMP_PROMETHEUS)
-                        continue; /* generic rules are about the stack's servers, not custom checks */
-                    if (!rules[r].applies(&x))
-                        continue;
-                    struct finding f;
-                    memset(&f, 0, sizeof(f));
-                    rules[r].write(&x, &f);
-                    if ((pass == 0) != (f.severity == ST_FAIL))
-                        continue;
-                    if (n == max)
-                        return n;
-                    f.id = rules[r].id;
-                    f.stack = x.st->name;
-                    f.component = comp_kind_name(x.c->kind);
-                    out[n++] = f;
-                }
+                if (!diagnose_pass(&x, pass, out, &n, max))
+                    return n;
             }
+    return n;
+}
+
+size_t diagnose_component(const struct state *s, const struct stack_state *st, const struct comp_state *c,
+                          long long now_ms, struct finding *out, size_t max)
+{
+    size_t n = 0;
+    struct dctx x = {s, st, c, now_ms};
+    for (int pass = 0; pass < 2; pass++)
+        if (!diagnose_pass(&x, pass, out, &n, max))
+            break;
     return n;
 }
 

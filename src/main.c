@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "lgtmtop/canary.h"
+#include "lgtmtop/diagnose.h"
 #include "lgtmtop/cli.h"
 #include "lgtmtop/config.h"
 #include "lgtmtop/engine.h"
@@ -16,6 +17,7 @@
 #include "lgtmtop/sweep.h"
 #include "lgtmtop/tui.h"
 #include "lgtmtop/util.h"
+#include "lgtmtop/verdict.h"
 
 static bool want_color(const struct cli *cli, FILE *f)
 {
@@ -77,7 +79,7 @@ static int load_config(const struct cli *cli, struct config *cfg)
     return 0;
 }
 
-/* The first not-OK check, for --wait progress lines. */
+/* The first not-OK check, else the first finding, for --wait progress lines. */
 static void first_problem(const struct state *s, char *out, size_t outlen)
 {
     snprintf(out, outlen, "%s", "");
@@ -92,6 +94,9 @@ static void first_problem(const struct state *s, char *out, size_t outlen)
                 }
             }
         }
+    struct finding f[1];
+    if (diagnose(s, 0, f, 1))
+        snprintf(out, outlen, "%s: %s", f[0].component, f[0].title);
 }
 
 static void run_sweep(struct engine *e, struct state *s, const struct config *cfg)
@@ -100,6 +105,7 @@ static void run_sweep(struct engine *e, struct state *s, const struct config *cf
     while (engine_inflight(e) > 0 || engine_timers(e) > 0)
         engine_run(e, -1, 1000);
     s->sweeps++;
+    verdict_update(s, 0);
 }
 
 /* check --sample: one sweep leaves every counter with a single sample and no rate. Waits until
@@ -128,6 +134,7 @@ static long sample_counters(struct engine *e, struct state *s, const struct conf
     sweep_start_flagged(e, s, cfg, CHECK_COUNTERS);
     while (engine_inflight(e) > 0 || engine_timers(e) > 0)
         engine_run(e, -1, 1000);
+    verdict_update(s, 0); /* rates may add or clear flow findings */
     return sample_ms;
 }
 

@@ -38,21 +38,10 @@ const char *report_rate_unit(const char *key)
     return "/s";
 }
 
-static const char *status_label(const struct check_state *cs)
+static const char *status_color_of(enum status st)
 {
-    if (cs->skipped)
-        return "SKIP";
-    if (!cs->ran)
-        return cs->pending ? "PENDING" : "UNKNOWN";
-    return status_name(cs->status);
-}
-
-static const char *status_color(const struct check_state *cs)
-{
-    if (cs->skipped || !cs->ran)
-        return "\033[2m";
     static const char *const colors[] = {"\033[2m", "\033[32m", "\033[33m", "\033[1;31m"};
-    return colors[cs->status];
+    return colors[st];
 }
 
 static long latency_ms(const struct check_state *cs)
@@ -83,6 +72,8 @@ static struct col_widths table_widths(const struct state *s)
     }
     if (w.stack > 20)
         w.stack = 20;
+    if (w.check < 11) /* "(12 checks)", the line of an unreachable component */
+        w.check = 11;
     return w;
 }
 
@@ -141,20 +132,33 @@ void report_table(FILE *f, const struct state *s, const struct report_meta *m, b
     fprintf(f, "%s%-*s  %-*s  %-*s  %-7s  %8s  %s%s\n", bold, w.stack, "STACK", w.comp, "COMPONENT",
             w.check, "CHECK", "STATUS", "LATENCY", "MESSAGE", reset);
     int msg_col = w.stack + w.comp + w.check + 7 + 8 + 10;
+    int msg_width = width > 0 ? (width - msg_col > 10 ? width - msg_col : 10) : 0;
     for (size_t i = 0; i < s->nstacks; i++) {
         const struct stack_state *st = &s->stacks[i];
         for (size_t j = 0; j < st->ncomps; j++) {
             const struct comp_state *c = &st->comps[j];
+            size_t shared = 0;
+            for (size_t k = 0; k < c->nchecks; k++)
+                shared += check_shares_failure(c, &c->checks[k]);
             for (size_t k = 0; k < c->nchecks; k++) {
                 const struct check_state *cs = &c->checks[k];
-                char lat[16] = "-";
+                if (check_shares_failure(c, cs))
+                    continue; /* said once, on the readiness row */
+                char lat[16] = "-", name[24];
                 long ms = latency_ms(cs);
                 if (ms >= 0)
                     duration_format(ms, lat, sizeof(lat));
+                /* An unreachable component: one line for the readiness check and every check that
+                 * failed the same way ("(7 checks)"); the JSON keeps each. */
+                if (k == 0 && shared)
+                    snprintf(name, sizeof(name), "(%zu checks)", shared + 1);
+                else
+                    snprintf(name, sizeof(name), "%s", cs->def->name);
+                enum status vst = check_status(cs);
                 fprintf(f, "%-*.*s  %-*s  %-*s  %s%-7s%s  %8s  ", w.stack, w.stack, st->name, w.comp,
-                        comp_kind_name(c->kind), w.check, cs->def->name, color ? status_color(cs) : "",
-                        status_label(cs), reset, lat);
-                put_clipped(f, cs->summary, width > 0 ? (width - msg_col > 10 ? width - msg_col : 10) : 0);
+                        comp_kind_name(c->kind), w.check, name, color ? status_color_of(vst) : "",
+                        check_label(cs), reset, lat);
+                put_clipped(f, cs->summary, msg_width);
                 fputc('\n', f);
             }
         }
@@ -199,8 +203,10 @@ static cJSON *json_check(const struct check_state *cs)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "name", cs->def->name);
-    cJSON_AddStringToObject(o, "status", cs->ran ? status_name(cs->status) : "UNKNOWN");
+    cJSON_AddStringToObject(o, "status", check_label(cs));
     cJSON_AddBoolToObject(o, "skipped", cs->skipped);
+    cJSON_AddBoolToObject(o, "shared_failure", check_shares_failure(cs->comp, cs));
+    cJSON_AddItemToObject(o, "raised_by", json_str_or_null(cs->raised_by));
     cJSON_AddStringToObject(o, "message", cs->summary);
     cJSON_AddItemToObject(o, "detail", json_str_or_null(cs->detail));
     if (cs->ran && cs->http_status)
@@ -241,6 +247,10 @@ static cJSON *json_component(const struct comp_state *c)
     cJSON_AddItemToObject(o, "version", json_str_or_null(c->version));
     cJSON_AddStringToObject(o, "status", status_name(comp_status(c)));
     cJSON_AddStringToObject(o, "message", comp_message(c));
+    if (c->nchecks && c->checks[0].ran && !c->checks[0].skipped)
+        cJSON_AddBoolToObject(o, "reachable", !comp_unreachable(c));
+    else
+        cJSON_AddNullToObject(o, "reachable"); /* not known yet */
     cJSON *rates = cJSON_AddObjectToObject(o, "rates");
     for (size_t i = 0; i < ARRAY_LEN(rate_units); i++) {
         double r;
@@ -308,6 +318,9 @@ char *report_json(const struct state *s, const struct report_meta *m)
         cJSON_AddStringToObject(fo, "title", fs[i].title);
         cJSON_AddStringToObject(fo, "cause", fs[i].cause);
         cJSON_AddStringToObject(fo, "hint", fs[i].hint);
+        cJSON *rows = cJSON_AddArrayToObject(fo, "checks");
+        for (size_t k = 0; k < FINDING_MAX_CHECKS && fs[i].checks[k]; k++)
+            cJSON_AddItemToArray(rows, cJSON_CreateString(fs[i].checks[k]));
         cJSON_AddItemToArray(findings, fo);
     }
     char *out = cJSON_Print(root);

@@ -189,13 +189,39 @@ void state_record(struct comp_state *c, size_t check_idx, struct obs *o,
     }
 }
 
+enum status check_status(const struct check_state *cs)
+{
+    enum status own = cs->ran && !cs->skipped ? cs->status : ST_UNKNOWN;
+    return status_worst(own, cs->raised);
+}
+
+const char *check_label(const struct check_state *cs)
+{
+    enum status st = check_status(cs);
+    if (st != ST_UNKNOWN)
+        return status_name(st);
+    if (cs->ran && cs->skipped)
+        return "SKIP";
+    return cs->pending ? "PENDING" : "UNKNOWN";
+}
+
 enum status comp_status(const struct comp_state *c)
 {
-    enum status w = ST_UNKNOWN;
+    enum status w = c->finding_status;
     for (size_t i = 0; i < c->nchecks; i++)
-        if (c->checks[i].ran && !c->checks[i].skipped)
-            w = status_worst(w, c->checks[i].status);
+        w = status_worst(w, check_status(&c->checks[i]));
     return w;
+}
+
+bool comp_unreachable(const struct comp_state *c)
+{
+    const struct check_state *r = c->nchecks ? &c->checks[0] : NULL;
+    return r && r->ran && !r->skipped && r->net != NET_OK && r->net != NET_CANCELLED;
+}
+
+bool check_shares_failure(const struct comp_state *c, const struct check_state *cs)
+{
+    return comp_unreachable(c) && cs != &c->checks[0] && cs->ran && !cs->skipped && cs->net == c->checks[0].net;
 }
 
 enum status stack_status(const struct stack_state *st)
@@ -238,7 +264,7 @@ const char *comp_message(const struct comp_state *c)
     static const enum status order[] = {ST_FAIL, ST_WARN};
     for (size_t o = 0; o < ARRAY_LEN(order); o++)
         for (size_t i = 0; i < c->nchecks; i++)
-            if (c->checks[i].ran && !c->checks[i].skipped && c->checks[i].status == order[o])
+            if (c->checks[i].ran && check_status(&c->checks[i]) == order[o])
                 return c->checks[i].summary;
     for (size_t i = 0; i < c->nchecks; i++)
         if (c->checks[i].ran)

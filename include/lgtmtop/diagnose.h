@@ -12,8 +12,10 @@
  *     size_t n = diagnose(&state, now_mono_ms(), f, DIAGNOSE_MAX_FINDINGS);
  * then show f[0..n) — FAIL before WARN, then in stack/component order. Strings are one line
  * each (cleaned of control characters) and may be long: wrap or clip when drawing. `stack`
- * points into the state (valid as long as it), `id`/`component` are static. Findings do not
- * change the exit code: checks do. Call it again whenever results arrive; it is cheap. */
+ * points into the state (valid as long as it), `id`/`component` are static. Findings count in
+ * the verdict (verdict.h): a FAIL finding makes its component FAIL, a WARN one at least WARN, and
+ * the checks a finding names read no better than it. Call it again whenever results arrive; it
+ * is cheap. */
 #ifndef LGTMTOP_DIAGNOSE_H
 #define LGTMTOP_DIAGNOSE_H
 
@@ -25,12 +27,16 @@
 #define DIAGNOSE_MAX_FINDINGS 32
 #define FINDING_TITLE_LEN 160
 #define FINDING_TEXT_LEN 640
+#define FINDING_MAX_CHECKS 3
 
 struct finding {
     enum status severity;            /* ST_FAIL (broken) or ST_WARN (suspicious / degraded) */
     const char *id;                  /* stable rule id, e.g. "tempo_no_spans" (for scripts, tests) */
     const char *stack;               /* stack name */
     const char *component;           /* "tempo", "loki", ... */
+    const struct comp_state *comp;   /* the component it is about (points into the state) */
+    const char *checks[FINDING_MAX_CHECKS]; /* names of the check rows it is about (static or
+                                       borrowed from the check tables), NULL-terminated */
     char title[FINDING_TITLE_LEN];   /* what is wrong, one short line */
     char cause[FINDING_TEXT_LEN];    /* why, in plain words, with what was observed */
     char hint[FINDING_TEXT_LEN];     /* the next step */
@@ -41,6 +47,10 @@ struct finding {
  * check_state.updated_ms (now_mono_ms()): results older than STATE_STALE_INTERVALS intervals are
  * not used; pass 0 to use every result (tests, reports of a finished check). */
 size_t diagnose(const struct state *s, long long now_ms, struct finding *out, size_t max);
+
+/* The findings about one component of stack st (same rules and order as diagnose). */
+size_t diagnose_component(const struct state *s, const struct stack_state *st, const struct comp_state *c,
+                          long long now_ms, struct finding *out, size_t max);
 
 /* Severity counts of findings, e.g. for a strip "2 FAIL, 1 WARN". */
 void diagnose_counts(const struct finding *f, size_t n, int *fail, int *warn);

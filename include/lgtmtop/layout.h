@@ -117,6 +117,7 @@ struct lay_row {
     enum status status;
     bool ran;                   /* at least one check has a result */
     bool pending;               /* a check is in flight */
+    bool skipped;               /* a check row whose check skipped (reads SKIP) */
     bool stale;                 /* the newest result is older than 3 intervals */
     long long stale_ms;         /* age of the newest result when stale */
     long last_ms, p95_ms;       /* readiness-check latency; -1 = none */

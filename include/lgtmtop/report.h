@@ -1,5 +1,6 @@
 /* report: the one-shot check's outputs — table, JSON document, exit code. Pure formatting:
- * the caller passes times in and chooses where the text goes. */
+ * the caller passes times in and chooses where the text goes. Statuses are the verdict's: call
+ * verdict_update (verdict.h) on the state first, so findings count. */
 #ifndef LGTMTOP_REPORT_H
 #define LGTMTOP_REPORT_H
 
@@ -8,7 +9,7 @@
 
 #include "lgtmtop/state.h"
 
-#define REPORT_JSON_SCHEMA "lgtmtop.check/v1"
+#define REPORT_JSON_SCHEMA "lgtmtop.check/v2"
 
 enum exit_code { EXIT_OK_ = 0, EXIT_WARNING = 1, EXIT_CRITICAL = 2, EXIT_UNKNOWN = 3 };
 
@@ -21,11 +22,13 @@ struct report_meta {
     long sample_ms;           /* the counter sampling window of `check --sample`; 0 = none */
 };
 
-/* 0 OK, 1 WARNING, 2 CRITICAL; 3 UNKNOWN when nothing produced a result. */
+/* 0 OK, 1 WARNING, 2 CRITICAL (worst of the checks and the findings); 3 UNKNOWN when nothing
+ * produced a result. */
 int report_exit_code(const struct state *s);
 const char *report_exit_name(int code);   /* "OK", "WARNING", "CRITICAL", "UNKNOWN" */
 
-/* Table: STACK COMPONENT CHECK STATUS LATENCY MESSAGE, then flow rates ("rates over 5.0s:"),
+/* Table: STACK COMPONENT CHECK STATUS LATENCY MESSAGE (an unreachable component's checks that
+ * failed the same way share one "(N checks)" line), then flow rates ("rates over 5.0s:"),
  * the FINDINGS of diagnose() (severity, stack/component, title, indented cause and "→ next
  * step"), and a summary line.
  * width > 0 truncates messages to fit that many columns (a terminal); 0 = no truncation. */

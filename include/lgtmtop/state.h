@@ -52,6 +52,10 @@ struct check_state {
     int nvalues;
     struct cJSON *data;           /* structured result from the last run (owned), or NULL */
     struct history hist;
+    /* Set by verdict_update (verdict.h): the worst finding naming this row, and that finding's
+     * id (static), so a row never reads better than a finding about it. ST_UNKNOWN/NULL = none. */
+    enum status raised;
+    const char *raised_by;
 };
 
 /* A counter's rate: unknown until two samples; a decrease is a reset, never a negative rate. */
@@ -79,6 +83,7 @@ struct comp_state {
                                           (custom_defs_new), owned; NULL for the others */
     struct counter_state counters[STATE_MAX_COUNTERS];
     int ncounters;
+    enum status finding_status;        /* worst finding about it (verdict_update), or ST_UNKNOWN */
 };
 
 struct stack_state {
@@ -104,7 +109,19 @@ void state_free(struct state *s);
 void state_record(struct comp_state *c, size_t check_idx, struct obs *o,
                   const struct http_response *r, long long now_ms);
 
+/* A row's verdict: its own status (ST_UNKNOWN when skipped or not run) raised by the findings
+ * about it. */
+enum status check_status(const struct check_state *cs);
+/* The word a row reads everywhere (table, JSON, every pane): its check_status, or "SKIP" for a
+ * skipped row no finding raised, "PENDING" / "UNKNOWN" before its first result. */
+const char *check_label(const struct check_state *cs);
+/* A component's verdict: the worst of its rows and of its findings. */
 enum status comp_status(const struct comp_state *c);
+/* The component could not be reached: its readiness check (the first row) got no HTTP answer. */
+bool comp_unreachable(const struct comp_state *c);
+/* cs failed the same way as the component's readiness check (same transport failure): one cause,
+ * shown once. False for the readiness check itself. */
+bool check_shares_failure(const struct comp_state *c, const struct check_state *cs);
 enum status stack_status(const struct stack_state *st);
 enum status state_status(const struct state *s);
 /* A result older than 3 of the check's periods: the interval, or its min_period_ms when that
@@ -112,7 +129,8 @@ enum status state_status(const struct state *s);
 bool check_is_stale(const struct check_state *cs, long long now_ms, long interval_ms);
 /* Counter rate by key; false when unknown (fewer than two samples or no such counter). */
 bool comp_rate(const struct comp_state *c, const char *key, double *rate);
-/* The first FAIL/WARN check's summary, else the first check's; "" when nothing ran. */
+/* The first FAIL/WARN check's summary (by check_status), else the first check's; "" when nothing
+ * ran. */
 const char *comp_message(const struct comp_state *c);
 
 struct status_counts { int ok, warn, fail, unknown; };

@@ -779,7 +779,8 @@ void lay_row_from_check(const struct check_state *cs, const char *stack, long lo
     r->message = cs->summary;
     r->ran = cs->ran;
     r->pending = cs->pending;
-    r->status = cs->ran && !cs->skipped ? cs->status : ST_UNKNOWN;
+    r->status = check_status(cs);
+    r->skipped = cs->ran && cs->skipped;
     r->last_ms = r->p95_ms = -1;
     r->age_ms = cs->ran ? (now_ms - cs->changed_ms >= 0 ? now_ms - cs->changed_ms : 0) : -1;
     if (cs->ran && !cs->skipped && check_is_stale(cs, now_ms, interval_ms)) {
@@ -833,7 +834,7 @@ void lay_cell(const struct lay_row *r, enum lay_col col, int width, bool ascii, 
             snprintf(t, sizeof(t), "%s", lay_spinner(tick, ascii));
         break;
     case LAYC_BADGE:
-        snprintf(t, sizeof(t), "%s", lay_badge(r->status, r->ran));
+        snprintf(t, sizeof(t), "%s", r->skipped && r->status == ST_UNKNOWN ? "SKIP" : lay_badge(r->status, r->ran));
         break;
     case LAYC_NAME:
         snprintf(t, sizeof(t), "%s", r->name ? r->name : "");

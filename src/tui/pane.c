@@ -134,12 +134,10 @@ static void check_cols(const struct tui *t, const struct comp_state *c, int *x, 
 
 static const char *check_status_word(const struct tui *t, const struct check_state *cs, char *buf, size_t len)
 {
-    if (cs->skipped)
-        snprintf(buf, len, "SKIP");
-    else if (!cs->ran)
+    if (!cs->ran)
         snprintf(buf, len, "%s", cs->pending ? lay_spinner(t->tick, t->ascii) : "?");
     else
-        snprintf(buf, len, "%s%s%s", status_name(cs->status), cs->pending ? " " : "",
+        snprintf(buf, len, "%s%s%s", check_label(cs), cs->pending ? " " : "",
                  cs->pending ? lay_spinner(t->tick, t->ascii) : "");
     return buf;
 }
@@ -217,7 +215,8 @@ static void pane_checks(struct tui *t, struct vl *v)
             tui_put(t, y, 0, COLS, "", LAY_LEFT, A_NORMAL);
             tui_put(t, y, x[K_NAME], w[K_NAME], cs->def->name, LAY_LEFT, A_BOLD | dim);
             tui_put(t, y, x[K_STATUS], w[K_STATUS], check_status_word(t, cs, buf, sizeof(buf)), LAY_LEFT,
-                    (cs->skipped ? A_DIM : theme_status(cs->status, cs->ran)) | dim);
+                    (check_status(cs) == ST_UNKNOWN && cs->skipped ? A_DIM
+                                                                   : theme_status(check_status(cs), cs->ran)) | dim);
             if (cs->ran && cs->http_status > 0)
                 snprintf(buf, sizeof(buf), "%ld", cs->http_status);
             else
@@ -239,7 +238,8 @@ static void pane_checks(struct tui *t, struct vl *v)
             draw_history(t, y, x[K_HIST], w[K_HIST], &cs->hist);
         }
         if (cs->ran) {
-            attr_t a = cs->status >= ST_WARN ? theme_status(cs->status, true) : A_NORMAL;
+            enum status vst = check_status(cs);
+            attr_t a = vst >= ST_WARN ? theme_status(vst, true) : A_NORMAL;
             vl_wrap(v, 3, NULL, cs->summary, a | dim);
             if (cs->net != NET_OK)
                 vl_wrap(v, 3, "error: ", cs->net_text[0] ? cs->net_text : net_err_name(cs->net), a);
@@ -280,7 +280,7 @@ static void pane_details(struct tui *t, struct vl *v)
             lines += *p == '\n' && p[1];
         char head[128];
         snprintf(head, sizeof(head), "%s (%d line%s): %s", cs->def->name, lines, lines == 1 ? "" : "s",
-                 status_name(cs->status));
+                 check_label(cs));
         vl_text(v, 1, head, theme_attr(TH_TITLE));
         vl_wrap(v, 3, NULL, cs->detail, A_NORMAL);
         vl_text(v, 0, "", A_NORMAL);
@@ -314,8 +314,9 @@ static void pane_grafana(struct tui *t, struct vl *v, const char *check,
         return;
     }
     char head[OBS_SUMMARY_LEN + 64];
-    snprintf(head, sizeof(head), "%s %s: %s", check, status_name(cs->status), cs->summary);
-    vl_text(v, 1, head, cs->status >= ST_WARN ? theme_status(cs->status, true) : A_BOLD);
+    enum status vst = check_status(cs);
+    snprintf(head, sizeof(head), "%s %s: %s", check, check_label(cs), cs->summary);
+    vl_text(v, 1, head, vst >= ST_WARN ? theme_status(vst, true) : A_BOLD);
     vl_text(v, 0, "", A_NORMAL);
     struct lay_lines l = {0};
     fmt(cs->data, COLS - 2, t->ascii, &l);

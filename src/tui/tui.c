@@ -17,6 +17,7 @@
 
 #include "lgtmtop/sweep.h"
 #include "lgtmtop/util.h"
+#include "lgtmtop/verdict.h"
 #include "tui_int.h"
 
 #define TICK_MS 250          /* spinner and age updates while checks are in flight */
@@ -382,7 +383,9 @@ static void update_findings(struct tui *t)
         return;
     t->diag_sig = sig;
     t->diag_ms = t->now;
-    t->nfindings = diagnose(t->s, now_mono_ms(), t->findings, DIAGNOSE_MAX_FINDINGS);
+    long long now = now_mono_ms();
+    verdict_update(t->s, now); /* findings count in the header and the grid, as in `check` */
+    t->nfindings = diagnose(t->s, now, t->findings, DIAGNOSE_MAX_FINDINGS);
 }
 
 static void draw(struct tui *t)

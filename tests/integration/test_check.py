@@ -36,7 +36,7 @@ class CheckHealthy(unittest.TestCase):
         r = run("check", "--json", "-c", self.fs.config, "--sample", "0")  # one sample: no rates
         self.assertEqual(r.rc, 0, r.err)
         doc = r.json()
-        self.assertEqual(doc["schema"], "lgtmtop.check/v1")
+        self.assertEqual(doc["schema"], "lgtmtop.check/v2")
         self.assertEqual(doc["status"], "OK")
         self.assertEqual(doc["exit_code"], 0)
         self.assertLessEqual(doc["sweep_ms"], doc["duration_ms"])
@@ -83,7 +83,7 @@ class CheckFaults(unittest.TestCase):
 
     ROWS = [
         ("tempo", "refused", 2, "ready", "FAIL", "connection refused"),
-        ("mimir", "notready", 2, "ready", None, "Ingester not ready: waiting for 15s after being ready"),
+        ("mimir", "notready", 1, "ready", "WARN", "Ingester not ready: waiting for 15s after being ready"),
         ("loki", "garbage", 2, "labels", "FAIL", "invalid JSON"),
         ("mimir", "truncated", 2, "buildinfo", "FAIL", ""),
         ("grafana", "huge", 2, "health", "FAIL", "larger than"),
@@ -91,7 +91,8 @@ class CheckFaults(unittest.TestCase):
         ("loki", "error500", 2, "labels", "FAIL", "500"),
         ("grafana", "db_failing", 2, "health", "FAIL", "database"),
         ("prometheus", "targets_down", 1, "targets", "WARN", "down"),
-        ("tempo", "nospans", 0, "metrics", "OK", "no spans"),
+        # every check answers, but the finding counts: a post-deploy step must not pass
+        ("tempo", "nospans", 1, "metrics", "WARN", "no spans"),
     ]
 
     def test_faults(self):
@@ -101,17 +102,24 @@ class CheckFaults(unittest.TestCase):
                 try:
                     r = run("check", "--json", "-c", fs.config, "-t", "3s", "--sample", "0")
                     k = r.check(comp, check)
-                    if status:
-                        self.assertEqual(k["status"], status, k)
+                    self.assertEqual(k["status"], status, k)
                     self.assertIn(msg, k["message"])
                     self.assertNotRegex(k["message"], r"[\x00-\x1f\x7f]")
-                    self.assertEqual(r.rc, code if status else r.rc, r.out)
-                    if status == "FAIL":
-                        self.assertEqual(r.json()["status"], "CRITICAL")
+                    self.assertEqual(r.rc, code, r.out)
+                    self.assertEqual(r.json()["exit_code"], code)
+                    self.assertEqual(r.json()["status"], ["OK", "WARNING", "CRITICAL"][code])
                     t = run("check", "-c", fs.config, "-t", "3s", "--sample", "0")
                     self.assertEqual(t.rc, r.rc)
                     self.assertNotIn("\x1b", t.out, "server text must be stripped of escapes")
-                    self.assertIn(check, t.row(comp, check))
+                    self.assertTrue(t.out.splitlines()[-1].startswith(["OK", "WARNING", "CRITICAL"][code] + ":"))
+                    checks = r.component(comp)["checks"]
+                    shared = sum(x["shared_failure"] for x in checks)
+                    if shared and (k["shared_failure"] or k is checks[0] or k == checks[0]):
+                        # one cause, one line: readiness and the checks that failed the same way
+                        self.assertIn(status, t.row(comp, f"({shared + 1}"))
+                        self.assertRaises(KeyError, t.row, comp, check)
+                    else:
+                        self.assertIn(status, t.row(comp, check))
                 finally:
                     fs.close()
 

@@ -403,11 +403,14 @@ static void test_otlp_closed(void **st)
     counter(&f, COMP_TEMPO, "spans_received_total", 300);
     f.s.sweeps = 1;
     m = diagnose(&f.s, 0, fs, DIAGNOSE_MAX_FINDINGS);
-    if (m == 0 || !find(fs, m, "otlp_closed"))
-        fail_msg("no otlp_closed for a guessed closed endpoint without spans");
-    x = find(fs, m, "otlp_closed");
+    /* one cause, one finding: "no spans" says that the guessed address refuses, and names the row */
+    assert_null(find(fs, m, "otlp_closed"));
+    x = find(fs, m, "tempo_no_spans");
+    assert_non_null(x);
     assert_int_equal(x->severity, ST_WARN);
-    contains(x->cause, "guessed");
+    contains(x->cause, "guessed OTLP/HTTP address http://tempo:4318 refuses");
+    assert_string_equal(x->checks[0], "metrics");
+    assert_string_equal(x->checks[1], "otlp_http");
     fx_free(&f);
 }
 

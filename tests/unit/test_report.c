@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lgtmtop/diagnose.h"
 #include "lgtmtop/report.h"
+#include "lgtmtop/verdict.h"
 
 static const struct check_def defs[] = {{.name = "ready"}, {.name = "metrics"}};
 
@@ -72,6 +74,7 @@ static char *table(struct fixture *f, int width)
     size_t len = 0;
     FILE *mem = open_memstream(&text, &len);
     struct report_meta m = {.duration_ms = 1020};
+    verdict_update(&f->s, 0);
     report_table(mem, &f->s, &m, false, width);
     fclose(mem);
     return text;
@@ -107,13 +110,13 @@ static void test_table(void **st)
     put(&f, 1, 1, ST_OK, "spans", NET_OK, 600, 6000);
     char *t = table(&f, 0);
     assert_non_null(strstr(t, "STACK"));
-    assert_non_null(strstr(t, "prod   mimir      ready    FAIL            -  connection refused: nothing listens on mimir:9009"));
-    assert_non_null(strstr(t, "prod   tempo      metrics  OK           12ms  spans"));
+    assert_non_null(strstr(t, "prod   mimir      ready        FAIL            -  connection refused: nothing listens on mimir:9009"));
+    assert_non_null(strstr(t, "prod   tempo      metrics      OK           12ms  spans"));
     assert_non_null(strstr(t, "prod tempo: 100.0 spans/s"));
     assert_non_null(strstr(t, "CRITICAL: 2 components: 1 OK, 0 WARN, 1 FAIL (1.0s)"));
     free(t);
     /* a narrow terminal truncates the message column with "..." */
-    t = table(&f, 60);
+    t = table(&f, 64);
     assert_non_null(strstr(t, "connection ..."));
     assert_null(strstr(t, "mimir:9009\n"));
     free(t);
@@ -128,10 +131,11 @@ static void test_json(void **st)
     put(&f, 0, 0, ST_FAIL, "connection refused", NET_REFUSED, -1, 1);
     put(&f, 1, 1, ST_OK, "spans", NET_OK, 100, 1000);
     struct report_meta m = {.time_unix_ms = 1764442800000LL, .duration_ms = 42, .sweeps = 1};
+    verdict_update(&f.s, 0);
     char *doc = report_json(&f.s, &m);
     cJSON *root = cJSON_Parse(doc);
     assert_non_null(root);
-    assert_string_equal(cJSON_GetObjectItem(root, "schema")->valuestring, "lgtmtop.check/v1");
+    assert_string_equal(cJSON_GetObjectItem(root, "schema")->valuestring, "lgtmtop.check/v2");
     assert_string_equal(cJSON_GetObjectItem(root, "status")->valuestring, "CRITICAL");
     assert_int_equal(cJSON_GetObjectItem(root, "exit_code")->valueint, 2);
     assert_string_equal(cJSON_GetObjectItem(root, "time")->valuestring, "2025-11-29T19:00:00Z");
@@ -170,6 +174,7 @@ static void test_findings_and_sample(void **st)
     size_t len = 0;
     FILE *mem = open_memstream(&text, &len);
     struct report_meta m = {.duration_ms = 6100, .sample_ms = 5000};
+    verdict_update(&f.s, 0);
     report_table(mem, &f.s, &m, false, 0);
     fclose(mem);
     assert_non_null(strstr(text, "rates over 5.0s:\n  prod tempo: 0.0 spans/s\n"));
@@ -180,7 +185,9 @@ static void test_findings_and_sample(void **st)
     assert_non_null(strstr(fs, "        → No service is sending traces: check OTEL_EXPORTER_OTLP_ENDPOINT"));
     assert_true(strstr(fs, "FAIL") < strstr(fs, "WARN"));
     /* the summary line stays last */
-    assert_non_null(strstr(text, "CRITICAL: 2 components: 1 OK, 0 WARN, 1 FAIL (6.1s)\n"));
+    /* the no-spans finding counts: Tempo reads WARN, and so does the row it names */
+    assert_non_null(strstr(text, "CRITICAL: 2 components: 0 OK, 1 WARN, 1 FAIL (6.1s)\n"));
+    assert_non_null(strstr(text, "prod   tempo      metrics      WARN"));
     assert_true(strstr(text, "CRITICAL:") > fs);
     free(text);
 
@@ -199,7 +206,7 @@ static void test_findings_and_sample(void **st)
     assert_non_null(strstr(cJSON_GetObjectItem(second, "hint")->valuestring, "OTEL_EXPORTER_OTLP_ENDPOINT"));
     assert_true(cJSON_IsString(cJSON_GetObjectItem(second, "cause")));
     assert_true(cJSON_IsString(cJSON_GetObjectItem(second, "title")));
-    assert_string_equal(cJSON_GetObjectItem(root, "schema")->valuestring, "lgtmtop.check/v1");
+    assert_string_equal(cJSON_GetObjectItem(root, "schema")->valuestring, "lgtmtop.check/v2");
     cJSON_Delete(root);
     free(doc);
 
@@ -207,6 +214,7 @@ static void test_findings_and_sample(void **st)
     put(&f, 0, 0, ST_OK, "ready", NET_OK, -1, 7000);
     put(&f, 1, 1, ST_OK, "spans", NET_OK, 500, 11000);
     m.sample_ms = 0;
+    verdict_update(&f.s, 0);
     mem = open_memstream(&text, &len);
     report_table(mem, &f.s, &m, false, 0);
     fclose(mem);
@@ -223,6 +231,88 @@ static void test_findings_and_sample(void **st)
     cleanup(&f);
 }
 
+/* An unreachable component is one table line; the JSON keeps each check and marks the shared
+ * failure. A finding decides the exit code even when every check is OK. */
+static void test_verdict(void **st)
+{
+    (void)st;
+    struct fixture f;
+    setup_state(&f);
+    put(&f, 0, 0, ST_FAIL, "connection refused: nothing listens on mimir:9009", NET_REFUSED, -1, 1);
+    put(&f, 0, 1, ST_FAIL, "connection refused: nothing listens on mimir:9009", NET_REFUSED, -1, 1);
+    put(&f, 1, 0, ST_OK, "ready", NET_OK, -1, 1);
+    put(&f, 1, 1, ST_OK, "spans", NET_OK, 100, 1000);
+    put(&f, 1, 1, ST_OK, "spans", NET_OK, 600, 6000);
+    char *t = table(&f, 0);
+    assert_non_null(strstr(t, "prod   mimir      (2 checks)   FAIL            -  connection refused: nothing listens on mimir:9009\n"));
+    assert_null(strstr(t, "mimir      metrics"));
+    assert_null(strstr(t, "mimir      ready"));
+    free(t);
+    struct report_meta m = {.duration_ms = 42, .sweeps = 1};
+    char *doc = report_json(&f.s, &m);
+    cJSON *root = cJSON_Parse(doc);
+    cJSON *comps = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(root, "stacks"), 0), "components");
+    cJSON *mimir = cJSON_GetArrayItem(comps, 0), *tempo = cJSON_GetArrayItem(comps, 1);
+    cJSON *checks = cJSON_GetObjectItem(mimir, "checks");
+    assert_int_equal(cJSON_GetArraySize(checks), 2);
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItem(cJSON_GetArrayItem(checks, 0), "shared_failure")));
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetArrayItem(checks, 1), "shared_failure")));
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItem(mimir, "reachable")));
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(tempo, "reachable")));
+    cJSON_Delete(root);
+    free(doc);
+
+    /* every check OK, Tempo receives no spans: the WARN finding makes the exit code 1 */
+    put(&f, 0, 0, ST_OK, "ready", NET_OK, -1, 7000);
+    put(&f, 0, 1, ST_OK, "ok", NET_OK, -1, 7000);
+    put(&f, 1, 1, ST_OK, "no spans received since start", NET_OK, 0, 8000);
+    put(&f, 1, 1, ST_OK, "no spans received since start", NET_OK, 0, 13000);
+    f.s.sweeps = 2;
+    verdict_update(&f.s, 0);
+    assert_int_equal(report_exit_code(&f.s), EXIT_WARNING);
+    assert_int_equal(comp_status(&f.comps[1]), ST_WARN);
+    assert_string_equal(check_label(&f.checks[1][1]), "WARN");
+    assert_string_equal(f.checks[1][1].raised_by, "tempo_no_spans");
+    doc = report_json(&f.s, &m);
+    root = cJSON_Parse(doc);
+    assert_string_equal(cJSON_GetObjectItem(root, "status")->valuestring, "WARNING");
+    assert_int_equal(cJSON_GetObjectItem(root, "exit_code")->valueint, 1);
+    comps = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(root, "stacks"), 0), "components");
+    tempo = cJSON_GetArrayItem(comps, 1);
+    assert_string_equal(cJSON_GetObjectItem(tempo, "status")->valuestring, "WARN");
+    cJSON *metrics = cJSON_GetArrayItem(cJSON_GetObjectItem(tempo, "checks"), 1);
+    assert_string_equal(cJSON_GetObjectItem(metrics, "status")->valuestring, "WARN");
+    assert_string_equal(cJSON_GetObjectItem(metrics, "raised_by")->valuestring, "tempo_no_spans");
+    cJSON *fnd = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "findings"), 0);
+    assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(fnd, "checks"), 0)->valuestring, "metrics");
+    cJSON_Delete(root);
+    free(doc);
+    t = table(&f, 0);
+    assert_non_null(strstr(t, "WARNING: 2 components: 1 OK, 1 WARN, 0 FAIL"));
+    free(t);
+
+    /* a skipped row reads SKIP in the table and the JSON */
+    struct obs o;
+    obs_init(&o);
+    o.skipped = true;
+    snprintf(o.summary, sizeof(o.summary), "version unknown: no buildinfo endpoint (404)");
+    state_record(&f.comps[0], 1, &o, NULL, 14000);
+    obs_free(&o);
+    t = table(&f, 0);
+    assert_non_null(strstr(t, "prod   mimir      metrics      SKIP "));
+    assert_non_null(strstr(t, "  version unknown: no buildinfo endpoint (404)\n"));
+    free(t);
+    doc = report_json(&f.s, &m);
+    root = cJSON_Parse(doc);
+    comps = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(root, "stacks"), 0), "components");
+    cJSON *skip = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetArrayItem(comps, 0), "checks"), 1);
+    assert_string_equal(cJSON_GetObjectItem(skip, "status")->valuestring, "SKIP");
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(skip, "skipped")));
+    cJSON_Delete(root);
+    free(doc);
+    cleanup(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,6 +320,7 @@ int main(void)
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_findings_and_sample),
+        cmocka_unit_test(test_verdict),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
