@@ -148,12 +148,13 @@ static bool down_refused(const struct dctx *x) { return ready_net_is(x, NET_REFU
 static bool down_dns(const struct dctx *x) { return ready_net_is(x, NET_DNS); }
 static bool down_timeout(const struct dctx *x) { return ready_net_is(x, NET_TIMEOUT); }
 static bool down_tls(const struct dctx *x) { return ready_net_is(x, NET_TLS); }
+static bool down_dns_timeout(const struct dctx *x) { return ready_net_is(x, NET_DNS_TIMEOUT); }
 
 static bool down_other(const struct dctx *x)
 {
     const struct check_state *r = readiness(x->c);
     return usable(x, r) && r->net != NET_OK && r->net != NET_REFUSED && r->net != NET_DNS &&
-           r->net != NET_TIMEOUT && r->net != NET_TLS && r->net != NET_CANCELLED;
+           r->net != NET_TIMEOUT && r->net != NET_TLS && r->net != NET_CANCELLED && r->net != NET_DNS_TIMEOUT;
 }
 
 static void host_of(const struct comp_state *c, char *out, size_t n)
@@ -188,6 +189,23 @@ static void w_down_dns(const struct dctx *x, struct finding *f)
     put(f->hint, sizeof(f->hint),
         "Check the hostname in url: for a typo; use the service name (compose service, or <service>.<namespace>.svc "
         "in Kubernetes) and run lgtmtop on the same network, or use an address that resolves here.");
+}
+
+static void w_down_dns_timeout(const struct dctx *x, struct finding *f)
+{
+    char host[96];
+    host_of(x->c, host, sizeof(host));
+    f->severity = ST_FAIL;
+    put(f->title, sizeof(f->title), "%s is unreachable: the name lookup of %s does not finish", product(x->c), host);
+    put(f->cause, sizeof(f->cause),
+        "The DNS server lgtmtop uses did not answer for %s within the timeout: the resolver is what is broken, not "
+        "%s. Private-network names (Railway's *.railway.internal, Docker's embedded DNS at 127.0.0.11, Kubernetes' "
+        "cluster DNS) are only answered inside that network; from outside, the query goes nowhere.", host,
+        product(x->c));
+    put(f->hint, sizeof(f->hint),
+        "Run lgtmtop inside the same network (a service in the Railway project, a container on the compose network, "
+        "a pod); check /etc/resolv.conf here (dig %s), and on Railway that the private network is enabled (IPv6).",
+        host);
 }
 
 static void w_down_timeout(const struct dctx *x, struct finding *f)
@@ -1116,6 +1134,7 @@ static void w_grafana_policy_missing_receiver(const struct dctx *x, struct findi
 static const struct rule rules[] = {
     {"down_refused", -1, down_refused, w_down_refused, NULL},
     {"down_dns", -1, down_dns, w_down_dns, NULL},
+    {"down_dns_timeout", -1, down_dns_timeout, w_down_dns_timeout, NULL},
     {"down_timeout", -1, down_timeout, w_down_timeout, NULL},
     {"down_tls", -1, down_tls, w_down_tls, NULL},
     {"down_other", -1, down_other, w_down_other, NULL},

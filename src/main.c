@@ -147,6 +147,7 @@ static int run_check(const struct cli *cli, const struct config *cfg)
         return EXIT_UNKNOWN;
     }
     struct engine *e = engine_new();
+    engine_set_max_inflight(e, cfg->max_in_flight);
     struct report_meta m = {.time_unix_ms = now_wall_ms(), .config_path = cfg->path};
     long long start = now_mono_ms(), deadline = start + cli->wait_ms;
     for (;;) {

@@ -608,6 +608,7 @@ int tui_run(const struct cli *cli, struct config *cfg)
     theme_init(t.color);
 
     t.e = engine_new();
+    engine_set_max_inflight(t.e, cfg->max_in_flight);
     sig_engine = t.e;
     struct sigaction old_int, old_term, old_hup;
     install_signals(&old_int, &old_term, &old_hup);

@@ -185,6 +185,7 @@ static void test_down(void **st)
     } rows[] = {
         {NET_REFUSED, "down_refused", "connection refused at tempo:3200", "docker ps"},
         {NET_DNS, "down_dns", "cannot resolve tempo", "service name"},
+        {NET_DNS_TIMEOUT, "down_dns_timeout", "name lookup of tempo does not finish", "same network"},
         {NET_TIMEOUT, "down_timeout", "timeout at tempo:3200", "firewall"},
         {NET_TLS, "down_tls", "TLS", "ca_file"},
         {NET_PROTOCOL, "down_other", "broken HTTP", "HTTP port"},
@@ -590,6 +591,76 @@ static void test_order_limit_and_staleness(void **st)
     fx_free(&f);
 }
 
+/* Ready, but every query times out (a querier that cannot reach its frontend): one FAIL finding
+ * naming the hung checks; a query that answers means the path works. */
+static void test_query_path_hangs(void **st)
+{
+    (void)st;
+    struct fx f;
+    struct finding fs[DIAGNOSE_MAX_FINDINGS];
+    fx_init(&f, full_yaml);
+    healthy(&f);
+    rec(&f, COMP_LOKI, "labels", ST_FAIL, "no answer within 2.0s (timeout)", NET_TIMEOUT, 0, NULL, 0, OBS_GAUGE, NULL);
+    size_t n = run(&f, fs);
+    const struct finding *x = expect(fs, n, "query_path_hangs", ST_FAIL, "loki");
+    contains(x->title, "Loki is ready, but its queries hang (labels)");
+    contains(x->hint, "frontend_worker.frontend_address");
+    contains(x->hint, "instance_addr");
+    assert_string_equal(x->checks[0], "labels");
+    assert_null(find(fs, n, "down_timeout"));
+    fx_free(&f);
+
+    fx_init(&f, full_yaml);
+    healthy(&f);
+    rec(&f, COMP_MIMIR, "query", ST_FAIL, "no answer within 2.0s (timeout)", NET_TIMEOUT, 0, NULL, 0, OBS_GAUGE, NULL);
+    n = run(&f, fs);
+    assert_null(find(fs, n, "query_path_hangs")); /* rules and alerts answered: not the path */
+    rec(&f, COMP_MIMIR, "rules", ST_FAIL, "timeout", NET_TIMEOUT, 0, NULL, 0, OBS_GAUGE, NULL);
+    rec(&f, COMP_MIMIR, "alerts", ST_FAIL, "timeout", NET_TIMEOUT, 0, NULL, 0, OBS_GAUGE, NULL);
+    rec(&f, COMP_MIMIR, "spanmetrics", ST_FAIL, "timeout", NET_TIMEOUT, 0, NULL, 0, OBS_GAUGE, NULL);
+    n = run(&f, fs);
+    x = expect(fs, n, "query_path_hangs", ST_FAIL, "mimir");
+    contains(x->title, "query, rules, alerts");
+    fx_free(&f);
+}
+
+/* The origin story: dashboards on a removed uid, rules on a missing datasource, a policy routing to
+ * a contact point that does not exist — each a finding with the fix. */
+static void test_grafana_breakages(void **st)
+{
+    (void)st;
+    struct fx f;
+    struct finding fs[DIAGNOSE_MAX_FINDINGS];
+    fx_init(&f, full_yaml);
+    healthy(&f);
+    rec(&f, COMP_GRAFANA, "datasources", ST_OK, "2 datasources", NET_OK, 200, NULL, 0, OBS_GAUGE,
+        "[{\"name\":\"Mimir\",\"type\":\"prometheus\",\"uid\":\"grafana_mimir\",\"grafana\":\"OK\",\"direct\":\"OK\"},"
+        "{\"name\":\"Loki\",\"type\":\"loki\",\"uid\":\"grafana_loki\",\"grafana\":\"OK\",\"direct\":\"OK\"}]");
+    rec(&f, COMP_GRAFANA, "dashboards", ST_FAIL, "2 dashboards reference missing datasources", NET_OK, 200, NULL, 0,
+        OBS_GAUGE,
+        "[{\"uid\":\"be\",\"title\":\"Backend\",\"missing\":[{\"datasource\":\"grafana_prometheus\","
+        "\"references\":38,\"panels\":[\"a\",\"b\",\"c\"]}]},"
+        "{\"uid\":\"gw\",\"title\":\"Gateway\",\"missing\":[{\"datasource\":\"grafana_prometheus\","
+        "\"references\":14,\"panels\":[\"d\"]}],\"deprecated\":[]}]");
+    rec(&f, COMP_GRAFANA, "alerting", ST_FAIL, "rules on missing datasources", NET_OK, 200, NULL, 0, OBS_GAUGE,
+        "{\"missing_datasource_rules\":[{\"rule\":\"HighErrorRate\",\"group\":\"slo\",\"datasource\":"
+        "\"grafana_prometheus\"}],\"policies\":{\"present\":true,\"receivers\":[\"critical-email\"],"
+        "\"missing_receivers\":[\"pagerduty-oncall\"]}}");
+    size_t n = run(&f, fs);
+    const struct finding *x = expect(fs, n, "grafana_dash_missing_ds", ST_FAIL, "grafana");
+    contains(x->title, "4 panels in 2 dashboards query datasource grafana_prometheus, which no longer exists");
+    contains(x->cause, "\"Backend\", \"Gateway\"");
+    contains(x->hint, "Change them to grafana_mimir");
+    contains(x->hint, "deprecated_datasources: {grafana_prometheus: grafana_mimir}");
+    assert_string_equal(x->checks[0], "dashboards");
+    x = expect(fs, n, "grafana_rule_missing_ds", ST_FAIL, "grafana");
+    contains(x->cause, "\"HighErrorRate\" (group slo)");
+    contains(x->hint, "grafana_mimir");
+    x = expect(fs, n, "grafana_policy_missing_receiver", ST_FAIL, "grafana");
+    contains(x->title, "pagerduty-oncall");
+    fx_free(&f);
+}
+
 static void test_rule_ids(void **st)
 {
     (void)st;
@@ -620,6 +691,8 @@ int main(void)
         cmocka_unit_test(test_loki_and_mimir_flow),
         cmocka_unit_test(test_grafana_datasource),
         cmocka_unit_test(test_order_limit_and_staleness),
+        cmocka_unit_test(test_query_path_hangs),
+        cmocka_unit_test(test_grafana_breakages),
         cmocka_unit_test(test_rule_ids),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
