@@ -150,6 +150,12 @@ void state_record(struct comp_state *c, size_t check_idx, struct obs *o,
     if (check_idx >= c->nchecks)
         return;
     struct check_state *cs = &c->checks[check_idx];
+    /* A check whose own request got no HTTP answer is never OK, whatever its parser concluded. */
+    if (r && r->err != NET_OK && r->err != NET_CANCELLED && !o->skipped && o->status <= ST_OK) {
+        char was[OBS_SUMMARY_LEN];
+        snprintf(was, sizeof(was), "%s", o->summary);
+        obs_set(o, ST_FAIL, "request failed (%s): %s", net_err_name(r->err), was);
+    }
     if (cs->ran && cs->data && o->data) /* per-tenant rates of a /metrics check's table */
         flow_tenant_rates(cs->data, o->data, now_ms - cs->updated_ms);
     if (!cs->ran || cs->status != o->status || cs->skipped != o->skipped)
