@@ -502,30 +502,71 @@ static const char *json_str(const cJSON *obj, const char *key)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-void probe_parse_buildinfo(const struct http_response *r, const struct component_cfg *c, struct obs *o)
+/* Build info is informational: it names the version, nothing depends on it, and some servers
+ * have none (Cortex, gateways that route only the query API). So anything but a transport
+ * failure (reported before the parser runs) leaves the version unknown and skips the check
+ * with the reason; it never fails the component. */
+static void buildinfo_skip(struct obs *o, const char *why)
 {
-    cJSON *root = probe_json(r, c, o);
-    if (!root)
-        return;
+    o->skipped = true;
+    obs_set(o, ST_UNKNOWN, "version unknown: %s", why);
+}
+
+/* The body of a 2xx answer; false with *why set when it is not build info. */
+static bool buildinfo_body(const struct http_response *r, const struct component_cfg *c, struct obs *o,
+                           char *why, size_t whylen)
+{
+    char path[256];
+    probe_url_path(r->url, path, sizeof(path));
+    const char *p = r->body, *end = r->body + r->body_len;
+    while (p < end && isspace((unsigned char)*p))
+        p++;
+    if (p == end) {
+        snprintf(why, whylen, "empty answer from %s", path);
+        return false;
+    }
+    if (*p == '<') {
+        snprintf(why, whylen, "%s answers HTML, not build info (a gateway or web UI at this URL?)", path);
+        return false;
+    }
+    const char *stop = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(p, (size_t)(end - p), &stop, 0);
+    if (root && stop) {
+        while (stop < end && isspace((unsigned char)*stop))
+            stop++;
+        if (stop < end) {
+            cJSON_Delete(root);
+            root = NULL;
+        }
+    }
+    if (!root) {
+        char start[64];
+        text_oneline(start, sizeof(start), p, (size_t)(end - p) < 40 ? (size_t)(end - p) : 40);
+        snprintf(why, whylen, "%s answers something that is not JSON: %s%s", path, start,
+                 (size_t)(end - p) > 40 ? "..." : "");
+        return false;
+    }
+    bool ok = false;
     const cJSON *info = root;
     if (!cJSON_IsObject(root)) {
-        shape_error_type(r, c, o, "a build info object", root);
+        snprintf(why, whylen, "%s answers %s, not a build info object", path, json_type_name(root));
         goto out;
     }
     if (cJSON_HasObjectItem(root, "status")) { /* Prometheus/Mimir wrap it in an envelope */
-        if (prom_error(r, root, o))
+        const char *st = json_str(root, "status"), *err = json_str(root, "error");
+        if (st && strcmp(st, "error") == 0) {
+            snprintf(why, whylen, "%s answers an error: %s", path, has_text(err) ? err : "no error message");
             goto out;
+        }
         info = cJSON_GetObjectItemCaseSensitive(root, "data");
         if (!cJSON_IsObject(info)) {
-            shape_error_type(r, c, o, "a build info object in \"data\"", info);
+            snprintf(why, whylen, "no build info object in \"data\" of %s (got %s)", path, json_type_name(info));
             goto out;
         }
     }
     const cJSON *ver = cJSON_GetObjectItemCaseSensitive(info, "version");
     if (!cJSON_IsString(ver)) {
-        char what[96];
-        snprintf(what, sizeof(what), "\"version\" should be a string, got %s", json_type_name(ver));
-        probe_shape_error(r, c, o, what);
+        snprintf(why, whylen, "\"version\" from %s should be a string, got %s", path, json_type_name(ver));
         goto out;
     }
     const char *app = json_str(info, "application");
@@ -548,8 +589,32 @@ void probe_parse_buildinfo(const struct http_response *r, const struct component
     cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(info, "features"))
         if (cJSON_IsString(f))
             obs_detail_line(o, "feature %s = %s", f->string, f->valuestring);
+    ok = true;
 out:
     cJSON_Delete(root);
+    return ok;
+}
+
+void probe_parse_buildinfo(const struct http_response *r, const struct component_cfg *c, struct obs *o)
+{
+    char why[OBS_SUMMARY_LEN];
+    if (r->status == 404 || r->status == 405 || r->status == 410 || r->status == 501) {
+        snprintf(why, sizeof(why), "no buildinfo endpoint (%ld)", r->status);
+        buildinfo_skip(o, why);
+    } else if (r->status < 200 || r->status > 299) {
+        /* 401/403/5xx: the other checks of the component say what is wrong, if anything. */
+        struct obs tmp;
+        obs_init(&tmp);
+        probe_http_error_obs(r, c, &tmp);
+        buildinfo_skip(o, tmp.summary);
+        free(o->detail);
+        o->detail = tmp.detail;
+        tmp.detail = NULL;
+        obs_free(&tmp);
+    } else if (!buildinfo_body(r, c, o, why, sizeof(why))) {
+        o->version[0] = '\0';
+        buildinfo_skip(o, why);
+    }
 }
 
 /* ---- /ready ---------------------------------------------------------------------------- */

@@ -1,6 +1,7 @@
 /* probe_loki: Grafana Loki checks. Build info is an unwrapped object; label names over the
  * default 6h window tell whether anything is being ingested for this tenant. */
 #include <stdio.h>
+#include <string.h>
 
 #include "lgtmtop/canary.h"
 #include "flow.h"
@@ -8,8 +9,36 @@
 
 #define LOKI_LABELS_LISTED 8
 
+/* WARN for "no label names": nothing has been ingested in the window (6h by default) for
+ * this tenant. A wrong tenant answers the same way (API-NOTES pitfall 2), so say which one. */
+static void loki_no_labels(const struct component_cfg *c, struct obs *o)
+{
+    obs_add_value(o, "labels", 0, OBS_GAUGE);
+    if (c && c->tenant && *c->tenant)
+        obs_set(o, ST_WARN, "no labels yet: nothing has been ingested in the last 6h for tenant \"%s\" (is the "
+                "tenant right?)", c->tenant);
+    else
+        obs_set(o, ST_WARN, "no labels yet: nothing has been ingested in the last 6h");
+}
+
+/* {"status":"success"} and nothing else: what Loki 3.x answers before anything was ingested
+ * (the empty list is left out of the JSON). */
+static bool loki_labels_bare_success(const struct http_response *r)
+{
+    cJSON *root = cJSON_ParseWithLength(r->body, r->body_len);
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(root, "status");
+    bool bare = cJSON_IsObject(root) && cJSON_IsString(st) && strcmp(st->valuestring, "success") == 0 &&
+                !cJSON_HasObjectItem(root, "data");
+    cJSON_Delete(root);
+    return bare;
+}
+
 static void loki_parse_labels(const struct http_response *r, const struct component_cfg *c, struct obs *o)
 {
+    if (loki_labels_bare_success(r)) {
+        loki_no_labels(c, o);
+        return;
+    }
     const cJSON *data;
     cJSON *root = probe_prom_envelope(r, c, o, &data);
     if (!root)
@@ -20,12 +49,11 @@ static void loki_parse_labels(const struct http_response *r, const struct compon
         goto out;
     }
     int n = cJSON_IsArray(data) ? cJSON_GetArraySize(data) : 0;
-    obs_add_value(o, "labels", n, OBS_GAUGE);
     if (n == 0) {
-        /* A wrong tenant answers 200 with no data (API-NOTES pitfall 2). */
-        obs_set(o, ST_WARN, "no labels in the last 6h: nothing is being ingested, or the tenant is wrong");
+        loki_no_labels(c, o);
         goto out;
     }
+    obs_add_value(o, "labels", n, OBS_GAUGE);
     struct buf list;
     buf_init(&list);
     int i = 0;
@@ -52,8 +80,11 @@ static void loki_parse_metrics(const struct http_response *r, const struct compo
         {"loki_distributor_bytes_received_total", 0, false},
     };
     struct probe_metric_prefix prefixes[] = {{"loki_", false}, {"loki_distributor_", false}};
-    struct probe_metrics_scan s = {sums, ARRAY_LEN(sums), prefixes, ARRAY_LEN(prefixes), NULL, NULL, false, ""};
+    struct probe_metrics_scan s = {sums, ARRAY_LEN(sums), prefixes, ARRAY_LEN(prefixes),
+                                   "loki_build_info", "version", false, ""};
     probe_metrics_scan(r->body, r->body_len, &s);
+    if (s.info_found && s.info_value[0])
+        snprintf(o->version, sizeof(o->version), "%s", s.info_value);
     if (sums[0].found)
         obs_add_value(o, "lines_received_total", sums[0].sum, OBS_COUNTER);
     if (sums[1].found)
@@ -88,7 +119,7 @@ static void loki_parse_metrics(const struct http_response *r, const struct compo
 
 static const struct check_def loki_checks[] = {
     {.name = "ready", .path = "/ready", .flags = CHECK_RAW, .parse = probe_parse_ready},
-    {.name = "buildinfo", .path = "/loki/api/v1/status/buildinfo", .parse = probe_parse_buildinfo},
+    {.name = "buildinfo", .path = "/loki/api/v1/status/buildinfo", .flags = CHECK_RAW, .parse = probe_parse_buildinfo},
     {.name = "labels", .path = "/loki/api/v1/labels", .parse = loki_parse_labels},
     {.name = "metrics", .path = "/metrics", .flags = CHECK_RAW | CHECK_COUNTERS, .parse = loki_parse_metrics},
     {.name = "canary", .flags = CHECK_CANARY, .multi = &canary_loki_multi, .min_period_ms = CANARY_MIN_PERIOD_MS},

@@ -13,8 +13,11 @@ static void mimir_parse_metrics(const struct http_response *r, const struct comp
     /* Newer Mimir adds type="float|histogram": summing every series covers both. */
     struct probe_metric_sum sums[] = {{"cortex_distributor_received_samples_total", 0, false}};
     struct probe_metric_prefix prefixes[] = {{"cortex_", false}};
-    struct probe_metrics_scan s = {sums, ARRAY_LEN(sums), prefixes, ARRAY_LEN(prefixes), NULL, NULL, false, ""};
+    struct probe_metrics_scan s = {sums, ARRAY_LEN(sums), prefixes, ARRAY_LEN(prefixes),
+                                   "cortex_build_info", "version", false, ""};
     probe_metrics_scan(r->body, r->body_len, &s);
+    if (s.info_found && s.info_value[0]) /* the version where there is no build info API (Cortex) */
+        snprintf(o->version, sizeof(o->version), "%s", s.info_value);
     static const struct flow_metric per_tenant[] = {
         {"cortex_distributor_received_samples_total", "samples_received_total", "samples"},
     };
@@ -33,10 +36,12 @@ static void mimir_parse_metrics(const struct http_response *r, const struct comp
 
 static const struct check_def mimir_checks[] = {
     {.name = "ready", .path = "/ready", .flags = CHECK_RAW, .parse = probe_parse_ready},
-    {.name = "buildinfo", .path = "/api/v1/status/buildinfo", .parse = probe_parse_buildinfo},
+    /* build info and the ruler's answers are read whatever the status: a 404 there is "not
+     * here" (Cortex has no build info; the ruler may be disabled), not a failure */
+    {.name = "buildinfo", .path = "/api/v1/status/buildinfo", .flags = CHECK_RAW, .parse = probe_parse_buildinfo},
     {.name = "query", .path_fn = probe_path_query, .parse = probe_parse_query},
-    {.name = "rules", .path_fn = probe_path_rules, .parse = probe_parse_rules},
-    {.name = "alerts", .path_fn = probe_path_alerts, .parse = probe_parse_alerts},
+    {.name = "rules", .path_fn = probe_path_rules, .flags = CHECK_RAW, .parse = probe_parse_rules},
+    {.name = "alerts", .path_fn = probe_path_alerts, .flags = CHECK_RAW, .parse = probe_parse_alerts},
     {.name = "metrics", .path = "/metrics", .flags = CHECK_RAW | CHECK_COUNTERS, .parse = mimir_parse_metrics},
     {.name = "spanmetrics", .path_fn = mimir_path_spanmetrics, .parse = mimir_parse_spanmetrics,
      .min_period_ms = 60000},

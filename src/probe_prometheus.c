@@ -143,8 +143,28 @@ out:
 
 /* ---- rules ----------------------------------------------------------------------------- */
 
+/* The ruler's endpoints (rules, alerts; registered with CHECK_RAW): true on 2xx. A 404 means no
+ * ruler here (Mimir/Cortex with the ruler disabled): skipped, not failed — a wrong URL or
+ * prefix shows in the query check. Other statuses get the common message. */
+static bool ruler_status(const struct http_response *r, const struct component_cfg *c, struct obs *o)
+{
+    if (r->status >= 200 && r->status <= 299)
+        return true;
+    if (r->status == 404) {
+        char path[256];
+        probe_url_path(r->url, path, sizeof(path));
+        o->skipped = true;
+        obs_set(o, ST_UNKNOWN, "ruler not enabled (404 on %s)", path);
+        return false;
+    }
+    probe_http_error_obs(r, c, o);
+    return false;
+}
+
 void probe_parse_rules(const struct http_response *r, const struct component_cfg *c, struct obs *o)
 {
+    if (!ruler_status(r, c, o))
+        return;
     const cJSON *data;
     cJSON *root = probe_prom_envelope(r, c, o, &data);
     if (!root)
@@ -225,6 +245,8 @@ static bool alert_is_heartbeat(const char *name)
 
 void probe_parse_alerts(const struct http_response *r, const struct component_cfg *c, struct obs *o)
 {
+    if (!ruler_status(r, c, o))
+        return;
     const cJSON *data;
     cJSON *root = probe_prom_envelope(r, c, o, &data);
     if (!root)
@@ -290,16 +312,6 @@ static void prom_parse_ready(const struct http_response *r, const struct compone
     }
 }
 
-static void prom_parse_buildinfo(const struct http_response *r, const struct component_cfg *c, struct obs *o)
-{
-    if (r->status == 404) /* before 2.14, and on some Prometheus-compatible servers */
-        obs_set(o, ST_OK, "no /api/v1/status/buildinfo (Prometheus < 2.14?); version unknown");
-    else if (r->status >= 200 && r->status <= 299)
-        probe_parse_buildinfo(r, c, o);
-    else
-        probe_http_error_obs(r, c, o);
-}
-
 static void prom_parse_targets(const struct http_response *r, const struct component_cfg *c, struct obs *o)
 {
     const cJSON *data;
@@ -351,11 +363,12 @@ out:
 
 static const struct check_def prometheus_checks[] = {
     {.name = "ready", .path = "/-/ready", .flags = CHECK_RAW, .parse = prom_parse_ready},
-    {.name = "buildinfo", .path = "/api/v1/status/buildinfo", .flags = CHECK_RAW, .parse = prom_parse_buildinfo},
+    /* no build info before 2.14 and on some Prometheus-compatible servers: skipped, not failed */
+    {.name = "buildinfo", .path = "/api/v1/status/buildinfo", .flags = CHECK_RAW, .parse = probe_parse_buildinfo},
     {.name = "targets", .path = "/api/v1/targets?state=active", .parse = prom_parse_targets},
     {.name = "query", .path_fn = probe_path_query, .parse = probe_parse_query},
-    {.name = "rules", .path_fn = probe_path_rules, .parse = probe_parse_rules},
-    {.name = "alerts", .path_fn = probe_path_alerts, .parse = probe_parse_alerts},
+    {.name = "rules", .path_fn = probe_path_rules, .flags = CHECK_RAW, .parse = probe_parse_rules},
+    {.name = "alerts", .path_fn = probe_path_alerts, .flags = CHECK_RAW, .parse = probe_parse_alerts},
 };
 
 const struct probe_kind probe_prometheus = {

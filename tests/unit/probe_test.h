@@ -105,7 +105,7 @@ static bool ptc_clean_line(const char *s)
     return true;
 }
 
-static void ptc_run(const struct ptc_case *t)
+static inline void ptc_run(const struct ptc_case *t)
 {
     struct component_cfg c;
     struct http_response r;
@@ -158,10 +158,10 @@ static void ptc_run(const struct ptc_case *t)
         fail_msg("%s", err);
 }
 
-static void ptc_row_test(void **state) { ptc_run(*state); }
+static inline void ptc_row_test(void **state) { ptc_run(*state); }
 
 /* One cmocka test per row, named by its label; returns the number of tests written. */
-static size_t ptc_add_rows(struct CMUnitTest *tests, const struct ptc_case *cases, size_t n)
+static inline size_t ptc_add_rows(struct CMUnitTest *tests, const struct ptc_case *cases, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         struct CMUnitTest t = {cases[i].label, ptc_row_test, NULL, NULL, (void *)(uintptr_t)&cases[i]};

@@ -42,18 +42,19 @@ static const struct ptc_case cases[] = {
      .fixture = "prometheus/buildinfo_vanilla_empty_version.json", .http_status = 200, .want = ST_OK,
      .want_sub = "Prometheus (build reports no version, go1.17.6)", .want_version = ""},
     {.label = "buildinfo null", .kind = COMP_PROMETHEUS, .check = "buildinfo",
-     .body = "null", .http_status = 200, .want = ST_FAIL,
-     .want_sub = "unexpected JSON from /api/v1/status/buildinfo: expected a build info object, got null — is this "
-                 "really Prometheus?",
+     .body = "null", .http_status = 200, .want = ST_UNKNOWN, .want_skipped = true,
+     .want_sub = "version unknown: /api/v1/status/buildinfo answers null, not a build info object",
      .want_version = ""},
     {.label = "buildinfo mimir through prometheus", .kind = COMP_PROMETHEUS, .check = "buildinfo",
      .fixture = "mimir/buildinfo.json", .http_status = 200, .want = ST_OK, .want_sub = "Grafana Mimir 2.0.0",
      .want_version = "2.0.0"},
     {.label = "buildinfo 404 old prometheus", .kind = COMP_PROMETHEUS, .check = "buildinfo",
-     .body = "404 page not found", .http_status = 404, .want = ST_OK,
-     .want_sub = "no /api/v1/status/buildinfo (Prometheus < 2.14?)", .want_version = ""},
-    {.label = "buildinfo 503", .kind = COMP_PROMETHEUS, .check = "buildinfo", .body = "Service Unavailable",
-     .http_status = 503, .want = ST_FAIL, .want_sub = "HTTP 503: Service Unavailable"},
+     .body = "404 page not found", .http_status = 404, .want = ST_UNKNOWN, .want_skipped = true,
+     .want_sub = "version unknown: no buildinfo endpoint (404)", .want_version = ""},
+    {.label = "buildinfo 503 skipped", .kind = COMP_PROMETHEUS, .check = "buildinfo", .body = "Service Unavailable",
+     .http_status = 503, .want = ST_UNKNOWN, .want_skipped = true, .want_sub = "version unknown: HTTP 503: Service Unavailable"},
+    {.label = "buildinfo 401 skipped", .kind = COMP_PROMETHEUS, .check = "buildinfo", .body = "Unauthorized\n",
+     .http_status = 401, .want = ST_UNKNOWN, .want_skipped = true, .want_sub = "version unknown: 401 unauthorized"},
 
     /* targets */
     {.label = "targets doc", .kind = COMP_PROMETHEUS, .check = "targets", .fixture = "prometheus/targets.json", .http_status = 200,
@@ -119,7 +120,18 @@ static const struct ptc_case cases[] = {
      .body = "{\"status\":\"success\",\"data\":{\"groups\":null}}", .http_status = 200, .want = ST_OK,
      .want_sub = "no rule groups loaded", .vals = {{"rule_groups", 0}}},
 
-    /* alerts */
+    {.label = "rules 404: no ruler", .kind = COMP_PROMETHEUS, .check = "rules", .body = "404 page not found\n",
+     .http_status = 404, .want = ST_UNKNOWN, .want_skipped = true, .want_sub = "ruler not enabled (404 on /api/v1/rules)",
+     .no_values = true},
+    {.label = "rules 500 still FAIL", .kind = COMP_PROMETHEUS, .check = "rules", .body = "boom\n", .http_status = 500,
+     .want = ST_FAIL, .want_sub = "HTTP 500: boom"},
+
+    /* alerts: firing alerts are about the monitored systems, OK with their names */
+    {.label = "alerts 404: no ruler", .kind = COMP_PROMETHEUS, .check = "alerts", .body = "404 page not found\n",
+     .http_status = 404, .want = ST_UNKNOWN, .want_skipped = true, .want_sub = "ruler not enabled (404 on /api/v1/alerts)",
+     .no_values = true},
+    {.label = "alerts 503 still FAIL", .kind = COMP_PROMETHEUS, .check = "alerts", .body = "", .http_status = 503,
+     .want = ST_FAIL, .want_sub = "HTTP 503 (empty body)"},
     {.label = "alerts doc", .kind = COMP_PROMETHEUS, .check = "alerts", .fixture = "prometheus/alerts.json", .http_status = 200,
      .want = ST_OK, .want_sub = "1 alert firing: my-alert", .vals = {{"alerts_firing", 1}, {"alerts_pending", 0}},
      .want_detail = "firing  my-alert  -  2018-07-04T20:27:12.60602144+02:00"},
