@@ -6,7 +6,7 @@ set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config libcurl4-openssl-dev libncurses-dev libcjson-dev libyaml-dev python3)
 if [[ "${1:-}" == "--test" ]]; then
-    pkgs+=(libcmocka-dev tmux prometheus prometheus-alertmanager)
+    pkgs+=(libcmocka-dev tmux prometheus prometheus-alertmanager clang-format)
 fi
 
 missing=()

@@ -178,10 +178,10 @@ char *canary_tempo_body(const struct canary_id *id, long long start_ns, long lon
     cJSON *scope_item;
     cJSON_AddItemToArray(cJSON_AddArrayToObject(root, "resourceSpans"), otlp_resource("scopeSpans", &scope_item));
     cJSON *span = cJSON_CreateObject();
-    cJSON_AddStringToObject(span, "traceId", id->hex);     /* OTLP/JSON: hex, not base64 */
+    cJSON_AddStringToObject(span, "traceId", id->hex); /* OTLP/JSON: hex, not base64 */
     cJSON_AddStringToObject(span, "spanId", id->span_hex);
     cJSON_AddStringToObject(span, "name", "lgtmtop canary");
-    cJSON_AddNumberToObject(span, "kind", 1);              /* SPAN_KIND_INTERNAL, as an integer */
+    cJSON_AddNumberToObject(span, "kind", 1); /* SPAN_KIND_INTERNAL, as an integer */
     cJSON_AddStringToObject(span, "startTimeUnixNano", start);
     cJSON_AddStringToObject(span, "endTimeUnixNano", end);
     cJSON_AddItemToArray(cJSON_AddArrayToObject(span, "attributes"), otlp_kv("lgtmtop.canary.id", id->hex));
@@ -198,7 +198,7 @@ void canary_loki_line(const struct canary_id *id, char *out, size_t outlen)
 char *canary_loki_body(const struct canary_id *id, long long ts_ns)
 {
     char ts[32], line[96];
-    snprintf(ts, sizeof(ts), "%lld", ts_ns);       /* a string: numbers get 400 */
+    snprintf(ts, sizeof(ts), "%lld", ts_ns); /* a string: numbers get 400 */
     canary_loki_line(id, line, sizeof(line));
     cJSON *root = cJSON_CreateObject();
     cJSON *stream = cJSON_CreateObject();
@@ -269,11 +269,9 @@ char *canary_write_url(enum canary_kind k, const struct component_cfg *c)
             return xstrndup(otlp, n);
         return xasprintf("%.*s/v1/traces", (int)n, otlp);
     }
-    case CANARY_LOKI:
-        return xasprintf("%s/loki/api/v1/push", base);
+    case CANARY_LOKI: return xasprintf("%s/loki/api/v1/push", base);
     case CANARY_MIMIR:
-    default:
-        return xasprintf("%s/otlp/v1/metrics", base);
+    default: return xasprintf("%s/otlp/v1/metrics", base);
     }
 }
 
@@ -301,8 +299,7 @@ static void common_why(const struct http_response *r, const struct component_cfg
 }
 
 /* An OTLP partial success: "rejectedSpans"/"rejectedDataPoints" (int64: string or number). */
-static bool otlp_rejected(const struct http_response *r, const char *key, char *why, size_t whylen,
-                          const char *what)
+static bool otlp_rejected(const struct http_response *r, const char *key, char *why, size_t whylen, const char *what)
 {
     cJSON *root = r->body_len ? cJSON_ParseWithLength(r->body, r->body_len) : NULL;
     const cJSON *ps = cJSON_GetObjectItemCaseSensitive(root, "partialSuccess");
@@ -312,17 +309,16 @@ static bool otlp_rejected(const struct http_response *r, const char *key, char *
     bool bad = rejected > 0;
     if (bad) {
         char line[320];
-        snprintf(line, sizeof(line), "HTTP %ld but partial success rejected %.0f %s%s%s", r->status, rejected,
-                 what, cJSON_IsString(msg) && *msg->valuestring ? ": " : "",
-                 cJSON_IsString(msg) ? msg->valuestring : "");
+        snprintf(line, sizeof(line), "HTTP %ld but partial success rejected %.0f %s%s%s", r->status, rejected, what,
+                 cJSON_IsString(msg) && *msg->valuestring ? ": " : "", cJSON_IsString(msg) ? msg->valuestring : "");
         copy_why(why, whylen, line);
     }
     cJSON_Delete(root);
     return bad;
 }
 
-bool canary_write_ok(enum canary_kind k, const struct http_response *r, const struct component_cfg *c,
-                     char *why, size_t whylen)
+bool canary_write_ok(enum canary_kind k, const struct http_response *r, const struct component_cfg *c, char *why,
+                     size_t whylen)
 {
     char line[512], hp[160], path[160];
     if (why && whylen)
@@ -330,9 +326,11 @@ bool canary_write_ok(enum canary_kind k, const struct http_response *r, const st
     if (r->err != NET_OK) {
         url_hostport(r->url ? r->url : "", hp, sizeof(hp));
         if (k == CANARY_TEMPO && r->err == NET_REFUSED) {
-            snprintf(line, sizeof(line), "connection refused on %s: no OTLP/HTTP receiver there — enable "
+            snprintf(line, sizeof(line),
+                     "connection refused on %s: no OTLP/HTTP receiver there — enable "
                      "distributor.receivers.otlp.protocols.http on 0.0.0.0:4318 (Tempo >= 2.7 binds it to "
-                     "localhost by default) or set otlp_http", hp);
+                     "localhost by default) or set otlp_http",
+                     hp);
             copy_why(why, whylen, line);
         } else {
             common_why(r, c, why, whylen);
@@ -341,8 +339,9 @@ bool canary_write_ok(enum canary_kind k, const struct http_response *r, const st
     }
     probe_url_path(r->url, path, sizeof(path));
     if (k == CANARY_LOKI && r->status == 260) {
-        copy_why(why, whylen, "HTTP 260: ingestion is blocked for this tenant (block_ingestion_until) — Loki "
-                              "accepted the request but dropped the line");
+        copy_why(why, whylen,
+                 "HTTP 260: ingestion is blocked for this tenant (block_ingestion_until) — Loki "
+                 "accepted the request but dropped the line");
         return false;
     }
     if (is_2xx(r->status)) {
@@ -354,14 +353,20 @@ bool canary_write_ok(enum canary_kind k, const struct http_response *r, const st
     }
     if (r->status == 404) {
         if (k == CANARY_TEMPO)
-            snprintf(line, sizeof(line), "HTTP 404 on %s: no OTLP/HTTP receiver at this URL — check otlp_http "
-                     "(the receiver, default host:4318, not the query port)", path);
+            snprintf(line, sizeof(line),
+                     "HTTP 404 on %s: no OTLP/HTTP receiver at this URL — check otlp_http "
+                     "(the receiver, default host:4318, not the query port)",
+                     path);
         else if (k == CANARY_MIMIR)
-            snprintf(line, sizeof(line), "HTTP 404 on %s: no OTLP endpoint here — check the URL (a gateway "
-                     "must route /otlp/ to the distributors)", path);
+            snprintf(line, sizeof(line),
+                     "HTTP 404 on %s: no OTLP endpoint here — check the URL (a gateway "
+                     "must route /otlp/ to the distributors)",
+                     path);
         else
-            snprintf(line, sizeof(line), "HTTP 404 on %s: no push endpoint here — check the URL (a gateway "
-                     "must route /loki/api/v1/push to the distributors)", path);
+            snprintf(line, sizeof(line),
+                     "HTTP 404 on %s: no push endpoint here — check the URL (a gateway "
+                     "must route /loki/api/v1/push to the distributors)",
+                     path);
         copy_why(why, whylen, line);
         return false;
     }
@@ -409,14 +414,17 @@ static bool tempo_trace_has(const cJSON *root, const struct canary_id *id, int *
     bool any_id = false, match = false;
     *spans = 0;
     const cJSON *b;
-    cJSON_ArrayForEach(b, batches) {
+    cJSON_ArrayForEach(b, batches)
+    {
         const cJSON *scopes = cJSON_GetObjectItemCaseSensitive(b, "scopeSpans");
         if (!cJSON_IsArray(scopes))
             scopes = cJSON_GetObjectItemCaseSensitive(b, "instrumentationLibrarySpans");
         const cJSON *sc;
-        cJSON_ArrayForEach(sc, scopes) {
+        cJSON_ArrayForEach(sc, scopes)
+        {
             const cJSON *sp;
-            cJSON_ArrayForEach(sp, cJSON_GetObjectItemCaseSensitive(sc, "spans")) {
+            cJSON_ArrayForEach(sp, cJSON_GetObjectItemCaseSensitive(sc, "spans"))
+            {
                 (*spans)++;
                 const cJSON *tid = cJSON_GetObjectItemCaseSensitive(sp, "traceId");
                 if (cJSON_IsString(tid)) {
@@ -464,8 +472,9 @@ enum canary_read canary_parse_tempo(const struct http_response *r, const struct 
     cJSON_Delete(root);
     if (found)
         return CANARY_FOUND;
-    copy_why(why, whylen, spans ? "a trace came back, but not with the canary's trace id"
-                                : "trace not found (200 with an empty trace)");
+    copy_why(why, whylen,
+             spans ? "a trace came back, but not with the canary's trace id"
+                   : "trace not found (200 with an empty trace)");
     return CANARY_NOT_YET;
 }
 
@@ -509,9 +518,11 @@ enum canary_read canary_parse_loki(const struct http_response *r, const struct c
         return v;
     bool found = false;
     const cJSON *s;
-    cJSON_ArrayForEach(s, result) {
+    cJSON_ArrayForEach(s, result)
+    {
         const cJSON *val;
-        cJSON_ArrayForEach(val, cJSON_GetObjectItemCaseSensitive(s, "values")) {
+        cJSON_ArrayForEach(val, cJSON_GetObjectItemCaseSensitive(s, "values"))
+        {
             const cJSON *line = cJSON_GetArrayItem(val, 1);
             if (cJSON_IsString(line) && strstr(line->valuestring, id->hex))
                 found = true;
@@ -536,10 +547,11 @@ enum canary_read canary_parse_mimir(const struct http_response *r, const struct 
         return v;
     bool found = false;
     const cJSON *s;
-    cJSON_ArrayForEach(s, result) {
+    cJSON_ArrayForEach(s, result)
+    {
         /* The query selects the id; a label that names another id is not ours. */
-        const cJSON *lab = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "metric"),
-                                                            CANARY_ID_LABEL);
+        const cJSON *lab =
+                cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "metric"), CANARY_ID_LABEL);
         if (!cJSON_IsString(lab) || strcmp(lab->valuestring, id->hex) == 0)
             found = true;
     }
@@ -553,18 +565,18 @@ enum canary_read canary_parse_mimir(const struct http_response *r, const struct 
 /* ---- report ---------------------------------------------------------------------------- */
 
 static const char *const canary_filter[] = {
-    [CANARY_TEMPO] = "{ resource.service.name = \"" CANARY_SERVICE "\" }",
-    [CANARY_LOKI] = "{job=\"" CANARY_LOKI_JOB "\"}",
-    [CANARY_MIMIR] = CANARY_METRIC "{job=\"" CANARY_SERVICE "\"}",
+        [CANARY_TEMPO] = "{ resource.service.name = \"" CANARY_SERVICE "\" }",
+        [CANARY_LOKI] = "{job=\"" CANARY_LOKI_JOB "\"}",
+        [CANARY_MIMIR] = CANARY_METRIC "{job=\"" CANARY_SERVICE "\"}",
 };
 
 static const char *const canary_hint[] = {
-    [CANARY_TEMPO] = "check the ingesters / live-store and the query path (query-frontend → querier → "
-                     "ingester); tempo_distributor_spans_received_total and tempo_discarded_spans_total",
-    [CANARY_LOKI] = "check ingestion and flush: the ingesters (chunk_idle_period, WAL), the querier → "
-                    "ingester path (query_ingesters_within) and loki_discarded_samples_total",
-    [CANARY_MIMIR] = "check the ingesters and the query path; cortex_discarded_samples_total tells "
-                     "out-of-order / too-old samples",
+        [CANARY_TEMPO] = "check the ingesters / live-store and the query path (query-frontend → querier → "
+                         "ingester); tempo_distributor_spans_received_total and tempo_discarded_spans_total",
+        [CANARY_LOKI] = "check ingestion and flush: the ingesters (chunk_idle_period, WAL), the querier → "
+                        "ingester path (query_ingesters_within) and loki_discarded_samples_total",
+        [CANARY_MIMIR] = "check the ingesters and the query path; cortex_discarded_samples_total tells "
+                         "out-of-order / too-old samples",
 };
 
 void canary_report(const struct canary_result *res, struct obs *o)
@@ -629,10 +641,10 @@ void canary_report(const struct canary_result *res, struct obs *o)
 
 struct canary_run {
     struct canary_id id;
-    long long data_ns;         /* wall clock time written into the data */
-    long long t0, t_written, deadline;   /* monotonic ms */
+    long long data_ns;                 /* wall clock time written into the data */
+    long long t0, t_written, deadline; /* monotonic ms */
     long pause_ms;
-    bool v1;                   /* Tempo: read through /api/traces */
+    bool v1; /* Tempo: read through /api/traces */
     struct canary_result res;
 };
 
@@ -660,21 +672,19 @@ static void canary_on_read(struct multi_run *run, const struct http_response *r,
         return;
     case CANARY_ROUTE_MISSING:
         if (!cr->v1) {
-            cr->v1 = cr->res.tempo_v1 = true;  /* Tempo before the v2 API: ask /api/traces */
+            cr->v1 = cr->res.tempo_v1 = true; /* Tempo before the v2 API: ask /api/traces */
             canary_read_step(run, NULL, arg);
             return;
         }
-        snprintf(cr->res.why, sizeof(cr->res.why), "%s", "neither /api/v2/traces nor /api/traces exists (404) — "
+        snprintf(cr->res.why, sizeof(cr->res.why), "%s",
+                 "neither /api/v2/traces nor /api/traces exists (404) — "
                  "is the Tempo URL the query-frontend's?");
         cr->res.step = CANARY_STEP_READ;
         return;
-    case CANARY_READ_FAILED:
-        cr->res.step = CANARY_STEP_READ;
-        return;
+    case CANARY_READ_FAILED: cr->res.step = CANARY_STEP_READ; return;
     case CANARY_NOT_YET:
     case CANARY_RETRY:
-    default:
-        break;
+    default: break;
     }
     if (now >= cr->deadline) {
         cr->res.step = CANARY_STEP_TIMEOUT;
@@ -695,9 +705,7 @@ static void canary_read_step(struct multi_run *run, const struct http_response *
         return; /* shutting down: no more polls */
     buf_init(&path);
     switch (cr->res.kind) {
-    case CANARY_TEMPO:
-        canary_tempo_read_path(&cr->id, !cr->v1, &path);
-        break;
+    case CANARY_TEMPO: canary_tempo_read_path(&cr->id, !cr->v1, &path); break;
     case CANARY_LOKI: {
         /* A window around the written timestamp: clocks of client and server may differ a bit. */
         long long now_ns = now_wall_ms() * 1000000LL;
@@ -705,9 +713,7 @@ static void canary_read_step(struct multi_run *run, const struct http_response *
         canary_loki_read_path(&cr->id, cr->data_ns - 300LL * 1000000000LL, end + 60LL * 1000000000LL, &path);
         break;
     }
-    default:
-        canary_mimir_read_path(run->c, &cr->id, &path);
-        break;
+    default: canary_mimir_read_path(run->c, &cr->id, &path); break;
     }
     multi_get(run, path.data, canary_on_read, arg);
     buf_free(&path);
@@ -749,11 +755,11 @@ static void canary_start(struct multi_run *run, enum canary_kind k)
                                     : canary_mimir_body(&cr->id, cr->data_ns);
     char *url = canary_write_url(k, c);
     struct request rq = {
-        .url = url,
-        .method = "POST",
-        .body = body,
-        .body_len = strlen(body),
-        .content_type = CANARY_CONTENT_TYPE,
+            .url = url,
+            .method = "POST",
+            .body = body,
+            .body_len = strlen(body),
+            .content_type = CANARY_CONTENT_TYPE,
     };
     sweep_use_component(&rq, c);
     multi_request(run, &rq, canary_on_write, NULL);
@@ -772,11 +778,20 @@ static void canary_start_loki(struct multi_run *run) { canary_start(run, CANARY_
 static void canary_start_mimir(struct multi_run *run) { canary_start(run, CANARY_MIMIR); }
 
 const struct multi_check canary_tempo_multi = {
-    .data_size = sizeof(struct canary_run), .start = canary_start_tempo, .finish = canary_finish, .max_inflight = 1,
+        .data_size = sizeof(struct canary_run),
+        .start = canary_start_tempo,
+        .finish = canary_finish,
+        .max_inflight = 1,
 };
 const struct multi_check canary_loki_multi = {
-    .data_size = sizeof(struct canary_run), .start = canary_start_loki, .finish = canary_finish, .max_inflight = 1,
+        .data_size = sizeof(struct canary_run),
+        .start = canary_start_loki,
+        .finish = canary_finish,
+        .max_inflight = 1,
 };
 const struct multi_check canary_mimir_multi = {
-    .data_size = sizeof(struct canary_run), .start = canary_start_mimir, .finish = canary_finish, .max_inflight = 1,
+        .data_size = sizeof(struct canary_run),
+        .start = canary_start_mimir,
+        .finish = canary_finish,
+        .max_inflight = 1,
 };

@@ -8,34 +8,51 @@
 #include "lgtmtop/util.h"
 
 enum {
-    OPT_STACK = 256, OPT_MIMIR, OPT_LOKI, OPT_TEMPO, OPT_GRAFANA, OPT_PROMETHEUS,
-    OPT_ONLY, OPT_JSON, OPT_WAIT, OPT_NO_COLOR, OPT_ASCII, OPT_CANARY, OPT_SAMPLE,
+    OPT_STACK = 256,
+    OPT_MIMIR,
+    OPT_LOKI,
+    OPT_TEMPO,
+    OPT_GRAFANA,
+    OPT_PROMETHEUS,
+    OPT_ONLY,
+    OPT_JSON,
+    OPT_WAIT,
+    OPT_NO_COLOR,
+    OPT_ASCII,
+    OPT_CANARY,
+    OPT_SAMPLE,
 };
 
 static const struct option long_opts[] = {
-    {"config", required_argument, NULL, 'c'},
-    {"stack", required_argument, NULL, OPT_STACK},
-    {"mimir", required_argument, NULL, OPT_MIMIR},
-    {"loki", required_argument, NULL, OPT_LOKI},
-    {"tempo", required_argument, NULL, OPT_TEMPO},
-    {"grafana", required_argument, NULL, OPT_GRAFANA},
-    {"prometheus", required_argument, NULL, OPT_PROMETHEUS},
-    {"only", required_argument, NULL, OPT_ONLY},
-    {"interval", required_argument, NULL, 'i'},
-    {"timeout", required_argument, NULL, 't'},
-    {"json", no_argument, NULL, OPT_JSON},
-    {"wait", required_argument, NULL, OPT_WAIT},
-    {"no-color", no_argument, NULL, OPT_NO_COLOR},
-    {"ascii", no_argument, NULL, OPT_ASCII},
-    {"canary", no_argument, NULL, OPT_CANARY},
-    {"sample", required_argument, NULL, OPT_SAMPLE},
-    {"version", no_argument, NULL, 'V'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
+        {"config", required_argument, NULL, 'c'},
+        {"stack", required_argument, NULL, OPT_STACK},
+        {"mimir", required_argument, NULL, OPT_MIMIR},
+        {"loki", required_argument, NULL, OPT_LOKI},
+        {"tempo", required_argument, NULL, OPT_TEMPO},
+        {"grafana", required_argument, NULL, OPT_GRAFANA},
+        {"prometheus", required_argument, NULL, OPT_PROMETHEUS},
+        {"only", required_argument, NULL, OPT_ONLY},
+        {"interval", required_argument, NULL, 'i'},
+        {"timeout", required_argument, NULL, 't'},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"wait", required_argument, NULL, OPT_WAIT},
+        {"no-color", no_argument, NULL, OPT_NO_COLOR},
+        {"ascii", no_argument, NULL, OPT_ASCII},
+        {"canary", no_argument, NULL, OPT_CANARY},
+        {"sample", required_argument, NULL, OPT_SAMPLE},
+        {"version", no_argument, NULL, 'V'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
 };
 
-static const struct { const char *name; enum cli_mode mode; } commands[] = {
-    {"check", CLI_CHECK}, {"tui", CLI_TUI}, {"help", CLI_HELP}, {"version", CLI_VERSION},
+static const struct {
+    const char *name;
+    enum cli_mode mode;
+} commands[] = {
+        {"check", CLI_CHECK},
+        {"tui", CLI_TUI},
+        {"help", CLI_HELP},
+        {"version", CLI_VERSION},
 };
 
 void cli_usage(FILE *f)
@@ -81,7 +98,8 @@ static int parse_only(const char *list, unsigned *mask, char *err, size_t errlen
     for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         int k = comp_kind_from_name(tok);
         if (k < 0) {
-            snprintf(err, errlen, "--only: unknown component '%s' (use mimir, loki, tempo, grafana, prometheus, checks)", tok);
+            snprintf(err, errlen,
+                     "--only: unknown component '%s' (use mimir, loki, tempo, grafana, prometheus, checks)", tok);
             rc = -1;
             break;
         }
@@ -114,7 +132,11 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
         switch (ch) {
         case 'c': out->config_path = optarg; break;
         case OPT_STACK: out->stack = optarg; break;
-        case OPT_MIMIR: case OPT_LOKI: case OPT_TEMPO: case OPT_GRAFANA: case OPT_PROMETHEUS: {
+        case OPT_MIMIR:
+        case OPT_LOKI:
+        case OPT_TEMPO:
+        case OPT_GRAFANA:
+        case OPT_PROMETHEUS: {
             const char *why = config_check_url(optarg);
             if (why) {
                 snprintf(err, errlen, "--%s: %s", comp_kind_name((enum comp_kind)(ch - OPT_MIMIR)), why);
@@ -152,12 +174,8 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
             break;
         case 'V': out->mode = CLI_VERSION; return 0;
         case 'h': out->mode = CLI_HELP; return 0;
-        case ':':
-            snprintf(err, errlen, "option %s needs a value", argv[optind - 1]);
-            return -1;
-        default:
-            snprintf(err, errlen, "unknown option %s (see lgtmtop --help)", argv[optind - 1]);
-            return -1;
+        case ':': snprintf(err, errlen, "option %s needs a value", argv[optind - 1]); return -1;
+        default: snprintf(err, errlen, "unknown option %s (see lgtmtop --help)", argv[optind - 1]); return -1;
         }
     }
     if (optind < argc) {
@@ -179,8 +197,10 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
     if ((out->json || out->wait_ms || out->sample_set) && out->mode == CLI_DEFAULT)
         out->mode = CLI_CHECK; /* --json, --wait, --sample only make sense for a one-shot check */
     if ((out->json || out->wait_ms || out->sample_set) && out->mode != CLI_CHECK) {
-        snprintf(err, errlen, "%s only applies to 'lgtmtop check'", out->json ? "--json" : out->wait_ms ? "--wait"
-                                                                                        : "--sample");
+        snprintf(err, errlen, "%s only applies to 'lgtmtop check'",
+                 out->json      ? "--json"
+                 : out->wait_ms ? "--wait"
+                                : "--sample");
         return -1;
     }
     return 0;

@@ -15,28 +15,25 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define CONFIG_MAX_FILE ((size_t)1 << 20)  /* a config bigger than this is the wrong file */
+#define CONFIG_MAX_FILE ((size_t)1 << 20) /* a config bigger than this is the wrong file */
 #define CONFIG_MAX_SECRET ((size_t)64 << 10)
-#define INTERP_MAX_DEPTH 8                 /* ${A:-${B:-...}} nesting */
+#define INTERP_MAX_DEPTH 8 /* ${A:-${B:-...}} nesting */
 
 static const struct comp_kind_info {
     const char *name;
     int port;
-    const char *prefix;  /* default Prometheus API prefix */
-    const char *query;   /* default instant query, NULL when the kind has none */
+    const char *prefix; /* default Prometheus API prefix */
+    const char *query;  /* default instant query, NULL when the kind has none */
 } comp_kinds[COMP_KIND_COUNT] = {
-    [COMP_MIMIR] = {"mimir", 9009, "/prometheus", "up"},
-    [COMP_LOKI] = {"loki", 3100, "", NULL},
-    [COMP_TEMPO] = {"tempo", 3200, "", NULL},
-    [COMP_GRAFANA] = {"grafana", 3000, "", NULL},
-    [COMP_PROMETHEUS] = {"prometheus", 9090, "", "up"},
-    [COMP_CHECKS] = {"checks", 0, "", NULL},  /* custom checks: no URL of its own */
+        [COMP_MIMIR] = {"mimir", 9009, "/prometheus", "up"},
+        [COMP_LOKI] = {"loki", 3100, "", NULL},
+        [COMP_TEMPO] = {"tempo", 3200, "", NULL},
+        [COMP_GRAFANA] = {"grafana", 3000, "", NULL},
+        [COMP_PROMETHEUS] = {"prometheus", 9090, "", "up"},
+        [COMP_CHECKS] = {"checks", 0, "", NULL}, /* custom checks: no URL of its own */
 };
 
-const char *comp_kind_name(enum comp_kind k)
-{
-    return (unsigned)k < COMP_KIND_COUNT ? comp_kinds[k].name : "?";
-}
+const char *comp_kind_name(enum comp_kind k) { return (unsigned)k < COMP_KIND_COUNT ? comp_kinds[k].name : "?"; }
 
 int comp_kind_from_name(const char *name)
 {
@@ -46,10 +43,7 @@ int comp_kind_from_name(const char *name)
     return -1;
 }
 
-int comp_kind_default_port(enum comp_kind k)
-{
-    return (unsigned)k < COMP_KIND_COUNT ? comp_kinds[k].port : 0;
-}
+int comp_kind_default_port(enum comp_kind k) { return (unsigned)k < COMP_KIND_COUNT ? comp_kinds[k].port : 0; }
 
 static void config_seterr(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -97,20 +91,21 @@ static size_t interp_ref_len(const char *s, size_t n)
     return 0;
 }
 
-static int interp_expand(struct buf *out, const char *s, size_t n, config_getenv_fn fn, void *ud,
-                         int depth, char *err, size_t errlen);
+static int interp_expand(struct buf *out, const char *s, size_t n, config_getenv_fn fn, void *ud, int depth, char *err,
+                         size_t errlen);
 
 /* Expands the inside of one "${...}": NAME or NAME:-default. */
-static int interp_ref(struct buf *out, const char *s, size_t n, config_getenv_fn fn, void *ud,
-                      int depth, char *err, size_t errlen)
+static int interp_ref(struct buf *out, const char *s, size_t n, config_getenv_fn fn, void *ud, int depth, char *err,
+                      size_t errlen)
 {
     size_t k = 0;
     while (k < n && (s[k] == '_' || isalnum((unsigned char)s[k])) && !(k == 0 && isdigit((unsigned char)s[0])))
         k++;
     bool has_default = k + 2 <= n && s[k] == ':' && s[k + 1] == '-';
     if (k == 0 || (k < n && !has_default)) {
-        config_seterr(err, errlen, "bad variable reference in \"${...}\" — write ${NAME} or ${NAME:-default}"
-                                   " (NAME: letters, digits and _)");
+        config_seterr(err, errlen,
+                      "bad variable reference in \"${...}\" — write ${NAME} or ${NAME:-default}"
+                      " (NAME: letters, digits and _)");
         return -1;
     }
     char *name = xstrndup(s, k);
@@ -129,13 +124,13 @@ static int interp_ref(struct buf *out, const char *s, size_t n, config_getenv_fn
     return interp_expand(out, s + k + 2, n - k - 2, fn, ud, depth + 1, err, errlen);
 }
 
-static int interp_expand(struct buf *out, const char *s, size_t n, config_getenv_fn fn, void *ud,
-                         int depth, char *err, size_t errlen)
+static int interp_expand(struct buf *out, const char *s, size_t n, config_getenv_fn fn, void *ud, int depth, char *err,
+                         size_t errlen)
 {
     size_t i = 0;
     while (i < n) {
         if (s[i] != '$' || i + 1 >= n || (s[i + 1] != '$' && s[i + 1] != '{')) {
-            buf_putc(out, s[i++]);  /* a lone "$" is literal text */
+            buf_putc(out, s[i++]); /* a lone "$" is literal text */
             continue;
         }
         if (s[i + 1] == '$') {
@@ -159,7 +154,7 @@ char *config_interpolate(const char *s, config_getenv_fn fn, void *ud, char *err
 {
     struct buf b;
     buf_init(&b);
-    buf_puts(&b, "");  /* "" in gives "" out, not NULL */
+    buf_puts(&b, ""); /* "" in gives "" out, not NULL */
     if (interp_expand(&b, s ? s : "", s ? strlen(s) : 0, fn, ud, 0, err, errlen) < 0) {
         buf_free(&b);
         return NULL;
@@ -182,8 +177,7 @@ const char *config_check_url(const char *url)
     else if (strncasecmp(url, "https://", 8) == 0)
         skip = 8;
     else
-        return strstr(url, "://") ? "only http:// and https:// are supported"
-                                  : "it has no http:// or https:// scheme";
+        return strstr(url, "://") ? "only http:// and https:// are supported" : "it has no http:// or https:// scheme";
     const char *host = url + skip;
     const char *end = host + strcspn(host, "/?#");
     const char *at = NULL;
@@ -280,9 +274,9 @@ void config_component_init(struct component_cfg *c, enum comp_kind k)
 
 static void config_component_free(struct component_cfg *c)
 {
-    char **strs[] = {&c->url, &c->prefix, &c->tenant, &c->token, &c->token_file, &c->basic_user,
-                     &c->basic_password, &c->password_file, &c->query, &c->ca_file, &c->otlp_http,
-                     &c->otlp_grpc, &c->keypath};
+    char **strs[] = {&c->url,        &c->prefix,         &c->tenant,        &c->token, &c->token_file,
+                     &c->basic_user, &c->basic_password, &c->password_file, &c->query, &c->ca_file,
+                     &c->otlp_http,  &c->otlp_grpc,      &c->keypath};
     for (size_t i = 0; i < ARRAY_LEN(strs); i++) {
         free(*strs[i]);
         *strs[i] = NULL;
@@ -370,16 +364,16 @@ void config_free(struct config *cfg)
 
 static const struct config_env_row {
     enum comp_kind kind;
-    const char *url_env[2];   /* first non-empty wins */
+    const char *url_env[2]; /* first non-empty wins */
     const char *tenant_env;
     const char *token_env;
-    bool only_if_set;         /* no localhost guess: enabled only when the URL variable is set */
+    bool only_if_set; /* no localhost guess: enabled only when the URL variable is set */
 } config_env_rows[] = {
-    {COMP_MIMIR, {"MIMIR_URL", NULL}, "MIMIR_TENANT", NULL, false},
-    {COMP_LOKI, {"LOKI_URL", NULL}, "LOKI_TENANT", NULL, false},
-    {COMP_TEMPO, {"TEMPO_URL", "TEMPO_INTERNAL_URL"}, "TEMPO_TENANT", NULL, false},
-    {COMP_GRAFANA, {"GRAFANA_URL", NULL}, NULL, "GRAFANA_TOKEN", false},
-    {COMP_PROMETHEUS, {"PROMETHEUS_URL", NULL}, NULL, NULL, true},
+        {COMP_MIMIR, {"MIMIR_URL", NULL}, "MIMIR_TENANT", NULL, false},
+        {COMP_LOKI, {"LOKI_URL", NULL}, "LOKI_TENANT", NULL, false},
+        {COMP_TEMPO, {"TEMPO_URL", "TEMPO_INTERNAL_URL"}, "TEMPO_TENANT", NULL, false},
+        {COMP_GRAFANA, {"GRAFANA_URL", NULL}, NULL, "GRAFANA_TOKEN", false},
+        {COMP_PROMETHEUS, {"PROMETHEUS_URL", NULL}, NULL, NULL, true},
 };
 
 void config_defaults(struct config *out, config_getenv_fn fn, void *ud)
@@ -441,8 +435,8 @@ char *config_find_file(const char *explicit_path, config_getenv_fn fn, void *ud)
 
 /* Reads a whole regular file of at most max bytes into *out (NUL-terminated). On failure returns
  * -1 with a reason in why (an errno text or our own words); st is filled on success. */
-static int config_read_file(const char *path, size_t max, char **out, size_t *len, struct stat *st,
-                            const char **why, int *err_no)
+static int config_read_file(const char *path, size_t max, char **out, size_t *len, struct stat *st, const char **why,
+                            int *err_no)
 {
     *out = NULL, *len = 0, *why = NULL, *err_no = 0;
     /* O_NONBLOCK: a FIFO must not hang us; regular files ignore it. */
@@ -484,7 +478,7 @@ static int config_read_file(const char *path, size_t max, char **out, size_t *le
     close(fd);
     if (*why) {
         if (b.data)
-            memset(b.data, 0, b.len);  /* may be a secret */
+            memset(b.data, 0, b.len); /* may be a secret */
         buf_free(&b);
         return -1;
     }
@@ -504,8 +498,7 @@ static void config_resolve_path(char **p, const char *cfgpath)
     *p = abs;
 }
 
-int config_load_file(const char *path, config_getenv_fn fn, void *ud, struct config *out,
-                     char *err, size_t errlen)
+int config_load_file(const char *path, config_getenv_fn fn, void *ud, struct config *out, char *err, size_t errlen)
 {
     char *text;
     size_t len;
@@ -515,7 +508,8 @@ int config_load_file(const char *path, config_getenv_fn fn, void *ud, struct con
     memset(out, 0, sizeof *out);
     if (config_read_file(path, CONFIG_MAX_FILE, &text, &len, &st, &why, &err_no) < 0) {
         if (err_no == EISDIR)
-            config_seterr(err, errlen, "config %s is a directory — pass the YAML file, e.g. %s/config.yaml", path, path);
+            config_seterr(err, errlen, "config %s is a directory — pass the YAML file, e.g. %s/config.yaml", path,
+                          path);
         else if (err_no == EFBIG)
             config_seterr(err, errlen, "config %s is larger than 1 MiB — is it the right file?", path);
         else if (err_no == ENOENT)
@@ -527,8 +521,10 @@ int config_load_file(const char *path, config_getenv_fn fn, void *ud, struct con
     }
     size_t blank = strspn(text, " \t\r\n");
     if (blank == len) {
-        config_seterr(err, errlen, "config %s is empty — add a stacks: list (or components like"
-                                   " mimir: http://mimir:9009), or remove the file to use zero-config", path);
+        config_seterr(err, errlen,
+                      "config %s is empty — add a stacks: list (or components like"
+                      " mimir: http://mimir:9009), or remove the file to use zero-config",
+                      path);
         free(text);
         return -1;
     }
@@ -550,9 +546,8 @@ int config_load_file(const char *path, config_getenv_fn fn, void *ud, struct con
 /* ---- secret files ---- */
 
 /* Reads one secret file into *dst. `key` is "token_file" or "basic_auth.password_file". */
-static int config_read_secret(struct config *cfg, const struct component_cfg *c, const char *file,
-                              int line, const char *key, const char *label, char **dst,
-                              char *err, size_t errlen)
+static int config_read_secret(struct config *cfg, const struct component_cfg *c, const char *file, int line,
+                              const char *key, const char *label, char **dst, char *err, size_t errlen)
 {
     char *text;
     size_t len;
@@ -577,16 +572,18 @@ static int config_read_secret(struct config *cfg, const struct component_cfg *c,
         ctrl |= (unsigned char)text[i] < ' ' || text[i] == 0x7F;
     if (len == 0 || ctrl) {
         /* A line break in a header value would split the request: refuse it. */
-        config_seterr(err, errlen, len == 0 ? "%s: %s file %s is empty — put the %s in it"
-                                            : "%s: %s file %s has a line break or control character — keep only the %s in it, on one line",
-                      where, label, file, label);
+        config_seterr(
+                err, errlen,
+                len == 0 ? "%s: %s file %s is empty — put the %s in it"
+                         : "%s: %s file %s has a line break or control character — keep only the %s in it, on one line",
+                where, label, file, label);
         memset(text, 0, len);
         free(text);
         return -1;
     }
     if (st.st_mode & 077)
-        config_add_warning(cfg, "%s file %s is readable by group/others (mode %04o); chmod 600 it",
-                           label, file, (unsigned)(st.st_mode & 07777));
+        config_add_warning(cfg, "%s file %s is readable by group/others (mode %04o); chmod 600 it", label, file,
+                           (unsigned)(st.st_mode & 07777));
     free(*dst);
     *dst = text;
     return 0;
@@ -599,12 +596,12 @@ int config_load_secrets(struct config *cfg, char *err, size_t errlen)
             struct component_cfg *c = &cfg->stacks[i].comp[k];
             if (!c->enabled)
                 continue;
-            if (c->token_file && config_read_secret(cfg, c, c->token_file, c->token_file_line, "token_file",
-                                                    "token", &c->token, err, errlen) < 0)
+            if (c->token_file && config_read_secret(cfg, c, c->token_file, c->token_file_line, "token_file", "token",
+                                                    &c->token, err, errlen) < 0)
                 return -1;
-            if (c->password_file && config_read_secret(cfg, c, c->password_file, c->password_file_line,
-                                                       "basic_auth.password_file", "password",
-                                                       &c->basic_password, err, errlen) < 0)
+            if (c->password_file &&
+                config_read_secret(cfg, c, c->password_file, c->password_file_line, "basic_auth.password_file",
+                                   "password", &c->basic_password, err, errlen) < 0)
                 return -1;
         }
     return 0;

@@ -36,9 +36,9 @@ struct cfgp {
     config_getenv_fn getenv_fn;
     void *ud;
     struct config *cfg;
-    struct buf path;       /* key path of the value being handled: "stacks[0].mimir.url" */
-    int key_line;          /* line of that value's key */
-    enum cfgp_form form;   /* stacks: list or top-level components, never both */
+    struct buf path;     /* key path of the value being handled: "stacks[0].mimir.url" */
+    int key_line;        /* line of that value's key */
+    enum cfgp_form form; /* stacks: list or top-level components, never both */
     int form_line;
     char *err;
     size_t errlen;
@@ -50,15 +50,15 @@ typedef int (*key_set_fn)(struct cfgp *p, yaml_node_t *val, void *base, const st
 struct key_def {
     const char *name;
     key_set_fn set;
-    size_t off;      /* the field in base the setter writes */
-    unsigned kinds;  /* components the key applies to (KIND_BIT mask); 0 = all */
-    long aux;        /* setter argument: required flag, minimum ms, line field offset, kind */
+    size_t off;     /* the field in base the setter writes */
+    unsigned kinds; /* components the key applies to (KIND_BIT mask); 0 = all */
+    long aux;       /* setter argument: required flag, minimum ms, line field offset, kind */
 };
 
 /* ---- errors ---- */
 
-__attribute__((format(printf, 4, 0)))
-static int cfgp_verr(struct cfgp *p, int line, bool with_path, const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static int cfgp_verr(struct cfgp *p, int line, bool with_path, const char *fmt,
+                                                           va_list ap)
 {
     struct buf b;
     buf_init(&b);
@@ -73,8 +73,7 @@ static int cfgp_verr(struct cfgp *p, int line, bool with_path, const char *fmt, 
 }
 
 /* "FILE:LINE: KEYPATH: message"; returns -1. */
-__attribute__((format(printf, 3, 4)))
-static int cfgp_err(struct cfgp *p, int line, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int cfgp_err(struct cfgp *p, int line, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -84,8 +83,7 @@ static int cfgp_err(struct cfgp *p, int line, const char *fmt, ...)
 }
 
 /* "FILE:LINE: message", for messages that place the key path themselves. */
-__attribute__((format(printf, 3, 4)))
-static int cfgp_err_plain(struct cfgp *p, int line, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int cfgp_err_plain(struct cfgp *p, int line, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -165,7 +163,7 @@ static bool first_var(const char *s, char *out, size_t outlen)
 {
     for (const char *p = strstr(s, "${"); p; p = strstr(p + 2, "${")) {
         size_t n = strspn(p + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
-        if (n && !(p > s && p[-1] == '$')) {  /* "$${X}" is literal text */
+        if (n && !(p > s && p[-1] == '$')) { /* "$${X}" is literal text */
             snprintf(out, outlen, "%.*s", (int)n, p + 2);
             return true;
         }
@@ -230,8 +228,8 @@ static int set_secret(struct cfgp *p, yaml_node_t *v, void *base, const struct k
     }
     if (!*s) {
         if (v->type == YAML_SCALAR_NODE && first_var(node_raw(v), var, sizeof var))
-            config_add_warning(p->cfg, "%s:%d: %s is empty because %s is not set; no %s is sent",
-                               p->file, node_line(v), p->path.data, var, kd->name);
+            config_add_warning(p->cfg, "%s:%d: %s is empty because %s is not set; no %s is sent", p->file, node_line(v),
+                               p->path.data, var, kd->name);
         free(s);
         return 0;
     }
@@ -269,9 +267,11 @@ static int set_duration(struct cfgp *p, yaml_node_t *v, void *base, const struct
     long ms = duration_parse_ms(s);
     int rc = 0;
     if (ms < 0)
-        rc = cfgp_err(p, node_line(v), "bad duration \"%s\" — use a number with a unit, like 500ms, 5s, 1m or 1m30s", s);
+        rc = cfgp_err(p, node_line(v), "bad duration \"%s\" — use a number with a unit, like 500ms, 5s, 1m or 1m30s",
+                      s);
     else if (ms < kd->aux)
-        rc = cfgp_err(p, node_line(v), "%s is too short — use at least %s", s, duration_format(kd->aux, min, sizeof min));
+        rc = cfgp_err(p, node_line(v), "%s is too short — use at least %s", s,
+                      duration_format(kd->aux, min, sizeof min));
     else
         *FIELD(base, kd, long) = ms;
     free(s);
@@ -281,9 +281,12 @@ static int set_duration(struct cfgp *p, yaml_node_t *v, void *base, const struct
 /* "8MiB", "512 KiB", "10MB", "1048576": bytes, or -1. */
 static double size_parse(const char *s)
 {
-    static const struct { const char *unit; double mult; } units[] = {
-        {"", 1}, {"B", 1}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9},
-        {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0},
+    static const struct {
+        const char *unit;
+        double mult;
+    } units[] = {
+            {"", 1},     {"B", 1},        {"KB", 1e3},        {"MB", 1e6},
+            {"GB", 1e9}, {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0},
     };
     size_t digits = strspn(s, "0123456789.");
     if (digits == 0 || strchr(s, '.') != strrchr(s, '.'))
@@ -306,8 +309,10 @@ static int set_size(struct cfgp *p, yaml_node_t *v, void *base, const struct key
     double bytes = size_parse(s);
     int rc = 0;
     if (bytes < 0)
-        rc = cfgp_err(p, node_line(v), "bad size \"%s\" — write a number of bytes or use a unit, like 512KiB, 8MiB or 1GiB"
-                                       " (also B, KB, MB, GB)", s);
+        rc = cfgp_err(p, node_line(v),
+                      "bad size \"%s\" — write a number of bytes or use a unit, like 512KiB, 8MiB or 1GiB"
+                      " (also B, KB, MB, GB)",
+                      s);
     else if (bytes < (double)MAX_BODY_MIN || bytes > (double)MAX_BODY_MAX)
         rc = cfgp_err(p, node_line(v), "%s is %s — use between 1KiB and 1GiB", s,
                       bytes < (double)MAX_BODY_MIN ? "too small" : "too large");
@@ -339,8 +344,11 @@ static int set_count(struct cfgp *p, yaml_node_t *v, void *base, const struct ke
 
 static int set_bool(struct cfgp *p, yaml_node_t *v, void *base, const struct key_def *kd)
 {
-    static const struct { const char *word; bool val; } words[] = {
-        {"true", true}, {"yes", true}, {"on", true}, {"false", false}, {"no", false}, {"off", false},
+    static const struct {
+        const char *word;
+        bool val;
+    } words[] = {
+            {"true", true}, {"yes", true}, {"on", true}, {"false", false}, {"no", false}, {"off", false},
     };
     char *s = cfgp_text(p, v, "true or false");
     if (!s)
@@ -361,7 +369,7 @@ static int set_bool(struct cfgp *p, yaml_node_t *v, void *base, const struct key
 static void url_trim_slashes(char *url)
 {
     const char *auth = strstr(url, "://");
-    size_t min = auth ? (size_t)(auth - url) + 4 : 1;  /* keep "scheme://h" */
+    size_t min = auth ? (size_t)(auth - url) + 4 : 1; /* keep "scheme://h" */
     size_t n = strlen(url);
     while (n > min && url[n - 1] == '/')
         url[--n] = '\0';
@@ -381,8 +389,8 @@ static int cfgp_take_url(struct cfgp *p, yaml_node_t *v, char **dst, bool requir
             return 0;
         if (!node_is_null(v) && first_var(node_raw(v), var, sizeof var)) {
             char *raw = url_redact(node_raw(v));
-            rc = cfgp_err_plain(p, line, "%s is empty after expanding \"%s\" — set %s or write the URL",
-                                p->path.data, raw, var);
+            rc = cfgp_err_plain(p, line, "%s is empty after expanding \"%s\" — set %s or write the URL", p->path.data,
+                                raw, var);
             free(raw);
             return rc;
         }
@@ -430,7 +438,8 @@ static int set_otlp_grpc(struct cfgp *p, yaml_node_t *v, void *base, const struc
     bool ok = !strstr(s, "://") && !str_has_space(s) && colon && colon > s && colon[1] &&
               strspn(colon + 1, "0123456789") == strlen(colon + 1);
     if (!ok) {
-        int rc = cfgp_err(p, node_line(v), "bad endpoint \"%s\" — write host:port without a scheme, like tempo:4317", s);
+        int rc =
+                cfgp_err(p, node_line(v), "bad endpoint \"%s\" — write host:port without a scheme, like tempo:4317", s);
         free(s);
         return rc;
     }
@@ -447,7 +456,8 @@ static int set_prefix(struct cfgp *p, yaml_node_t *v, void *base, const struct k
     if (!s)
         return -1;
     if ((*s && *s != '/') || str_has_space(s)) {
-        int rc = cfgp_err(p, node_line(v), "bad prefix \"%s\" — it must start with \"/\" (like /prometheus) or be \"\" for none", s);
+        int rc = cfgp_err(p, node_line(v),
+                          "bad prefix \"%s\" — it must start with \"/\" (like /prometheus) or be \"\" for none", s);
         free(s);
         return rc;
     }
@@ -466,7 +476,8 @@ static char *cfgp_uid(struct cfgp *p, yaml_node_t *n)
     if (!s)
         return NULL;
     if (!*s || str_has_space(s)) {
-        cfgp_err(p, node_line(n), "%s datasource uid \"%s\" — write old_uid: new_uid, like grafana_prometheus: grafana_mimir",
+        cfgp_err(p, node_line(n),
+                 "%s datasource uid \"%s\" — write old_uid: new_uid, like grafana_prometheus: grafana_mimir",
                  *s ? "bad" : "empty", s);
         free(s);
         return NULL;
@@ -480,8 +491,9 @@ static int set_uid_map(struct cfgp *p, yaml_node_t *v, void *base, const struct 
     struct component_cfg *c = base;
     (void)kd;
     if (v->type != YAML_MAPPING_NODE)
-        return cfgp_err(p, node_line(v), "expected a mapping of old uid to new uid, got %s"
-                                         " — write deprecated_datasources: { grafana_prometheus: grafana_mimir }",
+        return cfgp_err(p, node_line(v),
+                        "expected a mapping of old uid to new uid, got %s"
+                        " — write deprecated_datasources: { grafana_prometheus: grafana_mimir }",
                         node_what(v));
     size_t n = (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start);
     c->deprecated_ds = xcalloc(2 * n + 1, sizeof(char *));
@@ -539,8 +551,10 @@ static int set_name_list(struct cfgp *p, yaml_node_t *v, void *base, const struc
     struct node_items ni;
     (void)kd;
     if (!node_items(v, &ni))
-        return cfgp_err(p, node_line(v), "expected a list of rule group names, got %s"
-                                         " — write expect_rule_groups: [stack-health, slo]", node_what(v));
+        return cfgp_err(p, node_line(v),
+                        "expected a list of rule group names, got %s"
+                        " — write expect_rule_groups: [stack-health, slo]",
+                        node_what(v));
     c->expect_rule_groups = xcalloc((size_t)(ni.top - ni.start) + 1, sizeof(char *));
     for (yaml_node_item_t *it = ni.start; it < ni.top; it++) {
         yaml_node_t *n = node_item(p, v, &ni, it);
@@ -574,67 +588,97 @@ static int set_stack_checks(struct cfgp *p, yaml_node_t *v, void *base, const st
 static int set_top_checks(struct cfgp *p, yaml_node_t *v, void *base, const struct key_def *kd);
 
 #define CO(f) offsetof(struct component_cfg, f)
-enum { CK_URL, CK_PREFIX, CK_TENANT, CK_TOKEN, CK_TOKEN_FILE, CK_BASIC_AUTH, CK_QUERY, CK_TIMEOUT,
-       CK_CONNECT_TIMEOUT, CK_INSECURE, CK_CA_FILE, CK_OTLP_HTTP, CK_OTLP_GRPC, CK_SEARCH_WINDOW,
-       CK_DEPRECATED_DS, CK_EXPECT_RULE_GROUPS, CK_COUNT };
+enum {
+    CK_URL,
+    CK_PREFIX,
+    CK_TENANT,
+    CK_TOKEN,
+    CK_TOKEN_FILE,
+    CK_BASIC_AUTH,
+    CK_QUERY,
+    CK_TIMEOUT,
+    CK_CONNECT_TIMEOUT,
+    CK_INSECURE,
+    CK_CA_FILE,
+    CK_OTLP_HTTP,
+    CK_OTLP_GRPC,
+    CK_SEARCH_WINDOW,
+    CK_DEPRECATED_DS,
+    CK_EXPECT_RULE_GROUPS,
+    CK_COUNT
+};
 static const struct key_def comp_keys[CK_COUNT] = {
-    [CK_URL] = {"url", set_url, CO(url), 0, 0},
-    [CK_PREFIX] = {"prefix", set_prefix, CO(prefix), KIND_BIT(COMP_MIMIR), 0},
-    [CK_TENANT] = {"tenant", set_string, CO(tenant), 0, 0},
-    [CK_TOKEN] = {"token", set_secret, CO(token), 0, 0},
-    [CK_TOKEN_FILE] = {"token_file", set_file, CO(token_file), 0, (long)CO(token_file_line)},
-    [CK_BASIC_AUTH] = {"basic_auth", set_basic_auth, 0, 0, 0},
-    [CK_QUERY] = {"query", set_string, CO(query), KIND_BIT(COMP_MIMIR) | KIND_BIT(COMP_PROMETHEUS), 1},
-    [CK_TIMEOUT] = {"timeout", set_duration, CO(timeout_ms), 0, 1},
-    [CK_CONNECT_TIMEOUT] = {"connect_timeout", set_duration, CO(connect_timeout_ms), 0, 1},
-    [CK_INSECURE] = {"insecure_skip_verify", set_bool, CO(insecure_skip_verify), 0, 0},
-    [CK_CA_FILE] = {"ca_file", set_file, CO(ca_file), 0, 0},
-    [CK_OTLP_HTTP] = {"otlp_http", set_otlp_http, CO(otlp_http), KIND_BIT(COMP_TEMPO), 0},
-    [CK_OTLP_GRPC] = {"otlp_grpc", set_otlp_grpc, CO(otlp_grpc), KIND_BIT(COMP_TEMPO), 0},
-    [CK_SEARCH_WINDOW] = {"search_window", set_duration, CO(search_window_ms), KIND_BIT(COMP_TEMPO), 1000},
-    [CK_DEPRECATED_DS] = {"deprecated_datasources", set_uid_map, 0, KIND_BIT(COMP_GRAFANA), 0},
-    [CK_EXPECT_RULE_GROUPS] = {"expect_rule_groups", set_name_list, 0,
-                               KIND_BIT(COMP_GRAFANA) | KIND_BIT(COMP_MIMIR) | KIND_BIT(COMP_PROMETHEUS), 0},
+        [CK_URL] = {"url", set_url, CO(url), 0, 0},
+        [CK_PREFIX] = {"prefix", set_prefix, CO(prefix), KIND_BIT(COMP_MIMIR), 0},
+        [CK_TENANT] = {"tenant", set_string, CO(tenant), 0, 0},
+        [CK_TOKEN] = {"token", set_secret, CO(token), 0, 0},
+        [CK_TOKEN_FILE] = {"token_file", set_file, CO(token_file), 0, (long)CO(token_file_line)},
+        [CK_BASIC_AUTH] = {"basic_auth", set_basic_auth, 0, 0, 0},
+        [CK_QUERY] = {"query", set_string, CO(query), KIND_BIT(COMP_MIMIR) | KIND_BIT(COMP_PROMETHEUS), 1},
+        [CK_TIMEOUT] = {"timeout", set_duration, CO(timeout_ms), 0, 1},
+        [CK_CONNECT_TIMEOUT] = {"connect_timeout", set_duration, CO(connect_timeout_ms), 0, 1},
+        [CK_INSECURE] = {"insecure_skip_verify", set_bool, CO(insecure_skip_verify), 0, 0},
+        [CK_CA_FILE] = {"ca_file", set_file, CO(ca_file), 0, 0},
+        [CK_OTLP_HTTP] = {"otlp_http", set_otlp_http, CO(otlp_http), KIND_BIT(COMP_TEMPO), 0},
+        [CK_OTLP_GRPC] = {"otlp_grpc", set_otlp_grpc, CO(otlp_grpc), KIND_BIT(COMP_TEMPO), 0},
+        [CK_SEARCH_WINDOW] = {"search_window", set_duration, CO(search_window_ms), KIND_BIT(COMP_TEMPO), 1000},
+        [CK_DEPRECATED_DS] = {"deprecated_datasources", set_uid_map, 0, KIND_BIT(COMP_GRAFANA), 0},
+        [CK_EXPECT_RULE_GROUPS] = {"expect_rule_groups", set_name_list, 0,
+                                   KIND_BIT(COMP_GRAFANA) | KIND_BIT(COMP_MIMIR) | KIND_BIT(COMP_PROMETHEUS), 0},
 };
 
 enum { AK_USERNAME, AK_PASSWORD, AK_PASSWORD_FILE, AK_COUNT };
 static const struct key_def auth_keys[AK_COUNT] = {
-    [AK_USERNAME] = {"username", set_string, CO(basic_user), 0, 1},
-    [AK_PASSWORD] = {"password", set_secret, CO(basic_password), 0, 0},
-    [AK_PASSWORD_FILE] = {"password_file", set_file, CO(password_file), 0, (long)CO(password_file_line)},
+        [AK_USERNAME] = {"username", set_string, CO(basic_user), 0, 1},
+        [AK_PASSWORD] = {"password", set_secret, CO(basic_password), 0, 0},
+        [AK_PASSWORD_FILE] = {"password_file", set_file, CO(password_file), 0, (long)CO(password_file_line)},
 };
 
 enum { SK_NAME, SK_MIMIR, SK_LOKI, SK_TEMPO, SK_GRAFANA, SK_PROMETHEUS, SK_CANARY, SK_CHECKS, SK_COUNT };
 static const struct key_def stack_keys[SK_COUNT] = {
-    [SK_NAME] = {"name", set_string, offsetof(struct stack_cfg, name), 0, 1},
-    [SK_MIMIR] = {"mimir", set_stack_component, 0, 0, COMP_MIMIR},
-    [SK_LOKI] = {"loki", set_stack_component, 0, 0, COMP_LOKI},
-    [SK_TEMPO] = {"tempo", set_stack_component, 0, 0, COMP_TEMPO},
-    [SK_GRAFANA] = {"grafana", set_stack_component, 0, 0, COMP_GRAFANA},
-    [SK_PROMETHEUS] = {"prometheus", set_stack_component, 0, 0, COMP_PROMETHEUS},
-    [SK_CANARY] = {"canary", set_tristate, offsetof(struct stack_cfg, canary), 0, 0},
-    [SK_CHECKS] = {"checks", set_stack_checks, 0, 0, 0},
+        [SK_NAME] = {"name", set_string, offsetof(struct stack_cfg, name), 0, 1},
+        [SK_MIMIR] = {"mimir", set_stack_component, 0, 0, COMP_MIMIR},
+        [SK_LOKI] = {"loki", set_stack_component, 0, 0, COMP_LOKI},
+        [SK_TEMPO] = {"tempo", set_stack_component, 0, 0, COMP_TEMPO},
+        [SK_GRAFANA] = {"grafana", set_stack_component, 0, 0, COMP_GRAFANA},
+        [SK_PROMETHEUS] = {"prometheus", set_stack_component, 0, 0, COMP_PROMETHEUS},
+        [SK_CANARY] = {"canary", set_tristate, offsetof(struct stack_cfg, canary), 0, 0},
+        [SK_CHECKS] = {"checks", set_stack_checks, 0, 0, 0},
 };
 
 #define TO(f) offsetof(struct config, f)
-enum { TK_INTERVAL, TK_TIMEOUT, TK_CONNECT_TIMEOUT, TK_MAX_BODY, TK_STACKS,
-       TK_MIMIR, TK_LOKI, TK_TEMPO, TK_GRAFANA, TK_PROMETHEUS, TK_CANARY, TK_CANARY_TIMEOUT, TK_CHECKS,
-       TK_MAX_IN_FLIGHT, TK_COUNT };
+enum {
+    TK_INTERVAL,
+    TK_TIMEOUT,
+    TK_CONNECT_TIMEOUT,
+    TK_MAX_BODY,
+    TK_STACKS,
+    TK_MIMIR,
+    TK_LOKI,
+    TK_TEMPO,
+    TK_GRAFANA,
+    TK_PROMETHEUS,
+    TK_CANARY,
+    TK_CANARY_TIMEOUT,
+    TK_CHECKS,
+    TK_MAX_IN_FLIGHT,
+    TK_COUNT
+};
 static const struct key_def top_keys[TK_COUNT] = {
-    [TK_INTERVAL] = {"interval", set_duration, TO(interval_ms), 0, 100},  /* faster only hammers the stack */
-    [TK_TIMEOUT] = {"timeout", set_duration, TO(timeout_ms), 0, 1},
-    [TK_CONNECT_TIMEOUT] = {"connect_timeout", set_duration, TO(connect_timeout_ms), 0, 1},
-    [TK_MAX_BODY] = {"max_body", set_size, TO(max_body), 0, 0},
-    [TK_STACKS] = {"stacks", set_stacks, 0, 0, 0},
-    [TK_MIMIR] = {"mimir", set_top_component, 0, 0, COMP_MIMIR},
-    [TK_LOKI] = {"loki", set_top_component, 0, 0, COMP_LOKI},
-    [TK_TEMPO] = {"tempo", set_top_component, 0, 0, COMP_TEMPO},
-    [TK_GRAFANA] = {"grafana", set_top_component, 0, 0, COMP_GRAFANA},
-    [TK_PROMETHEUS] = {"prometheus", set_top_component, 0, 0, COMP_PROMETHEUS},
-    [TK_CANARY] = {"canary", set_bool, TO(canary), 0, 0},
-    [TK_CANARY_TIMEOUT] = {"canary_timeout", set_duration, TO(canary_timeout_ms), 0, 1000},
-    [TK_CHECKS] = {"checks", set_top_checks, 0, 0, 0},
-    [TK_MAX_IN_FLIGHT] = {"max_in_flight", set_count, TO(max_in_flight), 0, MAX_IN_FLIGHT_MAX},
+        [TK_INTERVAL] = {"interval", set_duration, TO(interval_ms), 0, 100}, /* faster only hammers the stack */
+        [TK_TIMEOUT] = {"timeout", set_duration, TO(timeout_ms), 0, 1},
+        [TK_CONNECT_TIMEOUT] = {"connect_timeout", set_duration, TO(connect_timeout_ms), 0, 1},
+        [TK_MAX_BODY] = {"max_body", set_size, TO(max_body), 0, 0},
+        [TK_STACKS] = {"stacks", set_stacks, 0, 0, 0},
+        [TK_MIMIR] = {"mimir", set_top_component, 0, 0, COMP_MIMIR},
+        [TK_LOKI] = {"loki", set_top_component, 0, 0, COMP_LOKI},
+        [TK_TEMPO] = {"tempo", set_top_component, 0, 0, COMP_TEMPO},
+        [TK_GRAFANA] = {"grafana", set_top_component, 0, 0, COMP_GRAFANA},
+        [TK_PROMETHEUS] = {"prometheus", set_top_component, 0, 0, COMP_PROMETHEUS},
+        [TK_CANARY] = {"canary", set_bool, TO(canary), 0, 0},
+        [TK_CANARY_TIMEOUT] = {"canary_timeout", set_duration, TO(canary_timeout_ms), 0, 1000},
+        [TK_CHECKS] = {"checks", set_top_checks, 0, 0, 0},
+        [TK_MAX_IN_FLIGHT] = {"max_in_flight", set_count, TO(max_in_flight), 0, MAX_IN_FLIGHT_MAX},
 };
 
 /* ---- the walker ---- */
@@ -665,10 +709,7 @@ static size_t key_distance(const char *a, const char *b)
     return d[la][lb];
 }
 
-static bool key_applies(const struct key_def *kd, unsigned kind_bit)
-{
-    return !kd->kinds || (kd->kinds & kind_bit);
-}
+static bool key_applies(const struct key_def *kd, unsigned kind_bit) { return !kd->kinds || (kd->kinds & kind_bit); }
 
 static size_t key_find(const struct key_def *tab, size_t n, const char *name)
 {
@@ -678,13 +719,13 @@ static size_t key_find(const struct key_def *tab, size_t n, const char *name)
     return i;
 }
 
-static int cfgp_unknown_key(struct cfgp *p, int line, const char *name, const struct key_def *tab,
-                            size_t n, unsigned kind_bit)
+static int cfgp_unknown_key(struct cfgp *p, int line, const char *name, const struct key_def *tab, size_t n,
+                            unsigned kind_bit)
 {
     struct buf valid;
     buf_init(&valid);
     const char *best = NULL;
-    size_t best_d = strlen(name) <= 4 ? 2 : 3;  /* a typo is at most 1 (short keys) or 2 edits */
+    size_t best_d = strlen(name) <= 4 ? 2 : 3; /* a typo is at most 1 (short keys) or 2 edits */
     for (size_t i = 0; i < n; i++) {
         if (!key_applies(&tab[i], kind_bit))
             continue;
@@ -695,8 +736,10 @@ static int cfgp_unknown_key(struct cfgp *p, int line, const char *name, const st
     }
     int rc;
     if (!best && tab != comp_keys && key_find(comp_keys, CK_COUNT, name) < CK_COUNT)
-        rc = cfgp_err(p, line, "unknown key here — %s belongs inside a component, like mimir: { %s: ... }"
-                               " (valid here: %s)", name, name, valid.data);
+        rc = cfgp_err(p, line,
+                      "unknown key here — %s belongs inside a component, like mimir: { %s: ... }"
+                      " (valid here: %s)",
+                      name, name, valid.data);
     else if (best)
         rc = cfgp_err(p, line, "unknown key — did you mean \"%s\"? (valid here: %s)", best, valid.data);
     else
@@ -711,15 +754,15 @@ static const char *kinds_text(unsigned kinds, char *out, size_t outlen)
     out[0] = '\0';
     for (int k = 0; k < COMP_KIND_COUNT && len < outlen; k++)
         if (kinds & KIND_BIT(k))
-            len += (size_t)snprintf(out + len, len < outlen ? outlen - len : 0, "%s%s",
-                                    len ? " and " : "", comp_kind_name((enum comp_kind)k));
+            len += (size_t)snprintf(out + len, len < outlen ? outlen - len : 0, "%s%s", len ? " and " : "",
+                                    comp_kind_name((enum comp_kind)k));
     return out;
 }
 
 /* Applies every key of map through tab onto base. lines[i] gets the line of tab[i]'s key (0 when
  * absent), which also catches keys given twice. */
-static int cfgp_walk(struct cfgp *p, yaml_node_t *map, const struct key_def *tab, size_t n,
-                     unsigned kind_bit, void *base, int *lines)
+static int cfgp_walk(struct cfgp *p, yaml_node_t *map, const struct key_def *tab, size_t n, unsigned kind_bit,
+                     void *base, int *lines)
 {
     char kinds[64];
     for (yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top; pr++) {
@@ -772,8 +815,10 @@ static int set_check_name(struct cfgp *p, yaml_node_t *v, void *base, const stru
         return -1;
     size_t n = strlen(s);
     if (n == 0 || n > 40 || strspn(s, ok) != n) {
-        int rc = cfgp_err(p, node_line(v), "bad check name \"%s\" — use 1 to 40 letters, digits, '-', '_' or '.',"
-                                           " like gateway-health", s);
+        int rc = cfgp_err(p, node_line(v),
+                          "bad check name \"%s\" — use 1 to 40 letters, digits, '-', '_' or '.',"
+                          " like gateway-health",
+                          s);
         free(s);
         return rc;
     }
@@ -844,8 +889,10 @@ static int set_check_status(struct cfgp *p, yaml_node_t *v, void *base, const st
     struct node_items ni;
     (void)kd;
     if (!node_items(v, &ni))
-        return cfgp_err(p, node_line(v), "expected a status or a list of them, got %s — write expect_status: 200"
-                                         " or expect_status: [200, 204]", node_what(v));
+        return cfgp_err(p, node_line(v),
+                        "expected a status or a list of them, got %s — write expect_status: 200"
+                        " or expect_status: [200, 204]",
+                        node_what(v));
     if (ni.top - ni.start > CUSTOM_MAX_STATUS)
         return cfgp_err(p, node_line(v), "lists more than %d statuses — keep at most %d", CUSTOM_MAX_STATUS,
                         CUSTOM_MAX_STATUS);
@@ -891,8 +938,10 @@ static int set_json_path(struct cfgp *p, yaml_node_t *v, void *base, const struc
         return -1;
     const char *s = *FIELD(base, kd, char *);
     if (s && (s[0] == '.' || s[strlen(s) - 1] == '.' || strstr(s, "..") || str_has_space(s)))
-        return cfgp_err(p, node_line(v), "bad path \"%s\" — write field names joined by dots, like data.status"
-                                         " (numbers index lists: items.0.name)", s);
+        return cfgp_err(p, node_line(v),
+                        "bad path \"%s\" — write field names joined by dots, like data.status"
+                        " (numbers index lists: items.0.name)",
+                        s);
     return 0;
 }
 
@@ -913,9 +962,9 @@ static int set_json_equals(struct cfgp *p, yaml_node_t *v, void *base, const str
 #define CC(f) offsetof(struct custom_check_cfg, f)
 enum { JK_PATH, JK_EQUALS, JK_EXPECT, JK_COUNT };
 static const struct key_def json_keys[JK_COUNT] = {
-    [JK_PATH] = {"path", set_json_path, CC(json_path), 0, 1},
-    [JK_EQUALS] = {"equals", set_json_equals, CC(json_equals), 0, 0},
-    [JK_EXPECT] = {"expect", set_check_expr, CC(json_expect), 0, 0},
+        [JK_PATH] = {"path", set_json_path, CC(json_path), 0, 1},
+        [JK_EQUALS] = {"equals", set_json_equals, CC(json_equals), 0, 0},
+        [JK_EXPECT] = {"expect", set_check_expr, CC(json_expect), 0, 0},
 };
 
 /* json: { path: data.status, equals: ok } or { path: data.count, expect: "> 0" } */
@@ -926,8 +975,10 @@ static int set_check_json(struct cfgp *p, yaml_node_t *v, void *base, const stru
     int line = p->key_line;
     (void)kd;
     if (v->type != YAML_MAPPING_NODE)
-        return cfgp_err(p, node_line(v), "expected a mapping, got %s — write json: { path: status, equals: ok }"
-                                         " or json: { path: data.count, expect: \"> 0\" }", node_what(v));
+        return cfgp_err(p, node_line(v),
+                        "expected a mapping, got %s — write json: { path: status, equals: ok }"
+                        " or json: { path: data.count, expect: \"> 0\" }",
+                        node_what(v));
     if (cfgp_walk(p, v, json_keys, JK_COUNT, KIND_ALL, cc, lines) < 0)
         return -1;
     if (!lines[JK_PATH])
@@ -940,31 +991,49 @@ static int set_check_json(struct cfgp *p, yaml_node_t *v, void *base, const stru
     return 0;
 }
 
-enum { CHK_NAME, CHK_HTTP, CHK_PROMQL, CHK_LOGQL, CHK_METHOD, CHK_EXPECT_STATUS, CHK_JSON, CHK_MAX_LATENCY,
-       CHK_INSECURE, CHK_EXPECT, CHK_WINDOW, CHK_TIMEOUT, CHK_COUNT };
+enum {
+    CHK_NAME,
+    CHK_HTTP,
+    CHK_PROMQL,
+    CHK_LOGQL,
+    CHK_METHOD,
+    CHK_EXPECT_STATUS,
+    CHK_JSON,
+    CHK_MAX_LATENCY,
+    CHK_INSECURE,
+    CHK_EXPECT,
+    CHK_WINDOW,
+    CHK_TIMEOUT,
+    CHK_COUNT
+};
 static const struct key_def check_keys[CHK_COUNT] = {
-    [CHK_NAME] = {"name", set_check_name, CC(name), 0, 0},
-    [CHK_HTTP] = {"http", set_check_http, CC(url), 0, 0},
-    [CHK_PROMQL] = {"promql", set_check_query, CC(query), 0, CUSTOM_PROMQL},
-    [CHK_LOGQL] = {"logql", set_check_query, CC(query), 0, CUSTOM_LOGQL},
-    [CHK_METHOD] = {"method", set_check_method, CC(method), 0, 0},
-    [CHK_EXPECT_STATUS] = {"expect_status", set_check_status, 0, 0, 0},
-    [CHK_JSON] = {"json", set_check_json, 0, 0, 0},
-    [CHK_MAX_LATENCY] = {"max_latency", set_duration, CC(max_latency_ms), 0, 1},
-    [CHK_INSECURE] = {"insecure_skip_verify", set_bool, CC(insecure_skip_verify), 0, 0},
-    [CHK_EXPECT] = {"expect", set_check_expr, CC(expect), 0, 0},
-    [CHK_WINDOW] = {"window", set_duration, CC(window_ms), 0, 1000},
-    [CHK_TIMEOUT] = {"timeout", set_duration, CC(timeout_ms), 0, 1},
+        [CHK_NAME] = {"name", set_check_name, CC(name), 0, 0},
+        [CHK_HTTP] = {"http", set_check_http, CC(url), 0, 0},
+        [CHK_PROMQL] = {"promql", set_check_query, CC(query), 0, CUSTOM_PROMQL},
+        [CHK_LOGQL] = {"logql", set_check_query, CC(query), 0, CUSTOM_LOGQL},
+        [CHK_METHOD] = {"method", set_check_method, CC(method), 0, 0},
+        [CHK_EXPECT_STATUS] = {"expect_status", set_check_status, 0, 0, 0},
+        [CHK_JSON] = {"json", set_check_json, 0, 0, 0},
+        [CHK_MAX_LATENCY] = {"max_latency", set_duration, CC(max_latency_ms), 0, 1},
+        [CHK_INSECURE] = {"insecure_skip_verify", set_bool, CC(insecure_skip_verify), 0, 0},
+        [CHK_EXPECT] = {"expect", set_check_expr, CC(expect), 0, 0},
+        [CHK_WINDOW] = {"window", set_duration, CC(window_ms), 0, 1000},
+        [CHK_TIMEOUT] = {"timeout", set_duration, CC(timeout_ms), 0, 1},
 };
 
 static int cfgp_check(struct cfgp *p, yaml_node_t *item, const struct stack_cfg *st, struct custom_check_cfg *cc,
                       size_t index)
 {
     enum { T_HTTP = 1, T_PROMQL = 2, T_LOGQL = 4 };
-    static const struct { int key; unsigned types; const char *what; } only[] = {
-        {CHK_METHOD, T_HTTP, "http"}, {CHK_EXPECT_STATUS, T_HTTP, "http"}, {CHK_JSON, T_HTTP, "http"},
-        {CHK_MAX_LATENCY, T_HTTP, "http"}, {CHK_INSECURE, T_HTTP, "http"},
-        {CHK_EXPECT, T_PROMQL | T_LOGQL, "promql and logql"}, {CHK_WINDOW, T_LOGQL, "logql"},
+    static const struct {
+        int key;
+        unsigned types;
+        const char *what;
+    } only[] = {
+            {CHK_METHOD, T_HTTP, "http"},   {CHK_EXPECT_STATUS, T_HTTP, "http"},
+            {CHK_JSON, T_HTTP, "http"},     {CHK_MAX_LATENCY, T_HTTP, "http"},
+            {CHK_INSECURE, T_HTTP, "http"}, {CHK_EXPECT, T_PROMQL | T_LOGQL, "promql and logql"},
+            {CHK_WINDOW, T_LOGQL, "logql"},
     };
     int lines[CHK_COUNT] = {0};
     int line = node_line(item);
@@ -974,7 +1043,7 @@ static int cfgp_check(struct cfgp *p, yaml_node_t *item, const struct stack_cfg 
                         node_what(item));
     for (yaml_node_pair_t *pr = item->data.mapping.pairs.start; pr < item->data.mapping.pairs.top; pr++) {
         yaml_node_t *k = yaml_document_get_node(p->doc, pr->key);
-        if (k->type == YAML_SCALAR_NODE && strcmp(node_raw(k), "url") == 0)  /* the usual slip */
+        if (k->type == YAML_SCALAR_NODE && strcmp(node_raw(k), "url") == 0) /* the usual slip */
             return cfgp_err_plain(p, node_line(k), "%s.url: a check names its URL with http: — write http: URL",
                                   p->path.data);
     }
@@ -987,17 +1056,21 @@ static int cfgp_check(struct cfgp *p, yaml_node_t *item, const struct stack_cfg 
         return cfgp_err(p, line, "check \"%s\" has nothing to do — add http: URL, promql: QUERY or logql: QUERY",
                         cc->name);
     if (types > 1)
-        return cfgp_err(p, line, "check \"%s\" has more than one of http:, promql:, logql: — one check does one"
-                                 " thing; split it", cc->name);
+        return cfgp_err(p, line,
+                        "check \"%s\" has more than one of http:, promql:, logql: — one check does one"
+                        " thing; split it",
+                        cc->name);
     unsigned t = cc->type == CUSTOM_HTTP ? T_HTTP : cc->type == CUSTOM_PROMQL ? T_PROMQL : T_LOGQL;
     for (size_t i = 0; i < ARRAY_LEN(only); i++)
         if (lines[only[i].key] && !(only[i].types & t))
-            return cfgp_err_plain(p, lines[only[i].key], "%s.%s: only applies to %s checks — remove it",
-                                  p->path.data, check_keys[only[i].key].name, only[i].what);
+            return cfgp_err_plain(p, lines[only[i].key], "%s.%s: only applies to %s checks — remove it", p->path.data,
+                                  check_keys[only[i].key].name, only[i].what);
     for (size_t j = 0; j < index; j++)
         if (strcmp(st->checks[j].name, cc->name) == 0)
-            return cfgp_err_plain(p, lines[CHK_NAME], "%s.name: duplicate check name \"%s\" (also checks[%zu])"
-                                                      " — give each check its own name", p->path.data, cc->name, j);
+            return cfgp_err_plain(p, lines[CHK_NAME],
+                                  "%s.name: duplicate check name \"%s\" (also checks[%zu])"
+                                  " — give each check its own name",
+                                  p->path.data, cc->name, j);
     if (!lines[CHK_EXPECT] && cc->type != CUSTOM_HTTP)
         cc->expect = (struct custom_expr){cc->type == CUSTOM_PROMQL ? CX_NONEMPTY : CX_GT, 0};
     if (cc->type == CUSTOM_LOGQL && !cc->window_ms)
@@ -1009,8 +1082,10 @@ static int cfgp_checks(struct cfgp *p, yaml_node_t *v, struct stack_cfg *st)
 {
     struct component_cfg *c = &st->comp[COMP_CHECKS];
     if (v->type != YAML_SEQUENCE_NODE)
-        return cfgp_err(p, node_line(v), "expected a list of checks (- name: ..., http: ... / promql: ... /"
-                                         " logql: ...), got %s", node_what(v));
+        return cfgp_err(p, node_line(v),
+                        "expected a list of checks (- name: ..., http: ... / promql: ... /"
+                        " logql: ...), got %s",
+                        node_what(v));
     size_t n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
     c->line = p->key_line;
     free(c->keypath);
@@ -1019,7 +1094,7 @@ static int cfgp_checks(struct cfgp *p, yaml_node_t *v, struct stack_cfg *st)
     for (size_t i = 0; i < n; i++) {
         yaml_node_t *item = yaml_document_get_node(p->doc, v->data.sequence.items.start[i]);
         size_t old = cfgp_path_push_index(p, i);
-        st->nchecks++;  /* counted now so that config_free releases it on error */
+        st->nchecks++; /* counted now so that config_free releases it on error */
         if (cfgp_check(p, item, st, &st->checks[i], i) < 0)
             return -1;
         cfgp_path_pop(p, old);
@@ -1035,9 +1110,10 @@ static int cfgp_check_targets(struct cfgp *p, const struct stack_cfg *st, const 
         const struct custom_check_cfg *cc = &st->checks[i];
         if (cc->type == CUSTOM_HTTP || custom_target(st, cc))
             continue;
-        return cfgp_err_plain(p, cc->line, "%s%schecks[%zu]: %s check \"%s\" has nothing to query — add %s to this"
-                                           " stack", where, *where ? "." : "", i,
-                              cc->type == CUSTOM_PROMQL ? "promql" : "logql", cc->name,
+        return cfgp_err_plain(p, cc->line,
+                              "%s%schecks[%zu]: %s check \"%s\" has nothing to query — add %s to this"
+                              " stack",
+                              where, *where ? "." : "", i, cc->type == CUSTOM_PROMQL ? "promql" : "logql", cc->name,
                               cc->type == CUSTOM_PROMQL ? "mimir: or prometheus:" : "loki:");
     }
     return 0;
@@ -1056,8 +1132,10 @@ static int set_top_checks(struct cfgp *p, yaml_node_t *v, void *base, const stru
     struct config *cfg = base;
     (void)kd;
     if (p->form == FORM_STACKS)
-        return cfgp_err(p, p->key_line, "top-level checks cannot be mixed with stacks: (line %d)"
-                                        " — move it into a stack", p->form_line);
+        return cfgp_err(p, p->key_line,
+                        "top-level checks cannot be mixed with stacks: (line %d)"
+                        " — move it into a stack",
+                        p->form_line);
     if (p->form == FORM_NONE) {
         p->form = FORM_TOPLEVEL;
         p->form_line = p->key_line;
@@ -1076,8 +1154,10 @@ static int set_basic_auth(struct cfgp *p, yaml_node_t *v, void *base, const stru
     int line = p->key_line;
     (void)kd;
     if (v->type != YAML_MAPPING_NODE)
-        return cfgp_err(p, node_line(v), "expected a mapping (username:, password: or password_file:), got %s"
-                                         " — write basic_auth: { username: u, password_file: /path }", node_what(v));
+        return cfgp_err(p, node_line(v),
+                        "expected a mapping (username:, password: or password_file:), got %s"
+                        " — write basic_auth: { username: u, password_file: /path }",
+                        node_what(v));
     if (cfgp_walk(p, v, auth_keys, AK_COUNT, KIND_ALL, base, lines) < 0)
         return -1;
     if (!lines[AK_USERNAME])
@@ -1099,12 +1179,13 @@ static int cfgp_component(struct cfgp *p, yaml_node_t *v, struct stack_cfg *st, 
     c->line = p->key_line;
     free(c->keypath);
     c->keypath = xstrdup(p->path.data);
-    if (v->type == YAML_SCALAR_NODE)  /* shorthand: the value is the url */
+    if (v->type == YAML_SCALAR_NODE) /* shorthand: the value is the url */
         return cfgp_take_url(p, v, &c->url, true, example);
     if (v->type != YAML_MAPPING_NODE)
-        return cfgp_err(p, node_line(v), "expected a URL or a mapping (url:, tenant: ...), got %s — write %s: %s"
-                                         " or %s: { url: %s }", node_what(v), comp_kind_name(k), example,
-                        comp_kind_name(k), example);
+        return cfgp_err(p, node_line(v),
+                        "expected a URL or a mapping (url:, tenant: ...), got %s — write %s: %s"
+                        " or %s: { url: %s }",
+                        node_what(v), comp_kind_name(k), example, comp_kind_name(k), example);
     if (cfgp_walk(p, v, comp_keys, CK_COUNT, KIND_BIT(k), c, lines) < 0)
         return -1;
     if (!lines[CK_URL])
@@ -1113,8 +1194,10 @@ static int cfgp_component(struct cfgp *p, yaml_node_t *v, struct stack_cfg *st, 
         return cfgp_err_plain(p, lines[CK_TOKEN_FILE], "%s.token_file: both token and token_file are set — keep one",
                               p->path.data);
     if (lines[CK_BASIC_AUTH] && (lines[CK_TOKEN] || lines[CK_TOKEN_FILE]))
-        return cfgp_err_plain(p, lines[CK_BASIC_AUTH], "%s.basic_auth: both basic_auth and a token are set"
-                                                       " — use one way to log in", p->path.data);
+        return cfgp_err_plain(p, lines[CK_BASIC_AUTH],
+                              "%s.basic_auth: both basic_auth and a token are set"
+                              " — use one way to log in",
+                              p->path.data);
     return 0;
 }
 
@@ -1134,8 +1217,10 @@ static int set_top_component(struct cfgp *p, yaml_node_t *v, void *base, const s
 {
     struct config *cfg = base;
     if (p->form == FORM_STACKS)
-        return cfgp_err(p, p->key_line, "top-level components cannot be mixed with stacks: (line %d)"
-                                        " — move it into a stack", p->form_line);
+        return cfgp_err(p, p->key_line,
+                        "top-level components cannot be mixed with stacks: (line %d)"
+                        " — move it into a stack",
+                        p->form_line);
     if (p->form == FORM_NONE) {
         p->form = FORM_TOPLEVEL;
         p->form_line = p->key_line;
@@ -1158,16 +1243,20 @@ static int cfgp_stack(struct cfgp *p, yaml_node_t *item, struct stack_cfg *st, s
         return cfgp_err(p, line, "name is missing — add name: (any name unique in this file)");
     for (size_t j = 0; j < index; j++)
         if (strcmp(p->cfg->stacks[j].name, st->name) == 0)
-            return cfgp_err_plain(p, lines[SK_NAME], "%s.name: duplicate stack name \"%s\" (also stacks[%zu])"
-                                                     " — give each stack its own name", p->path.data, st->name, j);
+            return cfgp_err_plain(p, lines[SK_NAME],
+                                  "%s.name: duplicate stack name \"%s\" (also stacks[%zu])"
+                                  " — give each stack its own name",
+                                  p->path.data, st->name, j);
     if (cfgp_check_targets(p, st, p->path.data) < 0)
         return -1;
     bool any = false;
     for (int k = 0; k < COMP_KIND_COUNT; k++)
         any |= st->comp[k].enabled;
     if (!any)
-        return cfgp_err(p, line, "stack \"%s\" has no components — add at least one of mimir:, loki:, tempo:,"
-                                 " grafana:, prometheus:", st->name);
+        return cfgp_err(p, line,
+                        "stack \"%s\" has no components — add at least one of mimir:, loki:, tempo:,"
+                        " grafana:, prometheus:",
+                        st->name);
     return 0;
 }
 
@@ -1176,8 +1265,10 @@ static int set_stacks(struct cfgp *p, yaml_node_t *v, void *base, const struct k
     struct config *cfg = base;
     (void)kd;
     if (p->form == FORM_TOPLEVEL)
-        return cfgp_err(p, p->key_line, "cannot be used together with top-level components (line %d)"
-                                        " — move those into a stack", p->form_line);
+        return cfgp_err(p, p->key_line,
+                        "cannot be used together with top-level components (line %d)"
+                        " — move those into a stack",
+                        p->form_line);
     p->form = FORM_STACKS;
     p->form_line = p->key_line;
     if (v->type != YAML_SEQUENCE_NODE)
@@ -1189,8 +1280,8 @@ static int set_stacks(struct cfgp *p, yaml_node_t *v, void *base, const struct k
     for (size_t i = 0; i < n; i++) {
         yaml_node_t *item = yaml_document_get_node(p->doc, v->data.sequence.items.start[i]);
         size_t old = cfgp_path_push_index(p, i);
-        cfgp_stack_init(&cfg->stacks[i], NULL);  /* the name comes from name: */
-        cfg->nstacks++;  /* counted now so that config_free releases it on error */
+        cfgp_stack_init(&cfg->stacks[i], NULL); /* the name comes from name: */
+        cfg->nstacks++;                         /* counted now so that config_free releases it on error */
         if (cfgp_stack(p, item, &cfg->stacks[i], i) < 0)
             return -1;
         cfgp_path_pop(p, old);
@@ -1202,13 +1293,16 @@ static int cfgp_root(struct cfgp *p, yaml_node_t *root)
 {
     int lines[TK_COUNT] = {0};
     if (root->type != YAML_MAPPING_NODE)
-        return cfgp_err_plain(p, node_line(root), "the top level must be a mapping (interval:, stacks: ...), got %s"
-                                                  " — start the file with stacks:", node_what(root));
+        return cfgp_err_plain(p, node_line(root),
+                              "the top level must be a mapping (interval:, stacks: ...), got %s"
+                              " — start the file with stacks:",
+                              node_what(root));
     if (cfgp_walk(p, root, top_keys, TK_COUNT, KIND_ALL, p->cfg, lines) < 0)
         return -1;
     if (p->cfg->nstacks == 0)
-        return cfgp_err_plain(p, node_line(root), "no stacks and no components — add a stacks: list, or"
-                                                  " components such as mimir: http://mimir:9009");
+        return cfgp_err_plain(p, node_line(root),
+                              "no stacks and no components — add a stacks: list, or"
+                              " components such as mimir: http://mimir:9009");
     if (p->form == FORM_TOPLEVEL && cfgp_check_targets(p, &p->cfg->stacks[0], "") < 0)
         return -1;
     return 0;
@@ -1243,8 +1337,8 @@ static int cfgp_syntax_error(struct cfgp *p, const yaml_parser_t *yp, const char
     }
     if (yp->context)
         snprintf(ctx, sizeof ctx, " (%s on line %zu)", yp->context, yp->context_mark.line + 1);
-    return cfgp_err_plain(p, (int)line + 1, "YAML syntax error: %s%s — %s",
-                          yp->problem ? yp->problem : "cannot parse", ctx, fix);
+    return cfgp_err_plain(p, (int)line + 1, "YAML syntax error: %s%s — %s", yp->problem ? yp->problem : "cannot parse",
+                          ctx, fix);
 }
 
 /* lgtmtop reads one document; a second one would be silently ignored otherwise. */
@@ -1256,17 +1350,18 @@ static int cfgp_one_document(struct cfgp *p, yaml_parser_t *yp, const char *text
     yaml_node_t *root = yaml_document_get_root_node(&doc);
     int rc = 0;
     if (root)
-        rc = cfgp_err_plain(p, (int)doc.start_mark.line + 1, "a second YAML document starts here"
-                                                             " — keep one (remove the --- line and what follows)");
+        rc = cfgp_err_plain(p, (int)doc.start_mark.line + 1,
+                            "a second YAML document starts here"
+                            " — keep one (remove the --- line and what follows)");
     yaml_document_delete(&doc);
     return rc;
 }
 
-int config_parse(const char *yaml, size_t len, const char *name, config_getenv_fn fn, void *ud,
-                 struct config *out, char *err, size_t errlen)
+int config_parse(const char *yaml, size_t len, const char *name, config_getenv_fn fn, void *ud, struct config *out,
+                 char *err, size_t errlen)
 {
-    struct cfgp p = {.file = name ? name : "config", .getenv_fn = fn, .ud = ud, .cfg = out,
-                     .err = err, .errlen = errlen};
+    struct cfgp p = {
+            .file = name ? name : "config", .getenv_fn = fn, .ud = ud, .cfg = out, .err = err, .errlen = errlen};
     yaml_parser_t yp;
     yaml_document_t doc;
     int rc;
@@ -1286,8 +1381,9 @@ int config_parse(const char *yaml, size_t len, const char *name, config_getenv_f
         p.doc = &doc;
         yaml_node_t *root = yaml_document_get_root_node(&doc);
         if (!root)
-            rc = cfgp_err_plain(&p, 1, "the config is empty — add a stacks: list (or components like"
-                                       " mimir: http://mimir:9009), or remove the file to use zero-config");
+            rc = cfgp_err_plain(&p, 1,
+                                "the config is empty — add a stacks: list (or components like"
+                                " mimir: http://mimir:9009), or remove the file to use zero-config");
         else
             rc = cfgp_root(&p, root);
         if (rc == 0)

@@ -16,16 +16,16 @@
 
 #include "lgtmtop/util.h"
 
-#define DASH_MAX_DEPTH 16     /* nesting of rows/panels we follow */
-#define DASH_VAR_DEPTH 4      /* variables referring to variables */
-#define DASH_RAW_MAX 160      /* raw form kept for messages */
+#define DASH_MAX_DEPTH 16 /* nesting of rows/panels we follow */
+#define DASH_VAR_DEPTH 4  /* variables referring to variables */
+#define DASH_RAW_MAX 160  /* raw form kept for messages */
 
 const char *dref_kind_name(enum dref_kind k)
 {
     static const char *const names[] = {
-        [DREF_DATASOURCE] = "datasource", [DREF_DEFAULT] = "default", [DREF_MIXED] = "mixed",
-        [DREF_GRAFANA] = "grafana", [DREF_DASHBOARD] = "dashboard", [DREF_EXPR] = "expression",
-        [DREF_INPUT] = "input", [DREF_LIBRARY] = "library-panel", [DREF_INVALID] = "invalid",
+            [DREF_DATASOURCE] = "datasource", [DREF_DEFAULT] = "default",       [DREF_MIXED] = "mixed",
+            [DREF_GRAFANA] = "grafana",       [DREF_DASHBOARD] = "dashboard",   [DREF_EXPR] = "expression",
+            [DREF_INPUT] = "input",           [DREF_LIBRARY] = "library-panel", [DREF_INVALID] = "invalid",
     };
     return (unsigned)k < ARRAY_LEN(names) ? names[k] : "?";
 }
@@ -33,8 +33,11 @@ const char *dref_kind_name(enum dref_kind k)
 const char *dref_status_name(enum dref_status s)
 {
     static const char *const names[] = {
-        [DREF_OK] = "ok", [DREF_NOTE] = "note", [DREF_UNRESOLVED] = "unresolved-input",
-        [DREF_DEPRECATED] = "deprecated", [DREF_MISSING] = "missing",
+            [DREF_OK] = "ok",
+            [DREF_NOTE] = "note",
+            [DREF_UNRESOLVED] = "unresolved-input",
+            [DREF_DEPRECATED] = "deprecated",
+            [DREF_MISSING] = "missing",
     };
     return (unsigned)s < ARRAY_LEN(names) ? names[s] : "?";
 }
@@ -68,7 +71,7 @@ static const cJSON *jarr(const cJSON *o, const char *k)
 static char *json_compact(const cJSON *v)
 {
     if (!v)
-        return xstrdup("(none)");  /* absent: the default datasource */
+        return xstrdup("(none)"); /* absent: the default datasource */
     char *p = cJSON_PrintUnformatted(v);
     if (!p)
         return xstrdup("?");
@@ -106,7 +109,8 @@ size_t dash_ds_from_json(const cJSON *arr, struct dash_ds **out)
         return 0;
     struct dash_ds *ds = xcalloc(cap, sizeof(*ds));
     const cJSON *it;
-    cJSON_ArrayForEach(it, arr) {
+    cJSON_ArrayForEach(it, arr)
+    {
         const char *uid = jstr_ne(it, "uid"), *name = jstr_ne(it, "name");
         if (!cJSON_IsObject(it) || (!uid && !name) || n == cap)
             continue;
@@ -164,18 +168,15 @@ static const struct dash_ds *ds_of_type(const struct dash_ctx *c, const char *ty
     return NULL;
 }
 
-static const char *ds_label(const struct dash_ds *d)
-{
-    return d->name ? d->name : d->uid ? d->uid : "?";
-}
+static const char *ds_label(const struct dash_ds *d) { return d->name ? d->name : d->uid ? d->uid : "?"; }
 
 /* ---- one reference being resolved ---- */
 
 struct walk {
     const struct dash_ctx *ctx;
-    const cJSON *vars;       /* templating.list */
-    const cJSON *inputs;     /* __inputs */
-    const cJSON *elements;   /* __elements: library panels embedded in an export */
+    const cJSON *vars;     /* templating.list */
+    const cJSON *inputs;   /* __inputs */
+    const cJSON *elements; /* __elements: library panels embedded in an export */
     struct dash_report *out;
 };
 
@@ -185,8 +186,7 @@ static void set_str(char **dst, const char *s)
     *dst = s ? xstrdup(s) : NULL;
 }
 
-__attribute__((format(printf, 2, 3)))
-static void set_note(struct dref *r, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void set_note(struct dref *r, const char *fmt, ...)
 {
     struct buf b;
     va_list ap;
@@ -303,7 +303,8 @@ static enum dref_kind special_kind(const struct dash_ctx *c, const char *s, cons
 static const cJSON *find_var(const struct walk *w, const char *name)
 {
     const cJSON *v;
-    cJSON_ArrayForEach(v, w->vars) {
+    cJSON_ArrayForEach(v, w->vars)
+    {
         const char *n = jstr(v, "name");
         if (n && strcmp(n, name) == 0)
             return v;
@@ -314,7 +315,8 @@ static const cJSON *find_var(const struct walk *w, const char *name)
 static const cJSON *find_input(const struct walk *w, const char *name)
 {
     const cJSON *v;
-    cJSON_ArrayForEach(v, w->inputs) {
+    cJSON_ArrayForEach(v, w->inputs)
+    {
         const char *n = jstr(v, "name"), *t = jstr(v, "type");
         if (n && strcmp(n, name) == 0 && (!t || strcmp(t, "datasource") == 0))
             return v;
@@ -337,8 +339,7 @@ static const char *var_current(const cJSON *v)
     return NULL;
 }
 
-static void resolve_string(struct walk *w, struct dref *r, const char *s, const char *type, int depth,
-                           const char *via);
+static void resolve_string(struct walk *w, struct dref *r, const char *s, const char *type, int depth, const char *via);
 
 static void resolve_concrete(struct walk *w, struct dref *r, const char *s, const char *via)
 {
@@ -362,7 +363,7 @@ static void resolve_concrete(struct walk *w, struct dref *r, const char *s, cons
     }
     r->status = DREF_MISSING;
     check_deprecated(c, r, s);
-    r->status = DREF_MISSING;  /* a replacement is named, but the reference is broken */
+    r->status = DREF_MISSING; /* a replacement is named, but the reference is broken */
     if (via)
         set_note(r, "%s = \"%s\", which does not exist", via, s);
 }
@@ -389,7 +390,7 @@ static void resolve_dsvar(struct walk *w, struct dref *r, const cJSON *v, const 
         set_note(r, "%s = %s", via, ds_label(d));
         return;
     }
-    if (!c->ds_known) {  /* nothing to check against: only deprecation */
+    if (!c->ds_known) { /* nothing to check against: only deprecation */
         r->status = DREF_OK;
         if (cur) {
             set_str(&r->lookup, cur);
@@ -401,7 +402,7 @@ static void resolve_dsvar(struct walk *w, struct dref *r, const cJSON *v, const 
         }
         return;
     }
-    if (!c->types_known) {  /* uids without plugin types: Grafana's pick cannot be predicted */
+    if (!c->types_known) { /* uids without plugin types: Grafana's pick cannot be predicted */
         if (!cur) {
             resolve_default(w, r, via);
             r->kind = DREF_DATASOURCE;
@@ -409,8 +410,8 @@ static void resolve_dsvar(struct walk *w, struct dref *r, const cJSON *v, const 
         }
         r->status = DREF_NOTE;
         set_str(&r->lookup, cur);
-        set_note(r, "%s: saved value \"%s\" is not a known datasource; Grafana picks a %s datasource on load",
-                 via, cur, plugin ? plugin : "matching");
+        set_note(r, "%s: saved value \"%s\" is not a known datasource; Grafana picks a %s datasource on load", via, cur,
+                 plugin ? plugin : "matching");
         return;
     }
     /* Grafana on load: a saved value that is not among the options falls back to the default
@@ -487,8 +488,10 @@ static void resolve_var(struct walk *w, struct dref *r, const char *name, const 
             set_note(r, "import placeholder ${%s} (%s): replaced when the dashboard is imported", name,
                      plugin ? plugin : "datasource");
         else
-            set_note(r, "import placeholder ${%s} was never replaced: Grafana says \"Datasource ${%s} was not found\""
-                     " — import the dashboard, or add a datasource variable named %s", name, name, name);
+            set_note(r,
+                     "import placeholder ${%s} was never replaced: Grafana says \"Datasource ${%s} was not found\""
+                     " — import the dashboard, or add a datasource variable named %s",
+                     name, name, name);
         return;
     }
     r->kind = DREF_DATASOURCE;
@@ -496,8 +499,7 @@ static void resolve_var(struct walk *w, struct dref *r, const char *name, const 
     set_note(r, "variable $%s is not defined in the dashboard's templating", name);
 }
 
-static void resolve_string(struct walk *w, struct dref *r, const char *s, const char *type, int depth,
-                           const char *via)
+static void resolve_string(struct walk *w, struct dref *r, const char *s, const char *type, int depth, const char *via)
 {
     char name[128];
     enum dref_kind k = special_kind(w->ctx, s, type);
@@ -542,13 +544,16 @@ static void resolve_value(struct walk *w, struct dref *r, const cJSON *v)
         } else {
             if (type)
                 set_str(&r->type, type);
-            resolve_default(w, r, NULL);  /* Grafana resolves {type} without uid to the default */
+            resolve_default(w, r, NULL); /* Grafana resolves {type} without uid to the default */
         }
     } else {
         r->kind = DREF_INVALID;
         r->status = DREF_NOTE;
-        set_note(r, "not a datasource reference (%s)", cJSON_IsArray(v) ? "a list" : cJSON_IsNumber(v) ? "a number"
-                                                        : cJSON_IsBool(v) ? "a boolean" : "unexpected JSON");
+        set_note(r, "not a datasource reference (%s)",
+                 cJSON_IsArray(v)    ? "a list"
+                 : cJSON_IsNumber(v) ? "a number"
+                 : cJSON_IsBool(v)   ? "a boolean"
+                                     : "unexpected JSON");
     }
 }
 
@@ -577,8 +582,7 @@ static void count_ref(struct dash_report *out, const struct dref *r)
 }
 
 /* Adds a reference found at `where` (+ target) with value v (NULL = absent). Returns its kind. */
-static enum dref_kind add_ref(struct walk *w, const char *where, const char *panel, const char *target,
-                              const cJSON *v)
+static enum dref_kind add_ref(struct walk *w, const char *where, const char *panel, const char *target, const cJSON *v)
 {
     struct dref r;
     memset(&r, 0, sizeof(r));
@@ -637,7 +641,8 @@ static void walk_panel_body(struct walk *w, const cJSON *p, const char *where, c
         pk = add_ref(w, where, title, NULL, ds);
     const cJSON *t;
     size_t i = 0;
-    cJSON_ArrayForEach(t, targets) {
+    cJSON_ArrayForEach(t, targets)
+    {
         char idx[32];
         const char *ref = jstr_ne(t, "refId");
         if (!ref) {
@@ -651,12 +656,12 @@ static void walk_panel_body(struct walk *w, const cJSON *p, const char *where, c
         if (tds && !cJSON_IsNull(tds))
             add_ref(w, where, title, ref, tds);
         else if (pk == DREF_MIXED)
-            add_ref(w, where, title, ref, NULL);  /* a target without its own uses the default */
+            add_ref(w, where, title, ref, NULL); /* a target without its own uses the default */
         else if (!concrete)
             inherit++;
     }
     if (!concrete && inherit)
-        add_ref(w, where, title, NULL, ds);  /* null, or absent (NULL) */
+        add_ref(w, where, title, NULL, ds); /* null, or absent (NULL) */
     if (depth < DASH_MAX_DEPTH)
         walk_panels(w, jarr(p, "panels"), where, depth + 1, false);
 }
@@ -688,7 +693,7 @@ static void walk_panel(struct walk *w, const cJSON *p, const char *base, size_t 
             walk_panel_body(w, model, lwhere, title, depth);
             free(lwhere);
         } else if (jarr(p, "targets") || (jget(p, "datasource") && !cJSON_IsNull(jget(p, "datasource")))) {
-            walk_panel_body(w, p, where, title, depth);  /* the model is inlined */
+            walk_panel_body(w, p, where, title, depth); /* the model is inlined */
         } else {
             struct dref *r = ref_push(w->out);
             r->where = xstrdup(where);
@@ -699,9 +704,10 @@ static void walk_panel(struct walk *w, const cJSON *p, const char *base, size_t 
             r->kind = DREF_LIBRARY;
             r->status = DREF_NOTE;
             r->note = w->ctx->lint
-                ? xasprintf("library panel \"%s\" (%s): its queries live in Grafana, not checked offline",
-                            lname ? lname : luid, luid)
-                : xasprintf("library panel \"%s\" (%s) could not be fetched, not checked", lname ? lname : luid, luid);
+                              ? xasprintf("library panel \"%s\" (%s): its queries live in Grafana, not checked offline",
+                                          lname ? lname : luid, luid)
+                              : xasprintf("library panel \"%s\" (%s) could not be fetched, not checked",
+                                          lname ? lname : luid, luid);
             count_ref(w->out, r);
         }
     } else {
@@ -713,12 +719,13 @@ static void walk_panel(struct walk *w, const cJSON *p, const char *base, size_t 
 
 static void walk_panels(struct walk *w, const cJSON *arr, const char *prefix, int depth, bool track_rows)
 {
-    char *row = NULL;  /* an expanded row holds the panels that follow it */
+    char *row = NULL; /* an expanded row holds the panels that follow it */
     const cJSON *p;
     size_t i = 0;
     if (!cJSON_IsArray(arr))
         return;
-    cJSON_ArrayForEach(p, arr) {
+    cJSON_ArrayForEach(p, arr)
+    {
         size_t index = i++;
         if (!cJSON_IsObject(p))
             continue;
@@ -756,15 +763,16 @@ void dash_analyze(const cJSON *doc, const struct dash_ctx *ctx, struct dash_repo
     if (!m)
         return;
     struct walk w = {
-        .ctx = ctx,
-        .vars = jarr(jget(m, "templating"), "list"),
-        .inputs = jarr(m, "__inputs"),
-        .elements = cJSON_IsObject(jget(m, "__elements")) ? jget(m, "__elements") : NULL,
-        .out = out,
+            .ctx = ctx,
+            .vars = jarr(jget(m, "templating"), "list"),
+            .inputs = jarr(m, "__inputs"),
+            .elements = cJSON_IsObject(jget(m, "__elements")) ? jget(m, "__elements") : NULL,
+            .out = out,
     };
     const cJSON *it;
     size_t i = 0;
-    cJSON_ArrayForEach(it, jarr(jget(m, "annotations"), "list")) {
+    cJSON_ArrayForEach(it, jarr(jget(m, "annotations"), "list"))
+    {
         size_t index = i++;
         const cJSON *ds = jget(it, "datasource");
         if (!cJSON_IsObject(it) || !ds)
@@ -777,7 +785,8 @@ void dash_analyze(const cJSON *doc, const struct dash_ctx *ctx, struct dash_repo
         free(where);
     }
     i = 0;
-    cJSON_ArrayForEach(it, w.vars) {
+    cJSON_ArrayForEach(it, w.vars)
+    {
         size_t index = i++;
         const char *type = jstr(it, "type");
         if (!cJSON_IsObject(it) || (type && strcmp(type, "datasource") == 0))
@@ -795,7 +804,8 @@ void dash_analyze(const cJSON *doc, const struct dash_ctx *ctx, struct dash_repo
     }
     walk_panels(&w, jarr(m, "panels"), "", 0, true);
     i = 0;
-    cJSON_ArrayForEach(it, jarr(m, "rows")) {
+    cJSON_ArrayForEach(it, jarr(m, "rows"))
+    {
         size_t index = i++;
         if (!cJSON_IsObject(it))
             continue;
@@ -809,8 +819,8 @@ void dash_report_free(struct dash_report *r)
 {
     for (size_t i = 0; i < r->nrefs; i++) {
         struct dref *d = &r->refs[i];
-        char **strs[] = {&d->path, &d->where, &d->panel, &d->target, &d->raw, &d->lookup, &d->uid,
-                         &d->name, &d->type, &d->replacement, &d->note};
+        char **strs[] = {&d->path, &d->where, &d->panel, &d->target,      &d->raw, &d->lookup,
+                         &d->uid,  &d->name,  &d->type,  &d->replacement, &d->note};
         for (size_t j = 0; j < ARRAY_LEN(strs); j++)
             free(*strs[j]);
     }

@@ -21,17 +21,16 @@ struct dctx {
 
 struct rule {
     const char *id;
-    int kind;                                   /* enum comp_kind, or -1 for any */
+    int kind; /* enum comp_kind, or -1 for any */
     bool (*applies)(const struct dctx *x);
     void (*write)(const struct dctx *x, struct finding *f);
-    const char *row;                            /* the check row it is about when the writer names
+    const char *row; /* the check row it is about when the writer names
                                                    none; NULL = the readiness check */
 };
 
 /* ---- helpers -------------------------------------------------------------------------- */
 
-__attribute__((format(printf, 3, 4)))
-static void put(char *dst, size_t n, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void put(char *dst, size_t n, const char *fmt, ...)
 {
     char tmp[2048];
     va_list ap;
@@ -70,10 +69,7 @@ static const struct check_state *check_of(const struct comp_state *c, const char
 }
 
 /* The readiness check: the first row of every kind (ready, or Grafana's health). */
-static const struct check_state *readiness(const struct comp_state *c)
-{
-    return c->nchecks ? &c->checks[0] : NULL;
-}
+static const struct check_state *readiness(const struct comp_state *c) { return c->nchecks ? &c->checks[0] : NULL; }
 
 static bool value_of(const struct check_state *cs, const char *key, double *v)
 {
@@ -153,8 +149,8 @@ static bool down_dns_timeout(const struct dctx *x) { return ready_net_is(x, NET_
 static bool down_other(const struct dctx *x)
 {
     const struct check_state *r = readiness(x->c);
-    return usable(x, r) && r->net != NET_OK && r->net != NET_REFUSED && r->net != NET_DNS &&
-           r->net != NET_TIMEOUT && r->net != NET_TLS && r->net != NET_CANCELLED && r->net != NET_DNS_TIMEOUT;
+    return usable(x, r) && r->net != NET_OK && r->net != NET_REFUSED && r->net != NET_DNS && r->net != NET_TIMEOUT &&
+           r->net != NET_TLS && r->net != NET_CANCELLED && r->net != NET_DNS_TIMEOUT;
 }
 
 static void host_of(const struct comp_state *c, char *out, size_t n)
@@ -171,10 +167,12 @@ static void w_down_refused(const struct dctx *x, struct finding *f)
     put(f->title, sizeof(f->title), "%s is down: connection refused at %s", product(x->c), x->c->hostport);
     put(f->cause, sizeof(f->cause),
         "Nothing listens on %s. The %s process is not running (crashed, restarting, never started), or it listens "
-        "on another port, or only on 127.0.0.1 inside its container.", x->c->hostport, product(x->c));
+        "on another port, or only on 127.0.0.1 inside its container.",
+        x->c->hostport, product(x->c));
     put(f->hint, sizeof(f->hint),
         "Check that %s runs and why it stopped (docker ps -a / kubectl get pods, then its logs), and that url: in "
-        "the config is its HTTP port (default %d).", product(x->c), comp_kind_default_port(x->c->kind));
+        "the config is its HTTP port (default %d).",
+        product(x->c), comp_kind_default_port(x->c->kind));
 }
 
 static void w_down_dns(const struct dctx *x, struct finding *f)
@@ -185,7 +183,8 @@ static void w_down_dns(const struct dctx *x, struct finding *f)
     put(f->title, sizeof(f->title), "%s is unreachable: cannot resolve %s", product(x->c), host);
     put(f->cause, sizeof(f->cause),
         "The name %s does not resolve where lgtmtop runs. Service names of a private network (docker compose, "
-        "Kubernetes) only resolve inside that network.", host);
+        "Kubernetes) only resolve inside that network.",
+        host);
     put(f->hint, sizeof(f->hint),
         "Check the hostname in url: for a typo; use the service name (compose service, or <service>.<namespace>.svc "
         "in Kubernetes) and run lgtmtop on the same network, or use an address that resolves here.");
@@ -200,8 +199,8 @@ static void w_down_dns_timeout(const struct dctx *x, struct finding *f)
     put(f->cause, sizeof(f->cause),
         "The DNS server lgtmtop uses did not answer for %s within the timeout: the resolver is what is broken, not "
         "%s. Private-network names (Railway's *.railway.internal, Docker's embedded DNS at 127.0.0.11, Kubernetes' "
-        "cluster DNS) are only answered inside that network; from outside, the query goes nowhere.", host,
-        product(x->c));
+        "cluster DNS) are only answered inside that network; from outside, the query goes nowhere.",
+        host, product(x->c));
     put(f->hint, sizeof(f->hint),
         "Run lgtmtop inside the same network (a service in the Railway project, a container on the compose network, "
         "a pod); check /etc/resolv.conf here (dig %s), and on Railway that the private network is enabled (IPv6).",
@@ -214,11 +213,13 @@ static void w_down_timeout(const struct dctx *x, struct finding *f)
     put(f->title, sizeof(f->title), "%s does not answer: timeout at %s", product(x->c), x->c->hostport);
     put(f->cause, sizeof(f->cause),
         "Requests to %s got no answer in time: a firewall or security group drops the packets, the host is down, "
-        "or the %s process hangs or is overloaded.", x->c->hostport, product(x->c));
+        "or the %s process hangs or is overloaded.",
+        x->c->hostport, product(x->c));
     const struct check_state *r = readiness(x->c);
     put(f->hint, sizeof(f->hint),
         "Try curl -v %s%s from this host; check firewall rules and the process's CPU and memory; raise "
-        "--timeout only if it is merely slow.", x->c->url, r && r->def->path ? r->def->path : "/ready");
+        "--timeout only if it is merely slow.",
+        x->c->url, r && r->def->path ? r->def->path : "/ready");
 }
 
 static void w_down_tls(const struct dctx *x, struct finding *f)
@@ -243,8 +244,10 @@ static void w_down_other(const struct dctx *x, struct finding *f)
         put(f->title, sizeof(f->title), "%s is unreachable at %s (%s)", product(x->c), x->c->hostport,
             net_err_name(r->net));
     put(f->cause, sizeof(f->cause), "%s", r->summary);
-    put(f->hint, sizeof(f->hint), "Check that url: points at %s's own HTTP port (default %d), not at another service "
-        "or a proxy that answers differently.", product(x->c), comp_kind_default_port(x->c->kind));
+    put(f->hint, sizeof(f->hint),
+        "Check that url: points at %s's own HTTP port (default %d), not at another service "
+        "or a proxy that answers differently.",
+        product(x->c), comp_kind_default_port(x->c->kind));
 }
 
 /* ---- answers, but not ready / errors ---------------------------------------------------- */
@@ -273,7 +276,8 @@ static void w_not_ready(const struct dctx *x, struct finding *f)
     else
         put(f->hint, sizeof(f->hint),
             "Read the reason above and %s's logs; its services page (/services, Tempo: /status/services) names the "
-            "module that is not Running.", product(x->c));
+            "module that is not Running.",
+            product(x->c));
 }
 
 static bool http_error(const struct dctx *x)
@@ -288,8 +292,10 @@ static void w_http_error(const struct dctx *x, struct finding *f)
     f->severity = ST_FAIL;
     put(f->title, sizeof(f->title), "%s answers HTTP %ld on its health endpoint", product(x->c), r->http_status);
     put(f->cause, sizeof(f->cause), "%s", r->summary);
-    put(f->hint, sizeof(f->hint), "Look at %s's logs around now; a 502/504 comes from a proxy or gateway in front "
-        "that cannot reach it.", product(x->c));
+    put(f->hint, sizeof(f->hint),
+        "Look at %s's logs around now; a 502/504 comes from a proxy or gateway in front "
+        "that cannot reach it.",
+        product(x->c));
 }
 
 /* ---- tenant and credentials ------------------------------------------------------------- */
@@ -321,16 +327,23 @@ static void w_tenant_missing(const struct dctx *x, struct finding *f)
     about(f, cs->def->name, NULL);
     if (tenant && *tenant) {
         put(f->title, sizeof(f->title), "%s says \"no org id\" although tenant \"%s\" is set", product(x->c), tenant);
-        put(f->cause, sizeof(f->cause), "The %s check got 401 no org id: a gateway in front of %s drops or rejects "
-            "the X-Scope-OrgID header lgtmtop sends.", cs->def->name, product(x->c));
-        put(f->hint, sizeof(f->hint), "Check the gateway's config: it must pass X-Scope-OrgID through (or set it "
+        put(f->cause, sizeof(f->cause),
+            "The %s check got 401 no org id: a gateway in front of %s drops or rejects "
+            "the X-Scope-OrgID header lgtmtop sends.",
+            cs->def->name, product(x->c));
+        put(f->hint, sizeof(f->hint),
+            "Check the gateway's config: it must pass X-Scope-OrgID through (or set it "
             "itself from the credentials).");
     } else {
         put(f->title, sizeof(f->title), "%s needs a tenant: 401 no org id", product(x->c));
-        put(f->cause, sizeof(f->cause), "Multi-tenancy is on, and the %s check was sent without the X-Scope-OrgID "
-            "header, so %s refused it.", cs->def->name, product(x->c));
-        put(f->hint, sizeof(f->hint), "Set tenant: <id> for %s in the config — the tenant your agents write with "
-            "(Grafana's datasource needs the same header).", comp_kind_name(x->c->kind));
+        put(f->cause, sizeof(f->cause),
+            "Multi-tenancy is on, and the %s check was sent without the X-Scope-OrgID "
+            "header, so %s refused it.",
+            cs->def->name, product(x->c));
+        put(f->hint, sizeof(f->hint),
+            "Set tenant: <id> for %s in the config — the tenant your agents write with "
+            "(Grafana's datasource needs the same header).",
+            comp_kind_name(x->c->kind));
     }
 }
 
@@ -342,8 +355,10 @@ static void w_auth_failed(const struct dctx *x, struct finding *f)
     put(f->title, sizeof(f->title), "%s rejects lgtmtop's credentials (%s)", product(x->c),
         cs->http_status == 403 || has_word(cs->summary, "403") ? "403 forbidden" : "401 unauthorized");
     put(f->cause, sizeof(f->cause), "%s check: %s", cs->def->name, cs->summary);
-    put(f->hint, sizeof(f->hint), "Set token / token_file or basic_auth for %s in the config (a gateway in front wants "
-        "them); for Grafana use a service-account token with at least the Viewer role.", comp_kind_name(x->c->kind));
+    put(f->hint, sizeof(f->hint),
+        "Set token / token_file or basic_auth for %s in the config (a gateway in front wants "
+        "them); for Grafana use a service-account token with at least the Viewer role.",
+        comp_kind_name(x->c->kind));
 }
 
 /* ---- flow: Tempo ------------------------------------------------------------------------ */
@@ -366,7 +381,7 @@ struct otlp_view {
     bool have;
     int n, reachable, v4, v6, v4_ok, v6_ok, not_otlp;
     char bad[160], good[160];
-    const char *error;          /* first error name of an unreachable address */
+    const char *error; /* first error name of an unreachable address */
 };
 
 static struct otlp_view otlp_view(const struct dctx *x, const char *check)
@@ -379,7 +394,8 @@ static struct otlp_view otlp_view(const struct dctx *x, const char *check)
         !cJSON_IsArray(cs->data))
         return v;
     const cJSON *row;
-    cJSON_ArrayForEach(row, cs->data) {
+    cJSON_ArrayForEach(row, cs->data)
+    {
         const cJSON *addr = cJSON_GetObjectItemCaseSensitive(row, "address");
         const cJSON *fam = cJSON_GetObjectItemCaseSensitive(row, "family");
         const cJSON *ok = cJSON_GetObjectItemCaseSensitive(row, "reachable");
@@ -454,18 +470,26 @@ static void w_tempo_no_spans(const struct dctx *x, struct finding *f)
         const char *gaddr = cfg && cfg->otlp_grpc ? cfg->otlp_grpc : "<tempo>:4317";
         const char *haddr = cfg && cfg->otlp_http ? cfg->otlp_http : "http://<tempo>:4318";
         if (gc && !hc && h.reachable > 0)
-            snprintf(otlp, sizeof(otlp), " OTLP/HTTP at %s answers, the guessed gRPC address %s refuses (%s): if your "
-                     "services send gRPC, that is why.", haddr, gaddr, g.error ? g.error : "closed");
+            snprintf(otlp, sizeof(otlp),
+                     " OTLP/HTTP at %s answers, the guessed gRPC address %s refuses (%s): if your "
+                     "services send gRPC, that is why.",
+                     haddr, gaddr, g.error ? g.error : "closed");
         else if (hc && !gc && g.reachable > 0)
-            snprintf(otlp, sizeof(otlp), " OTLP/gRPC at %s accepts connections, the guessed HTTP address %s refuses "
-                     "(%s): if your services send OTLP/HTTP, that is why.", gaddr, haddr, h.error ? h.error : "closed");
+            snprintf(otlp, sizeof(otlp),
+                     " OTLP/gRPC at %s accepts connections, the guessed HTTP address %s refuses "
+                     "(%s): if your services send OTLP/HTTP, that is why.",
+                     gaddr, haddr, h.error ? h.error : "closed");
         else if (gc != hc)
-            snprintf(otlp, sizeof(otlp), " The guessed OTLP/%s address %s refuses (%s): if your services send there, "
-                     "that is why (set %s if the receiver is elsewhere).", gc ? "gRPC" : "HTTP", gc ? gaddr : haddr,
+            snprintf(otlp, sizeof(otlp),
+                     " The guessed OTLP/%s address %s refuses (%s): if your services send there, "
+                     "that is why (set %s if the receiver is elsewhere).",
+                     gc ? "gRPC" : "HTTP", gc ? gaddr : haddr,
                      (gc ? g.error : h.error) ? (gc ? g.error : h.error) : "closed", gc ? "otlp_grpc" : "otlp_http");
         else
-            snprintf(otlp, sizeof(otlp), " Neither guessed OTLP address accepts connections (gRPC %s, HTTP %s): the "
-                     "receivers are closed or elsewhere (set otlp_grpc / otlp_http).", gaddr, haddr);
+            snprintf(otlp, sizeof(otlp),
+                     " Neither guessed OTLP address accepts connections (gRPC %s, HTTP %s): the "
+                     "receivers are closed or elsewhere (set otlp_grpc / otlp_http).",
+                     gaddr, haddr);
     }
     f->severity = ST_WARN;
     about(f, "metrics", gc ? "otlp_grpc" : hc ? "otlp_http" : NULL);
@@ -475,7 +499,8 @@ static void w_tempo_no_spans(const struct dctx *x, struct finding *f)
     if (z == FLOW_ZERO_SINCE_START)
         put(f->cause, sizeof(f->cause),
             "Tempo is ready, but has received no spans since it started (no tempo_distributor_spans_received_total "
-            "series yet): no service is sending traces to it.%s", otlp);
+            "series yet): no service is sending traces to it.%s",
+            otlp);
     else
         put(f->cause, sizeof(f->cause),
             "Tempo is ready, but tempo_distributor_spans_received_total has not grown (0 spans/s over %d sample%s, "
@@ -483,7 +508,8 @@ static void w_tempo_no_spans(const struct dctx *x, struct finding *f)
             k ? k->zero_streak : 1, k && k->zero_streak > 1 ? "s" : "", k ? k->last : 0.0, otlp);
     put(f->hint, sizeof(f->hint),
         "No service is sending traces: check OTEL_EXPORTER_OTLP_ENDPOINT on your services — it should be %s. If a "
-        "collector or Alloy sits in between, check its exporter endpoint and its logs for export errors.", eps);
+        "collector or Alloy sits in between, check its exporter endpoint and its logs for export errors.",
+        eps);
 }
 
 static bool otlp_closed(const struct dctx *x)
@@ -513,12 +539,15 @@ static void w_otlp_closed(const struct dctx *x, struct finding *f)
     }
     f->severity = guessed ? ST_WARN : ST_FAIL;
     about(f, gc ? "otlp_grpc" : "otlp_http", gc && hc ? "otlp_http" : NULL);
-    put(f->title, sizeof(f->title), "Tempo's OTLP %s closed", gc && hc ? "receivers are" : gc ? "gRPC receiver is"
-                                                                                          : "HTTP receiver is");
+    put(f->title, sizeof(f->title), "Tempo's OTLP %s closed",
+        gc && hc ? "receivers are"
+        : gc     ? "gRPC receiver is"
+                 : "HTTP receiver is");
     put(f->cause, sizeof(f->cause),
         "Tempo's API answers, but nothing accepts connections at %s, so no service can send traces to it.%s", where,
         guessed ? " (lgtmtop guessed these addresses from the Tempo URL; set otlp_grpc / otlp_http if your receivers "
-                  "are elsewhere.)" : "");
+                  "are elsewhere.)"
+                : "");
     put(f->hint, sizeof(f->hint),
         "Since Tempo 2.7 the OTLP receivers listen on localhost unless configured: in tempo.yaml set "
         "distributor.receivers.otlp.protocols.grpc.endpoint: \"0.0.0.0:4317\" and http.endpoint: \"0.0.0.0:4318\" "
@@ -553,8 +582,7 @@ static void w_otlp_family(const struct dctx *x, struct finding *f, bool v4_only)
     char obs[420] = "", eps[200] = "";
     for (size_t i = 0; i < 2; i++) {
         struct otlp_view v = otlp_view(x, checks[i]);
-        bool hit = v.have && !v.not_otlp &&
-                   (v4_only ? v.v4_ok > 0 && v.v6 > v.v6_ok : v.v6_ok > 0 && v.v4 > v.v4_ok);
+        bool hit = v.have && !v.not_otlp && (v4_only ? v.v4_ok > 0 && v.v6 > v.v6_ok : v.v6_ok > 0 && v.v4 > v.v4_ok);
         if (!hit)
             continue;
         f->checks[f->checks[0] ? 1 : 0] = checks[i];
@@ -571,7 +599,8 @@ static void w_otlp_family(const struct dctx *x, struct finding *f, bool v4_only)
         put(f->cause, sizeof(f->cause),
             "The receiver's name resolves to IPv6 and IPv4 addresses: %s. Clients that try the IPv6 address first "
             "(Go, Java, Node and the OTel SDKs on a dual-stack host) get \"connection refused\" and drop spans — "
-            "the classic receiver bound to 0.0.0.0 behind a name whose internal DNS also gives an IPv6 address.", obs);
+            "the classic receiver bound to 0.0.0.0 behind a name whose internal DNS also gives an IPv6 address.",
+            obs);
         put(f->hint, sizeof(f->hint),
             "Bind the receivers to \"[::]:4317\" and \"[::]:4318\" (IPv6 and IPv4), or make the name resolve to IPv4 "
             "only (drop the AAAA record / the ::1 line in /etc/hosts), or point OTEL_EXPORTER_OTLP_ENDPOINT at the "
@@ -580,7 +609,8 @@ static void w_otlp_family(const struct dctx *x, struct finding *f, bool v4_only)
         put(f->title, sizeof(f->title), "Tempo's OTLP receiver answers on IPv6 only (%s)", eps);
         put(f->cause, sizeof(f->cause),
             "The receiver's name resolves to IPv4 and IPv6 addresses: %s. Clients that use the IPv4 address get "
-            "\"connection refused\" and drop spans.", obs);
+            "\"connection refused\" and drop spans.",
+            obs);
         put(f->hint, sizeof(f->hint),
             "Bind the receivers to \"0.0.0.0:4317\"/\"0.0.0.0:4318\" as well, or to \"[::]\" with IPv4-mapped addresses "
             "allowed (net.ipv6.bindv6only=0), or remove the A record.");
@@ -602,9 +632,12 @@ static void w_otlp_not_otlp(const struct dctx *x, struct finding *f)
     const char *ep = x->c->cfg && x->c->cfg->otlp_http ? x->c->cfg->otlp_http : "otlp_http";
     f->severity = ST_FAIL;
     put(f->title, sizeof(f->title), "%s is not an OTLP/HTTP receiver", ep);
-    put(f->cause, sizeof(f->cause), "%s — a web server answers there, but POST /v1/traces is not handled (Tempo's own "
-        "API on 3200 answers 404 for it).", cs ? cs->summary : "");
-    put(f->hint, sizeof(f->hint), "Set otlp_http: to the receiver (http://<tempo>:4318) and check that your services' "
+    put(f->cause, sizeof(f->cause),
+        "%s — a web server answers there, but POST /v1/traces is not handled (Tempo's own "
+        "API on 3200 answers 404 for it).",
+        cs ? cs->summary : "");
+    put(f->hint, sizeof(f->hint),
+        "Set otlp_http: to the receiver (http://<tempo>:4318) and check that your services' "
         "OTEL_EXPORTER_OTLP_ENDPOINT points at port 4318 (the SDK appends /v1/traces), not at 3200.");
 }
 
@@ -664,11 +697,13 @@ static void w_generator_no_spanmetrics(const struct dctx *x, struct finding *f)
     put(f->cause, sizeof(f->cause),
         "The metrics-generator has received %.0f spans, yet Mimir has no traces_spanmetrics_* or "
         "traces_service_graph_* series for tenant %s: its remote write does not reach Mimir, writes to another "
-        "tenant, or the span-metrics / service-graphs processors are not enabled.", gen, tenant);
+        "tenant, or the span-metrics / service-graphs processors are not enabled.",
+        gen, tenant);
     put(f->hint, sizeof(f->hint),
         "Check metrics_generator.storage.remote_write in tempo.yaml (url: %s/api/v1/push, X-Scope-OrgID header "
         "for multi-tenant Mimir), overrides metrics_generator.processors: [service-graphs, span-metrics], and "
-        "Tempo's logs for remote-write errors.", mimir->url);
+        "Tempo's logs for remote-write errors.",
+        mimir->url);
 }
 
 /* ---- Prometheus scrape targets ---------------------------------------------------------- */
@@ -692,11 +727,15 @@ static void w_prom_targets_down(const struct dctx *x, struct finding *f)
         put(f->title, sizeof(f->title), "%.0f of %.0f scrape targets are down at Prometheus", down, total);
     else
         put(f->title, sizeof(f->title), "%.0f scrape targets are down at Prometheus", down);
-    put(f->cause, sizeof(f->cause), "Prometheus cannot scrape them, so their metrics stop (and alerts on them may "
-        "never fire): %s", t->summary);
-    put(f->hint, sizeof(f->hint), "Check that each exporter runs and listens on the address Prometheus uses (the "
+    put(f->cause, sizeof(f->cause),
+        "Prometheus cannot scrape them, so their metrics stop (and alerts on them may "
+        "never fire): %s",
+        t->summary);
+    put(f->hint, sizeof(f->hint),
+        "Check that each exporter runs and listens on the address Prometheus uses (the "
         "error names it), that the network lets Prometheus reach it, and the scrape path; Status > Targets in "
-        "Prometheus (%s/targets) shows the same list.", x->c->url);
+        "Prometheus (%s/targets) shows the same list.",
+        x->c->url);
 }
 
 /* ---- flow: Loki, Mimir ------------------------------------------------------------------ */
@@ -713,15 +752,18 @@ static void w_loki_no_lines(const struct dctx *x, struct finding *f)
     f->severity = ST_WARN;
     put(f->title, sizeof(f->title), "Loki is up but receives no log lines (0 lines/s)");
     if (z == FLOW_ZERO_SINCE_START)
-        put(f->cause, sizeof(f->cause), "Loki is ready, but has received no log lines since it started: nothing "
+        put(f->cause, sizeof(f->cause),
+            "Loki is ready, but has received no log lines since it started: nothing "
             "pushes logs to it.");
     else
-        put(f->cause, sizeof(f->cause), "Loki is ready, but loki_distributor_lines_received_total has not grown "
+        put(f->cause, sizeof(f->cause),
+            "Loki is ready, but loki_distributor_lines_received_total has not grown "
             "(0 lines/s over %d sample%s, %.0f lines since start): nothing pushes logs right now.",
             k ? k->zero_streak : 1, k && k->zero_streak > 1 ? "s" : "", k ? k->last : 0.0);
     put(f->hint, sizeof(f->hint),
         "Check your log shippers (Alloy, Promtail, the OTel collector, the Docker driver): their push URL (%s/loki/api/"
-        "v1/push), their tenant (X-Scope-OrgID), and their own logs for push errors (400, 429).", x->c->url);
+        "v1/push), their tenant (X-Scope-OrgID), and their own logs for push errors (400, 429).",
+        x->c->url);
 }
 
 static bool mimir_no_samples(const struct dctx *x)
@@ -734,11 +776,14 @@ static void w_mimir_no_samples(const struct dctx *x, struct finding *f)
     const struct counter_state *k = counter_of(x->c, "samples_received_total");
     f->severity = ST_WARN;
     put(f->title, sizeof(f->title), "Mimir is up but receives no samples (0 samples/s)");
-    put(f->cause, sizeof(f->cause), "Mimir is ready, but cortex_distributor_received_samples_total has not grown "
-        "(%.0f samples since start): nothing remote-writes to it right now.", k ? k->last : 0.0);
+    put(f->cause, sizeof(f->cause),
+        "Mimir is ready, but cortex_distributor_received_samples_total has not grown "
+        "(%.0f samples since start): nothing remote-writes to it right now.",
+        k ? k->last : 0.0);
     put(f->hint, sizeof(f->hint),
         "Check what writes to Mimir (Prometheus, Alloy, the OTel collector): its remote_write URL (%s/api/v1/push), "
-        "the tenant header, and its logs for 4xx answers (429 rate limits, 400 out-of-order samples).", x->c->url);
+        "the tenant header, and its logs for 4xx answers (429 rate limits, 400 out-of-order samples).",
+        x->c->url);
 }
 
 /* ---- Grafana ---------------------------------------------------------------------------- */
@@ -771,9 +816,7 @@ static bool grafana_ds_unreachable(const struct dctx *x)
         return false;
     if (cJSON_IsArray(cs->data)) {
         const cJSON *row;
-        cJSON_ArrayForEach(row, cs->data)
-            if (ds_grafana_only_fails(row))
-                return true;
+        cJSON_ArrayForEach(row, cs->data) if (ds_grafana_only_fails(row)) return true;
         return false;
     }
     /* Without per-datasource data, the summary of the datasources check says it. */
@@ -791,7 +834,8 @@ static void w_grafana_ds_unreachable(const struct dctx *x, struct finding *f)
         char names[200] = "", first[400] = "";
         int n = 0;
         const cJSON *row;
-        cJSON_ArrayForEach(row, cs->data) {
+        cJSON_ArrayForEach(row, cs->data)
+        {
             if (!ds_grafana_only_fails(row))
                 continue;
             const char *name = json_str(row, "name");
@@ -802,15 +846,19 @@ static void w_grafana_ds_unreachable(const struct dctx *x, struct finding *f)
                 const cJSON *g = cJSON_GetObjectItemCaseSensitive(row, "grafana");
                 const cJSON *d = cJSON_GetObjectItemCaseSensitive(row, "direct");
                 const char *gm = json_str(g, "message"), *durl = json_str(d, "url"), *url = json_str(row, "url");
-                put(first, sizeof(first), "Grafana's check of \"%s\" (url %s) fails: %s — yet lgtmtop reaches %s "
-                    "directly.", name ? name : "?", url ? url : "?", gm ? gm : "error", durl ? durl : "it");
+                put(first, sizeof(first),
+                    "Grafana's check of \"%s\" (url %s) fails: %s — yet lgtmtop reaches %s "
+                    "directly.",
+                    name ? name : "?", url ? url : "?", gm ? gm : "error", durl ? durl : "it");
             }
         }
         put(f->title, sizeof(f->title), "Grafana cannot reach %d datasource%s that lgtmtop reaches directly (%s)", n,
             n == 1 ? "" : "s", names);
-        put(f->cause, sizeof(f->cause), "%s The datasource URL works from here but not from Grafana's network: "
+        put(f->cause, sizeof(f->cause),
+            "%s The datasource URL works from here but not from Grafana's network: "
             "typically localhost (inside Grafana's container that is Grafana itself) or a name that only resolves "
-            "outside Grafana's network.", first);
+            "outside Grafana's network.",
+            first);
     }
     put(f->hint, sizeof(f->hint),
         "Edit the datasource URL to an address Grafana's container can reach — the service name on the shared "
@@ -821,21 +869,28 @@ static void w_grafana_ds_unreachable(const struct dctx *x, struct finding *f)
 /* ---- ready, but the query path hangs ----------------------------------------------------- */
 
 /* The checks that go through a kind's query path (query-frontend -> querier), by kind. */
-static const struct { enum comp_kind kind; const char *checks[4]; const char *hint; } query_paths[] = {
-    {COMP_MIMIR, {"query", "rules", "alerts", "spanmetrics"},
-     "Read the querier's logs for errors connecting to the query-frontend or query-scheduler; check "
-     "frontend_worker.frontend_address (or frontend_worker.scheduler_address) and that the frontend answers "
-     "there; in single-binary mode set memberlist/instance address (common instance_addr or "
-     "instance_interface_names) to an interface the querier can reach."},
-    {COMP_LOKI, {"labels", NULL, NULL, NULL},
-     "Read the querier's logs for errors connecting to the query-frontend or scheduler; check "
-     "frontend_worker.frontend_address / frontend_worker.scheduler_address; in single-binary mode set "
-     "common.instance_addr (or common.instance_interface_names, e.g. [eth0]) so the querier connects to an "
-     "address it can reach — a wrong default interface is the usual cause."},
-    {COMP_TEMPO, {"search", "services", "span_counts", NULL},
-     "Read the querier's logs for errors connecting to the query-frontend; check "
-     "querier.frontend_worker.frontend_address and that the frontend's gRPC port answers; in single-binary mode "
-     "check the instance address (instance_addr / instance_interface_names) the querier registers with."},
+static const struct {
+    enum comp_kind kind;
+    const char *checks[4];
+    const char *hint;
+} query_paths[] = {
+        {COMP_MIMIR,
+         {"query", "rules", "alerts", "spanmetrics"},
+         "Read the querier's logs for errors connecting to the query-frontend or query-scheduler; check "
+         "frontend_worker.frontend_address (or frontend_worker.scheduler_address) and that the frontend answers "
+         "there; in single-binary mode set memberlist/instance address (common instance_addr or "
+         "instance_interface_names) to an interface the querier can reach."},
+        {COMP_LOKI,
+         {"labels", NULL, NULL, NULL},
+         "Read the querier's logs for errors connecting to the query-frontend or scheduler; check "
+         "frontend_worker.frontend_address / frontend_worker.scheduler_address; in single-binary mode set "
+         "common.instance_addr (or common.instance_interface_names, e.g. [eth0]) so the querier connects to an "
+         "address it can reach — a wrong default interface is the usual cause."},
+        {COMP_TEMPO,
+         {"search", "services", "span_counts", NULL},
+         "Read the querier's logs for errors connecting to the query-frontend; check "
+         "querier.frontend_worker.frontend_address and that the frontend's gRPC port answers; in single-binary mode "
+         "check the instance address (instance_addr / instance_interface_names) the querier registers with."},
 };
 
 /* Query-path checks that timed out, and whether any of them got an answer. */
@@ -887,8 +942,9 @@ static void w_query_path_hangs(const struct dctx *x, struct finding *f)
     put(f->cause, sizeof(f->cause),
         "%s answers %s, yet every query (%s) got no answer until lgtmtop gave up (%s). Writes may still work; reads "
         "(Grafana panels, Explore, alert rules) do not: the querier cannot reach its query-frontend or scheduler, "
-        "so queries wait in the frontend's queue until they time out.", product(x->c),
-        readiness(x->c)->def->path ? readiness(x->c)->def->path : "ready", list, first ? first->summary : "timeout");
+        "so queries wait in the frontend's queue until they time out.",
+        product(x->c), readiness(x->c)->def->path ? readiness(x->c)->def->path : "ready", list,
+        first ? first->summary : "timeout");
     put(f->hint, sizeof(f->hint), "%s", hint);
 }
 
@@ -909,9 +965,11 @@ static struct dash_group_view dash_groups(const struct check_state *cs, const ch
     memset(&v, 0, sizeof(v));
     const char *seen[8];
     const cJSON *dash;
-    cJSON_ArrayForEach(dash, cs->data) {
+    cJSON_ArrayForEach(dash, cs->data)
+    {
         const cJSON *g;
-        cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(dash, kind)) {
+        cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(dash, kind))
+        {
             const char *ds = json_str(g, "datasource");
             if (!ds)
                 continue;
@@ -931,10 +989,12 @@ static struct dash_group_view dash_groups(const struct check_state *cs, const ch
     }
     if (!v.ds)
         return v;
-    cJSON_ArrayForEach(dash, cs->data) {
+    cJSON_ArrayForEach(dash, cs->data)
+    {
         const cJSON *g;
         bool hit = false;
-        cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(dash, kind)) {
+        cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(dash, kind))
+        {
             const char *ds = json_str(g, "datasource");
             if (!ds || strcmp(ds, v.ds) != 0)
                 continue;
@@ -970,9 +1030,11 @@ static bool dash_kind_found(const struct dctx *x, const char *kind)
  * or name suggests ("grafana_prometheus" -> the one Prometheus-type datasource). */
 static const char *dash_replacement_guess(const struct dctx *x, const char *missing)
 {
-    static const struct { const char *word, *type; } families[] = {
-        {"prom", "prometheus"}, {"mimir", "prometheus"}, {"cortex", "prometheus"}, {"thanos", "prometheus"},
-        {"loki", "loki"}, {"tempo", "tempo"}, {"jaeger", "tempo"},
+    static const struct {
+        const char *word, *type;
+    } families[] = {
+            {"prom", "prometheus"}, {"mimir", "prometheus"}, {"cortex", "prometheus"}, {"thanos", "prometheus"},
+            {"loki", "loki"},       {"tempo", "tempo"},      {"jaeger", "tempo"},
     };
     const char *type = NULL;
     for (size_t i = 0; i < ARRAY_LEN(families) && !type; i++)
@@ -984,7 +1046,8 @@ static const char *dash_replacement_guess(const struct dctx *x, const char *miss
     const char *found = NULL;
     int n = 0;
     const cJSON *row;
-    cJSON_ArrayForEach(row, ds->data) {
+    cJSON_ArrayForEach(row, ds->data)
+    {
         const char *t = json_str(row, "type"), *uid = json_str(row, "uid");
         if (t && uid && strcmp(t, type) == 0) {
             found = uid;
@@ -1010,8 +1073,8 @@ static void w_grafana_dash_missing_ds(const struct dctx *x, struct finding *f)
     put(f->cause, sizeof(f->cause),
         "%s reference%s the datasource uid %s (%d reference%s), which is not among Grafana's datasources: those "
         "panels show \"datasource not found\" and no data. Usually a datasource was renamed or re-provisioned "
-        "with a new uid while the dashboards kept the old one.", v.titles, v.dashboards == 1 ? "s" : "", v.ds,
-        v.refs, v.refs == 1 ? "" : "s");
+        "with a new uid while the dashboards kept the old one.",
+        v.titles, v.dashboards == 1 ? "s" : "", v.ds, v.refs, v.refs == 1 ? "" : "s");
     if (to)
         put(f->hint, sizeof(f->hint),
             "Change them to %s (in the dashboard JSON: every \"datasource\": {\"uid\": \"%s\"}), or map it in the "
@@ -1021,7 +1084,8 @@ static void w_grafana_dash_missing_ds(const struct dctx *x, struct finding *f)
         put(f->hint, sizeof(f->hint),
             "Change them to an existing datasource uid (Connections > Data sources shows them), or map the old uid "
             "with deprecated_datasources: {%s: <new uid>} in the config; lgtmtop dashboards lint finds every "
-            "reference offline.", v.ds);
+            "reference offline.",
+            v.ds);
 }
 
 static bool grafana_dash_deprecated_ds(const struct dctx *x) { return dash_kind_found(x, "deprecated"); }
@@ -1033,11 +1097,15 @@ static void w_grafana_dash_deprecated_ds(const struct dctx *x, struct finding *f
     about(f, "dashboards", NULL);
     put(f->title, sizeof(f->title), "%d panel%s in %d dashboard%s still use the deprecated datasource %s", v.panels,
         v.panels == 1 ? "" : "s", v.dashboards, v.dashboards == 1 ? "" : "s", v.ds);
-    put(f->cause, sizeof(f->cause), "%s use%s %s (%d reference%s), which the config marks as deprecated in favour of "
-        "%s: they work while it exists and break when it is removed.", v.titles, v.dashboards == 1 ? "s" : "", v.ds,
-        v.refs, v.refs == 1 ? "" : "s", v.replacement ? v.replacement : "its replacement");
-    put(f->hint, sizeof(f->hint), "Change their datasource to %s before removing %s (lgtmtop dashboards lint lists "
-        "every reference).", v.replacement ? v.replacement : "the replacement", v.ds);
+    put(f->cause, sizeof(f->cause),
+        "%s use%s %s (%d reference%s), which the config marks as deprecated in favour of "
+        "%s: they work while it exists and break when it is removed.",
+        v.titles, v.dashboards == 1 ? "s" : "", v.ds, v.refs, v.refs == 1 ? "" : "s",
+        v.replacement ? v.replacement : "its replacement");
+    put(f->hint, sizeof(f->hint),
+        "Change their datasource to %s before removing %s (lgtmtop dashboards lint lists "
+        "every reference).",
+        v.replacement ? v.replacement : "the replacement", v.ds);
 }
 
 static bool grafana_dash_unresolved(const struct dctx *x) { return dash_kind_found(x, "unresolved"); }
@@ -1049,10 +1117,14 @@ static void w_grafana_dash_unresolved(const struct dctx *x, struct finding *f)
     about(f, "dashboards", NULL);
     put(f->title, sizeof(f->title), "%d dashboard%s keep the import placeholder %s", v.dashboards,
         v.dashboards == 1 ? "" : "s", v.ds);
-    put(f->cause, sizeof(f->cause), "%s still reference%s %s: the dashboard was provisioned or copied as exported "
-        "(with __inputs), so Grafana cannot resolve its datasource.", v.titles, v.dashboards == 1 ? "s" : "", v.ds);
-    put(f->hint, sizeof(f->hint), "Replace %s with a datasource uid in the JSON (or import it through the UI, which "
-        "asks for the datasource).", v.ds);
+    put(f->cause, sizeof(f->cause),
+        "%s still reference%s %s: the dashboard was provisioned or copied as exported "
+        "(with __inputs), so Grafana cannot resolve its datasource.",
+        v.titles, v.dashboards == 1 ? "s" : "", v.ds);
+    put(f->hint, sizeof(f->hint),
+        "Replace %s with a datasource uid in the JSON (or import it through the UI, which "
+        "asks for the datasource).",
+        v.ds);
 }
 
 static const cJSON *alerting_data(const struct dctx *x, const char *key)
@@ -1075,7 +1147,8 @@ static void w_grafana_rule_missing_ds(const struct dctx *x, struct finding *f)
     char rules[240] = "";
     const char *ds = NULL;
     int n = 0;
-    cJSON_ArrayForEach(r, rows) {
+    cJSON_ArrayForEach(r, rows)
+    {
         const char *rule = json_str(r, "rule"), *group = json_str(r, "group");
         if (!ds)
             ds = json_str(r, "datasource");
@@ -1088,16 +1161,21 @@ static void w_grafana_rule_missing_ds(const struct dctx *x, struct finding *f)
     const char *to = ds ? dash_replacement_guess(x, ds) : NULL;
     f->severity = ST_FAIL;
     about(f, "alerting", NULL);
-    put(f->title, sizeof(f->title), "%d alert rule%s query datasource %s, which no longer exists", n,
-        n == 1 ? "" : "s", ds ? ds : "?");
-    put(f->cause, sizeof(f->cause), "%s%s query%s datasourceUid %s, which is not among Grafana's datasources: the "
-        "rule%s cannot evaluate (error / no data), so %s never fire%s.", rules, n > 3 ? ", ..." : "",
-        n == 1 ? "ies" : "", ds ? ds : "?", n == 1 ? "" : "s", n == 1 ? "it" : "they", n == 1 ? "s" : "");
+    put(f->title, sizeof(f->title), "%d alert rule%s query datasource %s, which no longer exists", n, n == 1 ? "" : "s",
+        ds ? ds : "?");
+    put(f->cause, sizeof(f->cause),
+        "%s%s query%s datasourceUid %s, which is not among Grafana's datasources: the "
+        "rule%s cannot evaluate (error / no data), so %s never fire%s.",
+        rules, n > 3 ? ", ..." : "", n == 1 ? "ies" : "", ds ? ds : "?", n == 1 ? "" : "s", n == 1 ? "it" : "they",
+        n == 1 ? "s" : "");
     if (to)
-        put(f->hint, sizeof(f->hint), "Change datasourceUid: %s to %s in the rule provisioning files (or edit the "
-            "rules in Alerting > Alert rules), then reload provisioning.", ds ? ds : "?", to);
+        put(f->hint, sizeof(f->hint),
+            "Change datasourceUid: %s to %s in the rule provisioning files (or edit the "
+            "rules in Alerting > Alert rules), then reload provisioning.",
+            ds ? ds : "?", to);
     else
-        put(f->hint, sizeof(f->hint), "Point datasourceUid of those rules at an existing datasource in the rule "
+        put(f->hint, sizeof(f->hint),
+            "Point datasourceUid of those rules at an existing datasource in the rule "
             "provisioning files (or edit them in Alerting > Alert rules), then reload provisioning.");
 }
 
@@ -1112,7 +1190,8 @@ static void w_grafana_policy_missing_receiver(const struct dctx *x, struct findi
     const cJSON *pol = alerting_data(x, "policies"), *r;
     char names[200] = "";
     int n = 0;
-    cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(pol, "missing_receivers")) {
+    cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(pol, "missing_receivers"))
+    {
         size_t used = strlen(names);
         if (cJSON_IsString(r) && used + 48 < sizeof(names))
             snprintf(names + used, sizeof(names) - used, "%s%.40s", used ? ", " : "", r->valuestring);
@@ -1122,9 +1201,12 @@ static void w_grafana_policy_missing_receiver(const struct dctx *x, struct findi
     about(f, "alerting", NULL);
     put(f->title, sizeof(f->title), "Notification policies route to %s, which %s no contact point", names,
         n == 1 ? "is" : "are");
-    put(f->cause, sizeof(f->cause), "The notification policy tree names the receiver%s %s, but Grafana has no contact "
-        "point of that name: alerts routed there are not delivered to anyone.", n == 1 ? "" : "s", names);
-    put(f->hint, sizeof(f->hint), "Create the contact point%s %s (contactPoints in the alerting provisioning files, or "
+    put(f->cause, sizeof(f->cause),
+        "The notification policy tree names the receiver%s %s, but Grafana has no contact "
+        "point of that name: alerts routed there are not delivered to anyone.",
+        n == 1 ? "" : "s", names);
+    put(f->hint, sizeof(f->hint),
+        "Create the contact point%s %s (contactPoints in the alerting provisioning files, or "
         "Alerting > Contact points), or change receiver: in notification_policies to an existing one.",
         n == 1 ? "" : "s", names);
 }
@@ -1132,40 +1214,37 @@ static void w_grafana_policy_missing_receiver(const struct dctx *x, struct findi
 /* ---- the table -------------------------------------------------------------------------- */
 
 static const struct rule rules[] = {
-    {"down_refused", -1, down_refused, w_down_refused, NULL},
-    {"down_dns", -1, down_dns, w_down_dns, NULL},
-    {"down_dns_timeout", -1, down_dns_timeout, w_down_dns_timeout, NULL},
-    {"down_timeout", -1, down_timeout, w_down_timeout, NULL},
-    {"down_tls", -1, down_tls, w_down_tls, NULL},
-    {"down_other", -1, down_other, w_down_other, NULL},
-    {"not_ready", -1, not_ready, w_not_ready, NULL},
-    {"http_error", -1, http_error, w_http_error, NULL},
-    {"tenant_missing", -1, tenant_missing, w_tenant_missing, NULL},
-    {"auth_failed", -1, auth_failed, w_auth_failed, NULL},
-    {"query_path_hangs", -1, query_path_hangs, w_query_path_hangs, NULL},
-    {"otlp_closed", COMP_TEMPO, otlp_closed, w_otlp_closed, NULL},
-    {"otlp_not_otlp", COMP_TEMPO, otlp_not_otlp, w_otlp_not_otlp, "otlp_http"},
-    {"otlp_ipv4_only", COMP_TEMPO, otlp_ipv4_only, w_otlp_ipv4_only, NULL},
-    {"otlp_ipv6_only", COMP_TEMPO, otlp_ipv6_only, w_otlp_ipv6_only, NULL},
-    {"tempo_no_spans", COMP_TEMPO, tempo_no_spans, w_tempo_no_spans, NULL},
-    {"tempo_search_empty", COMP_TEMPO, tempo_search_empty, w_tempo_search_empty, "search"},
-    {"generator_no_spanmetrics", COMP_TEMPO, generator_no_spanmetrics, w_generator_no_spanmetrics, "metrics"},
-    {"loki_no_lines", COMP_LOKI, loki_no_lines, w_loki_no_lines, "metrics"},
-    {"mimir_no_samples", COMP_MIMIR, mimir_no_samples, w_mimir_no_samples, "metrics"},
-    {"grafana_ds_unreachable", COMP_GRAFANA, grafana_ds_unreachable, w_grafana_ds_unreachable, "datasources"},
-    {"grafana_dash_missing_ds", COMP_GRAFANA, grafana_dash_missing_ds, w_grafana_dash_missing_ds, NULL},
-    {"grafana_rule_missing_ds", COMP_GRAFANA, grafana_rule_missing_ds, w_grafana_rule_missing_ds, NULL},
-    {"grafana_policy_missing_receiver", COMP_GRAFANA, grafana_policy_missing_receiver,
-     w_grafana_policy_missing_receiver, NULL},
-    {"grafana_dash_deprecated_ds", COMP_GRAFANA, grafana_dash_deprecated_ds, w_grafana_dash_deprecated_ds, NULL},
-    {"grafana_dash_unresolved", COMP_GRAFANA, grafana_dash_unresolved, w_grafana_dash_unresolved, NULL},
-    {"prom_targets_down", COMP_PROMETHEUS, prom_targets_down, w_prom_targets_down, "targets"},
+        {"down_refused", -1, down_refused, w_down_refused, NULL},
+        {"down_dns", -1, down_dns, w_down_dns, NULL},
+        {"down_dns_timeout", -1, down_dns_timeout, w_down_dns_timeout, NULL},
+        {"down_timeout", -1, down_timeout, w_down_timeout, NULL},
+        {"down_tls", -1, down_tls, w_down_tls, NULL},
+        {"down_other", -1, down_other, w_down_other, NULL},
+        {"not_ready", -1, not_ready, w_not_ready, NULL},
+        {"http_error", -1, http_error, w_http_error, NULL},
+        {"tenant_missing", -1, tenant_missing, w_tenant_missing, NULL},
+        {"auth_failed", -1, auth_failed, w_auth_failed, NULL},
+        {"query_path_hangs", -1, query_path_hangs, w_query_path_hangs, NULL},
+        {"otlp_closed", COMP_TEMPO, otlp_closed, w_otlp_closed, NULL},
+        {"otlp_not_otlp", COMP_TEMPO, otlp_not_otlp, w_otlp_not_otlp, "otlp_http"},
+        {"otlp_ipv4_only", COMP_TEMPO, otlp_ipv4_only, w_otlp_ipv4_only, NULL},
+        {"otlp_ipv6_only", COMP_TEMPO, otlp_ipv6_only, w_otlp_ipv6_only, NULL},
+        {"tempo_no_spans", COMP_TEMPO, tempo_no_spans, w_tempo_no_spans, NULL},
+        {"tempo_search_empty", COMP_TEMPO, tempo_search_empty, w_tempo_search_empty, "search"},
+        {"generator_no_spanmetrics", COMP_TEMPO, generator_no_spanmetrics, w_generator_no_spanmetrics, "metrics"},
+        {"loki_no_lines", COMP_LOKI, loki_no_lines, w_loki_no_lines, "metrics"},
+        {"mimir_no_samples", COMP_MIMIR, mimir_no_samples, w_mimir_no_samples, "metrics"},
+        {"grafana_ds_unreachable", COMP_GRAFANA, grafana_ds_unreachable, w_grafana_ds_unreachable, "datasources"},
+        {"grafana_dash_missing_ds", COMP_GRAFANA, grafana_dash_missing_ds, w_grafana_dash_missing_ds, NULL},
+        {"grafana_rule_missing_ds", COMP_GRAFANA, grafana_rule_missing_ds, w_grafana_rule_missing_ds, NULL},
+        {"grafana_policy_missing_receiver", COMP_GRAFANA, grafana_policy_missing_receiver,
+         w_grafana_policy_missing_receiver, NULL},
+        {"grafana_dash_deprecated_ds", COMP_GRAFANA, grafana_dash_deprecated_ds, w_grafana_dash_deprecated_ds, NULL},
+        {"grafana_dash_unresolved", COMP_GRAFANA, grafana_dash_unresolved, w_grafana_dash_unresolved, NULL},
+        {"prom_targets_down", COMP_PROMETHEUS, prom_targets_down, w_prom_targets_down, "targets"},
 };
 
-const char *diagnose_rule_id(size_t i)
-{
-    return i < ARRAY_LEN(rules) ? rules[i].id : NULL;
-}
+const char *diagnose_rule_id(size_t i) { return i < ARRAY_LEN(rules) ? rules[i].id : NULL; }
 
 /* One component's findings of one severity pass (0: FAIL, 1: WARN), appended at out[*n]; false
  * when out is full. */

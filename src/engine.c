@@ -25,39 +25,42 @@ struct xfer {
     struct buf body;
     size_t max_body;
     bool too_big;
-    char *content_type;    /* copied from the response headers */
+    char *content_type; /* copied from the response headers */
     char *url_redacted;
-    char *post;            /* owned copy of the request body */
-    struct curl_slist *connect_to;   /* connect_ip as a CURLOPT_CONNECT_TO entry */
+    char *post;                    /* owned copy of the request body */
+    struct curl_slist *connect_to; /* connect_ip as a CURLOPT_CONNECT_TO entry */
     bool resolve_only;
-    struct buf addrs;      /* resolve_only: addresses seen, space-separated */
+    struct buf addrs; /* resolve_only: addresses seen, space-separated */
     char primary_ip[64];
     long timeout_ms;
-    long lookup_timeout_ms;  /* the limit on the name lookup: connect timeout, capped by total */
+    long lookup_timeout_ms; /* the limit on the name lookup: connect timeout, capped by total */
     engine_done_fn cb;
     void *ud;
     char errbuf[CURL_ERROR_SIZE];
-    struct xfer *prev, *next;  /* running list (both links) or the queue (next only) */
+    struct xfer *prev, *next; /* running list (both links) or the queue (next only) */
 };
 
 struct timer {
     long long due_ms;
     engine_timer_fn cb;
     void *ud;
-    struct timer *next;    /* sorted by due_ms */
+    struct timer *next; /* sorted by due_ms */
 };
 
-struct done_msg { CURL *easy; CURLcode rc; };
+struct done_msg {
+    CURL *easy;
+    CURLcode rc;
+};
 
 struct engine {
     CURLM *multi;
-    struct xfer *running;          /* added to the multi handle */
+    struct xfer *running; /* added to the multi handle */
     size_t nrunning;
-    struct xfer *queue, *queue_tail;  /* submitted, waiting for a slot, oldest first */
+    struct xfer *queue, *queue_tail; /* submitted, waiting for a slot, oldest first */
     size_t nqueued;
     size_t max_inflight;
-    bool closing;                  /* engine_free: submits are queued and cancelled */
-    struct done_msg *done;         /* drain's scratch array */
+    bool closing;          /* engine_free: submits are queued and cancelled */
+    struct done_msg *done; /* drain's scratch array */
     size_t done_cap;
     struct timer *timers;
     size_t ntimers;
@@ -277,7 +280,7 @@ static curl_socket_t on_opensocket(void *ud, curlsocktype purpose, struct curl_s
     if (ip[0]) {
         char pad[INET6_ADDRSTRLEN + 2];
         snprintf(pad, sizeof(pad), " %s ", ip);
-        if (!x->addrs.data || !strstr(x->addrs.data, pad)) {  /* each address once */
+        if (!x->addrs.data || !strstr(x->addrs.data, pad)) { /* each address once */
             if (!x->addrs.len)
                 buf_putc(&x->addrs, ' ');
             buf_puts(&x->addrs, ip);
@@ -327,8 +330,8 @@ void engine_submit(struct engine *e, const struct request *rq, engine_done_fn cb
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(c, CURLOPT_MAXREDIRS, 3L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, x->timeout_ms);
-    x->lookup_timeout_ms = rq->connect_timeout_ms > 0 && rq->connect_timeout_ms < x->timeout_ms
-                               ? rq->connect_timeout_ms : x->timeout_ms;
+    x->lookup_timeout_ms = rq->connect_timeout_ms > 0 && rq->connect_timeout_ms < x->timeout_ms ? rq->connect_timeout_ms
+                                                                                                : x->timeout_ms;
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, rq->connect_timeout_ms > 0 ? rq->connect_timeout_ms : x->timeout_ms);
     curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->max_body);
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, ""); /* gzip where offered: cheaper /metrics */
@@ -408,29 +411,32 @@ void engine_submit(struct engine *e, const struct request *rq, engine_done_fn cb
 /* Maps libcurl's result to the transport classes users and diagnosis reason about. */
 static enum net_err classify(CURLcode rc, bool too_big)
 {
-    static const struct { CURLcode code; enum net_err err; } map[] = {
-        {CURLE_COULDNT_CONNECT, NET_REFUSED},
-        {CURLE_COULDNT_RESOLVE_HOST, NET_DNS},
-        {CURLE_COULDNT_RESOLVE_PROXY, NET_DNS},
-        {CURLE_OPERATION_TIMEDOUT, NET_TIMEOUT},
-        {CURLE_SSL_CONNECT_ERROR, NET_TLS},
-        {CURLE_PEER_FAILED_VERIFICATION, NET_TLS},
-        {CURLE_SSL_CERTPROBLEM, NET_TLS},
-        {CURLE_SSL_CIPHER, NET_TLS},
-        {CURLE_SSL_CACERT_BADFILE, NET_TLS},
-        {CURLE_SSL_ISSUER_ERROR, NET_TLS},
-        {CURLE_SSL_CRL_BADFILE, NET_TLS},
-        {CURLE_FILESIZE_EXCEEDED, NET_TOO_BIG},
-        {CURLE_TOO_MANY_REDIRECTS, NET_REDIRECTS},
-        {CURLE_UNSUPPORTED_PROTOCOL, NET_REDIRECTS},
-        {CURLE_PARTIAL_FILE, NET_PROTOCOL},
-        {CURLE_GOT_NOTHING, NET_PROTOCOL},
-        {CURLE_RECV_ERROR, NET_PROTOCOL},
-        {CURLE_SEND_ERROR, NET_PROTOCOL},
-        {CURLE_WEIRD_SERVER_REPLY, NET_PROTOCOL},
-        {CURLE_BAD_CONTENT_ENCODING, NET_PROTOCOL},
-        {CURLE_HTTP2, NET_PROTOCOL},
-        {CURLE_HTTP2_STREAM, NET_PROTOCOL},
+    static const struct {
+        CURLcode code;
+        enum net_err err;
+    } map[] = {
+            {CURLE_COULDNT_CONNECT, NET_REFUSED},
+            {CURLE_COULDNT_RESOLVE_HOST, NET_DNS},
+            {CURLE_COULDNT_RESOLVE_PROXY, NET_DNS},
+            {CURLE_OPERATION_TIMEDOUT, NET_TIMEOUT},
+            {CURLE_SSL_CONNECT_ERROR, NET_TLS},
+            {CURLE_PEER_FAILED_VERIFICATION, NET_TLS},
+            {CURLE_SSL_CERTPROBLEM, NET_TLS},
+            {CURLE_SSL_CIPHER, NET_TLS},
+            {CURLE_SSL_CACERT_BADFILE, NET_TLS},
+            {CURLE_SSL_ISSUER_ERROR, NET_TLS},
+            {CURLE_SSL_CRL_BADFILE, NET_TLS},
+            {CURLE_FILESIZE_EXCEEDED, NET_TOO_BIG},
+            {CURLE_TOO_MANY_REDIRECTS, NET_REDIRECTS},
+            {CURLE_UNSUPPORTED_PROTOCOL, NET_REDIRECTS},
+            {CURLE_PARTIAL_FILE, NET_PROTOCOL},
+            {CURLE_GOT_NOTHING, NET_PROTOCOL},
+            {CURLE_RECV_ERROR, NET_PROTOCOL},
+            {CURLE_SEND_ERROR, NET_PROTOCOL},
+            {CURLE_WEIRD_SERVER_REPLY, NET_PROTOCOL},
+            {CURLE_BAD_CONTENT_ENCODING, NET_PROTOCOL},
+            {CURLE_HTTP2, NET_PROTOCOL},
+            {CURLE_HTTP2_STREAM, NET_PROTOCOL},
     };
     if (rc == CURLE_OK)
         return NET_OK;
@@ -455,8 +461,7 @@ static long info_us(CURL *c, CURLINFO what)
 static bool lookup_unfinished(CURL *c, const struct xfer *x)
 {
     static const char resolving[] = "Resolving timed out";
-    return info_us(c, CURLINFO_NAMELOOKUP_TIME_T) == 0 ||
-           strncmp(x->errbuf, resolving, sizeof(resolving) - 1) == 0;
+    return info_us(c, CURLINFO_NAMELOOKUP_TIME_T) == 0 || strncmp(x->errbuf, resolving, sizeof(resolving) - 1) == 0;
 }
 
 static void finish(struct engine *e, CURL *c, CURLcode rc)

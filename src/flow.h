@@ -13,8 +13,8 @@
 
 #define FLOW_DEFAULT_SEARCH_WINDOW_MS (15L * 60 * 1000)
 #define FLOW_SEARCH_LIMIT 20
-#define FLOW_MAX_TENANTS 50          /* rows kept in a check's data */
-#define FLOW_DETAIL_TENANTS 20       /* rows written to detail */
+#define FLOW_MAX_TENANTS 50    /* rows kept in a check's data */
+#define FLOW_DETAIL_TENANTS 20 /* rows written to detail */
 
 /* ---- per-tenant counter tables (flow_metrics.c) ---------------------------------------- */
 
@@ -30,8 +30,8 @@ struct flow_metric {
  * "(none)") in one pass over a /metrics body. Returns {"tenants":[{"tenant":T, key:sum...}]}
  * (sorted by the first metric, busiest first, at most FLOW_MAX_TENANTS rows), or NULL when no
  * series of the metrics exists; appends one detail line per tenant ("tenant a: 3 spans, ..."). */
-cJSON *flow_tenant_table(const char *text, size_t len, const char *label, const struct flow_metric *m,
-                         size_t n, struct obs *o);
+cJSON *flow_tenant_table(const char *text, size_t len, const char *label, const struct flow_metric *m, size_t n,
+                         struct obs *o);
 
 /* Adds per-tenant rates to `cur` (a table from flow_tenant_table) from the previous table of
  * the same check, dt_ms earlier: for every "<x>_total" number of a tenant present in both,
@@ -55,12 +55,12 @@ void tempo_path_search(const struct component_cfg *c, struct buf *out);
 /* The check's parser: takes now and the window from the request URL's end/start. */
 void tempo_parse_search(const struct http_response *r, const struct component_cfg *c, struct obs *o);
 /* The pure core: traces found, newest trace age (now_s = unix seconds), root services. */
-void tempo_parse_search_at(const struct http_response *r, const struct component_cfg *c, long long now_s,
-                           long window_s, struct obs *o);
+void tempo_parse_search_at(const struct http_response *r, const struct component_cfg *c, long long now_s, long window_s,
+                           struct obs *o);
 
 /* Tag values of service.name, v2 ({"tagValues":[{"type","value"}]}) or v1 (["a","b"]). */
-void tempo_parse_tag_values(const struct http_response *r, const struct component_cfg *c, bool v2,
-                            long window_s, struct obs *o);
+void tempo_parse_tag_values(const struct http_response *r, const struct component_cfg *c, bool v2, long window_s,
+                            struct obs *o);
 /* services: v2 resource.service.name values, falling back to v1 service.name on 404. */
 extern const struct multi_check tempo_services_multi;
 /* The first (v2) response alone, as a single-request parser (window from the URL). */
@@ -81,24 +81,24 @@ void mimir_parse_spanmetrics(const struct http_response *r, const struct compone
 /* One address the receiver's name resolved to, and what happened there. */
 struct otlp_addr_result {
     char ip[64];
-    int family;                 /* 4 or 6 */
-    bool done;                  /* a result arrived */
+    int family; /* 4 or 6 */
+    bool done;  /* a result arrived */
     enum net_err err;
-    long status;                /* otlp_http: the HTTP status; 0 otherwise */
+    long status; /* otlp_http: the HTTP status; 0 otherwise */
     char err_text[128];
-    char reason[128];           /* otlp_http: first line of a non-2xx body */
+    char reason[128]; /* otlp_http: first line of a non-2xx body */
 };
 
 struct otlp_result {
-    bool http;                  /* otlp_http (POST /v1/traces) or otlp_grpc (TCP connect) */
-    const char *endpoint;       /* the configured or derived endpoint */
-    bool derived;               /* guessed from the Tempo URL, not configured */
-    bool resolved;              /* the resolve step ran */
+    bool http;            /* otlp_http (POST /v1/traces) or otlp_grpc (TCP connect) */
+    const char *endpoint; /* the configured or derived endpoint */
+    bool derived;         /* guessed from the Tempo URL, not configured */
+    bool resolved;        /* the resolve step ran */
     enum net_err resolve_err;
     char resolve_text[128];
     struct otlp_addr_result addr[OTLP_MAX_ADDRS];
     int naddrs;
-    int ndropped;               /* addresses beyond OTLP_MAX_ADDRS */
+    int ndropped; /* addresses beyond OTLP_MAX_ADDRS */
     long timeout_ms;
 };
 

@@ -22,8 +22,7 @@ long flow_search_window_s(const struct component_cfg *c)
 }
 
 /* start/end of a request URL: the window the check asked for, and "now" as it was then. */
-static void url_window(const struct http_response *r, const struct component_cfg *c, long long *now_s,
-                       long *window_s)
+static void url_window(const struct http_response *r, const struct component_cfg *c, long long *now_s, long *window_s)
 {
     long long start = 0, end = 0;
     *window_s = flow_search_window_s(c);
@@ -83,8 +82,8 @@ void tempo_parse_search(const struct http_response *r, const struct component_cf
     tempo_parse_search_at(r, c, now_s, window_s, o);
 }
 
-void tempo_parse_search_at(const struct http_response *r, const struct component_cfg *c, long long now_s,
-                           long window_s, struct obs *o)
+void tempo_parse_search_at(const struct http_response *r, const struct component_cfg *c, long long now_s, long window_s,
+                           struct obs *o)
 {
     char win[32];
     flow_window_text(window_s * 1000, win, sizeof(win));
@@ -108,7 +107,8 @@ void tempo_parse_search_at(const struct http_response *r, const struct component
     cJSON_AddNumberToObject(data, "limit", FLOW_SEARCH_LIMIT);
     cJSON *list = cJSON_AddArrayToObject(data, "traces");
     const cJSON *t;
-    cJSON_ArrayForEach(t, traces) {
+    cJSON_ArrayForEach(t, traces)
+    {
         double start_ns = -1, dur_ms = -1;
         json_i64(t, "startTimeUnixNano", &start_ns);
         json_i64(t, "durationMs", &dur_ms);
@@ -117,8 +117,7 @@ void tempo_parse_search_at(const struct http_response *r, const struct component
         const char *id = json_string(t, "traceID");
         const char *svc = json_string(t, "rootServiceName");
         const char *name = json_string(t, "rootTraceName");
-        if (svc && *svc && nroots < FLOW_SERVICES_LISTED &&
-            !(roots.data && strstr(roots.data, svc))) {
+        if (svc && *svc && nroots < FLOW_SERVICES_LISTED && !(roots.data && strstr(roots.data, svc))) {
             buf_printf(&roots, "%s%s", nroots ? ", " : "", svc);
             nroots++;
         }
@@ -172,8 +171,8 @@ void tempo_parse_search_at(const struct http_response *r, const struct component
 
 /* ---- services (tag values) ---------------------------------------------------------------- */
 
-void tempo_parse_tag_values(const struct http_response *r, const struct component_cfg *c, bool v2,
-                            long window_s, struct obs *o)
+void tempo_parse_tag_values(const struct http_response *r, const struct component_cfg *c, bool v2, long window_s,
+                            struct obs *o)
 {
     char win[32];
     flow_window_text(window_s * 1000, win, sizeof(win));
@@ -194,7 +193,8 @@ void tempo_parse_tag_values(const struct http_response *r, const struct componen
     buf_init(&names);
     int n = 0;
     const cJSON *v;
-    cJSON_ArrayForEach(v, vals) {
+    cJSON_ArrayForEach(v, vals)
+    {
         /* v1: plain strings; v2: {"type":"string","value":"x"} — accept either in both. */
         const char *s = cJSON_IsString(v) ? v->valuestring : json_string(v, "value");
         if (!s)
@@ -308,11 +308,11 @@ static void services_free(void *p)
 }
 
 const struct multi_check tempo_services_multi = {
-    .data_size = sizeof(struct services_run),
-    .start = services_start,
-    .finish = services_finish,
-    .data_free = services_free,
-    .max_inflight = 1,
+        .data_size = sizeof(struct services_run),
+        .start = services_start,
+        .finish = services_finish,
+        .data_free = services_free,
+        .max_inflight = 1,
 };
 
 /* ---- TraceQL metrics: span counts per service ---------------------------------------------- */
@@ -366,8 +366,10 @@ void tempo_parse_span_counts(const struct http_response *r, const struct compone
         (r->status >= 500 && (body_mentions(r, "localblocks") || body_mentions(r, "local-blocks") ||
                               body_mentions(r, "local blocks") || body_mentions(r, "not enabled")))) {
         o->skipped = true;
-        obs_set(o, ST_UNKNOWN, "TraceQL metrics not available on this Tempo (HTTP %ld; needs Tempo 2.6+ with the "
-                "local-blocks processor)", r->status);
+        obs_set(o, ST_UNKNOWN,
+                "TraceQL metrics not available on this Tempo (HTTP %ld; needs Tempo 2.6+ with the "
+                "local-blocks processor)",
+                r->status);
         char *d = text_clean_multiline(r->body, r->body_len < 512 ? r->body_len : 512);
         if (*d)
             obs_detail_line(o, "server said: %s", d);
@@ -394,12 +396,14 @@ void tempo_parse_span_counts(const struct http_response *r, const struct compone
     int n = 0;
     double total = 0;
     const cJSON *s;
-    cJSON_ArrayForEach(s, series) {
+    cJSON_ArrayForEach(s, series)
+    {
         double v = 0;
         if (!json_i64(s, "value", &v)) {
             /* range-shaped answers: sum the samples */
             const cJSON *smp;
-            cJSON_ArrayForEach(smp, cJSON_GetObjectItemCaseSensitive(s, "samples")) {
+            cJSON_ArrayForEach(smp, cJSON_GetObjectItemCaseSensitive(s, "samples"))
+            {
                 double x;
                 if (json_i64(smp, "value", &x))
                     v += x;
@@ -407,7 +411,8 @@ void tempo_parse_span_counts(const struct http_response *r, const struct compone
         }
         const char *name = NULL;
         const cJSON *l;
-        cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(s, "labels")) {
+        cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(s, "labels"))
+        {
             const char *key = json_string(l, "key");
             if (key && (strcmp(key, "resource.service.name") == 0 || strcmp(key, "service.name") == 0))
                 name = json_string(cJSON_GetObjectItemCaseSensitive(l, "value"), "stringValue");
@@ -442,8 +447,10 @@ void tempo_parse_span_counts(const struct http_response *r, const struct compone
     if (n == 0)
         /* Tempo 2.x answers an empty list, not an error, when no metrics-generator runs the
          * local-blocks processor (seen on a real 2.7 after spans arrived): say so. */
-        obs_set(o, ST_OK, "TraceQL metrics: no spans in the last %s (also empty when the metrics-generator's "
-                "local-blocks processor is off)", win);
+        obs_set(o, ST_OK,
+                "TraceQL metrics: no spans in the last %s (also empty when the metrics-generator's "
+                "local-blocks processor is off)",
+                win);
     else
         obs_set(o, ST_OK, "%.0f spans from %d service%s in the last %s: %s%s", total, n, n == 1 ? "" : "s", win,
                 top.data, n > FLOW_SERVICES_LISTED ? ", ..." : "");
@@ -457,8 +464,8 @@ void tempo_parse_span_counts(const struct http_response *r, const struct compone
 /* ---- Mimir: the metrics-generator's output ---------------------------------------------- */
 
 static const char spanmetrics_query[] =
-    "count by (__name__) ({__name__=~\"traces_spanmetrics_calls_total|traces_spanmetrics_latency_count|"
-    "traces_service_graph_request_total\"})";
+        "count by (__name__) ({__name__=~\"traces_spanmetrics_calls_total|traces_spanmetrics_latency_count|"
+        "traces_service_graph_request_total\"})";
 
 void mimir_path_spanmetrics(const struct component_cfg *c, struct buf *out)
 {
@@ -487,7 +494,8 @@ void mimir_parse_spanmetrics(const struct http_response *r, const struct compone
     cJSON *series = cJSON_AddObjectToObject(out, "series");
     const cJSON *s;
     int k = 0;
-    cJSON_ArrayForEach(s, result) {
+    cJSON_ArrayForEach(s, result)
+    {
         const cJSON *val = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(s, "value"), 1);
         double v = cJSON_IsString(val) ? strtod(val->valuestring, NULL) : cJSON_IsNumber(val) ? val->valuedouble : 0;
         if (!isfinite(v))
@@ -501,7 +509,8 @@ void mimir_parse_spanmetrics(const struct http_response *r, const struct compone
     if (total > 0)
         obs_set(o, ST_OK, "%.0f span-metrics series (%s)", total, names.data);
     else
-        obs_set(o, ST_OK, "no span metrics (traces_spanmetrics_*, traces_service_graph_*) — expected only if "
+        obs_set(o, ST_OK,
+                "no span metrics (traces_spanmetrics_*, traces_service_graph_*) — expected only if "
                 "Tempo's metrics-generator writes here");
     buf_free(&names);
     cJSON_Delete(o->data);

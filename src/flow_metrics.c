@@ -10,7 +10,7 @@
 #include "lgtmtop/promtext.h"
 
 #define FLOW_MAX_METRICS 6
-#define FLOW_SCAN_TENANTS 1024   /* distinct tenants tracked in one scan; more are ignored */
+#define FLOW_SCAN_TENANTS 1024 /* distinct tenants tracked in one scan; more are ignored */
 
 struct tenant_row {
     char tenant[96];
@@ -71,8 +71,8 @@ static int cmp_rows(const void *a, const void *b)
     return strcmp(x->tenant, y->tenant);
 }
 
-cJSON *flow_tenant_table(const char *text, size_t len, const char *label, const struct flow_metric *m,
-                         size_t n, struct obs *o)
+cJSON *flow_tenant_table(const char *text, size_t len, const char *label, const struct flow_metric *m, size_t n,
+                         struct obs *o)
 {
     if (n > FLOW_MAX_METRICS)
         n = FLOW_MAX_METRICS;
@@ -135,7 +135,8 @@ cJSON *flow_tenant_table(const char *text, size_t len, const char *label, const 
 static const cJSON *find_tenant(const cJSON *arr, const char *name)
 {
     const cJSON *t;
-    cJSON_ArrayForEach(t, arr) {
+    cJSON_ArrayForEach(t, arr)
+    {
         const cJSON *n = cJSON_GetObjectItemCaseSensitive(t, "tenant");
         if (cJSON_IsString(n) && strcmp(n->valuestring, name) == 0)
             return t;
@@ -152,7 +153,8 @@ void flow_tenant_rates(const cJSON *prev, cJSON *cur, long long dt_ms)
     if (!cJSON_IsArray(pa) || !cJSON_IsArray(ca))
         return;
     cJSON *t;
-    cJSON_ArrayForEach(t, ca) {
+    cJSON_ArrayForEach(t, ca)
+    {
         const cJSON *name = cJSON_GetObjectItemCaseSensitive(t, "tenant");
         const cJSON *p = cJSON_IsString(name) ? find_tenant(pa, name->valuestring) : NULL;
         if (!p)
@@ -162,7 +164,8 @@ void flow_tenant_rates(const cJSON *prev, cJSON *cur, long long dt_ms)
         double rates[FLOW_MAX_METRICS];
         int nk = 0;
         const cJSON *v;
-        cJSON_ArrayForEach(v, t) {
+        cJSON_ArrayForEach(v, t)
+        {
             size_t kl = v->string ? strlen(v->string) : 0;
             if (!cJSON_IsNumber(v) || kl <= 6 || kl > 40 || strcmp(v->string + kl - 6, "_total") != 0 ||
                 nk == FLOW_MAX_METRICS)

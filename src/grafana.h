@@ -23,8 +23,8 @@ bool gf_has_credentials(const struct component_cfg *c);
 /* The first response of a Grafana API check. true: a 2xx to parse. false: o is filled —
  * skipped (no credentials, or anonymous access denied), the credential was rejected (401),
  * the token lacks `permission` (403), or the common transport/HTTP message. */
-bool gf_api_response(const struct http_response *r, const struct component_cfg *c, struct obs *o,
-                     const char *path, const char *permission);
+bool gf_api_response(const struct http_response *r, const struct component_cfg *c, struct obs *o, const char *path,
+                     const char *permission);
 
 /* The "message" of a Grafana JSON error body, else the body's first line (cleaned). */
 void gf_body_message(const struct http_response *r, char *out, size_t outlen);
@@ -45,19 +45,18 @@ void gf_table_free(struct gf_table *t);
 
 /* The stack's component of kind k that sits next to the Grafana component c (NULL if none or
  * disabled). */
-const struct component_cfg *gf_sibling(const struct config *cfg, const struct component_cfg *c,
-                                       enum comp_kind k);
+const struct component_cfg *gf_sibling(const struct config *cfg, const struct component_cfg *c, enum comp_kind k);
 
 /* ---- datasources (grafana_datasources.c) ----------------------------------------------- */
 
 enum gfs_state {
-    GFS_PENDING = 0,   /* no answer yet (or never asked) */
+    GFS_PENDING = 0, /* no answer yet (or never asked) */
     GFS_OK,
-    GFS_ERROR,         /* answered: the datasource fails (Grafana's check, or HTTP error) */
-    GFS_UNREACHABLE,   /* direct probe: no HTTP answer at all */
-    GFS_NO_API,        /* Grafana has no health check for this type/version */
-    GFS_DENIED,        /* 401/403 on Grafana's health or proxy API */
-    GFS_SKIPPED,       /* direct probe not possible (no http(s) URL) */
+    GFS_ERROR,       /* answered: the datasource fails (Grafana's check, or HTTP error) */
+    GFS_UNREACHABLE, /* direct probe: no HTTP answer at all */
+    GFS_NO_API,      /* Grafana has no health check for this type/version */
+    GFS_DENIED,      /* 401/403 on Grafana's health or proxy API */
+    GFS_SKIPPED,     /* direct probe not possible (no http(s) URL) */
 };
 const char *gfs_state_name(enum gfs_state s);
 
@@ -65,25 +64,25 @@ const char *gfs_state_name(enum gfs_state s);
 struct gf_side {
     enum gfs_state state;
     long http_status;
-    bool network;         /* a network failure (dial, DNS, timeout, TLS, bad gateway) */
-    char via[16];         /* "health", "proxy", "direct" */
+    bool network; /* a network failure (dial, DNS, timeout, TLS, bad gateway) */
+    char via[16]; /* "health", "proxy", "direct" */
     char message[200];
 };
 
 struct gf_dsrow {
     char *name, *type, *uid;
-    char *url;            /* as configured in Grafana, redacted */
-    char *probe_url;      /* what lgtmtop requested, redacted (NULL when not probed) */
-    char *fallback;       /* proxy path tried after a 404 from /health (NULL: none) */
+    char *url;       /* as configured in Grafana, redacted */
+    char *probe_url; /* what lgtmtop requested, redacted (NULL when not probed) */
+    char *fallback;  /* proxy path tried after a 404 from /health (NULL: none) */
     bool is_default;
-    bool tenant_header;   /* jsonData declares an X-Scope-OrgID header */
-    const char *tenant_from;  /* component whose tenant the direct probe sent, NULL if none */
+    bool tenant_header;      /* jsonData declares an X-Scope-OrgID header */
+    const char *tenant_from; /* component whose tenant the direct probe sent, NULL if none */
     struct gf_side grafana, direct;
-    struct gf_side proxy;      /* the proxy fallback's answer, until it replaces grafana */
+    struct gf_side proxy; /* the proxy fallback's answer, until it replaces grafana */
     bool health_done, proxy_done;
-    bool speculative;          /* fallback sent together with /health (types that rarely have it) */
+    bool speculative; /* fallback sent together with /health (types that rarely have it) */
     enum status status;
-    char *finding;        /* NULL when both sides agree it is fine */
+    char *finding; /* NULL when both sides agree it is fine */
 };
 
 /* /api/datasources/uid/<uid>/health: 200 OK/ERROR/UNKNOWN, 400 ERROR + message, 404 no health
@@ -115,9 +114,9 @@ struct gf_dashrow {
     char *uid, *title, *folder, *url;
     enum status status;
     int nrefs, nmissing, ndeprecated, nunresolved, nnotes;
-    char *problem;          /* "grafana_prometheus in 3 panels" (worst kind only), or NULL */
-    char *fetch_error;      /* the dashboard could not be fetched */
-    struct cJSON *data;     /* the row as JSON (owned) */
+    char *problem;      /* "grafana_prometheus in 3 panels" (worst kind only), or NULL */
+    char *fetch_error;  /* the dashboard could not be fetched */
+    struct cJSON *data; /* the row as JSON (owned) */
 };
 
 /* Appends the dash-db items of one /api/search page to *items (a JSON array it creates);
@@ -125,10 +124,8 @@ struct gf_dashrow {
 int gf_search_page(const struct cJSON *page, struct cJSON **items);
 /* One dashboard's references (from dash_analyze) summarised into a row. folder/url may be
  * NULL. */
-void gf_dashrow_fill(struct gf_dashrow *row, const struct dash_report *rep, const char *folder,
-                     const char *url);
-void gf_dashrow_failed(struct gf_dashrow *row, const char *uid, const char *title, const char *folder,
-                       const char *why);
+void gf_dashrow_fill(struct gf_dashrow *row, const struct dash_report *rep, const char *folder, const char *url);
+void gf_dashrow_failed(struct gf_dashrow *row, const char *uid, const char *title, const char *folder, const char *why);
 /* Sorts rows worst first and fills o. `ndash` counts every dashboard searched. */
 void gf_dashboards_report(struct gf_dashrow *rows, size_t n, struct obs *o);
 void gf_dashrow_free(struct gf_dashrow *row);
@@ -137,16 +134,16 @@ void gf_dashrow_free(struct gf_dashrow *row);
 
 /* What was fetched for the alerting check; a NULL part carries a note saying why. */
 struct gf_alerting_in {
-    const struct cJSON *rules;        /* /api/prometheus/grafana/api/v1/rules (envelope) */
+    const struct cJSON *rules; /* /api/prometheus/grafana/api/v1/rules (envelope) */
     const char *rules_note;
-    const struct cJSON *prov_rules;   /* /api/v1/provisioning/alert-rules */
+    const struct cJSON *prov_rules; /* /api/v1/provisioning/alert-rules */
     const char *prov_note;
-    const struct cJSON *policies;     /* /api/v1/provisioning/policies */
+    const struct cJSON *policies; /* /api/v1/provisioning/policies */
     const char *policies_note;
-    bool policies_missing;            /* 404: no policy tree at all */
-    const struct cJSON *contacts;     /* /api/v1/provisioning/contact-points */
+    bool policies_missing;        /* 404: no policy tree at all */
+    const struct cJSON *contacts; /* /api/v1/provisioning/contact-points */
     const char *contacts_note;
-    const struct cJSON *datasources;  /* /api/datasources */
+    const struct cJSON *datasources; /* /api/datasources */
     const char *datasources_note;
 };
 void gf_alerting_report(const struct gf_alerting_in *in, const struct component_cfg *c, struct obs *o);

@@ -11,7 +11,7 @@
 
 #include "grafana.h"
 
-#define NAMED 5              /* names listed in the summary */
+#define NAMED 5 /* names listed in the summary */
 #define ROUTE_MAX_DEPTH 64
 
 static const cJSON *jget(const cJSON *o, const char *k)
@@ -34,9 +34,7 @@ static const cJSON *jarr(const cJSON *o, const char *k)
 static bool arr_has(const cJSON *arr, const char *s)
 {
     const cJSON *it;
-    cJSON_ArrayForEach(it, arr)
-        if (cJSON_IsString(it) && strcmp(it->valuestring, s) == 0)
-            return true;
+    cJSON_ArrayForEach(it, arr) if (cJSON_IsString(it) && strcmp(it->valuestring, s) == 0) return true;
     return false;
 }
 
@@ -61,23 +59,17 @@ static void routes_walk(const cJSON *route, cJSON *names, int depth)
     const cJSON *sub;
     const cJSON *routes = jget(route, "routes");
     if (cJSON_IsArray(routes))
-        cJSON_ArrayForEach(sub, routes)
-            routes_walk(sub, names, depth + 1);
+        cJSON_ArrayForEach(sub, routes) routes_walk(sub, names, depth + 1);
 }
 
-void gf_policy_receivers(const cJSON *route, cJSON *names)
-{
-    routes_walk(route, names, 0);
-}
+void gf_policy_receivers(const cJSON *route, cJSON *names) { routes_walk(route, names, 0); }
 
 /* A rule's datasource use: {"rule","group","datasource"}. */
 static void add_use(cJSON *uses, const char *rule, const char *group, const char *uid)
 {
     const cJSON *u;
-    cJSON_ArrayForEach(u, uses)
-        if (strcmp(jstr(u, "rule") ? jstr(u, "rule") : "", rule) == 0 &&
-            strcmp(jstr(u, "datasource") ? jstr(u, "datasource") : "", uid) == 0)
-            return;
+    cJSON_ArrayForEach(u, uses) if (strcmp(jstr(u, "rule") ? jstr(u, "rule") : "", rule) == 0 &&
+                                    strcmp(jstr(u, "datasource") ? jstr(u, "datasource") : "", uid) == 0) return;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "rule", rule);
     cJSON_AddStringToObject(o, "group", group);
@@ -91,7 +83,8 @@ static void query_uses(const cJSON *data, const char *rule, const char *group, c
     const cJSON *q;
     if (!cJSON_IsArray(data))
         return;
-    cJSON_ArrayForEach(q, data) {
+    cJSON_ArrayForEach(q, data)
+    {
         const char *uid = jstr(q, "datasourceUid");
         if (uid && !is_expression_uid(uid))
             add_use(uses, rule, group, uid);
@@ -108,7 +101,7 @@ static void scan_rules(const cJSON *rules_doc, struct counts *n, cJSON *out, cJS
     const cJSON *data = jget(rules_doc, "data");
     const cJSON *groups = jget(data, "groups");
     if (!cJSON_IsArray(groups))
-        groups = jget(rules_doc, "groups");  /* unwrapped */
+        groups = jget(rules_doc, "groups"); /* unwrapped */
     cJSON *garr = cJSON_AddArrayToObject(out, "groups");
     cJSON *by_state = cJSON_AddObjectToObject(out, "rules_by_state");
     cJSON *firing = cJSON_AddArrayToObject(out, "firing_alerts");
@@ -117,13 +110,15 @@ static void scan_rules(const cJSON *rules_doc, struct counts *n, cJSON *out, cJS
     int nfiring_named = 0, nerr_named = 0;
     if (!cJSON_IsArray(groups))
         groups = (const cJSON *)0;
-    cJSON_ArrayForEach(g, groups) {
+    cJSON_ArrayForEach(g, groups)
+    {
         const char *gname = jstr(g, "name") ? jstr(g, "name") : "?";
         const char *folder = jstr(g, "file");
         int grules = 0, gfiring = 0, gerr = 0;
         const cJSON *r;
         n->groups++;
-        cJSON_ArrayForEach(r, jarr(g, "rules")) {
+        cJSON_ArrayForEach(r, jarr(g, "rules"))
+        {
             const char *name = jstr(r, "name") ? jstr(r, "name") : "?";
             const char *state = jstr(r, "state") ? jstr(r, "state") : jstr(r, "type") ? jstr(r, "type") : "unknown";
             const char *health = jstr(r, "health");
@@ -137,7 +132,8 @@ static void scan_rules(const cJSON *rules_doc, struct counts *n, cJSON *out, cJS
             if (strcmp(state, "firing") == 0 || strcmp(state, "alerting") == 0) {
                 int inst = 0;
                 const cJSON *a;
-                cJSON_ArrayForEach(a, jarr(r, "alerts")) {
+                cJSON_ArrayForEach(a, jarr(r, "alerts"))
+                {
                     const char *ast = jstr(a, "state") ? jstr(a, "state") : "";
                     if (strcasecmp(ast, "alerting") != 0 && strcasecmp(ast, "firing") != 0)
                         continue;
@@ -172,7 +168,7 @@ static void scan_rules(const cJSON *rules_doc, struct counts *n, cJSON *out, cJS
                 cJSON_AddStringToObject(eo, "group", gname);
                 cJSON_AddStringToObject(eo, "error", err);
                 cJSON_AddItemToArray(errs, eo);
-                if (nerr_named < 2)  /* the summary keeps the start of each error */
+                if (nerr_named < 2) /* the summary keeps the start of each error */
                     buf_printf(error_text, "%s%s: %.80s%s", nerr_named ? "; " : "", name, err,
                                strlen(err) > 80 ? "..." : "");
                 nerr_named++;
@@ -205,7 +201,8 @@ static void scan_rules(const cJSON *rules_doc, struct counts *n, cJSON *out, cJS
 static bool group_loaded(const cJSON *groups, const char *want)
 {
     const cJSON *g;
-    cJSON_ArrayForEach(g, groups) {
+    cJSON_ArrayForEach(g, groups)
+    {
         const char *name = jstr(g, "name") ? jstr(g, "name") : "", *folder = jstr(g, "folder");
         size_t fl = folder ? strlen(folder) : 0;
         if (strcmp(name, want) == 0 ||
@@ -252,9 +249,8 @@ void gf_alerting_report(const struct gf_alerting_in *in, const struct component_
      * queries of the state API. */
     if (cJSON_IsArray(in->prov_rules)) {
         const cJSON *r;
-        cJSON_ArrayForEach(r, in->prov_rules)
-            query_uses(jget(r, "data"), jstr(r, "title") ? jstr(r, "title") : "?",
-                       jstr(r, "ruleGroup") ? jstr(r, "ruleGroup") : "?", uses);
+        cJSON_ArrayForEach(r, in->prov_rules) query_uses(jget(r, "data"), jstr(r, "title") ? jstr(r, "title") : "?",
+                                                         jstr(r, "ruleGroup") ? jstr(r, "ruleGroup") : "?", uses);
     } else {
         cJSON_Delete(uses);
         uses = uses_q;
@@ -265,11 +261,13 @@ void gf_alerting_report(const struct gf_alerting_in *in, const struct component_
     int nmissing = 0;
     if (cJSON_IsArray(in->datasources)) {
         const cJSON *u;
-        cJSON_ArrayForEach(u, uses) {
+        cJSON_ArrayForEach(u, uses)
+        {
             const char *uid = jstr(u, "datasource");
             bool found = strcmp(uid, "grafana") == 0;
             const cJSON *ds;
-            cJSON_ArrayForEach(ds, in->datasources) {
+            cJSON_ArrayForEach(ds, in->datasources)
+            {
                 const char *du = jstr(ds, "uid"), *dn = jstr(ds, "name");
                 found |= (du && strcmp(du, uid) == 0) || (dn && strcmp(dn, uid) == 0);
             }
@@ -318,14 +316,13 @@ void gf_alerting_report(const struct gf_alerting_in *in, const struct component_
     if (cJSON_IsArray(in->contacts)) {
         cps = cJSON_CreateArray();
         const cJSON *cp;
-        cJSON_ArrayForEach(cp, in->contacts)
-            if (jstr(cp, "name"))
-                add_distinct(cps, jstr(cp, "name"));
+        cJSON_ArrayForEach(cp, in->contacts) if (jstr(cp, "name")) add_distinct(cps, jstr(cp, "name"));
         const cJSON *r;
         int nm = 0;
         struct buf names;
         buf_init(&names);
-        cJSON_ArrayForEach(r, receivers) {
+        cJSON_ArrayForEach(r, receivers)
+        {
             if (arr_has(cps, r->valuestring))
                 continue;
             cJSON_AddItemToArray(missing_recv, cJSON_CreateString(r->valuestring));
@@ -395,9 +392,11 @@ void gf_alerting_report(const struct gf_alerting_in *in, const struct component_
     if (problems.len)
         buf_printf(&s, "%s; ", problems.data);
     if (in->rules) {
-        buf_printf(&s, "%d rule group%s, %d rule%s", n.groups, n.groups == 1 ? "" : "s", n.rules, n.rules == 1 ? "" : "s");
+        buf_printf(&s, "%d rule group%s, %d rule%s", n.groups, n.groups == 1 ? "" : "s", n.rules,
+                   n.rules == 1 ? "" : "s");
         if (n.firing_rules)
-            buf_printf(&s, ", %d firing: %s%s", n.firing_rules, firing_names.data, n.firing_rules > NAMED ? ", ..." : "");
+            buf_printf(&s, ", %d firing: %s%s", n.firing_rules, firing_names.data,
+                       n.firing_rules > NAMED ? ", ..." : "");
         else
             buf_puts(&s, ", none firing");
         if (n.pending)
@@ -430,11 +429,11 @@ enum { PART_RULES, PART_PROV, PART_POLICIES, PART_CONTACTS, PART_DS, PART_COUNT 
 static const struct {
     const char *path, *permission;
 } parts[PART_COUNT] = {
-    [PART_RULES] = {"/api/prometheus/grafana/api/v1/rules", "alert.rules:read (Viewer)"},
-    [PART_PROV] = {"/api/v1/provisioning/alert-rules", "alert.provisioning:read (Admin, or a custom role)"},
-    [PART_POLICIES] = {"/api/v1/provisioning/policies", "alert.provisioning:read (Admin, or a custom role)"},
-    [PART_CONTACTS] = {"/api/v1/provisioning/contact-points", "alert.provisioning:read (Admin, or a custom role)"},
-    [PART_DS] = {"/api/datasources", "datasources:read (Viewer)"},
+        [PART_RULES] = {"/api/prometheus/grafana/api/v1/rules", "alert.rules:read (Viewer)"},
+        [PART_PROV] = {"/api/v1/provisioning/alert-rules", "alert.provisioning:read (Admin, or a custom role)"},
+        [PART_POLICIES] = {"/api/v1/provisioning/policies", "alert.provisioning:read (Admin, or a custom role)"},
+        [PART_CONTACTS] = {"/api/v1/provisioning/contact-points", "alert.provisioning:read (Admin, or a custom role)"},
+        [PART_DS] = {"/api/datasources", "datasources:read (Viewer)"},
 };
 
 struct al_run {
@@ -502,23 +501,30 @@ static void al_finish(struct multi_run *run, struct obs *o)
         any_prov |= d->doc[i] != NULL;
     if (!d->doc[PART_RULES] && !any_prov && d->status[PART_RULES] == 404) {
         o->skipped = true;
-        obs_set(o, ST_UNKNOWN, "skipped: no Grafana-managed alerting API (404) — Grafana older than 9, or "
+        obs_set(o, ST_UNKNOWN,
+                "skipped: no Grafana-managed alerting API (404) — Grafana older than 9, or "
                 "unified alerting disabled");
         return;
     }
     /* A 404 on the policy tree while the rest of the provisioning API answers: no tree. */
     bool pol_missing = d->status[PART_POLICIES] == 404 && (d->doc[PART_PROV] || d->doc[PART_CONTACTS]);
     struct gf_alerting_in in = {
-        .rules = d->doc[PART_RULES], .rules_note = d->note[PART_RULES],
-        .prov_rules = d->doc[PART_PROV], .prov_note = d->note[PART_PROV],
-        .policies = d->doc[PART_POLICIES], .policies_note = pol_missing ? "" : d->note[PART_POLICIES],
-        .policies_missing = pol_missing,
-        .contacts = d->doc[PART_CONTACTS], .contacts_note = d->note[PART_CONTACTS],
-        .datasources = d->doc[PART_DS], .datasources_note = d->note[PART_DS],
+            .rules = d->doc[PART_RULES],
+            .rules_note = d->note[PART_RULES],
+            .prov_rules = d->doc[PART_PROV],
+            .prov_note = d->note[PART_PROV],
+            .policies = d->doc[PART_POLICIES],
+            .policies_note = pol_missing ? "" : d->note[PART_POLICIES],
+            .policies_missing = pol_missing,
+            .contacts = d->doc[PART_CONTACTS],
+            .contacts_note = d->note[PART_CONTACTS],
+            .datasources = d->doc[PART_DS],
+            .datasources_note = d->note[PART_DS],
     };
     if (!d->doc[PART_PROV] && d->doc[PART_RULES] && d->note[PART_PROV][0]) {
         size_t l = strlen(d->note[PART_PROV]);
-        snprintf(d->note[PART_PROV] + l, sizeof(d->note[PART_PROV]) - l, "; rule datasources read from the rule queries");
+        snprintf(d->note[PART_PROV] + l, sizeof(d->note[PART_PROV]) - l,
+                 "; rule datasources read from the rule queries");
     }
     gf_alerting_report(&in, run->c, o);
 }
@@ -532,9 +538,9 @@ static void al_free(void *data)
 }
 
 const struct multi_check gf_alerting_multi = {
-    .data_size = sizeof(struct al_run),
-    .start = al_start,
-    .finish = al_finish,
-    .data_free = al_free,
-    .max_inflight = 5,
+        .data_size = sizeof(struct al_run),
+        .start = al_start,
+        .finish = al_finish,
+        .data_free = al_free,
+        .max_inflight = 5,
 };

@@ -10,8 +10,8 @@
 
 #define SEARCH_LIMIT 5000
 #define SEARCH_MAX_PAGES 100
-#define SUMMARY_NAMED 3        /* dashboards named in the summary */
-#define PANELS_NAMED 5         /* panel titles named in a detail row */
+#define SUMMARY_NAMED 3 /* dashboards named in the summary */
+#define PANELS_NAMED 5  /* panel titles named in a detail row */
 
 static const char *jstr(const cJSON *o, const char *k)
 {
@@ -36,7 +36,8 @@ int gf_search_page(const cJSON *page, cJSON **items)
     if (!*items)
         *items = cJSON_CreateArray();
     const cJSON *it;
-    cJSON_ArrayForEach(it, page) {
+    cJSON_ArrayForEach(it, page)
+    {
         const char *type = jstr(it, "type"), *uid = jstr(it, "uid");
         if (!uid || (type && strcmp(type, "dash-db") != 0))
             continue;
@@ -53,7 +54,7 @@ int gf_search_page(const cJSON *page, cJSON **items)
 /* A group of bad references to one datasource (or placeholder) in a dashboard. */
 struct group {
     enum dref_status status;
-    const char *ds;            /* lookup, borrowed from the report */
+    const char *ds; /* lookup, borrowed from the report */
     const char *replacement;
     const char *note;
     cJSON *panels, *locations, *paths;
@@ -63,9 +64,7 @@ struct group {
 static void add_distinct(cJSON *arr, const char *s)
 {
     const cJSON *it;
-    cJSON_ArrayForEach(it, arr)
-        if (strcmp(it->valuestring, s) == 0)
-            return;
+    cJSON_ArrayForEach(it, arr) if (strcmp(it->valuestring, s) == 0) return;
     cJSON_AddItemToArray(arr, cJSON_CreateString(s));
 }
 
@@ -80,8 +79,10 @@ static const char *ref_key(const struct dref *r)
 
 static const char *status_key(enum dref_status s)
 {
-    return s == DREF_MISSING ? "missing" : s == DREF_DEPRECATED ? "deprecated" : s == DREF_UNRESOLVED ? "unresolved"
-                                                                                                       : "notes";
+    return s == DREF_MISSING      ? "missing"
+           : s == DREF_DEPRECATED ? "deprecated"
+           : s == DREF_UNRESOLVED ? "unresolved"
+                                  : "notes";
 }
 
 /* "grafana_prometheus in 3 panels" / "old → new in 2 panels" / "${DS_X} unresolved in 4 panels". */
@@ -141,9 +142,13 @@ void gf_dashrow_fill(struct gf_dashrow *row, const struct dash_report *rep, cons
             g++;
         if (g == ng) {
             groups = xrealloc(groups, (ng + 1) * sizeof(*groups));
-            groups[ng] = (struct group){.status = r->status, .ds = ref_key(r), .replacement = r->replacement,
-                                        .note = r->note, .panels = cJSON_CreateArray(),
-                                        .locations = cJSON_CreateArray(), .paths = cJSON_CreateArray()};
+            groups[ng] = (struct group){.status = r->status,
+                                        .ds = ref_key(r),
+                                        .replacement = r->replacement,
+                                        .note = r->note,
+                                        .panels = cJSON_CreateArray(),
+                                        .locations = cJSON_CreateArray(),
+                                        .paths = cJSON_CreateArray()};
             ng++;
         }
         add_distinct(groups[g].panels, r->panel && *r->panel ? r->panel : r->where);
@@ -183,8 +188,7 @@ void gf_dashrow_fill(struct gf_dashrow *row, const struct dash_report *rep, cons
     row->data = o;
 }
 
-void gf_dashrow_failed(struct gf_dashrow *row, const char *uid, const char *title, const char *folder,
-                       const char *why)
+void gf_dashrow_failed(struct gf_dashrow *row, const char *uid, const char *title, const char *folder, const char *why)
 {
     memset(row, 0, sizeof(*row));
     row->uid = xstrdup(uid ? uid : "");
@@ -221,9 +225,11 @@ static void panels_text(const struct gf_dashrow *r, struct buf *b)
     int n = 0;
     for (size_t k = 0; k < ARRAY_LEN(keys); k++) {
         const cJSON *g;
-        cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(r->data, keys[k])) {
+        cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(r->data, keys[k]))
+        {
             const cJSON *p;
-            cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(g, "panels")) {
+            cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(g, "panels"))
+            {
                 if (n < PANELS_NAMED && cJSON_IsString(p))
                     buf_printf(b, "%s\"%s\"", n ? ", " : "", p->valuestring);
                 n++;
@@ -273,8 +279,9 @@ void gf_dashboards_report(struct gf_dashrow *rows, size_t n, struct obs *o)
             struct buf pt;
             buf_init(&pt);
             panels_text(r, &pt);
-            const char *cols[] = {title, r->folder, r->uid, status_name(r->status),
-                                  r->fetch_error ? r->fetch_error : r->problem, pt.data};
+            const char *cols[] = {
+                    title,  r->folder, r->uid, status_name(r->status), r->fetch_error ? r->fetch_error : r->problem,
+                    pt.data};
             gf_table_add(&t, cols);
             buf_free(&pt);
         }
@@ -328,19 +335,19 @@ void gf_dashrow_free(struct gf_dashrow *row)
 /* ---- glue ------------------------------------------------------------------------------ */
 
 struct dash_run {
-    bool failed;             /* search or datasource list failed; `first` says how */
+    bool failed; /* search or datasource list failed; `first` says how */
     struct obs first;
     bool ds_done;
-    cJSON *ds_json;          /* /api/datasources, kept: dash_ds borrows its strings */
+    cJSON *ds_json; /* /api/datasources, kept: dash_ds borrows its strings */
     struct dash_ds *ds;
     size_t nds;
     cJSON *items;            /* search results (dash-db) */
     char first_uid[128];     /* first uid of the last page (a server ignoring page=) */
     struct gf_dashrow *rows; /* one per item, filled as dashboards arrive */
     bool *filled;
-    cJSON **docs;            /* dashboards waiting for the datasource list or library panels */
-    cJSON *library;          /* uid -> model (or null when it could not be fetched) */
-    cJSON *library_uids;     /* the uids requested, by index (a step's argument) */
+    cJSON **docs;        /* dashboards waiting for the datasource list or library panels */
+    cJSON *library;      /* uid -> model (or null when it could not be fetched) */
+    cJSON *library_uids; /* the uids requested, by index (a step's argument) */
 };
 
 static const cJSON *lib_lookup(void *ud, const char *uid)
@@ -401,7 +408,7 @@ static void on_library(struct multi_run *run, const struct http_response *r, voi
         cJSON_Delete(root);
     }
     if (!model)
-        model = cJSON_CreateNull();  /* not reachable (404, no permission): noted, not checked */
+        model = cJSON_CreateNull(); /* not reachable (404, no permission): noted, not checked */
     if (cJSON_GetObjectItemCaseSensitive(d->library, uid))
         cJSON_ReplaceItemInObjectCaseSensitive(d->library, uid, model);
     else
@@ -602,9 +609,9 @@ static void dash_free(void *data)
 }
 
 const struct multi_check gf_dashboards_multi = {
-    .data_size = sizeof(struct dash_run),
-    .start = dash_start,
-    .finish = dash_finish,
-    .data_free = dash_free,
-    .max_inflight = 12,
+        .data_size = sizeof(struct dash_run),
+        .start = dash_start,
+        .finish = dash_finish,
+        .data_free = dash_free,
+        .max_inflight = 12,
 };

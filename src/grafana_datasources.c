@@ -26,8 +26,10 @@ static bool streq(const char *a, const char *b) { return a && b && strcmp(a, b) 
 const char *gfs_state_name(enum gfs_state s)
 {
     static const char *const names[] = {
-        [GFS_PENDING] = "PENDING", [GFS_OK] = "OK", [GFS_ERROR] = "ERROR", [GFS_UNREACHABLE] = "UNREACHABLE",
-        [GFS_NO_API] = "NO_HEALTH_API", [GFS_DENIED] = "DENIED", [GFS_SKIPPED] = "SKIPPED",
+            [GFS_PENDING] = "PENDING",      [GFS_OK] = "OK",
+            [GFS_ERROR] = "ERROR",          [GFS_UNREACHABLE] = "UNREACHABLE",
+            [GFS_NO_API] = "NO_HEALTH_API", [GFS_DENIED] = "DENIED",
+            [GFS_SKIPPED] = "SKIPPED",
     };
     return (unsigned)s < ARRAY_LEN(names) ? names[s] : "?";
 }
@@ -37,9 +39,23 @@ const char *gfs_state_name(enum gfs_state s)
 bool gf_is_network_error(const char *msg)
 {
     static const char *const marks[] = {
-        "dial tcp", "dial udp", "connection refused", "no such host", "i/o timeout", "context deadline exceeded",
-        "Client.Timeout", "network is unreachable", "no route to host", "connection reset", "timeout awaiting",
-        "Bad Gateway", "server misbehaving", "x509:", "tls:", "certificate", "EOF",
+            "dial tcp",
+            "dial udp",
+            "connection refused",
+            "no such host",
+            "i/o timeout",
+            "context deadline exceeded",
+            "Client.Timeout",
+            "network is unreachable",
+            "no route to host",
+            "connection reset",
+            "timeout awaiting",
+            "Bad Gateway",
+            "server misbehaving",
+            "x509:",
+            "tls:",
+            "certificate",
+            "EOF",
     };
     if (!msg)
         return false;
@@ -50,7 +66,7 @@ bool gf_is_network_error(const char *msg)
 }
 
 static void side_set(struct gf_side *s, enum gfs_state st, const char *via, long http, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+        __attribute__((format(printf, 5, 6)));
 
 static void side_set(struct gf_side *s, enum gfs_state st, const char *via, long http, const char *fmt, ...)
 {
@@ -103,7 +119,7 @@ void gf_health_classify(const struct http_response *r, struct gf_side *s)
     } else if (r->status == 401 || r->status == 403) {
         side_set(s, GFS_DENIED, "health", r->status, "health API denied (%ld)%s%s: the token needs datasources:query",
                  r->status, msg[0] ? ": " : "", msg);
-    } else if (r->status == 400) {  /* the plugin reports failure (Grafana >= 8.1) */
+    } else if (r->status == 400) { /* the plugin reports failure (Grafana >= 8.1) */
         side_set(s, GFS_ERROR, "health", 400, "%s", msg[0] ? msg : "health check failed");
     } else {
         side_set(s, GFS_ERROR, "health", r->status, "HTTP %ld: %s", r->status, msg[0] ? msg : "health check failed");
@@ -157,7 +173,7 @@ void gf_direct_classify(const struct http_response *r, const char *type, struct 
     gf_body_message(r, msg, sizeof(msg));
     if (typed_probe(type))
         side_set(s, GFS_ERROR, "direct", r->status, "HTTP %ld%s%s", r->status, msg[0] ? ": " : "", msg);
-    else  /* any answer proves it is reachable */
+    else /* any answer proves it is reachable */
         side_set(s, GFS_OK, "direct", r->status, "reachable (HTTP %ld)", r->status);
 }
 
@@ -165,12 +181,13 @@ const char *gf_health_fallback(const char *type, const cJSON *json_data)
 {
     if (streq(type, "tempo"))
         return "/api/echo";
-    if (streq(type, "prometheus"))  /* Grafana 9.x had no backend health for Prometheus */
+    if (streq(type, "prometheus")) /* Grafana 9.x had no backend health for Prometheus */
         return "/api/v1/query?query=1%2B1";
-    if (streq(type, "loki"))        /* nor for Loki before 10.2 */
+    if (streq(type, "loki")) /* nor for Loki before 10.2 */
         return "/loki/api/v1/labels";
-    if (streq(type, "alertmanager"))  /* the frontend's own test: Mimir/Cortex vs vanilla */
-        return streq(jstr(json_data, "implementation"), "prometheus") ? "/api/v2/status" : "/alertmanager/api/v2/status";
+    if (streq(type, "alertmanager")) /* the frontend's own test: Mimir/Cortex vs vanilla */
+        return streq(jstr(json_data, "implementation"), "prometheus") ? "/api/v2/status"
+                                                                      : "/alertmanager/api/v2/status";
     return NULL;
 }
 
@@ -190,10 +207,9 @@ bool gf_declares_tenant(const cJSON *json_data)
     const cJSON *it;
     if (!cJSON_IsObject(json_data))
         return false;
-    cJSON_ArrayForEach(it, json_data)
-        if (it->string && strncmp(it->string, "httpHeaderName", 14) == 0 && cJSON_IsString(it) &&
-            strcasecmp(it->valuestring, "X-Scope-OrgID") == 0)
-            return true;
+    cJSON_ArrayForEach(it, json_data) if (it->string && strncmp(it->string, "httpHeaderName", 14) == 0 &&
+                                          cJSON_IsString(it) &&
+                                          strcasecmp(it->valuestring, "X-Scope-OrgID") == 0) return true;
     return false;
 }
 
@@ -231,21 +247,31 @@ void gf_dsrow_judge(struct gf_dsrow *row)
     switch (g->state) {
     case GFS_OK:
         if (d->state == GFS_ERROR && no_tenant)
-            finding(row, ST_OK, "lgtmtop's direct request fails (%s): Grafana sends an X-Scope-OrgID tenant whose "
-                    "value it keeps secret — set tenant: on the %s component in lgtmtop", d->message,
-                    streq(row->type, "loki") ? "loki" : streq(row->type, "tempo") ? "tempo" : "mimir");
+            finding(row, ST_OK,
+                    "lgtmtop's direct request fails (%s): Grafana sends an X-Scope-OrgID tenant whose "
+                    "value it keeps secret — set tenant: on the %s component in lgtmtop",
+                    d->message,
+                    streq(row->type, "loki")    ? "loki"
+                    : streq(row->type, "tempo") ? "tempo"
+                                                : "mimir");
         else if (d->state == GFS_UNREACHABLE)
-            finding(row, ST_OK, "lgtmtop cannot reach %s but Grafana can: the URL is only valid inside Grafana's "
-                    "network (normal for private service names)", url);
+            finding(row, ST_OK,
+                    "lgtmtop cannot reach %s but Grafana can: the URL is only valid inside Grafana's "
+                    "network (normal for private service names)",
+                    url);
         else if (d->state == GFS_ERROR)
-            finding(row, ST_OK, "lgtmtop's direct request fails (%s) but Grafana's works: Grafana sends credentials "
-                    "or headers lgtmtop does not have", d->message);
+            finding(row, ST_OK,
+                    "lgtmtop's direct request fails (%s) but Grafana's works: Grafana sends credentials "
+                    "or headers lgtmtop does not have",
+                    d->message);
         break;
     case GFS_ERROR:
         if (g->network) {
             if (d->state == GFS_OK)
-                finding(row, ST_FAIL, "Grafana cannot reach it but lgtmtop can: check the URL configured in Grafana "
-                        "(%s) / Grafana's network", url);
+                finding(row, ST_FAIL,
+                        "Grafana cannot reach it but lgtmtop can: check the URL configured in Grafana "
+                        "(%s) / Grafana's network",
+                        url);
             else if (d->state == GFS_UNREACHABLE)
                 finding(row, ST_FAIL, "neither Grafana nor lgtmtop can reach %s: is %s running?", url, type);
             else if (d->state == GFS_ERROR)
@@ -255,7 +281,8 @@ void gf_dsrow_judge(struct gf_dsrow *row)
                         url);
         } else {
             if (d->state == GFS_OK)
-                finding(row, ST_FAIL, "Grafana's check fails but lgtmtop's direct request works: check the "
+                finding(row, ST_FAIL,
+                        "Grafana's check fails but lgtmtop's direct request works: check the "
                         "datasource's credentials and headers (tenant) in Grafana");
             else if (d->state == GFS_ERROR)
                 finding(row, ST_FAIL, "fails from Grafana and from lgtmtop (%s): the datasource itself is failing",
@@ -275,19 +302,16 @@ void gf_dsrow_judge(struct gf_dsrow *row)
             finding(row, ST_OK, "not checked by Grafana: %s", g->message);
         } else {
             finding(row, ST_OK, "Grafana has no health check for %s (type or version)%s", type,
-                    d->state == GFS_OK ? "; lgtmtop reaches it directly"
-                    : d->state == GFS_UNREACHABLE ? "; lgtmtop cannot reach it either (private URL?)" : "");
+                    d->state == GFS_OK            ? "; lgtmtop reaches it directly"
+                    : d->state == GFS_UNREACHABLE ? "; lgtmtop cannot reach it either (private URL?)"
+                                                  : "");
         }
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
-static int row_rank(const struct gf_dsrow *r)
-{
-    return (int)r->status * 4 + (r->finding ? 1 : 0);
-}
+static int row_rank(const struct gf_dsrow *r) { return (int)r->status * 4 + (r->finding ? 1 : 0); }
 
 static int row_cmp(const void *a, const void *b)
 {
@@ -331,8 +355,10 @@ static cJSON *row_json(const struct gf_dsrow *r)
     cJSON_AddItemToObject(o, "grafana", side_json(&r->grafana));
     cJSON *d = side_json(&r->direct);
     add_str_or_null(d, "url", r->probe_url);
-    cJSON_AddStringToObject(d, "tenant", !r->tenant_header ? (r->tenant_from ? "sent" : "not declared")
-                                         : r->tenant_from ? "sent" : "missing");
+    cJSON_AddStringToObject(d, "tenant",
+                            !r->tenant_header ? (r->tenant_from ? "sent" : "not declared")
+                            : r->tenant_from  ? "sent"
+                                              : "missing");
     add_str_or_null(d, "tenant_from", r->tenant_from);
     cJSON_AddItemToObject(o, "direct", d);
     add_str_or_null(o, "finding", r->finding);
@@ -377,8 +403,12 @@ void gf_datasources_report(struct gf_dsrow *rows, size_t n, struct obs *o)
                 first_private = first_private ? first_private : r;
             }
         }
-        const char *cols[] = {r->name, r->type, r->uid, side_cell(&r->grafana, gbuf, sizeof(gbuf)),
-                              side_cell(&r->direct, dbuf, sizeof(dbuf)), r->finding};
+        const char *cols[] = {r->name,
+                              r->type,
+                              r->uid,
+                              side_cell(&r->grafana, gbuf, sizeof(gbuf)),
+                              side_cell(&r->direct, dbuf, sizeof(dbuf)),
+                              r->finding};
         gf_table_add(&t, cols);
         cJSON_AddItemToArray(data, row_json(r));
     }
@@ -398,8 +428,8 @@ void gf_datasources_report(struct gf_dsrow *rows, size_t n, struct obs *o)
     buf_init(&b);
     buf_printf(&b, "%zu datasource%s: %d OK", n, n == 1 ? "" : "s", ok);
     if (unreachable)
-        buf_printf(&b, ", %d unreachable from Grafana (%s: %s)", unreachable, first_unreach->name ? first_unreach->name : "?",
-                   first_unreach->grafana.message);
+        buf_printf(&b, ", %d unreachable from Grafana (%s: %s)", unreachable,
+                   first_unreach->name ? first_unreach->name : "?", first_unreach->grafana.message);
     if (failing)
         buf_printf(&b, ", %d failing in Grafana (%s: %s)", failing, first_fail->name ? first_fail->name : "?",
                    first_fail->grafana.message);
@@ -425,7 +455,7 @@ void gf_dsrow_free(struct gf_dsrow *row)
 /* ---- glue: the multi-request check ----------------------------------------------------- */
 
 struct ds_run {
-    bool failed;           /* the list request failed; `first` says how */
+    bool failed; /* the list request failed; `first` says how */
     struct obs first;
     struct gf_dsrow *rows;
     size_t nrows;
@@ -488,7 +518,8 @@ static void submit_proxy(struct multi_run *run, const struct gf_dsrow *row, void
 static bool ask_proxy_early(const struct check_state *cs, const char *uid)
 {
     const cJSON *prev, *rows = cJSON_IsArray(cs->data) ? cs->data : NULL;
-    cJSON_ArrayForEach(prev, rows) {
+    cJSON_ArrayForEach(prev, rows)
+    {
         const cJSON *u = cJSON_GetObjectItemCaseSensitive(prev, "uid");
         if (cJSON_IsString(u) && strcmp(u->valuestring, uid) == 0) {
             const cJSON *g = cJSON_GetObjectItemCaseSensitive(prev, "grafana");
@@ -571,14 +602,15 @@ static void submit_direct(struct multi_run *run, struct gf_dsrow *row, const cha
     char *url = xasprintf("%.*s%s", (int)n, raw_url, gf_direct_path(row->type));
     const struct component_cfg *same = same_endpoint(run, raw_url, row->type);
     const struct component_cfg *tc = same && same->tenant && *same->tenant ? same
-                                     : row->tenant_header ? tenant_source(run, row->type) : NULL;
+                                     : row->tenant_header                  ? tenant_source(run, row->type)
+                                                                           : NULL;
     long timeout = run->c->timeout_ms > 0 ? run->c->timeout_ms : run->cfg->timeout_ms;
     struct request rq = {
-        .url = url,
-        .tenant = tc ? tc->tenant : NULL,
-        .timeout_ms = timeout > DS_PROBE_TIMEOUT_MAX_MS ? DS_PROBE_TIMEOUT_MAX_MS : timeout,
+            .url = url,
+            .tenant = tc ? tc->tenant : NULL,
+            .timeout_ms = timeout > DS_PROBE_TIMEOUT_MAX_MS ? DS_PROBE_TIMEOUT_MAX_MS : timeout,
     };
-    if (same) {  /* our own endpoint: its credentials and TLS settings apply */
+    if (same) { /* our own endpoint: its credentials and TLS settings apply */
         sweep_use_component(&rq, same);
         rq.tenant = tc ? tc->tenant : NULL; /* the tenant follows the datasource's header */
     }
@@ -614,7 +646,8 @@ static void on_list(struct multi_run *run, const struct http_response *r, void *
     d->rows = d->nrows ? xcalloc(d->nrows, sizeof(*d->rows)) : NULL;
     size_t i = 0;
     const cJSON *ds;
-    cJSON_ArrayForEach(ds, root) {
+    cJSON_ArrayForEach(ds, root)
+    {
         struct gf_dsrow *row = &d->rows[i];
         const char *url = jstr(ds, "url");
         const cJSON *jd = cJSON_IsObject(ds) ? cJSON_GetObjectItemCaseSensitive(ds, "jsonData") : NULL;
@@ -661,7 +694,7 @@ static void ds_finish(struct multi_run *run, struct obs *o)
     }
     for (size_t i = 0; i < d->nrows; i++) {
         if (d->rows[i].fallback && !streq(d->rows[i].grafana.via, "proxy")) {
-            free(d->rows[i].fallback);  /* health answered: the fallback was not tried */
+            free(d->rows[i].fallback); /* health answered: the fallback was not tried */
             d->rows[i].fallback = NULL;
         }
         gf_dsrow_judge(&d->rows[i]);
@@ -679,9 +712,9 @@ static void ds_free(void *data)
 }
 
 const struct multi_check gf_datasources_multi = {
-    .data_size = sizeof(struct ds_run),
-    .start = ds_start,
-    .finish = ds_finish,
-    .data_free = ds_free,
-    .max_inflight = 16,
+        .data_size = sizeof(struct ds_run),
+        .start = ds_start,
+        .finish = ds_finish,
+        .data_free = ds_free,
+        .max_inflight = 16,
 };

@@ -57,13 +57,13 @@ static void push(char ***arr, size_t *n, const char *s)
 int lint_parse_args(int argc, char **argv, struct lint_opts *o, FILE *out, char *err, size_t errlen)
 {
     static const struct option longopts[] = {
-        {"datasources", required_argument, NULL, 'd'},
-        {"uid", required_argument, NULL, 'u'},
-        {"deprecated", required_argument, NULL, 'D'},
-        {"json", no_argument, NULL, 'j'},
-        {"no-color", no_argument, NULL, 'C'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+            {"datasources", required_argument, NULL, 'd'},
+            {"uid", required_argument, NULL, 'u'},
+            {"deprecated", required_argument, NULL, 'D'},
+            {"json", no_argument, NULL, 'j'},
+            {"no-color", no_argument, NULL, 'C'},
+            {"help", no_argument, NULL, 'h'},
+            {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof(*o));
     err[0] = '\0';
@@ -81,9 +81,9 @@ int lint_parse_args(int argc, char **argv, struct lint_opts *o, FILE *out, char 
     }
     int ac = argc - 1;
     char **av = argv + 1;
-    size_t ndep = 0;  /* strings in o->deprecated (two per pair) */
+    size_t ndep = 0; /* strings in o->deprecated (two per pair) */
     opterr = 0;
-    optind = 0;  /* GNU: full reinitialisation */
+    optind = 0; /* GNU: full reinitialisation */
     int ch;
     while ((ch = getopt_long(ac, av, "+:d:u:h", longopts, NULL)) != -1) {
         switch (ch) {
@@ -110,10 +110,11 @@ int lint_parse_args(int argc, char **argv, struct lint_opts *o, FILE *out, char 
         }
         case 'j': o->json = true; break;
         case 'C': o->no_color = true; break;
-        case 'h': lint_usage(out); lint_opts_free(o); return 1;
-        case ':':
-            snprintf(err, errlen, "dashboards lint: %s needs a value", av[optind - 1]);
-            goto fail;
+        case 'h':
+            lint_usage(out);
+            lint_opts_free(o);
+            return 1;
+        case ':': snprintf(err, errlen, "dashboards lint: %s needs a value", av[optind - 1]); goto fail;
         default:
             snprintf(err, errlen, "dashboards lint: unknown option \"%s\" — see lgtmtop dashboards lint --help",
                      av[optind - 1]);
@@ -123,13 +124,15 @@ int lint_parse_args(int argc, char **argv, struct lint_opts *o, FILE *out, char 
     for (int i = optind; i < ac; i++)
         push(&o->paths, &o->npaths, av[i]);
     if (!o->npaths) {
-        snprintf(err, errlen, "dashboards lint: no PATH — give dashboard files or directories, e.g. "
-                              "lgtmtop dashboards lint --datasources grafana/datasources grafana/dashboards");
+        snprintf(err, errlen,
+                 "dashboards lint: no PATH — give dashboard files or directories, e.g. "
+                 "lgtmtop dashboards lint --datasources grafana/datasources grafana/dashboards");
         goto fail;
     }
     if (!o->nds_files && !o->nuids && !o->ndeprecated) {
-        snprintf(err, errlen, "dashboards lint: nothing to check against — give --datasources FILE (provisioning "
-                              "YAML) or --uid UID (or --deprecated OLD=NEW)");
+        snprintf(err, errlen,
+                 "dashboards lint: nothing to check against — give --datasources FILE (provisioning "
+                 "YAML) or --uid UID (or --deprecated OLD=NEW)");
         goto fail;
     }
     return 0;
@@ -174,8 +177,7 @@ static const char *yscalar(yaml_node_t *n)
     if (!n || n->type != YAML_SCALAR_NODE)
         return NULL;
     const char *s = (const char *)n->data.scalar.value;
-    if (n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-        (!*s || strcmp(s, "~") == 0 || strcasecmp(s, "null") == 0))
+    if (n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && (!*s || strcmp(s, "~") == 0 || strcasecmp(s, "null") == 0))
         return NULL;
     return s;
 }
@@ -227,8 +229,8 @@ int lint_parse_provisioning(const char *text, size_t len, const char *file, stru
                 d->is_default = ytrue(ymap_get(&doc, ds, "isDefault"));
             }
         } else if (list && !(list->type == YAML_SCALAR_NODE && !yscalar(list))) {
-            snprintf(err, errlen, "%s:%zu: datasources: expected a list of datasources (- name: ..., uid: ...)",
-                     file, list->start_mark.line + 1);
+            snprintf(err, errlen, "%s:%zu: datasources: expected a list of datasources (- name: ..., uid: ...)", file,
+                     list->start_mark.line + 1);
             rc = -1;
         }
         if (del && del->type == YAML_SEQUENCE_NODE) {
@@ -238,7 +240,8 @@ int lint_parse_provisioning(const char *text, size_t len, const char *file, stru
                 const char *name = yscalar(ymap_get(&doc, dn, "name")), *uid = yscalar(ymap_get(&doc, dn, "uid"));
                 for (size_t i = 0; i < out->n; i++) {
                     struct lint_ds *d = &out->v[i];
-                    if ((name && d->name && strcmp(name, d->name) == 0) || (uid && d->uid && strcmp(uid, d->uid) == 0)) {
+                    if ((name && d->name && strcmp(name, d->name) == 0) ||
+                        (uid && d->uid && strcmp(uid, d->uid) == 0)) {
                         free(d->uid);
                         free(d->name);
                         free(d->type);
@@ -254,8 +257,10 @@ int lint_parse_provisioning(const char *text, size_t len, const char *file, stru
     }
     yaml_parser_delete(&yp);
     if (rc == 0 && !any_list) {
-        snprintf(err, errlen, "%s: no datasources: list — is this a Grafana datasource provisioning file "
-                              "(apiVersion: 1, datasources: [...])?", file);
+        snprintf(err, errlen,
+                 "%s: no datasources: list — is this a Grafana datasource provisioning file "
+                 "(apiVersion: 1, datasources: [...])?",
+                 file);
         rc = -2;
     }
     (void)docs;
@@ -281,10 +286,7 @@ struct strlist {
     size_t n;
 };
 
-static int str_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
+static int str_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 static bool has_ext(const char *name, const char *const *exts, size_t n)
 {
@@ -307,12 +309,12 @@ static int walk_dir(const char *dir, const char *const *exts, size_t nexts, bool
     struct dirent *e;
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.' || strcmp(e->d_name, "node_modules") == 0)
-            continue;  /* ., .., .git and other hidden entries */
+            continue; /* ., .., .git and other hidden entries */
         char *p = xasprintf("%s%s%s", dir, str_ends_with(dir, "/") ? "" : "/", e->d_name);
         struct stat st;
         if (stat(p, &st) != 0) {
             free(p);
-            continue;  /* dangling symlink */
+            continue; /* dangling symlink */
         }
         if (S_ISDIR(st.st_mode)) {
             if (recursive && depth < LINT_MAX_DEPTH)
@@ -377,7 +379,7 @@ struct lint_state {
     struct dash_ds *ds;
     size_t nds;
     struct dash_ctx ctx;
-    char *known;              /* "a, b, c, ..." for messages */
+    char *known; /* "a, b, c, ..." for messages */
     int files, dashboards, refs, missing, deprecated, unresolved, notes, skipped, errors;
     cJSON *jproblems, *jnotes, *jskipped, *jerrors;
 };
@@ -429,7 +431,7 @@ static void problem_message(const struct lint_state *s, const struct dref *r, st
             buf_printf(m, " (referenced as \"%s\")", r->lookup);
         return;
     }
-    if (r->lookup && r->lookup[0] == '$') {  /* a variable that cannot be satisfied */
+    if (r->lookup && r->lookup[0] == '$') { /* a variable that cannot be satisfied */
         buf_printf(m, "datasource \"%s\": %s", r->lookup, r->note ? r->note : "cannot be resolved");
     } else {
         buf_printf(m, "datasource \"%s\" does not exist", what);
@@ -533,13 +535,13 @@ static void lint_file(struct lint_state *s, const char *file)
     cJSON *doc = cJSON_ParseWithLengthOpts(text, len, &end, false);
     size_t off = end && end >= text ? (size_t)(end - text) : 0;
     bool truncated = false;
-    if (doc) {  /* only whitespace may follow */
+    if (doc) { /* only whitespace may follow */
         while (off < len && strchr(" \t\r\n", text[off]))
             off++;
-    } else if (off + 1 >= len) {  /* cJSON reports the last byte when the input ran out */
+    } else if (off + 1 >= len) { /* cJSON reports the last byte when the input ran out */
         truncated = true;
         off = len;
-    } else {    /* cJSON may stop just past the offending character: back over blanks to it */
+    } else { /* cJSON may stop just past the offending character: back over blanks to it */
         while (off > 0 && off < len && strchr(" \t\r\n", text[off]))
             off--;
     }
@@ -550,10 +552,10 @@ static void lint_file(struct lint_state *s, const char *file)
             off = len;
         text_pos(text, off, &line, &col);
         text_oneline(near, sizeof(near), text + off, len - off < 32 ? len - off : 32);
-        char *m = len == 0 ? xstrdup("empty file, not JSON")
-                  : doc ? xasprintf("invalid JSON: unexpected text after the document, near \"%s\"", near)
+        char *m = len == 0    ? xstrdup("empty file, not JSON")
+                  : doc       ? xasprintf("invalid JSON: unexpected text after the document, near \"%s\"", near)
                   : truncated ? xstrdup("invalid JSON: the document ends too early (truncated?)")
-                  : xasprintf("invalid JSON near \"%s\"", near);
+                              : xasprintf("invalid JSON near \"%s\"", near);
         report_error(s, file, len ? line : 0, col, m);
         free(m);
         cJSON_Delete(doc);
@@ -665,14 +667,19 @@ int lint_run(const struct lint_opts *o, FILE *out, FILE *errf)
     s.known = s.nds ? buf_steal(&known) : NULL;
     buf_free(&known);
     s.ctx = (struct dash_ctx){
-        .ds = s.ds, .nds = s.nds, .ds_known = o->nds_files > 0 || o->nuids > 0, .types_known = o->nds_files > 0,
-        .deprecated = (const char *const *)o->deprecated, .ndeprecated = o->ndeprecated, .lint = true,
+            .ds = s.ds,
+            .nds = s.nds,
+            .ds_known = o->nds_files > 0 || o->nuids > 0,
+            .types_known = o->nds_files > 0,
+            .deprecated = (const char *const *)o->deprecated,
+            .ndeprecated = o->ndeprecated,
+            .lint = true,
     };
     for (size_t i = 0; i < o->npaths; i++) {
         struct stat st;
         if (stat(o->paths[i], &st) != 0) {
             snprintf(err, sizeof(err), "%s", strerror(errno));
-            push(&files.v, &files.n, o->paths[i]);  /* reported as unreadable below */
+            push(&files.v, &files.n, o->paths[i]); /* reported as unreadable below */
             continue;
         }
         if (S_ISDIR(st.st_mode)) {
@@ -693,8 +700,10 @@ int lint_run(const struct lint_opts *o, FILE *out, FILE *errf)
     }
     for (size_t i = 0; i < files.n; i++)
         lint_file(&s, files.v[i]);
-    code = s.errors ? LINT_EXIT_ERROR : s.missing ? LINT_EXIT_MISSING : s.deprecated ? LINT_EXIT_DEPRECATED
-                                                                                     : LINT_EXIT_OK;
+    code = s.errors       ? LINT_EXIT_ERROR
+           : s.missing    ? LINT_EXIT_MISSING
+           : s.deprecated ? LINT_EXIT_DEPRECATED
+                          : LINT_EXIT_OK;
     if (o->json) {
         cJSON *root = cJSON_CreateObject();
         cJSON *counts = cJSON_AddObjectToObject(root, "counts");
@@ -733,8 +742,10 @@ int lint_run(const struct lint_opts *o, FILE *out, FILE *errf)
         }
         cJSON_Delete(root);
     } else {
-        const char *word = code == LINT_EXIT_ERROR ? "ERROR" : code == LINT_EXIT_MISSING ? "FAIL"
-                           : code == LINT_EXIT_DEPRECATED ? "WARN" : "OK";
+        const char *word = code == LINT_EXIT_ERROR        ? "ERROR"
+                           : code == LINT_EXIT_MISSING    ? "FAIL"
+                           : code == LINT_EXIT_DEPRECATED ? "WARN"
+                                                          : "OK";
         const char *wc = code == LINT_EXIT_OK ? "\033[32m" : code == LINT_EXIT_DEPRECATED ? "\033[33m" : "\033[1;31m";
         fprintf(out, "%s%s%s: %d dashboard%s in %d file%s, %d datasource reference%s: %d missing, %d deprecated",
                 c_on(&s, wc), word, c_off(&s), s.dashboards, s.dashboards == 1 ? "" : "s", s.files,

@@ -165,8 +165,8 @@ static int run_check(const struct cli *cli, const struct config *cfg)
         struct status_counts n = state_counts(&s);
         char problem[OBS_SUMMARY_LEN + 64], left[16];
         first_problem(&s, problem, sizeof(problem));
-        fprintf(stderr, "lgtmtop: sweep %lu: %d FAIL, %d WARN (%s); %s left\n", s.sweeps, n.fail, n.warn,
-                problem, duration_format((long)(deadline - now), left, sizeof(left)));
+        fprintf(stderr, "lgtmtop: sweep %lu: %d FAIL, %d WARN (%s); %s left\n", s.sweeps, n.fail, n.warn, problem,
+                duration_format((long)(deadline - now), left, sizeof(left)));
         for (long long until = now + pause; now_mono_ms() < until;)
             engine_run(e, -1, (long)(until - now_mono_ms()));
     }
@@ -214,15 +214,11 @@ int main(int argc, char **argv)
     }
     int code;
     switch (cli.mode) {
-    case CLI_TUI:
-        code = tui_run(&cli, &cfg);
-        break;
+    case CLI_TUI: code = tui_run(&cli, &cfg); break;
     case CLI_DEFAULT:
         code = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) ? tui_run(&cli, &cfg) : run_check(&cli, &cfg);
         break;
-    default:
-        code = run_check(&cli, &cfg);
-        break;
+    default: code = run_check(&cli, &cfg); break;
     }
     config_free(&cfg);
     return code;

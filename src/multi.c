@@ -58,7 +58,11 @@ static void submit_now(struct multi_run *run, const struct request *rq, multi_st
 static void multi_settle(struct multi_run *run);
 
 static const struct http_response cancelled_response = {
-    .err = NET_CANCELLED, .err_text = "cancelled", .body = "", .content_type = "", .url = "",
+        .err = NET_CANCELLED,
+        .err_text = "cancelled",
+        .body = "",
+        .content_type = "",
+        .url = "",
 };
 
 /* At shutdown the engine cancels what is in flight. Every step still runs (so it can release
@@ -145,8 +149,8 @@ void multi_request(struct multi_run *run, const struct request *in, multi_step_f
         return;
     }
     struct multi_pending *p = xcalloc(1, sizeof(*p));
-    const char **fields[] = {&rq.url, &rq.method, &rq.content_type, &rq.tenant, &rq.bearer,
-                             &rq.basic_user, &rq.basic_password, &rq.ca_file, &rq.connect_ip};
+    const char **fields[] = {&rq.url,        &rq.method,         &rq.content_type, &rq.tenant,    &rq.bearer,
+                             &rq.basic_user, &rq.basic_password, &rq.ca_file,      &rq.connect_ip};
     for (size_t i = 0; i < ARRAY_LEN(fields); i++)
         if (*fields[i])
             *fields[i] = p->strs[i] = xstrdup(*fields[i]);

@@ -126,9 +126,10 @@ void otlp_summarize(const struct otlp_result *res, struct obs *o)
         cJSON_AddStringToObject(row, "address", a->ip);
         cJSON_AddStringToObject(row, "family", a->family == 6 ? "ipv6" : "ipv4");
         cJSON_AddBoolToObject(row, "reachable", st != A_FAIL && st != A_PENDING);
-        cJSON_AddItemToObject(row, "error", st == A_FAIL ? cJSON_CreateString(net_err_name(a->err))
-                                            : st == A_PENDING ? cJSON_CreateString("no result")
-                                                              : cJSON_CreateNull());
+        cJSON_AddItemToObject(row, "error",
+                              st == A_FAIL      ? cJSON_CreateString(net_err_name(a->err))
+                              : st == A_PENDING ? cJSON_CreateString("no result")
+                                                : cJSON_CreateNull());
         if (res->http) {
             if (a->done && a->err == NET_OK)
                 cJSON_AddNumberToObject(row, "http_status", (double)a->status);
@@ -146,7 +147,9 @@ void otlp_summarize(const struct otlp_result *res, struct obs *o)
             else
                 snprintf(what, sizeof(what), "%s", "accepts connections");
             break;
-        case A_REJECTED: snprintf(what, sizeof(what), "answers but rejects the export: HTTP %ld %s", a->status, a->reason); break;
+        case A_REJECTED:
+            snprintf(what, sizeof(what), "answers but rejects the export: HTTP %ld %s", a->status, a->reason);
+            break;
         case A_NOT_OTLP: snprintf(what, sizeof(what), "HTTP %ld: not an OTLP receiver", a->status); break;
         case A_NOT_HTTP: snprintf(what, sizeof(what), "%s", "accepts connections but does not answer HTTP"); break;
         case A_PENDING: snprintf(what, sizeof(what), "%s", "no result"); break;
@@ -172,9 +175,10 @@ void otlp_summarize(const struct otlp_result *res, struct obs *o)
     if (res->naddrs == 0) {
         obs_set(o, ST_FAIL, "%s resolved to no address", ep);
     } else if (good == res->naddrs && rejected) {
-        obs_set(o, ST_WARN, "%s receiver at %s%s answers but rejects lgtmtop's empty export: HTTP %ld%s%s — senders "
-                "need the same credentials/tenant", label, ep, target, first_rej->status, first_rej->reason[0] ? " " : "",
-                first_rej->reason);
+        obs_set(o, ST_WARN,
+                "%s receiver at %s%s answers but rejects lgtmtop's empty export: HTTP %ld%s%s — senders "
+                "need the same credentials/tenant",
+                label, ep, target, first_rej->status, first_rej->reason[0] ? " " : "", first_rej->reason);
     } else if (good == res->naddrs) {
         if (res->http)
             obs_set(o, ST_OK, "%s receiver answers at %s%s (HTTP %ld on %s)", label, ep, target, res->addr[0].status,
@@ -191,13 +195,20 @@ void otlp_summarize(const struct otlp_result *res, struct obs *o)
                 v4_ok = true;
         }
         obs_set(o, ST_WARN, "%s receiver at %s answers on %s but not on %s — clients that try %s first fail", label, ep,
-                ok.data, bad.data, v4_ok && !v6_ok ? "IPv6" : v6_ok && !v4_ok ? "IPv4" : "those addresses");
+                ok.data, bad.data,
+                v4_ok && !v6_ok   ? "IPv6"
+                : v6_ok && !v4_ok ? "IPv4"
+                                  : "those addresses");
     } else if (not_otlp == res->naddrs) {
-        obs_set(o, ST_FAIL, "POST %s%s answers HTTP %ld: something listens there, but it is not an OTLP "
-                "receiver — is otlp_http the receiver port (4318)?", ep, target, first_404->status);
+        obs_set(o, ST_FAIL,
+                "POST %s%s answers HTTP %ld: something listens there, but it is not an OTLP "
+                "receiver — is otlp_http the receiver port (4318)?",
+                ep, target, first_404->status);
     } else if (not_http > 0 && not_http + not_otlp == res->naddrs) {
-        obs_set(o, ST_FAIL, "something accepts connections at %s but does not answer HTTP — is that the gRPC port "
-                "(4317)?", ep);
+        obs_set(o, ST_FAIL,
+                "something accepts connections at %s but does not answer HTTP — is that the gRPC port "
+                "(4317)?",
+                ep);
     } else if (first_fail && first_fail->err == NET_REFUSED) {
         obs_set(o, ST_FAIL, "connection refused at %s (%s): no %s receiver listens there", ep, bad.data, label);
     } else if (first_fail && first_fail->err == NET_TIMEOUT) {
@@ -216,7 +227,7 @@ void otlp_summarize(const struct otlp_result *res, struct obs *o)
 
 struct otlp_run {
     struct otlp_result res;
-    char url[512];       /* what each address is asked */
+    char url[512]; /* what each address is asked */
 };
 
 static void addr_done(struct multi_run *run, const struct http_response *r, void *arg)
@@ -320,15 +331,15 @@ static void otlp_finish(struct multi_run *run, struct obs *o)
 }
 
 const struct multi_check otlp_grpc_multi = {
-    .data_size = sizeof(struct otlp_run),
-    .start = otlp_start_grpc,
-    .finish = otlp_finish,
-    .max_inflight = OTLP_MAX_ADDRS,
+        .data_size = sizeof(struct otlp_run),
+        .start = otlp_start_grpc,
+        .finish = otlp_finish,
+        .max_inflight = OTLP_MAX_ADDRS,
 };
 
 const struct multi_check otlp_http_multi = {
-    .data_size = sizeof(struct otlp_run),
-    .start = otlp_start_http,
-    .finish = otlp_finish,
-    .max_inflight = OTLP_MAX_ADDRS,
+        .data_size = sizeof(struct otlp_run),
+        .start = otlp_start_http,
+        .finish = otlp_finish,
+        .max_inflight = OTLP_MAX_ADDRS,
 };

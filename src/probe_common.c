@@ -114,9 +114,9 @@ void probe_detail_cols(struct obs *o, const char *const *cols, size_t n)
 const struct probe_kind *probe_kind_get(enum comp_kind k)
 {
     static const struct probe_kind *const kinds[COMP_KIND_COUNT] = {
-        [COMP_MIMIR] = &probe_mimir,     [COMP_LOKI] = &probe_loki,
-        [COMP_TEMPO] = &probe_tempo,     [COMP_GRAFANA] = &probe_grafana,
-        [COMP_PROMETHEUS] = &probe_prometheus, [COMP_CHECKS] = &probe_custom,
+            [COMP_MIMIR] = &probe_mimir,           [COMP_LOKI] = &probe_loki,
+            [COMP_TEMPO] = &probe_tempo,           [COMP_GRAFANA] = &probe_grafana,
+            [COMP_PROMETHEUS] = &probe_prometheus, [COMP_CHECKS] = &probe_custom,
     };
     return (unsigned)k < COMP_KIND_COUNT ? kinds[k] : NULL;
 }
@@ -174,9 +174,7 @@ void probe_url_path(const char *url, char *out, size_t outlen)
 
 void probe_api_prefix(const struct component_cfg *c, char *out, size_t outlen)
 {
-    const char *p = c && has_text(c->prefix) ? c->prefix
-                    : (c && c->kind == COMP_MIMIR) ? "/prometheus"
-                                                   : "";
+    const char *p = c && has_text(c->prefix) ? c->prefix : (c && c->kind == COMP_MIMIR) ? "/prometheus" : "";
     while (*p == '/')
         p++;
     size_t n = strlen(p);
@@ -200,8 +198,7 @@ static void format_size(size_t n, char *out, size_t outlen)
         snprintf(out, outlen, "%zu bytes", n);
 }
 
-void probe_transport_obs_for(const struct http_response *r, const struct component_cfg *c,
-                             struct obs *o)
+void probe_transport_obs_for(const struct http_response *r, const struct component_cfg *c, struct obs *o)
 {
     const char *why = r->err_text ? r->err_text : "";
     char hp[256], host[256], size[32];
@@ -213,8 +210,8 @@ void probe_transport_obs_for(const struct http_response *r, const struct compone
 
     switch (r->err) {
     case NET_REFUSED:
-        obs_set(o, ST_FAIL, "connection refused: nothing listens on %s — is %s running, and is the URL right?",
-                hp, probe_kind_name(c));
+        obs_set(o, ST_FAIL, "connection refused: nothing listens on %s — is %s running, and is the URL right?", hp,
+                probe_kind_name(c));
         break;
     case NET_DNS:
         obs_set(o, ST_FAIL, "cannot resolve %s — check the hostname (e.g. the service name on the private network)",
@@ -222,13 +219,17 @@ void probe_transport_obs_for(const struct http_response *r, const struct compone
         break;
     case NET_DNS_TIMEOUT:
         if (r->timeout_ms > 0)
-            obs_set(o, ST_FAIL, "name lookup of %s did not finish within %.1fs: the DNS server does not answer — on a "
+            obs_set(o, ST_FAIL,
+                    "name lookup of %s did not finish within %.1fs: the DNS server does not answer — on a "
                     "private network (Railway, Docker, Kubernetes) run lgtmtop inside it, or check its resolver "
-                    "(/etc/resolv.conf)", host, (double)r->timeout_ms / 1000.0);
+                    "(/etc/resolv.conf)",
+                    host, (double)r->timeout_ms / 1000.0);
         else
-            obs_set(o, ST_FAIL, "name lookup of %s did not finish in time: the DNS server does not answer — on a "
+            obs_set(o, ST_FAIL,
+                    "name lookup of %s did not finish in time: the DNS server does not answer — on a "
                     "private network (Railway, Docker, Kubernetes) run lgtmtop inside it, or check its resolver "
-                    "(/etc/resolv.conf)", host);
+                    "(/etc/resolv.conf)",
+                    host);
         break;
     case NET_TIMEOUT:
         if (r->timeout_ms > 0)
@@ -263,9 +264,7 @@ void probe_transport_obs_for(const struct http_response *r, const struct compone
         break;
     case NET_OTHER:
     case NET_OK: /* not a transport error; reached only by misuse */
-    default:
-        obs_set(o, ST_FAIL, "request failed: %s", *why ? why : "unknown transport error");
-        break;
+    default: obs_set(o, ST_FAIL, "request failed: %s", *why ? why : "unknown transport error"); break;
     }
 }
 
@@ -323,10 +322,13 @@ void probe_http_error_obs(const struct http_response *r, const struct component_
 
     if (r->status == 401 && body_starts_with(r, "no org id")) {
         if (c && has_text(c->tenant))
-            obs_set(o, ST_FAIL, "401 no org id although tenant \"%s\" is set: a gateway in front rejected or "
-                    "dropped the X-Scope-OrgID header — check the gateway", c->tenant);
+            obs_set(o, ST_FAIL,
+                    "401 no org id although tenant \"%s\" is set: a gateway in front rejected or "
+                    "dropped the X-Scope-OrgID header — check the gateway",
+                    c->tenant);
         else
-            obs_set(o, ST_FAIL, "401 no org id: the X-Scope-OrgID tenant header is missing — set tenant: for "
+            obs_set(o, ST_FAIL,
+                    "401 no org id: the X-Scope-OrgID tenant header is missing — set tenant: for "
                     "this component");
     } else if (r->status == 401) {
         if (token)
@@ -335,15 +337,21 @@ void probe_http_error_obs(const struct http_response *r, const struct component_
             obs_set(o, ST_FAIL, "401 unauthorized on %s: basic auth for user \"%s\" was rejected — check basic_auth",
                     path, c->basic_user);
         else
-            obs_set(o, ST_FAIL, "401 unauthorized on %s: credentials required — set token or basic_auth for this "
-                    "component", path);
+            obs_set(o, ST_FAIL,
+                    "401 unauthorized on %s: credentials required — set token or basic_auth for this "
+                    "component",
+                    path);
     } else if (r->status == 403) {
         if (token || basic)
-            obs_set(o, ST_FAIL, "403 forbidden on %s: the %s lacks permission — check its role / the gateway's "
-                    "access rules", path, token ? "token" : "basic auth user");
+            obs_set(o, ST_FAIL,
+                    "403 forbidden on %s: the %s lacks permission — check its role / the gateway's "
+                    "access rules",
+                    path, token ? "token" : "basic auth user");
         else
-            obs_set(o, ST_FAIL, "403 forbidden on %s: access denied — does a gateway want credentials (token / "
-                    "basic_auth)?", path);
+            obs_set(o, ST_FAIL,
+                    "403 forbidden on %s: access denied — does a gateway want credentials (token / "
+                    "basic_auth)?",
+                    path);
     } else if (r->status == 404) {
         if (c && c->kind == COMP_MIMIR)
             obs_set(o, ST_FAIL, "404 on %s: wrong URL or prefix? (for Mimir check prefix: /prometheus)", path);
@@ -363,8 +371,8 @@ void probe_http_error_obs(const struct http_response *r, const struct component_
     }
 }
 
-void probe_run_parser(const struct check_def *d, const struct http_response *r,
-                      const struct component_cfg *c, struct obs *o)
+void probe_run_parser(const struct check_def *d, const struct http_response *r, const struct component_cfg *c,
+                      struct obs *o)
 {
     if (r->err != NET_OK) {
         probe_transport_obs_for(r, c, o);
@@ -430,8 +438,7 @@ cJSON *probe_json(const struct http_response *r, const struct component_cfg *c, 
     return NULL;
 }
 
-void probe_shape_error(const struct http_response *r, const struct component_cfg *c, struct obs *o,
-                       const char *what)
+void probe_shape_error(const struct http_response *r, const struct component_cfg *c, struct obs *o, const char *what)
 {
     char path[256];
     probe_url_path(r->url, path, sizeof(path));
@@ -462,8 +469,8 @@ static bool prom_error(const struct http_response *r, const cJSON *root, struct 
     return true;
 }
 
-cJSON *probe_prom_envelope(const struct http_response *r, const struct component_cfg *c,
-                           struct obs *o, const cJSON **data)
+cJSON *probe_prom_envelope(const struct http_response *r, const struct component_cfg *c, struct obs *o,
+                           const cJSON **data)
 {
     *data = NULL;
     cJSON *root = probe_json(r, c, o);
@@ -485,8 +492,7 @@ cJSON *probe_prom_envelope(const struct http_response *r, const struct component
     } else {
         *data = cJSON_GetObjectItemCaseSensitive(root, "data");
         const cJSON *w;
-        cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(root, "warnings"))
-            if (cJSON_IsString(w))
+        cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(root, "warnings")) if (cJSON_IsString(w))
                 obs_detail_line(o, "warning: %s", w->valuestring);
         return root;
     }
@@ -513,8 +519,8 @@ static void buildinfo_skip(struct obs *o, const char *why)
 }
 
 /* The body of a 2xx answer; false with *why set when it is not build info. */
-static bool buildinfo_body(const struct http_response *r, const struct component_cfg *c, struct obs *o,
-                           char *why, size_t whylen)
+static bool buildinfo_body(const struct http_response *r, const struct component_cfg *c, struct obs *o, char *why,
+                           size_t whylen)
 {
     char path[256];
     probe_url_path(r->url, path, sizeof(path));
@@ -586,8 +592,7 @@ static bool buildinfo_body(const struct http_response *r, const struct component
         obs_set(o, ST_OK, "%s %s", app, o->version);
 
     const cJSON *f;
-    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(info, "features"))
-        if (cJSON_IsString(f))
+    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(info, "features")) if (cJSON_IsString(f))
             obs_detail_line(o, "feature %s = %s", f->string, f->valuestring);
     ok = true;
 out:
@@ -624,10 +629,10 @@ void probe_parse_buildinfo(const struct http_response *r, const struct component
  * a query-frontend waiting for its first querier/scheduler, Tempo 3's live-store catching
  * up on Kafka lag. "Some services are not Running" is judged by the states it lists. */
 static const char *const ready_starting_prefixes[] = {
-    "Ingester not ready: waiting for",
-    "Ingester not ready: this instance owns no tokens",
-    "Query Frontend not ready",
-    "LiveStore not ready",
+        "Ingester not ready: waiting for",
+        "Ingester not ready: this instance owns no tokens",
+        "Query Frontend not ready",
+        "LiveStore not ready",
 };
 
 enum svc_verdict { SVC_UNCLEAR, SVC_STARTING, SVC_BROKEN };

@@ -16,18 +16,27 @@
 #include "probes.h"
 #include "lgtmtop/sweep.h"
 
-#define CUSTOM_SERIES_LISTED 3   /* failing series named in the summary */
-#define CUSTOM_DETAIL_SERIES 20  /* series listed in detail */
+#define CUSTOM_SERIES_LISTED 3  /* failing series named in the summary */
+#define CUSTOM_DETAIL_SERIES 20 /* series listed in detail */
 
 /* ---- conditions ------------------------------------------------------------------------ */
 
 int custom_expr_parse(const char *s, struct custom_expr *e, char *err, size_t errlen)
 {
-    static const struct { const char *word; enum custom_op op; } words[] = {
-        {"non-empty", CX_NONEMPTY}, {"nonempty", CX_NONEMPTY}, {"not-empty", CX_NONEMPTY}, {"empty", CX_EMPTY},
+    static const struct {
+        const char *word;
+        enum custom_op op;
+    } words[] = {
+            {"non-empty", CX_NONEMPTY},
+            {"nonempty", CX_NONEMPTY},
+            {"not-empty", CX_NONEMPTY},
+            {"empty", CX_EMPTY},
     };
-    static const struct { const char *sym; enum custom_op op; } ops[] = {
-        {">=", CX_GE}, {"<=", CX_LE}, {"==", CX_EQ}, {"!=", CX_NE}, {">", CX_GT}, {"<", CX_LT},
+    static const struct {
+        const char *sym;
+        enum custom_op op;
+    } ops[] = {
+            {">=", CX_GE}, {"<=", CX_LE}, {"==", CX_EQ}, {"!=", CX_NE}, {">", CX_GT}, {"<", CX_LT},
     };
     const char *p = s ? s : "";
     while (isspace((unsigned char)*p))
@@ -63,15 +72,14 @@ int custom_expr_parse(const char *s, struct custom_expr *e, char *err, size_t er
         return 0;
     }
     if (err && errlen)
-        snprintf(err, errlen, "bad condition \"%.60s\" — write an operator and a number (> 0, >= 1, == 1, != 0, "
-                 "< 0.05, <= 2) or non-empty / empty", p);
+        snprintf(err, errlen,
+                 "bad condition \"%.60s\" — write an operator and a number (> 0, >= 1, == 1, != 0, "
+                 "< 0.05, <= 2) or non-empty / empty",
+                 p);
     return -1;
 }
 
-bool custom_expr_is_count(const struct custom_expr *e)
-{
-    return e->op == CX_NONEMPTY || e->op == CX_EMPTY;
-}
+bool custom_expr_is_count(const struct custom_expr *e) { return e->op == CX_NONEMPTY || e->op == CX_EMPTY; }
 
 bool custom_expr_eval(const struct custom_expr *e, double v)
 {
@@ -90,8 +98,8 @@ bool custom_expr_eval(const struct custom_expr *e, double v)
 
 char *custom_expr_format(const struct custom_expr *e, char *out, size_t outlen)
 {
-    static const char *const sym[] = {[CX_GT] = ">", [CX_GE] = ">=", [CX_LT] = "<", [CX_LE] = "<=",
-                                      [CX_EQ] = "==", [CX_NE] = "!="};
+    static const char *const sym[] = {
+            [CX_GT] = ">", [CX_GE] = ">=", [CX_LT] = "<", [CX_LE] = "<=", [CX_EQ] = "==", [CX_NE] = "!="};
     if (e->op == CX_NONEMPTY)
         snprintf(out, outlen, "%s", "non-empty");
     else if (e->op == CX_EMPTY)
@@ -153,9 +161,9 @@ struct check_def *custom_defs_new(const struct stack_cfg *st, size_t *n)
         cds[i].cc = &st->checks[i];
         cds[i].target = custom_target(st, &st->checks[i]);
         defs[i] = (struct check_def){
-            .name = st->checks[i].name,
-            .multi = &custom_multi,
-            .arg = &cds[i],
+                .name = st->checks[i].name,
+                .multi = &custom_multi,
+                .arg = &cds[i],
         };
     }
     return defs;
@@ -398,8 +406,8 @@ void custom_eval_http(const struct custom_check_cfg *cc, const struct http_respo
             json_show(v, got, sizeof(got));
             if (cc->json_equals) {
                 if (!json_equals(v, cc->json_equals))
-                    obs_set(o, ST_FAIL, "%s is %s, expected \"%s\" (HTTP %ld)", cc->json_path, got,
-                            cc->json_equals, r->status);
+                    obs_set(o, ST_FAIL, "%s is %s, expected \"%s\" (HTTP %ld)", cc->json_path, got, cc->json_equals,
+                            r->status);
                 else
                     buf_printf(&extra, ", %s = %s", cc->json_path, got);
             } else {
@@ -456,7 +464,8 @@ static void labels_text(const cJSON *metric, char *out, size_t outlen)
     buf_putc(&b, '{');
     const cJSON *l;
     bool first = true;
-    cJSON_ArrayForEach(l, metric) {
+    cJSON_ArrayForEach(l, metric)
+    {
         if (!cJSON_IsString(l))
             continue;
         buf_printf(&b, "%s%s=\"%s\"", first ? "" : ",", l->string, l->valuestring);
@@ -505,10 +514,12 @@ static int query_series(const struct http_response *r, const struct component_cf
     int cap = cJSON_IsArray(result) ? cJSON_GetArraySize(result) : 0;
     *out = xcalloc(cap ? (size_t)cap : 1, sizeof(**out));
     const cJSON *s;
-    cJSON_ArrayForEach(s, result) {
-        const cJSON *pair = vector ? cJSON_GetObjectItemCaseSensitive(s, "value")
-                                   : cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(s, "values"),
-                                                        cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(s, "values")) - 1);
+    cJSON_ArrayForEach(s, result)
+    {
+        const cJSON *pair =
+                vector ? cJSON_GetObjectItemCaseSensitive(s, "value")
+                       : cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(s, "values"),
+                                            cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(s, "values")) - 1);
         struct series_val *sv = &(*out)[*n];
         sv->v = sample_number(pair, &ok);
         if (!ok) {
@@ -642,24 +653,24 @@ static void custom_start(struct multi_run *run)
         return;
     if (cc->type == CUSTOM_HTTP) {
         struct request rq = {
-            .url = cc->url,
-            .method = cc->method,
-            .timeout_ms = cc->timeout_ms,
-            .insecure = cc->insecure_skip_verify,
+                .url = cc->url,
+                .method = cc->method,
+                .timeout_ms = cc->timeout_ms,
+                .insecure = cc->insecure_skip_verify,
         };
         multi_request(run, &rq, custom_on_done, (void *)cd);
         return;
     }
     const struct component_cfg *t = cd->target;
     if (!t)
-        return;  /* reported by finish */
+        return; /* reported by finish */
     struct buf url;
     buf_init(&url);
     custom_query_url(cc, t, &url);
     struct request rq = {
-        .url = url.data,
-        .timeout_ms = cc->timeout_ms > 0 ? cc->timeout_ms : t->timeout_ms,
-        .connect_timeout_ms = t->connect_timeout_ms,
+            .url = url.data,
+            .timeout_ms = cc->timeout_ms > 0 ? cc->timeout_ms : t->timeout_ms,
+            .connect_timeout_ms = t->connect_timeout_ms,
     };
     sweep_use_component(&rq, t);
     multi_request(run, &rq, custom_on_done, (void *)cd);
@@ -672,14 +683,14 @@ static void custom_finish(struct multi_run *run, struct obs *o)
     const struct custom_def *cd = run->cs->def->arg;
     if (cr->have) {
         obs_free(o);
-        *o = cr->o;            /* hand over detail and data */
+        *o = cr->o; /* hand over detail and data */
         obs_init(&cr->o);
         cr->have = false;
         return;
     }
     if (cd && cd->cc && cd->cc->type != CUSTOM_HTTP && !cd->target)
-        obs_set(o, ST_FAIL, "no %s in this stack to run the query against — add one", cd->cc->type == CUSTOM_LOGQL
-                ? "loki:" : "mimir: or prometheus:");
+        obs_set(o, ST_FAIL, "no %s in this stack to run the query against — add one",
+                cd->cc->type == CUSTOM_LOGQL ? "loki:" : "mimir: or prometheus:");
     else
         obs_set(o, ST_FAIL, "%s", "no answer (interrupted)");
 }
@@ -692,14 +703,14 @@ static void custom_data_free(void *data)
 }
 
 const struct multi_check custom_multi = {
-    .data_size = sizeof(struct custom_run),
-    .start = custom_start,
-    .finish = custom_finish,
-    .data_free = custom_data_free,
-    .max_inflight = 1,
+        .data_size = sizeof(struct custom_run),
+        .start = custom_start,
+        .finish = custom_finish,
+        .data_free = custom_data_free,
+        .max_inflight = 1,
 };
 
 /* COMP_CHECKS has no static table: state_init builds each stack's checks (custom_defs_new). */
 const struct probe_kind probe_custom = {
-    COMP_CHECKS, NULL, 0, "checks", "custom check",
+        COMP_CHECKS, NULL, 0, "checks", "custom check",
 };

@@ -13,7 +13,7 @@
 #include "grafana.h"
 
 #define GRAFANA_DS_LISTED 6
-#define GF_TABLE_COL_MAX 48   /* a padded column is at most this wide (characters) */
+#define GF_TABLE_COL_MAX 48 /* a padded column is at most this wide (characters) */
 
 static const char *gf_str(const cJSON *obj, const char *key, const char *dflt)
 {
@@ -28,8 +28,8 @@ bool gf_has_credentials(const struct component_cfg *c)
     return c && ((c->token && *c->token) || (c->basic_user && *c->basic_user));
 }
 
-bool gf_api_response(const struct http_response *r, const struct component_cfg *c, struct obs *o,
-                     const char *path, const char *permission)
+bool gf_api_response(const struct http_response *r, const struct component_cfg *c, struct obs *o, const char *path,
+                     const char *permission)
 {
     if (r->err != NET_OK) {
         probe_transport_obs_for(r, c, o);
@@ -39,8 +39,10 @@ bool gf_api_response(const struct http_response *r, const struct component_cfg *
         if (!gf_has_credentials(c)) {
             /* Not a fault of Grafana: the check cannot run without a credential. */
             o->skipped = true;
-            obs_set(o, ST_UNKNOWN, "skipped: Grafana wants credentials for %s; set GRAFANA_TOKEN "
-                    "(service account token) or grafana.token", path);
+            obs_set(o, ST_UNKNOWN,
+                    "skipped: Grafana wants credentials for %s; set GRAFANA_TOKEN "
+                    "(service account token) or grafana.token",
+                    path);
         } else if (r->status == 401) {
             if (c->token && *c->token)
                 obs_set(o, ST_FAIL, "Grafana rejected the token (401): check GRAFANA_TOKEN / grafana.token_file");
@@ -74,7 +76,7 @@ void gf_body_message(const struct http_response *r, char *out, size_t outlen)
         size_t n = 0;
         while (n < r->body_len && n < 400 && r->body[n] != '\n')
             n++;
-        if (n == 0 && r->body_len > 1)  /* leading newline */
+        if (n == 0 && r->body_len > 1) /* leading newline */
             n = r->body_len < 400 ? r->body_len : 400;
         text_oneline(out, outlen, r->body, n);
     }
@@ -88,8 +90,7 @@ void gf_obs_move(struct obs *dst, struct obs *src)
     obs_init(src);
 }
 
-const struct component_cfg *gf_sibling(const struct config *cfg, const struct component_cfg *c,
-                                       enum comp_kind k)
+const struct component_cfg *gf_sibling(const struct config *cfg, const struct component_cfg *c, enum comp_kind k)
 {
     for (size_t i = 0; cfg && i < cfg->nstacks; i++) {
         const struct stack_cfg *st = &cfg->stacks[i];
@@ -231,8 +232,7 @@ out:
 /* ---- single-response parsers of the multi checks --------------------------------------- */
 
 /* The datasource list alone (what the datasources check starts with). */
-static void grafana_parse_datasources(const struct http_response *r, const struct component_cfg *c,
-                                      struct obs *o)
+static void grafana_parse_datasources(const struct http_response *r, const struct component_cfg *c, struct obs *o)
 {
     if (!gf_api_response(r, c, o, "/api/datasources", "the Viewer role (datasources:read)"))
         return;
@@ -247,7 +247,8 @@ static void grafana_parse_datasources(const struct http_response *r, const struc
     struct buf list;
     buf_init(&list);
     const cJSON *ds;
-    cJSON_ArrayForEach(ds, root) {
+    cJSON_ArrayForEach(ds, root)
+    {
         const char *name = gf_str(ds, "name", "?");
         const char *type = gf_str(ds, "type", "?");
         char *url = url_redact(gf_str(ds, "url", "-"));
@@ -295,7 +296,8 @@ static void grafana_parse_rules(const struct http_response *r, const struct comp
 {
     if (r->err == NET_OK && r->status == 404) {
         o->skipped = true;
-        obs_set(o, ST_UNKNOWN, "skipped: no Grafana-managed alerting API (404) — Grafana older than 9, or "
+        obs_set(o, ST_UNKNOWN,
+                "skipped: no Grafana-managed alerting API (404) — Grafana older than 9, or "
                 "unified alerting disabled");
         return;
     }
@@ -304,22 +306,35 @@ static void grafana_parse_rules(const struct http_response *r, const struct comp
     cJSON *root = probe_json(r, c, o);
     if (!root)
         return;
-    struct gf_alerting_in in = {.rules = root, .prov_note = "not fetched", .policies_note = "not fetched",
-                                .contacts_note = "not fetched", .datasources_note = "not fetched"};
+    struct gf_alerting_in in = {.rules = root,
+                                .prov_note = "not fetched",
+                                .policies_note = "not fetched",
+                                .contacts_note = "not fetched",
+                                .datasources_note = "not fetched"};
     gf_alerting_report(&in, c, o);
     cJSON_Delete(root);
 }
 
 static const struct check_def grafana_checks[] = {
-    {.name = "health", .path = "/api/health", .flags = CHECK_RAW, .parse = grafana_parse_health},
-    {.name = "datasources", .path = "/api/datasources", .flags = CHECK_RAW, .parse = grafana_parse_datasources,
-     .multi = &gf_datasources_multi},
-    {.name = "dashboards", .path = "/api/search?type=dash-db&limit=5000&page=1", .flags = CHECK_RAW,
-     .parse = grafana_parse_search, .multi = &gf_dashboards_multi, .min_period_ms = 60000},
-    {.name = "alerting", .path = "/api/prometheus/grafana/api/v1/rules", .flags = CHECK_RAW,
-     .parse = grafana_parse_rules, .multi = &gf_alerting_multi},
+        {.name = "health", .path = "/api/health", .flags = CHECK_RAW, .parse = grafana_parse_health},
+        {.name = "datasources",
+         .path = "/api/datasources",
+         .flags = CHECK_RAW,
+         .parse = grafana_parse_datasources,
+         .multi = &gf_datasources_multi},
+        {.name = "dashboards",
+         .path = "/api/search?type=dash-db&limit=5000&page=1",
+         .flags = CHECK_RAW,
+         .parse = grafana_parse_search,
+         .multi = &gf_dashboards_multi,
+         .min_period_ms = 60000},
+        {.name = "alerting",
+         .path = "/api/prometheus/grafana/api/v1/rules",
+         .flags = CHECK_RAW,
+         .parse = grafana_parse_rules,
+         .multi = &gf_alerting_multi},
 };
 
 const struct probe_kind probe_grafana = {
-    COMP_GRAFANA, grafana_checks, ARRAY_LEN(grafana_checks), "grafana", "Grafana",
+        COMP_GRAFANA, grafana_checks, ARRAY_LEN(grafana_checks), "grafana", "Grafana",
 };

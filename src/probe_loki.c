@@ -15,8 +15,10 @@ static void loki_no_labels(const struct component_cfg *c, struct obs *o)
 {
     obs_add_value(o, "labels", 0, OBS_GAUGE);
     if (c && c->tenant && *c->tenant)
-        obs_set(o, ST_WARN, "no labels yet: nothing has been ingested in the last 6h for tenant \"%s\" (is the "
-                "tenant right?)", c->tenant);
+        obs_set(o, ST_WARN,
+                "no labels yet: nothing has been ingested in the last 6h for tenant \"%s\" (is the "
+                "tenant right?)",
+                c->tenant);
     else
         obs_set(o, ST_WARN, "no labels yet: nothing has been ingested in the last 6h");
 }
@@ -58,7 +60,8 @@ static void loki_parse_labels(const struct http_response *r, const struct compon
     buf_init(&list);
     int i = 0;
     const cJSON *l;
-    cJSON_ArrayForEach(l, data) {
+    cJSON_ArrayForEach(l, data)
+    {
         if (i < LOKI_LABELS_LISTED && cJSON_IsString(l))
             buf_printf(&list, "%s%s", i ? ", " : "", l->valuestring);
         i++;
@@ -76,12 +79,12 @@ static void loki_parse_metrics(const struct http_response *r, const struct compo
         return;
     /* Label sets changed across versions (pitfall 13): sum every series of each name. */
     struct probe_metric_sum sums[] = {
-        {"loki_distributor_lines_received_total", 0, false},
-        {"loki_distributor_bytes_received_total", 0, false},
+            {"loki_distributor_lines_received_total", 0, false},
+            {"loki_distributor_bytes_received_total", 0, false},
     };
     struct probe_metric_prefix prefixes[] = {{"loki_", false}, {"loki_distributor_", false}};
-    struct probe_metrics_scan s = {sums, ARRAY_LEN(sums), prefixes, ARRAY_LEN(prefixes),
-                                   "loki_build_info", "version", false, ""};
+    struct probe_metrics_scan s = {sums,      ARRAY_LEN(sums), prefixes, ARRAY_LEN(prefixes), "loki_build_info",
+                                   "version", false,           ""};
     probe_metrics_scan(r->body, r->body_len, &s);
     if (s.info_found && s.info_value[0])
         snprintf(o->version, sizeof(o->version), "%s", s.info_value);
@@ -90,8 +93,8 @@ static void loki_parse_metrics(const struct http_response *r, const struct compo
     if (sums[1].found)
         obs_add_value(o, "bytes_received_total", sums[1].sum, OBS_COUNTER);
     static const struct flow_metric per_tenant[] = {
-        {"loki_distributor_lines_received_total", "lines_received_total", "lines"},
-        {"loki_distributor_bytes_received_total", "bytes_received_total", "bytes"},
+            {"loki_distributor_lines_received_total", "lines_received_total", "lines"},
+            {"loki_distributor_bytes_received_total", "bytes_received_total", "bytes"},
     };
     o->data = flow_tenant_table(r->body, r->body_len, "tenant", per_tenant, ARRAY_LEN(per_tenant), o);
     if (!sums[0].found && !sums[1].found && prefixes[1].seen) {
@@ -99,7 +102,8 @@ static void loki_parse_metrics(const struct http_response *r, const struct compo
          * yet: they are created by the first push, so nothing was received since it started. */
         obs_add_value(o, "lines_received_total", 0, OBS_COUNTER);
         obs_add_value(o, "bytes_received_total", 0, OBS_COUNTER);
-        obs_set(o, ST_OK, "no lines received since start (a distributor without "
+        obs_set(o, ST_OK,
+                "no lines received since start (a distributor without "
                 "loki_distributor_lines_received_total yet)");
     } else if (sums[0].found || sums[1].found) {
         if (sums[0].found && sums[1].found)
@@ -110,7 +114,8 @@ static void loki_parse_metrics(const struct http_response *r, const struct compo
             obs_set(o, ST_OK, "%.0f bytes received since start", sums[1].sum);
     } else if (prefixes[0].seen) {
         /* Per-tenant counters appear with the first push, and only on distributors. */
-        obs_set(o, ST_OK, "no loki_distributor_lines_received_total here (not a distributor, or nothing "
+        obs_set(o, ST_OK,
+                "no loki_distributor_lines_received_total here (not a distributor, or nothing "
                 "pushed yet)");
     } else {
         obs_set(o, ST_WARN, "no loki_* metrics on /metrics: is this Loki?");
@@ -118,13 +123,16 @@ static void loki_parse_metrics(const struct http_response *r, const struct compo
 }
 
 static const struct check_def loki_checks[] = {
-    {.name = "ready", .path = "/ready", .flags = CHECK_RAW, .parse = probe_parse_ready},
-    {.name = "buildinfo", .path = "/loki/api/v1/status/buildinfo", .flags = CHECK_RAW, .parse = probe_parse_buildinfo},
-    {.name = "labels", .path = "/loki/api/v1/labels", .parse = loki_parse_labels},
-    {.name = "metrics", .path = "/metrics", .flags = CHECK_RAW | CHECK_COUNTERS, .parse = loki_parse_metrics},
-    {.name = "canary", .flags = CHECK_CANARY, .multi = &canary_loki_multi, .min_period_ms = CANARY_MIN_PERIOD_MS},
+        {.name = "ready", .path = "/ready", .flags = CHECK_RAW, .parse = probe_parse_ready},
+        {.name = "buildinfo",
+         .path = "/loki/api/v1/status/buildinfo",
+         .flags = CHECK_RAW,
+         .parse = probe_parse_buildinfo},
+        {.name = "labels", .path = "/loki/api/v1/labels", .parse = loki_parse_labels},
+        {.name = "metrics", .path = "/metrics", .flags = CHECK_RAW | CHECK_COUNTERS, .parse = loki_parse_metrics},
+        {.name = "canary", .flags = CHECK_CANARY, .multi = &canary_loki_multi, .min_period_ms = CANARY_MIN_PERIOD_MS},
 };
 
 const struct probe_kind probe_loki = {
-    COMP_LOKI, loki_checks, ARRAY_LEN(loki_checks), "loki", "Loki",
+        COMP_LOKI, loki_checks, ARRAY_LEN(loki_checks), "loki", "Loki",
 };

@@ -13,13 +13,13 @@ static void mimir_parse_metrics(const struct http_response *r, const struct comp
     /* Newer Mimir adds type="float|histogram": summing every series covers both. */
     struct probe_metric_sum sums[] = {{"cortex_distributor_received_samples_total", 0, false}};
     struct probe_metric_prefix prefixes[] = {{"cortex_", false}};
-    struct probe_metrics_scan s = {sums, ARRAY_LEN(sums), prefixes, ARRAY_LEN(prefixes),
-                                   "cortex_build_info", "version", false, ""};
+    struct probe_metrics_scan s = {sums,      ARRAY_LEN(sums), prefixes, ARRAY_LEN(prefixes), "cortex_build_info",
+                                   "version", false,           ""};
     probe_metrics_scan(r->body, r->body_len, &s);
     if (s.info_found && s.info_value[0]) /* the version where there is no build info API (Cortex) */
         snprintf(o->version, sizeof(o->version), "%s", s.info_value);
     static const struct flow_metric per_tenant[] = {
-        {"cortex_distributor_received_samples_total", "samples_received_total", "samples"},
+            {"cortex_distributor_received_samples_total", "samples_received_total", "samples"},
     };
     o->data = flow_tenant_table(r->body, r->body_len, "user", per_tenant, ARRAY_LEN(per_tenant), o);
     if (sums[0].found) {
@@ -27,7 +27,8 @@ static void mimir_parse_metrics(const struct http_response *r, const struct comp
         obs_set(o, ST_OK, "%.0f samples received since start", sums[0].sum);
     } else if (prefixes[0].seen) {
         /* Only distributors export it, per tenant once data arrives: no value, never a false zero. */
-        obs_set(o, ST_OK, "no cortex_distributor_received_samples_total here (not a distributor, or nothing "
+        obs_set(o, ST_OK,
+                "no cortex_distributor_received_samples_total here (not a distributor, or nothing "
                 "written yet)");
     } else {
         obs_set(o, ST_WARN, "no cortex_* metrics on /metrics: is this Mimir?");
@@ -35,19 +36,21 @@ static void mimir_parse_metrics(const struct http_response *r, const struct comp
 }
 
 static const struct check_def mimir_checks[] = {
-    {.name = "ready", .path = "/ready", .flags = CHECK_RAW, .parse = probe_parse_ready},
-    /* build info and the ruler's answers are read whatever the status: a 404 there is "not
+        {.name = "ready", .path = "/ready", .flags = CHECK_RAW, .parse = probe_parse_ready},
+        /* build info and the ruler's answers are read whatever the status: a 404 there is "not
      * here" (Cortex has no build info; the ruler may be disabled), not a failure */
-    {.name = "buildinfo", .path = "/api/v1/status/buildinfo", .flags = CHECK_RAW, .parse = probe_parse_buildinfo},
-    {.name = "query", .path_fn = probe_path_query, .parse = probe_parse_query},
-    {.name = "rules", .path_fn = probe_path_rules, .flags = CHECK_RAW, .parse = probe_parse_rules},
-    {.name = "alerts", .path_fn = probe_path_alerts, .flags = CHECK_RAW, .parse = probe_parse_alerts},
-    {.name = "metrics", .path = "/metrics", .flags = CHECK_RAW | CHECK_COUNTERS, .parse = mimir_parse_metrics},
-    {.name = "spanmetrics", .path_fn = mimir_path_spanmetrics, .parse = mimir_parse_spanmetrics,
-     .min_period_ms = 60000},
-    {.name = "canary", .flags = CHECK_CANARY, .multi = &canary_mimir_multi, .min_period_ms = CANARY_MIN_PERIOD_MS},
+        {.name = "buildinfo", .path = "/api/v1/status/buildinfo", .flags = CHECK_RAW, .parse = probe_parse_buildinfo},
+        {.name = "query", .path_fn = probe_path_query, .parse = probe_parse_query},
+        {.name = "rules", .path_fn = probe_path_rules, .flags = CHECK_RAW, .parse = probe_parse_rules},
+        {.name = "alerts", .path_fn = probe_path_alerts, .flags = CHECK_RAW, .parse = probe_parse_alerts},
+        {.name = "metrics", .path = "/metrics", .flags = CHECK_RAW | CHECK_COUNTERS, .parse = mimir_parse_metrics},
+        {.name = "spanmetrics",
+         .path_fn = mimir_path_spanmetrics,
+         .parse = mimir_parse_spanmetrics,
+         .min_period_ms = 60000},
+        {.name = "canary", .flags = CHECK_CANARY, .multi = &canary_mimir_multi, .min_period_ms = CANARY_MIN_PERIOD_MS},
 };
 
 const struct probe_kind probe_mimir = {
-    COMP_MIMIR, mimir_checks, ARRAY_LEN(mimir_checks), "mimir", "Mimir",
+        COMP_MIMIR, mimir_checks, ARRAY_LEN(mimir_checks), "mimir", "Mimir",
 };

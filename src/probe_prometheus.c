@@ -6,7 +6,7 @@
 
 #include "probes.h"
 
-#define PROM_LIST_MAX 8  /* names listed in a summary before "..." */
+#define PROM_LIST_MAX 8 /* names listed in a summary before "..." */
 
 static const char *jstr(const cJSON *obj, const char *key)
 {
@@ -63,7 +63,8 @@ static void series_labels(const cJSON *metric, struct buf *out)
 {
     const cJSON *l;
     buf_putc(out, '{');
-    cJSON_ArrayForEach(l, metric) {
+    cJSON_ArrayForEach(l, metric)
+    {
         if (!cJSON_IsString(l))
             continue;
         if (out->len > 1)
@@ -109,7 +110,8 @@ void probe_parse_query(const struct http_response *r, const struct component_cfg
     }
     int n = 0;
     const cJSON *s;
-    cJSON_ArrayForEach(s, result) {
+    cJSON_ArrayForEach(s, result)
+    {
         const cJSON *metric = cJSON_GetObjectItemCaseSensitive(s, "metric");
         const cJSON *values = cJSON_GetObjectItemCaseSensitive(s, vector ? "value" : "values");
         const char *v = vector ? sample_value(values)
@@ -133,8 +135,10 @@ void probe_parse_query(const struct http_response *r, const struct component_cfg
     if (n > 0)
         obs_set(o, ST_OK, "query \"%s\": %d series", q, n);
     else if (c && c->kind == COMP_MIMIR)
-        obs_set(o, ST_WARN, "query \"%s\" returned no series: nothing written recently, or the tenant "
-                "(X-Scope-OrgID) is wrong", q);
+        obs_set(o, ST_WARN,
+                "query \"%s\" returned no series: nothing written recently, or the tenant "
+                "(X-Scope-OrgID) is wrong",
+                q);
     else
         obs_set(o, ST_WARN, "query \"%s\" returned no series: nothing scraped or written recently", q);
 out:
@@ -178,9 +182,11 @@ void probe_parse_rules(const struct http_response *r, const struct component_cfg
     struct buf failing;
     buf_init(&failing);
     const cJSON *g, *rule;
-    cJSON_ArrayForEach(g, groups) {
+    cJSON_ArrayForEach(g, groups)
+    {
         const char *gname = jstr_or(g, "name", "?");
-        cJSON_ArrayForEach(rule, cJSON_GetObjectItemCaseSensitive(g, "rules")) {
+        cJSON_ArrayForEach(rule, cJSON_GetObjectItemCaseSensitive(g, "rules"))
+        {
             nrules++;
             const char *health = jstr(rule, "health");
             /* Prometheus says "err"; Grafana-flavoured rulers say "error". */
@@ -204,7 +210,8 @@ void probe_parse_rules(const struct http_response *r, const struct component_cfg
     for (size_t i = 0; c && i < c->nexpect_rule_groups; i++) {
         const char *want = c->expect_rule_groups[i];
         bool found = false;
-        cJSON_ArrayForEach(g, groups) {
+        cJSON_ArrayForEach(g, groups)
+        {
             const char *gname = jstr_or(g, "name", ""), *file = jstr_or(g, "file", "");
             size_t fl = strlen(file);
             found |= strcmp(gname, want) == 0 ||
@@ -260,7 +267,8 @@ void probe_parse_alerts(const struct http_response *r, const struct component_cf
     struct buf names;
     buf_init(&names);
     const cJSON *a;
-    cJSON_ArrayForEach(a, alerts) {
+    cJSON_ArrayForEach(a, alerts)
+    {
         const char *state = jstr_or(a, "state", "?");
         const cJSON *labels = cJSON_GetObjectItemCaseSensitive(a, "labels");
         const char *name = jstr_or(labels, "alertname", "?");
@@ -327,14 +335,15 @@ static void prom_parse_targets(const struct http_response *r, const struct compo
     struct buf list;
     buf_init(&list);
     const cJSON *t;
-    cJSON_ArrayForEach(t, active) {
+    cJSON_ArrayForEach(t, active)
+    {
         const char *health = jstr_or(t, "health", "unknown");
         if (strcmp(health, "up") == 0) {
             up++;
             continue;
         }
         if (strcmp(health, "down") != 0)
-            continue;  /* "unknown": not scraped yet */
+            continue; /* "unknown": not scraped yet */
         const cJSON *labels = cJSON_GetObjectItemCaseSensitive(t, "labels");
         const char *job = jstr_or(labels, "job", jstr_or(t, "scrapePool", "?"));
         const char *inst = jstr_or(labels, "instance", "?");
@@ -362,15 +371,15 @@ out:
 }
 
 static const struct check_def prometheus_checks[] = {
-    {.name = "ready", .path = "/-/ready", .flags = CHECK_RAW, .parse = prom_parse_ready},
-    /* no build info before 2.14 and on some Prometheus-compatible servers: skipped, not failed */
-    {.name = "buildinfo", .path = "/api/v1/status/buildinfo", .flags = CHECK_RAW, .parse = probe_parse_buildinfo},
-    {.name = "targets", .path = "/api/v1/targets?state=active", .parse = prom_parse_targets},
-    {.name = "query", .path_fn = probe_path_query, .parse = probe_parse_query},
-    {.name = "rules", .path_fn = probe_path_rules, .flags = CHECK_RAW, .parse = probe_parse_rules},
-    {.name = "alerts", .path_fn = probe_path_alerts, .flags = CHECK_RAW, .parse = probe_parse_alerts},
+        {.name = "ready", .path = "/-/ready", .flags = CHECK_RAW, .parse = prom_parse_ready},
+        /* no build info before 2.14 and on some Prometheus-compatible servers: skipped, not failed */
+        {.name = "buildinfo", .path = "/api/v1/status/buildinfo", .flags = CHECK_RAW, .parse = probe_parse_buildinfo},
+        {.name = "targets", .path = "/api/v1/targets?state=active", .parse = prom_parse_targets},
+        {.name = "query", .path_fn = probe_path_query, .parse = probe_parse_query},
+        {.name = "rules", .path_fn = probe_path_rules, .flags = CHECK_RAW, .parse = probe_parse_rules},
+        {.name = "alerts", .path_fn = probe_path_alerts, .flags = CHECK_RAW, .parse = probe_parse_alerts},
 };
 
 const struct probe_kind probe_prometheus = {
-    COMP_PROMETHEUS, prometheus_checks, ARRAY_LEN(prometheus_checks), "prometheus", "Prometheus",
+        COMP_PROMETHEUS, prometheus_checks, ARRAY_LEN(prometheus_checks), "prometheus", "Prometheus",
 };

@@ -23,21 +23,22 @@ static void tempo_parse_metrics(const struct http_response *r, const struct comp
     if (!probe_metrics_status(r, c, o))
         return;
     struct probe_metric_sum sums[] = {
-        [TEMPO_SPANS] = {"tempo_distributor_spans_received_total", 0, false},
-        [TEMPO_TRACES_V2] = {"tempo_ingester_traces_created_total", 0, false},
-        [TEMPO_TRACES_V3] = {"tempo_live_store_traces_created_total", 0, false},
-        [TEMPO_BYTES] = {"tempo_distributor_bytes_received_total", 0, false},
-        [TEMPO_GENERATOR] = {"tempo_metrics_generator_spans_received_total", 0, false},
+            [TEMPO_SPANS] = {"tempo_distributor_spans_received_total", 0, false},
+            [TEMPO_TRACES_V2] = {"tempo_ingester_traces_created_total", 0, false},
+            [TEMPO_TRACES_V3] = {"tempo_live_store_traces_created_total", 0, false},
+            [TEMPO_BYTES] = {"tempo_distributor_bytes_received_total", 0, false},
+            [TEMPO_GENERATOR] = {"tempo_metrics_generator_spans_received_total", 0, false},
     };
     struct probe_metric_prefix prefixes[] = {
-        [TEMPO_ANY] = {"tempo_", false},
-        [TEMPO_DISTRIBUTOR] = {"tempo_distributor_", false},
+            [TEMPO_ANY] = {"tempo_", false},
+            [TEMPO_DISTRIBUTOR] = {"tempo_distributor_", false},
     };
-    struct probe_metrics_scan s = {sums, ARRAY_LEN(sums), prefixes, ARRAY_LEN(prefixes),
-                                   "tempo_build_info", "version", false, ""};
+    struct probe_metrics_scan s = {sums,      ARRAY_LEN(sums), prefixes, ARRAY_LEN(prefixes), "tempo_build_info",
+                                   "version", false,           ""};
     probe_metrics_scan(r->body, r->body_len, &s);
     if (!prefixes[TEMPO_ANY].seen) {
-        obs_set(o, ST_WARN, "no tempo_* metrics on /metrics: is this Tempo? (no "
+        obs_set(o, ST_WARN,
+                "no tempo_* metrics on /metrics: is this Tempo? (no "
                 "tempo_distributor_spans_received_total: spans/s unknown)");
         return;
     }
@@ -61,25 +62,24 @@ static void tempo_parse_metrics(const struct http_response *r, const struct comp
     }
     /* Bytes too: absent = 0 only when no per-tenant counter exists yet, never when just this one
      * is missing (a version difference). */
-    if (sums[TEMPO_BYTES].found ||
-        (!sums[TEMPO_SPANS].found && (s.info_found || prefixes[TEMPO_DISTRIBUTOR].seen)))
+    if (sums[TEMPO_BYTES].found || (!sums[TEMPO_SPANS].found && (s.info_found || prefixes[TEMPO_DISTRIBUTOR].seen)))
         obs_add_value(o, "bytes_received_total", sums[TEMPO_BYTES].sum, OBS_COUNTER);
     if (traces) {
         obs_add_value(o, "traces_created_total", traces->sum, OBS_COUNTER);
         buf_printf(&msg, ", %.0f traces created", traces->sum);
     } else {
         obs_detail_line(o, "no tempo_ingester_traces_created_total (2.x) or tempo_live_store_traces_created_total "
-                        "(3.x) here: traces/s unknown");
+                           "(3.x) here: traces/s unknown");
     }
     if (!sums[TEMPO_BYTES].found && sums[TEMPO_SPANS].found)
         obs_detail_line(o, "no tempo_distributor_bytes_received_total here: bytes/s unknown");
     if (sums[TEMPO_GENERATOR].found) /* a metrics-generator is running and gets spans */
         obs_add_value(o, "generator_spans_total", sums[TEMPO_GENERATOR].sum, OBS_GAUGE);
     static const struct flow_metric per_tenant[] = {
-        {"tempo_distributor_spans_received_total", "spans_received_total", "spans"},
-        {"tempo_distributor_bytes_received_total", "bytes_received_total", "bytes"},
-        {"tempo_ingester_traces_created_total", "traces_created_total", "traces"},
-        {"tempo_live_store_traces_created_total", "traces_created_total", "traces"},
+            {"tempo_distributor_spans_received_total", "spans_received_total", "spans"},
+            {"tempo_distributor_bytes_received_total", "bytes_received_total", "bytes"},
+            {"tempo_ingester_traces_created_total", "traces_created_total", "traces"},
+            {"tempo_live_store_traces_created_total", "traces_created_total", "traces"},
     };
     o->data = flow_tenant_table(r->body, r->body_len, "tenant", per_tenant, ARRAY_LEN(per_tenant), o);
     if (o->version[0])
@@ -89,19 +89,25 @@ static void tempo_parse_metrics(const struct http_response *r, const struct comp
 }
 
 static const struct check_def tempo_checks[] = {
-    {.name = "ready", .path = "/ready", .flags = CHECK_RAW, .parse = probe_parse_ready},
-    {.name = "buildinfo", .path = "/api/status/buildinfo", .flags = CHECK_RAW, .parse = tempo_parse_buildinfo},
-    {.name = "metrics", .path = "/metrics", .flags = CHECK_RAW | CHECK_COUNTERS, .parse = tempo_parse_metrics},
-    {.name = "search", .path_fn = tempo_path_search, .parse = tempo_parse_search, .min_period_ms = 30000},
-    {.name = "services", .path = "/api/v2/search/tag/resource.service.name/values", .parse = tempo_parse_services_v2,
-     .multi = &tempo_services_multi, .min_period_ms = 60000},
-    {.name = "span_counts", .path_fn = tempo_path_span_counts, .flags = CHECK_RAW, .parse = tempo_parse_span_counts,
-     .min_period_ms = 60000},
-    {.name = "otlp_grpc", .multi = &otlp_grpc_multi, .min_period_ms = 15000},
-    {.name = "otlp_http", .multi = &otlp_http_multi, .min_period_ms = 15000},
-    {.name = "canary", .flags = CHECK_CANARY, .multi = &canary_tempo_multi, .min_period_ms = CANARY_MIN_PERIOD_MS},
+        {.name = "ready", .path = "/ready", .flags = CHECK_RAW, .parse = probe_parse_ready},
+        {.name = "buildinfo", .path = "/api/status/buildinfo", .flags = CHECK_RAW, .parse = tempo_parse_buildinfo},
+        {.name = "metrics", .path = "/metrics", .flags = CHECK_RAW | CHECK_COUNTERS, .parse = tempo_parse_metrics},
+        {.name = "search", .path_fn = tempo_path_search, .parse = tempo_parse_search, .min_period_ms = 30000},
+        {.name = "services",
+         .path = "/api/v2/search/tag/resource.service.name/values",
+         .parse = tempo_parse_services_v2,
+         .multi = &tempo_services_multi,
+         .min_period_ms = 60000},
+        {.name = "span_counts",
+         .path_fn = tempo_path_span_counts,
+         .flags = CHECK_RAW,
+         .parse = tempo_parse_span_counts,
+         .min_period_ms = 60000},
+        {.name = "otlp_grpc", .multi = &otlp_grpc_multi, .min_period_ms = 15000},
+        {.name = "otlp_http", .multi = &otlp_http_multi, .min_period_ms = 15000},
+        {.name = "canary", .flags = CHECK_CANARY, .multi = &canary_tempo_multi, .min_period_ms = CANARY_MIN_PERIOD_MS},
 };
 
 const struct probe_kind probe_tempo = {
-    COMP_TEMPO, tempo_checks, ARRAY_LEN(tempo_checks), "tempo", "Tempo",
+        COMP_TEMPO, tempo_checks, ARRAY_LEN(tempo_checks), "tempo", "Tempo",
 };

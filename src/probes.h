@@ -13,7 +13,7 @@ extern const struct probe_kind probe_loki;
 extern const struct probe_kind probe_tempo;
 extern const struct probe_kind probe_grafana;
 extern const struct probe_kind probe_prometheus;
-extern const struct probe_kind probe_custom;   /* COMP_CHECKS: no static table (custom.h) */
+extern const struct probe_kind probe_custom; /* COMP_CHECKS: no static table (custom.h) */
 
 /* Product name for messages ("Mimir", "Loki", ...); "the server" when c is NULL. */
 const char *probe_product(const struct component_cfg *c);
@@ -39,17 +39,15 @@ cJSON *probe_json(const struct http_response *r, const struct component_cfg *c, 
 /* Parses a Prometheus API envelope {"status":"success","data":...}. Returns the root (caller
  * deletes) with *data set, or NULL after setting FAIL: invalid JSON, no envelope, or
  * status "error" (reported with errorType/error). Warnings go to detail. */
-cJSON *probe_prom_envelope(const struct http_response *r, const struct component_cfg *c,
-                           struct obs *o, const cJSON **data);
+cJSON *probe_prom_envelope(const struct http_response *r, const struct component_cfg *c, struct obs *o,
+                           const cJSON **data);
 
 /* Sets FAIL "unexpected JSON from PATH: <what> — is this really <product>?". */
-void probe_shape_error(const struct http_response *r, const struct component_cfg *c, struct obs *o,
-                       const char *what);
+void probe_shape_error(const struct http_response *r, const struct component_cfg *c, struct obs *o, const char *what);
 
 /* Build info, wrapped ({"status","data":{...}}) or unwrapped ({"version",...}): sets
  * o->version and the summary "<application or product> <version>". */
-void probe_parse_buildinfo(const struct http_response *r, const struct component_cfg *c,
-                           struct obs *o);
+void probe_parse_buildinfo(const struct http_response *r, const struct component_cfg *c, struct obs *o);
 
 /* dskit-style /ready (Mimir, Loki, Tempo): 200 OK; 503 FAIL with the reason, or WARN
  * "starting" for the known start-up reasons. Registered with CHECK_RAW. */
@@ -80,8 +78,8 @@ struct probe_metrics_scan {
     size_t nsums;
     struct probe_metric_prefix *prefixes;
     size_t nprefixes;
-    const char *info_metric;  /* e.g. "tempo_build_info" */
-    const char *info_label;   /* e.g. "version" */
+    const char *info_metric; /* e.g. "tempo_build_info" */
+    const char *info_label;  /* e.g. "version" */
     bool info_found;
     char info_value[64];
 };

@@ -342,8 +342,7 @@ static bool pt_parse_sample(const char *line, size_t n, struct prom_sample *s, c
     s->labels = "";
     struct pt_span name = {NULL, 0};
     if (*c.p != '{') {
-        if (!pt_scan_bare(&c, true, &name) ||
-            (!pt_at_end(&c) && !pt_is_blank(*c.p) && *c.p != '{')) {
+        if (!pt_scan_bare(&c, true, &name) || (!pt_at_end(&c) && !pt_is_blank(*c.p) && *c.p != '{')) {
             *why = "invalid metric name";
             return false;
         }
@@ -390,8 +389,8 @@ static bool pt_parse_sample(const char *line, size_t n, struct prom_sample *s, c
 
 static bool pt_known_type(struct pt_span t)
 {
-    static const char *const types[] = {"counter", "gauge", "histogram", "summary", "untyped",
-                                        "unknown", "stateset", "info", "gaugehistogram"};
+    static const char *const types[] = {"counter", "gauge",    "histogram", "summary",       "untyped",
+                                        "unknown", "stateset", "info",      "gaugehistogram"};
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
         if (strlen(types[i]) == t.n && memcmp(types[i], t.s, t.n) == 0)
             return true;

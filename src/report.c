@@ -11,7 +11,10 @@
 int report_exit_code(const struct state *s)
 {
     static const int by_status[] = {
-        [ST_UNKNOWN] = EXIT_UNKNOWN, [ST_OK] = EXIT_OK_, [ST_WARN] = EXIT_WARNING, [ST_FAIL] = EXIT_CRITICAL,
+            [ST_UNKNOWN] = EXIT_UNKNOWN,
+            [ST_OK] = EXIT_OK_,
+            [ST_WARN] = EXIT_WARNING,
+            [ST_FAIL] = EXIT_CRITICAL,
     };
     return by_status[state_status(s)];
 }
@@ -22,12 +25,16 @@ const char *report_exit_name(int code)
     return code >= 0 && code <= 3 ? names[code] : "UNKNOWN";
 }
 
-static const struct { const char *key; const char *unit; const char *json; } rate_units[] = {
-    {"samples_received_total", "samples/s", "samples_per_second"},
-    {"lines_received_total", "lines/s", "lines_per_second"},
-    {"bytes_received_total", "B/s", "bytes_per_second"},
-    {"spans_received_total", "spans/s", "spans_per_second"},
-    {"traces_created_total", "traces/s", "traces_created_per_second"},
+static const struct {
+    const char *key;
+    const char *unit;
+    const char *json;
+} rate_units[] = {
+        {"samples_received_total", "samples/s", "samples_per_second"},
+        {"lines_received_total", "lines/s", "lines_per_second"},
+        {"bytes_received_total", "B/s", "bytes_per_second"},
+        {"spans_received_total", "spans/s", "spans_per_second"},
+        {"traces_created_total", "traces/s", "traces_created_per_second"},
 };
 
 const char *report_rate_unit(const char *key)
@@ -49,7 +56,9 @@ static long latency_ms(const struct check_state *cs)
     return (cs->ran && cs->net == NET_OK) ? (cs->t.total_us + 500) / 1000 : -1;
 }
 
-struct col_widths { int stack, comp, check; };
+struct col_widths {
+    int stack, comp, check;
+};
 
 static struct col_widths table_widths(const struct state *s)
 {
@@ -118,8 +127,8 @@ static void report_findings(FILE *f, const struct state *s, bool color)
     fprintf(f, "%sFINDINGS%s\n", bold, reset);
     for (size_t i = 0; i < n; i++) {
         const char *sev = color ? (fs[i].severity == ST_FAIL ? "\033[1;31m" : "\033[33m") : "";
-        fprintf(f, "  %s%-4s%s  %s/%s: %s%s%s\n", sev, status_name(fs[i].severity), reset, fs[i].stack,
-                fs[i].component, bold, fs[i].title, reset);
+        fprintf(f, "  %s%-4s%s  %s/%s: %s%s%s\n", sev, status_name(fs[i].severity), reset, fs[i].stack, fs[i].component,
+                bold, fs[i].title, reset);
         fprintf(f, "        %s\n", fs[i].cause);
         fprintf(f, "        → %s\n", fs[i].hint);
     }
@@ -129,8 +138,8 @@ void report_table(FILE *f, const struct state *s, const struct report_meta *m, b
 {
     struct col_widths w = table_widths(s);
     const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
-    fprintf(f, "%s%-*s  %-*s  %-*s  %-7s  %8s  %s%s\n", bold, w.stack, "STACK", w.comp, "COMPONENT",
-            w.check, "CHECK", "STATUS", "LATENCY", "MESSAGE", reset);
+    fprintf(f, "%s%-*s  %-*s  %-*s  %-7s  %8s  %s%s\n", bold, w.stack, "STACK", w.comp, "COMPONENT", w.check, "CHECK",
+            "STATUS", "LATENCY", "MESSAGE", reset);
     int msg_col = w.stack + w.comp + w.check + 7 + 8 + 10;
     int msg_width = width > 0 ? (width - msg_col > 10 ? width - msg_col : 10) : 0;
     for (size_t i = 0; i < s->nstacks; i++) {
@@ -156,8 +165,8 @@ void report_table(FILE *f, const struct state *s, const struct report_meta *m, b
                     snprintf(name, sizeof(name), "%s", cs->def->name);
                 enum status vst = check_status(cs);
                 fprintf(f, "%-*.*s  %-*s  %-*s  %s%-7s%s  %8s  ", w.stack, w.stack, st->name, w.comp,
-                        comp_kind_name(c->kind), w.check, name, color ? status_color_of(vst) : "",
-                        check_label(cs), reset, lat);
+                        comp_kind_name(c->kind), w.check, name, color ? status_color_of(vst) : "", check_label(cs),
+                        reset, lat);
                 put_clipped(f, cs->summary, msg_width);
                 fputc('\n', f);
             }
@@ -182,8 +191,8 @@ void report_table(FILE *f, const struct state *s, const struct report_meta *m, b
     int code = report_exit_code(s);
     char dur[16], sweep[16];
     int ncomps = n.ok + n.warn + n.fail + n.unknown;
-    fprintf(f, "%s%s%s: %d component%s: %d OK, %d WARN, %d FAIL (", bold, report_exit_name(code), reset,
-            ncomps, ncomps == 1 ? "" : "s", n.ok, n.warn, n.fail);
+    fprintf(f, "%s%s%s: %d component%s: %d OK, %d WARN, %d FAIL (", bold, report_exit_name(code), reset, ncomps,
+            ncomps == 1 ? "" : "s", n.ok, n.warn, n.fail);
     /* The sweep's own time apart from the rate sample's wait, so neither hides the other. */
     if (m->sample_ms > 0 && m->sweep_ms > 0)
         fprintf(f, "sweep %s, total %s)\n", duration_format(m->sweep_ms, sweep, sizeof(sweep)),
@@ -192,10 +201,7 @@ void report_table(FILE *f, const struct state *s, const struct report_meta *m, b
         fprintf(f, "%s)\n", duration_format(m->duration_ms, dur, sizeof(dur)));
 }
 
-static cJSON *json_str_or_null(const char *s)
-{
-    return (s && *s) ? cJSON_CreateString(s) : cJSON_CreateNull();
-}
+static cJSON *json_str_or_null(const char *s) { return (s && *s) ? cJSON_CreateString(s) : cJSON_CreateNull(); }
 
 static double round1(double v) { return round(v * 10.0) / 10.0; }
 
@@ -213,8 +219,8 @@ static cJSON *json_check(const struct check_state *cs)
         cJSON_AddNumberToObject(o, "http_status", (double)cs->http_status);
     else
         cJSON_AddNullToObject(o, "http_status");
-    cJSON_AddItemToObject(o, "error", cs->ran && cs->net != NET_OK ? cJSON_CreateString(net_err_name(cs->net))
-                                                                  : cJSON_CreateNull());
+    cJSON_AddItemToObject(
+            o, "error", cs->ran && cs->net != NET_OK ? cJSON_CreateString(net_err_name(cs->net)) : cJSON_CreateNull());
     long ms = latency_ms(cs);
     if (ms >= 0)
         cJSON_AddNumberToObject(o, "latency_ms", round1(cs->t.total_us / 1000.0));

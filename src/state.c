@@ -144,8 +144,8 @@ static struct counter_state *comp_counter(struct comp_state *c, const char *key)
     return n;
 }
 
-void state_record(struct comp_state *c, size_t check_idx, struct obs *o,
-                  const struct http_response *r, long long now_ms)
+void state_record(struct comp_state *c, size_t check_idx, struct obs *o, const struct http_response *r,
+                  long long now_ms)
 {
     if (check_idx >= c->nchecks)
         return;

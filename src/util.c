@@ -196,8 +196,9 @@ static void text_clean(struct buf *out, const char *src, size_t srclen, bool kee
             continue;
         }
         /* C1 controls, raw or UTF-8 encoded (U+0080..U+009F), count as controls too. */
-        size_t ctl = (c < 0x20 || c == 0x7F || c == ' ') ? 1
-                     : (c == 0xC2 && i + 1 < srclen && s[i + 1] >= 0x80 && s[i + 1] < 0xA0) ? 2 : 0;
+        size_t ctl = (c < 0x20 || c == 0x7F || c == ' ')                                    ? 1
+                     : (c == 0xC2 && i + 1 < srclen && s[i + 1] >= 0x80 && s[i + 1] < 0xA0) ? 2
+                                                                                            : 0;
         if (ctl) {
             pending_space = out->len > 0 && out->data[out->len - 1] != '\n';
             i += ctl;
@@ -282,14 +283,16 @@ void url_hostport(const char *url, char *out, size_t outlen)
     if (colon)
         snprintf(out, outlen, "%.*s", (int)(end - h), h);
     else
-        snprintf(out, outlen, "%.*s:%d", (int)(end - h), h,
-                 (scheme && str_starts_with(url, "https")) ? 443 : 80);
+        snprintf(out, outlen, "%.*s:%d", (int)(end - h), h, (scheme && str_starts_with(url, "https")) ? 443 : 80);
 }
 
 long duration_parse_ms(const char *s)
 {
-    static const struct { const char *unit; long ms; } units[] = {
-        {"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}, {"d", 86400000},
+    static const struct {
+        const char *unit;
+        long ms;
+    } units[] = {
+            {"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}, {"d", 86400000},
     };
     if (!s || !*s)
         return -1;

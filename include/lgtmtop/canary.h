@@ -27,12 +27,12 @@
 
 struct multi_check;
 
-#define CANARY_SERVICE "lgtmtop-canary"     /* Tempo service.name, Mimir job (from service.name) */
-#define CANARY_LOKI_JOB "lgtmtop-canary"    /* Loki stream label job */
-#define CANARY_METRIC "lgtmtop_canary"      /* Mimir metric name */
-#define CANARY_ID_LABEL "canary_id"         /* Mimir label / span attribute with the id */
+#define CANARY_SERVICE "lgtmtop-canary"  /* Tempo service.name, Mimir job (from service.name) */
+#define CANARY_LOKI_JOB "lgtmtop-canary" /* Loki stream label job */
+#define CANARY_METRIC "lgtmtop_canary"   /* Mimir metric name */
+#define CANARY_ID_LABEL "canary_id"      /* Mimir label / span attribute with the id */
 #define CANARY_DEFAULT_TIMEOUT_MS 30000L
-#define CANARY_MIN_PERIOD_MS 60000L         /* live view: at most once a minute */
+#define CANARY_MIN_PERIOD_MS 60000L /* live view: at most once a minute */
 #define CANARY_FIRST_PAUSE_MS 250L
 #define CANARY_MAX_PAUSE_MS 2000L
 
@@ -88,15 +88,15 @@ char *canary_write_url(enum canary_kind k, const struct component_cfg *c);
 /* True when the write was accepted. Otherwise why gets one line: "HTTP 415: unsupported
  * content type", "HTTP 260: ingestion blocked ...", "connection refused ...", a partial
  * success that rejected the data, ... */
-bool canary_write_ok(enum canary_kind k, const struct http_response *r, const struct component_cfg *c,
-                     char *why, size_t whylen);
+bool canary_write_ok(enum canary_kind k, const struct http_response *r, const struct component_cfg *c, char *why,
+                     size_t whylen);
 
 enum canary_read {
-    CANARY_FOUND,          /* the written data came back */
-    CANARY_NOT_YET,        /* not (yet) there: poll again */
-    CANARY_RETRY,          /* a transient error (5xx, timeout): poll again, why says what */
-    CANARY_ROUTE_MISSING,  /* Tempo: the v2 trace route does not exist (404 page not found) */
-    CANARY_READ_FAILED,    /* a permanent error (401, 400, refused, bad JSON): stop, why says */
+    CANARY_FOUND,         /* the written data came back */
+    CANARY_NOT_YET,       /* not (yet) there: poll again */
+    CANARY_RETRY,         /* a transient error (5xx, timeout): poll again, why says what */
+    CANARY_ROUTE_MISSING, /* Tempo: the v2 trace route does not exist (404 page not found) */
+    CANARY_READ_FAILED,   /* a permanent error (401, 400, refused, bad JSON): stop, why says */
 };
 
 enum canary_read canary_parse_tempo(const struct http_response *r, const struct component_cfg *c,
@@ -111,15 +111,15 @@ enum canary_step { CANARY_STEP_WRITE, CANARY_STEP_READ, CANARY_STEP_TIMEOUT, CAN
 
 struct canary_result {
     enum canary_kind kind;
-    enum canary_step step;     /* where it ended */
+    enum canary_step step; /* where it ended */
     char id[33];
-    long write_status;         /* HTTP status of the write, 0 without a response */
-    long write_ms;             /* the write request */
-    long read_ms;              /* from the accepted write until readable (DONE) or the end */
+    long write_status; /* HTTP status of the write, 0 without a response */
+    long write_ms;     /* the write request */
+    long read_ms;      /* from the accepted write until readable (DONE) or the end */
     long timeout_ms;
-    int attempts;              /* reads made */
-    bool tempo_v1;             /* Tempo: read through /api/traces (no v2 route) */
-    char why[256];             /* write refusal or read failure; the last "not yet" note */
+    int attempts;  /* reads made */
+    bool tempo_v1; /* Tempo: read through /api/traces (no v2 route) */
+    char why[256]; /* write refusal or read failure; the last "not yet" note */
 };
 
 /* Pure: the observation for a result (status, summary, values, data). */

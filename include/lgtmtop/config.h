@@ -9,9 +9,9 @@
  * custom.h). It has no URL of its own; each check names its target. */
 enum comp_kind { COMP_MIMIR = 0, COMP_LOKI, COMP_TEMPO, COMP_GRAFANA, COMP_PROMETHEUS, COMP_CHECKS, COMP_KIND_COUNT };
 
-const char *comp_kind_name(enum comp_kind k);       /* "mimir", "loki", ... */
-int comp_kind_from_name(const char *name);          /* -1 if unknown */
-int comp_kind_default_port(enum comp_kind k);       /* 9009, 3100, 3200, 3000, 9090 */
+const char *comp_kind_name(enum comp_kind k); /* "mimir", "loki", ... */
+int comp_kind_from_name(const char *name);    /* -1 if unknown */
+int comp_kind_default_port(enum comp_kind k); /* 9009, 3100, 3200, 3000, 9090 */
 
 #define CONFIG_DEFAULT_INTERVAL_MS 5000L
 #define CONFIG_DEFAULT_TIMEOUT_MS 5000L
@@ -22,18 +22,18 @@ int comp_kind_default_port(enum comp_kind k);       /* 9009, 3100, 3200, 3000, 9
 struct component_cfg {
     enum comp_kind kind;
     bool enabled;
-    char *url;              /* base URL without trailing slash */
-    char *prefix;           /* Mimir: Prometheus API prefix, default "/prometheus"; others "" */
-    char *tenant;           /* X-Scope-OrgID, NULL = none */
-    char *token;            /* Authorization: Bearer (secret) */
-    char *token_file;       /* where token came from, if a file */
-    int token_file_line;    /* line of token_file in the config file, for messages */
-    char *basic_user;       /* basic auth user */
-    char *basic_password;   /* basic auth password (secret) */
-    char *password_file;    /* where basic_password came from, if a file */
+    char *url;            /* base URL without trailing slash */
+    char *prefix;         /* Mimir: Prometheus API prefix, default "/prometheus"; others "" */
+    char *tenant;         /* X-Scope-OrgID, NULL = none */
+    char *token;          /* Authorization: Bearer (secret) */
+    char *token_file;     /* where token came from, if a file */
+    int token_file_line;  /* line of token_file in the config file, for messages */
+    char *basic_user;     /* basic auth user */
+    char *basic_password; /* basic auth password (secret) */
+    char *password_file;  /* where basic_password came from, if a file */
     int password_file_line;
-    char *query;            /* instant query for Mimir/Prometheus, default "up" */
-    long timeout_ms;        /* total timeout; 0 = use config default */
+    char *query;     /* instant query for Mimir/Prometheus, default "up" */
+    long timeout_ms; /* total timeout; 0 = use config default */
     long connect_timeout_ms;
     bool insecure_skip_verify;
     char *ca_file;
@@ -41,12 +41,12 @@ struct component_cfg {
     char *otlp_grpc;        /* Tempo: OTLP/gRPC receiver host:port (default: host:4317) */
     bool otlp_http_derived; /* Tempo: otlp_http / otlp_grpc were derived from url, not configured */
     bool otlp_grpc_derived;
-    long search_window_ms;  /* Tempo: window of the search/services checks; 0 = 15m */
-    int line;               /* line in the config file where the component was defined, 0 if none */
-    char *keypath;          /* "stacks[0].grafana" for messages; NULL when not from a file */
-    char **deprecated_ds;   /* Grafana deprecated_datasources: pairs old uid, new uid */
-    size_t ndeprecated_ds;  /* number of pairs */
-    char **expect_rule_groups;  /* Grafana, Mimir, Prometheus: rule groups that must be loaded */
+    long search_window_ms;     /* Tempo: window of the search/services checks; 0 = 15m */
+    int line;                  /* line in the config file where the component was defined, 0 if none */
+    char *keypath;             /* "stacks[0].grafana" for messages; NULL when not from a file */
+    char **deprecated_ds;      /* Grafana deprecated_datasources: pairs old uid, new uid */
+    size_t ndeprecated_ds;     /* number of pairs */
+    char **expect_rule_groups; /* Grafana, Mimir, Prometheus: rule groups that must be loaded */
     size_t nexpect_rule_groups;
 };
 
@@ -55,25 +55,25 @@ struct custom_check_cfg;
 struct stack_cfg {
     char *name;
     struct component_cfg comp[COMP_KIND_COUNT];
-    struct custom_check_cfg *checks;  /* checks: list (custom.h), owned; comp[COMP_CHECKS] is
+    struct custom_check_cfg *checks; /* checks: list (custom.h), owned; comp[COMP_CHECKS] is
                                          enabled when there is at least one */
     size_t nchecks;
-    int canary;                       /* canary: in the stack: 1 on, -1 off, 0 = top-level value */
+    int canary; /* canary: in the stack: 1 on, -1 off, 0 = top-level value */
 };
 
 struct config {
-    char *path;                 /* the file loaded, NULL for zero-config */
-    long interval_ms;           /* default 5000 */
-    long timeout_ms;            /* default 5000 */
-    long connect_timeout_ms;    /* default = timeout_ms */
-    size_t max_body;            /* default 8 MiB */
-    size_t max_in_flight;       /* max_in_flight: requests at once, the rest wait; 0 = the
+    char *path;              /* the file loaded, NULL for zero-config */
+    long interval_ms;        /* default 5000 */
+    long timeout_ms;         /* default 5000 */
+    long connect_timeout_ms; /* default = timeout_ms */
+    size_t max_body;         /* default 8 MiB */
+    size_t max_in_flight;    /* max_in_flight: requests at once, the rest wait; 0 = the
                                    engine's default (engine_set_max_inflight) */
-    bool canary;                /* canary: true at the top level, or --canary (canary.h) */
-    long canary_timeout_ms;     /* how long a canary waits until its data is readable; 0 = 30s */
+    bool canary;             /* canary: true at the top level, or --canary (canary.h) */
+    long canary_timeout_ms;  /* how long a canary waits until its data is readable; 0 = 30s */
     struct stack_cfg *stacks;
     size_t nstacks;
-    char **warnings;            /* non-fatal notes (e.g. token file readable by others) */
+    char **warnings; /* non-fatal notes (e.g. token file readable by others) */
     size_t nwarnings;
 };
 
@@ -89,13 +89,12 @@ char *config_interpolate(const char *s, config_getenv_fn fn, void *ud, char *err
  * returns -1 and writes one line to err: file:line, the key, what is wrong and how to fix it;
  * out is then empty (nothing to free). Without a stacks: key, top-level component keys
  * (mimir:, loki: ...) form one stack named "default". Non-fatal notes go to out->warnings. */
-int config_parse(const char *yaml, size_t len, const char *name, config_getenv_fn fn, void *ud,
-                 struct config *out, char *err, size_t errlen);
+int config_parse(const char *yaml, size_t len, const char *name, config_getenv_fn fn, void *ud, struct config *out,
+                 char *err, size_t errlen);
 
 /* Reads and parses a file; errors for missing/unreadable files say so. Relative token_file,
  * password_file and ca_file paths are taken relative to the config file's directory. */
-int config_load_file(const char *path, config_getenv_fn fn, void *ud, struct config *out,
-                     char *err, size_t errlen);
+int config_load_file(const char *path, config_getenv_fn fn, void *ud, struct config *out, char *err, size_t errlen);
 
 /* Zero-config: one stack "default" from MIMIR_URL, LOKI_URL, TEMPO_URL (or TEMPO_INTERNAL_URL),
  * GRAFANA_URL (+ GRAFANA_TOKEN), PROMETHEUS_URL, else localhost default ports. Prometheus is

@@ -30,7 +30,7 @@ enum custom_op { CX_GT, CX_GE, CX_LT, CX_LE, CX_EQ, CX_NE, CX_NONEMPTY, CX_EMPTY
 
 struct custom_expr {
     enum custom_op op;
-    double value;            /* the number compared with (not used by non-empty/empty) */
+    double value; /* the number compared with (not used by non-empty/empty) */
 };
 
 /* Parses "> 0", ">=1", "== 1", "!= 0", "< 0.05", "<= 2", "non-empty", "empty" (blanks around
@@ -52,34 +52,34 @@ enum custom_type { CUSTOM_HTTP, CUSTOM_PROMQL, CUSTOM_LOGQL };
 
 /* One entry of checks:. Strings owned (custom_check_cfg_free). */
 struct custom_check_cfg {
-    char *name;                  /* the check's name in the report: [A-Za-z0-9_.-] */
+    char *name; /* the check's name in the report: [A-Za-z0-9_.-] */
     enum custom_type type;
-    int line;                    /* config line of the entry */
+    int line; /* config line of the entry */
     /* http */
     char *url;
-    char *method;                /* "GET" (default) or "POST" (empty body) */
+    char *method; /* "GET" (default) or "POST" (empty body) */
     int expect_status[CUSTOM_MAX_STATUS];
-    int nexpect_status;          /* 0 = any 2xx */
-    char *json_path;             /* json: { path: a.b.0.c, equals: X | expect: "> 0" }; NULL = none */
-    char *json_equals;           /* compared as text (numbers numerically); NULL with json_expect */
+    int nexpect_status; /* 0 = any 2xx */
+    char *json_path;    /* json: { path: a.b.0.c, equals: X | expect: "> 0" }; NULL = none */
+    char *json_equals;  /* compared as text (numbers numerically); NULL with json_expect */
     bool json_has_expect;
     struct custom_expr json_expect;
-    long max_latency_ms;         /* 0 = no limit */
+    long max_latency_ms; /* 0 = no limit */
     bool insecure_skip_verify;
-    long timeout_ms;             /* request timeout; 0 = the target's, else the config's */
+    long timeout_ms; /* request timeout; 0 = the target's, else the config's */
     /* promql / logql */
     char *query;
-    struct custom_expr expect;   /* default: promql non-empty, logql > 0 */
-    long window_ms;              /* logql count window, default 5m */
+    struct custom_expr expect; /* default: promql non-empty, logql > 0 */
+    long window_ms;            /* logql count window, default 5m */
 };
 
 void custom_check_cfg_free(struct custom_check_cfg *cc);
-void custom_checks_free(struct custom_check_cfg *v, size_t n);  /* each entry, then v */
+void custom_checks_free(struct custom_check_cfg *v, size_t n); /* each entry, then v */
 
 /* What a built check runs against (check_def.arg). */
 struct custom_def {
     const struct custom_check_cfg *cc;
-    const struct component_cfg *target;  /* promql: mimir, else prometheus; logql: loki; http: NULL */
+    const struct component_cfg *target; /* promql: mimir, else prometheus; logql: loki; http: NULL */
 };
 
 /* The component cfg a promql/logql check queries in stack st (one with a URL), or NULL; always

@@ -30,16 +30,16 @@
 #define FINDING_MAX_CHECKS 3
 
 struct finding {
-    enum status severity;            /* ST_FAIL (broken) or ST_WARN (suspicious / degraded) */
-    const char *id;                  /* stable rule id, e.g. "tempo_no_spans" (for scripts, tests) */
-    const char *stack;               /* stack name */
-    const char *component;           /* "tempo", "loki", ... */
-    const struct comp_state *comp;   /* the component it is about (points into the state) */
+    enum status severity;                   /* ST_FAIL (broken) or ST_WARN (suspicious / degraded) */
+    const char *id;                         /* stable rule id, e.g. "tempo_no_spans" (for scripts, tests) */
+    const char *stack;                      /* stack name */
+    const char *component;                  /* "tempo", "loki", ... */
+    const struct comp_state *comp;          /* the component it is about (points into the state) */
     const char *checks[FINDING_MAX_CHECKS]; /* names of the check rows it is about (static or
                                        borrowed from the check tables), NULL-terminated */
-    char title[FINDING_TITLE_LEN];   /* what is wrong, one short line */
-    char cause[FINDING_TEXT_LEN];    /* why, in plain words, with what was observed */
-    char hint[FINDING_TEXT_LEN];     /* the next step */
+    char title[FINDING_TITLE_LEN];          /* what is wrong, one short line */
+    char cause[FINDING_TEXT_LEN];           /* why, in plain words, with what was observed */
+    char hint[FINDING_TEXT_LEN];            /* the next step */
 };
 
 /* Evaluates every rule against s and writes at most max findings to out (FAIL first, then WARN,

@@ -17,18 +17,18 @@ struct engine;
 /* Everything the engine copies at submit time (also for a request that has to wait for a
  * slot); the caller may free its strings after. */
 struct request {
-    const char *url;                 /* full URL (may carry user:pass@, never printed) */
-    const char *method;              /* NULL = GET */
-    const char *body;                /* request body for POST, may be NULL */
+    const char *url;    /* full URL (may carry user:pass@, never printed) */
+    const char *method; /* NULL = GET */
+    const char *body;   /* request body for POST, may be NULL */
     size_t body_len;
-    const char *content_type;        /* for the body */
-    const char *tenant;              /* X-Scope-OrgID */
-    const char *bearer;              /* Authorization: Bearer */
+    const char *content_type; /* for the body */
+    const char *tenant;       /* X-Scope-OrgID */
+    const char *bearer;       /* Authorization: Bearer */
     const char *basic_user, *basic_password;
-    long timeout_ms;                 /* total, from when the request starts (not while queued) */
+    long timeout_ms; /* total, from when the request starts (not while queued) */
     long connect_timeout_ms;
-    size_t max_body;                 /* body cap; 0 = 8 MiB */
-    bool insecure;                   /* skip TLS verification */
+    size_t max_body; /* body cap; 0 = 8 MiB */
+    bool insecure;   /* skip TLS verification */
     const char *ca_file;
     /* Network probes (OTLP receivers), no proxy used:
      * resolve_only: resolve the URL's host and list every address in the response's
@@ -72,7 +72,7 @@ int engine_run(struct engine *e, int extra_fd, long timeout_ms);
  * Timers still pending at engine_free are called with fired = false so owners can clean up. */
 typedef void (*engine_timer_fn)(void *ud, bool fired);
 void engine_timer(struct engine *e, long delay_ms, engine_timer_fn cb, void *ud);
-size_t engine_timers(const struct engine *e);   /* pending timers */
+size_t engine_timers(const struct engine *e); /* pending timers */
 
 /* Wakes a concurrent engine_run (e.g. from a signal handler). */
 void engine_wakeup(struct engine *e);

@@ -15,8 +15,8 @@ struct cJSON;
 
 #define LAY_MIN_COLS 80
 #define LAY_MIN_ROWS 24
-#define LAY_CELL_MAX 512        /* enough for any cell at any width we draw */
-#define LAY_FIGURE_VARIANTS 3   /* key figure: long, medium, short */
+#define LAY_CELL_MAX 512      /* enough for any cell at any width we draw */
+#define LAY_FIGURE_VARIANTS 3 /* key figure: long, medium, short */
 
 /* ---- text ------------------------------------------------------------------------------ */
 
@@ -79,23 +79,23 @@ const char *lay_hline(bool ascii);
 /* ---- the grid -------------------------------------------------------------------------- */
 
 enum lay_col {
-    LAYC_CURSOR = 0,  /* ">" on the selected row */
-    LAYC_MARK,        /* spinner while a check is in flight */
-    LAYC_BADGE,       /* OK / WARN / FAIL / ? */
+    LAYC_CURSOR = 0, /* ">" on the selected row */
+    LAYC_MARK,       /* spinner while a check is in flight */
+    LAYC_BADGE,      /* OK / WARN / FAIL / ? */
     LAYC_NAME,
     LAYC_ENDPOINT,
-    LAYC_LAST,        /* last latency of the readiness check */
+    LAYC_LAST, /* last latency of the readiness check */
     LAYC_P95,
     LAYC_SPARK,
-    LAYC_FIGURE,      /* the component's key figure */
-    LAYC_AGE,         /* since the last status change */
-    LAYC_MSG,         /* takes the rest */
+    LAYC_FIGURE, /* the component's key figure */
+    LAYC_AGE,    /* since the last status change */
+    LAYC_MSG,    /* takes the rest */
     LAYC_COUNT
 };
 
 struct lay_columns {
     int x[LAYC_COUNT];
-    int w[LAYC_COUNT];   /* 0 = column dropped */
+    int w[LAYC_COUNT]; /* 0 = column dropped */
 };
 
 /* Column placement for a terminal `width` columns wide. Columns drop in priority order as
@@ -115,18 +115,18 @@ struct lay_row {
     const char *endpoint;
     const char *message;
     enum status status;
-    bool ran;                   /* at least one check has a result */
-    bool pending;               /* a check is in flight */
-    bool skipped;               /* a check row whose check skipped (reads SKIP) */
-    bool stale;                 /* the newest result is older than 3 intervals */
-    long long stale_ms;         /* age of the newest result when stale */
-    long last_ms, p95_ms;       /* readiness-check latency; -1 = none */
+    bool ran;             /* at least one check has a result */
+    bool pending;         /* a check is in flight */
+    bool skipped;         /* a check row whose check skipped (reads SKIP) */
+    bool stale;           /* the newest result is older than 3 intervals */
+    long long stale_ms;   /* age of the newest result when stale */
+    long last_ms, p95_ms; /* readiness-check latency; -1 = none */
     long hist_ms[STATE_HIST_LEN];
     enum status hist_st[STATE_HIST_LEN];
     int nhist;
-    long long age_ms;           /* since the component's status last changed; -1 = unknown */
+    long long age_ms; /* since the component's status last changed; -1 = unknown */
     char figure[LAY_FIGURE_VARIANTS][96];
-    char endpoint_buf[96];      /* storage for endpoint when it is derived */
+    char endpoint_buf[96]; /* storage for endpoint when it is derived */
 };
 
 /* Fills a row from a component. changed_ms is when the viewer last saw the component's
@@ -147,8 +147,7 @@ void lay_row_from_check(const struct check_state *cs, const char *stack, long lo
  * not exist (yet) show as "-". */
 void lay_figure(const struct comp_state *c, char out[LAY_FIGURE_VARIANTS][96]);
 /* The first variant that fits width, else the shortest truncated. */
-int lay_figure_pick(const char variants[LAY_FIGURE_VARIANTS][96], int width, bool ascii, char *out,
-                    size_t outlen);
+int lay_figure_pick(const char variants[LAY_FIGURE_VARIANTS][96], int width, bool ascii, char *out, size_t outlen);
 
 /* Badge word for a status: "OK", "WARN", "FAIL", "?" (no result yet). */
 const char *lay_badge(enum status st, bool ran);
@@ -172,9 +171,9 @@ enum lay_style { LAYS_NORMAL = 0, LAYS_TITLE, LAYS_DIM, LAYS_BOLD, LAYS_STATUS /
 
 #define LAY_LINE_SPANS 6
 struct lay_span {
-    int x, w;             /* columns from the start of text */
+    int x, w; /* columns from the start of text */
     enum status st;
-    bool badge;           /* a badge (block) rather than colored text */
+    bool badge; /* a badge (block) rather than colored text */
 };
 
 struct lay_line {
@@ -206,8 +205,7 @@ int lay_lines_wrap(struct lay_lines *l, int indent, int width, bool ascii, enum 
  * while they fit; the last line ends with "+N more" when some are left out; with room for
  * one line only, the first finding and "+N more". Each line has a badge span on its
  * severity. Returns the lines added (0 when n == 0 or max_lines < 1). */
-int lay_findings_strip(const struct finding *f, size_t n, int width, int max_lines, bool ascii,
-                       struct lay_lines *out);
+int lay_findings_strip(const struct finding *f, size_t n, int width, int max_lines, bool ascii, struct lay_lines *out);
 
 /* One finding in full for the findings pane: a heading (badge, stack/component, title), the
  * cause, and the next step prefixed by an arrow, wrapped to width; then an empty line. */

@@ -13,15 +13,15 @@
 struct lint_opts {
     char **paths;
     size_t npaths;
-    char **ds_files;          /* provisioning YAML files or directories */
+    char **ds_files; /* provisioning YAML files or directories */
     size_t nds_files;
-    char **uids;              /* --uid */
+    char **uids; /* --uid */
     size_t nuids;
-    char **deprecated;        /* --deprecated OLD=NEW: pairs old, new */
-    size_t ndeprecated;       /* pairs */
+    char **deprecated;  /* --deprecated OLD=NEW: pairs old, new */
+    size_t ndeprecated; /* pairs */
     bool json;
-    bool no_color;            /* --no-color */
-    bool color;               /* decided by lint_main: a terminal, no NO_COLOR, no --no-color */
+    bool no_color; /* --no-color */
+    bool color;    /* decided by lint_main: a terminal, no NO_COLOR, no --no-color */
 };
 
 /* Parses argv (argv[0] == "dashboards", argv[1] == "lint"). 0 = run, 1 = help printed to out,

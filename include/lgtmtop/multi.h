@@ -24,25 +24,25 @@ struct check_state;
 typedef void (*multi_step_fn)(struct multi_run *run, const struct http_response *r, void *arg);
 
 struct multi_check {
-    size_t data_size;                                 /* per-run scratch, zeroed at start */
+    size_t data_size; /* per-run scratch, zeroed at start */
     void (*start)(struct multi_run *run);
     void (*finish)(struct multi_run *run, struct obs *o);
-    void (*data_free)(void *data);                    /* frees what data points to (not data) */
-    int max_inflight;                                 /* bound on concurrent requests; 0 = 8 */
+    void (*data_free)(void *data); /* frees what data points to (not data) */
+    int max_inflight;              /* bound on concurrent requests; 0 = 8 */
 };
 
 struct multi_run {
     struct engine *engine;
     const struct config *cfg;
-    const struct component_cfg *c;  /* the component being checked */
+    const struct component_cfg *c; /* the component being checked */
     struct comp_state *comp;
     struct check_state *cs;
     const struct multi_check *mc;
-    void *data;                     /* data_size bytes, owned by the run */
+    void *data; /* data_size bytes, owned by the run */
     long long started_ms;
     int inflight;
-    bool cancelled;                 /* the engine is shutting down: nothing more is sent */
-    struct multi_pending *queue, *queue_tail;   /* requests waiting for a slot */
+    bool cancelled;                           /* the engine is shutting down: nothing more is sent */
+    struct multi_pending *queue, *queue_tail; /* requests waiting for a slot */
     /* The first answer of the run (usually the list the rest fans out from): its HTTP status or
      * transport error become the check's own in the state and the JSON. */
     bool have_first;

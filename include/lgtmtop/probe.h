@@ -17,9 +17,9 @@
 enum obs_value_kind { OBS_GAUGE = 0, OBS_COUNTER };
 
 struct obs_value {
-    char key[40];            /* e.g. "targets_up", "spans_received_total" */
+    char key[40]; /* e.g. "targets_up", "spans_received_total" */
     double value;
-    enum obs_value_kind kind;  /* counters become rates in the state model */
+    enum obs_value_kind kind; /* counters become rates in the state model */
 };
 
 /* The result of one check. summary is one clean line; detail (owned, may be NULL) holds
@@ -27,11 +27,11 @@ struct obs_value {
  * characters. Free with obs_free. */
 struct obs {
     enum status status;
-    bool skipped;                 /* not applicable (e.g. no credentials); not aggregated */
+    bool skipped; /* not applicable (e.g. no credentials); not aggregated */
     char summary[OBS_SUMMARY_LEN];
     char *detail;
-    char version[64];             /* component version if this check learned it */
-    struct cJSON *data;           /* optional structured result (tables for JSON and the TUI),
+    char version[64];   /* component version if this check learned it */
+    struct cJSON *data; /* optional structured result (tables for JSON and the TUI),
                                      owned; obs_free deletes it */
     struct obs_value values[OBS_MAX_VALUES];
     int nvalues;
@@ -48,15 +48,14 @@ bool obs_get_value(const struct obs *o, const char *key, double *out);
 void obs_detail_line(struct obs *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 struct check_def;
-typedef void (*check_parse_fn)(const struct http_response *r, const struct component_cfg *c,
-                               struct obs *o);
+typedef void (*check_parse_fn)(const struct http_response *r, const struct component_cfg *c, struct obs *o);
 /* Builds the path+query (appended to the component base URL) into out. */
 typedef void (*check_path_fn)(const struct component_cfg *c, struct buf *out);
 
 enum check_flags {
-    CHECK_RAW = 1u << 0,     /* parser sees every HTTP status (e.g. /ready 503); otherwise
+    CHECK_RAW = 1u << 0,      /* parser sees every HTTP status (e.g. /ready 503); otherwise
                                 non-2xx responses get the common message without calling it */
-    CHECK_CANARY = 1u << 1,  /* writes data (canary.h): state_init leaves it out unless canaries
+    CHECK_CANARY = 1u << 1,   /* writes data (canary.h): state_init leaves it out unless canaries
                                 are enabled for the stack (canary: true / --canary) */
     CHECK_COUNTERS = 1u << 2, /* emits OBS_COUNTER values (a /metrics scrape): `check --sample`
                                  re-runs only these to turn the counters into rates */
@@ -65,8 +64,8 @@ enum check_flags {
 struct multi_check;
 
 struct check_def {
-    const char *name;         /* short id: "ready", "buildinfo", "query", "rules", ... */
-    const char *path;         /* static path, used when path_fn is NULL */
+    const char *name; /* short id: "ready", "buildinfo", "query", "rules", ... */
+    const char *path; /* static path, used when path_fn is NULL */
     check_path_fn path_fn;
     unsigned flags;
     check_parse_fn parse;
@@ -86,8 +85,8 @@ struct probe_kind {
     enum comp_kind kind;
     const struct check_def *checks;
     size_t nchecks;
-    const char *name;         /* "mimir", as in config and messages ("is mimir running?") */
-    const char *product;      /* "Mimir", as in "is this really Mimir?" */
+    const char *name;    /* "mimir", as in config and messages ("is mimir running?") */
+    const char *product; /* "Mimir", as in "is this really Mimir?" */
 };
 
 /* The table of checks for a component kind; NULL for an out-of-range kind. */
@@ -97,16 +96,15 @@ const struct check_def *probe_check_find(enum comp_kind k, const char *name);
 
 /* Runs one check on a response: transport errors and (unless CHECK_RAW) non-2xx statuses get
  * the common message; otherwise the check's parser runs. o must be obs_init'ed. */
-void probe_run_parser(const struct check_def *d, const struct http_response *r,
-                      const struct component_cfg *c, struct obs *o);
+void probe_run_parser(const struct check_def *d, const struct http_response *r, const struct component_cfg *c,
+                      struct obs *o);
 
 /* Common messages, usable from parsers: transport failure (refused/dns/timeout/...), and
  * HTTP error statuses (401 no org id -> set tenant; 401/403 -> which credential; 404; 5xx with
  * the body's first line). */
 void probe_transport_obs(const struct http_response *r, struct obs *o);
 /* Same, naming the component kind in the hint ("is mimir running?"); c may be NULL. */
-void probe_transport_obs_for(const struct http_response *r, const struct component_cfg *c,
-                             struct obs *o);
+void probe_transport_obs_for(const struct http_response *r, const struct component_cfg *c, struct obs *o);
 void probe_http_error_obs(const struct http_response *r, const struct component_cfg *c, struct obs *o);
 
 #endif

@@ -11,24 +11,24 @@
 /* Every pointer points into the parsed text and is valid only as long as it is; none is
  * NUL-terminated (use the _len fields). */
 struct prom_sample {
-    const char *name;        /* metric name without quotes; escapes in a quoted name not processed */
+    const char *name; /* metric name without quotes; escapes in a quoted name not processed */
     size_t name_len;
     /* Raw label text between { and } (without braces, escapes not processed), "" if none.
      * For a quoted UTF-8 name inside the braces ({"my.metric","a"="b"}) it is the text after
      * the comma that follows the name ("\"a\"=\"b\""), so it holds only real labels. */
     const char *labels;
     size_t labels_len;
-    double value;            /* NaN and +-Inf possible */
+    double value; /* NaN and +-Inf possible */
     bool has_timestamp;
-    int64_t timestamp;       /* as written: ms (0.0.4); integer timestamps only */
+    int64_t timestamp; /* as written: ms (0.0.4); integer timestamps only */
 };
 
 /* Return non-zero to stop parsing early. */
 typedef int (*prom_sample_cb)(const struct prom_sample *s, void *ud);
 
 struct prom_error {
-    int line;                /* 1-based line of the first malformed line, 0 if none */
-    char msg[128];           /* "line N: reason"; never contains input bytes, "" if none */
+    int line;      /* 1-based line of the first malformed line, 0 if none */
+    char msg[128]; /* "line N: reason"; never contains input bytes, "" if none */
 };
 
 /* Parses text, calling cb (may be NULL) for every sample. Malformed lines are skipped (counted),

@@ -14,18 +14,18 @@
 enum exit_code { EXIT_OK_ = 0, EXIT_WARNING = 1, EXIT_CRITICAL = 2, EXIT_UNKNOWN = 3 };
 
 struct report_meta {
-    long long time_unix_ms;   /* wall clock at the start of the check */
-    long duration_ms;         /* whole check, all sweeps and the rate sample */
-    long sweep_ms;            /* the last full sweep alone (every check once, concurrently) */
+    long long time_unix_ms; /* wall clock at the start of the check */
+    long duration_ms;       /* whole check, all sweeps and the rate sample */
+    long sweep_ms;          /* the last full sweep alone (every check once, concurrently) */
     unsigned long sweeps;
-    const char *config_path;  /* NULL = zero-config */
-    long sample_ms;           /* the counter sampling window of `check --sample`; 0 = none */
+    const char *config_path; /* NULL = zero-config */
+    long sample_ms;          /* the counter sampling window of `check --sample`; 0 = none */
 };
 
 /* 0 OK, 1 WARNING, 2 CRITICAL (worst of the checks and the findings); 3 UNKNOWN when nothing
  * produced a result. */
 int report_exit_code(const struct state *s);
-const char *report_exit_name(int code);   /* "OK", "WARNING", "CRITICAL", "UNKNOWN" */
+const char *report_exit_name(int code); /* "OK", "WARNING", "CRITICAL", "UNKNOWN" */
 
 /* Table: STACK COMPONENT CHECK STATUS LATENCY MESSAGE (an unreachable component's checks that
  * failed the same way share one "(N checks)" line), then flow rates ("rates over 5.0s:"),

@@ -16,7 +16,7 @@
 
 struct hist_entry {
     enum status status;
-    long latency_ms;          /* -1 when the check did not get a response */
+    long latency_ms; /* -1 when the check did not get a response */
 };
 
 /* Fixed ring of the most recent results, oldest first when read with hist_get. */
@@ -26,7 +26,7 @@ struct history {
 };
 
 void hist_push(struct history *h, enum status st, long latency_ms);
-const struct hist_entry *hist_get(const struct history *h, int i);   /* 0 = oldest */
+const struct hist_entry *hist_get(const struct history *h, int i); /* 0 = oldest */
 /* Latency percentile (0..100) over entries with a latency; -1 when there are none. */
 long hist_percentile(const struct history *h, int pct);
 
@@ -34,23 +34,23 @@ struct comp_state;
 
 struct check_state {
     const struct check_def *def;
-    struct comp_state *comp;      /* back-pointer, for completion callbacks */
-    size_t idx;                   /* index in comp->checks */
-    enum status status;           /* UNKNOWN until the first result */
+    struct comp_state *comp; /* back-pointer, for completion callbacks */
+    size_t idx;              /* index in comp->checks */
+    enum status status;      /* UNKNOWN until the first result */
     bool skipped;
-    bool pending;                 /* a request is in flight */
-    bool ran;                     /* has at least one result */
+    bool pending; /* a request is in flight */
+    bool ran;     /* has at least one result */
     char summary[OBS_SUMMARY_LEN];
-    char *detail;                 /* owned */
+    char *detail; /* owned */
     long http_status;
     enum net_err net;
     char net_text[128];
     struct timings t;
-    long long updated_ms;         /* when the last result arrived */
-    long long changed_ms;         /* when status last changed */
+    long long updated_ms; /* when the last result arrived */
+    long long changed_ms; /* when status last changed */
     struct obs_value values[OBS_MAX_VALUES];
     int nvalues;
-    struct cJSON *data;           /* structured result from the last run (owned), or NULL */
+    struct cJSON *data; /* structured result from the last run (owned), or NULL */
     struct history hist;
     /* Set by verdict_update (verdict.h): the worst finding naming this row, and that finding's
      * id (static), so a row never reads better than a finding about it. ST_UNKNOWN/NULL = none. */
@@ -63,41 +63,41 @@ struct counter_state {
     char key[40];
     double last;
     long long last_ms;
-    double rate;                  /* per second */
+    double rate; /* per second */
     bool has_last, has_rate;
-    int zero_streak;              /* consecutive rate updates that were 0 */
+    int zero_streak; /* consecutive rate updates that were 0 */
 };
 
 void counter_update(struct counter_state *c, double value, long long now_ms);
 
 struct comp_state {
     enum comp_kind kind;
-    const struct component_cfg *cfg;   /* borrowed from the config */
-    char *url;                         /* redacted, owned */
+    const struct component_cfg *cfg; /* borrowed from the config */
+    char *url;                       /* redacted, owned */
     char hostport[96];
     char version[64];
-    struct check_state *checks;        /* owned array, one per check_def of the kind (canaries
+    struct check_state *checks; /* owned array, one per check_def of the kind (canaries
                                           only when enabled for the stack) */
     size_t nchecks;
-    struct check_def *owned_defs;      /* COMP_CHECKS: the defs built from the config
+    struct check_def *owned_defs; /* COMP_CHECKS: the defs built from the config
                                           (custom_defs_new), owned; NULL for the others */
     struct counter_state counters[STATE_MAX_COUNTERS];
     int ncounters;
-    enum status finding_status;        /* worst finding about it (verdict_update), or ST_UNKNOWN */
+    enum status finding_status; /* worst finding about it (verdict_update), or ST_UNKNOWN */
 };
 
 struct stack_state {
-    const char *name;                  /* borrowed from the config */
-    struct comp_state *comps;          /* owned, enabled components only, in kind order */
+    const char *name;         /* borrowed from the config */
+    struct comp_state *comps; /* owned, enabled components only, in kind order */
     size_t ncomps;
 };
 
 struct state {
-    struct stack_state *stacks;        /* owned */
+    struct stack_state *stacks; /* owned */
     size_t nstacks;
     long interval_ms;
-    unsigned long sweeps;              /* completed sweeps */
-    long long last_sweep_ms;           /* when the last sweep started, 0 = never */
+    unsigned long sweeps;    /* completed sweeps */
+    long long last_sweep_ms; /* when the last sweep started, 0 = never */
 };
 
 /* Builds the model for the given config (the config must outlive the state). `only_stack`
@@ -106,8 +106,8 @@ int state_init(struct state *s, const struct config *cfg, const char *only_stack
 void state_free(struct state *s);
 
 /* Records one check's result. r may be NULL (no response info). Takes o->data (leaves NULL). */
-void state_record(struct comp_state *c, size_t check_idx, struct obs *o,
-                  const struct http_response *r, long long now_ms);
+void state_record(struct comp_state *c, size_t check_idx, struct obs *o, const struct http_response *r,
+                  long long now_ms);
 
 /* A row's verdict: its own status (ST_UNKNOWN when skipped or not run) raised by the findings
  * about it. */
@@ -133,7 +133,9 @@ bool comp_rate(const struct comp_state *c, const char *key, double *rate);
  * ran. */
 const char *comp_message(const struct comp_state *c);
 
-struct status_counts { int ok, warn, fail, unknown; };
+struct status_counts {
+    int ok, warn, fail, unknown;
+};
 struct status_counts state_counts(const struct state *s);
 
 #endif

@@ -5,7 +5,7 @@
 /* Ordered so that max() is worst-of: UNKNOWN (not run yet / skipped) < OK < WARN < FAIL. */
 enum status { ST_UNKNOWN = 0, ST_OK, ST_WARN, ST_FAIL };
 
-const char *status_name(enum status s);  /* "UNKNOWN", "OK", "WARN", "FAIL" */
+const char *status_name(enum status s); /* "UNKNOWN", "OK", "WARN", "FAIL" */
 enum status status_worst(enum status a, enum status b);
 
 #endif

@@ -57,7 +57,7 @@ void findings_draw(struct tui *t)
     lay_lines_free(&l);
 
     static const char *const uni_hints[] = {
-        "Esc back", "\xe2\x86\x91\xe2\x86\x93 scroll", "r sweep", "p pause", "q quit", "? help",
+            "Esc back", "\xe2\x86\x91\xe2\x86\x93 scroll", "r sweep", "p pause", "q quit", "? help",
     };
     static const char *const asc_hints[] = {"Esc back", "j/k scroll", "r sweep", "p pause", "q quit", "? help"};
     tui_footer(t, t->ascii ? asc_hints : uni_hints, ARRAY_LEN(uni_hints));
@@ -67,16 +67,24 @@ int findings_key(struct tui *t, int ch)
 {
     int page = find_height() - 1 > 1 ? find_height() - 1 : 1;
     switch (ch) {
-    case 27: case KEY_BACKSPACE: case 127: case 8: case 'h': case KEY_LEFT:
-        return TK_HANDLED | TK_BACK;
-    case 'j': case KEY_DOWN: t->find_scroll++; break;
-    case 'k': case KEY_UP: t->find_scroll--; break;
-    case KEY_NPAGE: case ' ': t->find_scroll += page; break;
+    case 27:
+    case KEY_BACKSPACE:
+    case 127:
+    case 8:
+    case 'h':
+    case KEY_LEFT: return TK_HANDLED | TK_BACK;
+    case 'j':
+    case KEY_DOWN: t->find_scroll++; break;
+    case 'k':
+    case KEY_UP: t->find_scroll--; break;
+    case KEY_NPAGE:
+    case ' ': t->find_scroll += page; break;
     case KEY_PPAGE: t->find_scroll -= page; break;
-    case 'g': case KEY_HOME: t->find_scroll = 0; break;
-    case 'G': case KEY_END: t->find_scroll = t->find_lines; break;
-    default:
-        return 0;
+    case 'g':
+    case KEY_HOME: t->find_scroll = 0; break;
+    case 'G':
+    case KEY_END: t->find_scroll = t->find_lines; break;
+    default: return 0;
     }
     if (t->find_scroll > t->find_lines - find_height())
         t->find_scroll = t->find_lines - find_height();

@@ -7,8 +7,8 @@
 #include "tui_int.h"
 
 struct grid_item {
-    int stack, comp;   /* comp < 0: the stack's group line */
-    int check;         /* >= 0: one check of a per-check component (custom checks) */
+    int stack, comp; /* comp < 0: the stack's group line */
+    int check;       /* >= 0: one check of a per-check component (custom checks) */
 };
 
 static size_t item_cap(const struct tui *t)
@@ -180,15 +180,9 @@ static void draw_row(struct tui *t, int y, const struct lay_columns *lc, const s
             continue;
         attr_t a = base;
         switch (col) {
-        case LAYC_CURSOR:
-            tui_put(t, y, x, w, selected ? ">" : " ", LAY_LEFT, base | A_BOLD);
-            continue;
-        case LAYC_BADGE:
-            a = theme_badge(r.status, r.ran) | dim;
-            break;
-        case LAYC_MARK:
-            a = base | A_BOLD;
-            break;
+        case LAYC_CURSOR: tui_put(t, y, x, w, selected ? ">" : " ", LAY_LEFT, base | A_BOLD); continue;
+        case LAYC_BADGE: a = theme_badge(r.status, r.ran) | dim; break;
+        case LAYC_MARK: a = base | A_BOLD; break;
         case LAYC_SPARK:
             /* not reversed on the cursor row: inverted bars read as noise */
             draw_spark(t, y, x, w, &r, dim);
@@ -197,8 +191,7 @@ static void draw_row(struct tui *t, int y, const struct lay_columns *lc, const s
             if (!selected && !r.stale && r.ran && r.status >= ST_WARN)
                 a = theme_status(r.status, true);
             break;
-        default:
-            break;
+        default: break;
         }
         lay_cell(&r, (enum lay_col)col, w, t->ascii, t->tick, cell, sizeof(cell));
         tui_put(t, y, x, w, cell, LAY_LEFT, a);
@@ -339,21 +332,20 @@ static int filter_key(struct tui *t, int ch)
         t->filter[0] = 0;
         t->filter_edit = false;
         return TK_HANDLED;
-    case '\n': case '\r': case KEY_ENTER:
-        t->filter_edit = false;
-        return TK_HANDLED;
-    case KEY_BACKSPACE: case 127: case 8:
+    case '\n':
+    case '\r':
+    case KEY_ENTER: t->filter_edit = false; return TK_HANDLED;
+    case KEY_BACKSPACE:
+    case 127:
+    case 8:
         if (len)
             t->filter[len - 1] = 0;
         else
             t->filter_edit = false;
         return TK_HANDLED;
-    case 21: /* Ctrl-U */
-        t->filter[0] = 0;
-        return TK_HANDLED;
-    case KEY_UP: case KEY_DOWN:
-        move_sel(t, ch == KEY_UP ? -1 : 1, false);
-        return TK_HANDLED;
+    case 21: /* Ctrl-U */ t->filter[0] = 0; return TK_HANDLED;
+    case KEY_UP:
+    case KEY_DOWN: move_sel(t, ch == KEY_UP ? -1 : 1, false); return TK_HANDLED;
     default:
         if (ch >= 32 && ch < 127 && len + 1 < sizeof(t->filter)) {
             t->filter[len] = (char)ch;
@@ -369,19 +361,24 @@ int grid_key(struct tui *t, int ch)
         return filter_key(t, ch);
     int page = LINES - 4 > 1 ? LINES - 4 : 1;
     switch (ch) {
-    case 'j': case KEY_DOWN: move_sel(t, 1, false); return TK_HANDLED;
-    case 'k': case KEY_UP: move_sel(t, -1, false); return TK_HANDLED;
-    case KEY_NPAGE: case ' ': move_sel(t, page, false); return TK_HANDLED;
+    case 'j':
+    case KEY_DOWN: move_sel(t, 1, false); return TK_HANDLED;
+    case 'k':
+    case KEY_UP: move_sel(t, -1, false); return TK_HANDLED;
+    case KEY_NPAGE:
+    case ' ': move_sel(t, page, false); return TK_HANDLED;
     case KEY_PPAGE: move_sel(t, -page, false); return TK_HANDLED;
-    case 'g': case KEY_HOME: move_sel(t, -1, true); return TK_HANDLED;
-    case 'G': case KEY_END: move_sel(t, 1, true); return TK_HANDLED;
-    case '\n': case '\r': case KEY_ENTER: case 'l': case KEY_RIGHT: return TK_HANDLED | TK_OPEN;
-    case '/':
-        t->filter_edit = true;
-        return TK_HANDLED;
-    case 27:
-        t->filter[0] = 0;
-        return TK_HANDLED;
+    case 'g':
+    case KEY_HOME: move_sel(t, -1, true); return TK_HANDLED;
+    case 'G':
+    case KEY_END: move_sel(t, 1, true); return TK_HANDLED;
+    case '\n':
+    case '\r':
+    case KEY_ENTER:
+    case 'l':
+    case KEY_RIGHT: return TK_HANDLED | TK_OPEN;
+    case '/': t->filter_edit = true; return TK_HANDLED;
+    case 27: t->filter[0] = 0; return TK_HANDLED;
     case 's':
         if (t->s->nstacks > 1) {
             t->view_stack = t->view_stack + 1 >= (int)t->s->nstacks ? -1 : t->view_stack + 1;
@@ -394,7 +391,6 @@ int grid_key(struct tui *t, int ch)
             tui_note(t, "only one stack: %s", t->s->nstacks ? t->s->stacks[0].name : "-");
         }
         return TK_HANDLED;
-    default:
-        return 0;
+    default: return 0;
     }
 }

@@ -59,15 +59,15 @@ static size_t utf8_next(const unsigned char *s, uint32_t *cp, bool *bad)
 static int cp_width(uint32_t cp)
 {
     static const uint32_t zero[][2] = {
-        {0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05BD}, {0x0610, 0x061A}, {0x064B, 0x065F},
-        {0x0E31, 0x0E31}, {0x0E34, 0x0E3A}, {0x200B, 0x200F}, {0x202A, 0x202E}, {0x2060, 0x2064},
-        {0x20D0, 0x20FF}, {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F}, {0xFEFF, 0xFEFF},
+            {0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05BD}, {0x0610, 0x061A}, {0x064B, 0x065F},
+            {0x0E31, 0x0E31}, {0x0E34, 0x0E3A}, {0x200B, 0x200F}, {0x202A, 0x202E}, {0x2060, 0x2064},
+            {0x20D0, 0x20FF}, {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F}, {0xFEFF, 0xFEFF},
     };
     static const uint32_t wide[][2] = {
-        {0x1100, 0x115F}, {0x231A, 0x231B}, {0x2329, 0x232A}, {0x23E9, 0x23EC}, {0x2E80, 0x303E},
-        {0x3041, 0x33FF}, {0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xA000, 0xA4CF}, {0xAC00, 0xD7A3},
-        {0xF900, 0xFAFF}, {0xFE30, 0xFE4F}, {0xFF00, 0xFF60}, {0xFFE0, 0xFFE6}, {0x1F300, 0x1F64F},
-        {0x1F900, 0x1F9FF}, {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD},
+            {0x1100, 0x115F},   {0x231A, 0x231B},   {0x2329, 0x232A},   {0x23E9, 0x23EC}, {0x2E80, 0x303E},
+            {0x3041, 0x33FF},   {0x3400, 0x4DBF},   {0x4E00, 0x9FFF},   {0xA000, 0xA4CF}, {0xAC00, 0xD7A3},
+            {0xF900, 0xFAFF},   {0xFE30, 0xFE4F},   {0xFF00, 0xFF60},   {0xFFE0, 0xFFE6}, {0x1F300, 0x1F64F},
+            {0x1F900, 0x1F9FF}, {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD},
     };
     for (size_t i = 0; i < ARRAY_LEN(zero); i++)
         if (cp >= zero[i][0] && cp <= zero[i][1])
@@ -83,11 +83,24 @@ static const char *ascii_fold(uint32_t cp)
 {
     switch (cp) {
     case 0x00A0: return " ";
-    case 0x00B7: case 0x2022: return "*";
+    case 0x00B7:
+    case 0x2022: return "*";
     case 0x00D7: return "x";
-    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2015: case 0x2212: return "-";
-    case 0x2018: case 0x2019: case 0x201A: case 0x2032: return "'";
-    case 0x201C: case 0x201D: case 0x201E: case 0x2033: return "\"";
+    case 0x2010:
+    case 0x2011:
+    case 0x2012:
+    case 0x2013:
+    case 0x2014:
+    case 0x2015:
+    case 0x2212: return "-";
+    case 0x2018:
+    case 0x2019:
+    case 0x201A:
+    case 0x2032: return "'";
+    case 0x201C:
+    case 0x201D:
+    case 0x201E:
+    case 0x2033: return "\"";
     case 0x2026: return "...";
     case 0x2190: return "<-";
     case 0x2192: return "->";
@@ -95,8 +108,10 @@ static const char *ascii_fold(uint32_t cp)
     case 0x2193: return "v";
     case 0x2264: return "<=";
     case 0x2265: return ">=";
-    case 0x2500: case 0x2501: return "-";
-    case 0x2502: case 0x2503: return "|";
+    case 0x2500:
+    case 0x2501: return "-";
+    case 0x2502:
+    case 0x2503: return "|";
     default: return cp_width(cp) == 0 ? "" : "?";
     }
 }
@@ -451,9 +466,8 @@ void lay_spark_levels(const long *v, int n, int *levels)
 
 const char *lay_spark_glyph(int level, bool ascii)
 {
-    static const char *const uni[] = {"\xc3\x97", "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83",
-                                      "\xe2\x96\x84", "\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87",
-                                      "\xe2\x96\x88"};
+    static const char *const uni[] = {"\xc3\x97",     "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
+                                      "\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88"};
     static const char *const asc[] = {"x", "_", "_", ".", ".", "-", "=", "=", "^"};
     if (level < 0)
         level = 0;
@@ -493,9 +507,8 @@ char *lay_sparkline(const long *v, int n, int width, bool ascii, char *out, size
 
 const char *lay_spinner(unsigned tick, bool ascii)
 {
-    static const char *const uni[] = {"\xe2\xa0\x8b", "\xe2\xa0\x99", "\xe2\xa0\xb9", "\xe2\xa0\xb8",
-                                      "\xe2\xa0\xbc", "\xe2\xa0\xb4", "\xe2\xa0\xa6", "\xe2\xa0\xa7",
-                                      "\xe2\xa0\x87", "\xe2\xa0\x8f"};
+    static const char *const uni[] = {"\xe2\xa0\x8b", "\xe2\xa0\x99", "\xe2\xa0\xb9", "\xe2\xa0\xb8", "\xe2\xa0\xbc",
+                                      "\xe2\xa0\xb4", "\xe2\xa0\xa6", "\xe2\xa0\xa7", "\xe2\xa0\x87", "\xe2\xa0\x8f"};
     static const char *const asc[] = {"|", "/", "-", "\\"};
     return ascii ? asc[tick % ARRAY_LEN(asc)] : uni[tick % ARRAY_LEN(uni)];
 }
@@ -504,8 +517,8 @@ const char *lay_hline(bool ascii) { return ascii ? "-" : "\xe2\x94\x80"; }
 
 /* ---- columns --------------------------------------------------------------------------- */
 
-#define MSG_WANT 30  /* columns go until the message has this much */
-#define MSG_MIN 16   /* the last few go only below this */
+#define MSG_WANT 30 /* columns go until the message has this much */
+#define MSG_MIN 16  /* the last few go only below this */
 
 struct col_spec {
     int pref, min;
@@ -514,17 +527,17 @@ struct col_spec {
 };
 
 static const struct col_spec col_specs[LAYC_COUNT] = {
-    [LAYC_CURSOR] = {1, 1, "", LAY_LEFT},
-    [LAYC_MARK] = {1, 1, "", LAY_LEFT},
-    [LAYC_BADGE] = {6, 6, "STATUS", LAY_CENTER},
-    [LAYC_NAME] = {11, 8, "COMPONENT", LAY_LEFT},
-    [LAYC_ENDPOINT] = {21, 15, "ENDPOINT", LAY_LEFT},
-    [LAYC_LAST] = {6, 6, "LAST", LAY_RIGHT},
-    [LAYC_P95] = {6, 6, "P95", LAY_RIGHT},
-    [LAYC_SPARK] = {16, 8, "LATENCY", LAY_LEFT},
-    [LAYC_FIGURE] = {26, 20, "KEY FIGURE", LAY_LEFT},
-    [LAYC_AGE] = {6, 6, "SINCE", LAY_RIGHT},
-    [LAYC_MSG] = {MSG_WANT, 0, "MESSAGE", LAY_LEFT},
+        [LAYC_CURSOR] = {1, 1, "", LAY_LEFT},
+        [LAYC_MARK] = {1, 1, "", LAY_LEFT},
+        [LAYC_BADGE] = {6, 6, "STATUS", LAY_CENTER},
+        [LAYC_NAME] = {11, 8, "COMPONENT", LAY_LEFT},
+        [LAYC_ENDPOINT] = {21, 15, "ENDPOINT", LAY_LEFT},
+        [LAYC_LAST] = {6, 6, "LAST", LAY_RIGHT},
+        [LAYC_P95] = {6, 6, "P95", LAY_RIGHT},
+        [LAYC_SPARK] = {16, 8, "LATENCY", LAY_LEFT},
+        [LAYC_FIGURE] = {26, 20, "KEY FIGURE", LAY_LEFT},
+        [LAYC_AGE] = {6, 6, "SINCE", LAY_RIGHT},
+        [LAYC_MSG] = {MSG_WANT, 0, "MESSAGE", LAY_LEFT},
 };
 
 enum step_op { SHRINK, DROP };
@@ -534,9 +547,9 @@ static const struct {
     enum lay_col col;
     int msg_min;
 } steps[] = {
-    {SHRINK, LAYC_SPARK, MSG_WANT}, {DROP, LAYC_SPARK, MSG_WANT}, {DROP, LAYC_P95, MSG_WANT},
-    {SHRINK, LAYC_ENDPOINT, MSG_WANT}, {DROP, LAYC_ENDPOINT, MSG_WANT}, {SHRINK, LAYC_FIGURE, MSG_WANT},
-    {DROP, LAYC_AGE, MSG_MIN}, {SHRINK, LAYC_NAME, MSG_MIN}, {DROP, LAYC_LAST, MSG_MIN},
+        {SHRINK, LAYC_SPARK, MSG_WANT},    {DROP, LAYC_SPARK, MSG_WANT},    {DROP, LAYC_P95, MSG_WANT},
+        {SHRINK, LAYC_ENDPOINT, MSG_WANT}, {DROP, LAYC_ENDPOINT, MSG_WANT}, {SHRINK, LAYC_FIGURE, MSG_WANT},
+        {DROP, LAYC_AGE, MSG_MIN},         {SHRINK, LAYC_NAME, MSG_MIN},    {DROP, LAYC_LAST, MSG_MIN},
 };
 
 /* Columns from the badge on are separated by one space; the cursor and mark are not. */
@@ -550,7 +563,7 @@ static int used_width(const int *w)
         if (c >= LAYC_BADGE)
             gaps++;
     }
-    return total + gaps;  /* the last gap is the one before the message */
+    return total + gaps; /* the last gap is the one before the message */
 }
 
 void lay_columns(int width, struct lay_columns *out) { lay_columns_named(width, 0, out); }
@@ -820,15 +833,13 @@ void lay_message(const struct lay_row *r, char *out, size_t outlen)
         snprintf(out, outlen, "%s", r->message ? r->message : "");
 }
 
-void lay_cell(const struct lay_row *r, enum lay_col col, int width, bool ascii, unsigned tick, char *out,
-              size_t outlen)
+void lay_cell(const struct lay_row *r, enum lay_col col, int width, bool ascii, unsigned tick, char *out, size_t outlen)
 {
     char t[LAY_CELL_MAX];
     enum lay_align al = lay_col_align(col);
     t[0] = 0;
     switch (col) {
-    case LAYC_CURSOR:
-        break;
+    case LAYC_CURSOR: break;
     case LAYC_MARK:
         if (r->pending)
             snprintf(t, sizeof(t), "%s", lay_spinner(tick, ascii));
@@ -836,32 +847,15 @@ void lay_cell(const struct lay_row *r, enum lay_col col, int width, bool ascii, 
     case LAYC_BADGE:
         snprintf(t, sizeof(t), "%s", r->skipped && r->status == ST_UNKNOWN ? "SKIP" : lay_badge(r->status, r->ran));
         break;
-    case LAYC_NAME:
-        snprintf(t, sizeof(t), "%s", r->name ? r->name : "");
-        break;
-    case LAYC_ENDPOINT:
-        snprintf(t, sizeof(t), "%s", r->endpoint ? r->endpoint : "");
-        break;
-    case LAYC_LAST:
-        lay_ms(r->last_ms, t, sizeof(t));
-        break;
-    case LAYC_P95:
-        lay_ms(r->p95_ms, t, sizeof(t));
-        break;
-    case LAYC_SPARK:
-        lay_sparkline(r->hist_ms, r->nhist, width, ascii, t, sizeof(t));
-        break;
-    case LAYC_FIGURE:
-        lay_figure_pick(r->figure, width, ascii, out, outlen);
-        return;
-    case LAYC_AGE:
-        lay_age(r->age_ms, t, sizeof(t));
-        break;
-    case LAYC_MSG:
-        lay_message(r, t, sizeof(t));
-        break;
-    default:
-        break;
+    case LAYC_NAME: snprintf(t, sizeof(t), "%s", r->name ? r->name : ""); break;
+    case LAYC_ENDPOINT: snprintf(t, sizeof(t), "%s", r->endpoint ? r->endpoint : ""); break;
+    case LAYC_LAST: lay_ms(r->last_ms, t, sizeof(t)); break;
+    case LAYC_P95: lay_ms(r->p95_ms, t, sizeof(t)); break;
+    case LAYC_SPARK: lay_sparkline(r->hist_ms, r->nhist, width, ascii, t, sizeof(t)); break;
+    case LAYC_FIGURE: lay_figure_pick(r->figure, width, ascii, out, outlen); return;
+    case LAYC_AGE: lay_age(r->age_ms, t, sizeof(t)); break;
+    case LAYC_MSG: lay_message(r, t, sizeof(t)); break;
+    default: break;
     }
     lay_fit(out, outlen, t, width, al, ascii);
 }
@@ -965,7 +959,7 @@ int lay_findings_strip(const struct finding *f, size_t n, int width, int max_lin
         snprintf(body, sizeof(body), " %s/%s: %s", x->stack ? x->stack : "-", x->component ? x->component : "-",
                  x->title);
         int bw = width - hw - mw;
-        if (bw < 4) {   /* too narrow for a title: a count */
+        if (bw < 4) { /* too narrow for a title: a count */
             int nf, nw;
             diagnose_counts(f, n, &nf, &nw);
             snprintf(body, sizeof(body), " %zu findings: %d FAIL, %d WARN (f)", n, nf, nw);
@@ -1034,7 +1028,8 @@ static const char *join_strings(const cJSON *arr, char *buf, size_t len)
     buf[0] = 0;
     const cJSON *it;
     size_t used = 0;
-    cJSON_ArrayForEach(it, arr) {
+    cJSON_ArrayForEach(it, arr)
+    {
         if (!cJSON_IsString(it))
             continue;
         int w = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", it->valuestring);
@@ -1059,7 +1054,8 @@ static int max_width_of(const cJSON *arr, const char *key, bool ascii)
 {
     int m = 0;
     const cJSON *it;
-    cJSON_ArrayForEach(it, arr) {
+    cJSON_ArrayForEach(it, arr)
+    {
         const char *s = jstr(it, key);
         int w = s ? lay_width(s, ascii) : 1;
         m = w > m ? w : m;
@@ -1082,8 +1078,7 @@ void lay_grafana_datasources(const cJSON *data, int width, bool ascii, struct la
     }
     int n = cJSON_GetArraySize(data), cnt[4] = {0, 0, 0, 0};
     const cJSON *ds;
-    cJSON_ArrayForEach(ds, data)
-        cnt[status_of(jstr(ds, "status"))]++;
+    cJSON_ArrayForEach(ds, data) cnt[status_of(jstr(ds, "status"))]++;
     char line[LAY_CELL_MAX * 2], cell[LAY_CELL_MAX];
     snprintf(line, sizeof(line), "%d datasource%s: %d OK, %d WARN, %d FAIL", n, n == 1 ? "" : "s", cnt[ST_OK],
              cnt[ST_WARN], cnt[ST_FAIL]);
@@ -1106,7 +1101,8 @@ void lay_grafana_datasources(const cJSON *data, int width, bool ascii, struct la
     x = cell_put(line, sizeof(line), x, "GRAFANA", wg, ascii);
     cell_put(line, sizeof(line), x, "LGTMTOP (direct)", wd, ascii);
     lay_lines_add(out, 1, width, ascii, LAYS_TITLE, ST_UNKNOWN, line);
-    cJSON_ArrayForEach(ds, data) {
+    cJSON_ArrayForEach(ds, data)
+    {
         enum status rst = status_of(jstr(ds, "status"));
         const cJSON *g = cJSON_GetObjectItemCaseSensitive(ds, "grafana");
         const cJSON *d = cJSON_GetObjectItemCaseSensitive(ds, "direct");
@@ -1161,17 +1157,18 @@ static void dash_group(const cJSON *grp, const char *kind, int width, bool ascii
     if (strcmp(kind, "missing") == 0) {
         st = ST_FAIL;
         if (repl)
-            snprintf(text, sizeof(text), "datasource \"%s\" does not exist (replaced by \"%s\"): %d ref%s in panels: %s",
-                     ds ? ds : "?", repl, refs, refs == 1 ? "" : "s", panels);
+            snprintf(text, sizeof(text),
+                     "datasource \"%s\" does not exist (replaced by \"%s\"): %d ref%s in panels: %s", ds ? ds : "?",
+                     repl, refs, refs == 1 ? "" : "s", panels);
         else
-            snprintf(text, sizeof(text), "datasource \"%s\" does not exist: %d ref%s in panels: %s", ds ? ds : "?", refs,
-                     refs == 1 ? "" : "s", panels);
+            snprintf(text, sizeof(text), "datasource \"%s\" does not exist: %d ref%s in panels: %s", ds ? ds : "?",
+                     refs, refs == 1 ? "" : "s", panels);
     } else if (strcmp(kind, "deprecated") == 0) {
-        snprintf(text, sizeof(text), "deprecated datasource \"%s\" %s use \"%s\": %d ref%s in panels: %s", ds ? ds : "?",
-                 arrow, repl ? repl : "?", refs, refs == 1 ? "" : "s", panels);
+        snprintf(text, sizeof(text), "deprecated datasource \"%s\" %s use \"%s\": %d ref%s in panels: %s",
+                 ds ? ds : "?", arrow, repl ? repl : "?", refs, refs == 1 ? "" : "s", panels);
     } else if (strcmp(kind, "unresolved") == 0) {
-        snprintf(text, sizeof(text), "import placeholder %s never replaced: %d ref%s in panels: %s", ds ? ds : "?", refs,
-                 refs == 1 ? "" : "s", panels);
+        snprintf(text, sizeof(text), "import placeholder %s never replaced: %d ref%s in panels: %s", ds ? ds : "?",
+                 refs, refs == 1 ? "" : "s", panels);
     } else {
         st = ST_UNKNOWN;
         snprintf(text, sizeof(text), "note: %s%s%s (%s)", ds ? ds : "", note ? ": " : "", note ? note : "", panels);
@@ -1189,7 +1186,8 @@ void lay_grafana_dashboards(const cJSON *data, int width, bool ascii, struct lay
     const cJSON **v = xcalloc(n ? (size_t)n : 1, sizeof(*v));
     int k = 0;
     const cJSON *db;
-    cJSON_ArrayForEach(db, data) {
+    cJSON_ArrayForEach(db, data)
+    {
         cnt[status_of(jstr(db, "status"))]++;
         v[k++] = db;
     }
@@ -1232,8 +1230,8 @@ void lay_grafana_dashboards(const cJSON *data, int width, bool ascii, struct lay
             else
                 snprintf(num, sizeof(num), "   -");
             cell_put(line, sizeof(line), x, num, wref, ascii);
-            struct lay_line *ln = lay_lines_add(out, 1, width, ascii, st == ST_OK ? LAYS_NORMAL : LAYS_BOLD,
-                                                ST_UNKNOWN, line);
+            struct lay_line *ln =
+                    lay_lines_add(out, 1, width, ascii, st == ST_OK ? LAYS_NORMAL : LAYS_BOLD, ST_UNKNOWN, line);
             span_add(ln, 0, lay_width(badge_word(st), ascii), st, false);
             const char *err = jstr(v[i], "error");
             if (err)
@@ -1242,7 +1240,7 @@ void lay_grafana_dashboards(const cJSON *data, int width, bool ascii, struct lay
             for (size_t q = 0; q < ARRAY_LEN(kinds); q++) {
                 const cJSON *grp;
                 cJSON_ArrayForEach(grp, cJSON_GetObjectItemCaseSensitive(v[i], kinds[q]))
-                    dash_group(grp, kinds[q], width, ascii, out);
+                        dash_group(grp, kinds[q], width, ascii, out);
             }
         }
     }
@@ -1251,8 +1249,7 @@ void lay_grafana_dashboards(const cJSON *data, int width, bool ascii, struct lay
 
 /* "rule (group): text" lines under a title, for an array of objects. */
 static void rule_list(const cJSON *arr, const char *title, const char *field, const char *pre, const char *post,
-                      enum status st,
-                      int width, bool ascii, struct lay_lines *out)
+                      enum status st, int width, bool ascii, struct lay_lines *out)
 {
     int n = cJSON_GetArraySize(arr);
     if (n == 0)
@@ -1261,7 +1258,8 @@ static void rule_list(const cJSON *arr, const char *title, const char *field, co
     snprintf(buf, sizeof(buf), "%s (%d)", title, n);
     lay_lines_add(out, 1, width, ascii, LAYS_TITLE, ST_UNKNOWN, buf);
     const cJSON *it;
-    cJSON_ArrayForEach(it, arr) {
+    cJSON_ArrayForEach(it, arr)
+    {
         const char *rule = jstr(it, "rule"), *group = jstr(it, "group"), *val = jstr(it, field);
         char what[LAY_CELL_MAX];
         snprintf(what, sizeof(what), "%s%s%s", pre, val ? val : "?", post);
@@ -1292,9 +1290,10 @@ void lay_grafana_alerting(const cJSON *data, int width, bool ascii, struct lay_l
         size_t used = 0;
         buf[0] = 0;
         const cJSON *it;
-        cJSON_ArrayForEach(it, bys) {
-            int w = snprintf(buf + used, sizeof(buf) - used, "%s%s %d", used ? ", " : "rules by state: ",
-                             it->string ? it->string : "?", it->valueint);
+        cJSON_ArrayForEach(it, bys)
+        {
+            int w = snprintf(buf + used, sizeof(buf) - used, "%s%s %d",
+                             used ? ", " : "rules by state: ", it->string ? it->string : "?", it->valueint);
             if (w < 0 || (size_t)w >= sizeof(buf) - used)
                 break;
             used += (size_t)w;
@@ -1313,7 +1312,8 @@ void lay_grafana_alerting(const cJSON *data, int width, bool ascii, struct lay_l
         cell_put(buf, sizeof(buf), x, "RULES  FIRING  FAILING", 22, ascii);
         lay_lines_add(out, 1, width, ascii, LAYS_TITLE, ST_UNKNOWN, buf);
         const cJSON *g;
-        cJSON_ArrayForEach(g, groups) {
+        cJSON_ArrayForEach(g, groups)
+        {
             int firing = (int)jnum(g, "firing", 0), errors = (int)jnum(g, "errors", 0);
             char nums[64];
             buf[0] = 0;
@@ -1374,12 +1374,14 @@ void lay_grafana_alerting(const cJSON *data, int width, bool ascii, struct lay_l
                  cJSON_GetArraySize(firing));
         lay_lines_add(out, 1, width, ascii, LAYS_TITLE, ST_UNKNOWN, buf);
         const cJSON *a;
-        cJSON_ArrayForEach(a, firing) {
+        cJSON_ArrayForEach(a, firing)
+        {
             const char *rule = jstr(a, "rule"), *group = jstr(a, "group"), *since = jstr(a, "active_at");
             size_t used = (size_t)snprintf(buf, sizeof(buf), "%s (group %s)%s%s", rule ? rule : "?",
                                            group ? group : "?", since ? " since " : "", since ? since : "");
             const cJSON *l;
-            cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(a, "labels")) {
+            cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(a, "labels"))
+            {
                 if (!cJSON_IsString(l) || used >= sizeof(buf))
                     continue;
                 int w = snprintf(buf + used, sizeof(buf) - used, " %s=%s", l->string, l->valuestring);
@@ -1394,8 +1396,7 @@ void lay_grafana_alerting(const cJSON *data, int width, bool ascii, struct lay_l
     if (cJSON_GetArraySize(notes) > 0) {
         lay_lines_add(out, 0, width, ascii, LAYS_NORMAL, ST_UNKNOWN, "");
         const cJSON *nt;
-        cJSON_ArrayForEach(nt, notes)
-            if (cJSON_IsString(nt))
+        cJSON_ArrayForEach(nt, notes) if (cJSON_IsString(nt))
                 lay_lines_wrap(out, 1, width, ascii, LAYS_DIM, ST_UNKNOWN, "note: ", nt->valuestring);
     }
 }

@@ -10,8 +10,8 @@
 
 struct cJSON;
 
-static const char *const pane_names[PANE_COUNT] = {"Checks", "Datasources", "Dashboards", "Alerting", "Details",
-                                                   "Figures"};
+static const char *const pane_names[PANE_COUNT] = {"Checks",   "Datasources", "Dashboards",
+                                                   "Alerting", "Details",     "Figures"};
 
 /* The panes of a component, in Tab order; returns how many. */
 static int pane_list(const struct comp_state *c, enum pane_id *out)
@@ -111,9 +111,9 @@ static const struct {
     int w;
     enum lay_align al;
 } kcols[K_COUNT] = {
-    {"check", 11, LAY_LEFT}, {"status", 6, LAY_LEFT}, {"http", 4, LAY_RIGHT}, {"DNS", 7, LAY_RIGHT},
-    {"connect", 8, LAY_RIGHT}, {"TLS", 7, LAY_RIGHT}, {"first byte", 10, LAY_RIGHT}, {"total", 8, LAY_RIGHT},
-    {"history", 0, LAY_LEFT},
+        {"check", 11, LAY_LEFT},       {"status", 6, LAY_LEFT},   {"http", 4, LAY_RIGHT},
+        {"DNS", 7, LAY_RIGHT},         {"connect", 8, LAY_RIGHT}, {"TLS", 7, LAY_RIGHT},
+        {"first byte", 10, LAY_RIGHT}, {"total", 8, LAY_RIGHT},   {"history", 0, LAY_LEFT},
 };
 
 static void check_cols(const struct tui *t, const struct comp_state *c, int *x, int *w)
@@ -215,8 +215,8 @@ static void pane_checks(struct tui *t, struct vl *v)
             tui_put(t, y, 0, COLS, "", LAY_LEFT, A_NORMAL);
             tui_put(t, y, x[K_NAME], w[K_NAME], cs->def->name, LAY_LEFT, A_BOLD | dim);
             tui_put(t, y, x[K_STATUS], w[K_STATUS], check_status_word(t, cs, buf, sizeof(buf)), LAY_LEFT,
-                    (check_status(cs) == ST_UNKNOWN && cs->skipped ? A_DIM
-                                                                   : theme_status(check_status(cs), cs->ran)) | dim);
+                    (check_status(cs) == ST_UNKNOWN && cs->skipped ? A_DIM : theme_status(check_status(cs), cs->ran)) |
+                            dim);
             if (cs->ran && cs->http_status > 0)
                 snprintf(buf, sizeof(buf), "%ld", cs->http_status);
             else
@@ -245,8 +245,8 @@ static void pane_checks(struct tui *t, struct vl *v)
                 vl_wrap(v, 3, "error: ", cs->net_text[0] ? cs->net_text : net_err_name(cs->net), a);
             char up[24], ch[24], p50[24], p95[24], line[160];
             snprintf(line, sizeof(line), "result %s ago, status since %s, p50 %s, p95 %s%s",
-                     lay_age(t->now - cs->updated_ms, up, sizeof(up)),
-                     lay_age(t->now - cs->changed_ms, ch, sizeof(ch)), lay_ms(hist_percentile(&cs->hist, 50), p50, sizeof(p50)),
+                     lay_age(t->now - cs->updated_ms, up, sizeof(up)), lay_age(t->now - cs->changed_ms, ch, sizeof(ch)),
+                     lay_ms(hist_percentile(&cs->hist, 50), p50, sizeof(p50)),
                      lay_ms(hist_percentile(&cs->hist, 95), p95, sizeof(p95)), stale ? " (stale)" : "");
             if (cs->net != NET_OK) {
                 snprintf(buf, sizeof(buf), "  [%s]", net_err_name(cs->net));
@@ -354,8 +354,7 @@ static void pane_figures(struct tui *t, struct vl *v)
             char unit[48];
             snprintf(unit, sizeof(unit), " %s", report_rate_unit(cn->key));
             lay_rate(cn->rate, unit, buf, sizeof(buf));
-        }
-        else
+        } else
             snprintf(buf, sizeof(buf), "- (needs 2 sweeps)");
         tui_put(t, y, 28, 18, buf, LAY_LEFT, A_BOLD);
         if (r && r->len > 0) {
@@ -431,8 +430,7 @@ void pane_draw(struct tui *t)
     tui_put(t, 2, 0, COLS, "", LAY_LEFT, A_NORMAL);
     tui_put(t, 2, 1, bw, buf, LAY_LEFT, theme_badge(st, ran));
     snprintf(buf, sizeof(buf), " %s  %s%s%s  %s  status since %s", t->s->stacks[t->pane_stack].name,
-             c->url ? c->url : "",
-             c->version[0] ? "  version " : "", c->version, comp_kind_name(c->kind),
+             c->url ? c->url : "", c->version[0] ? "  version " : "", c->version, comp_kind_name(c->kind),
              ran ? lay_age(t->now - m->changed_ms, age, sizeof(age)) : "-");
     tui_put(t, 2, 1 + bw, COLS - 1 - bw, buf, LAY_LEFT, A_NORMAL);
 
@@ -467,10 +465,11 @@ void pane_draw(struct tui *t)
     }
 
     static const char *const uni_hints[] = {
-        "Esc back", "Tab pane", "\xe2\x86\x91\xe2\x86\x93 scroll", "f findings", "r sweep", "p pause", "q quit", "? help",
+            "Esc back", "Tab pane", "\xe2\x86\x91\xe2\x86\x93 scroll", "f findings", "r sweep", "p pause",
+            "q quit",   "? help",
     };
     static const char *const asc_hints[] = {
-        "Esc back", "Tab pane", "j/k scroll", "f findings", "r sweep", "p pause", "q quit", "? help",
+            "Esc back", "Tab pane", "j/k scroll", "f findings", "r sweep", "p pause", "q quit", "? help",
     };
     tui_footer(t, t->ascii ? asc_hints : uni_hints, ARRAY_LEN(uni_hints));
 }
@@ -481,8 +480,12 @@ int pane_key(struct tui *t, int ch)
     int np = pane_list(t->pane_comp, list);
     int page = content_height() - 1 > 1 ? content_height() - 1 : 1;
     switch (ch) {
-    case 27: case KEY_BACKSPACE: case 127: case 8: case 'h': case KEY_LEFT:
-        return TK_HANDLED | TK_BACK;
+    case 27:
+    case KEY_BACKSPACE:
+    case 127:
+    case 8:
+    case 'h':
+    case KEY_LEFT: return TK_HANDLED | TK_BACK;
     case '\t':
         t->pane = list[(pane_index(t, list, np) + 1) % np];
         t->pane_scroll = 0;
@@ -491,22 +494,32 @@ int pane_key(struct tui *t, int ch)
         t->pane = list[(pane_index(t, list, np) + np - 1) % np];
         t->pane_scroll = 0;
         return TK_HANDLED;
-    case '1': case '2': case '3': case '4': case '5': case '6':
+    case '1':
+    case '2':
+    case '3':
+    case '4':
+    case '5':
+    case '6':
         if (ch - '1' < np) {
             t->pane = list[ch - '1'];
             t->pane_scroll = 0;
         }
         return TK_HANDLED;
-    case 'j': case KEY_DOWN: t->pane_scroll++; break;
-    case 'k': case KEY_UP: t->pane_scroll--; break;
-    case KEY_NPAGE: case ' ': t->pane_scroll += page; break;
+    case 'j':
+    case KEY_DOWN: t->pane_scroll++; break;
+    case 'k':
+    case KEY_UP: t->pane_scroll--; break;
+    case KEY_NPAGE:
+    case ' ': t->pane_scroll += page; break;
     case KEY_PPAGE: t->pane_scroll -= page; break;
-    case 'g': case KEY_HOME: t->pane_scroll = 0; break;
-    case 'G': case KEY_END: t->pane_scroll = t->pane_lines; break;
-    case '\n': case '\r': case KEY_ENTER:
-        return TK_HANDLED;
-    default:
-        return 0;
+    case 'g':
+    case KEY_HOME: t->pane_scroll = 0; break;
+    case 'G':
+    case KEY_END: t->pane_scroll = t->pane_lines; break;
+    case '\n':
+    case '\r':
+    case KEY_ENTER: return TK_HANDLED;
+    default: return 0;
     }
     clamp_scroll(t);
     return TK_HANDLED;

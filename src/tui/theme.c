@@ -4,7 +4,15 @@
 #include "tui_int.h"
 
 enum {
-    P_GREEN = 1, P_YELLOW, P_RED, P_BADGE_OK, P_BADGE_WARN, P_BADGE_FAIL, P_HEADER, P_CYAN, P_KEY,
+    P_GREEN = 1,
+    P_YELLOW,
+    P_RED,
+    P_BADGE_OK,
+    P_BADGE_WARN,
+    P_BADGE_FAIL,
+    P_HEADER,
+    P_CYAN,
+    P_KEY,
 };
 
 static bool use_color;

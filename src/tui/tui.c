@@ -20,9 +20,9 @@
 #include "lgtmtop/verdict.h"
 #include "tui_int.h"
 
-#define TICK_MS 250          /* spinner and age updates while checks are in flight */
-#define IDLE_MS 1000         /* otherwise: ages and "swept Ns ago" move by the second */
-#define EOF_TURNS 3          /* readable-but-no-key turns before stdin counts as gone */
+#define TICK_MS 250  /* spinner and age updates while checks are in flight */
+#define IDLE_MS 1000 /* otherwise: ages and "swept Ns ago" move by the second */
+#define EOF_TURNS 3  /* readable-but-no-key turns before stdin counts as gone */
 
 static volatile sig_atomic_t got_signal;
 static struct engine *sig_engine;
@@ -202,7 +202,8 @@ void tui_header(struct tui *t, const char *title)
     else
         lay_age(s->interval_ms, iv, sizeof(iv));
     if (s->last_sweep_ms)
-        snprintf(buf, sizeof(buf), "  every %s  swept %s ago", iv, lay_age(t->now - s->last_sweep_ms, ago, sizeof(ago)));
+        snprintf(buf, sizeof(buf), "  every %s  swept %s ago", iv,
+                 lay_age(t->now - s->last_sweep_ms, ago, sizeof(ago)));
     else
         snprintf(buf, sizeof(buf), "  every %s  starting", iv);
     x = put_seg(t, 0, x, buf, bar);
@@ -273,30 +274,30 @@ bool tui_size_ok(struct tui *t)
 void help_draw(struct tui *t)
 {
     static const char *const lines[] = {
-        "Keys",
-        "  Up/Down j/k     move the cursor (in a pane: scroll)",
-        "  PgUp/PgDn       page up / down",
-        "  g / G, Home/End first / last row",
-        "  Enter           drill down into the component under the cursor",
-        "  Tab / Shift-Tab next / previous pane of the component (Grafana: datasources,",
-        "                  dashboards, alerting)",
-        "  f               findings: what is wrong, why, and the next step (Esc back)",
-        "  Esc, Backspace  back to the grid (in the grid: clear the filter)",
-        "  /               filter rows by text (Enter keeps it, Esc clears)",
-        "  s               cycle stacks: all, then each stack",
-        "  r               sweep now",
-        "  p               pause / resume sweeping",
-        "  Ctrl-L          redraw the whole screen",
-        "  ?               this help",
-        "  q, Ctrl-C       quit",
-        "",
-        "Markers",
-        "  OK WARN FAIL ?  component status: worst of its checks (? = no result yet)",
-        "  spinner         a check of the component is in flight",
-        "  stale 25s: ...  dimmed row: its newest result is older than 3 intervals",
-        "  LAST / P95      readiness check latency: last and 95th percentile",
-        "  SINCE           time since the component's status last changed",
-        "  strip           above the footer: the most severe findings (f opens them all)",
+            "Keys",
+            "  Up/Down j/k     move the cursor (in a pane: scroll)",
+            "  PgUp/PgDn       page up / down",
+            "  g / G, Home/End first / last row",
+            "  Enter           drill down into the component under the cursor",
+            "  Tab / Shift-Tab next / previous pane of the component (Grafana: datasources,",
+            "                  dashboards, alerting)",
+            "  f               findings: what is wrong, why, and the next step (Esc back)",
+            "  Esc, Backspace  back to the grid (in the grid: clear the filter)",
+            "  /               filter rows by text (Enter keeps it, Esc clears)",
+            "  s               cycle stacks: all, then each stack",
+            "  r               sweep now",
+            "  p               pause / resume sweeping",
+            "  Ctrl-L          redraw the whole screen",
+            "  ?               this help",
+            "  q, Ctrl-C       quit",
+            "",
+            "Markers",
+            "  OK WARN FAIL ?  component status: worst of its checks (? = no result yet)",
+            "  spinner         a check of the component is in flight",
+            "  stale 25s: ...  dimmed row: its newest result is older than 3 intervals",
+            "  LAST / P95      readiness check latency: last and 95th percentile",
+            "  SINCE           time since the component's status last changed",
+            "  strip           above the footer: the most severe findings (f opens them all)",
     };
     tui_header(t, "help");
     int y = 1;
@@ -429,10 +430,12 @@ static bool handle_key(struct tui *t, int ch, bool *sweeping)
     f = t->screen == SCR_FINDINGS ? findings_key(t, ch) : t->screen == SCR_PANE ? pane_key(t, ch) : grid_key(t, ch);
     if (!(f & TK_HANDLED)) {
         switch (ch) {
-        case 'q': case 'Q': f |= TK_QUIT; break;
+        case 'q':
+        case 'Q': f |= TK_QUIT; break;
         case 'r': f |= TK_SWEEP; break;
         case 'p': f |= TK_PAUSE; break;
-        case '?': case KEY_F(1): f |= TK_HELP; break;
+        case '?':
+        case KEY_F(1): f |= TK_HELP; break;
         case 'f': f |= TK_FINDINGS; break;
         default: break;
         }

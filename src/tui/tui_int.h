@@ -16,7 +16,7 @@
 /* What a key did; the loop decides what happens next. */
 enum tk_flags {
     TK_HANDLED = 1 << 0,
-    TK_REDRAW = 1 << 1,   /* relayout from scratch (resize, Ctrl-L) */
+    TK_REDRAW = 1 << 1, /* relayout from scratch (resize, Ctrl-L) */
     TK_QUIT = 1 << 2,
     TK_SWEEP = 1 << 3,    /* sweep now */
     TK_PAUSE = 1 << 4,    /* toggle pause */
@@ -30,17 +30,17 @@ enum tk_flags {
 
 enum theme_item {
     TH_NORMAL = 0,
-    TH_HEADER,        /* top bar */
-    TH_TITLE,         /* column titles */
+    TH_HEADER, /* top bar */
+    TH_TITLE,  /* column titles */
     TH_FOOTER,
-    TH_KEY,           /* a key name in the footer */
-    TH_SELECTED,      /* the cursor row */
-    TH_STALE,         /* results older than 3 intervals */
+    TH_KEY,      /* a key name in the footer */
+    TH_SELECTED, /* the cursor row */
+    TH_STALE,    /* results older than 3 intervals */
     TH_DIM,
-    TH_GROUP,         /* stack group line */
+    TH_GROUP, /* stack group line */
     TH_TAB,
     TH_TAB_ACTIVE,
-    TH_NOTICE,        /* "terminal too small", prompts */
+    TH_NOTICE, /* "terminal too small", prompts */
     TH_COUNT
 };
 
@@ -56,39 +56,46 @@ attr_t theme_badge(enum status st, bool ran);
 
 struct rate_ring {
     char key[40];
-    long long last_ms;            /* counter sample time of the newest rate */
+    long long last_ms; /* counter sample time of the newest rate */
     double v[STATE_HIST_LEN];
     int len, pos;
 };
 
 /* What the view remembers per component beyond the model. */
 struct tui_comp {
-    bool seen;                    /* has a status */
+    bool seen; /* has a status */
     enum status last;
-    long long changed_ms;         /* when the view saw the status change */
+    long long changed_ms; /* when the view saw the status change */
     struct rate_ring rates[STATE_MAX_COUNTERS];
     int nrates;
 };
 
 enum screen_id { SCR_GRID = 0, SCR_PANE, SCR_FINDINGS };
 /* Every pane there is; a component shows a subset (pane_list), Grafana all of them. */
-enum pane_id { PANE_CHECKS = 0, PANE_DATASOURCES, PANE_DASHBOARDS, PANE_ALERTING, PANE_DETAILS, PANE_FIGURES,
-               PANE_COUNT };
+enum pane_id {
+    PANE_CHECKS = 0,
+    PANE_DATASOURCES,
+    PANE_DASHBOARDS,
+    PANE_ALERTING,
+    PANE_DETAILS,
+    PANE_FIGURES,
+    PANE_COUNT
+};
 
 struct tui {
     struct state *s;
     const struct config *cfg;
     struct engine *e;
-    struct tui_comp **meta;       /* meta[stack][comp], parallel to the state */
+    struct tui_comp **meta; /* meta[stack][comp], parallel to the state */
     bool ascii, color;
     bool paused;
-    long long now;                /* monotonic ms of this loop turn */
+    long long now; /* monotonic ms of this loop turn */
     long long next_sweep;
-    unsigned tick;                /* spinner */
-    int view_stack;               /* -1 = all stacks, else an index */
+    unsigned tick;  /* spinner */
+    int view_stack; /* -1 = all stacks, else an index */
     enum screen_id screen;
     bool help;
-    char note[160];               /* transient footer note */
+    char note[160]; /* transient footer note */
     long long note_until;
 
     /* grid */
@@ -101,16 +108,16 @@ struct tui {
     /* drill-down */
     const struct comp_state *pane_comp;
     int pane_stack;
-    int pane_focus;               /* check to scroll to on the next draw, -1 = none */
+    int pane_focus; /* check to scroll to on the next draw, -1 = none */
     int pane_focus_line;
     enum pane_id pane;
     int pane_scroll;
-    int pane_lines;               /* total lines of the last drawn pane, for scrolling */
+    int pane_lines; /* total lines of the last drawn pane, for scrolling */
 
     /* findings: recomputed by the loop when results change (diagnose), drawn by every screen */
     struct finding findings[DIAGNOSE_MAX_FINDINGS];
     size_t nfindings;
-    unsigned long long diag_sig;  /* fingerprint of the results findings were computed from */
+    unsigned long long diag_sig; /* fingerprint of the results findings were computed from */
     long long diag_ms;
     enum screen_id findings_back; /* screen to return to from the findings pane */
     int find_scroll, find_lines;

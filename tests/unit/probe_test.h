@@ -25,18 +25,18 @@ struct ptc_case {
     const char *label;
     enum comp_kind kind;
     const char *check;
-    const char *fixture;          /* relative to FIXTURES_DIR; NULL = use body */
-    const char *body;             /* inline body (NULL with no fixture = empty body) */
+    const char *fixture; /* relative to FIXTURES_DIR; NULL = use body */
+    const char *body;    /* inline body (NULL with no fixture = empty body) */
     long http_status;
     enum status want;
-    const char *want_sub;         /* must occur in the summary */
-    const char *want_version;     /* NULL = not checked; "" = must stay empty */
-    struct ptc_val vals[PTC_MAX_VALS];  /* values that must be present, key NULL ends */
-    const char *absent;           /* a value key that must NOT be present */
-    const char *want_detail;      /* must occur in detail (NULL = not checked) */
-    const char *not_detail;       /* must not occur in detail */
+    const char *want_sub;              /* must occur in the summary */
+    const char *want_version;          /* NULL = not checked; "" = must stay empty */
+    struct ptc_val vals[PTC_MAX_VALS]; /* values that must be present, key NULL ends */
+    const char *absent;                /* a value key that must NOT be present */
+    const char *want_detail;           /* must occur in detail (NULL = not checked) */
+    const char *not_detail;            /* must not occur in detail */
     bool want_skipped;
-    bool no_values;               /* no value at all may be emitted */
+    bool no_values; /* no value at all may be emitted */
     /* component settings */
     const char *tenant, *token, *basic_user, *query, *prefix;
 };
@@ -58,9 +58,11 @@ static void ptc_cfg(struct component_cfg *c, enum comp_kind kind)
     memset(c, 0, sizeof(*c));
     c->kind = kind;
     c->enabled = true;
-    c->url = (char *)(kind == COMP_MIMIR ? "http://mimir:9009" : kind == COMP_LOKI ? "http://loki:3100"
-                      : kind == COMP_TEMPO ? "http://tempo:3200" : kind == COMP_GRAFANA ? "http://grafana:3000"
-                      : "http://prometheus:9090");
+    c->url = (char *)(kind == COMP_MIMIR     ? "http://mimir:9009"
+                      : kind == COMP_LOKI    ? "http://loki:3100"
+                      : kind == COMP_TEMPO   ? "http://tempo:3200"
+                      : kind == COMP_GRAFANA ? "http://grafana:3000"
+                                             : "http://prometheus:9090");
 }
 
 static void ptc_response(struct http_response *r, const char *body, size_t len, long status, const char *url)
@@ -91,10 +93,10 @@ static char *ptc_url(const struct check_def *d, const struct component_cfg *c)
 }
 
 /* Records the first mismatch; the test fails after everything is freed (fail_msg longjmps). */
-#define PTC_EXPECT(cond, ...)                                                                   \
-    do {                                                                                        \
-        if (!(cond) && !err[0])                                                                 \
-            snprintf(err, sizeof(err), __VA_ARGS__);                                            \
+#define PTC_EXPECT(cond, ...)                        \
+    do {                                             \
+        if (!(cond) && !err[0])                      \
+            snprintf(err, sizeof(err), __VA_ARGS__); \
     } while (0)
 
 static bool ptc_clean_line(const char *s)
@@ -130,12 +132,12 @@ static inline void ptc_run(const struct ptc_case *t)
 
     PTC_EXPECT(o.status == t->want, "%s: status %s, want %s (summary \"%s\")", t->label, status_name(o.status),
                status_name(t->want), o.summary);
-    PTC_EXPECT(!t->want_sub || strstr(o.summary, t->want_sub), "%s: summary \"%s\" lacks \"%s\"", t->label,
-               o.summary, t->want_sub);
+    PTC_EXPECT(!t->want_sub || strstr(o.summary, t->want_sub), "%s: summary \"%s\" lacks \"%s\"", t->label, o.summary,
+               t->want_sub);
     PTC_EXPECT(o.summary[0], "%s: empty summary", t->label);
     PTC_EXPECT(ptc_clean_line(o.summary), "%s: control character in summary \"%s\"", t->label, o.summary);
-    PTC_EXPECT(!t->want_version || strcmp(o.version, t->want_version) == 0, "%s: version \"%s\", want \"%s\"",
-               t->label, o.version, t->want_version);
+    PTC_EXPECT(!t->want_version || strcmp(o.version, t->want_version) == 0, "%s: version \"%s\", want \"%s\"", t->label,
+               o.version, t->want_version);
     PTC_EXPECT(o.skipped == t->want_skipped, "%s: skipped=%d, want %d", t->label, o.skipped, t->want_skipped);
     for (int i = 0; i < PTC_MAX_VALS && t->vals[i].key; i++) {
         bool have = obs_get_value(&o, t->vals[i].key, &v);
@@ -143,8 +145,8 @@ static inline void ptc_run(const struct ptc_case *t)
         PTC_EXPECT(!have || fabs(v - t->vals[i].v) <= 1e-9 * fmax(1.0, fabs(t->vals[i].v)),
                    "%s: value %s = %.17g, want %.17g", t->label, t->vals[i].key, v, t->vals[i].v);
     }
-    PTC_EXPECT(!t->absent || !obs_get_value(&o, t->absent, NULL), "%s: value %s present, must be absent",
-               t->label, t->absent);
+    PTC_EXPECT(!t->absent || !obs_get_value(&o, t->absent, NULL), "%s: value %s present, must be absent", t->label,
+               t->absent);
     PTC_EXPECT(!t->no_values || o.nvalues == 0, "%s: %d values (first %s), want none", t->label, o.nvalues,
                o.values[0].key);
     PTC_EXPECT(!t->want_detail || (o.detail && strstr(o.detail, t->want_detail)), "%s: detail \"%s\" lacks \"%s\"",

@@ -118,11 +118,11 @@ static void test_id_make(void **state)
     assert_string_equal(b64, "ZVPxAAECAwQFBgcICQoLDA==");
     struct canary_id doc = id_from_hex("5B8EFFF798038103D269B633813FC700");
     canary_id_base64(&doc, b64);
-    assert_string_equal(b64, "W47/95gDgQPSabYzgT/HAA==");   /* as in tempo/trace_by_id_v2_docs.json */
+    assert_string_equal(b64, "W47/95gDgQPSabYzgT/HAA=="); /* as in tempo/trace_by_id_v2_docs.json */
 
     unsigned char zero[20] = {0};
     canary_id_make(&id, 0, zero);
-    assert_string_equal(id.span_hex, "0000000000000001");      /* all-zero ids are invalid in OTLP */
+    assert_string_equal(id.span_hex, "0000000000000001"); /* all-zero ids are invalid in OTLP */
     assert_string_equal(id.hex, "00000000000000000000000000000001");
 }
 
@@ -154,10 +154,10 @@ static void test_enabled(void **state)
     assert_true(canary_enabled(&cfg, &st[0]));
     cfg.canary = true;
     st[1].canary = -1;
-    assert_false(canary_enabled(&cfg, &st[1]));         /* the stack's own "canary: false" wins */
+    assert_false(canary_enabled(&cfg, &st[1])); /* the stack's own "canary: false" wins */
     st[0].canary = 0;
-    assert_true(canary_enabled(&cfg, &st[0]));           /* top-level applies */
-    canary_force_on(&cfg);                                /* --canary: everywhere */
+    assert_true(canary_enabled(&cfg, &st[0])); /* top-level applies */
+    canary_force_on(&cfg);                     /* --canary: everywhere */
     assert_true(canary_enabled(&cfg, &st[1]));
     assert_int_equal(canary_timeout_ms(&cfg), CANARY_DEFAULT_TIMEOUT_MS);
     cfg.canary_timeout_ms = 2000;
@@ -212,7 +212,7 @@ static void test_loki_body(void **state)
     assert_true(cJSON_IsObject(at(ds, "stream")) && cJSON_IsObject(at(ms, "stream")));
     const cJSON *dv = idx(at(ds, "values"), 0), *mv = idx(at(ms, "values"), 0);
     assert_int_equal(cJSON_GetArraySize(dv), cJSON_GetArraySize(mv));
-    assert_true(cJSON_IsString(idx(dv, 0)) && cJSON_IsString(idx(mv, 0)));  /* ns timestamp: a STRING */
+    assert_true(cJSON_IsString(idx(dv, 0)) && cJSON_IsString(idx(mv, 0))); /* ns timestamp: a STRING */
     assert_true(all_digits(idx(mv, 0)->valuestring));
     assert_string_equal(idx(mv, 0)->valuestring, "1700000000123000000");
     assert_string_equal(at(at(ms, "stream"), "job")->valuestring, CANARY_LOKI_JOB);
@@ -295,7 +295,7 @@ static void test_paths_and_urls(void **state)
     u = canary_write_url(CANARY_MIMIR, &m);
     assert_string_equal(u, "http://mimir:9009/otlp/v1/metrics");
     free(u);
-    assert_string_equal(CANARY_CONTENT_TYPE, "application/json");  /* exactly: Mimir compares it */
+    assert_string_equal(CANARY_CONTENT_TYPE, "application/json"); /* exactly: Mimir compares it */
 }
 
 /* ---- write verdicts ---- */
@@ -303,34 +303,34 @@ static void test_paths_and_urls(void **state)
 struct write_row {
     const char *label;
     enum canary_kind kind;
-    long status;              /* 0 = transport refused */
+    long status; /* 0 = transport refused */
     const char *body;
     bool ok;
-    const char *why;          /* substring */
+    const char *why; /* substring */
 };
 
 static const struct write_row write_rows[] = {
-    {"tempo 200 {}", CANARY_TEMPO, 200, "{}", true, NULL},
-    {"tempo 200 empty partial success", CANARY_TEMPO, 200, "{\"partialSuccess\":{}}", true, NULL},
-    {"tempo partial success rejected", CANARY_TEMPO, 200,
-     "{\"partialSuccess\":{\"rejectedSpans\":\"1\",\"errorMessage\":\"RATE_LIMITED\"}}", false,
-     "partial success rejected 1 span(s): RATE_LIMITED"},
-    {"tempo 415", CANARY_TEMPO, 415, "unsupported content type\n", false, "HTTP 415: unsupported content type"},
-    {"tempo 404 not the receiver", CANARY_TEMPO, 404, "404 page not found\n", false, "check otlp_http"},
-    {"tempo refused", CANARY_TEMPO, 0, NULL, false, "no OTLP/HTTP receiver there"},
-    {"loki 204", CANARY_LOKI, 204, "", true, NULL},
-    {"loki 260 blocked", CANARY_LOKI, 260, "", false, "HTTP 260: ingestion is blocked"},
-    {"loki 400 number timestamp", CANARY_LOKI, 400, "error parsing push request: timestamp\n", false,
-     "HTTP 400: error parsing push request"},
-    {"loki 401 no org id", CANARY_LOKI, 401, "no org id\n", false, "401 no org id"},
-    {"loki refused", CANARY_LOKI, 0, NULL, false, "connection refused"},
-    {"mimir 200", CANARY_MIMIR, 200, "{}", true, NULL},
-    {"mimir 200 protobuf body", CANARY_MIMIR, 200, "\x0a\x00", true, NULL},
-    {"mimir rejected points", CANARY_MIMIR, 200, "{\"partialSuccess\":{\"rejectedDataPoints\":2}}", false,
-     "rejected 2 data point(s)"},
-    {"mimir 415 charset", CANARY_MIMIR, 415, "unsupported content type: application/json; charset=utf-8\n", false,
-     "HTTP 415: unsupported content type"},
-    {"mimir 404", CANARY_MIMIR, 404, "404 page not found\n", false, "no OTLP endpoint here"},
+        {"tempo 200 {}", CANARY_TEMPO, 200, "{}", true, NULL},
+        {"tempo 200 empty partial success", CANARY_TEMPO, 200, "{\"partialSuccess\":{}}", true, NULL},
+        {"tempo partial success rejected", CANARY_TEMPO, 200,
+         "{\"partialSuccess\":{\"rejectedSpans\":\"1\",\"errorMessage\":\"RATE_LIMITED\"}}", false,
+         "partial success rejected 1 span(s): RATE_LIMITED"},
+        {"tempo 415", CANARY_TEMPO, 415, "unsupported content type\n", false, "HTTP 415: unsupported content type"},
+        {"tempo 404 not the receiver", CANARY_TEMPO, 404, "404 page not found\n", false, "check otlp_http"},
+        {"tempo refused", CANARY_TEMPO, 0, NULL, false, "no OTLP/HTTP receiver there"},
+        {"loki 204", CANARY_LOKI, 204, "", true, NULL},
+        {"loki 260 blocked", CANARY_LOKI, 260, "", false, "HTTP 260: ingestion is blocked"},
+        {"loki 400 number timestamp", CANARY_LOKI, 400, "error parsing push request: timestamp\n", false,
+         "HTTP 400: error parsing push request"},
+        {"loki 401 no org id", CANARY_LOKI, 401, "no org id\n", false, "401 no org id"},
+        {"loki refused", CANARY_LOKI, 0, NULL, false, "connection refused"},
+        {"mimir 200", CANARY_MIMIR, 200, "{}", true, NULL},
+        {"mimir 200 protobuf body", CANARY_MIMIR, 200, "\x0a\x00", true, NULL},
+        {"mimir rejected points", CANARY_MIMIR, 200, "{\"partialSuccess\":{\"rejectedDataPoints\":2}}", false,
+         "rejected 2 data point(s)"},
+        {"mimir 415 charset", CANARY_MIMIR, 415, "unsupported content type: application/json; charset=utf-8\n", false,
+         "HTTP 415: unsupported content type"},
+        {"mimir 404", CANARY_MIMIR, 404, "404 page not found\n", false, "no OTLP endpoint here"},
 };
 
 static void test_write_verdicts(void **state)
@@ -359,11 +359,11 @@ static void test_write_verdicts(void **state)
 struct read_row {
     const char *label;
     enum canary_kind kind;
-    const char *fixture;      /* or body */
+    const char *fixture; /* or body */
     const char *body;
-    long status;              /* 0: transport error `net` */
+    long status; /* 0: transport error `net` */
     enum net_err net;
-    const char *id;           /* hex; NULL = the fixed id */
+    const char *id; /* hex; NULL = the fixed id */
     enum canary_read want;
     const char *why;
 };
@@ -373,59 +373,63 @@ struct read_row {
 #define LEGACY_ID "5B8EFFF798038103D269B633813FC60C"
 
 static const struct read_row read_rows[] = {
-    /* Tempo */
-    {"tempo v2 docs trace", CANARY_TEMPO, "tempo/trace_by_id_v2_docs.json", NULL, 200, NET_OK, DOC_ID, CANARY_FOUND, NULL},
-    {"tempo v2 other trace", CANARY_TEMPO, "tempo/trace_by_id_v2_docs.json", NULL, 200, NET_OK, NULL, CANARY_NOT_YET,
-     "not with the canary's trace id"},
-    {"tempo v1 resourceSpans base64", CANARY_TEMPO, "tempo/trace_by_id_v1_vulture_base64ids.json", NULL, 200, NET_OK,
-     VULTURE_ID, CANARY_FOUND, NULL},
-    {"tempo legacy batches hex ids", CANARY_TEMPO, "tempo/trace_legacy_batches_hexids.json", NULL, 200, NET_OK,
-     LEGACY_ID, CANARY_FOUND, NULL},
-    {"tempo v2 empty trace (unknown id)", CANARY_TEMPO, NULL, "{\"trace\":{},\"metrics\":{}}", 200, NET_OK, NULL,
-     CANARY_NOT_YET, "empty trace"},
-    {"tempo v1 empty object", CANARY_TEMPO, NULL, "{}", 200, NET_OK, NULL, CANARY_NOT_YET, NULL},
-    {"tempo 204", CANARY_TEMPO, NULL, "", 204, NET_OK, NULL, CANARY_NOT_YET, NULL},
-    {"tempo 404 trace not found", CANARY_TEMPO, NULL, "trace not found\n", 404, NET_OK, NULL, CANARY_NOT_YET,
-     "trace not found"},
-    {"tempo 404 empty body (v1 combiner)", CANARY_TEMPO, NULL, "", 404, NET_OK, NULL, CANARY_NOT_YET, NULL},
-    {"tempo 404 route missing", CANARY_TEMPO, NULL, "404 page not found\n", 404, NET_OK, NULL, CANARY_ROUTE_MISSING,
-     NULL},
-    {"tempo 404 gateway html", CANARY_TEMPO, NULL, "<html><body>404 Not Found</body></html>", 404, NET_OK, NULL,
-     CANARY_ROUTE_MISSING, NULL},
-    {"tempo spans without ids", CANARY_TEMPO, NULL,
-     "{\"trace\":{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"name\":\"x\"}]}]}]}}", 200, NET_OK, NULL,
-     CANARY_FOUND, NULL},
-    {"tempo 500 retried", CANARY_TEMPO, NULL, "internal error\n", 500, NET_OK, NULL, CANARY_RETRY, "500"},
-    {"tempo 401 fails", CANARY_TEMPO, NULL, "no org id\n", 401, NET_OK, NULL, CANARY_READ_FAILED, "no org id"},
-    {"tempo garbage", CANARY_TEMPO, NULL, "\x1b[2Jnot json", 200, NET_OK, NULL, CANARY_READ_FAILED, "invalid JSON"},
-    {"tempo refused", CANARY_TEMPO, NULL, NULL, 0, NET_REFUSED, NULL, CANARY_READ_FAILED, "connection refused"},
-    {"tempo timeout retried", CANARY_TEMPO, NULL, NULL, 0, NET_TIMEOUT, NULL, CANARY_RETRY, "no answer"},
-    /* Loki */
-    {"loki line found", CANARY_LOKI, NULL,
-     "{\"status\":\"success\",\"data\":{\"resultType\":\"streams\",\"result\":[{\"stream\":{\"job\":\"lgtmtop-canary\"},"
-     "\"values\":[[\"1700000000123000000\",\"lgtmtop canary id=6553f1000102030405060708090a0b0c\"]]}]}}",
-     200, NET_OK, NULL, CANARY_FOUND, NULL},
-    {"loki other lines", CANARY_LOKI, "loki/query_range_streams_docs.json", NULL, 200, NET_OK, NULL, CANARY_NOT_YET,
-     "not in query_range yet"},
-    {"loki empty result", CANARY_LOKI, NULL,
-     "{\"status\":\"success\",\"data\":{\"resultType\":\"streams\",\"result\":[]}}", 200, NET_OK, NULL,
-     CANARY_NOT_YET, NULL},
-    {"loki 400", CANARY_LOKI, NULL, "parse error at line 1\n", 400, NET_OK, NULL, CANARY_READ_FAILED, "HTTP 400"},
-    {"loki error envelope", CANARY_LOKI, NULL, "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"x\"}",
-     200, NET_OK, NULL, CANARY_READ_FAILED, "bad_data"},
-    {"loki 503 retried", CANARY_LOKI, NULL, "too many outstanding requests\n", 503, NET_OK, NULL, CANARY_RETRY, NULL},
-    /* Mimir */
-    {"mimir series found", CANARY_MIMIR, NULL,
-     "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{\"__name__\":"
-     "\"lgtmtop_canary\",\"canary_id\":\"6553f1000102030405060708090a0b0c\",\"job\":\"lgtmtop-canary\"},"
-     "\"value\":[1700000000.1,\"1\"]}]}}", 200, NET_OK, NULL, CANARY_FOUND, NULL},
-    {"mimir other id", CANARY_MIMIR, NULL,
-     "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{\"canary_id\":\"ff\"},"
-     "\"value\":[1700000000.1,\"1\"]}]}}", 200, NET_OK, NULL, CANARY_NOT_YET, NULL},
-    {"mimir empty vector", CANARY_MIMIR, NULL,
-     "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}", 200, NET_OK, NULL,
-     CANARY_NOT_YET, "not in an instant query yet"},
-    {"mimir 401", CANARY_MIMIR, NULL, "no org id\n", 401, NET_OK, NULL, CANARY_READ_FAILED, "X-Scope-OrgID"},
+        /* Tempo */
+        {"tempo v2 docs trace", CANARY_TEMPO, "tempo/trace_by_id_v2_docs.json", NULL, 200, NET_OK, DOC_ID, CANARY_FOUND,
+         NULL},
+        {"tempo v2 other trace", CANARY_TEMPO, "tempo/trace_by_id_v2_docs.json", NULL, 200, NET_OK, NULL,
+         CANARY_NOT_YET, "not with the canary's trace id"},
+        {"tempo v1 resourceSpans base64", CANARY_TEMPO, "tempo/trace_by_id_v1_vulture_base64ids.json", NULL, 200,
+         NET_OK, VULTURE_ID, CANARY_FOUND, NULL},
+        {"tempo legacy batches hex ids", CANARY_TEMPO, "tempo/trace_legacy_batches_hexids.json", NULL, 200, NET_OK,
+         LEGACY_ID, CANARY_FOUND, NULL},
+        {"tempo v2 empty trace (unknown id)", CANARY_TEMPO, NULL, "{\"trace\":{},\"metrics\":{}}", 200, NET_OK, NULL,
+         CANARY_NOT_YET, "empty trace"},
+        {"tempo v1 empty object", CANARY_TEMPO, NULL, "{}", 200, NET_OK, NULL, CANARY_NOT_YET, NULL},
+        {"tempo 204", CANARY_TEMPO, NULL, "", 204, NET_OK, NULL, CANARY_NOT_YET, NULL},
+        {"tempo 404 trace not found", CANARY_TEMPO, NULL, "trace not found\n", 404, NET_OK, NULL, CANARY_NOT_YET,
+         "trace not found"},
+        {"tempo 404 empty body (v1 combiner)", CANARY_TEMPO, NULL, "", 404, NET_OK, NULL, CANARY_NOT_YET, NULL},
+        {"tempo 404 route missing", CANARY_TEMPO, NULL, "404 page not found\n", 404, NET_OK, NULL, CANARY_ROUTE_MISSING,
+         NULL},
+        {"tempo 404 gateway html", CANARY_TEMPO, NULL, "<html><body>404 Not Found</body></html>", 404, NET_OK, NULL,
+         CANARY_ROUTE_MISSING, NULL},
+        {"tempo spans without ids", CANARY_TEMPO, NULL,
+         "{\"trace\":{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"name\":\"x\"}]}]}]}}", 200, NET_OK, NULL,
+         CANARY_FOUND, NULL},
+        {"tempo 500 retried", CANARY_TEMPO, NULL, "internal error\n", 500, NET_OK, NULL, CANARY_RETRY, "500"},
+        {"tempo 401 fails", CANARY_TEMPO, NULL, "no org id\n", 401, NET_OK, NULL, CANARY_READ_FAILED, "no org id"},
+        {"tempo garbage", CANARY_TEMPO, NULL, "\x1b[2Jnot json", 200, NET_OK, NULL, CANARY_READ_FAILED, "invalid JSON"},
+        {"tempo refused", CANARY_TEMPO, NULL, NULL, 0, NET_REFUSED, NULL, CANARY_READ_FAILED, "connection refused"},
+        {"tempo timeout retried", CANARY_TEMPO, NULL, NULL, 0, NET_TIMEOUT, NULL, CANARY_RETRY, "no answer"},
+        /* Loki */
+        {"loki line found", CANARY_LOKI, NULL,
+         "{\"status\":\"success\",\"data\":{\"resultType\":\"streams\",\"result\":[{\"stream\":{\"job\":\"lgtmtop-canary\"},"
+         "\"values\":[[\"1700000000123000000\",\"lgtmtop canary id=6553f1000102030405060708090a0b0c\"]]}]}}",
+         200, NET_OK, NULL, CANARY_FOUND, NULL},
+        {"loki other lines", CANARY_LOKI, "loki/query_range_streams_docs.json", NULL, 200, NET_OK, NULL, CANARY_NOT_YET,
+         "not in query_range yet"},
+        {"loki empty result", CANARY_LOKI, NULL,
+         "{\"status\":\"success\",\"data\":{\"resultType\":\"streams\",\"result\":[]}}", 200, NET_OK, NULL,
+         CANARY_NOT_YET, NULL},
+        {"loki 400", CANARY_LOKI, NULL, "parse error at line 1\n", 400, NET_OK, NULL, CANARY_READ_FAILED, "HTTP 400"},
+        {"loki error envelope", CANARY_LOKI, NULL, "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"x\"}",
+         200, NET_OK, NULL, CANARY_READ_FAILED, "bad_data"},
+        {"loki 503 retried", CANARY_LOKI, NULL, "too many outstanding requests\n", 503, NET_OK, NULL, CANARY_RETRY,
+         NULL},
+        /* Mimir */
+        {"mimir series found", CANARY_MIMIR, NULL,
+         "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{\"__name__\":"
+         "\"lgtmtop_canary\",\"canary_id\":\"6553f1000102030405060708090a0b0c\",\"job\":\"lgtmtop-canary\"},"
+         "\"value\":[1700000000.1,\"1\"]}]}}",
+         200, NET_OK, NULL, CANARY_FOUND, NULL},
+        {"mimir other id", CANARY_MIMIR, NULL,
+         "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{\"canary_id\":\"ff\"},"
+         "\"value\":[1700000000.1,\"1\"]}]}}",
+         200, NET_OK, NULL, CANARY_NOT_YET, NULL},
+        {"mimir empty vector", CANARY_MIMIR, NULL,
+         "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}", 200, NET_OK, NULL,
+         CANARY_NOT_YET, "not in an instant query yet"},
+        {"mimir 401", CANARY_MIMIR, NULL, "no org id\n", 401, NET_OK, NULL, CANARY_READ_FAILED, "X-Scope-OrgID"},
 };
 
 static void test_read_parsers(void **state)
@@ -461,8 +465,14 @@ static void test_read_parsers(void **state)
 static void test_report(void **state)
 {
     (void)state;
-    struct canary_result res = {.kind = CANARY_LOKI, .step = CANARY_STEP_DONE, .id = "abc", .write_status = 204,
-                                .write_ms = 200, .read_ms = 1000, .timeout_ms = 30000, .attempts = 3};
+    struct canary_result res = {.kind = CANARY_LOKI,
+                                .step = CANARY_STEP_DONE,
+                                .id = "abc",
+                                .write_status = 204,
+                                .write_ms = 200,
+                                .read_ms = 1000,
+                                .timeout_ms = 30000,
+                                .attempts = 3};
     struct obs o;
     obs_init(&o);
     canary_report(&res, &o);
@@ -478,8 +488,13 @@ static void test_report(void **state)
     cJSON_free(js);
     obs_free(&o);
 
-    res = (struct canary_result){.kind = CANARY_MIMIR, .step = CANARY_STEP_WRITE, .id = "abc", .write_status = 415,
-                                 .write_ms = 3, .timeout_ms = 30000, .why = "HTTP 415: unsupported content type"};
+    res = (struct canary_result){.kind = CANARY_MIMIR,
+                                 .step = CANARY_STEP_WRITE,
+                                 .id = "abc",
+                                 .write_status = 415,
+                                 .write_ms = 3,
+                                 .timeout_ms = 30000,
+                                 .why = "HTTP 415: unsupported content type"};
     obs_init(&o);
     canary_report(&res, &o);
     assert_int_equal(o.status, ST_FAIL);
@@ -488,16 +503,22 @@ static void test_report(void **state)
     assert_string_equal(cJSON_GetObjectItem(o.data, "step")->valuestring, "write");
     obs_free(&o);
 
-    res = (struct canary_result){.kind = CANARY_TEMPO, .step = CANARY_STEP_WRITE, .id = "abc",
-                                 .why = "connection refused on tempo:4318"};
+    res = (struct canary_result){
+            .kind = CANARY_TEMPO, .step = CANARY_STEP_WRITE, .id = "abc", .why = "connection refused on tempo:4318"};
     obs_init(&o);
     canary_report(&res, &o);
     assert_string_equal(o.summary, "write failed: connection refused on tempo:4318");
     assert_true(cJSON_IsNull(cJSON_GetObjectItem(o.data, "write_status")));
     obs_free(&o);
 
-    res = (struct canary_result){.kind = CANARY_LOKI, .step = CANARY_STEP_TIMEOUT, .id = "abc", .write_status = 204,
-                                 .write_ms = 5, .read_ms = 30010, .timeout_ms = 30000, .attempts = 17,
+    res = (struct canary_result){.kind = CANARY_LOKI,
+                                 .step = CANARY_STEP_TIMEOUT,
+                                 .id = "abc",
+                                 .write_status = 204,
+                                 .write_ms = 5,
+                                 .read_ms = 30010,
+                                 .timeout_ms = 30000,
+                                 .attempts = 17,
                                  .why = "the line is not in query_range yet"};
     obs_init(&o);
     canary_report(&res, &o);
@@ -508,8 +529,13 @@ static void test_report(void **state)
     assert_false(obs_get_value(&o, "canary_ms", NULL));
     obs_free(&o);
 
-    res = (struct canary_result){.kind = CANARY_TEMPO, .step = CANARY_STEP_READ, .id = "abc", .write_status = 200,
-                                 .attempts = 1, .tempo_v1 = true, .why = "401 no org id"};
+    res = (struct canary_result){.kind = CANARY_TEMPO,
+                                 .step = CANARY_STEP_READ,
+                                 .id = "abc",
+                                 .write_status = 200,
+                                 .attempts = 1,
+                                 .tempo_v1 = true,
+                                 .why = "401 no org id"};
     obs_init(&o);
     canary_report(&res, &o);
     assert_string_equal(o.summary, "written (200) but the read failed: 401 no org id");
@@ -519,16 +545,11 @@ static void test_report(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_id_make),
-        cmocka_unit_test(test_random),
-        cmocka_unit_test(test_enabled),
-        cmocka_unit_test(test_tempo_body),
-        cmocka_unit_test(test_loki_body),
-        cmocka_unit_test(test_mimir_body),
-        cmocka_unit_test(test_paths_and_urls),
-        cmocka_unit_test(test_write_verdicts),
-        cmocka_unit_test(test_read_parsers),
-        cmocka_unit_test(test_report),
+            cmocka_unit_test(test_id_make),        cmocka_unit_test(test_random),
+            cmocka_unit_test(test_enabled),        cmocka_unit_test(test_tempo_body),
+            cmocka_unit_test(test_loki_body),      cmocka_unit_test(test_mimir_body),
+            cmocka_unit_test(test_paths_and_urls), cmocka_unit_test(test_write_verdicts),
+            cmocka_unit_test(test_read_parsers),   cmocka_unit_test(test_report),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,7 +31,9 @@ static void test_modes_and_options(void **st)
     assert_string_equal(c.config_path, "x.yaml");
     assert_string_equal(c.stack, "prod");
 
-    assert_int_equal(parse(&c, err, ARGS("--tempo", "http://tempo.railway.internal:3200", "check", "-t", "2s", "--wait", "1m")), 0);
+    assert_int_equal(
+            parse(&c, err, ARGS("--tempo", "http://tempo.railway.internal:3200", "check", "-t", "2s", "--wait", "1m")),
+            0);
     assert_string_equal(c.urls[COMP_TEMPO], "http://tempo.railway.internal:3200");
     assert_int_equal(c.timeout_ms, 2000);
     assert_int_equal(c.wait_ms, 60000);
@@ -53,15 +55,18 @@ static void test_modes_and_options(void **st)
 static void test_errors(void **st)
 {
     (void)st;
-    const struct { const char *const *args; const char *msg; } rows[] = {
-        {ARGS("chek"), "unknown command 'chek'"},
-        {ARGS("--bogus"), "unknown option --bogus"},
-        {ARGS("-c"), "needs a value"},
-        {ARGS("check", "-t", "5 seconds"), "--timeout: bad duration '5 seconds'"},
-        {ARGS("--only", "tempo,jaeger"), "unknown component 'jaeger'"},
-        {ARGS("--mimir", "ftp://mimir"), "--mimir:"},
-        {ARGS("tui", "--json"), "--json only applies to 'lgtmtop check'"},
-        {ARGS("check", "extra"), "unexpected argument 'extra'"},
+    const struct {
+        const char *const *args;
+        const char *msg;
+    } rows[] = {
+            {ARGS("chek"), "unknown command 'chek'"},
+            {ARGS("--bogus"), "unknown option --bogus"},
+            {ARGS("-c"), "needs a value"},
+            {ARGS("check", "-t", "5 seconds"), "--timeout: bad duration '5 seconds'"},
+            {ARGS("--only", "tempo,jaeger"), "unknown component 'jaeger'"},
+            {ARGS("--mimir", "ftp://mimir"), "--mimir:"},
+            {ARGS("tui", "--json"), "--json only applies to 'lgtmtop check'"},
+            {ARGS("check", "extra"), "unexpected argument 'extra'"},
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         struct cli c;
@@ -75,8 +80,8 @@ static void test_errors(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_modes_and_options),
-        cmocka_unit_test(test_errors),
+            cmocka_unit_test(test_modes_and_options),
+            cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

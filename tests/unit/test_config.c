@@ -32,18 +32,18 @@ static const char *fake_getenv(const char *name, void *ud)
 
 static const char *no_env[] = {NULL};
 
-#define assert_contains(hay, needle)                                                            \
-    do {                                                                                        \
-        const char *h_ = (hay), *n_ = (needle);                                                 \
-        if (!h_ || !strstr(h_, n_))                                                             \
-            fail_msg("expected \"%s\" in \"%s\"", n_, h_ ? h_ : "(null)");                      \
+#define assert_contains(hay, needle)                                       \
+    do {                                                                   \
+        const char *h_ = (hay), *n_ = (needle);                            \
+        if (!h_ || !strstr(h_, n_))                                        \
+            fail_msg("expected \"%s\" in \"%s\"", n_, h_ ? h_ : "(null)"); \
     } while (0)
 
-#define assert_not_contains(hay, needle)                                                        \
-    do {                                                                                        \
-        const char *h_ = (hay), *n_ = (needle);                                                 \
-        if (h_ && strstr(h_, n_))                                                               \
-            fail_msg("did not expect \"%s\" in \"%s\"", n_, h_);                                \
+#define assert_not_contains(hay, needle)                         \
+    do {                                                         \
+        const char *h_ = (hay), *n_ = (needle);                  \
+        if (h_ && strstr(h_, n_))                                \
+            fail_msg("did not expect \"%s\" in \"%s\"", n_, h_); \
     } while (0)
 
 static void parse_ok(const char *yaml, const char *const *env, struct config *cfg)
@@ -65,7 +65,7 @@ static const char *parse_err(const char *yaml, const char *const *env)
         config_free(&cfg);
         fail_msg("parse of <<%s>> succeeded, expected an error", yaml);
     }
-    assert_null(cfg.stacks);  /* nothing left to free after an error */
+    assert_null(cfg.stacks); /* nothing left to free after an error */
     assert_true(err[0] != '\0');
     return err;
 }
@@ -164,7 +164,7 @@ static void test_interpolate(void **state)
     check_interp("${A}", "1");
     check_interp("${NOPE}", "");
     check_interp("${NOPE:-dflt}", "dflt");
-    check_interp("${EMPTY:-dflt}", "dflt");   /* empty counts as unset */
+    check_interp("${EMPTY:-dflt}", "dflt"); /* empty counts as unset */
     check_interp("${EMPTY}", "");
     check_interp("${A:-dflt}", "1");
     check_interp("${NOPE:-}", "");
@@ -173,7 +173,7 @@ static void test_interpolate(void **state)
     check_interp("$$", "$");
     check_interp("$${A}", "${A}");
     check_interp("a$$b$$$$", "a$b$$");
-    check_interp("cost $5 and $A", "cost $5 and $A");  /* a lone $ is text */
+    check_interp("cost $5 and $A", "cost $5 and $A"); /* a lone $ is text */
     check_interp("ends in $", "ends in $");
     check_interp("${NOPE:-http://${HOST}:3100}", "http://mimir:3100");
     check_interp("${NOPE:-x${NOPE2:-y}z}", "xyz");
@@ -201,46 +201,46 @@ static void test_interpolate_real_env(void **state)
 /* ---- valid configs ---- */
 
 static const char full_yaml[] =
-    "# every key lgtmtop knows\n"                                             /* 1 */
-    "interval: 10s\n"                                                         /* 2 */
-    "timeout: 3s\n"                                                           /* 3 */
-    "connect_timeout: 1500ms\n"                                               /* 4 */
-    "max_body: 4MiB\n"                                                        /* 5 */
-    "stacks:\n"                                                               /* 6 */
-    "  - name: production\n"                                                  /* 7 */
-    "    mimir:\n"                                                            /* 8 */
-    "      url: \"http://mimir:9009/\"\n"                                     /* 9 */
-    "      prefix: /prom/\n"                                                  /* 10 */
-    "      tenant: anonymous\n"                                               /* 11 */
-    "      token: \"${MIMIR_TOKEN}\"\n"                                       /* 12 */
-    "      query: vector(1)\n"                                                /* 13 */
-    "      timeout: 2s\n"                                                     /* 14 */
-    "      connect_timeout: 500ms\n"                                          /* 15 */
-    "      insecure_skip_verify: true\n"                                      /* 16 */
-    "      ca_file: /etc/ssl/ca.pem\n"                                        /* 17 */
-    "    loki:    { url: \"${LOKI_INTERNAL_URL}\", tenant: \"${LOKI_TENANT:-fake}\","
-    " basic_auth: { username: u, password: \"${PW}\" } }\n"                   /* 18 */
-    "    tempo:   { url: \"${TEMPO_INTERNAL_URL:-http://tempo:3200}\", otlp_http: \"http://tempo:4318\","
-    " otlp_grpc: \"tempo:4317\" }\n"                                          /* 19 */
-    "    grafana: { url: \"http://grafana:3000\", token_file: /run/secrets/grafana_token }\n" /* 20 */
-    "    prometheus: \"http://prometheus:9090\"\n"                            /* 21 */
-    "  - name: staging-${REGION}\n"                                           /* 22 */
-    "    loki:\n"                                                             /* 23 */
-    "      url: https://loki.staging:3100\n"                                  /* 24 */
-    "      insecure_skip_verify: no\n"                                        /* 25 */
-    "      basic_auth:\n"                                                     /* 26 */
-    "        username: \"123\"\n"                                             /* 27 */
-    "        password_file: /run/secrets/pw\n";                               /* 28 */
+        "# every key lgtmtop knows\n"         /* 1 */
+        "interval: 10s\n"                     /* 2 */
+        "timeout: 3s\n"                       /* 3 */
+        "connect_timeout: 1500ms\n"           /* 4 */
+        "max_body: 4MiB\n"                    /* 5 */
+        "stacks:\n"                           /* 6 */
+        "  - name: production\n"              /* 7 */
+        "    mimir:\n"                        /* 8 */
+        "      url: \"http://mimir:9009/\"\n" /* 9 */
+        "      prefix: /prom/\n"              /* 10 */
+        "      tenant: anonymous\n"           /* 11 */
+        "      token: \"${MIMIR_TOKEN}\"\n"   /* 12 */
+        "      query: vector(1)\n"            /* 13 */
+        "      timeout: 2s\n"                 /* 14 */
+        "      connect_timeout: 500ms\n"      /* 15 */
+        "      insecure_skip_verify: true\n"  /* 16 */
+        "      ca_file: /etc/ssl/ca.pem\n"    /* 17 */
+        "    loki:    { url: \"${LOKI_INTERNAL_URL}\", tenant: \"${LOKI_TENANT:-fake}\","
+        " basic_auth: { username: u, password: \"${PW}\" } }\n" /* 18 */
+        "    tempo:   { url: \"${TEMPO_INTERNAL_URL:-http://tempo:3200}\", otlp_http: \"http://tempo:4318\","
+        " otlp_grpc: \"tempo:4317\" }\n"                                                          /* 19 */
+        "    grafana: { url: \"http://grafana:3000\", token_file: /run/secrets/grafana_token }\n" /* 20 */
+        "    prometheus: \"http://prometheus:9090\"\n"                                            /* 21 */
+        "  - name: staging-${REGION}\n"                                                           /* 22 */
+        "    loki:\n"                                                                             /* 23 */
+        "      url: https://loki.staging:3100\n"                                                  /* 24 */
+        "      insecure_skip_verify: no\n"                                                        /* 25 */
+        "      basic_auth:\n"                                                                     /* 26 */
+        "        username: \"123\"\n"                                                             /* 27 */
+        "        password_file: /run/secrets/pw\n";                                               /* 28 */
 
-static const char *full_env[] = {"MIMIR_TOKEN", SECRET, "LOKI_INTERNAL_URL", "http://loki-int:3100/",
-                                 "PW", "pw-" SECRET, "REGION", "eu", NULL};
+static const char *full_env[] = {
+        "MIMIR_TOKEN", SECRET, "LOKI_INTERNAL_URL", "http://loki-int:3100/", "PW", "pw-" SECRET, "REGION", "eu", NULL};
 
 static void test_full_config(void **state)
 {
     struct config cfg;
     (void)state;
     parse_ok(full_yaml, full_env, &cfg);
-    assert_null(cfg.path);  /* only config_load_file sets it */
+    assert_null(cfg.path); /* only config_load_file sets it */
     assert_int_equal(cfg.interval_ms, 10000);
     assert_int_equal(cfg.timeout_ms, 3000);
     assert_int_equal(cfg.connect_timeout_ms, 1500);
@@ -287,7 +287,7 @@ static void test_full_config(void **state)
     assert_string_equal(g->url, "http://grafana:3000");
     assert_string_equal(g->token_file, "/run/secrets/grafana_token");
     assert_int_equal(g->token_file_line, 20);
-    assert_null(g->token);  /* read by config_load_secrets */
+    assert_null(g->token); /* read by config_load_secrets */
 
     const struct component_cfg *pr = &p->comp[COMP_PROMETHEUS];
     assert_true(pr->enabled);
@@ -309,7 +309,7 @@ static void test_full_config(void **state)
     assert_int_equal(sl->password_file_line, 28);
     assert_null(sl->basic_password);
     config_free(&cfg);
-    config_free(&cfg);  /* freeing twice is harmless: config_free zeroes */
+    config_free(&cfg); /* freeing twice is harmless: config_free zeroes */
 }
 
 static void test_defaults_when_keys_absent(void **state)
@@ -317,7 +317,8 @@ static void test_defaults_when_keys_absent(void **state)
     struct config cfg;
     (void)state;
     parse_ok("stacks:\n  - name: a\n    mimir: { url: \"http://m:9009\" }\n"
-             "    tempo: { url: \"https://tempo.example:3200/\" }\n", no_env, &cfg);
+             "    tempo: { url: \"https://tempo.example:3200/\" }\n",
+             no_env, &cfg);
     assert_int_equal(cfg.interval_ms, 5000);
     assert_int_equal(cfg.timeout_ms, 5000);
     assert_int_equal(cfg.connect_timeout_ms, 5000);
@@ -347,7 +348,8 @@ static void test_shorthand(void **state)
              "  - name: s\n"
              "    mimir: http://mimir:9009///\n"
              "    loki: \"${LOKI:-http://loki:3100}\"\n"
-             "    prometheus: 'http://[::1]:9090'\n", no_env, &cfg);
+             "    prometheus: 'http://[::1]:9090'\n",
+             no_env, &cfg);
     const struct stack_cfg *s = &cfg.stacks[0];
     assert_string_equal(s->comp[COMP_MIMIR].url, "http://mimir:9009");
     assert_string_equal(s->comp[COMP_MIMIR].prefix, "/prometheus");
@@ -367,7 +369,8 @@ static void test_toplevel_components(void **state)
              "mimir: { url: \"http://mimir:9009\", tenant: t1 }\n"
              "loki: http://loki:3100\n"
              "tempo:\n"
-             "  url: http://tempo:3200\n", no_env, &cfg);
+             "  url: http://tempo:3200\n",
+             no_env, &cfg);
     assert_int_equal(cfg.nstacks, 1);
     assert_string_equal(cfg.stacks[0].name, "default");
     assert_int_equal(cfg.interval_ms, 2000);
@@ -395,7 +398,8 @@ static void test_interpolation_in_config(void **state)
              "      url: ${SCHEME}://mimir:9009\n"
              "      tenant: \"${T}|${NOTSET:-b}\"\n"
              "      query: 'sum(rate(x[5m])) > $$5'\n"
-             "      timeout: ${TIMEOUT:-750ms}\n", env, &cfg);
+             "      timeout: ${TIMEOUT:-750ms}\n",
+             env, &cfg);
     const struct component_cfg *m = &cfg.stacks[0].comp[COMP_MIMIR];
     assert_string_equal(cfg.stacks[0].name, "prod-1");
     assert_string_equal(m->url, "https://mimir:9009");
@@ -429,138 +433,154 @@ static void test_empty_secret_warns(void **state)
 
 struct err_case {
     const char *yaml;
-    const char *want[3];  /* substrings of the message; "!text": text must not be in it */
+    const char *want[3]; /* substrings of the message; "!text": text must not be in it */
 };
 
 static const char *const err_env[] = {"EMPTY", "", NULL};
 
 static const struct err_case err_cases[] = {
-    /* YAML syntax */
-    {"stacks:\n  - name: a\n    mimir: { url: http://m:1\n",
-     {"lgtmtop.yaml:4: YAML syntax error: ", "— check the indentation"}},
-    {"mimir: http://m:1\nloki: a: b\n", {"lgtmtop.yaml:2: YAML syntax error: mapping values are not allowed"}},
-    {"stacks:\n\t- name: a\n", {"lgtmtop.yaml:2: YAML syntax error", "indent with spaces, not tabs"}},
-    {"mimir: http://m:1\nloki: \"http://l\xc3\x28\"\n", {"lgtmtop.yaml:2: YAML syntax error: invalid", "save the file as UTF-8"}},
-    {"mimir: http://m:1\n---\nloki: http://l:2\n", {"lgtmtop.yaml:2: a second YAML document"}},
-    {"# nothing but a comment\n", {"lgtmtop.yaml:1: the config is empty"}},
-    /* unknown keys */
-    {"stacks:\n  - name: a\n    mimir:\n      url: http://m:1\n      tenent: x\n",
-     {"lgtmtop.yaml:5: stacks[0].mimir.tenent: unknown key — did you mean \"tenant\"?",
-      "valid here: url, prefix, tenant, token, token_file, basic_auth, query, timeout"}},
-    {"stacks:\n  - name: a\n    loki:\n      url: http://m:1\n      bogus: x\n",
-     {"lgtmtop.yaml:5: stacks[0].loki.bogus: unknown key — valid keys here: url, tenant,", "ca_file",
-      "!otlp" /* keys of other kinds are not offered */}},
-    {"stackz:\n  - name: a\n", {"lgtmtop.yaml:1: stackz: unknown key — did you mean \"stacks\"?"}},
-    {"intervall: 5s\nmimir: http://m:1\n", {"lgtmtop.yaml:1: intervall: unknown key — did you mean \"interval\"?"}},
-    {"stacks:\n  - name: a\n    url: http://x:1\n", {"lgtmtop.yaml:3: stacks[0].url: unknown key here — url belongs inside a component"}},
-    {"stacks:\n  - name: a\n    mimr: http://x:1\n", {"lgtmtop.yaml:3: stacks[0].mimr: unknown key — did you mean \"mimir\"?"}},
-    {"stacks:\n  - name: a\n    loki: { url: \"http://l:1\", prefix: /x }\n",
-     {"lgtmtop.yaml:3: stacks[0].loki.prefix: only applies to mimir — remove it"}},
-    {"stacks:\n  - name: a\n    tempo: { url: \"http://l:1\", query: up }\n",
-     {"lgtmtop.yaml:3: stacks[0].tempo.query: only applies to mimir and prometheus"}},
-    {"mimir: { url: \"http://m:1\", otlp_http: \"http://x:1\" }\n", {"mimir.otlp_http: only applies to tempo"}},
-    {"mimir:\n  url: http://m:1\n  tenant: a\n  tenant: b\n", {"lgtmtop.yaml:4: mimir.tenant: given twice (first on line 3)"}},
-    /* checks: and canary: (more in test_probe_custom.c) */
-    {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: x }\n",
-     {"lgtmtop.yaml:5: stacks[0].checks[0]: check \"x\" has nothing to do — add http: URL, promql: QUERY or logql:"}},
-    {"stacks:\n  - name: a\n    loki: http://l:1\n    checks:\n      - { name: x, promql: up }\n",
-     {"lgtmtop.yaml:5: stacks[0].checks[0]: promql check \"x\" has nothing to query — add mimir: or prometheus:"}},
-    {"mimir: http://m:1\nchecks:\n  - { name: x, promql: up, expect: \"~ 1\" }\n",
-     {"lgtmtop.yaml:3: checks[0].expect: bad condition \"~ 1\""}},
-    /* deprecated_datasources / expect_rule_groups */
-    {"grafana:\n  url: http://g:1\n  deprecated_datasources: [a, b]\n",
-     {"lgtmtop.yaml:3: grafana.deprecated_datasources: expected a mapping of old uid to new uid, got a list"}},
-    {"grafana:\n  url: http://g:1\n  deprecated_datasources:\n    a: b\n    a: c\n",
-     {"lgtmtop.yaml:5: grafana.deprecated_datasources: a is listed twice"}},
-    {"grafana:\n  url: http://g:1\n  deprecated_datasources: { a: a }\n", {"a is mapped to itself"}},
-    {"grafana:\n  url: http://g:1\n  deprecated_datasources: { a: \"\" }\n", {"lgtmtop.yaml:3:", "empty datasource uid"}},
-    {"grafana:\n  url: http://g:1\n  deprecated_datasources: { \"a b\": c }\n", {"bad datasource uid \"a b\""}},
-    {"grafana:\n  url: http://g:1\n  deprecated_datasources: { a: { b: c } }\n",
-     {"grafana.deprecated_datasources: expected a datasource uid, got a mapping"}},
-    {"mimir:\n  url: http://m:1\n  deprecated_datasources: { a: b }\n",
-     {"lgtmtop.yaml:3: mimir.deprecated_datasources: only applies to grafana — remove it"}},
-    {"loki:\n  url: http://l:1\n  expect_rule_groups: [a]\n",
-     {"loki.expect_rule_groups: only applies to mimir and grafana and prometheus"}},
-    {"mimir:\n  url: http://g:1\n  expect_rule_groups: { a: b }\n",
-     {"lgtmtop.yaml:3: mimir.expect_rule_groups: expected a list of rule group names, got a mapping"}},
-    {"mimir:\n  url: http://g:1\n  expect_rule_groups: [a, a]\n", {"\"a\" is listed twice"}},
-    {"mimir:\n  url: http://g:1\n  expect_rule_groups: [a, ~]\n", {"empty rule group name"}},
-    {"canary: maybe\nmimir: http://m:1\n", {"lgtmtop.yaml:1: canary: bad boolean \"maybe\""}},
-    {"canary_timeout: 10ms\nmimir: http://m:1\n", {"lgtmtop.yaml:1: canary_timeout: 10ms is too short"}},
-    /* wrong types */
-    {"- mimir: http://m:1\n", {"lgtmtop.yaml:1: the top level must be a mapping", "got a list"}},
-    {"stacks:\n  name: a\n", {"lgtmtop.yaml:2: stacks: expected a list of stacks", "got a mapping"}},
-    {"stacks:\n  - production\n", {"lgtmtop.yaml:2: stacks[0]: expected a stack", "got a single value"}},
-    {"stacks:\n  - name: a\n    mimir:\n      - http://m:1\n", {"lgtmtop.yaml:4: stacks[0].mimir: expected a URL or a mapping", "got a list"}},
-    {"mimir:\n  url: http://m:1\n  tenant: { a: b }\n", {"lgtmtop.yaml:3: mimir.tenant: expected a string, got a mapping"}},
-    {"mimir:\n  url: [http://m:1]\n", {"lgtmtop.yaml:2: mimir.url: expected a URL, got a list"}},
-    {"mimir:\n  url: http://m:1\n  basic_auth: u\n", {"lgtmtop.yaml:3: mimir.basic_auth: expected a mapping"}},
-    {"? [a]\n: b\n", {"lgtmtop.yaml:1: found a list where a key belongs"}},
-    /* URLs */
-    {"stacks:\n  - name: a\n    mimir: ftp://m:1\n", {"lgtmtop.yaml:3: stacks[0].mimir: bad URL \"ftp://m:1\": only http:// and https://"}},
-    {"mimir:\n  url: mimir:9009\n", {"lgtmtop.yaml:2: mimir.url: bad URL \"mimir:9009\": it has no http:// or https:// scheme",
-                                     "write it like http://mimir:9009"}},
-    {"loki: { url: \"http://\" }\n", {"lgtmtop.yaml:1: loki.url: bad URL", "it has no host", "http://loki:3100"}},
-    {"loki: { url: \"http://lo ki:3100\" }\n", {"loki.url: bad URL", "space"}},
-    {"loki: { url: \"http://loki:99999\" }\n", {"loki.url: bad URL", "bad port"}},
-    {"loki: { url: \"http://loki:3100/?x=1\" }\n", {"loki.url: bad URL", "query string"}},
-    {"tempo: { url: \"http://t:1\", otlp_http: \"t:4318\" }\n", {"lgtmtop.yaml:1: tempo.otlp_http: bad URL", "http://tempo:4318"}},
-    {"tempo: { url: \"http://t:1\", otlp_grpc: \"http://t:4317\" }\n",
-     {"lgtmtop.yaml:1: tempo.otlp_grpc: bad endpoint \"http://t:4317\" — write host:port without a scheme"}},
-    {"mimir: { url: \"http://m:1\", prefix: prometheus }\n", {"lgtmtop.yaml:1: mimir.prefix: bad prefix \"prometheus\"", "start with \"/\""}},
-    /* missing / empty */
-    {"stacks:\n  - name: a\n    mimir: { tenant: x }\n", {"lgtmtop.yaml:3: stacks[0].mimir: url is missing — add url: http://mimir:9009"}},
-    {"stacks:\n  - mimir: http://m:1\n", {"lgtmtop.yaml:2: stacks[0]: name is missing"}},
-    {"stacks:\n  - name: \"\"\n    mimir: http://m:1\n", {"lgtmtop.yaml:2: stacks[0].name: is empty"}},
-    {"stacks:\n  - name: a\n    mimir: http://m:1\n  - name: b\n    mimir: http://m:1\n  - name: a\n    loki: http://l:1\n",
-     {"lgtmtop.yaml:6: stacks[2].name: duplicate stack name \"a\" (also stacks[0]) — give each stack its own name"}},
-    {"stacks:\n  - name: a\n", {"lgtmtop.yaml:2: stacks[0]: stack \"a\" has no components", "mimir:, loki:"}},
-    {"stacks: []\n", {"lgtmtop.yaml:1: stacks: is empty"}},
-    {"interval: 5s\n", {"lgtmtop.yaml:1: no stacks and no components"}},
-    {"stacks:\n  - name: a\n    loki:\n      url: \"\"\n", {"lgtmtop.yaml:4: stacks[0].loki.url: is empty — write the URL, e.g. http://loki:3100"}},
-    {"stacks:\n  - name: a\n    loki:\n", {"lgtmtop.yaml:3: stacks[0].loki: is empty — write the URL"}},
-    /* the exact message from the design brief */
-    {"interval: 5s\n"
-     "timeout: 5s\n"
-     "stacks:\n"
-     "  - name: production\n"
-     "    mimir: { url: \"http://mimir:9009\" }\n"
-     "    # loki from the environment\n"
-     "    loki:    { url: \"${LOKI_INTERNAL_URL}\" }\n",
-     {"lgtmtop.yaml:7: stacks[0].loki.url is empty after expanding \"${LOKI_INTERNAL_URL}\""
-      " — set LOKI_INTERNAL_URL or write the URL"}},
-    {"loki: \"${EMPTY}\"\n", {"lgtmtop.yaml:1: loki is empty after expanding \"${EMPTY}\" — set EMPTY"}},
-    /* durations, sizes, booleans */
-    {"stacks:\n  - name: a\n    mimir:\n      url: http://m:1\n      timeout: 5 seconds\n",
-     {"lgtmtop.yaml:5: stacks[0].mimir.timeout: bad duration \"5 seconds\"", "500ms, 5s, 1m"}},
-    {"timeout: 0\nmimir: http://m:1\n", {"lgtmtop.yaml:1: timeout: 0 is too short"}},
-    {"interval: 10ms\nmimir: http://m:1\n", {"lgtmtop.yaml:1: interval: 10ms is too short — use at least 100ms"}},
-    {"connect_timeout: soon\nmimir: http://m:1\n", {"lgtmtop.yaml:1: connect_timeout: bad duration \"soon\""}},
-    {"max_body: 8 megs\nmimir: http://m:1\n", {"lgtmtop.yaml:1: max_body: bad size \"8 megs\"", "8MiB"}},
-    {"max_body: 2GiB\nmimir: http://m:1\n", {"lgtmtop.yaml:1: max_body: 2GiB is too large"}},
-    {"max_body: 1.2.3MiB\nmimir: http://m:1\n", {"max_body: bad size"}},
-    {"mimir:\n  url: http://m:1\n  insecure_skip_verify: maybe\n",
-     {"lgtmtop.yaml:3: mimir.insecure_skip_verify: bad boolean \"maybe\" — write true or false"}},
-    /* auth */
-    {"stacks:\n  - name: a\n    grafana:\n      url: http://g:3000\n      token: abc\n      token_file: /x\n",
-     {"lgtmtop.yaml:6: stacks[0].grafana.token_file: both token and token_file are set — keep one"}},
-    {"grafana:\n  url: http://g:3000\n  token_file: /x\n  basic_auth: { username: u, password: p }\n",
-     {"lgtmtop.yaml:4: grafana.basic_auth: both basic_auth and a token are set"}},
-    {"loki:\n  url: http://l:1\n  basic_auth:\n    password: p\n", {"lgtmtop.yaml:3: loki.basic_auth: username is missing"}},
-    {"loki:\n  url: http://l:1\n  basic_auth:\n    username: u\n", {"lgtmtop.yaml:3: loki.basic_auth: password is missing"}},
-    {"loki:\n  url: http://l:1\n  basic_auth:\n    username: u\n    password: p\n    password_file: /x\n",
-     {"lgtmtop.yaml:6: loki.basic_auth: both password and password_file are set"}},
-    {"loki:\n  url: http://l:1\n  basic_auth:\n    username: u\n    passwd: p\n",
-     {"lgtmtop.yaml:5: loki.basic_auth.passwd: unknown key — did you mean \"password\"?", "username, password, password_file"}},
-    {"grafana: { url: \"http://g:1\", token_file: \"\" }\n", {"lgtmtop.yaml:1: grafana.token_file: is empty"}},
-    /* mixing the two shapes */
-    {"mimir: http://m:1\nstacks:\n  - name: a\n    loki: http://l:1\n",
-     {"lgtmtop.yaml:2: stacks: cannot be used together with top-level components (line 1)"}},
-    {"stacks:\n  - name: a\n    loki: http://l:1\nmimir: http://m:1\n",
-     {"lgtmtop.yaml:4: mimir: top-level components cannot be mixed with stacks: (line 1)"}},
-    /* interpolation syntax */
-    {"stacks:\n  - name: a\n    mimir:\n      url: http://m:1\n      tenant: \"${TENANT\"\n",
-     {"lgtmtop.yaml:5: stacks[0].mimir.tenant: unterminated \"${\""}},
+        /* YAML syntax */
+        {"stacks:\n  - name: a\n    mimir: { url: http://m:1\n",
+         {"lgtmtop.yaml:4: YAML syntax error: ", "— check the indentation"}},
+        {"mimir: http://m:1\nloki: a: b\n", {"lgtmtop.yaml:2: YAML syntax error: mapping values are not allowed"}},
+        {"stacks:\n\t- name: a\n", {"lgtmtop.yaml:2: YAML syntax error", "indent with spaces, not tabs"}},
+        {"mimir: http://m:1\nloki: \"http://l\xc3\x28\"\n",
+         {"lgtmtop.yaml:2: YAML syntax error: invalid", "save the file as UTF-8"}},
+        {"mimir: http://m:1\n---\nloki: http://l:2\n", {"lgtmtop.yaml:2: a second YAML document"}},
+        {"# nothing but a comment\n", {"lgtmtop.yaml:1: the config is empty"}},
+        /* unknown keys */
+        {"stacks:\n  - name: a\n    mimir:\n      url: http://m:1\n      tenent: x\n",
+         {"lgtmtop.yaml:5: stacks[0].mimir.tenent: unknown key — did you mean \"tenant\"?",
+          "valid here: url, prefix, tenant, token, token_file, basic_auth, query, timeout"}},
+        {"stacks:\n  - name: a\n    loki:\n      url: http://m:1\n      bogus: x\n",
+         {"lgtmtop.yaml:5: stacks[0].loki.bogus: unknown key — valid keys here: url, tenant,", "ca_file",
+          "!otlp" /* keys of other kinds are not offered */}},
+        {"stackz:\n  - name: a\n", {"lgtmtop.yaml:1: stackz: unknown key — did you mean \"stacks\"?"}},
+        {"intervall: 5s\nmimir: http://m:1\n", {"lgtmtop.yaml:1: intervall: unknown key — did you mean \"interval\"?"}},
+        {"stacks:\n  - name: a\n    url: http://x:1\n",
+         {"lgtmtop.yaml:3: stacks[0].url: unknown key here — url belongs inside a component"}},
+        {"stacks:\n  - name: a\n    mimr: http://x:1\n",
+         {"lgtmtop.yaml:3: stacks[0].mimr: unknown key — did you mean \"mimir\"?"}},
+        {"stacks:\n  - name: a\n    loki: { url: \"http://l:1\", prefix: /x }\n",
+         {"lgtmtop.yaml:3: stacks[0].loki.prefix: only applies to mimir — remove it"}},
+        {"stacks:\n  - name: a\n    tempo: { url: \"http://l:1\", query: up }\n",
+         {"lgtmtop.yaml:3: stacks[0].tempo.query: only applies to mimir and prometheus"}},
+        {"mimir: { url: \"http://m:1\", otlp_http: \"http://x:1\" }\n", {"mimir.otlp_http: only applies to tempo"}},
+        {"mimir:\n  url: http://m:1\n  tenant: a\n  tenant: b\n",
+         {"lgtmtop.yaml:4: mimir.tenant: given twice (first on line 3)"}},
+        /* checks: and canary: (more in test_probe_custom.c) */
+        {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: x }\n",
+         {"lgtmtop.yaml:5: stacks[0].checks[0]: check \"x\" has nothing to do — add http: URL, promql: QUERY or logql:"}},
+        {"stacks:\n  - name: a\n    loki: http://l:1\n    checks:\n      - { name: x, promql: up }\n",
+         {"lgtmtop.yaml:5: stacks[0].checks[0]: promql check \"x\" has nothing to query — add mimir: or prometheus:"}},
+        {"mimir: http://m:1\nchecks:\n  - { name: x, promql: up, expect: \"~ 1\" }\n",
+         {"lgtmtop.yaml:3: checks[0].expect: bad condition \"~ 1\""}},
+        /* deprecated_datasources / expect_rule_groups */
+        {"grafana:\n  url: http://g:1\n  deprecated_datasources: [a, b]\n",
+         {"lgtmtop.yaml:3: grafana.deprecated_datasources: expected a mapping of old uid to new uid, got a list"}},
+        {"grafana:\n  url: http://g:1\n  deprecated_datasources:\n    a: b\n    a: c\n",
+         {"lgtmtop.yaml:5: grafana.deprecated_datasources: a is listed twice"}},
+        {"grafana:\n  url: http://g:1\n  deprecated_datasources: { a: a }\n", {"a is mapped to itself"}},
+        {"grafana:\n  url: http://g:1\n  deprecated_datasources: { a: \"\" }\n",
+         {"lgtmtop.yaml:3:", "empty datasource uid"}},
+        {"grafana:\n  url: http://g:1\n  deprecated_datasources: { \"a b\": c }\n", {"bad datasource uid \"a b\""}},
+        {"grafana:\n  url: http://g:1\n  deprecated_datasources: { a: { b: c } }\n",
+         {"grafana.deprecated_datasources: expected a datasource uid, got a mapping"}},
+        {"mimir:\n  url: http://m:1\n  deprecated_datasources: { a: b }\n",
+         {"lgtmtop.yaml:3: mimir.deprecated_datasources: only applies to grafana — remove it"}},
+        {"loki:\n  url: http://l:1\n  expect_rule_groups: [a]\n",
+         {"loki.expect_rule_groups: only applies to mimir and grafana and prometheus"}},
+        {"mimir:\n  url: http://g:1\n  expect_rule_groups: { a: b }\n",
+         {"lgtmtop.yaml:3: mimir.expect_rule_groups: expected a list of rule group names, got a mapping"}},
+        {"mimir:\n  url: http://g:1\n  expect_rule_groups: [a, a]\n", {"\"a\" is listed twice"}},
+        {"mimir:\n  url: http://g:1\n  expect_rule_groups: [a, ~]\n", {"empty rule group name"}},
+        {"canary: maybe\nmimir: http://m:1\n", {"lgtmtop.yaml:1: canary: bad boolean \"maybe\""}},
+        {"canary_timeout: 10ms\nmimir: http://m:1\n", {"lgtmtop.yaml:1: canary_timeout: 10ms is too short"}},
+        /* wrong types */
+        {"- mimir: http://m:1\n", {"lgtmtop.yaml:1: the top level must be a mapping", "got a list"}},
+        {"stacks:\n  name: a\n", {"lgtmtop.yaml:2: stacks: expected a list of stacks", "got a mapping"}},
+        {"stacks:\n  - production\n", {"lgtmtop.yaml:2: stacks[0]: expected a stack", "got a single value"}},
+        {"stacks:\n  - name: a\n    mimir:\n      - http://m:1\n",
+         {"lgtmtop.yaml:4: stacks[0].mimir: expected a URL or a mapping", "got a list"}},
+        {"mimir:\n  url: http://m:1\n  tenant: { a: b }\n",
+         {"lgtmtop.yaml:3: mimir.tenant: expected a string, got a mapping"}},
+        {"mimir:\n  url: [http://m:1]\n", {"lgtmtop.yaml:2: mimir.url: expected a URL, got a list"}},
+        {"mimir:\n  url: http://m:1\n  basic_auth: u\n", {"lgtmtop.yaml:3: mimir.basic_auth: expected a mapping"}},
+        {"? [a]\n: b\n", {"lgtmtop.yaml:1: found a list where a key belongs"}},
+        /* URLs */
+        {"stacks:\n  - name: a\n    mimir: ftp://m:1\n",
+         {"lgtmtop.yaml:3: stacks[0].mimir: bad URL \"ftp://m:1\": only http:// and https://"}},
+        {"mimir:\n  url: mimir:9009\n",
+         {"lgtmtop.yaml:2: mimir.url: bad URL \"mimir:9009\": it has no http:// or https:// scheme",
+          "write it like http://mimir:9009"}},
+        {"loki: { url: \"http://\" }\n", {"lgtmtop.yaml:1: loki.url: bad URL", "it has no host", "http://loki:3100"}},
+        {"loki: { url: \"http://lo ki:3100\" }\n", {"loki.url: bad URL", "space"}},
+        {"loki: { url: \"http://loki:99999\" }\n", {"loki.url: bad URL", "bad port"}},
+        {"loki: { url: \"http://loki:3100/?x=1\" }\n", {"loki.url: bad URL", "query string"}},
+        {"tempo: { url: \"http://t:1\", otlp_http: \"t:4318\" }\n",
+         {"lgtmtop.yaml:1: tempo.otlp_http: bad URL", "http://tempo:4318"}},
+        {"tempo: { url: \"http://t:1\", otlp_grpc: \"http://t:4317\" }\n",
+         {"lgtmtop.yaml:1: tempo.otlp_grpc: bad endpoint \"http://t:4317\" — write host:port without a scheme"}},
+        {"mimir: { url: \"http://m:1\", prefix: prometheus }\n",
+         {"lgtmtop.yaml:1: mimir.prefix: bad prefix \"prometheus\"", "start with \"/\""}},
+        /* missing / empty */
+        {"stacks:\n  - name: a\n    mimir: { tenant: x }\n",
+         {"lgtmtop.yaml:3: stacks[0].mimir: url is missing — add url: http://mimir:9009"}},
+        {"stacks:\n  - mimir: http://m:1\n", {"lgtmtop.yaml:2: stacks[0]: name is missing"}},
+        {"stacks:\n  - name: \"\"\n    mimir: http://m:1\n", {"lgtmtop.yaml:2: stacks[0].name: is empty"}},
+        {"stacks:\n  - name: a\n    mimir: http://m:1\n  - name: b\n    mimir: http://m:1\n  - name: a\n    loki: http://l:1\n",
+         {"lgtmtop.yaml:6: stacks[2].name: duplicate stack name \"a\" (also stacks[0]) — give each stack its own name"}},
+        {"stacks:\n  - name: a\n", {"lgtmtop.yaml:2: stacks[0]: stack \"a\" has no components", "mimir:, loki:"}},
+        {"stacks: []\n", {"lgtmtop.yaml:1: stacks: is empty"}},
+        {"interval: 5s\n", {"lgtmtop.yaml:1: no stacks and no components"}},
+        {"stacks:\n  - name: a\n    loki:\n      url: \"\"\n",
+         {"lgtmtop.yaml:4: stacks[0].loki.url: is empty — write the URL, e.g. http://loki:3100"}},
+        {"stacks:\n  - name: a\n    loki:\n", {"lgtmtop.yaml:3: stacks[0].loki: is empty — write the URL"}},
+        /* the exact message from the design brief */
+        {"interval: 5s\n"
+         "timeout: 5s\n"
+         "stacks:\n"
+         "  - name: production\n"
+         "    mimir: { url: \"http://mimir:9009\" }\n"
+         "    # loki from the environment\n"
+         "    loki:    { url: \"${LOKI_INTERNAL_URL}\" }\n",
+         {"lgtmtop.yaml:7: stacks[0].loki.url is empty after expanding \"${LOKI_INTERNAL_URL}\""
+          " — set LOKI_INTERNAL_URL or write the URL"}},
+        {"loki: \"${EMPTY}\"\n", {"lgtmtop.yaml:1: loki is empty after expanding \"${EMPTY}\" — set EMPTY"}},
+        /* durations, sizes, booleans */
+        {"stacks:\n  - name: a\n    mimir:\n      url: http://m:1\n      timeout: 5 seconds\n",
+         {"lgtmtop.yaml:5: stacks[0].mimir.timeout: bad duration \"5 seconds\"", "500ms, 5s, 1m"}},
+        {"timeout: 0\nmimir: http://m:1\n", {"lgtmtop.yaml:1: timeout: 0 is too short"}},
+        {"interval: 10ms\nmimir: http://m:1\n", {"lgtmtop.yaml:1: interval: 10ms is too short — use at least 100ms"}},
+        {"connect_timeout: soon\nmimir: http://m:1\n", {"lgtmtop.yaml:1: connect_timeout: bad duration \"soon\""}},
+        {"max_body: 8 megs\nmimir: http://m:1\n", {"lgtmtop.yaml:1: max_body: bad size \"8 megs\"", "8MiB"}},
+        {"max_body: 2GiB\nmimir: http://m:1\n", {"lgtmtop.yaml:1: max_body: 2GiB is too large"}},
+        {"max_body: 1.2.3MiB\nmimir: http://m:1\n", {"max_body: bad size"}},
+        {"mimir:\n  url: http://m:1\n  insecure_skip_verify: maybe\n",
+         {"lgtmtop.yaml:3: mimir.insecure_skip_verify: bad boolean \"maybe\" — write true or false"}},
+        /* auth */
+        {"stacks:\n  - name: a\n    grafana:\n      url: http://g:3000\n      token: abc\n      token_file: /x\n",
+         {"lgtmtop.yaml:6: stacks[0].grafana.token_file: both token and token_file are set — keep one"}},
+        {"grafana:\n  url: http://g:3000\n  token_file: /x\n  basic_auth: { username: u, password: p }\n",
+         {"lgtmtop.yaml:4: grafana.basic_auth: both basic_auth and a token are set"}},
+        {"loki:\n  url: http://l:1\n  basic_auth:\n    password: p\n",
+         {"lgtmtop.yaml:3: loki.basic_auth: username is missing"}},
+        {"loki:\n  url: http://l:1\n  basic_auth:\n    username: u\n",
+         {"lgtmtop.yaml:3: loki.basic_auth: password is missing"}},
+        {"loki:\n  url: http://l:1\n  basic_auth:\n    username: u\n    password: p\n    password_file: /x\n",
+         {"lgtmtop.yaml:6: loki.basic_auth: both password and password_file are set"}},
+        {"loki:\n  url: http://l:1\n  basic_auth:\n    username: u\n    passwd: p\n",
+         {"lgtmtop.yaml:5: loki.basic_auth.passwd: unknown key — did you mean \"password\"?",
+          "username, password, password_file"}},
+        {"grafana: { url: \"http://g:1\", token_file: \"\" }\n", {"lgtmtop.yaml:1: grafana.token_file: is empty"}},
+        /* mixing the two shapes */
+        {"mimir: http://m:1\nstacks:\n  - name: a\n    loki: http://l:1\n",
+         {"lgtmtop.yaml:2: stacks: cannot be used together with top-level components (line 1)"}},
+        {"stacks:\n  - name: a\n    loki: http://l:1\nmimir: http://m:1\n",
+         {"lgtmtop.yaml:4: mimir: top-level components cannot be mixed with stacks: (line 1)"}},
+        /* interpolation syntax */
+        {"stacks:\n  - name: a\n    mimir:\n      url: http://m:1\n      tenant: \"${TENANT\"\n",
+         {"lgtmtop.yaml:5: stacks[0].mimir.tenant: unterminated \"${\""}},
 };
 
 static void test_errors(void **state)
@@ -591,7 +611,8 @@ static void test_error_truncates_to_buffer(void **state)
     struct config cfg;
     const char *yaml = "stacks:\n  - name: a\n    mimir: { tenant: x }\n";
     (void)state;
-    assert_int_equal(config_parse(yaml, strlen(yaml), "lgtmtop.yaml", fake_getenv, (void *)no_env, &cfg, err, sizeof err), -1);
+    assert_int_equal(
+            config_parse(yaml, strlen(yaml), "lgtmtop.yaml", fake_getenv, (void *)no_env, &cfg, err, sizeof err), -1);
     assert_true(strlen(err) < sizeof err);
     assert_true(strncmp(err, "lgtmtop.yaml:3:", 15) == 0);
 }
@@ -602,18 +623,18 @@ static void test_no_secret_in_messages(void **state)
 {
     static const char *env[] = {"TOK", SECRET, "PW", SECRET, NULL};
     const char *bad[] = {
-        /* an error after a secret was read */
-        "grafana:\n  url: http://g:1\n  token: \"${TOK}\"\n  tenent: x\n",
-        /* the secret itself is invalid */
-        "grafana:\n  url: http://g:1\n  token: \"a\\n" SECRET "\"\n",
-        "loki:\n  url: http://l:1\n  basic_auth: { username: u, password: \"" SECRET "\\t\" }\n",
-        /* token and token_file both */
-        "grafana:\n  url: http://g:1\n  token: " SECRET "\n  token_file: /x\n",
-        /* a password inside a URL */
-        "loki: \"http://user:" SECRET "@loki:99999\"\n",
-        "loki: \"http://user:" SECRET "@lo ki:3100\"\n",
-        /* an unknown key whose value is a secret */
-        "grafana:\n  url: http://g:1\n  tokne: " SECRET "\n",
+            /* an error after a secret was read */
+            "grafana:\n  url: http://g:1\n  token: \"${TOK}\"\n  tenent: x\n",
+            /* the secret itself is invalid */
+            "grafana:\n  url: http://g:1\n  token: \"a\\n" SECRET "\"\n",
+            "loki:\n  url: http://l:1\n  basic_auth: { username: u, password: \"" SECRET "\\t\" }\n",
+            /* token and token_file both */
+            "grafana:\n  url: http://g:1\n  token: " SECRET "\n  token_file: /x\n",
+            /* a password inside a URL */
+            "loki: \"http://user:" SECRET "@loki:99999\"\n",
+            "loki: \"http://user:" SECRET "@lo ki:3100\"\n",
+            /* an unknown key whose value is a secret */
+            "grafana:\n  url: http://g:1\n  tokne: " SECRET "\n",
     };
     (void)state;
     for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
@@ -661,13 +682,25 @@ static void test_defaults_no_env(void **state)
 static void test_defaults_from_env(void **state)
 {
     struct config cfg;
-    static const char *env[] = {
-        "MIMIR_URL", "http://mimir.internal:8080/", "MIMIR_TENANT", "anonymous",
-        "LOKI_URL", "", /* empty = unset */
-        "LOKI_TENANT", "fake",
-        "TEMPO_INTERNAL_URL", "http://tempo-int:3200", "TEMPO_TENANT", "single-tenant",
-        "GRAFANA_URL", "https://grafana.example.com", "GRAFANA_TOKEN", SECRET,
-        "PROMETHEUS_URL", "http://prom:9090", NULL};
+    static const char *env[] = {"MIMIR_URL",
+                                "http://mimir.internal:8080/",
+                                "MIMIR_TENANT",
+                                "anonymous",
+                                "LOKI_URL",
+                                "", /* empty = unset */
+                                "LOKI_TENANT",
+                                "fake",
+                                "TEMPO_INTERNAL_URL",
+                                "http://tempo-int:3200",
+                                "TEMPO_TENANT",
+                                "single-tenant",
+                                "GRAFANA_URL",
+                                "https://grafana.example.com",
+                                "GRAFANA_TOKEN",
+                                SECRET,
+                                "PROMETHEUS_URL",
+                                "http://prom:9090",
+                                NULL};
     (void)state;
     config_defaults(&cfg, fake_getenv, (void *)env);
     const struct component_cfg *c = cfg.stacks[0].comp;
@@ -699,7 +732,8 @@ static char *secret_yaml(const char *key, const char *path)
     if (strcmp(key, "token_file") == 0)
         return xasprintf("stacks:\n  - name: a\n    grafana:\n      url: http://g:3000\n      token_file: %s\n", path);
     return xasprintf("stacks:\n  - name: a\n    loki:\n      url: http://l:3100\n      basic_auth:\n"
-                     "        username: u\n        password_file: %s\n", path);
+                     "        username: u\n        password_file: %s\n",
+                     path);
 }
 
 /* Parses a config with one secret file and loads secrets; returns load_secrets' rc. */
@@ -773,7 +807,8 @@ static void test_secret_file_errors(void **state)
     char *missing = xasprintf("%s/no-such-token", tmpdir);
     assert_int_equal(load_with_secret("token_file", missing, &cfg, err, sizeof err), -1);
     char *want = xasprintf("lgtmtop.yaml:5: stacks[0].grafana.token_file: cannot read %s: No such file or directory"
-                           " — check the path and permissions", missing);
+                           " — check the path and permissions",
+                           missing);
     assert_string_equal(err, want);
     free(want);
     config_free(&cfg);
@@ -833,7 +868,7 @@ static void test_secrets_of_disabled_components_ignored(void **state)
     char err[256];
     (void)state;
     config_defaults(&cfg, fake_getenv, (void *)no_env);
-    cfg.stacks[0].comp[COMP_PROMETHEUS].token_file = xstrdup("/no/such/file");  /* disabled */
+    cfg.stacks[0].comp[COMP_PROMETHEUS].token_file = xstrdup("/no/such/file"); /* disabled */
     assert_int_equal(config_load_secrets(&cfg, err, sizeof err), 0);
     config_free(&cfg);
 }
@@ -868,8 +903,10 @@ static void test_load_file(void **state)
     free(want_bad);
 
     /* relative secret paths are taken relative to the config file */
-    const char *good = write_tmp("good.yaml", "grafana:\n  url: http://g:3000\n  token_file: tok\n"
-                                              "  ca_file: /abs/ca.pem\n", 0644);
+    const char *good = write_tmp("good.yaml",
+                                 "grafana:\n  url: http://g:3000\n  token_file: tok\n"
+                                 "  ca_file: /abs/ca.pem\n",
+                                 0644);
     write_tmp("tok", "file-token\n", 0600);
     assert_int_equal(config_load_file(good, fake_getenv, (void *)no_env, &cfg, err, sizeof err), 0);
     assert_string_equal(cfg.path, good);
@@ -957,7 +994,8 @@ static void test_override_url(void **state)
              "    tempo: http://t1:3200\n"
              "  - name: b\n"
              "    loki: http://l:3100\n"
-             "    tempo: { url: \"http://t2:3200\", otlp_http: \"http://collector:4318\" }\n", no_env, &cfg);
+             "    tempo: { url: \"http://t2:3200\", otlp_http: \"http://collector:4318\" }\n",
+             no_env, &cfg);
     config_override_url(&cfg, COMP_MIMIR, "http://override:9009/");
     for (size_t i = 0; i < 2; i++) {
         assert_true(cfg.stacks[i].comp[COMP_MIMIR].enabled);
@@ -991,7 +1029,8 @@ static void test_select_stack(void **state)
     char err[256];
     (void)state;
     parse_ok("stacks:\n  - name: a\n    mimir: http://a:1\n  - name: b\n    mimir: http://b:1\n"
-             "  - name: c\n    mimir: http://c:1\n", no_env, &cfg);
+             "  - name: c\n    mimir: http://c:1\n",
+             no_env, &cfg);
     assert_int_equal(config_select_stack(&cfg, "x", err, sizeof err), -1);
     assert_string_equal(err, "no stack named \"x\" — the config has: a, b, c");
     assert_int_equal(cfg.nstacks, 3);
@@ -1004,13 +1043,26 @@ static void test_select_stack(void **state)
 
 static void test_check_url(void **state)
 {
-    static const char *good[] = {"http://a", "https://a:1", "HTTP://mimir:9009/prefix/", "http://[::1]:9090",
-                                 "http://u:p@host:80/x", "https://grafana.example.com"};
-    static const struct { const char *url, *why; } bad[] = {
-        {"", "empty"}, {"ftp://a", "only http"}, {"mimir:9009", "no http"}, {"http://", "no host"},
-        {"http://:80", "no host"}, {"http://a b", "space"}, {"http://a\t", "space"}, {"http://a:", "bad port"},
-        {"http://a:0", "bad port"}, {"http://a:65536", "bad port"}, {"http://a:9x", "bad port"},
-        {"http://[::1", "IPv6"}, {"http://a/?q", "query"}, {"http://a#f", "fragment"}, {"http://u@", "no host"},
+    static const char *good[] = {"http://a",          "https://a:1",          "HTTP://mimir:9009/prefix/",
+                                 "http://[::1]:9090", "http://u:p@host:80/x", "https://grafana.example.com"};
+    static const struct {
+        const char *url, *why;
+    } bad[] = {
+            {"", "empty"},
+            {"ftp://a", "only http"},
+            {"mimir:9009", "no http"},
+            {"http://", "no host"},
+            {"http://:80", "no host"},
+            {"http://a b", "space"},
+            {"http://a\t", "space"},
+            {"http://a:", "bad port"},
+            {"http://a:0", "bad port"},
+            {"http://a:65536", "bad port"},
+            {"http://a:9x", "bad port"},
+            {"http://[::1", "IPv6"},
+            {"http://a/?q", "query"},
+            {"http://a#f", "fragment"},
+            {"http://u@", "no host"},
     };
     (void)state;
     for (size_t i = 0; i < ARRAY_LEN(good); i++)
@@ -1048,7 +1100,8 @@ static void test_grafana_lists(void **state)
              "      deprecated_datasources: { grafana_prometheus: \"${NEW}\", old_loki: loki }\n"
              "      expect_rule_groups: [stack-health, \"Platform/slo\"]\n"
              "    mimir:\n      url: http://m:9009\n      expect_rule_groups: mimir-alerts\n"
-             "    prometheus: { url: \"http://p:9090\", expect_rule_groups: [] }\n", env, &cfg);
+             "    prometheus: { url: \"http://p:9090\", expect_rule_groups: [] }\n",
+             env, &cfg);
     const struct component_cfg *g = &cfg.stacks[0].comp[COMP_GRAFANA];
     assert_int_equal(g->ndeprecated_ds, 2);
     assert_string_equal(g->deprecated_ds[0], "grafana_prometheus");
@@ -1068,12 +1121,19 @@ static void test_grafana_lists(void **state)
 
 static void test_sizes_and_booleans(void **state)
 {
-    static const struct { const char *text; size_t bytes; } sizes[] = {
-        {"1048576", 1048576}, {"8MiB", 8u << 20}, {"512 KiB", 512u << 10}, {"10MB", 10000000},
-        {"2kb", 2000}, {"1GiB", 1u << 30}, {"1.5MiB", 1572864}, {"4096B", 4096},
+    static const struct {
+        const char *text;
+        size_t bytes;
+    } sizes[] = {
+            {"1048576", 1048576}, {"8MiB", 8u << 20}, {"512 KiB", 512u << 10}, {"10MB", 10000000},
+            {"2kb", 2000},        {"1GiB", 1u << 30}, {"1.5MiB", 1572864},     {"4096B", 4096},
     };
-    static const struct { const char *text; bool val; } bools[] = {
-        {"true", true}, {"True", true}, {"yes", true}, {"on", true}, {"false", false}, {"NO", false}, {"off", false},
+    static const struct {
+        const char *text;
+        bool val;
+    } bools[] = {
+            {"true", true},   {"True", true}, {"yes", true},  {"on", true},
+            {"false", false}, {"NO", false},  {"off", false},
     };
     struct config cfg;
     (void)state;
@@ -1097,32 +1157,32 @@ static void test_sizes_and_booleans(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_comp_kind_helpers),
-        cmocka_unit_test(test_interpolate),
-        cmocka_unit_test(test_interpolate_real_env),
-        cmocka_unit_test(test_full_config),
-        cmocka_unit_test(test_defaults_when_keys_absent),
-        cmocka_unit_test(test_shorthand),
-        cmocka_unit_test(test_toplevel_components),
-        cmocka_unit_test(test_interpolation_in_config),
-        cmocka_unit_test(test_empty_secret_warns),
-        cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_error_truncates_to_buffer),
-        cmocka_unit_test(test_no_secret_in_messages),
-        cmocka_unit_test(test_defaults_no_env),
-        cmocka_unit_test(test_defaults_from_env),
-        cmocka_unit_test(test_token_file),
-        cmocka_unit_test(test_password_file),
-        cmocka_unit_test(test_secret_file_errors),
-        cmocka_unit_test(test_secrets_of_disabled_components_ignored),
-        cmocka_unit_test(test_load_file),
-        cmocka_unit_test(test_find_file),
-        cmocka_unit_test(test_override_url),
-        cmocka_unit_test(test_select_stack),
-        cmocka_unit_test(test_check_url),
-        cmocka_unit_test(test_add_warning),
-        cmocka_unit_test(test_sizes_and_booleans),
-        cmocka_unit_test(test_grafana_lists),
+            cmocka_unit_test(test_comp_kind_helpers),
+            cmocka_unit_test(test_interpolate),
+            cmocka_unit_test(test_interpolate_real_env),
+            cmocka_unit_test(test_full_config),
+            cmocka_unit_test(test_defaults_when_keys_absent),
+            cmocka_unit_test(test_shorthand),
+            cmocka_unit_test(test_toplevel_components),
+            cmocka_unit_test(test_interpolation_in_config),
+            cmocka_unit_test(test_empty_secret_warns),
+            cmocka_unit_test(test_errors),
+            cmocka_unit_test(test_error_truncates_to_buffer),
+            cmocka_unit_test(test_no_secret_in_messages),
+            cmocka_unit_test(test_defaults_no_env),
+            cmocka_unit_test(test_defaults_from_env),
+            cmocka_unit_test(test_token_file),
+            cmocka_unit_test(test_password_file),
+            cmocka_unit_test(test_secret_file_errors),
+            cmocka_unit_test(test_secrets_of_disabled_components_ignored),
+            cmocka_unit_test(test_load_file),
+            cmocka_unit_test(test_find_file),
+            cmocka_unit_test(test_override_url),
+            cmocka_unit_test(test_select_stack),
+            cmocka_unit_test(test_check_url),
+            cmocka_unit_test(test_add_warning),
+            cmocka_unit_test(test_sizes_and_booleans),
+            cmocka_unit_test(test_grafana_lists),
     };
     return cmocka_run_group_tests(tests, setup_tmpdir, teardown_tmpdir);
 }

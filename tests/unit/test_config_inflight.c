@@ -55,15 +55,17 @@ static void test_max_in_flight_default(void **st)
 static void test_max_in_flight_rejected(void **st)
 {
     (void)st;
-    static const struct { const char *yaml, *want; } rows[] = {
-        {"max_in_flight: 0\n", "lgtmtop.yaml:1"},
-        {"max_in_flight: 0\n", "too small — use between 1 and 10000"},
-        {"max_in_flight: 10001\n", "too large — use between 1 and 10000"},
-        {"max_in_flight: 99999999999999\n", "bad number"},
-        {"max_in_flight: -5\n", "bad number \"-5\" — write a whole number, like 256"},
-        {"max_in_flight: 2.5\n", "bad number"},
-        {"max_in_flight: lots\n", "bad number"},
-        {"max_in_flight: [1]\n", "max_in_flight"},
+    static const struct {
+        const char *yaml, *want;
+    } rows[] = {
+            {"max_in_flight: 0\n", "lgtmtop.yaml:1"},
+            {"max_in_flight: 0\n", "too small — use between 1 and 10000"},
+            {"max_in_flight: 10001\n", "too large — use between 1 and 10000"},
+            {"max_in_flight: 99999999999999\n", "bad number"},
+            {"max_in_flight: -5\n", "bad number \"-5\" — write a whole number, like 256"},
+            {"max_in_flight: 2.5\n", "bad number"},
+            {"max_in_flight: lots\n", "bad number"},
+            {"max_in_flight: [1]\n", "max_in_flight"},
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         struct config cfg;
@@ -80,9 +82,9 @@ static void test_max_in_flight_rejected(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_max_in_flight_parsed),
-        cmocka_unit_test(test_max_in_flight_default),
-        cmocka_unit_test(test_max_in_flight_rejected),
+            cmocka_unit_test(test_max_in_flight_parsed),
+            cmocka_unit_test(test_max_in_flight_default),
+            cmocka_unit_test(test_max_in_flight_rejected),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

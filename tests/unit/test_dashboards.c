@@ -32,10 +32,10 @@ static cJSON *load_json(const char *rel)
 
 /* The fake stack's datasources (tests/fixtures/grafana/datasources_list_constructed.json). */
 static const struct dash_ds stack_ds[] = {
-    {"prometheus", "Mimir", "prometheus", true},
-    {"loki", "Loki", "loki", false},
-    {"tempo", "Tempo", "tempo", false},
-    {"alertmanager", "Mimir Alertmanager", "alertmanager", false},
+        {"prometheus", "Mimir", "prometheus", true},
+        {"loki", "Loki", "loki", false},
+        {"tempo", "Tempo", "tempo", false},
+        {"alertmanager", "Mimir Alertmanager", "alertmanager", false},
 };
 
 static struct dash_ctx live_ctx(void)
@@ -48,10 +48,13 @@ struct want {
     const char *path;
     enum dref_kind kind;
     enum dref_status status;
-    const char *uid;    /* NULL: must be unresolved */
+    const char *uid; /* NULL: must be unresolved */
 };
 
-#define W(p, k, s, u) {p, DREF_##k, DREF_##s, u}
+#define W(p, k, s, u)            \
+    {                            \
+        p, DREF_##k, DREF_##s, u \
+    }
 
 static void expect_refs(const struct dash_report *r, const struct want *w, size_t n)
 {
@@ -78,58 +81,57 @@ static const struct dref *find_ref(const struct dash_report *r, const char *path
     return NULL;
 }
 
-#define assert_contains(hay, needle)                                                            \
-    do {                                                                                        \
-        const char *h_ = (hay), *n_ = (needle);                                                 \
-        if (!h_ || !strstr(h_, n_))                                                             \
-            fail_msg("expected \"%s\" in \"%s\"", n_, h_ ? h_ : "(null)");                      \
+#define assert_contains(hay, needle)                                       \
+    do {                                                                   \
+        const char *h_ = (hay), *n_ = (needle);                            \
+        if (!h_ || !strstr(h_, n_))                                        \
+            fail_msg("expected \"%s\" in \"%s\"", n_, h_ ? h_ : "(null)"); \
     } while (0)
 
 /* ---- the crafted every-form dashboard -------------------------------------------------- */
 
 /* Everything up to (not including) the library panel, identical in lint and live mode except
  * the export placeholder. */
-#define EVERY_FORM_HEAD(placeholder_status)                                                           \
-    W("annotation \"Annotations & Alerts\"", GRAFANA, OK, NULL),                                      \
-    W("annotation \"Legacy built-in\"", GRAFANA, OK, NULL),                                           \
-    W("annotation \"Deploys\"", DATASOURCE, OK, "loki"),                                              \
-    W("variable \"namespace\"", DATASOURCE, OK, "prometheus"),                                        \
-    W("variable \"job\"", DATASOURCE, OK, "prometheus"),                                              \
-    W("variable \"cluster\"", DEFAULT, OK, "prometheus"),                                             \
-    W("variable \"filters\"", DATASOURCE, OK, "prometheus"),                                          \
-    W("row \"Overview\" > panel \"Object ref\"", DATASOURCE, OK, "prometheus"),                       \
-    W("row \"Overview\" > panel \"Object ref\" > target A", DATASOURCE, OK, "prometheus"),            \
-    W("row \"Overview\" > panel \"Variable object ref\"", DATASOURCE, OK, "prometheus"),              \
-    W("row \"Overview\" > panel \"Variable object ref\" > target A", DATASOURCE, OK, "prometheus"),   \
-    W("row \"Overview\" > panel \"Export placeholder\"", INPUT, placeholder_status, NULL),            \
-    W("row \"Overview\" > panel \"Export placeholder\" > target A", INPUT, placeholder_status, NULL), \
-    W("row \"Overview\" > panel \"Legacy name\"", DATASOURCE, OK, "prometheus"),                      \
-    W("row \"Overview\" > panel \"Legacy uid string\"", DATASOURCE, OK, "loki"),                      \
-    W("row \"Overview\" > panel \"Legacy variable\"", DATASOURCE, OK, "loki"),                        \
-    W("row \"Overview\" > panel \"Double-bracket variable\"", DATASOURCE, OK, "loki"),                \
-    W("row \"Overview\" > panel \"Default (null)\"", DEFAULT, OK, "prometheus"),                      \
-    W("row \"Overview\" > panel \"Default (absent)\"", DEFAULT, OK, "prometheus"),                    \
-    W("row \"Overview\" > panel \"Default (string)\"", DEFAULT, OK, "prometheus"),                    \
-    W("row \"Special\" > panel \"Mixed\"", MIXED, OK, NULL),                                          \
-    W("row \"Special\" > panel \"Mixed\" > target A", DATASOURCE, OK, "prometheus"),                  \
-    W("row \"Special\" > panel \"Mixed\" > target B", DATASOURCE, OK, "loki"),                        \
-    W("row \"Special\" > panel \"Mixed\" > target C", EXPR, OK, NULL),                                \
-    W("row \"Special\" > panel \"Mixed\" > target D", DEFAULT, OK, "prometheus"),                     \
-    W("row \"Special\" > panel \"Built-in Grafana\"", GRAFANA, OK, NULL),                             \
-    W("row \"Special\" > panel \"Dashboard source\"", DASHBOARD, OK, NULL),                           \
-    W("row \"Special\" > panel \"Saved value gone\"", DATASOURCE, OK, "tempo"),                       \
-    W("row \"Special\" > panel \"Constant variable\"", DATASOURCE, OK, "loki"),                       \
-    W("row \"Special\" > panel \"Legacy mixed string\"", MIXED, OK, NULL),                            \
-    W("row \"Special\" > panel \"Legacy mixed string\" > target A", DATASOURCE, OK, "tempo"),         \
-    W("row \"Special\" > panel \"Legacy mixed string\" > target B", EXPR, OK, NULL)
+#define EVERY_FORM_HEAD(placeholder_status)                                                                            \
+    W("annotation \"Annotations & Alerts\"", GRAFANA, OK, NULL),                                                       \
+            W("annotation \"Legacy built-in\"", GRAFANA, OK, NULL),                                                    \
+            W("annotation \"Deploys\"", DATASOURCE, OK, "loki"),                                                       \
+            W("variable \"namespace\"", DATASOURCE, OK, "prometheus"),                                                 \
+            W("variable \"job\"", DATASOURCE, OK, "prometheus"), W("variable \"cluster\"", DEFAULT, OK, "prometheus"), \
+            W("variable \"filters\"", DATASOURCE, OK, "prometheus"),                                                   \
+            W("row \"Overview\" > panel \"Object ref\"", DATASOURCE, OK, "prometheus"),                                \
+            W("row \"Overview\" > panel \"Object ref\" > target A", DATASOURCE, OK, "prometheus"),                     \
+            W("row \"Overview\" > panel \"Variable object ref\"", DATASOURCE, OK, "prometheus"),                       \
+            W("row \"Overview\" > panel \"Variable object ref\" > target A", DATASOURCE, OK, "prometheus"),            \
+            W("row \"Overview\" > panel \"Export placeholder\"", INPUT, placeholder_status, NULL),                     \
+            W("row \"Overview\" > panel \"Export placeholder\" > target A", INPUT, placeholder_status, NULL),          \
+            W("row \"Overview\" > panel \"Legacy name\"", DATASOURCE, OK, "prometheus"),                               \
+            W("row \"Overview\" > panel \"Legacy uid string\"", DATASOURCE, OK, "loki"),                               \
+            W("row \"Overview\" > panel \"Legacy variable\"", DATASOURCE, OK, "loki"),                                 \
+            W("row \"Overview\" > panel \"Double-bracket variable\"", DATASOURCE, OK, "loki"),                         \
+            W("row \"Overview\" > panel \"Default (null)\"", DEFAULT, OK, "prometheus"),                               \
+            W("row \"Overview\" > panel \"Default (absent)\"", DEFAULT, OK, "prometheus"),                             \
+            W("row \"Overview\" > panel \"Default (string)\"", DEFAULT, OK, "prometheus"),                             \
+            W("row \"Special\" > panel \"Mixed\"", MIXED, OK, NULL),                                                   \
+            W("row \"Special\" > panel \"Mixed\" > target A", DATASOURCE, OK, "prometheus"),                           \
+            W("row \"Special\" > panel \"Mixed\" > target B", DATASOURCE, OK, "loki"),                                 \
+            W("row \"Special\" > panel \"Mixed\" > target C", EXPR, OK, NULL),                                         \
+            W("row \"Special\" > panel \"Mixed\" > target D", DEFAULT, OK, "prometheus"),                              \
+            W("row \"Special\" > panel \"Built-in Grafana\"", GRAFANA, OK, NULL),                                      \
+            W("row \"Special\" > panel \"Dashboard source\"", DASHBOARD, OK, NULL),                                    \
+            W("row \"Special\" > panel \"Saved value gone\"", DATASOURCE, OK, "tempo"),                                \
+            W("row \"Special\" > panel \"Constant variable\"", DATASOURCE, OK, "loki"),                                \
+            W("row \"Special\" > panel \"Legacy mixed string\"", MIXED, OK, NULL),                                     \
+            W("row \"Special\" > panel \"Legacy mixed string\" > target A", DATASOURCE, OK, "tempo"),                  \
+            W("row \"Special\" > panel \"Legacy mixed string\" > target B", EXPR, OK, NULL)
 
 static void test_every_form_lint(void **state)
 {
     (void)state;
     static const struct want want[] = {
-        EVERY_FORM_HEAD(UNRESOLVED),
-        W("row \"More\" > panel \"Shared latency\"", LIBRARY, NOTE, NULL),
-        W("row \"Legacy row\" > panel \"Legacy row panel\"", DATASOURCE, OK, "loki"),
+            EVERY_FORM_HEAD(UNRESOLVED),
+            W("row \"More\" > panel \"Shared latency\"", LIBRARY, NOTE, NULL),
+            W("row \"Legacy row\" > panel \"Legacy row panel\"", DATASOURCE, OK, "loki"),
     };
     cJSON *doc = load_json("dashboards/crafted/every_form.json");
     struct dash_ctx c = live_ctx();
@@ -183,11 +185,12 @@ static void test_every_form_live_with_library(void **state)
 {
     (void)state;
     static const struct want want[] = {
-        EVERY_FORM_HEAD(UNRESOLVED),
-        W("row \"More\" > panel \"Shared latency\" > library panel \"Shared latency\"", DATASOURCE, OK, "prometheus"),
-        W("row \"More\" > panel \"Shared latency\" > library panel \"Shared latency\" > target A", DATASOURCE, OK,
-          "prometheus"),
-        W("row \"Legacy row\" > panel \"Legacy row panel\"", DATASOURCE, OK, "loki"),
+            EVERY_FORM_HEAD(UNRESOLVED),
+            W("row \"More\" > panel \"Shared latency\" > library panel \"Shared latency\"", DATASOURCE, OK,
+              "prometheus"),
+            W("row \"More\" > panel \"Shared latency\" > library panel \"Shared latency\" > target A", DATASOURCE, OK,
+              "prometheus"),
+            W("row \"Legacy row\" > panel \"Legacy row panel\"", DATASOURCE, OK, "loki"),
     };
     cJSON *doc = load_json("dashboards/crafted/every_form.json");
     cJSON *libs = load_json("dashboards/crafted/library_elements.json");
@@ -211,17 +214,17 @@ static void test_library_from_elements(void **state)
 {
     (void)state;
     cJSON *doc = cJSON_Parse(
-        "{\"title\":\"T\",\"__elements\":{\"lib1\":{\"name\":\"L\",\"uid\":\"lib1\",\"kind\":1,\"model\":"
-        "{\"datasource\":{\"type\":\"prometheus\",\"uid\":\"gone\"},\"targets\":[{\"refId\":\"A\"}]}}},"
-        "\"panels\":[{\"id\":3,\"libraryPanel\":{\"uid\":\"lib1\",\"name\":\"L\"}},"
-        "{\"id\":4,\"libraryPanel\":{\"uid\":\"lib2\",\"name\":\"Other\"}}]}");
+            "{\"title\":\"T\",\"__elements\":{\"lib1\":{\"name\":\"L\",\"uid\":\"lib1\",\"kind\":1,\"model\":"
+            "{\"datasource\":{\"type\":\"prometheus\",\"uid\":\"gone\"},\"targets\":[{\"refId\":\"A\"}]}}},"
+            "\"panels\":[{\"id\":3,\"libraryPanel\":{\"uid\":\"lib1\",\"name\":\"L\"}},"
+            "{\"id\":4,\"libraryPanel\":{\"uid\":\"lib2\",\"name\":\"Other\"}}]}");
     struct dash_ctx c = live_ctx();
     c.lint = true;
     struct dash_report r;
     dash_analyze(doc, &c, &r);
     static const struct want want[] = {
-        W("panel #3 > library panel \"L\"", DATASOURCE, MISSING, NULL),
-        W("panel #4", LIBRARY, NOTE, NULL),
+            W("panel #3 > library panel \"L\"", DATASOURCE, MISSING, NULL),
+            W("panel #4", LIBRARY, NOTE, NULL),
     };
     expect_refs(&r, want, ARRAY_LEN(want));
     assert_int_equal(r.nlibrary, 2);
@@ -236,20 +239,21 @@ static void test_mixed_refs_envelope(void **state)
 {
     (void)state;
     static const struct want want[] = {
-        W("annotation \"Annotations & Alerts\"", GRAFANA, OK, NULL),
-        W("variable \"namespace\"", DATASOURCE, OK, "prometheus"),
-        W("variable \"job\"", DATASOURCE, OK, "prometheus"),
-        W("panel \"Samples received (object ref, exported ${DS_...} input)\"", INPUT, UNRESOLVED, NULL),
-        W("panel \"Samples received (object ref, exported ${DS_...} input)\" > target A", INPUT, UNRESOLVED, NULL),
-        W("panel \"Mixed panel (per-target datasources)\"", MIXED, OK, NULL),
-        W("panel \"Mixed panel (per-target datasources)\" > target A", DATASOURCE, OK, "prometheus"),
-        W("panel \"Mixed panel (per-target datasources)\" > target B", INPUT, UNRESOLVED, NULL),
-        W("panel \"Legacy panel (datasource as a plain name string)\"", DATASOURCE, OK, "prometheus"),
-        W("panel \"Legacy variable reference as string\"", DATASOURCE, OK, "loki"),
-        W("row \"Collapsed row with nested panels\" > panel \"Panel with no datasource (uses dashboard default)\"",
-          DEFAULT, OK, "prometheus"),
-        W("row \"Collapsed row with nested panels\" > panel \"Hard-coded UID object ref\"", DATASOURCE, OK, "tempo"),
-        W("panel \"Grafana built-in datasource\"", GRAFANA, OK, NULL),  /* after a collapsed row: not in it */
+            W("annotation \"Annotations & Alerts\"", GRAFANA, OK, NULL),
+            W("variable \"namespace\"", DATASOURCE, OK, "prometheus"),
+            W("variable \"job\"", DATASOURCE, OK, "prometheus"),
+            W("panel \"Samples received (object ref, exported ${DS_...} input)\"", INPUT, UNRESOLVED, NULL),
+            W("panel \"Samples received (object ref, exported ${DS_...} input)\" > target A", INPUT, UNRESOLVED, NULL),
+            W("panel \"Mixed panel (per-target datasources)\"", MIXED, OK, NULL),
+            W("panel \"Mixed panel (per-target datasources)\" > target A", DATASOURCE, OK, "prometheus"),
+            W("panel \"Mixed panel (per-target datasources)\" > target B", INPUT, UNRESOLVED, NULL),
+            W("panel \"Legacy panel (datasource as a plain name string)\"", DATASOURCE, OK, "prometheus"),
+            W("panel \"Legacy variable reference as string\"", DATASOURCE, OK, "loki"),
+            W("row \"Collapsed row with nested panels\" > panel \"Panel with no datasource (uses dashboard default)\"",
+              DEFAULT, OK, "prometheus"),
+            W("row \"Collapsed row with nested panels\" > panel \"Hard-coded UID object ref\"", DATASOURCE, OK,
+              "tempo"),
+            W("panel \"Grafana built-in datasource\"", GRAFANA, OK, NULL), /* after a collapsed row: not in it */
     };
     cJSON *doc = load_json("grafana/dashboard_by_uid_mixed_refs_constructed.json");
     struct dash_ctx c = live_ctx();
@@ -257,7 +261,7 @@ static void test_mixed_refs_envelope(void **state)
     struct dash_report r;
     dash_analyze(doc, &c, &r);
     expect_refs(&r, want, ARRAY_LEN(want));
-    assert_string_equal(r.uid, "obs-health");  /* from the envelope's dashboard */
+    assert_string_equal(r.uid, "obs-health"); /* from the envelope's dashboard */
     assert_string_equal(r.title, "Observability stack health");
     assert_string_equal(find_ref(&r, "panel \"Mixed panel (per-target datasources)\" > target B")->type, "loki");
     assert_true(dash_is_dashboard(doc));
@@ -269,21 +273,21 @@ static void test_loki_legacy_strings(void **state)
 {
     (void)state;
     static const struct want want[] = {
-        W("variable \"cluster\"", DATASOURCE, OK, "prometheus"),
-        W("variable \"namespace\"", DATASOURCE, OK, "prometheus"),
-        W("variable \"deployment\"", DATASOURCE, OK, "prometheus"),
-        W("variable \"pod\"", DATASOURCE, OK, "prometheus"),
-        W("variable \"container\"", DATASOURCE, OK, "prometheus"),
-        W("panel \"goroutines\"", DATASOURCE, OK, "prometheus"),
-        W("panel \"gc duration\"", DATASOURCE, OK, "prometheus"),
-        W("panel \"cpu\"", DATASOURCE, OK, "prometheus"),
-        W("panel \"working set\"", DATASOURCE, OK, "prometheus"),
-        W("panel \"tx\"", DATASOURCE, OK, "prometheus"),
-        W("panel \"rx\"", DATASOURCE, OK, "prometheus"),
-        W("panel \"restarts\"", DATASOURCE, OK, "prometheus"),
-        W("panel \"bad words\"", DATASOURCE, OK, "prometheus"),
-        W("panel \"Log Rate\"", DATASOURCE, OK, "loki"),
-        W("panel \"Logs\"", DATASOURCE, OK, "loki"),
+            W("variable \"cluster\"", DATASOURCE, OK, "prometheus"),
+            W("variable \"namespace\"", DATASOURCE, OK, "prometheus"),
+            W("variable \"deployment\"", DATASOURCE, OK, "prometheus"),
+            W("variable \"pod\"", DATASOURCE, OK, "prometheus"),
+            W("variable \"container\"", DATASOURCE, OK, "prometheus"),
+            W("panel \"goroutines\"", DATASOURCE, OK, "prometheus"),
+            W("panel \"gc duration\"", DATASOURCE, OK, "prometheus"),
+            W("panel \"cpu\"", DATASOURCE, OK, "prometheus"),
+            W("panel \"working set\"", DATASOURCE, OK, "prometheus"),
+            W("panel \"tx\"", DATASOURCE, OK, "prometheus"),
+            W("panel \"rx\"", DATASOURCE, OK, "prometheus"),
+            W("panel \"restarts\"", DATASOURCE, OK, "prometheus"),
+            W("panel \"bad words\"", DATASOURCE, OK, "prometheus"),
+            W("panel \"Log Rate\"", DATASOURCE, OK, "loki"),
+            W("panel \"Logs\"", DATASOURCE, OK, "loki"),
     };
     cJSON *doc = load_json("grafana/dashboard_loki_logs_legacy_string_refs.json");
     struct dash_ctx c = live_ctx();
@@ -314,10 +318,10 @@ static void test_tempo_object_refs(void **state)
 {
     (void)state;
     static const struct want want[] = {
-        W("panel \"Service Topology\"", DATASOURCE, OK, "prometheus"),
-        W("panel \"Service Topology\" > target nodes_src", DATASOURCE, OK, "prometheus"),
-        W("panel \"Service Topology\" > target nodes_dst", DATASOURCE, OK, "prometheus"),
-        W("panel \"Service Topology\" > target edges", DATASOURCE, OK, "prometheus"),
+            W("panel \"Service Topology\"", DATASOURCE, OK, "prometheus"),
+            W("panel \"Service Topology\" > target nodes_src", DATASOURCE, OK, "prometheus"),
+            W("panel \"Service Topology\" > target nodes_dst", DATASOURCE, OK, "prometheus"),
+            W("panel \"Service Topology\" > target edges", DATASOURCE, OK, "prometheus"),
     };
     cJSON *doc = load_json("grafana/dashboard_tempo_service_graph_object_refs.json");
     struct dash_ctx c = live_ctx();
@@ -332,12 +336,12 @@ static void test_linter_inputs_and_rows(void **state)
 {
     (void)state;
     static const struct want want[] = {
-        W("annotation \"Annotations & Alerts\"", GRAFANA, OK, NULL),
-        W("variable \"job\"", DATASOURCE, OK, "prometheus"),
-        W("variable \"query0\"", DEFAULT, OK, "prometheus"),
-        W("panel \"Timeseries\"", DEFAULT, OK, "prometheus"),
-        W("row \"Dashboard row\" > panel \"Timeseries\"", DEFAULT, OK, "prometheus"),
-        W("row #1 > panel \"Timeseries\"", DEFAULT, OK, "prometheus"),  /* legacy rows[] */
+            W("annotation \"Annotations & Alerts\"", GRAFANA, OK, NULL),
+            W("variable \"job\"", DATASOURCE, OK, "prometheus"),
+            W("variable \"query0\"", DEFAULT, OK, "prometheus"),
+            W("panel \"Timeseries\"", DEFAULT, OK, "prometheus"),
+            W("row \"Dashboard row\" > panel \"Timeseries\"", DEFAULT, OK, "prometheus"),
+            W("row #1 > panel \"Timeseries\"", DEFAULT, OK, "prometheus"), /* legacy rows[] */
     };
     cJSON *doc = load_json("grafana/dashboard_linter_testdata_inputs.json");
     struct dash_ctx c = live_ctx();
@@ -359,13 +363,13 @@ static void test_missing_datasource(void **state)
 {
     (void)state;
     static const struct want want[] = {
-        W("panel \"Latency\"", DATASOURCE, MISSING, NULL),
-        W("panel \"Latency\" > target A", DATASOURCE, MISSING, NULL),
-        W("panel \"Errors\"", DATASOURCE, MISSING, NULL),
-        W("row \"Saturation\" > panel \"CPU\"", MIXED, OK, NULL),
-        W("row \"Saturation\" > panel \"CPU\" > target A", DATASOURCE, OK, "prometheus"),
-        W("row \"Saturation\" > panel \"CPU\" > target B", DATASOURCE, MISSING, NULL),
-        W("panel \"Recent errors\"", DATASOURCE, OK, "loki"),
+            W("panel \"Latency\"", DATASOURCE, MISSING, NULL),
+            W("panel \"Latency\" > target A", DATASOURCE, MISSING, NULL),
+            W("panel \"Errors\"", DATASOURCE, MISSING, NULL),
+            W("row \"Saturation\" > panel \"CPU\"", MIXED, OK, NULL),
+            W("row \"Saturation\" > panel \"CPU\" > target A", DATASOURCE, OK, "prometheus"),
+            W("row \"Saturation\" > panel \"CPU\" > target B", DATASOURCE, MISSING, NULL),
+            W("panel \"Recent errors\"", DATASOURCE, OK, "loki"),
     };
     cJSON *doc = load_json("dashboards/crafted/missing_datasource.json");
     struct dash_ctx c = live_ctx();
@@ -391,18 +395,22 @@ static void test_deprecated_datasource(void **state)
 {
     (void)state;
     static const struct dash_ds with_legacy[] = {
-        {"prometheus", "Mimir", "prometheus", true},
-        {"prometheus_legacy", "Prometheus (legacy)", "prometheus", false},
+            {"prometheus", "Mimir", "prometheus", true},
+            {"prometheus_legacy", "Prometheus (legacy)", "prometheus", false},
     };
     static const struct want want[] = {
-        W("panel \"p99 latency\"", DATASOURCE, DEPRECATED, "prometheus_legacy"),
-        W("panel \"p99 latency\" > target A", DATASOURCE, DEPRECATED, "prometheus_legacy"),
-        W("panel \"Requests\"", DATASOURCE, DEPRECATED, "prometheus_legacy"),  /* by name */
-        W("panel \"Ingest\"", DATASOURCE, OK, "prometheus"),
+            W("panel \"p99 latency\"", DATASOURCE, DEPRECATED, "prometheus_legacy"),
+            W("panel \"p99 latency\" > target A", DATASOURCE, DEPRECATED, "prometheus_legacy"),
+            W("panel \"Requests\"", DATASOURCE, DEPRECATED, "prometheus_legacy"), /* by name */
+            W("panel \"Ingest\"", DATASOURCE, OK, "prometheus"),
     };
     cJSON *doc = load_json("dashboards/crafted/deprecated_datasource.json");
-    struct dash_ctx c = {.ds = with_legacy, .nds = 2, .ds_known = true, .types_known = true,
-                         .deprecated = deprecated_map, .ndeprecated = 2};
+    struct dash_ctx c = {.ds = with_legacy,
+                         .nds = 2,
+                         .ds_known = true,
+                         .types_known = true,
+                         .deprecated = deprecated_map,
+                         .ndeprecated = 2};
     struct dash_report r;
     dash_analyze(doc, &c, &r);
     expect_refs(&r, want, ARRAY_LEN(want));
@@ -442,63 +450,76 @@ struct inline_case {
     enum dref_kind kind;
     enum dref_status status;
     const char *uid;
-    const char *note_sub;   /* in the last reference's note (NULL: not checked) */
+    const char *note_sub; /* in the last reference's note (NULL: not checked) */
 };
 
 static void test_inline_cases(void **state)
 {
     (void)state;
     static const struct inline_case cases[] = {
-        {"uid falls back to name", "{\"panels\":[{\"datasource\":{\"uid\":\"Loki\"},\"targets\":[{}]}]}",
-         false, true, true, DREF_DATASOURCE, DREF_OK, "loki", NULL},
-        {"${var:raw} format", "{\"templating\":{\"list\":[{\"name\":\"ds\",\"type\":\"datasource\",\"query\":\"tempo\","
-         "\"current\":{\"value\":\"tempo\"}}]},\"panels\":[{\"datasource\":\"${ds:raw}\"}]}",
-         false, true, true, DREF_DATASOURCE, DREF_OK, "tempo", "via $ds = Tempo"},
-        {"[[var:text]] format", "{\"templating\":{\"list\":[{\"name\":\"ds\",\"type\":\"datasource\",\"query\":\"tempo\","
-         "\"current\":{\"text\":\"Tempo\"}}]},\"panels\":[{\"datasource\":\"[[ds:text]]\"}]}",
-         false, true, true, DREF_DATASOURCE, DREF_OK, "tempo", NULL},
-        {"current.value as a list", "{\"templating\":{\"list\":[{\"name\":\"ds\",\"type\":\"datasource\","
-         "\"query\":\"loki\",\"current\":{\"value\":[\"loki\"]}}]},\"panels\":[{\"datasource\":\"$ds\"}]}",
-         false, true, true, DREF_DATASOURCE, DREF_OK, "loki", NULL},
-        {"undefined variable", "{\"panels\":[{\"datasource\":\"$nope\"}]}",
-         false, true, true, DREF_DATASOURCE, DREF_MISSING, NULL, "variable $nope is not defined"},
-        {"DS_ without __inputs", "{\"panels\":[{\"datasource\":\"${DS_PROM}\"}]}",
-         true, true, true, DREF_DATASOURCE, DREF_MISSING, NULL, "variable $DS_PROM is not defined"},
-        {"DS_ variable defined in templating wins", "{\"__inputs\":[{\"name\":\"DS_P\",\"type\":\"datasource\","
-         "\"pluginId\":\"prometheus\"}],\"templating\":{\"list\":[{\"name\":\"DS_P\",\"type\":\"datasource\","
-         "\"query\":\"prometheus\"}]},\"panels\":[{\"datasource\":\"${DS_P}\"}]}",
-         false, true, true, DREF_DATASOURCE, DREF_OK, "prometheus", NULL},
-        {"query variable with stale value", "{\"templating\":{\"list\":[{\"name\":\"q\",\"type\":\"query\","
-         "\"current\":{\"value\":\"gone\"}}]},\"panels\":[{\"datasource\":\"$q\"}]}",
-         false, true, true, DREF_DATASOURCE, DREF_NOTE, NULL, "computed when the dashboard loads"},
-        {"custom variable naming a missing datasource", "{\"templating\":{\"list\":[{\"name\":\"c\",\"type\":\"custom\","
-         "\"current\":{\"value\":\"gone\"}}]},\"panels\":[{\"datasource\":\"$c\"}]}",
-         false, true, true, DREF_DATASOURCE, DREF_MISSING, NULL, "via $c = \"gone\", which does not exist"},
-        {"variable loop", "{\"templating\":{\"list\":[{\"name\":\"a\",\"type\":\"custom\",\"current\":{\"value\":\"$b\"}},"
-         "{\"name\":\"b\",\"type\":\"custom\",\"current\":{\"value\":\"$a\"}}]},\"panels\":[{\"datasource\":\"$a\"}]}",
-         false, true, true, DREF_INVALID, DREF_NOTE, NULL, "too deeply"},
-        {"no datasource list: concrete refs are fine", "{\"panels\":[{\"datasource\":\"whatever\"}]}",
-         true, false, false, DREF_DATASOURCE, DREF_OK, "whatever", NULL},
-        {"uids without types: datasource variable not judged",
-         "{\"templating\":{\"list\":[{\"name\":\"ds\",\"type\":\"datasource\",\"query\":\"prometheus\","
-         "\"current\":{\"value\":\"old\"}}]},\"panels\":[{\"datasource\":\"$ds\"}]}",
-         true, true, false, DREF_DATASOURCE, DREF_NOTE, NULL, "Grafana picks a prometheus datasource on load"},
-        {"object without uid: default", "{\"panels\":[{\"datasource\":{\"type\":\"loki\"}}]}",
-         false, true, true, DREF_DEFAULT, DREF_OK, "prometheus", NULL},
-        {"expression by type", "{\"panels\":[{\"datasource\":{\"type\":\"__expr__\",\"uid\":\"x\"}}]}",
-         false, true, true, DREF_EXPR, DREF_OK, NULL, NULL},
-        {"number", "{\"panels\":[{\"datasource\":7}]}", false, true, true, DREF_INVALID, DREF_NOTE, NULL, "a number"},
-        {"uid of a wrong type", "{\"panels\":[{\"datasource\":{\"uid\":[1]}}]}", false, true, true, DREF_INVALID,
-         DREF_NOTE, NULL, "not a string"},
-        {"-- Dashboard -- string", "{\"panels\":[{\"datasource\":\"-- Dashboard --\"}]}", false, true, true,
-         DREF_DASHBOARD, DREF_OK, NULL, NULL},
-        {"query variable without datasource: default", "{\"templating\":{\"list\":[{\"name\":\"v\",\"type\":\"query\"}]},"
-         "\"panels\":[]}", false, true, true, DREF_DEFAULT, DREF_OK, "prometheus", NULL},
-        {"collapsed row does not hold following panels", "{\"panels\":[{\"type\":\"row\",\"title\":\"C\","
-         "\"collapsed\":true,\"panels\":[]},{\"title\":\"Q\",\"datasource\":\"loki\"}]}", false, true, true,
-         DREF_DATASOURCE, DREF_OK, "loki", NULL},
-        {"expanded row holds following panels", "{\"panels\":[{\"type\":\"row\",\"title\":\"R\"},{\"title\":\"P\","
-         "\"datasource\":\"loki\"}]}", false, true, true, DREF_DATASOURCE, DREF_OK, "loki", NULL},
+            {"uid falls back to name", "{\"panels\":[{\"datasource\":{\"uid\":\"Loki\"},\"targets\":[{}]}]}", false,
+             true, true, DREF_DATASOURCE, DREF_OK, "loki", NULL},
+            {"${var:raw} format",
+             "{\"templating\":{\"list\":[{\"name\":\"ds\",\"type\":\"datasource\",\"query\":\"tempo\","
+             "\"current\":{\"value\":\"tempo\"}}]},\"panels\":[{\"datasource\":\"${ds:raw}\"}]}",
+             false, true, true, DREF_DATASOURCE, DREF_OK, "tempo", "via $ds = Tempo"},
+            {"[[var:text]] format",
+             "{\"templating\":{\"list\":[{\"name\":\"ds\",\"type\":\"datasource\",\"query\":\"tempo\","
+             "\"current\":{\"text\":\"Tempo\"}}]},\"panels\":[{\"datasource\":\"[[ds:text]]\"}]}",
+             false, true, true, DREF_DATASOURCE, DREF_OK, "tempo", NULL},
+            {"current.value as a list",
+             "{\"templating\":{\"list\":[{\"name\":\"ds\",\"type\":\"datasource\","
+             "\"query\":\"loki\",\"current\":{\"value\":[\"loki\"]}}]},\"panels\":[{\"datasource\":\"$ds\"}]}",
+             false, true, true, DREF_DATASOURCE, DREF_OK, "loki", NULL},
+            {"undefined variable", "{\"panels\":[{\"datasource\":\"$nope\"}]}", false, true, true, DREF_DATASOURCE,
+             DREF_MISSING, NULL, "variable $nope is not defined"},
+            {"DS_ without __inputs", "{\"panels\":[{\"datasource\":\"${DS_PROM}\"}]}", true, true, true,
+             DREF_DATASOURCE, DREF_MISSING, NULL, "variable $DS_PROM is not defined"},
+            {"DS_ variable defined in templating wins",
+             "{\"__inputs\":[{\"name\":\"DS_P\",\"type\":\"datasource\","
+             "\"pluginId\":\"prometheus\"}],\"templating\":{\"list\":[{\"name\":\"DS_P\",\"type\":\"datasource\","
+             "\"query\":\"prometheus\"}]},\"panels\":[{\"datasource\":\"${DS_P}\"}]}",
+             false, true, true, DREF_DATASOURCE, DREF_OK, "prometheus", NULL},
+            {"query variable with stale value",
+             "{\"templating\":{\"list\":[{\"name\":\"q\",\"type\":\"query\","
+             "\"current\":{\"value\":\"gone\"}}]},\"panels\":[{\"datasource\":\"$q\"}]}",
+             false, true, true, DREF_DATASOURCE, DREF_NOTE, NULL, "computed when the dashboard loads"},
+            {"custom variable naming a missing datasource",
+             "{\"templating\":{\"list\":[{\"name\":\"c\",\"type\":\"custom\","
+             "\"current\":{\"value\":\"gone\"}}]},\"panels\":[{\"datasource\":\"$c\"}]}",
+             false, true, true, DREF_DATASOURCE, DREF_MISSING, NULL, "via $c = \"gone\", which does not exist"},
+            {"variable loop",
+             "{\"templating\":{\"list\":[{\"name\":\"a\",\"type\":\"custom\",\"current\":{\"value\":\"$b\"}},"
+             "{\"name\":\"b\",\"type\":\"custom\",\"current\":{\"value\":\"$a\"}}]},\"panels\":[{\"datasource\":\"$a\"}]}",
+             false, true, true, DREF_INVALID, DREF_NOTE, NULL, "too deeply"},
+            {"no datasource list: concrete refs are fine", "{\"panels\":[{\"datasource\":\"whatever\"}]}", true, false,
+             false, DREF_DATASOURCE, DREF_OK, "whatever", NULL},
+            {"uids without types: datasource variable not judged",
+             "{\"templating\":{\"list\":[{\"name\":\"ds\",\"type\":\"datasource\",\"query\":\"prometheus\","
+             "\"current\":{\"value\":\"old\"}}]},\"panels\":[{\"datasource\":\"$ds\"}]}",
+             true, true, false, DREF_DATASOURCE, DREF_NOTE, NULL, "Grafana picks a prometheus datasource on load"},
+            {"object without uid: default", "{\"panels\":[{\"datasource\":{\"type\":\"loki\"}}]}", false, true, true,
+             DREF_DEFAULT, DREF_OK, "prometheus", NULL},
+            {"expression by type", "{\"panels\":[{\"datasource\":{\"type\":\"__expr__\",\"uid\":\"x\"}}]}", false, true,
+             true, DREF_EXPR, DREF_OK, NULL, NULL},
+            {"number", "{\"panels\":[{\"datasource\":7}]}", false, true, true, DREF_INVALID, DREF_NOTE, NULL,
+             "a number"},
+            {"uid of a wrong type", "{\"panels\":[{\"datasource\":{\"uid\":[1]}}]}", false, true, true, DREF_INVALID,
+             DREF_NOTE, NULL, "not a string"},
+            {"-- Dashboard -- string", "{\"panels\":[{\"datasource\":\"-- Dashboard --\"}]}", false, true, true,
+             DREF_DASHBOARD, DREF_OK, NULL, NULL},
+            {"query variable without datasource: default",
+             "{\"templating\":{\"list\":[{\"name\":\"v\",\"type\":\"query\"}]},"
+             "\"panels\":[]}",
+             false, true, true, DREF_DEFAULT, DREF_OK, "prometheus", NULL},
+            {"collapsed row does not hold following panels",
+             "{\"panels\":[{\"type\":\"row\",\"title\":\"C\","
+             "\"collapsed\":true,\"panels\":[]},{\"title\":\"Q\",\"datasource\":\"loki\"}]}",
+             false, true, true, DREF_DATASOURCE, DREF_OK, "loki", NULL},
+            {"expanded row holds following panels",
+             "{\"panels\":[{\"type\":\"row\",\"title\":\"R\"},{\"title\":\"P\","
+             "\"datasource\":\"loki\"}]}",
+             false, true, true, DREF_DATASOURCE, DREF_OK, "loki", NULL},
     };
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
         const struct inline_case *t = &cases[i];
@@ -518,12 +539,12 @@ static void test_inline_cases(void **state)
         dash_analyze(doc, &c, &r);
         if (r.nrefs < 1)
             fail_msg("%s: no reference found", t->label);
-        const struct dref *d = &r.refs[r.nrefs - 1];  /* the panel's (variables come first) */
+        const struct dref *d = &r.refs[r.nrefs - 1]; /* the panel's (variables come first) */
         bool uid_ok = t->uid ? (d->uid && strcmp(d->uid, t->uid) == 0) : !d->uid;
         if (d->kind != t->kind || d->status != t->status || !uid_ok ||
             (t->note_sub && (!d->note || !strstr(d->note, t->note_sub))))
-            fail_msg("%s: got %s %s uid=%s note \"%s\"", t->label, dref_kind_name(d->kind),
-                     dref_status_name(d->status), d->uid ? d->uid : "-", d->note ? d->note : "");
+            fail_msg("%s: got %s %s uid=%s note \"%s\"", t->label, dref_kind_name(d->kind), dref_status_name(d->status),
+                     d->uid ? d->uid : "-", d->note ? d->note : "");
         if (i == ARRAY_LEN(cases) - 1)
             assert_string_equal(d->path, "row \"R\" > panel \"P\"");
         if (i == ARRAY_LEN(cases) - 2)
@@ -610,23 +631,28 @@ static void test_wrong_types_everywhere(void **state)
 {
     (void)state;
     static const char *const docs[] = {
-        "null", "1", "\"s\"", "[]", "{}", "[{\"panels\":[]}]",
-        "{\"dashboard\":null,\"panels\":null}",
-        "{\"dashboard\":{\"panels\":{\"a\":1}}}",
-        "{\"panels\":[null,1,\"x\",[],{\"type\":7},{\"type\":\"row\",\"panels\":{}},{\"targets\":{}},"
-        "{\"targets\":[null,1,{\"refId\":7,\"datasource\":[]}]}]}",
-        "{\"rows\":[null,{\"panels\":7},{\"title\":[],\"panels\":[{\"datasource\":{}}]}]}",
-        "{\"templating\":{\"list\":{}},\"annotations\":[],\"panels\":[]}",
-        "{\"templating\":{\"list\":[null,{\"name\":null,\"type\":\"query\",\"datasource\":true},"
-        "{\"name\":\"d\",\"type\":\"datasource\",\"query\":[],\"current\":{\"value\":{}}}]},"
-        "\"panels\":[{\"datasource\":\"$d\"},{\"datasource\":{\"uid\":\"${d}\",\"type\":7}}]}",
-        "{\"annotations\":{\"list\":[null,{\"datasource\":null},{\"name\":5,\"datasource\":{\"uid\":null}}]},"
-        "\"panels\":[]}",
-        "{\"__inputs\":{},\"__elements\":[],\"panels\":[{\"libraryPanel\":{\"uid\":5}},{\"libraryPanel\":[]},"
-        "{\"libraryPanel\":{\"uid\":\"u\",\"name\":null}}]}",
-        "{\"__elements\":{\"u\":{\"model\":[]}},\"panels\":[{\"libraryPanel\":{\"uid\":\"u\"}}]}",
-        "{\"panels\":[{\"datasource\":\"${\"},{\"datasource\":\"$\"},{\"datasource\":\"[[\"},{\"datasource\":\"${a:}\"},"
-        "{\"datasource\":\"${a}b\"},{\"datasource\":\"[[a]]]\"},{\"datasource\":\"\"}]}",
+            "null",
+            "1",
+            "\"s\"",
+            "[]",
+            "{}",
+            "[{\"panels\":[]}]",
+            "{\"dashboard\":null,\"panels\":null}",
+            "{\"dashboard\":{\"panels\":{\"a\":1}}}",
+            "{\"panels\":[null,1,\"x\",[],{\"type\":7},{\"type\":\"row\",\"panels\":{}},{\"targets\":{}},"
+            "{\"targets\":[null,1,{\"refId\":7,\"datasource\":[]}]}]}",
+            "{\"rows\":[null,{\"panels\":7},{\"title\":[],\"panels\":[{\"datasource\":{}}]}]}",
+            "{\"templating\":{\"list\":{}},\"annotations\":[],\"panels\":[]}",
+            "{\"templating\":{\"list\":[null,{\"name\":null,\"type\":\"query\",\"datasource\":true},"
+            "{\"name\":\"d\",\"type\":\"datasource\",\"query\":[],\"current\":{\"value\":{}}}]},"
+            "\"panels\":[{\"datasource\":\"$d\"},{\"datasource\":{\"uid\":\"${d}\",\"type\":7}}]}",
+            "{\"annotations\":{\"list\":[null,{\"datasource\":null},{\"name\":5,\"datasource\":{\"uid\":null}}]},"
+            "\"panels\":[]}",
+            "{\"__inputs\":{},\"__elements\":[],\"panels\":[{\"libraryPanel\":{\"uid\":5}},{\"libraryPanel\":[]},"
+            "{\"libraryPanel\":{\"uid\":\"u\",\"name\":null}}]}",
+            "{\"__elements\":{\"u\":{\"model\":[]}},\"panels\":[{\"libraryPanel\":{\"uid\":\"u\"}}]}",
+            "{\"panels\":[{\"datasource\":\"${\"},{\"datasource\":\"$\"},{\"datasource\":\"[[\"},{\"datasource\":\"${a:}\"},"
+            "{\"datasource\":\"${a}b\"},{\"datasource\":\"[[a]]]\"},{\"datasource\":\"\"}]}",
     };
     for (size_t i = 0; i < ARRAY_LEN(docs); i++) {
         cJSON *doc = cJSON_Parse(docs[i]);
@@ -693,8 +719,10 @@ static void test_mutated_fixtures(void **state)
 {
     (void)state;
     static const char *const files[] = {
-        "dashboards/crafted/every_form.json", "grafana/dashboard_by_uid_mixed_refs_constructed.json",
-        "grafana/dashboard_loki_logs_legacy_string_refs.json", "grafana/dashboard_linter_testdata_inputs.json",
+            "dashboards/crafted/every_form.json",
+            "grafana/dashboard_by_uid_mixed_refs_constructed.json",
+            "grafana/dashboard_loki_logs_legacy_string_refs.json",
+            "grafana/dashboard_linter_testdata_inputs.json",
     };
     uint32_t x = 42;
     for (size_t f = 0; f < ARRAY_LEN(files); f++)
@@ -719,22 +747,14 @@ static void test_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_every_form_lint),
-        cmocka_unit_test(test_every_form_live_with_library),
-        cmocka_unit_test(test_library_from_elements),
-        cmocka_unit_test(test_mixed_refs_envelope),
-        cmocka_unit_test(test_loki_legacy_strings),
-        cmocka_unit_test(test_tempo_object_refs),
-        cmocka_unit_test(test_linter_inputs_and_rows),
-        cmocka_unit_test(test_missing_datasource),
-        cmocka_unit_test(test_deprecated_datasource),
-        cmocka_unit_test(test_clean),
-        cmocka_unit_test(test_inline_cases),
-        cmocka_unit_test(test_default_datasource_edge),
-        cmocka_unit_test(test_ds_from_json),
-        cmocka_unit_test(test_wrong_types_everywhere),
-        cmocka_unit_test(test_mutated_fixtures),
-        cmocka_unit_test(test_names),
+            cmocka_unit_test(test_every_form_lint),        cmocka_unit_test(test_every_form_live_with_library),
+            cmocka_unit_test(test_library_from_elements),  cmocka_unit_test(test_mixed_refs_envelope),
+            cmocka_unit_test(test_loki_legacy_strings),    cmocka_unit_test(test_tempo_object_refs),
+            cmocka_unit_test(test_linter_inputs_and_rows), cmocka_unit_test(test_missing_datasource),
+            cmocka_unit_test(test_deprecated_datasource),  cmocka_unit_test(test_clean),
+            cmocka_unit_test(test_inline_cases),           cmocka_unit_test(test_default_datasource_edge),
+            cmocka_unit_test(test_ds_from_json),           cmocka_unit_test(test_wrong_types_everywhere),
+            cmocka_unit_test(test_mutated_fixtures),       cmocka_unit_test(test_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,13 +15,13 @@
 #include "lgtmtop/state.h"
 
 static const char full_yaml[] =
-    "interval: 5s\n"
-    "stacks:\n"
-    "  - name: prod\n"
-    "    mimir: { url: \"http://mimir:9009\", tenant: team-a }\n"
-    "    loki: { url: \"http://loki:3100\" }\n"
-    "    tempo: { url: \"http://tempo:3200\", otlp_http: \"http://tempo:4318\", otlp_grpc: \"tempo:4317\" }\n"
-    "    grafana: { url: \"http://grafana:3000\" }\n";
+        "interval: 5s\n"
+        "stacks:\n"
+        "  - name: prod\n"
+        "    mimir: { url: \"http://mimir:9009\", tenant: team-a }\n"
+        "    loki: { url: \"http://loki:3100\" }\n"
+        "    tempo: { url: \"http://tempo:3200\", otlp_http: \"http://tempo:4318\", otlp_grpc: \"tempo:4317\" }\n"
+        "    grafana: { url: \"http://grafana:3000\" }\n";
 
 struct fx {
     struct config cfg;
@@ -100,8 +100,8 @@ static void counter(struct fx *f, enum comp_kind k, const char *key, double v)
 }
 
 static const char otlp_ok[] =
-    "[{\"address\":\"10.0.0.5\",\"family\":\"ipv4\",\"reachable\":true,\"error\":null,\"http_status\":200,"
-    "\"otlp\":true}]";
+        "[{\"address\":\"10.0.0.5\",\"family\":\"ipv4\",\"reachable\":true,\"error\":null,\"http_status\":200,"
+        "\"otlp\":true}]";
 
 /* Every check of every component answers OK, with flowing counters over two samples. */
 static void healthy(struct fx *f)
@@ -124,10 +124,7 @@ static void healthy(struct fx *f)
     rec(f, COMP_TEMPO, "otlp_http", ST_OK, "answers", NET_OK, 0, NULL, 0, OBS_GAUGE, otlp_ok);
 }
 
-static size_t run(struct fx *f, struct finding *out)
-{
-    return diagnose(&f->s, 0, out, DIAGNOSE_MAX_FINDINGS);
-}
+static size_t run(struct fx *f, struct finding *out) { return diagnose(&f->s, 0, out, DIAGNOSE_MAX_FINDINGS); }
 
 static const struct finding *find(const struct finding *fs, size_t n, const char *id)
 {
@@ -183,12 +180,12 @@ static void test_down(void **st)
         enum net_err net;
         const char *id, *title, *hint;
     } rows[] = {
-        {NET_REFUSED, "down_refused", "connection refused at tempo:3200", "docker ps"},
-        {NET_DNS, "down_dns", "cannot resolve tempo", "service name"},
-        {NET_DNS_TIMEOUT, "down_dns_timeout", "name lookup of tempo does not finish", "same network"},
-        {NET_TIMEOUT, "down_timeout", "timeout at tempo:3200", "firewall"},
-        {NET_TLS, "down_tls", "TLS", "ca_file"},
-        {NET_PROTOCOL, "down_other", "broken HTTP", "HTTP port"},
+            {NET_REFUSED, "down_refused", "connection refused at tempo:3200", "docker ps"},
+            {NET_DNS, "down_dns", "cannot resolve tempo", "service name"},
+            {NET_DNS_TIMEOUT, "down_dns_timeout", "name lookup of tempo does not finish", "same network"},
+            {NET_TIMEOUT, "down_timeout", "timeout at tempo:3200", "firewall"},
+            {NET_TLS, "down_tls", "TLS", "ca_file"},
+            {NET_PROTOCOL, "down_other", "broken HTTP", "HTTP port"},
     };
     for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
         struct fx f;
@@ -200,7 +197,7 @@ static void test_down(void **st)
         const struct finding *x = expect(fs, n, rows[i].id, ST_FAIL, "tempo");
         contains(x->title, rows[i].title);
         contains(x->hint, rows[i].hint);
-        assert_ptr_equal(&fs[0], x); /* FAIL first */
+        assert_ptr_equal(&fs[0], x);                 /* FAIL first */
         for (size_t j = 0; j < ARRAY_LEN(rows); j++) /* exactly one "down" rule */
             if (j != i)
                 assert_null(find(fs, n, rows[j].id));
@@ -215,8 +212,8 @@ static void test_not_ready(void **st)
     struct finding fs[DIAGNOSE_MAX_FINDINGS];
     fx_init(&f, full_yaml);
     healthy(&f);
-    rec(&f, COMP_LOKI, "ready", ST_FAIL, "not ready (503): Some services are not Running: Failed: 1", NET_OK, 503,
-        NULL, 0, OBS_GAUGE, NULL);
+    rec(&f, COMP_LOKI, "ready", ST_FAIL, "not ready (503): Some services are not Running: Failed: 1", NET_OK, 503, NULL,
+        0, OBS_GAUGE, NULL);
     size_t n = run(&f, fs);
     const struct finding *x = expect(fs, n, "not_ready", ST_FAIL, "loki");
     contains(x->title, "Loki is up but not ready");
@@ -254,8 +251,8 @@ static void test_prometheus_targets_down(void **st)
     rec(&f, COMP_PROMETHEUS, "ready", ST_OK, "ready", NET_OK, 200, NULL, 0, OBS_GAUGE, NULL);
     rec(&f, COMP_PROMETHEUS, "targets", ST_OK, "3/3 targets up", NET_OK, 200, "targets_down", 0, OBS_GAUGE, NULL);
     assert_null(find(fs, run(&f, fs), "prom_targets_down"));
-    rec(&f, COMP_PROMETHEUS, "targets", ST_WARN, "2/3 targets down: node (10.0.0.7:9100): connection refused",
-        NET_OK, 200, "targets_down", 2, OBS_GAUGE, NULL);
+    rec(&f, COMP_PROMETHEUS, "targets", ST_WARN, "2/3 targets down: node (10.0.0.7:9100): connection refused", NET_OK,
+        200, "targets_down", 2, OBS_GAUGE, NULL);
     size_t n = run(&f, fs);
     const struct finding *x = expect(fs, n, "prom_targets_down", ST_WARN, "prometheus");
     contains(x->title, "2 scrape targets are down");
@@ -271,8 +268,10 @@ static void test_tenant_and_auth(void **st)
     struct finding fs[DIAGNOSE_MAX_FINDINGS];
     fx_init(&f, full_yaml);
     healthy(&f);
-    rec(&f, COMP_LOKI, "labels", ST_FAIL, "401 no org id: the X-Scope-OrgID tenant header is missing — set tenant: for "
-        "this component", NET_OK, 401, NULL, 0, OBS_GAUGE, NULL);
+    rec(&f, COMP_LOKI, "labels", ST_FAIL,
+        "401 no org id: the X-Scope-OrgID tenant header is missing — set tenant: for "
+        "this component",
+        NET_OK, 401, NULL, 0, OBS_GAUGE, NULL);
     size_t n = run(&f, fs);
     const struct finding *x = expect(fs, n, "tenant_missing", ST_FAIL, "loki");
     contains(x->hint, "tenant:");
@@ -366,8 +365,8 @@ static void test_tempo_no_spans(void **st)
 }
 
 static const char otlp_refused[] =
-    "[{\"address\":\"127.0.0.1\",\"family\":\"ipv4\",\"reachable\":false,\"error\":\"refused\",\"http_status\":null,"
-    "\"otlp\":false}]";
+        "[{\"address\":\"127.0.0.1\",\"family\":\"ipv4\",\"reachable\":false,\"error\":\"refused\",\"http_status\":null,"
+        "\"otlp\":false}]";
 
 static void test_otlp_closed(void **st)
 {
@@ -422,9 +421,8 @@ static void test_otlp_ipv4_only(void **st)
     struct finding fs[DIAGNOSE_MAX_FINDINGS];
     fx_init(&f, full_yaml);
     healthy(&f);
-    static const char v4only[] =
-        "[{\"address\":\"::1\",\"family\":\"ipv6\",\"reachable\":false,\"error\":\"refused\"},"
-        "{\"address\":\"127.0.0.1\",\"family\":\"ipv4\",\"reachable\":true,\"error\":null}]";
+    static const char v4only[] = "[{\"address\":\"::1\",\"family\":\"ipv6\",\"reachable\":false,\"error\":\"refused\"},"
+                                 "{\"address\":\"127.0.0.1\",\"family\":\"ipv4\",\"reachable\":true,\"error\":null}]";
     rec(&f, COMP_TEMPO, "otlp_grpc", ST_WARN, "v4 only", NET_OK, 0, NULL, 0, OBS_GAUGE, v4only);
     size_t n = run(&f, fs);
     const struct finding *x = expect(fs, n, "otlp_ipv4_only", ST_WARN, "tempo");
@@ -436,8 +434,8 @@ static void test_otlp_ipv4_only(void **st)
     assert_null(find(fs, n, "otlp_ipv6_only"));
     /* the mirror image */
     static const char v6only[] =
-        "[{\"address\":\"::1\",\"family\":\"ipv6\",\"reachable\":true,\"error\":null},"
-        "{\"address\":\"127.0.0.1\",\"family\":\"ipv4\",\"reachable\":false,\"error\":\"refused\"}]";
+            "[{\"address\":\"::1\",\"family\":\"ipv6\",\"reachable\":true,\"error\":null},"
+            "{\"address\":\"127.0.0.1\",\"family\":\"ipv4\",\"reachable\":false,\"error\":\"refused\"}]";
     rec(&f, COMP_TEMPO, "otlp_grpc", ST_WARN, "v6 only", NET_OK, 0, NULL, 0, OBS_GAUGE, v6only);
     n = run(&f, fs);
     expect(fs, n, "otlp_ipv6_only", ST_WARN, "tempo");
@@ -499,8 +497,7 @@ static void test_generator_no_spanmetrics(void **st)
     rec(&f, COMP_MIMIR, "spanmetrics", ST_OK, "42 series", NET_OK, 200, "spanmetrics_series", 42, OBS_GAUGE, NULL);
     size_t n = run(&f, fs);
     assert_null(find(fs, n, "generator_no_spanmetrics"));
-    rec(&f, COMP_MIMIR, "spanmetrics", ST_OK, "no span metrics", NET_OK, 200, "spanmetrics_series", 0, OBS_GAUGE,
-        NULL);
+    rec(&f, COMP_MIMIR, "spanmetrics", ST_OK, "no span metrics", NET_OK, 200, "spanmetrics_series", 0, OBS_GAUGE, NULL);
     n = run(&f, fs);
     const struct finding *x = expect(fs, n, "generator_no_spanmetrics", ST_WARN, "tempo");
     contains(x->cause, "1234 spans");
@@ -535,8 +532,8 @@ static void test_grafana_datasource(void **st)
     struct finding fs[DIAGNOSE_MAX_FINDINGS];
     fx_init(&f, full_yaml);
     healthy(&f);
-    rec(&f, COMP_GRAFANA, "datasources", ST_FAIL, "2 datasources: 1 OK, 1 unreachable from Grafana", NET_OK, 200,
-        NULL, 0, OBS_GAUGE,
+    rec(&f, COMP_GRAFANA, "datasources", ST_FAIL, "2 datasources: 1 OK, 1 unreachable from Grafana", NET_OK, 200, NULL,
+        0, OBS_GAUGE,
         "[{\"name\":\"Loki\",\"url\":\"http://localhost:3100\",\"grafana\":{\"status\":\"ERROR\",\"message\":\"dial "
         "tcp 127.0.0.1:3100: connect: connection refused\"},\"direct\":{\"status\":\"OK\",\"url\":"
         "\"http://localhost:3100/ready\"}},"
@@ -567,7 +564,7 @@ static void test_order_limit_and_staleness(void **st)
     fx_init(&f, full_yaml);
     healthy(&f);
     f.now += 5000;
-    counter(&f, COMP_LOKI, "lines_received_total", 2000);                            /* WARN, loki */
+    counter(&f, COMP_LOKI, "lines_received_total", 2000);                                       /* WARN, loki */
     rec(&f, COMP_TEMPO, "ready", ST_FAIL, "refused", NET_REFUSED, 0, NULL, 0, OBS_GAUGE, NULL); /* FAIL, tempo */
     size_t n = run(&f, fs);
     assert_true(n >= 2);
@@ -676,24 +673,24 @@ static void test_rule_ids(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_healthy_no_findings),
-        cmocka_unit_test(test_down),
-        cmocka_unit_test(test_not_ready),
-        cmocka_unit_test(test_http_error),
-        cmocka_unit_test(test_prometheus_targets_down),
-        cmocka_unit_test(test_tenant_and_auth),
-        cmocka_unit_test(test_tempo_no_spans),
-        cmocka_unit_test(test_otlp_closed),
-        cmocka_unit_test(test_otlp_ipv4_only),
-        cmocka_unit_test(test_otlp_not_otlp),
-        cmocka_unit_test(test_search_empty),
-        cmocka_unit_test(test_generator_no_spanmetrics),
-        cmocka_unit_test(test_loki_and_mimir_flow),
-        cmocka_unit_test(test_grafana_datasource),
-        cmocka_unit_test(test_order_limit_and_staleness),
-        cmocka_unit_test(test_query_path_hangs),
-        cmocka_unit_test(test_grafana_breakages),
-        cmocka_unit_test(test_rule_ids),
+            cmocka_unit_test(test_healthy_no_findings),
+            cmocka_unit_test(test_down),
+            cmocka_unit_test(test_not_ready),
+            cmocka_unit_test(test_http_error),
+            cmocka_unit_test(test_prometheus_targets_down),
+            cmocka_unit_test(test_tenant_and_auth),
+            cmocka_unit_test(test_tempo_no_spans),
+            cmocka_unit_test(test_otlp_closed),
+            cmocka_unit_test(test_otlp_ipv4_only),
+            cmocka_unit_test(test_otlp_not_otlp),
+            cmocka_unit_test(test_search_empty),
+            cmocka_unit_test(test_generator_no_spanmetrics),
+            cmocka_unit_test(test_loki_and_mimir_flow),
+            cmocka_unit_test(test_grafana_datasource),
+            cmocka_unit_test(test_order_limit_and_staleness),
+            cmocka_unit_test(test_query_path_hangs),
+            cmocka_unit_test(test_grafana_breakages),
+            cmocka_unit_test(test_rule_ids),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,7 +19,11 @@
 #include "lgtmtop/probe.h"
 #include "lgtmtop/util.h"
 
-struct log { char order[16]; int n; int not_fired; };
+struct log {
+    char order[16];
+    int n;
+    int not_fired;
+};
 
 static void on_timer(void *ud, bool fired)
 {
@@ -31,7 +35,10 @@ static void on_timer(void *ud, bool fired)
     l->order[l->n++] = 'x';
 }
 
-struct tagged { struct log *log; char tag; };
+struct tagged {
+    struct log *log;
+    char tag;
+};
 
 static void on_tagged(void *ud, bool fired)
 {
@@ -69,7 +76,11 @@ static void test_free_cancels_timers(void **st)
     assert_int_equal(l.n, 0);
 }
 
-struct got { int calls; enum net_err err; long status; };
+struct got {
+    int calls;
+    enum net_err err;
+    long status;
+};
 
 static void on_resp(void *ud, const struct http_response *r)
 {
@@ -141,7 +152,10 @@ struct slow_server {
     int n;
 };
 
-struct slow_conn { struct slow_server *s; int fd; };
+struct slow_conn {
+    struct slow_server *s;
+    int fd;
+};
 
 static void *slow_conn_main(void *arg)
 {
@@ -175,7 +189,8 @@ static void *slow_conn_main(void *arg)
     atomic_fetch_sub(&s->active, 1);
     char resp[128];
     int rl = snprintf(resp, sizeof(resp), "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nConnection: close\r\n\r\n%c", tag);
-    if (write(c->fd, resp, (size_t)rl) < 0) { /* the client gave up */ }
+    if (write(c->fd, resp, (size_t)rl) < 0) { /* the client gave up */
+    }
     close(c->fd);
     atomic_fetch_sub(&s->conns_open, 1);
     free(c);
@@ -226,7 +241,11 @@ static void slow_server_stop(struct slow_server *s)
     pthread_mutex_destroy(&s->mu);
 }
 
-struct qlog { char order[64]; int n; int timeouts, errors, cancelled; };
+struct qlog {
+    char order[64];
+    int n;
+    int timeouts, errors, cancelled;
+};
 
 static void on_queued(void *ud, const struct http_response *r)
 {
@@ -306,7 +325,11 @@ static void test_queue_wait_not_counted_in_timeout(void **st)
 }
 
 /* A callback that submits again while others wait: its request goes behind them. */
-struct chain { struct engine *e; int port; struct qlog *q; };
+struct chain {
+    struct engine *e;
+    int port;
+    struct qlog *q;
+};
 
 static void on_chain(void *ud, const struct http_response *r)
 {
@@ -396,15 +419,15 @@ static void test_dns_timeout_name_and_message(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_timers_fire_in_order),
-        cmocka_unit_test(test_free_cancels_timers),
-        cmocka_unit_test(test_refused_and_cancelled),
-        cmocka_unit_test(test_non_http_scheme_refused),
-        cmocka_unit_test(test_queue_runs_all_in_order),
-        cmocka_unit_test(test_queue_wait_not_counted_in_timeout),
-        cmocka_unit_test(test_queue_submit_from_callback),
-        cmocka_unit_test(test_free_cancels_queued),
-        cmocka_unit_test(test_dns_timeout_name_and_message),
+            cmocka_unit_test(test_timers_fire_in_order),
+            cmocka_unit_test(test_free_cancels_timers),
+            cmocka_unit_test(test_refused_and_cancelled),
+            cmocka_unit_test(test_non_http_scheme_refused),
+            cmocka_unit_test(test_queue_runs_all_in_order),
+            cmocka_unit_test(test_queue_wait_not_counted_in_timeout),
+            cmocka_unit_test(test_queue_submit_from_callback),
+            cmocka_unit_test(test_free_cancels_queued),
+            cmocka_unit_test(test_dns_timeout_name_and_message),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

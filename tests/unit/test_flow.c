@@ -94,13 +94,13 @@ static void test_search_empty_and_bad(void **st)
         enum status want;
         const char *sub;
     } rows[] = {
-        {"{\"traces\":[],\"metrics\":{\"inspectedTraces\":0}}", 200, ST_OK, "no traces found in the last 15m"},
-        {"{\"metrics\":{}}", 200, ST_OK, "no traces found in the last 15m"},
-        {"{\"traces\":null}", 200, ST_OK, "no traces found"},
-        {"{\"traces\":{}}", 200, ST_FAIL, "unexpected JSON"},
-        {"[1,2]", 200, ST_FAIL, "unexpected JSON"},
-        {"<html>", 200, ST_FAIL, "invalid JSON"},
-        {"no org id\n", 401, ST_FAIL, "401 no org id"},
+            {"{\"traces\":[],\"metrics\":{\"inspectedTraces\":0}}", 200, ST_OK, "no traces found in the last 15m"},
+            {"{\"metrics\":{}}", 200, ST_OK, "no traces found in the last 15m"},
+            {"{\"traces\":null}", 200, ST_OK, "no traces found"},
+            {"{\"traces\":{}}", 200, ST_FAIL, "unexpected JSON"},
+            {"[1,2]", 200, ST_FAIL, "unexpected JSON"},
+            {"<html>", 200, ST_FAIL, "invalid JSON"},
+            {"no org id\n", 401, ST_FAIL, "401 no org id"},
     };
     for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
         struct resp x;
@@ -208,15 +208,15 @@ static void test_span_counts(void **st)
         bool skipped;
         const char *sub;
     } rows[] = {
-        {"404 page not found\n", 404, ST_UNKNOWN, true, "TraceQL metrics not available on this Tempo (HTTP 404"},
-        {"error querying generators: localblocks processor not found", 500, ST_UNKNOWN, true, "not available"},
-        {"bad request", 400, ST_UNKNOWN, true, "not available"},
-        {"something broke\n", 500, ST_WARN, false, "HTTP 500: something broke"},
-        {"no org id\n", 401, ST_FAIL, false, "no org id"},
-        {"{\"series\":[]}", 200, ST_OK, false, "TraceQL metrics: no spans in the last 15m"},
-        {"{}", 200, ST_OK, false, "no spans"},
-        {"{\"series\":5}", 200, ST_FAIL, false, "unexpected JSON"},
-        {"{\"series\":[{\"labels\":[],\"value\":\"3\"}]}", 200, ST_OK, false, "3 spans from 1 service"},
+            {"404 page not found\n", 404, ST_UNKNOWN, true, "TraceQL metrics not available on this Tempo (HTTP 404"},
+            {"error querying generators: localblocks processor not found", 500, ST_UNKNOWN, true, "not available"},
+            {"bad request", 400, ST_UNKNOWN, true, "not available"},
+            {"something broke\n", 500, ST_WARN, false, "HTTP 500: something broke"},
+            {"no org id\n", 401, ST_FAIL, false, "no org id"},
+            {"{\"series\":[]}", 200, ST_OK, false, "TraceQL metrics: no spans in the last 15m"},
+            {"{}", 200, ST_OK, false, "no spans"},
+            {"{\"series\":5}", 200, ST_FAIL, false, "unexpected JSON"},
+            {"{\"series\":[{\"labels\":[],\"value\":\"3\"}]}", 200, ST_OK, false, "3 spans from 1 service"},
     };
     for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
         resp_init(&x, NULL, rows[i].body, rows[i].status, url);
@@ -267,13 +267,12 @@ static void test_spanmetrics(void **st)
 static void test_tenant_table_and_rates(void **st)
 {
     (void)st;
-    static const char text[] =
-        "# TYPE tempo_distributor_spans_received_total counter\n"
-        "tempo_distributor_spans_received_total{tenant=\"b\"} 30\n"
-        "tempo_distributor_spans_received_total{tenant=\"a\"} 100\n"
-        "tempo_distributor_bytes_received_total{tenant=\"a\"} 5000\n"
-        "tempo_distributor_bytes_received_total{tenant=\"b\"} 800\n"
-        "tempo_build_info{version=\"2.9.0\"} 1\n";
+    static const char text[] = "# TYPE tempo_distributor_spans_received_total counter\n"
+                               "tempo_distributor_spans_received_total{tenant=\"b\"} 30\n"
+                               "tempo_distributor_spans_received_total{tenant=\"a\"} 100\n"
+                               "tempo_distributor_bytes_received_total{tenant=\"a\"} 5000\n"
+                               "tempo_distributor_bytes_received_total{tenant=\"b\"} 800\n"
+                               "tempo_build_info{version=\"2.9.0\"} 1\n";
     struct resp x;
     resp_init(&x, NULL, text, 200, "http://tempo:3200/metrics");
     const struct check_def *d = probe_check_find(COMP_TEMPO, "metrics");
@@ -394,7 +393,8 @@ static void test_otlp_summary(void **st)
     r.resolved = true;
     r.timeout_ms = 2000;
     addr(&r, "10.0.0.5", NET_OK, 200);
-    summarize(&r, ST_OK, false, "OTLP/HTTP receiver answers at http://tempo:4318/v1/traces (HTTP 200 on IPv4 10.0.0.5)");
+    summarize(&r, ST_OK, false,
+              "OTLP/HTTP receiver answers at http://tempo:4318/v1/traces (HTTP 200 on IPv4 10.0.0.5)");
     r.endpoint = "http://tempo:4318/v1/traces"; /* configured as the full traces URL */
     summarize(&r, ST_OK, false, "answers at http://tempo:4318/v1/traces (HTTP 200");
 
@@ -618,17 +618,17 @@ int main(void)
 {
     (void)ptc_add_rows; /* the row runner of probe_test.h is not used here */
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_search_fixture),
-        cmocka_unit_test(test_search_empty_and_bad),
-        cmocka_unit_test(test_search_path),
-        cmocka_unit_test(test_tag_values),
-        cmocka_unit_test(test_span_counts),
-        cmocka_unit_test(test_spanmetrics),
-        cmocka_unit_test(test_tenant_table_and_rates),
-        cmocka_unit_test(test_otlp_summary),
-        cmocka_unit_test(test_engine_probes),
-        cmocka_unit_test(test_cli_sample),
-        cmocka_unit_test(test_config_search_window),
+            cmocka_unit_test(test_search_fixture),
+            cmocka_unit_test(test_search_empty_and_bad),
+            cmocka_unit_test(test_search_path),
+            cmocka_unit_test(test_tag_values),
+            cmocka_unit_test(test_span_counts),
+            cmocka_unit_test(test_spanmetrics),
+            cmocka_unit_test(test_tenant_table_and_rates),
+            cmocka_unit_test(test_otlp_summary),
+            cmocka_unit_test(test_engine_probes),
+            cmocka_unit_test(test_cli_sample),
+            cmocka_unit_test(test_config_search_window),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

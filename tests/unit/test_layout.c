@@ -34,10 +34,10 @@ static void test_num(void **st)
         double v;
         const char *want;
     } rows[] = {
-        {0, "0"}, {12, "12"}, {12.34, "12.3"}, {0.25, "0.25"}, {0.004, "0.00"}, {99.96, "100"},
-        {999, "999"}, {999.4, "999"}, {999.6, "1.0k"}, {1234, "1.2k"}, {9960, "10k"}, {12345, "12k"},
-        {999499, "999k"}, {999999, "1.0M"}, {3.4e6, "3.4M"}, {5.6e9, "5.6G"}, {7.8e12, "7.8T"},
-        {-1500, "-1.5k"}, {-3, "-3"},
+            {0, "0"},        {12, "12"},       {12.34, "12.3"},  {0.25, "0.25"},   {0.004, "0.00"},
+            {99.96, "100"},  {999, "999"},     {999.4, "999"},   {999.6, "1.0k"},  {1234, "1.2k"},
+            {9960, "10k"},   {12345, "12k"},   {999499, "999k"}, {999999, "1.0M"}, {3.4e6, "3.4M"},
+            {5.6e9, "5.6G"}, {7.8e12, "7.8T"}, {-1500, "-1.5k"}, {-3, "-3"},
     };
     for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
         lay_num(rows[i].v, buf, sizeof(buf));
@@ -87,13 +87,16 @@ static void test_width(void **st)
     assert_int_equal(lay_width("abc", false), 3);
     assert_int_equal(lay_width("", false), 0);
     assert_int_equal(lay_width(NULL, false), 0);
-    assert_int_equal(lay_width("h\xc3\xa9llo", false), 5);               /* é */
-    assert_int_equal(lay_width("\xe6\x97\xa5\xe6\x9c\xac", false), 4);   /* 日本: wide */
-    assert_int_equal(lay_width("e\xcc\x81", false), 1);                  /* e + combining acute */
-    assert_int_equal(lay_width("\xe2\x80\x94", true), 1);                /* — -> - */
-    assert_int_equal(lay_width("\xe2\x80\xa6", true), 3);                /* … -> ... */
+    assert_int_equal(lay_width("h\xc3\xa9llo", false), 5);             /* é */
+    assert_int_equal(lay_width("\xe6\x97\xa5\xe6\x9c\xac", false), 4); /* 日本: wide */
+    assert_int_equal(lay_width("e\xcc\x81", false), 1);                /* e + combining acute */
+    assert_int_equal(lay_width("\xe2\x80\x94", true), 1);              /* — -> - */
+    assert_int_equal(lay_width("\xe2\x80\xa6", true), 3);              /* … -> ... */
     assert_int_equal(lay_width("\xe2\x80\xa6", false), 1);
-    assert_int_equal(lay_width("a\xff" "b", false), 3);                  /* invalid byte -> ? */
+    assert_int_equal(lay_width("a\xff"
+                               "b",
+                               false),
+                     3); /* invalid byte -> ? */
 }
 
 static void test_fit_truncates_with_ellipsis(void **st)
@@ -151,7 +154,10 @@ static void test_fit_cleans_and_folds(void **st)
     lay_fit(buf, sizeof(buf), "x\xffy", 3, LAY_LEFT, false);
     assert_string_equal(buf, "x?y");
     /* ascii mode: pure printable ASCII out */
-    lay_fit(buf, sizeof(buf), "a\xe2\x80\x94" "b\xe2\x80\xa6 \xe6\x97\xa5 \xe2\x96\x81", 12, LAY_LEFT, true);
+    lay_fit(buf, sizeof(buf),
+            "a\xe2\x80\x94"
+            "b\xe2\x80\xa6 \xe6\x97\xa5 \xe2\x96\x81",
+            12, LAY_LEFT, true);
     assert_string_equal(buf, "a-b... ? ?  ");
     assert_true(all_ascii(buf));
 }
@@ -200,7 +206,7 @@ static void test_sparkline(void **st)
     (void)st;
     const long v[] = {1, 2, 4, 8};
     lay_sparkline(v, 4, 4, false, buf, sizeof(buf));
-    assert_string_equal(buf, "\xe2\x96\x81\xe2\x96\x82\xe2\x96\x84\xe2\x96\x88");   /* ▁▂▄█ */
+    assert_string_equal(buf, "\xe2\x96\x81\xe2\x96\x82\xe2\x96\x84\xe2\x96\x88"); /* ▁▂▄█ */
     lay_sparkline(v, 4, 4, true, buf, sizeof(buf));
     assert_string_equal(buf, "__.^");
     /* right-aligned, newest last */
@@ -311,8 +317,8 @@ static void test_columns(void **st)
 /* ---- rows from the model ---- */
 
 static const struct check_def defs[] = {
-    {.name = "ready", .path = "/ready"},
-    {.name = "metrics", .path = "/metrics"},
+        {.name = "ready", .path = "/ready"},
+        {.name = "metrics", .path = "/metrics"},
 };
 
 struct fake {
@@ -383,7 +389,7 @@ static void test_row_healthy_tempo(void **st)
     assert_false(r.pending);
     assert_int_equal(r.last_ms, 8);
     assert_int_equal(r.p95_ms, 8);
-    assert_int_equal(r.age_ms, 6000);   /* status set at 1000, unchanged since */
+    assert_int_equal(r.age_ms, 6000); /* status set at 1000, unchanged since */
     cell(&r, LAYC_BADGE, 6, false);
     assert_string_equal(buf, "  OK  ");
     cell(&r, LAYC_NAME, 11, false);
@@ -394,7 +400,7 @@ static void test_row_healthy_tempo(void **st)
     assert_string_equal(buf, "   8ms");
     cell(&r, LAYC_FIGURE, 26, false);
     assert_string_equal(buf, "50 spans/s, - traces found");
-    cell(&r, LAYC_FIGURE, 16, false);       /* a shorter variant, not a truncation */
+    cell(&r, LAYC_FIGURE, 16, false); /* a shorter variant, not a truncation */
     assert_string_equal(buf, "50 spans/s      ");
     cell(&r, LAYC_AGE, 6, false);
     assert_string_equal(buf, "    6s");
@@ -476,7 +482,7 @@ static void test_figures(void **st)
     assert_string_equal(fig[2], "11/12 up");
     lay_figure_pick(fig, 10, false, buf, sizeof(buf));
     assert_string_equal(buf, "11/12 up  ");
-    lay_figure_pick(fig, 5, true, buf, sizeof(buf));   /* nothing fits: the shortest, truncated */
+    lay_figure_pick(fig, 5, true, buf, sizeof(buf)); /* nothing fits: the shortest, truncated */
     assert_string_equal(buf, "11...");
     fake_free(&f);
 
@@ -572,7 +578,8 @@ static void mk_finding(struct finding *f, enum status sev, const char *comp, con
     f->stack = "prod";
     f->component = comp;
     snprintf(f->title, sizeof(f->title), "%s", title);
-    snprintf(f->cause, sizeof(f->cause), "%s", "The OTLP ports refuse connections: nothing listens on localhost:4318 "
+    snprintf(f->cause, sizeof(f->cause), "%s",
+             "The OTLP ports refuse connections: nothing listens on localhost:4318 "
              "and localhost:4317, so every exporter pointed at them fails.");
     snprintf(f->hint, sizeof(f->hint), "%s", "Enable the otlp receiver in Tempo's distributor config.");
 }
@@ -647,14 +654,14 @@ static void test_grafana_datasources(void **st)
 {
     (void)st;
     cJSON *d = parse(
-        "[{\"name\":\"Loki\",\"type\":\"loki\",\"uid\":\"loki\",\"status\":\"FAIL\","
-        "\"grafana\":{\"status\":\"ERROR\",\"message\":\"lookup loki-gateway: no such host\",\"via\":\"health\"},"
-        "\"direct\":{\"status\":\"OK\",\"message\":\"HTTP 200\",\"via\":\"direct\",\"url\":\"http://loki:3100/x\","
-        "\"tenant\":\"missing\"},"
-        "\"finding\":\"Grafana cannot reach it but lgtmtop can\"},"
-        "{\"name\":\"Mimir\",\"type\":\"prometheus\",\"status\":\"OK\","
-        "\"grafana\":{\"status\":\"OK\",\"message\":\"Successfully queried\"},"
-        "\"direct\":{\"status\":\"UNREACHABLE\",\"message\":\"refused\"},\"finding\":null}]");
+            "[{\"name\":\"Loki\",\"type\":\"loki\",\"uid\":\"loki\",\"status\":\"FAIL\","
+            "\"grafana\":{\"status\":\"ERROR\",\"message\":\"lookup loki-gateway: no such host\",\"via\":\"health\"},"
+            "\"direct\":{\"status\":\"OK\",\"message\":\"HTTP 200\",\"via\":\"direct\",\"url\":\"http://loki:3100/x\","
+            "\"tenant\":\"missing\"},"
+            "\"finding\":\"Grafana cannot reach it but lgtmtop can\"},"
+            "{\"name\":\"Mimir\",\"type\":\"prometheus\",\"status\":\"OK\","
+            "\"grafana\":{\"status\":\"OK\",\"message\":\"Successfully queried\"},"
+            "\"direct\":{\"status\":\"UNREACHABLE\",\"message\":\"refused\"},\"finding\":null}]");
     struct lay_lines l = {0};
     lay_grafana_datasources(d, 80, false, &l);
     assert_string_equal(l.v[0].text, "2 datasources: 1 OK, 0 WARN, 1 FAIL");
@@ -667,7 +674,7 @@ static void test_grafana_datasources(void **st)
     assert_int_equal(strncmp(r->text, "FAIL ", 5), 0);
     assert_int_equal(r->nspan, 3);
     assert_int_equal(r->span[0].st, ST_FAIL);
-    assert_int_equal(r->span[1].st, ST_FAIL);   /* ERROR */
+    assert_int_equal(r->span[1].st, ST_FAIL); /* ERROR */
     assert_int_equal(strncmp(r->text + lay_col_offset(r->text, r->span[1].x, false), "ERROR", 5), 0);
     assert_int_equal(r->span[2].st, ST_OK);
     assert_int_equal(strncmp(r->text + lay_col_offset(r->text, r->span[2].x, false), "OK: HTTP 200", 12), 0);
@@ -675,8 +682,8 @@ static void test_grafana_datasources(void **st)
     assert_true(lines_have(&l, "Grafana (health): ERROR: lookup loki-gateway: no such host"));
     assert_true(lines_have(&l, "(sent without X-Scope-OrgID)"));
     assert_true(lines_have(&l, "\xe2\x86\x92 Grafana cannot reach it but lgtmtop can"));
-    assert_int_equal(l.v[mimir].span[2].st, ST_FAIL);   /* UNREACHABLE, on an OK row */
-    assert_int_equal(line_of(&l, "refused") , mimir);   /* no explanation lines for OK rows */
+    assert_int_equal(l.v[mimir].span[2].st, ST_FAIL); /* UNREACHABLE, on an OK row */
+    assert_int_equal(line_of(&l, "refused"), mimir);  /* no explanation lines for OK rows */
     check_widths(&l, 80, false);
     lay_lines_free(&l);
     lay_grafana_datasources(d, 80, true, &l);
@@ -694,22 +701,22 @@ static void test_grafana_dashboards_worst_first(void **st)
 {
     (void)st;
     cJSON *d = parse(
-        "[{\"uid\":\"a\",\"title\":\"Alpha\",\"folder\":\"General\",\"status\":\"OK\",\"references\":3,"
-        "\"missing\":[],\"deprecated\":[],\"unresolved\":[],\"notes\":[]},"
-        "{\"uid\":\"l\",\"title\":\"Legacy Latency\",\"folder\":\"Platform\",\"status\":\"WARN\",\"references\":2,"
-        "\"missing\":[],\"deprecated\":[{\"datasource\":\"prometheus_legacy\",\"replacement\":\"prometheus\","
-        "\"references\":2,\"panels\":[\"p95\",\"p99\"]}],\"unresolved\":[],\"notes\":[]},"
-        "{\"uid\":\"s\",\"title\":\"Service Overview\",\"folder\":null,\"status\":\"FAIL\",\"references\":7,"
-        "\"missing\":[{\"datasource\":\"grafana_prometheus\",\"replacement\":null,\"references\":4,"
-        "\"panels\":[\"Latency\",\"Errors\",\"CPU\"]}],\"deprecated\":[],\"unresolved\":[],\"notes\":[]},"
-        "{\"uid\":\"x\",\"title\":\"Broken fetch\",\"folder\":null,\"url\":null,\"status\":\"WARN\","
-        "\"error\":\"HTTP 500\"}]");
+            "[{\"uid\":\"a\",\"title\":\"Alpha\",\"folder\":\"General\",\"status\":\"OK\",\"references\":3,"
+            "\"missing\":[],\"deprecated\":[],\"unresolved\":[],\"notes\":[]},"
+            "{\"uid\":\"l\",\"title\":\"Legacy Latency\",\"folder\":\"Platform\",\"status\":\"WARN\",\"references\":2,"
+            "\"missing\":[],\"deprecated\":[{\"datasource\":\"prometheus_legacy\",\"replacement\":\"prometheus\","
+            "\"references\":2,\"panels\":[\"p95\",\"p99\"]}],\"unresolved\":[],\"notes\":[]},"
+            "{\"uid\":\"s\",\"title\":\"Service Overview\",\"folder\":null,\"status\":\"FAIL\",\"references\":7,"
+            "\"missing\":[{\"datasource\":\"grafana_prometheus\",\"replacement\":null,\"references\":4,"
+            "\"panels\":[\"Latency\",\"Errors\",\"CPU\"]}],\"deprecated\":[],\"unresolved\":[],\"notes\":[]},"
+            "{\"uid\":\"x\",\"title\":\"Broken fetch\",\"folder\":null,\"url\":null,\"status\":\"WARN\","
+            "\"error\":\"HTTP 500\"}]");
     struct lay_lines l = {0};
     lay_grafana_dashboards(d, 120, false, &l);
     assert_string_equal(l.v[0].text, "4 dashboards: 1 FAIL, 2 WARN, 1 OK");
     int svc = line_of(&l, "Service Overview"), leg = line_of(&l, "Legacy Latency");
     int brk = line_of(&l, "Broken fetch"), alpha = line_of(&l, "Alpha");
-    assert_true(svc > 0 && svc < leg && leg < brk && brk < alpha);   /* FAIL, WARN (stable), OK */
+    assert_true(svc > 0 && svc < leg && leg < brk && brk < alpha); /* FAIL, WARN (stable), OK */
     assert_int_equal(l.v[svc].span[0].st, ST_FAIL);
     assert_int_equal(l.v[alpha].span[0].st, ST_OK);
     int miss = line_of(&l, "datasource \"grafana_prometheus\" does not exist: 4 refs in panels: Latency, Errors, CPU");
@@ -720,10 +727,10 @@ static void test_grafana_dashboards_worst_first(void **st)
     assert_int_equal(dep, leg + 1);
     assert_int_equal(l.v[dep].st, ST_WARN);
     assert_int_equal(line_of(&l, "could not fetch: HTTP 500"), brk + 1);
-    assert_true(lines_have(&l, "General"));   /* folder null -> General */
+    assert_true(lines_have(&l, "General")); /* folder null -> General */
     check_widths(&l, 120, false);
     lay_lines_free(&l);
-    lay_grafana_dashboards(d, 60, true, &l);   /* narrow: wrapped, never wider */
+    lay_grafana_dashboards(d, 60, true, &l); /* narrow: wrapped, never wider */
     check_widths(&l, 60, true);
     assert_true(lines_have(&l, "-> use"));
     lay_lines_free(&l);
@@ -734,25 +741,25 @@ static void test_grafana_alerting(void **st)
 {
     (void)st;
     cJSON *d = parse(
-        "{\"rule_groups\":2,\"rules\":3,\"firing\":1,\"pending\":0,\"errors\":2,"
-        "\"groups\":[{\"name\":\"stack-health\",\"folder\":\"Platform\",\"rules\":2,\"firing\":1,\"errors\":1}],"
-        "\"rules_by_state\":{\"firing\":1,\"inactive\":2},"
-        "\"firing_alerts\":[{\"rule\":\"Mimir distributor not receiving samples\",\"group\":\"stack-health\","
-        "\"state\":\"Alerting\",\"active_at\":\"2024-06-11T14:10:00Z\",\"labels\":{\"severity\":\"critical\"}}],"
-        "\"rule_errors\":[{\"rule\":\"API error budget burn\",\"group\":\"slo\",\"error\":\"data source not found\"}],"
-        "\"missing_datasource_rules\":[{\"rule\":\"API error budget burn\",\"group\":\"slo\","
-        "\"datasource\":\"grafana_prometheus\"}],"
-        "\"policies\":{\"present\":true,\"receivers\":[\"grafana-default-email\",\"pagerduty-oncall\"],"
-        "\"missing_receivers\":[\"pagerduty-oncall\"]},"
-        "\"contact_points\":[\"grafana-default-email\",\"oncall-webhook\"],"
-        "\"expected_groups_missing\":[\"slo-extra\"],\"notes\":[\"provisioning API: 403\"]}");
+            "{\"rule_groups\":2,\"rules\":3,\"firing\":1,\"pending\":0,\"errors\":2,"
+            "\"groups\":[{\"name\":\"stack-health\",\"folder\":\"Platform\",\"rules\":2,\"firing\":1,\"errors\":1}],"
+            "\"rules_by_state\":{\"firing\":1,\"inactive\":2},"
+            "\"firing_alerts\":[{\"rule\":\"Mimir distributor not receiving samples\",\"group\":\"stack-health\","
+            "\"state\":\"Alerting\",\"active_at\":\"2024-06-11T14:10:00Z\",\"labels\":{\"severity\":\"critical\"}}],"
+            "\"rule_errors\":[{\"rule\":\"API error budget burn\",\"group\":\"slo\",\"error\":\"data source not found\"}],"
+            "\"missing_datasource_rules\":[{\"rule\":\"API error budget burn\",\"group\":\"slo\","
+            "\"datasource\":\"grafana_prometheus\"}],"
+            "\"policies\":{\"present\":true,\"receivers\":[\"grafana-default-email\",\"pagerduty-oncall\"],"
+            "\"missing_receivers\":[\"pagerduty-oncall\"]},"
+            "\"contact_points\":[\"grafana-default-email\",\"oncall-webhook\"],"
+            "\"expected_groups_missing\":[\"slo-extra\"],\"notes\":[\"provisioning API: 403\"]}");
     struct lay_lines l = {0};
     lay_grafana_alerting(d, 120, false, &l);
     assert_string_equal(l.v[0].text, "2 rule groups, 3 rules: 1 firing, 0 pending, 2 failing");
     assert_true(lines_have(&l, "rules by state: firing 1, inactive 2"));
     int g = line_of(&l, "stack-health Platform");
     assert_true(g > 0);
-    assert_int_equal(l.v[g].nspan, 2);   /* firing and failing counts colored */
+    assert_int_equal(l.v[g].nspan, 2); /* firing and failing counts colored */
     int m = line_of(&l, "API error budget burn (group slo): datasource \"grafana_prometheus\" is gone");
     assert_true(m > 0);
     assert_int_equal(l.v[m].st, ST_FAIL);
@@ -811,36 +818,42 @@ static void test_col_offset(void **st)
     assert_int_equal(lay_col_offset("abc", 2, false), 2);
     assert_int_equal(lay_col_offset("abc", 9, false), 3);
     assert_int_equal(lay_col_offset("\xe2\x86\x92 x", 1, false), 3);
-    assert_int_equal(lay_col_offset("\xe4\xb8\xad" "a", 1, false), 0);   /* inside a wide character */
-    assert_int_equal(lay_col_offset("\xe4\xb8\xad" "a", 2, false), 3);
+    assert_int_equal(lay_col_offset("\xe4\xb8\xad"
+                                    "a",
+                                    1, false),
+                     0); /* inside a wide character */
+    assert_int_equal(lay_col_offset("\xe4\xb8\xad"
+                                    "a",
+                                    2, false),
+                     3);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_num),
-        cmocka_unit_test(test_ms_us_age),
-        cmocka_unit_test(test_width),
-        cmocka_unit_test(test_fit_truncates_with_ellipsis),
-        cmocka_unit_test(test_fit_utf8_boundaries),
-        cmocka_unit_test(test_fit_pads_and_aligns),
-        cmocka_unit_test(test_fit_cleans_and_folds),
-        cmocka_unit_test(test_wrap),
-        cmocka_unit_test(test_contains),
-        cmocka_unit_test(test_sparkline),
-        cmocka_unit_test(test_spinner),
-        cmocka_unit_test(test_columns),
-        cmocka_unit_test(test_row_healthy_tempo),
-        cmocka_unit_test(test_row_failing_pending_stale),
-        cmocka_unit_test(test_figures),
-        cmocka_unit_test(test_row_from_check),
-        cmocka_unit_test(test_findings_strip),
-        cmocka_unit_test(test_finding_lines),
-        cmocka_unit_test(test_grafana_datasources),
-        cmocka_unit_test(test_grafana_dashboards_worst_first),
-        cmocka_unit_test(test_grafana_alerting),
-        cmocka_unit_test(test_check_no_data),
-        cmocka_unit_test(test_col_offset),
+            cmocka_unit_test(test_num),
+            cmocka_unit_test(test_ms_us_age),
+            cmocka_unit_test(test_width),
+            cmocka_unit_test(test_fit_truncates_with_ellipsis),
+            cmocka_unit_test(test_fit_utf8_boundaries),
+            cmocka_unit_test(test_fit_pads_and_aligns),
+            cmocka_unit_test(test_fit_cleans_and_folds),
+            cmocka_unit_test(test_wrap),
+            cmocka_unit_test(test_contains),
+            cmocka_unit_test(test_sparkline),
+            cmocka_unit_test(test_spinner),
+            cmocka_unit_test(test_columns),
+            cmocka_unit_test(test_row_healthy_tempo),
+            cmocka_unit_test(test_row_failing_pending_stale),
+            cmocka_unit_test(test_figures),
+            cmocka_unit_test(test_row_from_check),
+            cmocka_unit_test(test_findings_strip),
+            cmocka_unit_test(test_finding_lines),
+            cmocka_unit_test(test_grafana_datasources),
+            cmocka_unit_test(test_grafana_dashboards_worst_first),
+            cmocka_unit_test(test_grafana_alerting),
+            cmocka_unit_test(test_check_no_data),
+            cmocka_unit_test(test_col_offset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,48 +19,47 @@
 #include "lgtmtop/lint.h"
 #include "lgtmtop/util.h"
 
-#define assert_contains(hay, needle)                                                            \
-    do {                                                                                        \
-        const char *h_ = (hay), *n_ = (needle);                                                 \
-        if (!h_ || !strstr(h_, n_))                                                             \
-            fail_msg("expected \"%s\" in:\n%s", n_, h_ ? h_ : "(null)");                        \
+#define assert_contains(hay, needle)                                     \
+    do {                                                                 \
+        const char *h_ = (hay), *n_ = (needle);                          \
+        if (!h_ || !strstr(h_, n_))                                      \
+            fail_msg("expected \"%s\" in:\n%s", n_, h_ ? h_ : "(null)"); \
     } while (0)
 
-#define assert_not_contains(hay, needle)                                                        \
-    do {                                                                                        \
-        const char *h_ = (hay), *n_ = (needle);                                                 \
-        if (h_ && strstr(h_, n_))                                                               \
-            fail_msg("did not expect \"%s\" in:\n%s", n_, h_);                                  \
+#define assert_not_contains(hay, needle)                       \
+    do {                                                       \
+        const char *h_ = (hay), *n_ = (needle);                \
+        if (h_ && strstr(h_, n_))                              \
+            fail_msg("did not expect \"%s\" in:\n%s", n_, h_); \
     } while (0)
 
-static const char datasources_yml[] =
-    "# provisioning, as in grafana/datasources/datasources.yml\n"
-    "apiVersion: 1\n"
-    "deleteDatasources:\n"
-    "  - name: Graphite\n"
-    "    orgId: 1\n"
-    "datasources:\n"
-    "  - name: Mimir\n"
-    "    type: prometheus\n"
-    "    uid: prometheus\n"
-    "    access: proxy\n"
-    "    url: http://mimir:9009/prometheus\n"
-    "    isDefault: true\n"
-    "    jsonData:\n"
-    "      httpHeaderName1: X-Scope-OrgID\n"
-    "    secureJsonData:\n"
-    "      httpHeaderValue1: ${TENANT}\n"
-    "  - name: Loki\n"
-    "    type: loki\n"
-    "    uid: loki\n"
-    "    url: http://loki:3100\n"
-    "  - name: Tempo\n"
-    "    type: tempo\n"
-    "    uid: tempo\n"
-    "    url: http://tempo:3200\n"
-    "  - name: Graphite\n"
-    "    type: graphite\n"
-    "    uid: graphite\n";
+static const char datasources_yml[] = "# provisioning, as in grafana/datasources/datasources.yml\n"
+                                      "apiVersion: 1\n"
+                                      "deleteDatasources:\n"
+                                      "  - name: Graphite\n"
+                                      "    orgId: 1\n"
+                                      "datasources:\n"
+                                      "  - name: Mimir\n"
+                                      "    type: prometheus\n"
+                                      "    uid: prometheus\n"
+                                      "    access: proxy\n"
+                                      "    url: http://mimir:9009/prometheus\n"
+                                      "    isDefault: true\n"
+                                      "    jsonData:\n"
+                                      "      httpHeaderName1: X-Scope-OrgID\n"
+                                      "    secureJsonData:\n"
+                                      "      httpHeaderValue1: ${TENANT}\n"
+                                      "  - name: Loki\n"
+                                      "    type: loki\n"
+                                      "    uid: loki\n"
+                                      "    url: http://loki:3100\n"
+                                      "  - name: Tempo\n"
+                                      "    type: tempo\n"
+                                      "    uid: tempo\n"
+                                      "    url: http://tempo:3200\n"
+                                      "  - name: Graphite\n"
+                                      "    type: graphite\n"
+                                      "    uid: graphite\n";
 
 /* ---- a temp tree ----------------------------------------------------------------------- */
 
@@ -101,7 +100,8 @@ static int setup_tree(void **state)
     copy_fixture("dashboards/crafted/clean.json", "grafana/dashboards/team-a/clean.json");
     copy_fixture("dashboards/crafted/every_form.json", "grafana/dashboards/team-a/every_form.json");
     copy_fixture("dashboards/crafted/missing_datasource.json", "grafana/dashboards/team-b/service-overview.json");
-    copy_fixture("grafana/dashboard_loki_logs_legacy_string_refs.json", "grafana/dashboards/team-b/nested/loki-logs.json");
+    copy_fixture("grafana/dashboard_loki_logs_legacy_string_refs.json",
+                 "grafana/dashboards/team-b/nested/loki-logs.json");
     write_file("grafana/dashboards/team-b/notes.txt", "ignored: not .json");
     write_file("grafana/dashboards/.git/HEAD.json", "{\"panels\":[{\"datasource\":\"nope\"}]}");
     return 0;
@@ -181,8 +181,8 @@ static void test_repo_missing_exit_2(void **state)
                          "${DS_PROMETHEUS} (prometheus): replaced when the dashboard is imported");
     assert_contains(out, "note: library panel \"Shared latency\" (lib-latency)");
     assert_not_contains(out, "clean.json");
-    assert_not_contains(out, "HEAD.json");   /* hidden directories are not walked */
-    assert_not_contains(out, "loki-logs.json: dashboard");  /* nested dir walked, and clean */
+    assert_not_contains(out, "HEAD.json");                 /* hidden directories are not walked */
+    assert_not_contains(out, "loki-logs.json: dashboard"); /* nested dir walked, and clean */
     assert_contains(out, "FAIL: 4 dashboards in 4 files");
     free(out);
 }
@@ -237,7 +237,7 @@ static void test_invalid_json_exit_3(void **state)
     write_file("bad/trailing.json", "{\"panels\":[]} x");
     write_file("bad/cut.json", "{\"panels\": [");
     int code = run_lint(&out, DS, "bad", NULL);
-    assert_int_equal(code, 3);  /* an error wins over a missing reference */
+    assert_int_equal(code, 3); /* an error wins over a missing reference */
     assert_contains(out, "bad/broken.json:4:14: error: invalid JSON near \"} ] }\"");
     assert_contains(out, "bad/empty.json: error: empty file, not JSON");
     assert_contains(out, "bad/trailing.json:1:15: error: invalid JSON: unexpected text after the document");
@@ -314,7 +314,7 @@ static void test_datasources_dir_and_errors(void **state)
     assert_int_equal(code, 3);
     assert_contains(out, "prov-bad/y.yml: no datasources: list");
     free(out);
-    code = run_lint(&out, "--datasources", "prov-bad", "dashes", NULL);  /* x.yml: a syntax error */
+    code = run_lint(&out, "--datasources", "prov-bad", "dashes", NULL); /* x.yml: a syntax error */
     assert_int_equal(code, 3);
     free(out);
     write_file("prov-none/dashboards.yml", "apiVersion: 1\nproviders: []\n");
@@ -322,7 +322,7 @@ static void test_datasources_dir_and_errors(void **state)
     assert_int_equal(code, 3);
     assert_contains(out, "prov-none: no file here has a datasources: list");
     free(out);
-        code = run_lint(&out, "--datasources", "nope.yml", "dashes", NULL);
+    code = run_lint(&out, "--datasources", "nope.yml", "dashes", NULL);
     assert_int_equal(code, 3);
     assert_contains(out, "nope.yml: cannot read");
     free(out);
@@ -361,8 +361,17 @@ static void test_usage(void **state)
     char *a2[] = {(char *)"dashboards", NULL};
     assert_int_equal(lint_parse_args(1, a2, &o, stdout, err, sizeof(err)), -1);
     assert_contains(err, "missing subcommand");
-    char *a3[] = {(char *)"dashboards", (char *)"lint", (char *)"-u", (char *)"a", (char *)"--deprecated",
-                  (char *)"o=n", (char *)"--json", (char *)"--no-color", (char *)"p1", (char *)"p2", NULL};
+    char *a3[] = {(char *)"dashboards",
+                  (char *)"lint",
+                  (char *)"-u",
+                  (char *)"a",
+                  (char *)"--deprecated",
+                  (char *)"o=n",
+                  (char *)"--json",
+                  (char *)"--no-color",
+                  (char *)"p1",
+                  (char *)"p2",
+                  NULL};
     assert_int_equal(lint_parse_args(10, a3, &o, stdout, err, sizeof(err)), 0);
     assert_int_equal(o.nuids, 1);
     assert_int_equal(o.ndeprecated, 1);
@@ -381,9 +390,9 @@ static void test_provisioning_parse(void **state)
     (void)state;
     struct lint_dslist l = {0};
     char err[256];
-    assert_int_equal(lint_parse_provisioning(datasources_yml, strlen(datasources_yml), "ds.yml", &l, err,
-                                             sizeof(err)), 0);
-    assert_int_equal(l.n, 3);  /* Graphite is deleted */
+    assert_int_equal(lint_parse_provisioning(datasources_yml, strlen(datasources_yml), "ds.yml", &l, err, sizeof(err)),
+                     0);
+    assert_int_equal(l.n, 3); /* Graphite is deleted */
     assert_string_equal(l.v[0].uid, "prometheus");
     assert_string_equal(l.v[0].name, "Mimir");
     assert_string_equal(l.v[0].type, "prometheus");
@@ -414,15 +423,11 @@ static void test_provisioning_parse(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_repo_missing_exit_2),
-        cmocka_unit_test(test_clean_exit_0),
-        cmocka_unit_test(test_deprecated_exit_1),
-        cmocka_unit_test(test_invalid_json_exit_3),
-        cmocka_unit_test(test_non_dashboard_skipped),
-        cmocka_unit_test(test_json_output),
-        cmocka_unit_test(test_datasources_dir_and_errors),
-        cmocka_unit_test(test_usage),
-        cmocka_unit_test(test_provisioning_parse),
+            cmocka_unit_test(test_repo_missing_exit_2),        cmocka_unit_test(test_clean_exit_0),
+            cmocka_unit_test(test_deprecated_exit_1),          cmocka_unit_test(test_invalid_json_exit_3),
+            cmocka_unit_test(test_non_dashboard_skipped),      cmocka_unit_test(test_json_output),
+            cmocka_unit_test(test_datasources_dir_and_errors), cmocka_unit_test(test_usage),
+            cmocka_unit_test(test_provisioning_parse),
     };
     return cmocka_run_group_tests(tests, setup_tree, teardown_tree);
 }

@@ -98,7 +98,7 @@ static void test_kind_tables(void **state)
         }
     }
     assert_null(probe_kind_get(COMP_KIND_COUNT));
-    assert_null(probe_kind_get((enum comp_kind)-1));
+    assert_null(probe_kind_get((enum comp_kind) - 1));
     assert_null(probe_check_find(COMP_MIMIR, "nope"));
     assert_non_null(probe_check_find(COMP_PROMETHEUS, "targets"));
     assert_null(probe_check_find(COMP_LOKI, "targets"));
@@ -107,12 +107,14 @@ static void test_kind_tables(void **state)
 static void test_url_encode(void **state)
 {
     (void)state;
-    static const struct { const char *in, *out; } rows[] = {
-        {"up", "up"},
-        {"", ""},
-        {"sum(rate(x{job=\"a b\"}[5m]))", "sum%28rate%28x%7Bjob%3D%22a%20b%22%7D%5B5m%5D%29%29"},
-        {"a+b/c?d&e#f~g_h.i-j", "a%2Bb%2Fc%3Fd%26e%23f~g_h.i-j"},
-        {"\xc3\xa9", "%C3%A9"},
+    static const struct {
+        const char *in, *out;
+    } rows[] = {
+            {"up", "up"},
+            {"", ""},
+            {"sum(rate(x{job=\"a b\"}[5m]))", "sum%28rate%28x%7Bjob%3D%22a%20b%22%7D%5B5m%5D%29%29"},
+            {"a+b/c?d&e#f~g_h.i-j", "a%2Bb%2Fc%3Fd%26e%23f~g_h.i-j"},
+            {"\xc3\xa9", "%C3%A9"},
     };
     for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
         struct buf b;
@@ -126,13 +128,15 @@ static void test_url_encode(void **state)
 static void test_url_path(void **state)
 {
     (void)state;
-    static const struct { const char *in, *out; } rows[] = {
-        {"http://mimir:9009/prometheus/api/v1/query?query=up", "/prometheus/api/v1/query"},
-        {"https://u:p@grafana.example.com/api/health#x", "/api/health"},
-        {"http://loki:3100", "/"},
-        {"http://loki:3100?x", "/"},
-        {"/ready", "/ready"},
-        {NULL, "/"},
+    static const struct {
+        const char *in, *out;
+    } rows[] = {
+            {"http://mimir:9009/prometheus/api/v1/query?query=up", "/prometheus/api/v1/query"},
+            {"https://u:p@grafana.example.com/api/health#x", "/api/health"},
+            {"http://loki:3100", "/"},
+            {"http://loki:3100?x", "/"},
+            {"/ready", "/ready"},
+            {NULL, "/"},
     };
     for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
         char out[128];
@@ -148,25 +152,26 @@ static void test_check_paths(void **state)
         enum comp_kind kind;
         const char *check, *prefix, *query, *want;
     } rows[] = {
-        {COMP_MIMIR, "query", NULL, NULL, "/prometheus/api/v1/query?query=up"},
-        {COMP_MIMIR, "query", "", "", "/prometheus/api/v1/query?query=up"},
-        {COMP_MIMIR, "query", "/api/prom/", "sum(up) by (job)", "/api/prom/api/v1/query?query=sum%28up%29%20by%20%28job%29"},
-        {COMP_MIMIR, "query", "prom", NULL, "/prom/api/v1/query?query=up"},
-        {COMP_MIMIR, "query", "/", NULL, "/api/v1/query?query=up"},
-        {COMP_MIMIR, "rules", NULL, NULL, "/prometheus/api/v1/rules"},
-        {COMP_MIMIR, "alerts", NULL, NULL, "/prometheus/api/v1/alerts"},
-        {COMP_MIMIR, "ready", NULL, NULL, "/ready"},
-        {COMP_MIMIR, "buildinfo", NULL, NULL, "/api/v1/status/buildinfo"},
-        {COMP_MIMIR, "metrics", NULL, NULL, "/metrics"},
-        {COMP_PROMETHEUS, "query", NULL, NULL, "/api/v1/query?query=up"},
-        {COMP_PROMETHEUS, "rules", NULL, NULL, "/api/v1/rules"},
-        {COMP_PROMETHEUS, "ready", NULL, NULL, "/-/ready"},
-        {COMP_PROMETHEUS, "targets", NULL, NULL, "/api/v1/targets?state=active"},
-        {COMP_LOKI, "buildinfo", NULL, NULL, "/loki/api/v1/status/buildinfo"},
-        {COMP_LOKI, "labels", NULL, NULL, "/loki/api/v1/labels"},
-        {COMP_TEMPO, "buildinfo", NULL, NULL, "/api/status/buildinfo"},
-        {COMP_GRAFANA, "health", NULL, NULL, "/api/health"},
-        {COMP_GRAFANA, "datasources", NULL, NULL, "/api/datasources"},
+            {COMP_MIMIR, "query", NULL, NULL, "/prometheus/api/v1/query?query=up"},
+            {COMP_MIMIR, "query", "", "", "/prometheus/api/v1/query?query=up"},
+            {COMP_MIMIR, "query", "/api/prom/", "sum(up) by (job)",
+             "/api/prom/api/v1/query?query=sum%28up%29%20by%20%28job%29"},
+            {COMP_MIMIR, "query", "prom", NULL, "/prom/api/v1/query?query=up"},
+            {COMP_MIMIR, "query", "/", NULL, "/api/v1/query?query=up"},
+            {COMP_MIMIR, "rules", NULL, NULL, "/prometheus/api/v1/rules"},
+            {COMP_MIMIR, "alerts", NULL, NULL, "/prometheus/api/v1/alerts"},
+            {COMP_MIMIR, "ready", NULL, NULL, "/ready"},
+            {COMP_MIMIR, "buildinfo", NULL, NULL, "/api/v1/status/buildinfo"},
+            {COMP_MIMIR, "metrics", NULL, NULL, "/metrics"},
+            {COMP_PROMETHEUS, "query", NULL, NULL, "/api/v1/query?query=up"},
+            {COMP_PROMETHEUS, "rules", NULL, NULL, "/api/v1/rules"},
+            {COMP_PROMETHEUS, "ready", NULL, NULL, "/-/ready"},
+            {COMP_PROMETHEUS, "targets", NULL, NULL, "/api/v1/targets?state=active"},
+            {COMP_LOKI, "buildinfo", NULL, NULL, "/loki/api/v1/status/buildinfo"},
+            {COMP_LOKI, "labels", NULL, NULL, "/loki/api/v1/labels"},
+            {COMP_TEMPO, "buildinfo", NULL, NULL, "/api/status/buildinfo"},
+            {COMP_GRAFANA, "health", NULL, NULL, "/api/health"},
+            {COMP_GRAFANA, "datasources", NULL, NULL, "/api/datasources"},
     };
     for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
         struct component_cfg c;
@@ -195,27 +200,28 @@ static void test_transport_errors(void **state)
         bool with_cfg;
         const char *want;
     } rows[] = {
-        {NET_REFUSED, "Failed to connect to mimir port 9009", "http://mimir:9009/ready", 5000, 0, true,
-         "connection refused: nothing listens on mimir:9009 — is mimir running, and is the URL right?"},
-        {NET_REFUSED, "", "https://grafana.example.com/api/health", 5000, 0, false,
-         "connection refused: nothing listens on grafana.example.com:443 — is the server running"},
-        {NET_DNS, "Could not resolve host: mimir", "http://mimir:9009/ready", 5000, 0, true,
-         "cannot resolve mimir — check the hostname (e.g. the service name on the private network)"},
-        {NET_DNS, "", "http://u:secret@loki/ready", 5000, 0, true, "cannot resolve loki — check the hostname"},
-        {NET_TIMEOUT, "Operation timed out", "http://mimir:9009/ready", 5000, 0, true,
-         "no answer within 5.0s (timeout) — the server hangs or is overloaded"},
-        {NET_TIMEOUT, "", "http://mimir:9009/ready", 2500, 0, true, "no answer within 2.5s (timeout)"},
-        {NET_TIMEOUT, "", "http://mimir:9009/ready", 0, 0, true, "no answer in time (timeout)"},
-        {NET_TLS, "SSL certificate problem: self-signed certificate", "https://mimir/ready", 5000, 0, true,
-         "TLS error: SSL certificate problem: self-signed certificate — set ca_file or insecure_skip_verify"},
-        {NET_TOO_BIG, "", "http://mimir:9009/metrics", 5000, 8u << 20, true,
-         "response larger than 8 MiB (max_body) — wrong endpoint?"},
-        {NET_TOO_BIG, "", "http://mimir:9009/metrics", 5000, 1000, true, "response larger than 1000 bytes (max_body)"},
-        {NET_PROTOCOL, "transfer closed with 100 bytes remaining to read", "http://mimir:9009/ready", 5000, 0, true,
-         "bad HTTP response: transfer closed with 100 bytes remaining to read"},
-        {NET_REDIRECTS, "Maximum (5) redirects followed", "http://grafana:3000/api/health", 5000, 0, true,
-         "too many redirects: Maximum (5) redirects followed"},
-        {NET_OTHER, "weird\nerror\x1b[1m", "http://mimir:9009/ready", 5000, 0, true, "request failed: weird error"},
+            {NET_REFUSED, "Failed to connect to mimir port 9009", "http://mimir:9009/ready", 5000, 0, true,
+             "connection refused: nothing listens on mimir:9009 — is mimir running, and is the URL right?"},
+            {NET_REFUSED, "", "https://grafana.example.com/api/health", 5000, 0, false,
+             "connection refused: nothing listens on grafana.example.com:443 — is the server running"},
+            {NET_DNS, "Could not resolve host: mimir", "http://mimir:9009/ready", 5000, 0, true,
+             "cannot resolve mimir — check the hostname (e.g. the service name on the private network)"},
+            {NET_DNS, "", "http://u:secret@loki/ready", 5000, 0, true, "cannot resolve loki — check the hostname"},
+            {NET_TIMEOUT, "Operation timed out", "http://mimir:9009/ready", 5000, 0, true,
+             "no answer within 5.0s (timeout) — the server hangs or is overloaded"},
+            {NET_TIMEOUT, "", "http://mimir:9009/ready", 2500, 0, true, "no answer within 2.5s (timeout)"},
+            {NET_TIMEOUT, "", "http://mimir:9009/ready", 0, 0, true, "no answer in time (timeout)"},
+            {NET_TLS, "SSL certificate problem: self-signed certificate", "https://mimir/ready", 5000, 0, true,
+             "TLS error: SSL certificate problem: self-signed certificate — set ca_file or insecure_skip_verify"},
+            {NET_TOO_BIG, "", "http://mimir:9009/metrics", 5000, 8u << 20, true,
+             "response larger than 8 MiB (max_body) — wrong endpoint?"},
+            {NET_TOO_BIG, "", "http://mimir:9009/metrics", 5000, 1000, true,
+             "response larger than 1000 bytes (max_body)"},
+            {NET_PROTOCOL, "transfer closed with 100 bytes remaining to read", "http://mimir:9009/ready", 5000, 0, true,
+             "bad HTTP response: transfer closed with 100 bytes remaining to read"},
+            {NET_REDIRECTS, "Maximum (5) redirects followed", "http://grafana:3000/api/health", 5000, 0, true,
+             "too many redirects: Maximum (5) redirects followed"},
+            {NET_OTHER, "weird\nerror\x1b[1m", "http://mimir:9009/ready", 5000, 0, true, "request failed: weird error"},
     };
     for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
         struct component_cfg c;
@@ -243,48 +249,118 @@ static void test_transport_errors(void **state)
 /* ---- HTTP errors ----------------------------------------------------------------------- */
 
 static const struct ptc_case http_cases[] = {
-    {.label = "401 no org id, no tenant", .kind = COMP_MIMIR, .check = "rules",
-     .fixture = "mimir/error_401_no_org_id.txt", .http_status = 401, .want = ST_FAIL,
-     .want_sub = "401 no org id: the X-Scope-OrgID tenant header is missing — set tenant: for this component",
-     .no_values = true},
-    {.label = "401 no org id, tenant set", .kind = COMP_LOKI, .check = "labels", .tenant = "fake",
-     .fixture = "loki/error_401_no_org_id.txt", .http_status = 401, .want = ST_FAIL,
-     .want_sub = "401 no org id although tenant \"fake\" is set: a gateway in front rejected or dropped the "
-                 "X-Scope-OrgID header"},
-    {.label = "401 no credentials", .kind = COMP_LOKI, .check = "labels", .body = "Unauthorized\n",
-     .http_status = 401, .want = ST_FAIL,
-     .want_sub = "401 unauthorized on /loki/api/v1/labels: credentials required — set token or basic_auth",
-     .want_detail = "server said: Unauthorized"},
-    {.label = "401 token rejected", .kind = COMP_MIMIR, .check = "query", .token = "s3cret",
-     .body = "invalid token", .http_status = 401, .want = ST_FAIL,
-     .want_sub = "401 unauthorized on /prometheus/api/v1/query: the token was rejected — check token / token_file"},
-    {.label = "401 basic rejected", .kind = COMP_MIMIR, .check = "query", .basic_user = "tenant1",
-     .body = "", .http_status = 401, .want = ST_FAIL,
-     .want_sub = "basic auth for user \"tenant1\" was rejected — check basic_auth"},
-    {.label = "403 with token", .kind = COMP_PROMETHEUS, .check = "targets", .token = "t",
-     .body = "forbidden", .http_status = 403, .want = ST_FAIL,
-     .want_sub = "403 forbidden on /api/v1/targets: the token lacks permission"},
-    {.label = "403 without credentials", .kind = COMP_TEMPO, .check = "metrics", .body = "", .http_status = 403,
-     .want = ST_FAIL, .want_sub = "403 forbidden on /metrics: access denied — does a gateway want credentials"},
-    {.label = "404 loki", .kind = COMP_LOKI, .check = "labels", .body = "404 page not found\n", .http_status = 404,
-     .want = ST_FAIL, .want_sub = "404 on /loki/api/v1/labels: wrong URL or prefix? — is this really Loki?"},
-    {.label = "404 mimir", .kind = COMP_MIMIR, .check = "query", .body = "404 page not found\n", .http_status = 404,
-     .want = ST_FAIL, .want_sub = "404 on /prometheus/api/v1/query: wrong URL or prefix? (for Mimir check prefix: /prometheus)"},
-    {.label = "502 first line of html", .kind = COMP_LOKI, .check = "labels",
-     .body = "\r\n  <html>\x1b[31m\r\n<head><title>502 Bad Gateway</title></head>\r\n", .http_status = 502,
-     .want = ST_FAIL, .want_sub = "HTTP 502: <html>"},
-    {.label = "503 empty", .kind = COMP_LOKI, .check = "labels", .body = "", .http_status = 503, .want = ST_FAIL,
-     .want_sub = "HTTP 503 (empty body)"},
-    {.label = "500 grafana message", .kind = COMP_GRAFANA, .check = "datasources",
-     .body = "{\"message\":\"Failed to query datasources\",\"traceID\":\"\"}", .http_status = 500, .want = ST_FAIL,
-     .want_sub = "HTTP 500: Failed to query datasources"},
-    {.label = "422 prometheus envelope", .kind = COMP_PROMETHEUS, .check = "query",
-     .body = "{\"status\":\"error\",\"errorType\":\"execution\",\"error\":\"query timed out\"}", .http_status = 422,
-     .want = ST_FAIL, .want_sub = "HTTP 422: execution: query timed out"},
-    {.label = "418 empty", .kind = COMP_LOKI, .check = "labels", .body = "", .http_status = 418, .want = ST_FAIL,
-     .want_sub = "HTTP 418"},
-    {.label = "302 not followed", .kind = COMP_GRAFANA, .check = "datasources", .body = "<a href=\"/login\">Found</a>.",
-     .http_status = 302, .want = ST_FAIL, .want_sub = "HTTP 302: <a href=\"/login\">Found</a>."},
+        {.label = "401 no org id, no tenant",
+         .kind = COMP_MIMIR,
+         .check = "rules",
+         .fixture = "mimir/error_401_no_org_id.txt",
+         .http_status = 401,
+         .want = ST_FAIL,
+         .want_sub = "401 no org id: the X-Scope-OrgID tenant header is missing — set tenant: for this component",
+         .no_values = true},
+        {.label = "401 no org id, tenant set",
+         .kind = COMP_LOKI,
+         .check = "labels",
+         .tenant = "fake",
+         .fixture = "loki/error_401_no_org_id.txt",
+         .http_status = 401,
+         .want = ST_FAIL,
+         .want_sub = "401 no org id although tenant \"fake\" is set: a gateway in front rejected or dropped the "
+                     "X-Scope-OrgID header"},
+        {.label = "401 no credentials",
+         .kind = COMP_LOKI,
+         .check = "labels",
+         .body = "Unauthorized\n",
+         .http_status = 401,
+         .want = ST_FAIL,
+         .want_sub = "401 unauthorized on /loki/api/v1/labels: credentials required — set token or basic_auth",
+         .want_detail = "server said: Unauthorized"},
+        {.label = "401 token rejected",
+         .kind = COMP_MIMIR,
+         .check = "query",
+         .token = "s3cret",
+         .body = "invalid token",
+         .http_status = 401,
+         .want = ST_FAIL,
+         .want_sub = "401 unauthorized on /prometheus/api/v1/query: the token was rejected — check token / token_file"},
+        {.label = "401 basic rejected",
+         .kind = COMP_MIMIR,
+         .check = "query",
+         .basic_user = "tenant1",
+         .body = "",
+         .http_status = 401,
+         .want = ST_FAIL,
+         .want_sub = "basic auth for user \"tenant1\" was rejected — check basic_auth"},
+        {.label = "403 with token",
+         .kind = COMP_PROMETHEUS,
+         .check = "targets",
+         .token = "t",
+         .body = "forbidden",
+         .http_status = 403,
+         .want = ST_FAIL,
+         .want_sub = "403 forbidden on /api/v1/targets: the token lacks permission"},
+        {.label = "403 without credentials",
+         .kind = COMP_TEMPO,
+         .check = "metrics",
+         .body = "",
+         .http_status = 403,
+         .want = ST_FAIL,
+         .want_sub = "403 forbidden on /metrics: access denied — does a gateway want credentials"},
+        {.label = "404 loki",
+         .kind = COMP_LOKI,
+         .check = "labels",
+         .body = "404 page not found\n",
+         .http_status = 404,
+         .want = ST_FAIL,
+         .want_sub = "404 on /loki/api/v1/labels: wrong URL or prefix? — is this really Loki?"},
+        {.label = "404 mimir",
+         .kind = COMP_MIMIR,
+         .check = "query",
+         .body = "404 page not found\n",
+         .http_status = 404,
+         .want = ST_FAIL,
+         .want_sub = "404 on /prometheus/api/v1/query: wrong URL or prefix? (for Mimir check prefix: /prometheus)"},
+        {.label = "502 first line of html",
+         .kind = COMP_LOKI,
+         .check = "labels",
+         .body = "\r\n  <html>\x1b[31m\r\n<head><title>502 Bad Gateway</title></head>\r\n",
+         .http_status = 502,
+         .want = ST_FAIL,
+         .want_sub = "HTTP 502: <html>"},
+        {.label = "503 empty",
+         .kind = COMP_LOKI,
+         .check = "labels",
+         .body = "",
+         .http_status = 503,
+         .want = ST_FAIL,
+         .want_sub = "HTTP 503 (empty body)"},
+        {.label = "500 grafana message",
+         .kind = COMP_GRAFANA,
+         .check = "datasources",
+         .body = "{\"message\":\"Failed to query datasources\",\"traceID\":\"\"}",
+         .http_status = 500,
+         .want = ST_FAIL,
+         .want_sub = "HTTP 500: Failed to query datasources"},
+        {.label = "422 prometheus envelope",
+         .kind = COMP_PROMETHEUS,
+         .check = "query",
+         .body = "{\"status\":\"error\",\"errorType\":\"execution\",\"error\":\"query timed out\"}",
+         .http_status = 422,
+         .want = ST_FAIL,
+         .want_sub = "HTTP 422: execution: query timed out"},
+        {.label = "418 empty",
+         .kind = COMP_LOKI,
+         .check = "labels",
+         .body = "",
+         .http_status = 418,
+         .want = ST_FAIL,
+         .want_sub = "HTTP 418"},
+        {.label = "302 not followed",
+         .kind = COMP_GRAFANA,
+         .check = "datasources",
+         .body = "<a href=\"/login\">Found</a>.",
+         .http_status = 302,
+         .want = ST_FAIL,
+         .want_sub = "HTTP 302: <a href=\"/login\">Found</a>."},
 };
 
 /* ---- probe_run_parser ------------------------------------------------------------------ */
@@ -348,7 +424,10 @@ static void test_run_parser_dispatch(void **state)
     obs_free(&o);
 }
 
-#define LIT(s) {s, sizeof(s) - 1}
+#define LIT(s)           \
+    {                    \
+        s, sizeof(s) - 1 \
+    }
 
 /* ---- garbage never crashes ------------------------------------------------------------- */
 
@@ -370,22 +449,25 @@ static void test_garbage_bodies(void **state)
         x = x * 1103515245u + 12345u;
         binary[i] = (char)(x >> 16);
     }
-    const struct { const char *p; size_t n; } bodies[] = {
-        LIT(""),
-        LIT("null"),
-        LIT("{"),
-        LIT("[1,2,3]"),
-        LIT("\"just a string\""),
-        LIT("{\"status\":\"success\",\"data\":null}"),
-        LIT("{\"status\":\"success\",\"data\":[1,{\"a\":null}]}"),
-        LIT("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[null,1,\"x\"]}}"),
-        LIT("{\"status\":\"success\",\"data\":{\"groups\":[null,{\"rules\":[null,1]}],\"alerts\":[1],\"activeTargets\":[2]}}"),
-        LIT("[null,1,\"x\",{\"name\":1,\"url\":\"http://a:b@c\"}]"),
-        LIT("{\"database\":null,\"version\":7}"),
-        LIT("metric_without_value\n{broken\nx{a=\"} 1\n"),
-        LIT("\0\0\0\0"),
-        {deep, deep_n},
-        {binary, 4096},
+    const struct {
+        const char *p;
+        size_t n;
+    } bodies[] = {
+            LIT(""),
+            LIT("null"),
+            LIT("{"),
+            LIT("[1,2,3]"),
+            LIT("\"just a string\""),
+            LIT("{\"status\":\"success\",\"data\":null}"),
+            LIT("{\"status\":\"success\",\"data\":[1,{\"a\":null}]}"),
+            LIT("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[null,1,\"x\"]}}"),
+            LIT("{\"status\":\"success\",\"data\":{\"groups\":[null,{\"rules\":[null,1]}],\"alerts\":[1],\"activeTargets\":[2]}}"),
+            LIT("[null,1,\"x\",{\"name\":1,\"url\":\"http://a:b@c\"}]"),
+            LIT("{\"database\":null,\"version\":7}"),
+            LIT("metric_without_value\n{broken\nx{a=\"} 1\n"),
+            LIT("\0\0\0\0"),
+            {deep, deep_n},
+            {binary, 4096},
     };
     for (int k = 0; k < COMP_KIND_COUNT; k++) {
         const struct probe_kind *pk = probe_kind_get((enum comp_kind)k);
@@ -449,17 +531,17 @@ static void test_metrics_scan(void **state)
 int main(void)
 {
     static const struct CMUnitTest fixed[] = {
-        cmocka_unit_test(test_obs_set_cleans_and_truncates),
-        cmocka_unit_test(test_obs_values),
-        cmocka_unit_test(test_obs_detail_lines),
-        cmocka_unit_test(test_kind_tables),
-        cmocka_unit_test(test_url_encode),
-        cmocka_unit_test(test_url_path),
-        cmocka_unit_test(test_check_paths),
-        cmocka_unit_test(test_transport_errors),
-        cmocka_unit_test(test_run_parser_dispatch),
-        cmocka_unit_test(test_garbage_bodies),
-        cmocka_unit_test(test_metrics_scan),
+            cmocka_unit_test(test_obs_set_cleans_and_truncates),
+            cmocka_unit_test(test_obs_values),
+            cmocka_unit_test(test_obs_detail_lines),
+            cmocka_unit_test(test_kind_tables),
+            cmocka_unit_test(test_url_encode),
+            cmocka_unit_test(test_url_path),
+            cmocka_unit_test(test_check_paths),
+            cmocka_unit_test(test_transport_errors),
+            cmocka_unit_test(test_run_parser_dispatch),
+            cmocka_unit_test(test_garbage_bodies),
+            cmocka_unit_test(test_metrics_scan),
     };
     struct CMUnitTest tests[ARRAY_LEN(fixed) + ARRAY_LEN(http_cases)];
     memcpy(tests, fixed, sizeof(fixed));

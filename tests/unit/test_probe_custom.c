@@ -24,13 +24,25 @@
 static void test_expr(void **state)
 {
     (void)state;
-    static const struct { const char *text; enum custom_op op; double v; const char *fmt; } ok[] = {
-        {"> 0", CX_GT, 0, "> 0"}, {">0", CX_GT, 0, "> 0"}, {"  >=  1 ", CX_GE, 1, ">= 1"},
-        {"== 1", CX_EQ, 1, "== 1"}, {"!= 0", CX_NE, 0, "!= 0"}, {"< 0.05", CX_LT, 0.05, "< 0.05"},
-        {"<= -2.5", CX_LE, -2.5, "<= -2.5"}, {"== 1e3", CX_EQ, 1000, "== 1000"},
-        {"non-empty", CX_NONEMPTY, 0, "non-empty"}, {"Non-Empty", CX_NONEMPTY, 0, "non-empty"},
-        {"nonempty", CX_NONEMPTY, 0, "non-empty"}, {"not-empty", CX_NONEMPTY, 0, "non-empty"},
-        {" empty ", CX_EMPTY, 0, "empty"},
+    static const struct {
+        const char *text;
+        enum custom_op op;
+        double v;
+        const char *fmt;
+    } ok[] = {
+            {"> 0", CX_GT, 0, "> 0"},
+            {">0", CX_GT, 0, "> 0"},
+            {"  >=  1 ", CX_GE, 1, ">= 1"},
+            {"== 1", CX_EQ, 1, "== 1"},
+            {"!= 0", CX_NE, 0, "!= 0"},
+            {"< 0.05", CX_LT, 0.05, "< 0.05"},
+            {"<= -2.5", CX_LE, -2.5, "<= -2.5"},
+            {"== 1e3", CX_EQ, 1000, "== 1000"},
+            {"non-empty", CX_NONEMPTY, 0, "non-empty"},
+            {"Non-Empty", CX_NONEMPTY, 0, "non-empty"},
+            {"nonempty", CX_NONEMPTY, 0, "non-empty"},
+            {"not-empty", CX_NONEMPTY, 0, "non-empty"},
+            {" empty ", CX_EMPTY, 0, "empty"},
     };
     for (size_t i = 0; i < ARRAY_LEN(ok); i++) {
         struct custom_expr e;
@@ -41,8 +53,8 @@ static void test_expr(void **state)
         assert_true(e.value == ok[i].v);
         assert_string_equal(custom_expr_format(&e, fmt, sizeof(fmt)), ok[i].fmt);
     }
-    static const char *const bad[] = {"", "> ", "1", "=> 1", "= 1", "> x", "> 1 2", "> nan", "> inf", "~ 1",
-                                      "nonempty please", "> 0x", NULL};
+    static const char *const bad[] = {
+            "", "> ", "1", "=> 1", "= 1", "> x", "> 1 2", "> nan", "> inf", "~ 1", "nonempty please", "> 0x", NULL};
     for (size_t i = 0; bad[i]; i++) {
         struct custom_expr e;
         char err[256] = "";
@@ -156,7 +168,7 @@ static void test_queries(void **state)
     assert_false(custom_logql_wrapped(&cc));
     buf_reset(&b);
     custom_query_text(&cc, &b);
-    assert_string_equal(b.data, "sum(rate({job=\"api\"}[1m]))");   /* a metric query goes as is */
+    assert_string_equal(b.data, "sum(rate({job=\"api\"}[1m]))"); /* a metric query goes as is */
 
     struct component_cfg loki = target(COMP_LOKI, "http://loki:3100");
     cc = check(CUSTOM_LOGQL, "{job=\"a\"}", "> 0");
@@ -200,7 +212,7 @@ struct http_row {
     const char *label;
     const char *body;
     long status, ms;
-    int expect_status[3];          /* 0 ends */
+    int expect_status[3]; /* 0 ends */
     const char *path, *equals, *expect;
     long max_latency_ms;
     enum status want;
@@ -208,38 +220,128 @@ struct http_row {
 };
 
 static const struct http_row http_rows[] = {
-    {"2xx by default", "ok", 204, 12, {0}, NULL, NULL, NULL, 0, ST_OK, "HTTP 204 in 12ms"},
-    {"503 not expected", "{\"message\":\"db down\"}", 503, 3, {0}, NULL, NULL, NULL, 0, ST_FAIL,
-     "HTTP 503, expected 2xx: db down"},
-    {"expect list", "", 301, 3, {200, 301}, NULL, NULL, NULL, 0, ST_OK, "HTTP 301"},
-    {"expect exact", "", 200, 3, {204}, NULL, NULL, NULL, 0, ST_FAIL, "HTTP 200, expected 204"},
-    {"json equals", "{\"status\":\"ok\"}", 200, 5, {200}, "status", "ok", NULL, 0, ST_OK, "status = \"ok\""},
-    {"json equals mismatch", "{\"data\":{\"status\":\"degraded\"}}", 200, 5, {0}, "data.status", "ok", NULL, 0, ST_FAIL,
-     "data.status is \"degraded\", expected \"ok\""},
-    {"json number equals", "{\"up\":1}", 200, 5, {0}, "up", "1", NULL, 0, ST_OK, "up = 1"},
-    {"json number equals 1.0", "{\"up\":1.0}", 200, 5, {0}, "up", "1.0", NULL, 0, ST_OK, NULL},
-    {"json bool equals", "{\"healthy\":true}", 200, 5, {0}, "healthy", "true", NULL, 0, ST_OK, NULL},
-    {"json bool mismatch", "{\"healthy\":false}", 200, 5, {0}, "healthy", "true", NULL, 0, ST_FAIL,
-     "healthy is false"},
-    {"json missing field", "{\"x\":1}", 200, 5, {0}, "data.status", "ok", NULL, 0, ST_FAIL,
-     "the JSON has no \"data.status\""},
-    {"json not json", "<html>", 200, 5, {0}, "status", "ok", NULL, 0, ST_FAIL, "not JSON"},
-    {"json expect", "{\"data\":{\"queue\":12}}", 200, 5, {0}, "data.queue", NULL, "< 100", 0, ST_OK,
-     "data.queue = 12 (< 100)"},
-    {"json expect fails", "{\"data\":{\"queue\":120}}", 200, 5, {0}, "data.queue", NULL, "< 100", 0, ST_FAIL,
-     "data.queue is 120, expected < 100"},
-    {"json expect numeric string", "{\"ratio\":\"0.01\"}", 200, 5, {0}, "ratio", NULL, "< 0.05", 0, ST_OK, NULL},
-    {"json expect not a number", "{\"ratio\":\"high\"}", 200, 5, {0}, "ratio", NULL, "< 0.05", 0, ST_FAIL,
-     "not a number"},
-    {"json list non-empty", "{\"items\":[1,2]}", 200, 5, {0}, "items", NULL, "non-empty", 0, ST_OK, NULL},
-    {"json list empty", "{\"items\":[]}", 200, 5, {0}, "items", NULL, "non-empty", 0, ST_FAIL,
-     "items is a list of 0, expected non-empty"},
-    {"latency ok", "", 200, 120, {0}, NULL, NULL, NULL, 500, ST_OK, "HTTP 200 in 120ms"},
-    {"latency too high", "", 200, 850, {0}, NULL, NULL, NULL, 500, ST_FAIL,
-     "HTTP 200 but took 850ms, more than max_latency 500ms"},
-    {"status before latency", "", 500, 850, {0}, NULL, NULL, NULL, 500, ST_FAIL, "HTTP 500, expected 2xx"},
-    {"control characters cleaned", "\x1b[31mbad\x07\n", 500, 1, {0}, NULL, NULL, NULL, 0, ST_FAIL,
-     "expected 2xx: bad"},
+        {"2xx by default", "ok", 204, 12, {0}, NULL, NULL, NULL, 0, ST_OK, "HTTP 204 in 12ms"},
+        {"503 not expected",
+         "{\"message\":\"db down\"}",
+         503,
+         3,
+         {0},
+         NULL,
+         NULL,
+         NULL,
+         0,
+         ST_FAIL,
+         "HTTP 503, expected 2xx: db down"},
+        {"expect list", "", 301, 3, {200, 301}, NULL, NULL, NULL, 0, ST_OK, "HTTP 301"},
+        {"expect exact", "", 200, 3, {204}, NULL, NULL, NULL, 0, ST_FAIL, "HTTP 200, expected 204"},
+        {"json equals", "{\"status\":\"ok\"}", 200, 5, {200}, "status", "ok", NULL, 0, ST_OK, "status = \"ok\""},
+        {"json equals mismatch",
+         "{\"data\":{\"status\":\"degraded\"}}",
+         200,
+         5,
+         {0},
+         "data.status",
+         "ok",
+         NULL,
+         0,
+         ST_FAIL,
+         "data.status is \"degraded\", expected \"ok\""},
+        {"json number equals", "{\"up\":1}", 200, 5, {0}, "up", "1", NULL, 0, ST_OK, "up = 1"},
+        {"json number equals 1.0", "{\"up\":1.0}", 200, 5, {0}, "up", "1.0", NULL, 0, ST_OK, NULL},
+        {"json bool equals", "{\"healthy\":true}", 200, 5, {0}, "healthy", "true", NULL, 0, ST_OK, NULL},
+        {"json bool mismatch",
+         "{\"healthy\":false}",
+         200,
+         5,
+         {0},
+         "healthy",
+         "true",
+         NULL,
+         0,
+         ST_FAIL,
+         "healthy is false"},
+        {"json missing field",
+         "{\"x\":1}",
+         200,
+         5,
+         {0},
+         "data.status",
+         "ok",
+         NULL,
+         0,
+         ST_FAIL,
+         "the JSON has no \"data.status\""},
+        {"json not json", "<html>", 200, 5, {0}, "status", "ok", NULL, 0, ST_FAIL, "not JSON"},
+        {"json expect",
+         "{\"data\":{\"queue\":12}}",
+         200,
+         5,
+         {0},
+         "data.queue",
+         NULL,
+         "< 100",
+         0,
+         ST_OK,
+         "data.queue = 12 (< 100)"},
+        {"json expect fails",
+         "{\"data\":{\"queue\":120}}",
+         200,
+         5,
+         {0},
+         "data.queue",
+         NULL,
+         "< 100",
+         0,
+         ST_FAIL,
+         "data.queue is 120, expected < 100"},
+        {"json expect numeric string", "{\"ratio\":\"0.01\"}", 200, 5, {0}, "ratio", NULL, "< 0.05", 0, ST_OK, NULL},
+        {"json expect not a number",
+         "{\"ratio\":\"high\"}",
+         200,
+         5,
+         {0},
+         "ratio",
+         NULL,
+         "< 0.05",
+         0,
+         ST_FAIL,
+         "not a number"},
+        {"json list non-empty", "{\"items\":[1,2]}", 200, 5, {0}, "items", NULL, "non-empty", 0, ST_OK, NULL},
+        {"json list empty",
+         "{\"items\":[]}",
+         200,
+         5,
+         {0},
+         "items",
+         NULL,
+         "non-empty",
+         0,
+         ST_FAIL,
+         "items is a list of 0, expected non-empty"},
+        {"latency ok", "", 200, 120, {0}, NULL, NULL, NULL, 500, ST_OK, "HTTP 200 in 120ms"},
+        {"latency too high",
+         "",
+         200,
+         850,
+         {0},
+         NULL,
+         NULL,
+         NULL,
+         500,
+         ST_FAIL,
+         "HTTP 200 but took 850ms, more than max_latency 500ms"},
+        {"status before latency", "", 500, 850, {0}, NULL, NULL, NULL, 500, ST_FAIL, "HTTP 500, expected 2xx"},
+        {"control characters cleaned",
+         "\x1b[31mbad\x07\n",
+         500,
+         1,
+         {0},
+         NULL,
+         NULL,
+         NULL,
+         0,
+         ST_FAIL,
+         "expected 2xx: bad"},
 };
 
 static void test_eval_http(void **state)
@@ -305,51 +407,55 @@ struct query_row {
     long status;
     enum status want;
     const char *sub;
-    double series, value;          /* value NAN: not checked */
+    double series, value; /* value NAN: not checked */
 };
 
 static const struct query_row query_rows[] = {
-    {"one series == 1", CUSTOM_PROMQL, "redis_up", "== 1", VEC(SER("\"job\":\"redis\"", "1")), 200, ST_OK,
-     "value 1 (== 1)", 1, 1},
-    {"one series fails", CUSTOM_PROMQL, "redis_up", "== 1", VEC(SER("\"job\":\"redis\"", "0")), 200, ST_FAIL,
-     "value 0, expected == 1", 1, 0},
-    {"all series ok", CUSTOM_PROMQL, "up", "== 1", VEC(SER("\"job\":\"a\"", "1") "," SER("\"job\":\"b\"", "1")), 200,
-     ST_OK, "2 series, all == 1", 2, 1},
-    {"one of two fails", CUSTOM_PROMQL, "up", "== 1",
-     VEC(SER("\"job\":\"a\"", "1") "," SER("\"job\":\"b\",\"instance\":\"x:1\"", "0")), 200, ST_FAIL,
-     "1 of 2 series not == 1: {job=\"b\",instance=\"x:1\"} = 0", 2, 1},
-    {"ratio < 0.05", CUSTOM_PROMQL, "err_ratio", "< 0.05", VEC(SER("", "0.012")), 200, ST_OK, "value 0.012", 1, 0.012},
-    {"no data for a number", CUSTOM_PROMQL, "nothing", "> 0", VEC(), 200, ST_FAIL, "no data", 0, NAN},
-    {"non-empty ok", CUSTOM_PROMQL, "up", "non-empty", VEC(SER("", "0")), 200, ST_OK, "1 series (non-empty)", 1, 0},
-    {"non-empty fails", CUSTOM_PROMQL, "up", "non-empty", VEC(), 200, ST_FAIL, "0 series, expected non-empty", 0, NAN},
-    {"empty ok", CUSTOM_PROMQL, "ALERTS{alertstate=\"firing\"}", "empty", VEC(), 200, ST_OK, "0 series (empty)", 0, NAN},
-    {"empty fails", CUSTOM_PROMQL, "ALERTS", "empty", VEC(SER("\"alertname\":\"X\"", "1")), 200, ST_FAIL,
-     "1 series, expected empty", 1, 1},
-    {"scalar", CUSTOM_PROMQL, "scalar(up)", "> 0",
-     "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1700000000,\"3\"]}}", 200, ST_OK,
-     "value 3", 1, 3},
-    {"matrix last value", CUSTOM_PROMQL, "up[5m]", "== 1",
-     "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{},\"values\":"
-     "[[1,\"0\"],[2,\"1\"]]}]}}", 200, ST_OK, "value 1", 1, 1},
-    {"NaN fails > 0", CUSTOM_PROMQL, "x", "> 0", VEC(SER("", "NaN")), 200, ST_FAIL, "value nan", 1, NAN},
-    {"string result", CUSTOM_PROMQL, "\"a\"", "> 0",
-     "{\"status\":\"success\",\"data\":{\"resultType\":\"string\",\"result\":[1,\"a\"]}}", 200, ST_FAIL,
-     "cannot be compared", 0, NAN},
-    {"error envelope", CUSTOM_PROMQL, "up{", "> 0",
-     "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"parse error: unexpected end\"}", 400, ST_FAIL,
-     "bad_data: parse error", 0, NAN},
-    {"401 no org id", CUSTOM_PROMQL, "up", "> 0", "no org id\n", 401, ST_FAIL, "X-Scope-OrgID", 0, NAN},
-    {"logql count", CUSTOM_LOGQL, "{job=\"api\"}", "> 0", VEC(SER("", "42")), 200, ST_OK, "count 42 (> 0)", 1, 42},
-    {"logql no lines is 0", CUSTOM_LOGQL, "{job=\"api\"} |= \"panic\"", "== 0", VEC(), 200, ST_OK, "count 0 (== 0)",
-     1, 0},
-    {"logql no lines fails > 0", CUSTOM_LOGQL, "{job=\"api\"}", "> 0", VEC(), 200, ST_FAIL,
-     "count 0, expected > 0", 1, 0},
-    {"logql non-empty counts lines", CUSTOM_LOGQL, "{job=\"api\"}", "non-empty", VEC(SER("", "7")), 200, ST_OK,
-     "7 lines (non-empty)", 1, 7},
-    {"logql metric query as is", CUSTOM_LOGQL, "sum(rate({job=\"api\"}[1m]))", "< 5", VEC(), 200, ST_FAIL,
-     "no data", 0, NAN},
-    {"logql 400 log query", CUSTOM_LOGQL, "{job=\"api\"}", "> 0",
-     "invalid query, through instant query: log queries are not supported\n", 400, ST_FAIL, "HTTP 400", 0, NAN},
+        {"one series == 1", CUSTOM_PROMQL, "redis_up", "== 1", VEC(SER("\"job\":\"redis\"", "1")), 200, ST_OK,
+         "value 1 (== 1)", 1, 1},
+        {"one series fails", CUSTOM_PROMQL, "redis_up", "== 1", VEC(SER("\"job\":\"redis\"", "0")), 200, ST_FAIL,
+         "value 0, expected == 1", 1, 0},
+        {"all series ok", CUSTOM_PROMQL, "up", "== 1", VEC(SER("\"job\":\"a\"", "1") "," SER("\"job\":\"b\"", "1")),
+         200, ST_OK, "2 series, all == 1", 2, 1},
+        {"one of two fails", CUSTOM_PROMQL, "up", "== 1",
+         VEC(SER("\"job\":\"a\"", "1") "," SER("\"job\":\"b\",\"instance\":\"x:1\"", "0")), 200, ST_FAIL,
+         "1 of 2 series not == 1: {job=\"b\",instance=\"x:1\"} = 0", 2, 1},
+        {"ratio < 0.05", CUSTOM_PROMQL, "err_ratio", "< 0.05", VEC(SER("", "0.012")), 200, ST_OK, "value 0.012", 1,
+         0.012},
+        {"no data for a number", CUSTOM_PROMQL, "nothing", "> 0", VEC(), 200, ST_FAIL, "no data", 0, NAN},
+        {"non-empty ok", CUSTOM_PROMQL, "up", "non-empty", VEC(SER("", "0")), 200, ST_OK, "1 series (non-empty)", 1, 0},
+        {"non-empty fails", CUSTOM_PROMQL, "up", "non-empty", VEC(), 200, ST_FAIL, "0 series, expected non-empty", 0,
+         NAN},
+        {"empty ok", CUSTOM_PROMQL, "ALERTS{alertstate=\"firing\"}", "empty", VEC(), 200, ST_OK, "0 series (empty)", 0,
+         NAN},
+        {"empty fails", CUSTOM_PROMQL, "ALERTS", "empty", VEC(SER("\"alertname\":\"X\"", "1")), 200, ST_FAIL,
+         "1 series, expected empty", 1, 1},
+        {"scalar", CUSTOM_PROMQL, "scalar(up)", "> 0",
+         "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1700000000,\"3\"]}}", 200, ST_OK,
+         "value 3", 1, 3},
+        {"matrix last value", CUSTOM_PROMQL, "up[5m]", "== 1",
+         "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{},\"values\":"
+         "[[1,\"0\"],[2,\"1\"]]}]}}",
+         200, ST_OK, "value 1", 1, 1},
+        {"NaN fails > 0", CUSTOM_PROMQL, "x", "> 0", VEC(SER("", "NaN")), 200, ST_FAIL, "value nan", 1, NAN},
+        {"string result", CUSTOM_PROMQL, "\"a\"", "> 0",
+         "{\"status\":\"success\",\"data\":{\"resultType\":\"string\",\"result\":[1,\"a\"]}}", 200, ST_FAIL,
+         "cannot be compared", 0, NAN},
+        {"error envelope", CUSTOM_PROMQL, "up{", "> 0",
+         "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"parse error: unexpected end\"}", 400, ST_FAIL,
+         "bad_data: parse error", 0, NAN},
+        {"401 no org id", CUSTOM_PROMQL, "up", "> 0", "no org id\n", 401, ST_FAIL, "X-Scope-OrgID", 0, NAN},
+        {"logql count", CUSTOM_LOGQL, "{job=\"api\"}", "> 0", VEC(SER("", "42")), 200, ST_OK, "count 42 (> 0)", 1, 42},
+        {"logql no lines is 0", CUSTOM_LOGQL, "{job=\"api\"} |= \"panic\"", "== 0", VEC(), 200, ST_OK, "count 0 (== 0)",
+         1, 0},
+        {"logql no lines fails > 0", CUSTOM_LOGQL, "{job=\"api\"}", "> 0", VEC(), 200, ST_FAIL, "count 0, expected > 0",
+         1, 0},
+        {"logql non-empty counts lines", CUSTOM_LOGQL, "{job=\"api\"}", "non-empty", VEC(SER("", "7")), 200, ST_OK,
+         "7 lines (non-empty)", 1, 7},
+        {"logql metric query as is", CUSTOM_LOGQL, "sum(rate({job=\"api\"}[1m]))", "< 5", VEC(), 200, ST_FAIL,
+         "no data", 0, NAN},
+        {"logql 400 log query", CUSTOM_LOGQL, "{job=\"api\"}", "> 0",
+         "invalid query, through instant query: log queries are not supported\n", 400, ST_FAIL, "HTTP 400", 0, NAN},
 };
 
 static void test_eval_query(void **state)
@@ -361,7 +467,8 @@ static void test_eval_query(void **state)
         struct component_cfg tg = t->type == CUSTOM_LOGQL ? target(COMP_LOKI, "http://loki:3100")
                                                           : target(COMP_MIMIR, "http://mimir:9009");
         struct http_response r = resp(t->body, t->status, 4);
-        r.url = t->type == CUSTOM_LOGQL ? "http://loki:3100/loki/api/v1/query" : "http://mimir:9009/prometheus/api/v1/query";
+        r.url = t->type == CUSTOM_LOGQL ? "http://loki:3100/loki/api/v1/query"
+                                        : "http://mimir:9009/prometheus/api/v1/query";
         struct obs o;
         obs_init(&o);
         custom_eval_query(&cc, &tg, &r, &o);
@@ -401,35 +508,35 @@ static void test_config_checks(void **state)
 {
     (void)state;
     static const char yaml[] =
-        "canary: true\n"
-        "canary_timeout: 3s\n"
-        "stacks:\n"
-        "  - name: prod\n"
-        "    canary: false\n"
-        "    mimir: http://mimir:9009\n"
-        "    loki: http://loki:3100\n"
-        "    checks:\n"
-        "      - name: gateway\n"
-        "        http: https://gw.example/api/monitoring/health/\n"
-        "        expect_status: [200, 204]\n"
-        "        json: { path: data.status, equals: ok }\n"
-        "        max_latency: 500ms\n"
-        "        method: post\n"
-        "        timeout: 2s\n"
-        "      - { name: redis, promql: 'redis_up', expect: \"== 1\" }\n"
-        "      - name: errors\n"
-        "        logql: |\n"
-        "          {job=\"api\"}\n"
-        "            |= \"error\"\n"
-        "        window: 10m\n"
-        "        expect: \"< 5\"\n"
-        "      - { name: any-up, promql: up }\n"
-        "      - { name: lines, logql: '{job=\"x\"}' }\n"
-        "      - { name: queue, http: 'http://q:1/stats', json: { path: items, expect: non-empty } }\n"
-        "  - name: lab\n"
-        "    prometheus: http://prom:9090\n"
-        "    checks:\n"
-        "      - { name: up, promql: up, expect: \"> 0\" }\n";
+            "canary: true\n"
+            "canary_timeout: 3s\n"
+            "stacks:\n"
+            "  - name: prod\n"
+            "    canary: false\n"
+            "    mimir: http://mimir:9009\n"
+            "    loki: http://loki:3100\n"
+            "    checks:\n"
+            "      - name: gateway\n"
+            "        http: https://gw.example/api/monitoring/health/\n"
+            "        expect_status: [200, 204]\n"
+            "        json: { path: data.status, equals: ok }\n"
+            "        max_latency: 500ms\n"
+            "        method: post\n"
+            "        timeout: 2s\n"
+            "      - { name: redis, promql: 'redis_up', expect: \"== 1\" }\n"
+            "      - name: errors\n"
+            "        logql: |\n"
+            "          {job=\"api\"}\n"
+            "            |= \"error\"\n"
+            "        window: 10m\n"
+            "        expect: \"< 5\"\n"
+            "      - { name: any-up, promql: up }\n"
+            "      - { name: lines, logql: '{job=\"x\"}' }\n"
+            "      - { name: queue, http: 'http://q:1/stats', json: { path: items, expect: non-empty } }\n"
+            "  - name: lab\n"
+            "    prometheus: http://prom:9090\n"
+            "    checks:\n"
+            "      - { name: up, promql: up, expect: \"> 0\" }\n";
     struct config cfg;
     char err[512] = "";
     if (config_parse(yaml, strlen(yaml), "c.yaml", no_env, NULL, &cfg, err, sizeof(err)) != 0)
@@ -439,7 +546,7 @@ static void test_config_checks(void **state)
     const struct stack_cfg *st = &cfg.stacks[0];
     assert_int_equal(st->canary, -1);
     assert_false(canary_enabled(&cfg, st));
-    assert_true(canary_enabled(&cfg, &cfg.stacks[1]));     /* top-level value */
+    assert_true(canary_enabled(&cfg, &cfg.stacks[1])); /* top-level value */
     assert_true(st->comp[COMP_CHECKS].enabled);
     assert_string_equal(st->comp[COMP_CHECKS].keypath, "stacks[0].checks");
     assert_int_equal(st->nchecks, 6);
@@ -462,11 +569,11 @@ static void test_config_checks(void **state)
     assert_int_equal(r->expect.op, CX_EQ);
     const struct custom_check_cfg *e = &st->checks[2];
     assert_int_equal(e->type, CUSTOM_LOGQL);
-    assert_string_equal(e->query, "{job=\"api\"}   |= \"error\"");    /* block scalar folded to one line */
+    assert_string_equal(e->query, "{job=\"api\"}   |= \"error\""); /* block scalar folded to one line */
     assert_int_equal(e->window_ms, 600000);
     assert_int_equal(e->expect.op, CX_LT);
-    assert_int_equal(st->checks[3].expect.op, CX_NONEMPTY);           /* promql default */
-    assert_int_equal(st->checks[4].expect.op, CX_GT);                 /* logql default: > 0 */
+    assert_int_equal(st->checks[3].expect.op, CX_NONEMPTY); /* promql default */
+    assert_int_equal(st->checks[4].expect.op, CX_GT);       /* logql default: > 0 */
     assert_int_equal(st->checks[4].window_ms, CUSTOM_DEFAULT_WINDOW_MS);
     assert_true(st->checks[5].json_has_expect);
     assert_int_equal(st->checks[5].json_expect.op, CX_NONEMPTY);
@@ -498,12 +605,12 @@ static void test_config_checks(void **state)
     assert_int_equal(checks->checks[5].idx, 5);
     assert_string_equal(checks->url, "");
     for (size_t i = 0; i < mimir->nchecks; i++)
-        assert_string_not_equal(mimir->checks[i].def->name, "canary");    /* prod: canary: false */
+        assert_string_not_equal(mimir->checks[i].def->name, "canary"); /* prod: canary: false */
     bool lab_canary = false;
     for (size_t i = 0; i < s.stacks[1].ncomps; i++)
         for (size_t j = 0; j < s.stacks[1].comps[i].nchecks; j++)
             lab_canary |= strcmp(s.stacks[1].comps[i].checks[j].def->name, "canary") == 0;
-    assert_false(lab_canary);                                               /* prometheus has no canary */
+    assert_false(lab_canary); /* prometheus has no canary */
     state_free(&s);
 
     canary_force_on(&cfg);
@@ -519,7 +626,7 @@ static void test_config_checks(void **state)
                 assert_int_equal(cs->def->min_period_ms, CANARY_MIN_PERIOD_MS);
             }
         }
-    assert_int_equal(canaries, 2);                                          /* mimir and loki */
+    assert_int_equal(canaries, 2); /* mimir and loki */
     state_free(&s);
     config_free(&cfg);
 }
@@ -560,48 +667,49 @@ struct cfg_err {
 };
 
 static const struct cfg_err cfg_errs[] = {
-    {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { promql: up }\n",
-     "c.yaml:5: stacks[0].checks[0]: name is missing"},
-    {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: 'a b', promql: up }\n",
-     "c.yaml:5: stacks[0].checks[0].name: bad check name \"a b\""},
-    {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, promql: up }\n      - { name: a, promql: x }\n",
-     "c.yaml:6: stacks[0].checks[1].name: duplicate check name \"a\" (also checks[0])"},
-    {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, promql: up, http: 'http://x:1' }\n",
-     "has more than one of http:, promql:, logql:"},
-    {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, promql: up, window: 5m }\n",
-     "c.yaml:5: stacks[0].checks[0].window: only applies to logql checks"},
-    {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, promql: up, max_latency: 1s }\n",
-     "stacks[0].checks[0].max_latency: only applies to http checks"},
-    {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, http: 'http://x:1', expect: '> 1' }\n",
-     "stacks[0].checks[0].expect: only applies to promql and logql checks"},
-    {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, promql: up, expekt: '> 1' }\n",
-     "c.yaml:5: stacks[0].checks[0].expekt: unknown key — did you mean \"expect\"?"},
-    {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, http: 'ftp://x' }\n",
-     "stacks[0].checks[0].http: bad URL \"ftp://x\""},
-    {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, http: 'http://x:1', expect_status: 999 }\n",
-     "stacks[0].checks[0].expect_status: bad HTTP status \"999\""},
-    {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, http: 'http://x:1', method: PUT }\n",
-     "bad method \"PUT\""},
-    {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, http: 'http://x:1', json: { equals: ok } }\n",
-     "stacks[0].checks[0].json: path is missing"},
-    {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, http: 'http://x:1', json: { path: a } }\n",
-     "the condition is missing"},
-    {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, http: 'http://x:1', json: { path: a, equals: b, expect: '> 1' } }\n",
-     "both equals and expect are set"},
-    {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, http: 'http://x:1', json: { path: 'a..b', equals: b } }\n",
-     "stacks[0].checks[0].json.path: bad path \"a..b\""},
-    {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, logql: '{job=\"x\"}' }\n",
-     "c.yaml:5: stacks[0].checks[0]: logql check \"a\" has nothing to query — add loki:"},
-    {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, promql: '' }\n",
-     "stacks[0].checks[0].promql: is empty"},
-    {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks: { name: a }\n",
-     "c.yaml:4: stacks[0].checks: expected a list of checks"},
-    {"stacks:\n  - name: a\n    mimir: http://m:1\n    canary: sometimes\n", "stacks[0].canary: bad boolean \"sometimes\""},
-    {"stacks:\n  - name: a\n    mimir: http://m:1\nchecks:\n  - { name: a, promql: up }\n",
-     "c.yaml:4: checks: top-level checks cannot be mixed with stacks:"},
-    {"checks:\n  - { name: a, promql: up }\n", "c.yaml:2: checks[0]: promql check \"a\" has nothing to query"},
-    {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - name: g\n        url: http://x:1\n",
-     "c.yaml:6: stacks[0].checks[0].url: a check names its URL with http:"},
+        {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { promql: up }\n",
+         "c.yaml:5: stacks[0].checks[0]: name is missing"},
+        {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: 'a b', promql: up }\n",
+         "c.yaml:5: stacks[0].checks[0].name: bad check name \"a b\""},
+        {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, promql: up }\n      - { name: a, promql: x }\n",
+         "c.yaml:6: stacks[0].checks[1].name: duplicate check name \"a\" (also checks[0])"},
+        {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, promql: up, http: 'http://x:1' }\n",
+         "has more than one of http:, promql:, logql:"},
+        {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, promql: up, window: 5m }\n",
+         "c.yaml:5: stacks[0].checks[0].window: only applies to logql checks"},
+        {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, promql: up, max_latency: 1s }\n",
+         "stacks[0].checks[0].max_latency: only applies to http checks"},
+        {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, http: 'http://x:1', expect: '> 1' }\n",
+         "stacks[0].checks[0].expect: only applies to promql and logql checks"},
+        {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, promql: up, expekt: '> 1' }\n",
+         "c.yaml:5: stacks[0].checks[0].expekt: unknown key — did you mean \"expect\"?"},
+        {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, http: 'ftp://x' }\n",
+         "stacks[0].checks[0].http: bad URL \"ftp://x\""},
+        {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, http: 'http://x:1', expect_status: 999 }\n",
+         "stacks[0].checks[0].expect_status: bad HTTP status \"999\""},
+        {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, http: 'http://x:1', method: PUT }\n",
+         "bad method \"PUT\""},
+        {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, http: 'http://x:1', json: { equals: ok } }\n",
+         "stacks[0].checks[0].json: path is missing"},
+        {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, http: 'http://x:1', json: { path: a } }\n",
+         "the condition is missing"},
+        {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, http: 'http://x:1', json: { path: a, equals: b, expect: '> 1' } }\n",
+         "both equals and expect are set"},
+        {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, http: 'http://x:1', json: { path: 'a..b', equals: b } }\n",
+         "stacks[0].checks[0].json.path: bad path \"a..b\""},
+        {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, logql: '{job=\"x\"}' }\n",
+         "c.yaml:5: stacks[0].checks[0]: logql check \"a\" has nothing to query — add loki:"},
+        {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - { name: a, promql: '' }\n",
+         "stacks[0].checks[0].promql: is empty"},
+        {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks: { name: a }\n",
+         "c.yaml:4: stacks[0].checks: expected a list of checks"},
+        {"stacks:\n  - name: a\n    mimir: http://m:1\n    canary: sometimes\n",
+         "stacks[0].canary: bad boolean \"sometimes\""},
+        {"stacks:\n  - name: a\n    mimir: http://m:1\nchecks:\n  - { name: a, promql: up }\n",
+         "c.yaml:4: checks: top-level checks cannot be mixed with stacks:"},
+        {"checks:\n  - { name: a, promql: up }\n", "c.yaml:2: checks[0]: promql check \"a\" has nothing to query"},
+        {"stacks:\n  - name: a\n    mimir: http://m:1\n    checks:\n      - name: g\n        url: http://x:1\n",
+         "c.yaml:6: stacks[0].checks[0].url: a check names its URL with http:"},
 };
 
 static void test_config_errors(void **state)
@@ -610,7 +718,8 @@ static void test_config_errors(void **state)
     for (size_t i = 0; i < ARRAY_LEN(cfg_errs); i++) {
         struct config cfg;
         char err[512] = "";
-        if (config_parse(cfg_errs[i].yaml, strlen(cfg_errs[i].yaml), "c.yaml", no_env, NULL, &cfg, err, sizeof(err)) == 0) {
+        if (config_parse(cfg_errs[i].yaml, strlen(cfg_errs[i].yaml), "c.yaml", no_env, NULL, &cfg, err, sizeof(err)) ==
+            0) {
             config_free(&cfg);
             fail_msg("case %zu parsed, want \"%s\"", i, cfg_errs[i].want);
         }
@@ -622,14 +731,14 @@ static void test_config_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_expr),
-        cmocka_unit_test(test_json_path),
-        cmocka_unit_test(test_queries),
-        cmocka_unit_test(test_eval_http),
-        cmocka_unit_test(test_eval_query),
-        cmocka_unit_test(test_config_checks),
-        cmocka_unit_test(test_config_toplevel),
-        cmocka_unit_test(test_config_errors),
+            cmocka_unit_test(test_expr),
+            cmocka_unit_test(test_json_path),
+            cmocka_unit_test(test_queries),
+            cmocka_unit_test(test_eval_http),
+            cmocka_unit_test(test_eval_query),
+            cmocka_unit_test(test_config_checks),
+            cmocka_unit_test(test_config_toplevel),
+            cmocka_unit_test(test_config_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,123 +12,266 @@
 #include "../../src/grafana.h"
 
 static const struct ptc_case cases[] = {
-    /* /api/health */
-    {.label = "health ok", .kind = COMP_GRAFANA, .check = "health", .fixture = "grafana/health.json",
-     .http_status = 200, .want = ST_OK, .want_sub = "Grafana 5.1.3, database ok", .want_version = "5.1.3",
-     .no_values = true},
-    {.label = "health db failing 503", .kind = COMP_GRAFANA, .check = "health",
-     .fixture = "grafana/health_db_failing_constructed.json", .http_status = 503, .want = ST_FAIL,
-     .want_sub = "Grafana database: failing", .want_version = "11.5.0"},
-    {.label = "health hide_version", .kind = COMP_GRAFANA, .check = "health",
-     .fixture = "grafana/health_hide_version_constructed.json", .http_status = 200, .want = ST_OK,
-     .want_sub = "database ok (version hidden)", .want_version = ""},
-    {.label = "health 503 from a proxy", .kind = COMP_GRAFANA, .check = "health",
-     .body = "<html><body>503 Service Temporarily Unavailable</body></html>", .http_status = 503, .want = ST_FAIL,
-     .want_sub = "HTTP 503: <html><body>503 Service Temporarily Unavailable</body></html>"},
-    {.label = "health 200 garbage", .kind = COMP_GRAFANA, .check = "health", .body = "Ok", .http_status = 200,
-     .want = ST_FAIL, .want_sub = "invalid JSON from /api/health: Ok — is this really Grafana?"},
-    {.label = "health database wrong type", .kind = COMP_GRAFANA, .check = "health", .body = "{\"database\":true}",
-     .http_status = 200, .want = ST_FAIL, .want_sub = "no \"database\" string in /api/health"},
-    {.label = "health database odd value", .kind = COMP_GRAFANA, .check = "health",
-     .body = "{\"database\":\"migrating\",\"version\":\"12.0.0\"}", .http_status = 200, .want = ST_FAIL,
-     .want_sub = "Grafana database: migrating (HTTP 200)", .want_version = "12.0.0"},
-    {.label = "health 404", .kind = COMP_GRAFANA, .check = "health", .body = "{\"message\":\"Not found\"}",
-     .http_status = 404, .want = ST_FAIL, .want_sub = "404 on /api/health: wrong URL or prefix? — is this really Grafana?"},
+        /* /api/health */
+        {.label = "health ok",
+         .kind = COMP_GRAFANA,
+         .check = "health",
+         .fixture = "grafana/health.json",
+         .http_status = 200,
+         .want = ST_OK,
+         .want_sub = "Grafana 5.1.3, database ok",
+         .want_version = "5.1.3",
+         .no_values = true},
+        {.label = "health db failing 503",
+         .kind = COMP_GRAFANA,
+         .check = "health",
+         .fixture = "grafana/health_db_failing_constructed.json",
+         .http_status = 503,
+         .want = ST_FAIL,
+         .want_sub = "Grafana database: failing",
+         .want_version = "11.5.0"},
+        {.label = "health hide_version",
+         .kind = COMP_GRAFANA,
+         .check = "health",
+         .fixture = "grafana/health_hide_version_constructed.json",
+         .http_status = 200,
+         .want = ST_OK,
+         .want_sub = "database ok (version hidden)",
+         .want_version = ""},
+        {.label = "health 503 from a proxy",
+         .kind = COMP_GRAFANA,
+         .check = "health",
+         .body = "<html><body>503 Service Temporarily Unavailable</body></html>",
+         .http_status = 503,
+         .want = ST_FAIL,
+         .want_sub = "HTTP 503: <html><body>503 Service Temporarily Unavailable</body></html>"},
+        {.label = "health 200 garbage",
+         .kind = COMP_GRAFANA,
+         .check = "health",
+         .body = "Ok",
+         .http_status = 200,
+         .want = ST_FAIL,
+         .want_sub = "invalid JSON from /api/health: Ok — is this really Grafana?"},
+        {.label = "health database wrong type",
+         .kind = COMP_GRAFANA,
+         .check = "health",
+         .body = "{\"database\":true}",
+         .http_status = 200,
+         .want = ST_FAIL,
+         .want_sub = "no \"database\" string in /api/health"},
+        {.label = "health database odd value",
+         .kind = COMP_GRAFANA,
+         .check = "health",
+         .body = "{\"database\":\"migrating\",\"version\":\"12.0.0\"}",
+         .http_status = 200,
+         .want = ST_FAIL,
+         .want_sub = "Grafana database: migrating (HTTP 200)",
+         .want_version = "12.0.0"},
+        {.label = "health 404",
+         .kind = COMP_GRAFANA,
+         .check = "health",
+         .body = "{\"message\":\"Not found\"}",
+         .http_status = 404,
+         .want = ST_FAIL,
+         .want_sub = "404 on /api/health: wrong URL or prefix? — is this really Grafana?"},
 
-    /* /api/datasources */
-    {.label = "datasources list", .kind = COMP_GRAFANA, .check = "datasources", .token = "glsa_x",
-     .fixture = "grafana/datasources_list_constructed.json", .http_status = 200, .want = ST_OK,
-     .want_sub = "4 datasources: Mimir (prometheus), Loki (loki), Tempo (tempo), Mimir Alertmanager (alertmanager)",
-     .vals = {{"datasources", 4}},
-     .want_detail = "Mimir  prometheus  prometheus  http://mimir-nginx/prometheus\n"
-                    "Loki  loki  loki  http://loki-gateway\n"
-                    "Tempo  tempo  tempo  http://tempo-query-frontend:3200\n"
-                    "Mimir Alertmanager  alertmanager  alertmanager  http://mimir-nginx"},
-    {.label = "datasources url credentials redacted", .kind = COMP_GRAFANA, .check = "datasources",
-     .body = "[{\"name\":\"P\",\"type\":\"prometheus\",\"uid\":\"p1\",\"url\":\"http://admin:hunter2@prom:9090\"},"
-             "{\"name\":\"Builtin\",\"type\":\"grafana\",\"uid\":\"grafana\"}]",
-     .http_status = 200, .want = ST_OK, .want_sub = "2 datasources: P (prometheus), Builtin (grafana)",
-     .want_detail = "P  prometheus  p1  http://***@prom:9090\nBuiltin  grafana  grafana  -", .not_detail = "hunter2"},
-    {.label = "datasources many truncated", .kind = COMP_GRAFANA, .check = "datasources",
-     .body = "[{\"name\":\"a\",\"type\":\"t\"},{\"name\":\"b\",\"type\":\"t\"},{\"name\":\"c\",\"type\":\"t\"},"
-             "{\"name\":\"d\",\"type\":\"t\"},{\"name\":\"e\",\"type\":\"t\"},{\"name\":\"f\",\"type\":\"t\"},"
-             "{\"name\":\"g\",\"type\":\"t\"}]",
-     .http_status = 200, .want = ST_OK, .want_sub = "7 datasources: a (t), b (t), c (t), d (t), e (t), f (t), ...",
-     .vals = {{"datasources", 7}}},
-    {.label = "datasources control chars in names", .kind = COMP_GRAFANA, .check = "datasources",
-     .body = "[{\"name\":\"ev\\u001b[2Jil\\nname\",\"type\":\"loki\",\"uid\":\"u\\r\",\"url\":\"http://l\"}]",
-     .http_status = 200, .want = ST_OK, .want_sub = "1 datasource: evil name (loki)",
-     .want_detail = "evil name  loki  u  http://l"},
-    {.label = "datasources empty", .kind = COMP_GRAFANA, .check = "datasources", .body = "[]", .http_status = 200,
-     .want = ST_WARN, .want_sub = "no datasources in Grafana", .vals = {{"datasources", 0}}},
-    {.label = "datasources object", .kind = COMP_GRAFANA, .check = "datasources",
-     .body = "{\"message\":\"whatever\"}", .http_status = 200, .want = ST_FAIL,
-     .want_sub = "unexpected JSON from /api/datasources: expected an array of datasources — is this really Grafana?",
-     .no_values = true},
-    {.label = "datasources truncated", .kind = COMP_GRAFANA, .check = "datasources", .body = "[{\"id\":1,\"uid\":\"pr",
-     .http_status = 200, .want = ST_FAIL, .want_sub = "invalid JSON from /api/datasources: [{\"id\":1,\"uid\":\"pr — is this really Grafana?"},
-    {.label = "datasources 401 without credentials: skipped", .kind = COMP_GRAFANA, .check = "datasources",
-     .body = "{\"message\":\"Unauthorized\"}", .http_status = 401, .want = ST_UNKNOWN, .want_skipped = true,
-     .want_sub = "skipped: Grafana wants credentials for /api/datasources; set GRAFANA_TOKEN (service account token) "
+        /* /api/datasources */
+        {.label = "datasources list",
+         .kind = COMP_GRAFANA,
+         .check = "datasources",
+         .token = "glsa_x",
+         .fixture = "grafana/datasources_list_constructed.json",
+         .http_status = 200,
+         .want = ST_OK,
+         .want_sub = "4 datasources: Mimir (prometheus), Loki (loki), Tempo (tempo), Mimir Alertmanager (alertmanager)",
+         .vals = {{"datasources", 4}},
+         .want_detail = "Mimir  prometheus  prometheus  http://mimir-nginx/prometheus\n"
+                        "Loki  loki  loki  http://loki-gateway\n"
+                        "Tempo  tempo  tempo  http://tempo-query-frontend:3200\n"
+                        "Mimir Alertmanager  alertmanager  alertmanager  http://mimir-nginx"},
+        {.label = "datasources url credentials redacted",
+         .kind = COMP_GRAFANA,
+         .check = "datasources",
+         .body = "[{\"name\":\"P\",\"type\":\"prometheus\",\"uid\":\"p1\",\"url\":\"http://admin:hunter2@prom:9090\"},"
+                 "{\"name\":\"Builtin\",\"type\":\"grafana\",\"uid\":\"grafana\"}]",
+         .http_status = 200,
+         .want = ST_OK,
+         .want_sub = "2 datasources: P (prometheus), Builtin (grafana)",
+         .want_detail = "P  prometheus  p1  http://***@prom:9090\nBuiltin  grafana  grafana  -",
+         .not_detail = "hunter2"},
+        {.label = "datasources many truncated",
+         .kind = COMP_GRAFANA,
+         .check = "datasources",
+         .body = "[{\"name\":\"a\",\"type\":\"t\"},{\"name\":\"b\",\"type\":\"t\"},{\"name\":\"c\",\"type\":\"t\"},"
+                 "{\"name\":\"d\",\"type\":\"t\"},{\"name\":\"e\",\"type\":\"t\"},{\"name\":\"f\",\"type\":\"t\"},"
+                 "{\"name\":\"g\",\"type\":\"t\"}]",
+         .http_status = 200,
+         .want = ST_OK,
+         .want_sub = "7 datasources: a (t), b (t), c (t), d (t), e (t), f (t), ...",
+         .vals = {{"datasources", 7}}},
+        {.label = "datasources control chars in names",
+         .kind = COMP_GRAFANA,
+         .check = "datasources",
+         .body = "[{\"name\":\"ev\\u001b[2Jil\\nname\",\"type\":\"loki\",\"uid\":\"u\\r\",\"url\":\"http://l\"}]",
+         .http_status = 200,
+         .want = ST_OK,
+         .want_sub = "1 datasource: evil name (loki)",
+         .want_detail = "evil name  loki  u  http://l"},
+        {.label = "datasources empty",
+         .kind = COMP_GRAFANA,
+         .check = "datasources",
+         .body = "[]",
+         .http_status = 200,
+         .want = ST_WARN,
+         .want_sub = "no datasources in Grafana",
+         .vals = {{"datasources", 0}}},
+        {.label = "datasources object",
+         .kind = COMP_GRAFANA,
+         .check = "datasources",
+         .body = "{\"message\":\"whatever\"}",
+         .http_status = 200,
+         .want = ST_FAIL,
+         .want_sub =
+                 "unexpected JSON from /api/datasources: expected an array of datasources — is this really Grafana?",
+         .no_values = true},
+        {.label = "datasources truncated",
+         .kind = COMP_GRAFANA,
+         .check = "datasources",
+         .body = "[{\"id\":1,\"uid\":\"pr",
+         .http_status = 200,
+         .want = ST_FAIL,
+         .want_sub = "invalid JSON from /api/datasources: [{\"id\":1,\"uid\":\"pr — is this really Grafana?"},
+        {.label = "datasources 401 without credentials: skipped",
+         .kind = COMP_GRAFANA,
+         .check = "datasources",
+         .body = "{\"message\":\"Unauthorized\"}",
+         .http_status = 401,
+         .want = ST_UNKNOWN,
+         .want_skipped = true,
+         .want_sub =
+                 "skipped: Grafana wants credentials for /api/datasources; set GRAFANA_TOKEN (service account token) "
                  "or grafana.token",
-     .no_values = true},
-    {.label = "datasources 403 without credentials: skipped", .kind = COMP_GRAFANA, .check = "datasources",
-     .body = "", .http_status = 403, .want = ST_UNKNOWN, .want_skipped = true,
-     .want_sub = "skipped: Grafana wants credentials"},
-    {.label = "datasources 401 with token", .kind = COMP_GRAFANA, .check = "datasources", .token = "glsa_bad",
-     .body = "{\"message\":\"invalid API key\"}", .http_status = 401, .want = ST_FAIL,
-     .want_sub = "Grafana rejected the token (401): check GRAFANA_TOKEN / grafana.token_file"},
-    {.label = "datasources 403 with token", .kind = COMP_GRAFANA, .check = "datasources", .token = "glsa_x",
-     .body = "{\"message\":\"You'll need additional permissions\"}", .http_status = 403, .want = ST_FAIL,
-     .want_sub = "token lacks permission (403) for /api/datasources: the service account needs the Viewer role (datasources:read)"},
-    {.label = "datasources 401 with basic auth", .kind = COMP_GRAFANA, .check = "datasources", .basic_user = "admin",
-     .body = "", .http_status = 401, .want = ST_FAIL,
-     .want_sub = "Grafana rejected basic auth for user \"admin\" (401): check grafana.basic_auth"},
-    {.label = "datasources 500", .kind = COMP_GRAFANA, .check = "datasources", .token = "glsa_x",
-     .body = "{\"message\":\"Failed to query datasources\"}", .http_status = 500, .want = ST_FAIL,
-     .want_sub = "HTTP 500: Failed to query datasources"},
+         .no_values = true},
+        {.label = "datasources 403 without credentials: skipped",
+         .kind = COMP_GRAFANA,
+         .check = "datasources",
+         .body = "",
+         .http_status = 403,
+         .want = ST_UNKNOWN,
+         .want_skipped = true,
+         .want_sub = "skipped: Grafana wants credentials"},
+        {.label = "datasources 401 with token",
+         .kind = COMP_GRAFANA,
+         .check = "datasources",
+         .token = "glsa_bad",
+         .body = "{\"message\":\"invalid API key\"}",
+         .http_status = 401,
+         .want = ST_FAIL,
+         .want_sub = "Grafana rejected the token (401): check GRAFANA_TOKEN / grafana.token_file"},
+        {.label = "datasources 403 with token",
+         .kind = COMP_GRAFANA,
+         .check = "datasources",
+         .token = "glsa_x",
+         .body = "{\"message\":\"You'll need additional permissions\"}",
+         .http_status = 403,
+         .want = ST_FAIL,
+         .want_sub =
+                 "token lacks permission (403) for /api/datasources: the service account needs the Viewer role (datasources:read)"},
+        {.label = "datasources 401 with basic auth",
+         .kind = COMP_GRAFANA,
+         .check = "datasources",
+         .basic_user = "admin",
+         .body = "",
+         .http_status = 401,
+         .want = ST_FAIL,
+         .want_sub = "Grafana rejected basic auth for user \"admin\" (401): check grafana.basic_auth"},
+        {.label = "datasources 500",
+         .kind = COMP_GRAFANA,
+         .check = "datasources",
+         .token = "glsa_x",
+         .body = "{\"message\":\"Failed to query datasources\"}",
+         .http_status = 500,
+         .want = ST_FAIL,
+         .want_sub = "HTTP 500: Failed to query datasources"},
 
-    /* /api/search (the first page of the dashboards check) */
-    {.label = "search page", .kind = COMP_GRAFANA, .check = "dashboards", .fixture = "grafana/search_dash_db.json",
-     .http_status = 200, .want = ST_OK, .want_sub = "1 dashboard found", .vals = {{"dashboards", 1}}},
-    {.label = "search 403 without credentials: skipped", .kind = COMP_GRAFANA, .check = "dashboards",
-     .body = "{\"message\":\"Permission denied\"}", .http_status = 403, .want = ST_UNKNOWN, .want_skipped = true,
-     .want_sub = "skipped: Grafana wants credentials for /api/search"},
-    {.label = "search object", .kind = COMP_GRAFANA, .check = "dashboards", .body = "{\"a\":1}", .http_status = 200,
-     .want = ST_FAIL, .want_sub = "expected an array of search results"},
-    {.label = "search 401 with token", .kind = COMP_GRAFANA, .check = "dashboards", .token = "glsa_x",
-     .body = "{\"message\":\"invalid API key\"}", .http_status = 401, .want = ST_FAIL,
-     .want_sub = "Grafana rejected the token (401)"},
+        /* /api/search (the first page of the dashboards check) */
+        {.label = "search page",
+         .kind = COMP_GRAFANA,
+         .check = "dashboards",
+         .fixture = "grafana/search_dash_db.json",
+         .http_status = 200,
+         .want = ST_OK,
+         .want_sub = "1 dashboard found",
+         .vals = {{"dashboards", 1}}},
+        {.label = "search 403 without credentials: skipped",
+         .kind = COMP_GRAFANA,
+         .check = "dashboards",
+         .body = "{\"message\":\"Permission denied\"}",
+         .http_status = 403,
+         .want = ST_UNKNOWN,
+         .want_skipped = true,
+         .want_sub = "skipped: Grafana wants credentials for /api/search"},
+        {.label = "search object",
+         .kind = COMP_GRAFANA,
+         .check = "dashboards",
+         .body = "{\"a\":1}",
+         .http_status = 200,
+         .want = ST_FAIL,
+         .want_sub = "expected an array of search results"},
+        {.label = "search 401 with token",
+         .kind = COMP_GRAFANA,
+         .check = "dashboards",
+         .token = "glsa_x",
+         .body = "{\"message\":\"invalid API key\"}",
+         .http_status = 401,
+         .want = ST_FAIL,
+         .want_sub = "Grafana rejected the token (401)"},
 
-    /* /api/prometheus/grafana/api/v1/rules (the first part of the alerting check) */
-    {.label = "grafana rules", .kind = COMP_GRAFANA, .check = "alerting",
-     .fixture = "grafana/prometheus_grafana_rules_constructed.json", .http_status = 200, .want = ST_WARN,
-     .want_sub = "1 rule failing: Loki errors (legacy -100 expression datasource uid): failed to execute query A",
-     .vals = {{"rule_groups", 1}, {"rules", 2}, {"alerts_firing", 1}, {"rules_failing", 1}},
-     .want_detail = "firing  Mimir distributor not receiving samples"},
-    {.label = "grafana rules 404: skipped", .kind = COMP_GRAFANA, .check = "alerting", .body = "{\"message\":\"Not found\"}",
-     .http_status = 404, .want = ST_UNKNOWN, .want_skipped = true, .want_sub = "no Grafana-managed alerting API (404)"},
-    {.label = "grafana rules 403 with token", .kind = COMP_GRAFANA, .check = "alerting", .token = "glsa_x",
-     .body = "", .http_status = 403, .want = ST_FAIL,
-     .want_sub = "token lacks permission (403) for /api/prometheus/grafana/api/v1/rules"},
-    {.label = "grafana rules garbage", .kind = COMP_GRAFANA, .check = "alerting", .body = "<html>", .http_status = 200,
-     .want = ST_FAIL, .want_sub = "invalid JSON"},
+        /* /api/prometheus/grafana/api/v1/rules (the first part of the alerting check) */
+        {.label = "grafana rules",
+         .kind = COMP_GRAFANA,
+         .check = "alerting",
+         .fixture = "grafana/prometheus_grafana_rules_constructed.json",
+         .http_status = 200,
+         .want = ST_WARN,
+         .want_sub = "1 rule failing: Loki errors (legacy -100 expression datasource uid): failed to execute query A",
+         .vals = {{"rule_groups", 1}, {"rules", 2}, {"alerts_firing", 1}, {"rules_failing", 1}},
+         .want_detail = "firing  Mimir distributor not receiving samples"},
+        {.label = "grafana rules 404: skipped",
+         .kind = COMP_GRAFANA,
+         .check = "alerting",
+         .body = "{\"message\":\"Not found\"}",
+         .http_status = 404,
+         .want = ST_UNKNOWN,
+         .want_skipped = true,
+         .want_sub = "no Grafana-managed alerting API (404)"},
+        {.label = "grafana rules 403 with token",
+         .kind = COMP_GRAFANA,
+         .check = "alerting",
+         .token = "glsa_x",
+         .body = "",
+         .http_status = 403,
+         .want = ST_FAIL,
+         .want_sub = "token lacks permission (403) for /api/prometheus/grafana/api/v1/rules"},
+        {.label = "grafana rules garbage",
+         .kind = COMP_GRAFANA,
+         .check = "alerting",
+         .body = "<html>",
+         .http_status = 200,
+         .want = ST_FAIL,
+         .want_sub = "invalid JSON"},
 };
-
 
 /* ---- helpers --------------------------------------------------------------------------- */
 
-#define assert_contains(hay, needle)                                                            \
-    do {                                                                                        \
-        const char *h_ = (hay), *n_ = (needle);                                                 \
-        if (!h_ || !strstr(h_, n_))                                                             \
-            fail_msg("expected \"%s\" in \"%s\"", n_, h_ ? h_ : "(null)");                      \
+#define assert_contains(hay, needle)                                       \
+    do {                                                                   \
+        const char *h_ = (hay), *n_ = (needle);                            \
+        if (!h_ || !strstr(h_, n_))                                        \
+            fail_msg("expected \"%s\" in \"%s\"", n_, h_ ? h_ : "(null)"); \
     } while (0)
 
-static char *fx_load(const char *rel, size_t *len)
-{
-    return fixture_load(rel, len);
-}
+static char *fx_load(const char *rel, size_t *len) { return fixture_load(rel, len); }
 
 static cJSON *fx_json(const char *rel)
 {
@@ -175,23 +318,28 @@ static void test_health_classify(void **state)
         bool network;
         const char *msg;
     } rows[] = {
-        {"grafana/datasource_health_ok_prometheus.json", NULL, 200, GFS_OK, false, "Successfully queried the Prometheus API."},
-        {"grafana/datasource_health_ok_mimir_constructed.json", NULL, 200, GFS_OK, false, "Successfully queried"},
-        {"grafana/datasource_health_ok_loki_backend.json", NULL, 200, GFS_OK, false, "Successfully queried the Loki API."},
-        {"grafana/datasource_health_ok_loki_observed.json", NULL, 200, GFS_OK, false, "Data source successfully connected."},
-        {"grafana/datasource_health_ok_cloudwatch_docs.json", NULL, 200, GFS_OK, false,
-         "1. Successfully queried the CloudWatch metrics API. 2. Successfully queried the CloudWatch logs API."},
-        {"grafana/datasource_health_error_prometheus_constructed.json", NULL, 400, GFS_ERROR, true,
-         "dial tcp 10.0.3.7:80: connect: connection refused - There was an error returned querying the Prometheus API."},
-        {"grafana/datasource_health_error_loki_constructed.json", NULL, 400, GFS_ERROR, false,
-         "There was an error returned querying the Loki API.: no org id"},
-        {"grafana/datasource_health_not_implemented.json", NULL, 404, GFS_NO_API, false, "no health check for this type"},
-        {NULL, "{\"status\":\"ERROR\",\"message\":\"bad\"}", 200, GFS_ERROR, false, "bad"},
-        {NULL, "{\"status\":\"UNKNOWN\",\"message\":\"?\"}", 200, GFS_NO_API, false, "health status UNKNOWN: ?"},
-        {NULL, "{\"message\":\"Access denied to data source\"}", 403, GFS_DENIED, false,
-         "health API denied (403): Access denied to data source: the token needs datasources:query"},
-        {NULL, "{\"message\":\"Plugin health check failed\"}", 500, GFS_ERROR, false, "HTTP 500: Plugin health check failed"},
-        {NULL, "not json", 200, GFS_NO_API, false, "unexpected health answer: not json"},
+            {"grafana/datasource_health_ok_prometheus.json", NULL, 200, GFS_OK, false,
+             "Successfully queried the Prometheus API."},
+            {"grafana/datasource_health_ok_mimir_constructed.json", NULL, 200, GFS_OK, false, "Successfully queried"},
+            {"grafana/datasource_health_ok_loki_backend.json", NULL, 200, GFS_OK, false,
+             "Successfully queried the Loki API."},
+            {"grafana/datasource_health_ok_loki_observed.json", NULL, 200, GFS_OK, false,
+             "Data source successfully connected."},
+            {"grafana/datasource_health_ok_cloudwatch_docs.json", NULL, 200, GFS_OK, false,
+             "1. Successfully queried the CloudWatch metrics API. 2. Successfully queried the CloudWatch logs API."},
+            {"grafana/datasource_health_error_prometheus_constructed.json", NULL, 400, GFS_ERROR, true,
+             "dial tcp 10.0.3.7:80: connect: connection refused - There was an error returned querying the Prometheus API."},
+            {"grafana/datasource_health_error_loki_constructed.json", NULL, 400, GFS_ERROR, false,
+             "There was an error returned querying the Loki API.: no org id"},
+            {"grafana/datasource_health_not_implemented.json", NULL, 404, GFS_NO_API, false,
+             "no health check for this type"},
+            {NULL, "{\"status\":\"ERROR\",\"message\":\"bad\"}", 200, GFS_ERROR, false, "bad"},
+            {NULL, "{\"status\":\"UNKNOWN\",\"message\":\"?\"}", 200, GFS_NO_API, false, "health status UNKNOWN: ?"},
+            {NULL, "{\"message\":\"Access denied to data source\"}", 403, GFS_DENIED, false,
+             "health API denied (403): Access denied to data source: the token needs datasources:query"},
+            {NULL, "{\"message\":\"Plugin health check failed\"}", 500, GFS_ERROR, false,
+             "HTTP 500: Plugin health check failed"},
+            {NULL, "not json", 200, GFS_NO_API, false, "unexpected health answer: not json"},
     };
     for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
         struct resp x;
@@ -260,7 +408,7 @@ static void test_proxy_and_direct_classify(void **state)
     resp_free(&x);
     resp_body(&x, "404 page not found\n", 404);
     gf_direct_classify(&x.r, "alertmanager", &s);
-    assert_int_equal(s.state, GFS_OK);  /* any answer: reachable */
+    assert_int_equal(s.state, GFS_OK); /* any answer: reachable */
     assert_string_equal(s.message, "reachable (HTTP 404)");
     x.r.err = NET_REFUSED;
     x.r.status = 0;
@@ -333,19 +481,24 @@ static void test_judge(void **state)
         enum status want;
         const char *finding;
     } rows[] = {
-        {GFS_OK, false, GFS_OK, false, ST_OK, NULL},
-        {GFS_OK, false, GFS_UNREACHABLE, false, ST_OK,
-         "lgtmtop cannot reach http://tempo:1234 but Grafana can: the URL is only valid inside Grafana's network"},
-        {GFS_OK, false, GFS_ERROR, false, ST_OK, "lgtmtop's direct request fails (HTTP 401: no org id) but Grafana's works"},
-        {GFS_ERROR, true, GFS_OK, false, ST_FAIL,
-         "Grafana cannot reach it but lgtmtop can: check the URL configured in Grafana (http://tempo:1234) / Grafana's network"},
-        {GFS_ERROR, true, GFS_UNREACHABLE, false, ST_FAIL, "neither Grafana nor lgtmtop can reach http://tempo:1234: is tempo running?"},
-        {GFS_ERROR, false, GFS_OK, false, ST_FAIL, "Grafana's check fails but lgtmtop's direct request works: check the "
-                                                   "datasource's credentials and headers (tenant) in Grafana"},
-        {GFS_ERROR, false, GFS_ERROR, false, ST_FAIL, "fails from Grafana and from lgtmtop"},
-        {GFS_NO_API, false, GFS_OK, false, ST_OK, "Grafana has no health check for tempo (type or version); lgtmtop reaches it directly"},
-        {GFS_NO_API, false, GFS_OK, true, ST_WARN, "Grafana has no health check for tempo here and the proxy fallback failed"},
-        {GFS_DENIED, false, GFS_OK, false, ST_OK, "not checked by Grafana"},
+            {GFS_OK, false, GFS_OK, false, ST_OK, NULL},
+            {GFS_OK, false, GFS_UNREACHABLE, false, ST_OK,
+             "lgtmtop cannot reach http://tempo:1234 but Grafana can: the URL is only valid inside Grafana's network"},
+            {GFS_OK, false, GFS_ERROR, false, ST_OK,
+             "lgtmtop's direct request fails (HTTP 401: no org id) but Grafana's works"},
+            {GFS_ERROR, true, GFS_OK, false, ST_FAIL,
+             "Grafana cannot reach it but lgtmtop can: check the URL configured in Grafana (http://tempo:1234) / Grafana's network"},
+            {GFS_ERROR, true, GFS_UNREACHABLE, false, ST_FAIL,
+             "neither Grafana nor lgtmtop can reach http://tempo:1234: is tempo running?"},
+            {GFS_ERROR, false, GFS_OK, false, ST_FAIL,
+             "Grafana's check fails but lgtmtop's direct request works: check the "
+             "datasource's credentials and headers (tenant) in Grafana"},
+            {GFS_ERROR, false, GFS_ERROR, false, ST_FAIL, "fails from Grafana and from lgtmtop"},
+            {GFS_NO_API, false, GFS_OK, false, ST_OK,
+             "Grafana has no health check for tempo (type or version); lgtmtop reaches it directly"},
+            {GFS_NO_API, false, GFS_OK, true, ST_WARN,
+             "Grafana has no health check for tempo here and the proxy fallback failed"},
+            {GFS_DENIED, false, GFS_OK, false, ST_OK, "not checked by Grafana"},
     };
     for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
         struct gf_dsrow r;
@@ -356,7 +509,8 @@ static void test_judge(void **state)
             snprintf(r.grafana.via, sizeof(r.grafana.via), "proxy");
         }
         gf_dsrow_judge(&r);
-        if (r.status != rows[i].want || (rows[i].finding ? !r.finding || !strstr(r.finding, rows[i].finding) : r.finding != NULL))
+        if (r.status != rows[i].want ||
+            (rows[i].finding ? !r.finding || !strstr(r.finding, rows[i].finding) : r.finding != NULL))
             fail_msg("row %zu: %s \"%s\"", i, status_name(r.status), r.finding ? r.finding : "(none)");
         gf_dsrow_free(&r);
     }
@@ -366,9 +520,10 @@ static void test_datasources_report(void **state)
 {
     (void)state;
     struct gf_dsrow rows[4];
-    row_init(&rows[0], "Mimir", "prometheus", GFS_OK, false, "Successfully queried the Prometheus API.", GFS_OK, "HTTP 200");
-    row_init(&rows[1], "Tempo", "tempo", GFS_ERROR, true, "dial tcp 10.0.0.9:3200: connect: connection refused",
-             GFS_OK, "HTTP 200");
+    row_init(&rows[0], "Mimir", "prometheus", GFS_OK, false, "Successfully queried the Prometheus API.", GFS_OK,
+             "HTTP 200");
+    row_init(&rows[1], "Tempo", "tempo", GFS_ERROR, true, "dial tcp 10.0.0.9:3200: connect: connection refused", GFS_OK,
+             "HTTP 200");
     row_init(&rows[2], "Loki", "loki", GFS_OK, false, "Successfully queried the Loki API.", GFS_UNREACHABLE,
              "cannot resolve loki");
     row_init(&rows[3], "Mimir Alertmanager", "alertmanager", GFS_OK, false, "reached", GFS_OK, "reachable (HTTP 404)");
@@ -393,8 +548,10 @@ static void test_datasources_report(void **state)
     /* detail: a header and aligned columns */
     assert_non_null(o.detail);
     assert_true(strncmp(o.detail, "NAME                TYPE          UID           GRAFANA", 55) == 0);
-    assert_contains(o.detail, "\nTempo               tempo         tempo         ERROR: dial tcp 10.0.0.9:3200: connect: conne...  "
-                              "OK: HTTP 200 (sent without X-Scope-OrgID)  Grafana cannot reach it but lgtmtop can");
+    assert_contains(
+            o.detail,
+            "\nTempo               tempo         tempo         ERROR: dial tcp 10.0.0.9:3200: connect: conne...  "
+            "OK: HTTP 200 (sent without X-Scope-OrgID)  Grafana cannot reach it but lgtmtop can");
     /* data: one object per datasource */
     assert_true(cJSON_IsArray(o.data));
     const cJSON *t = cJSON_GetArrayItem(o.data, 0);
@@ -420,7 +577,7 @@ static void test_datasources_report(void **state)
     assert_string_equal(t1.direct.message, "HTTP 401: no org id (sent without X-Scope-OrgID)");
     assert_contains(t1.finding, "Grafana sends an X-Scope-OrgID tenant whose value it keeps secret — set tenant: on "
                                 "the mimir component in lgtmtop");
-    gf_dsrow_judge(&t1);  /* idempotent */
+    gf_dsrow_judge(&t1); /* idempotent */
     assert_string_equal(t1.direct.message, "HTTP 401: no org id (sent without X-Scope-OrgID)");
     gf_dsrow_free(&t1);
     /* none at all */
@@ -437,14 +594,14 @@ static void test_search_page(void **state)
 {
     (void)state;
     cJSON *page = fx_json("grafana/search_dash_db.json"), *items = NULL;
-    assert_int_equal(gf_search_page(page, &items), 2);  /* the page's length, folders included */
+    assert_int_equal(gf_search_page(page, &items), 2); /* the page's length, folders included */
     assert_int_equal(cJSON_GetArraySize(items), 1);
     const cJSON *it = cJSON_GetArrayItem(items, 0);
     assert_string_equal(cJSON_GetObjectItem(it, "uid")->valuestring, "cIBgcSjkk");
     assert_string_equal(cJSON_GetObjectItem(it, "title")->valuestring, "Production Overview");
     assert_string_equal(cJSON_GetObjectItem(it, "folder")->valuestring, "Folder");
     cJSON *bad = cJSON_Parse("[null, 1, {\"uid\":5}, {\"uid\":\"x\",\"type\":\"dash-db\"}]");
-    assert_int_equal(gf_search_page(bad, &items), 4);  /* appended to the same list */
+    assert_int_equal(gf_search_page(bad, &items), 4); /* appended to the same list */
     assert_int_equal(cJSON_GetArraySize(items), 2);
     assert_int_equal(gf_search_page(page->child, &items), -1);
     cJSON_Delete(bad);
@@ -456,8 +613,8 @@ static void dash_row(struct gf_dashrow *row, const char *fixture, const struct d
                      const char *const *dep, size_t ndep)
 {
     cJSON *doc = fx_json(fixture);
-    struct dash_ctx c = {.ds = ds, .nds = nds, .ds_known = true, .types_known = true, .deprecated = dep,
-                         .ndeprecated = ndep};
+    struct dash_ctx c = {
+            .ds = ds, .nds = nds, .ds_known = true, .types_known = true, .deprecated = dep, .ndeprecated = ndep};
     struct dash_report rep;
     dash_analyze(doc, &c, &rep);
     gf_dashrow_fill(row, &rep, "Team A", NULL);
@@ -469,8 +626,10 @@ static void test_dashboards_report(void **state)
 {
     (void)state;
     static const struct dash_ds ds[] = {
-        {"prometheus", "Mimir", "prometheus", true}, {"loki", "Loki", "loki", false}, {"tempo", "Tempo", "tempo", false},
-        {"prometheus_legacy", "Prometheus (legacy)", "prometheus", false},
+            {"prometheus", "Mimir", "prometheus", true},
+            {"loki", "Loki", "loki", false},
+            {"tempo", "Tempo", "tempo", false},
+            {"prometheus_legacy", "Prometheus (legacy)", "prometheus", false},
     };
     static const char *const dep[] = {"prometheus_legacy", "prometheus"};
     struct gf_dashrow rows[4];
@@ -485,15 +644,18 @@ static void test_dashboards_report(void **state)
     obs_init(&o);
     gf_dashboards_report(rows, 4, &o);
     assert_int_equal(o.status, ST_FAIL);
-    assert_string_equal(o.summary, "4 dashboards, 1 references missing datasources: \"Service Overview\" "
-                                   "(grafana_prometheus in 3 panels); 1 uses deprecated datasources: \"Legacy Latency\" "
-                                   "(prometheus_legacy → prometheus in 2 panels); 1 could not be fetched");
+    assert_string_equal(o.summary,
+                        "4 dashboards, 1 references missing datasources: \"Service Overview\" "
+                        "(grafana_prometheus in 3 panels); 1 uses deprecated datasources: \"Legacy Latency\" "
+                        "(prometheus_legacy → prometheus in 2 panels); 1 could not be fetched");
     double v;
     assert_true(obs_get_value(&o, "dashboards", &v) && v == 4);
     assert_true(obs_get_value(&o, "dashboards_missing_ds", &v) && v == 1);
-    assert_contains(o.detail, "DASHBOARD         FOLDER  UID             STATUS  PROBLEM                                     PANELS\n"
-                              "Service Overview  Team A  svc-overview    FAIL    grafana_prometheus in 3 panels              "
-                              "\"Latency\", \"Errors\", \"CPU\"\n");
+    assert_contains(
+            o.detail,
+            "DASHBOARD         FOLDER  UID             STATUS  PROBLEM                                     PANELS\n"
+            "Service Overview  Team A  svc-overview    FAIL    grafana_prometheus in 3 panels              "
+            "\"Latency\", \"Errors\", \"CPU\"\n");
     assert_contains(o.detail, "Gone");
     /* data sorted worst first, with the panels of each bad reference */
     const cJSON *d0 = cJSON_GetArrayItem(o.data, 0);
@@ -562,8 +724,8 @@ static void test_alerting_fixtures(void **state)
     (void)state;
     struct al_fx f;
     al_load(&f);
-    struct gf_alerting_in in = {.rules = f.rules, .prov_rules = f.prov, .policies = f.pol, .contacts = f.cps,
-                                .datasources = f.ds};
+    struct gf_alerting_in in = {
+            .rules = f.rules, .prov_rules = f.prov, .policies = f.pol, .contacts = f.cps, .datasources = f.ds};
     struct component_cfg c;
     ptc_cfg(&c, COMP_GRAFANA);
     char *groups[] = {(char *)"stack-health", (char *)"Platform/stack-health", (char *)"slo"};
@@ -614,9 +776,12 @@ static void test_alerting_fixtures(void **state)
     obs_free(&o);
 
     /* without the provisioning API the rule queries of the state API are used; no policy tree */
-    cJSON_DeleteItemFromArray(f.ds, 0);  /* prometheus gone */
-    struct gf_alerting_in in2 = {.rules = f.rules, .prov_note = "skipped (403): the token needs alert.provisioning:read",
-                                 .policies_missing = true, .contacts = f.cps, .datasources = f.ds};
+    cJSON_DeleteItemFromArray(f.ds, 0); /* prometheus gone */
+    struct gf_alerting_in in2 = {.rules = f.rules,
+                                 .prov_note = "skipped (403): the token needs alert.provisioning:read",
+                                 .policies_missing = true,
+                                 .contacts = f.cps,
+                                 .datasources = f.ds};
     obs_init(&o);
     gf_alerting_report(&in2, &c, &o);
     assert_int_equal(o.status, ST_FAIL);
@@ -704,28 +869,28 @@ static void test_table(void **state)
     gf_table_add(&t, r3);
     gf_table_render(&t, &o);
     gf_table_free(&t);
-    assert_string_equal(o.detail,
-                        "NAME     TYPE                                              NOTE\n"
-                        "émoji ✓  -                                                 last column is never padded or cut, "
-                        "however long it is\n"
-                        "ab c     012345678901234567890123456789012345678901234...  -");
+    assert_string_equal(
+            o.detail, "NAME     TYPE                                              NOTE\n"
+                      "émoji ✓  -                                                 last column is never padded or cut, "
+                      "however long it is\n"
+                      "ab c     012345678901234567890123456789012345678901234...  -");
     obs_free(&o);
 }
 
 int main(void)
 {
     const struct CMUnitTest fixed[] = {
-        cmocka_unit_test(test_health_classify),
-        cmocka_unit_test(test_proxy_and_direct_classify),
-        cmocka_unit_test(test_paths_and_tenant),
-        cmocka_unit_test(test_judge),
-        cmocka_unit_test(test_datasources_report),
-        cmocka_unit_test(test_search_page),
-        cmocka_unit_test(test_dashboards_report),
-        cmocka_unit_test(test_alerting_fixtures),
-        cmocka_unit_test(test_policy_receivers),
-        cmocka_unit_test(test_expect_rule_groups_ruler),
-        cmocka_unit_test(test_table),
+            cmocka_unit_test(test_health_classify),
+            cmocka_unit_test(test_proxy_and_direct_classify),
+            cmocka_unit_test(test_paths_and_tenant),
+            cmocka_unit_test(test_judge),
+            cmocka_unit_test(test_datasources_report),
+            cmocka_unit_test(test_search_page),
+            cmocka_unit_test(test_dashboards_report),
+            cmocka_unit_test(test_alerting_fixtures),
+            cmocka_unit_test(test_policy_receivers),
+            cmocka_unit_test(test_expect_rule_groups_ruler),
+            cmocka_unit_test(test_table),
     };
     struct CMUnitTest tests[ARRAY_LEN(fixed) + ARRAY_LEN(cases)];
     memcpy(tests, fixed, sizeof(fixed));

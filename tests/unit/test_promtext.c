@@ -18,13 +18,13 @@
 
 #define MAX_SAMPLES 64
 
-#define assert_dbl_eq(got, want)                                                                 \
-    do {                                                                                         \
-        double got_ = (got), want_ = (want);                                                     \
-        if (!(got_ == want_)) {                                                                  \
-            print_error("%.17g != %.17g\n", got_, want_);                                        \
-            fail();                                                                              \
-        }                                                                                        \
+#define assert_dbl_eq(got, want)                          \
+    do {                                                  \
+        double got_ = (got), want_ = (want);              \
+        if (!(got_ == want_)) {                           \
+            print_error("%.17g != %.17g\n", got_, want_); \
+            fail();                                       \
+        }                                                 \
     } while (0)
 
 struct collected {
@@ -190,8 +190,7 @@ static void test_fixture_openmetrics(void **state)
     assert_int_equal(err.line, 0);
     assert_string_equal(err.msg, "");
     assert_int_equal(c.n, 8);
-    const struct prom_sample *s =
-        find(&c, "acme_http_router_request_seconds_created", "path", "/api/v2");
+    const struct prom_sample *s = find(&c, "acme_http_router_request_seconds_created", "path", "/api/v2");
     assert_dbl_eq(s->value, 1605281325.0);
     assert_label(s, "method", "POST");
     s = find(&c, "acme_http_router_request_seconds_sum", "path", "/api/v1");
@@ -201,8 +200,7 @@ static void test_fixture_openmetrics(void **state)
     assert_dbl_eq(find(&c, "go_goroutines", NULL, NULL)->value, 69);
 
     bool found = false;
-    assert_dbl_eq(promtext_sum(in.data, in.len, "acme_http_router_request_seconds_count", &found),
-                  807283.0 + 34.0);
+    assert_dbl_eq(promtext_sum(in.data, in.len, "acme_http_router_request_seconds_count", &found), 807283.0 + 34.0);
     assert_true(found);
     /* The family name of a counter is not itself a series. */
     assert_dbl_eq(promtext_sum(in.data, in.len, "process_cpu_seconds", &found), 0);
@@ -332,8 +330,7 @@ static void test_label_commas_braces_utf8(void **state)
     (void)state;
     struct collected c;
     struct input in;
-    struct prom_sample s =
-        parse_one("m{a=\"1,2}\",b=\"=x y\",c=\"h\xc3\xa9 \xe6\x97\xa5\",d=\"x # y\"} 5\n", &c, &in);
+    struct prom_sample s = parse_one("m{a=\"1,2}\",b=\"=x y\",c=\"h\xc3\xa9 \xe6\x97\xa5\",d=\"x # y\"} 5\n", &c, &in);
     assert_dbl_eq(s.value, 5);
     assert_label(&s, "a", "1,2}");
     assert_label(&s, "b", "=x y");
@@ -387,8 +384,7 @@ static void test_quoted_names(void **state)
     (void)state;
     struct collected c;
     struct input in;
-    struct prom_sample s =
-        parse_one("{\"my.dotted.metric\", \"error.message\"=\"Not Found\"} 1\n", &c, &in);
+    struct prom_sample s = parse_one("{\"my.dotted.metric\", \"error.message\"=\"Not Found\"} 1\n", &c, &in);
     assert_true(name_is(&s, "my.dotted.metric"));
     /* labels hold only the real labels: the text after the name's comma. */
     assert_int_equal(s.labels_len, strlen(" \"error.message\"=\"Not Found\""));
@@ -424,8 +420,8 @@ static void test_values(void **state)
         const char *text;
         double want;
     } ok[] = {
-        {"m 1.5e3", 1500},  {"m -2E-2", -0.02}, {"m .5", 0.5},   {"m 5.", 5},
-        {"m +7", 7},        {"m 1e+06", 1e6},   {"m -0", -0.0},  {"m 0.899332784999996", 0.899332784999996},
+            {"m 1.5e3", 1500}, {"m -2E-2", -0.02}, {"m .5", 0.5},  {"m 5.", 5},
+            {"m +7", 7},       {"m 1e+06", 1e6},   {"m -0", -0.0}, {"m 0.899332784999996", 0.899332784999996},
     };
     struct collected c;
     struct input in;
@@ -525,14 +521,14 @@ static void test_exemplars(void **state)
     (void)state;
     struct collected c;
     struct prom_error err;
-    struct input in = input_str(
-        "# TYPE foo histogram\n"
-        "foo_bucket{le=\"0.01\"} 0\n"
-        "foo_bucket{le=\"0.1\"} 8 # {trace_id=\"abc\"} 0.054\n"
-        "foo_bucket{le=\"1\"} 11 # {trace_id=\"KOO5S4vxi0o\",x=\"} #\"} 0.67 1520879607.789\n"
-        "foo_bucket{le=\"+Inf\"} 17 1520879607 # {trace_id=\"oHg5SJYRHA0\"} 9.8 1520879602.582\n"
-        "foo_count 17\n"
-        "# EOF\n");
+    struct input in =
+            input_str("# TYPE foo histogram\n"
+                      "foo_bucket{le=\"0.01\"} 0\n"
+                      "foo_bucket{le=\"0.1\"} 8 # {trace_id=\"abc\"} 0.054\n"
+                      "foo_bucket{le=\"1\"} 11 # {trace_id=\"KOO5S4vxi0o\",x=\"} #\"} 0.67 1520879607.789\n"
+                      "foo_bucket{le=\"+Inf\"} 17 1520879607 # {trace_id=\"oHg5SJYRHA0\"} 9.8 1520879602.582\n"
+                      "foo_count 17\n"
+                      "# EOF\n");
     assert_int_equal(parse(&in, &c, &err), 0);
     assert_int_equal(c.n, 5);
     assert_dbl_eq(find(&c, "foo_bucket", "le", "0.1")->value, 8);
@@ -786,32 +782,32 @@ static void test_comma_locale(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fixture_exposition_example),
-        cmocka_unit_test(test_fixture_openmetrics),
-        cmocka_unit_test(test_fixture_tempo),
-        cmocka_unit_test(test_fixture_tempo_v3),
-        cmocka_unit_test(test_fixture_loki),
-        cmocka_unit_test(test_fixture_mimir),
-        cmocka_unit_test(test_fixture_every_prefix),
-        cmocka_unit_test(test_label_escapes),
-        cmocka_unit_test(test_label_commas_braces_utf8),
-        cmocka_unit_test(test_label_set_forms),
-        cmocka_unit_test(test_quoted_names),
-        cmocka_unit_test(test_values),
-        cmocka_unit_test(test_timestamps),
-        cmocka_unit_test(test_tabs_and_blanks),
-        cmocka_unit_test(test_comments_help_type),
-        cmocka_unit_test(test_exemplars),
-        cmocka_unit_test(test_eof_stops),
-        cmocka_unit_test(test_line_endings),
-        cmocka_unit_test(test_truncated_final_line),
-        cmocka_unit_test(test_slice_not_terminated),
-        cmocka_unit_test(test_garbage),
-        cmocka_unit_test(test_early_stop),
-        cmocka_unit_test(test_empty_input),
-        cmocka_unit_test(test_sum_and_prefix),
-        cmocka_unit_test(test_label_output_truncation),
-        cmocka_unit_test(test_comma_locale),
+            cmocka_unit_test(test_fixture_exposition_example),
+            cmocka_unit_test(test_fixture_openmetrics),
+            cmocka_unit_test(test_fixture_tempo),
+            cmocka_unit_test(test_fixture_tempo_v3),
+            cmocka_unit_test(test_fixture_loki),
+            cmocka_unit_test(test_fixture_mimir),
+            cmocka_unit_test(test_fixture_every_prefix),
+            cmocka_unit_test(test_label_escapes),
+            cmocka_unit_test(test_label_commas_braces_utf8),
+            cmocka_unit_test(test_label_set_forms),
+            cmocka_unit_test(test_quoted_names),
+            cmocka_unit_test(test_values),
+            cmocka_unit_test(test_timestamps),
+            cmocka_unit_test(test_tabs_and_blanks),
+            cmocka_unit_test(test_comments_help_type),
+            cmocka_unit_test(test_exemplars),
+            cmocka_unit_test(test_eof_stops),
+            cmocka_unit_test(test_line_endings),
+            cmocka_unit_test(test_truncated_final_line),
+            cmocka_unit_test(test_slice_not_terminated),
+            cmocka_unit_test(test_garbage),
+            cmocka_unit_test(test_early_stop),
+            cmocka_unit_test(test_empty_input),
+            cmocka_unit_test(test_sum_and_prefix),
+            cmocka_unit_test(test_label_output_truncation),
+            cmocka_unit_test(test_comma_locale),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,24 +16,24 @@
 
 #include "../../src/flow.h"
 
-#define SKIP ST_UNKNOWN  /* with .skipped: the check does not apply, and says why */
+#define SKIP ST_UNKNOWN /* with .skipped: the check does not apply, and says why */
 #define CT_METRICS "text/plain; version=0.0.4; charset=utf-8"
 
 struct real_row {
     const char *label;
-    const char *file;       /* under real/; NULL = no body (no HTTP answer) */
-    const char *meta;       /* under real/; NULL = a /metrics excerpt (200, CT_METRICS) */
-    long http_status;       /* as in the meta; 0 = no HTTP answer (a transport error) */
-    const char *ctype;      /* as in the meta */
+    const char *file;  /* under real/; NULL = no body (no HTTP answer) */
+    const char *meta;  /* under real/; NULL = a /metrics excerpt (200, CT_METRICS) */
+    long http_status;  /* as in the meta; 0 = no HTTP answer (a transport error) */
+    const char *ctype; /* as in the meta */
     enum comp_kind kind;
-    const char *check;      /* a check of the kind's table; "services_v1" = Tempo's v1 tag fallback */
+    const char *check; /* a check of the kind's table; "services_v1" = Tempo's v1 tag fallback */
     enum status want;
     bool skipped;
-    const char *want_sub;   /* must occur in the summary */
+    const char *want_sub; /* must occur in the summary */
     const char *want_version;
-    const char *base;       /* the component URL as configured */
+    const char *base; /* the component URL as configured */
     const char *tenant, *prefix;
-    enum net_err net;       /* for http_status 0 */
+    enum net_err net; /* for http_status 0 */
     const char *net_text;
 };
 
@@ -48,149 +48,156 @@ struct real_row {
 #define P(f) "prometheus-2.42.0/" f
 
 static const struct real_row rows[] = {
-    /* ---- Tempo 2.7.2 ---------------------------------------------------------------------- */
-    {"tempo fresh ready", T("fresh_ready.txt"), T("fresh_ready.meta"), 200, "text/plain; charset=utf-8",
-     COMP_TEMPO, "ready", ST_OK, false, "ready", NULL, TEMPO, .net = NET_OK},
-    {"tempo data ready", T("data_ready.txt"), T("data_ready.meta"), 200, "text/plain; charset=utf-8",
-     COMP_TEMPO, "ready", ST_OK, false, "ready", NULL, TEMPO, .net = NET_OK},
-    {"tempo fresh buildinfo", T("fresh_buildinfo.json"), T("fresh_buildinfo.meta"), 200, "application/json",
-     COMP_TEMPO, "buildinfo", ST_OK, false, "Tempo v2.7.2 (b33945ab, go1.23.5)", "v2.7.2", TEMPO, .net = NET_OK},
-    {"tempo data buildinfo", T("data_buildinfo.json"), T("data_buildinfo.meta"), 200, "application/json",
-     COMP_TEMPO, "buildinfo", ST_OK, false, "Tempo v2.7.2 (b33945ab, go1.23.5)", "v2.7.2", TEMPO, .net = NET_OK},
-    /* the pre-2.3 path is not what lgtmtop asks, but an empty reply is a transport failure */
-    {"tempo fresh buildinfo old path: empty reply", NULL, T("fresh_status_buildinfo_oldpath.meta"), 0, "",
-     COMP_TEMPO, "buildinfo", ST_FAIL, false, "Empty reply from server", "", TEMPO, .net = NET_PROTOCOL,
-     .net_text = "Empty reply from server"},
-    {"tempo data buildinfo old path: empty reply", NULL, T("data_status_buildinfo_oldpath.meta"), 0, "",
-     COMP_TEMPO, "buildinfo", ST_FAIL, false, "Empty reply from server", "", TEMPO, .net = NET_PROTOCOL,
-     .net_text = "Empty reply from server"},
-    /* no tempo_distributor_spans_received_total series at all before the first span */
-    {"tempo fresh metrics: spans counter absent", T("fresh_metrics_excerpt.txt"), NULL, 200, CT_METRICS,
-     COMP_TEMPO, "metrics", ST_OK, false, "no spans received since start (Tempo v2.7.2)", "v2.7.2", TEMPO, .net = NET_OK},
-    {"tempo data metrics", T("data_metrics_excerpt.txt"), NULL, 200, CT_METRICS, COMP_TEMPO, "metrics", ST_OK,
-     false, "20 spans received since start, 1 traces created (Tempo v2.7.2)", "v2.7.2", TEMPO, .net = NET_OK},
-    {"tempo fresh search", T("fresh_search.json"), T("fresh_search.meta"), 200, "application/json", COMP_TEMPO,
-     "search", ST_OK, false, "no traces found in the last 15m", NULL, TEMPO, .net = NET_OK},
-    {"tempo data search", T("data_search.json"), T("data_search.meta"), 200, "application/json", COMP_TEMPO,
-     "search", ST_OK, false, "1 trace in the last 15m (newest 14s ago; root services: checkout-service)", NULL,
-     TEMPO, .net = NET_OK},
-    {"tempo fresh services v2", T("fresh_tag_values_v2.json"), T("fresh_tag_values_v2.meta"), 200,
-     "application/json", COMP_TEMPO, "services", ST_OK, false,
-     "no services seen in the last 15m (service.name, v2 API)", NULL, TEMPO, .net = NET_OK},
-    {"tempo data services v2", T("data_tag_values_v2.json"), T("data_tag_values_v2.meta"), 200,
-     "application/json", COMP_TEMPO, "services", ST_OK, false, "1 service (v2 API): checkout-service", NULL, TEMPO, .net = NET_OK},
-    {"tempo fresh services v1", T("fresh_tag_values_v1.json"), T("fresh_tag_values_v1.meta"), 200,
-     "application/json", COMP_TEMPO, "services_v1", ST_OK, false, "no services seen in the last", NULL, TEMPO, .net = NET_OK},
-    {"tempo data services v1", T("data_tag_values_v1.json"), T("data_tag_values_v1.meta"), 200,
-     "application/json", COMP_TEMPO, "services_v1", ST_OK, false, "1 service (v1 API): checkout-service", NULL,
-     TEMPO, .net = NET_OK},
-    {"tempo fresh span counts", T("fresh_metrics_query_range.json"), T("fresh_metrics_query_range.meta"), 200,
-     "application/json", COMP_TEMPO, "span_counts", ST_OK, false, "TraceQL metrics: no spans in the last 15m", NULL,
-     TEMPO, .net = NET_OK},
-    /* 20 spans arrived, yet TraceQL metrics count none: no local-blocks processor */
-    {"tempo data span counts", T("data_metrics_query_range.json"), T("data_metrics_query_range.meta"), 200,
-     "application/json", COMP_TEMPO, "span_counts", ST_OK, false, "local-blocks processor is off", NULL, TEMPO, .net = NET_OK},
+        /* ---- Tempo 2.7.2 ---------------------------------------------------------------------- */
+        {"tempo fresh ready", T("fresh_ready.txt"), T("fresh_ready.meta"), 200, "text/plain; charset=utf-8", COMP_TEMPO,
+         "ready", ST_OK, false, "ready", NULL, TEMPO, .net = NET_OK},
+        {"tempo data ready", T("data_ready.txt"), T("data_ready.meta"), 200, "text/plain; charset=utf-8", COMP_TEMPO,
+         "ready", ST_OK, false, "ready", NULL, TEMPO, .net = NET_OK},
+        {"tempo fresh buildinfo", T("fresh_buildinfo.json"), T("fresh_buildinfo.meta"), 200, "application/json",
+         COMP_TEMPO, "buildinfo", ST_OK, false, "Tempo v2.7.2 (b33945ab, go1.23.5)", "v2.7.2", TEMPO, .net = NET_OK},
+        {"tempo data buildinfo", T("data_buildinfo.json"), T("data_buildinfo.meta"), 200, "application/json",
+         COMP_TEMPO, "buildinfo", ST_OK, false, "Tempo v2.7.2 (b33945ab, go1.23.5)", "v2.7.2", TEMPO, .net = NET_OK},
+        /* the pre-2.3 path is not what lgtmtop asks, but an empty reply is a transport failure */
+        {"tempo fresh buildinfo old path: empty reply", NULL, T("fresh_status_buildinfo_oldpath.meta"), 0, "",
+         COMP_TEMPO, "buildinfo", ST_FAIL, false, "Empty reply from server", "", TEMPO, .net = NET_PROTOCOL,
+         .net_text = "Empty reply from server"},
+        {"tempo data buildinfo old path: empty reply", NULL, T("data_status_buildinfo_oldpath.meta"), 0, "", COMP_TEMPO,
+         "buildinfo", ST_FAIL, false, "Empty reply from server", "", TEMPO, .net = NET_PROTOCOL,
+         .net_text = "Empty reply from server"},
+        /* no tempo_distributor_spans_received_total series at all before the first span */
+        {"tempo fresh metrics: spans counter absent", T("fresh_metrics_excerpt.txt"), NULL, 200, CT_METRICS, COMP_TEMPO,
+         "metrics", ST_OK, false, "no spans received since start (Tempo v2.7.2)", "v2.7.2", TEMPO, .net = NET_OK},
+        {"tempo data metrics", T("data_metrics_excerpt.txt"), NULL, 200, CT_METRICS, COMP_TEMPO, "metrics", ST_OK,
+         false, "20 spans received since start, 1 traces created (Tempo v2.7.2)", "v2.7.2", TEMPO, .net = NET_OK},
+        {"tempo fresh search", T("fresh_search.json"), T("fresh_search.meta"), 200, "application/json", COMP_TEMPO,
+         "search", ST_OK, false, "no traces found in the last 15m", NULL, TEMPO, .net = NET_OK},
+        {"tempo data search", T("data_search.json"), T("data_search.meta"), 200, "application/json", COMP_TEMPO,
+         "search", ST_OK, false, "1 trace in the last 15m (newest 14s ago; root services: checkout-service)", NULL,
+         TEMPO, .net = NET_OK},
+        {"tempo fresh services v2", T("fresh_tag_values_v2.json"), T("fresh_tag_values_v2.meta"), 200,
+         "application/json", COMP_TEMPO, "services", ST_OK, false,
+         "no services seen in the last 15m (service.name, v2 API)", NULL, TEMPO, .net = NET_OK},
+        {"tempo data services v2", T("data_tag_values_v2.json"), T("data_tag_values_v2.meta"), 200, "application/json",
+         COMP_TEMPO, "services", ST_OK, false, "1 service (v2 API): checkout-service", NULL, TEMPO, .net = NET_OK},
+        {"tempo fresh services v1", T("fresh_tag_values_v1.json"), T("fresh_tag_values_v1.meta"), 200,
+         "application/json", COMP_TEMPO, "services_v1", ST_OK, false, "no services seen in the last", NULL, TEMPO,
+         .net = NET_OK},
+        {"tempo data services v1", T("data_tag_values_v1.json"), T("data_tag_values_v1.meta"), 200, "application/json",
+         COMP_TEMPO, "services_v1", ST_OK, false, "1 service (v1 API): checkout-service", NULL, TEMPO, .net = NET_OK},
+        {"tempo fresh span counts", T("fresh_metrics_query_range.json"), T("fresh_metrics_query_range.meta"), 200,
+         "application/json", COMP_TEMPO, "span_counts", ST_OK, false, "TraceQL metrics: no spans in the last 15m", NULL,
+         TEMPO, .net = NET_OK},
+        /* 20 spans arrived, yet TraceQL metrics count none: no local-blocks processor */
+        {"tempo data span counts", T("data_metrics_query_range.json"), T("data_metrics_query_range.meta"), 200,
+         "application/json", COMP_TEMPO, "span_counts", ST_OK, false, "local-blocks processor is off", NULL, TEMPO,
+         .net = NET_OK},
 
-    /* ---- Loki 3.4.6 ----------------------------------------------------------------------- */
-    {"loki fresh ready", L("fresh_ready.txt"), L("fresh_ready.meta"), 200, "text/plain; charset=utf-8", COMP_LOKI,
-     "ready", ST_OK, false, "ready", NULL, LOKI, .net = NET_OK},
-    {"loki data ready", L("data_ready.txt"), L("data_ready.meta"), 200, "text/plain; charset=utf-8", COMP_LOKI,
-     "ready", ST_OK, false, "ready", NULL, LOKI, .net = NET_OK},
-    {"loki fresh buildinfo", L("fresh_buildinfo.json"), L("fresh_buildinfo.meta"), 200, "application/json",
-     COMP_LOKI, "buildinfo", ST_OK, false, "Loki v3.4.6 (2b7b94ff)", "v3.4.6", LOKI, .net = NET_OK},
-    {"loki data buildinfo", L("data_buildinfo.json"), L("data_buildinfo.meta"), 200, "application/json",
-     COMP_LOKI, "buildinfo", ST_OK, false, "Loki v3.4.6 (2b7b94ff)", "v3.4.6", LOKI, .net = NET_OK},
-    /* {"status":"success"} without "data": nothing ingested yet */
-    {"loki fresh labels: no data key", L("fresh_labels.json"), L("fresh_labels.meta"), 200,
-     "application/json; charset=UTF-8", COMP_LOKI, "labels", ST_WARN, false,
-     "no labels yet: nothing has been ingested", NULL, LOKI, .net = NET_OK},
-    {"loki fresh labels with tenant: no data key", L("fresh_labels_tenant.json"), L("fresh_labels_tenant.meta"),
-     200, "application/json; charset=UTF-8", COMP_LOKI, "labels", ST_WARN, false,
-     "no labels yet: nothing has been ingested in the last 6h for tenant \"lab\"", NULL, LOKI, .tenant = "lab"},
-    {"loki data labels", L("data_labels.json"), L("data_labels.meta"), 200, "application/json; charset=UTF-8",
-     COMP_LOKI, "labels", ST_OK, false, "2 labels: level, service_name", NULL, LOKI, .net = NET_OK},
-    {"loki data labels with tenant", L("data_labels_tenant.json"), L("data_labels_tenant.meta"), 200,
-     "application/json; charset=UTF-8", COMP_LOKI, "labels", ST_OK, false, "2 labels: level, service_name", NULL,
-     LOKI, .tenant = "lab"},
-    {"loki fresh metrics", L("fresh_metrics_excerpt.txt"), NULL, 200, CT_METRICS, COMP_LOKI, "metrics", ST_OK,
-     false, "nothing pushed yet", "v3.4.6", LOKI, .net = NET_OK},
-    {"loki data metrics", L("data_metrics_excerpt.txt"), NULL, 200, CT_METRICS, COMP_LOKI, "metrics", ST_OK, false,
-     "1 lines, 18 bytes received since start", "v3.4.6", LOKI, .net = NET_OK},
+        /* ---- Loki 3.4.6 ----------------------------------------------------------------------- */
+        {"loki fresh ready", L("fresh_ready.txt"), L("fresh_ready.meta"), 200, "text/plain; charset=utf-8", COMP_LOKI,
+         "ready", ST_OK, false, "ready", NULL, LOKI, .net = NET_OK},
+        {"loki data ready", L("data_ready.txt"), L("data_ready.meta"), 200, "text/plain; charset=utf-8", COMP_LOKI,
+         "ready", ST_OK, false, "ready", NULL, LOKI, .net = NET_OK},
+        {"loki fresh buildinfo", L("fresh_buildinfo.json"), L("fresh_buildinfo.meta"), 200, "application/json",
+         COMP_LOKI, "buildinfo", ST_OK, false, "Loki v3.4.6 (2b7b94ff)", "v3.4.6", LOKI, .net = NET_OK},
+        {"loki data buildinfo", L("data_buildinfo.json"), L("data_buildinfo.meta"), 200, "application/json", COMP_LOKI,
+         "buildinfo", ST_OK, false, "Loki v3.4.6 (2b7b94ff)", "v3.4.6", LOKI, .net = NET_OK},
+        /* {"status":"success"} without "data": nothing ingested yet */
+        {"loki fresh labels: no data key", L("fresh_labels.json"), L("fresh_labels.meta"), 200,
+         "application/json; charset=UTF-8", COMP_LOKI, "labels", ST_WARN, false,
+         "no labels yet: nothing has been ingested", NULL, LOKI, .net = NET_OK},
+        {"loki fresh labels with tenant: no data key", L("fresh_labels_tenant.json"), L("fresh_labels_tenant.meta"),
+         200, "application/json; charset=UTF-8", COMP_LOKI, "labels", ST_WARN, false,
+         "no labels yet: nothing has been ingested in the last 6h for tenant \"lab\"", NULL, LOKI, .tenant = "lab"},
+        {"loki data labels", L("data_labels.json"), L("data_labels.meta"), 200, "application/json; charset=UTF-8",
+         COMP_LOKI, "labels", ST_OK, false, "2 labels: level, service_name", NULL, LOKI, .net = NET_OK},
+        {"loki data labels with tenant", L("data_labels_tenant.json"), L("data_labels_tenant.meta"), 200,
+         "application/json; charset=UTF-8", COMP_LOKI, "labels", ST_OK, false, "2 labels: level, service_name", NULL,
+         LOKI, .tenant = "lab"},
+        {"loki fresh metrics", L("fresh_metrics_excerpt.txt"), NULL, 200, CT_METRICS, COMP_LOKI, "metrics", ST_OK,
+         false, "nothing pushed yet", "v3.4.6", LOKI, .net = NET_OK},
+        {"loki data metrics", L("data_metrics_excerpt.txt"), NULL, 200, CT_METRICS, COMP_LOKI, "metrics", ST_OK, false,
+         "1 lines, 18 bytes received since start", "v3.4.6", LOKI, .net = NET_OK},
 
-    /* ---- Cortex 1.19.1 as Mimir ----------------------------------------------------------- */
-    {"cortex fresh ready", C("fresh_ready.txt"), C("fresh_ready.meta"), 200, "text/plain", COMP_MIMIR, "ready",
-     ST_OK, false, "ready", NULL, CORTEX, .net = NET_OK},
-    {"cortex data ready", C("data_ready.txt"), C("data_ready.meta"), 200, "text/plain", COMP_MIMIR, "ready", ST_OK,
-     false, "ready", NULL, CORTEX, .net = NET_OK},
-    /* Cortex has no build info API */
-    {"cortex fresh buildinfo 404", C("fresh_buildinfo_404.txt"), C("fresh_buildinfo_404.meta"), 404,
-     "text/plain; charset=utf-8", COMP_MIMIR, "buildinfo", SKIP, true, "version unknown: no buildinfo endpoint (404)",
-     "", CORTEX, .net = NET_OK},
-    {"cortex data buildinfo 404", C("data_buildinfo_404.txt"), C("data_buildinfo_404.meta"), 404,
-     "text/plain; charset=utf-8", COMP_MIMIR, "buildinfo", SKIP, true, "version unknown: no buildinfo endpoint (404)",
-     "", CORTEX, .net = NET_OK},
-    {"cortex fresh buildinfo under the prefix 404", C("fresh_buildinfo_prefixed.txt"),
-     C("fresh_buildinfo_prefixed.meta"), 404, "text/plain; charset=utf-8", COMP_MIMIR, "buildinfo", SKIP, true,
-     "version unknown: no buildinfo endpoint (404)", "", CORTEX, .net = NET_OK},
-    {"cortex data buildinfo under the prefix 404", C("data_buildinfo_prefixed.txt"),
-     C("data_buildinfo_prefixed.meta"), 404, "text/plain; charset=utf-8", COMP_MIMIR, "buildinfo", SKIP, true,
-     "version unknown: no buildinfo endpoint (404)", "", CORTEX, .net = NET_OK},
-    {"cortex fresh query: nothing written yet", C("fresh_query_up.json"), C("fresh_query_up.meta"), 200,
-     "application/json", COMP_MIMIR, "query", ST_WARN, false, "query \"up\" returned no series", NULL, CORTEX, .tenant = "fake"},
-    {"cortex data query", C("data_query_up.json"), C("data_query_up.meta"), 200, "application/json", COMP_MIMIR,
-     "query", ST_OK, false, "query \"up\": 3 series", NULL, CORTEX, .tenant = "fake"},
-    {"cortex fresh query without tenant", C("fresh_query_no_tenant.json"), C("fresh_query_no_tenant.meta"), 200,
-     "application/json", COMP_MIMIR, "query", ST_WARN, false, "query \"up\" returned no series", NULL, CORTEX, .net = NET_OK},
-    {"cortex data query without tenant", C("data_query_no_tenant.json"), C("data_query_no_tenant.meta"), 200,
-     "application/json", COMP_MIMIR, "query", ST_OK, false, "query \"up\": 3 series", NULL, CORTEX, .net = NET_OK},
-    {"cortex fresh rules", C("fresh_rules.json"), C("fresh_rules.meta"), 200, "application/json", COMP_MIMIR,
-     "rules", ST_OK, false, "1 rule group, 2 rules", NULL, CORTEX, .tenant = "fake"},
-    {"cortex data rules", C("data_rules.json"), C("data_rules.meta"), 200, "application/json", COMP_MIMIR, "rules",
-     ST_OK, false, "1 rule group, 2 rules", NULL, CORTEX, .tenant = "fake"},
-    /* a firing alert is about the monitored systems: named, not a fault of the stack */
-    {"cortex fresh alerts: AlwaysFiring", C("fresh_alerts.json"), C("fresh_alerts.meta"), 200, "application/json",
-     COMP_MIMIR, "alerts", ST_OK, false, "1 alert firing: AlwaysFiring", NULL, CORTEX, .tenant = "fake"},
-    {"cortex data alerts: AlwaysFiring", C("data_alerts.json"), C("data_alerts.meta"), 200, "application/json",
-     COMP_MIMIR, "alerts", ST_OK, false, "1 alert firing: AlwaysFiring", NULL, CORTEX, .tenant = "fake"},
-    /* the version Cortex does not give in build info is on /metrics */
-    {"cortex fresh metrics", C("fresh_metrics_excerpt.txt"), NULL, 200, CT_METRICS, COMP_MIMIR, "metrics", ST_OK,
-     false, "0 samples received since start", "1.19.1", CORTEX, .net = NET_OK},
-    {"cortex data metrics", C("data_metrics_excerpt.txt"), NULL, 200, CT_METRICS, COMP_MIMIR, "metrics", ST_OK,
-     false, "4864 samples received since start", "1.19.1", CORTEX, .net = NET_OK},
+        /* ---- Cortex 1.19.1 as Mimir ----------------------------------------------------------- */
+        {"cortex fresh ready", C("fresh_ready.txt"), C("fresh_ready.meta"), 200, "text/plain", COMP_MIMIR, "ready",
+         ST_OK, false, "ready", NULL, CORTEX, .net = NET_OK},
+        {"cortex data ready", C("data_ready.txt"), C("data_ready.meta"), 200, "text/plain", COMP_MIMIR, "ready", ST_OK,
+         false, "ready", NULL, CORTEX, .net = NET_OK},
+        /* Cortex has no build info API */
+        {"cortex fresh buildinfo 404", C("fresh_buildinfo_404.txt"), C("fresh_buildinfo_404.meta"), 404,
+         "text/plain; charset=utf-8", COMP_MIMIR, "buildinfo", SKIP, true,
+         "version unknown: no buildinfo endpoint (404)", "", CORTEX, .net = NET_OK},
+        {"cortex data buildinfo 404", C("data_buildinfo_404.txt"), C("data_buildinfo_404.meta"), 404,
+         "text/plain; charset=utf-8", COMP_MIMIR, "buildinfo", SKIP, true,
+         "version unknown: no buildinfo endpoint (404)", "", CORTEX, .net = NET_OK},
+        {"cortex fresh buildinfo under the prefix 404", C("fresh_buildinfo_prefixed.txt"),
+         C("fresh_buildinfo_prefixed.meta"), 404, "text/plain; charset=utf-8", COMP_MIMIR, "buildinfo", SKIP, true,
+         "version unknown: no buildinfo endpoint (404)", "", CORTEX, .net = NET_OK},
+        {"cortex data buildinfo under the prefix 404", C("data_buildinfo_prefixed.txt"),
+         C("data_buildinfo_prefixed.meta"), 404, "text/plain; charset=utf-8", COMP_MIMIR, "buildinfo", SKIP, true,
+         "version unknown: no buildinfo endpoint (404)", "", CORTEX, .net = NET_OK},
+        {"cortex fresh query: nothing written yet", C("fresh_query_up.json"), C("fresh_query_up.meta"), 200,
+         "application/json", COMP_MIMIR, "query", ST_WARN, false, "query \"up\" returned no series", NULL, CORTEX,
+         .tenant = "fake"},
+        {"cortex data query", C("data_query_up.json"), C("data_query_up.meta"), 200, "application/json", COMP_MIMIR,
+         "query", ST_OK, false, "query \"up\": 3 series", NULL, CORTEX, .tenant = "fake"},
+        {"cortex fresh query without tenant", C("fresh_query_no_tenant.json"), C("fresh_query_no_tenant.meta"), 200,
+         "application/json", COMP_MIMIR, "query", ST_WARN, false, "query \"up\" returned no series", NULL, CORTEX,
+         .net = NET_OK},
+        {"cortex data query without tenant", C("data_query_no_tenant.json"), C("data_query_no_tenant.meta"), 200,
+         "application/json", COMP_MIMIR, "query", ST_OK, false, "query \"up\": 3 series", NULL, CORTEX, .net = NET_OK},
+        {"cortex fresh rules", C("fresh_rules.json"), C("fresh_rules.meta"), 200, "application/json", COMP_MIMIR,
+         "rules", ST_OK, false, "1 rule group, 2 rules", NULL, CORTEX, .tenant = "fake"},
+        {"cortex data rules", C("data_rules.json"), C("data_rules.meta"), 200, "application/json", COMP_MIMIR, "rules",
+         ST_OK, false, "1 rule group, 2 rules", NULL, CORTEX, .tenant = "fake"},
+        /* a firing alert is about the monitored systems: named, not a fault of the stack */
+        {"cortex fresh alerts: AlwaysFiring", C("fresh_alerts.json"), C("fresh_alerts.meta"), 200, "application/json",
+         COMP_MIMIR, "alerts", ST_OK, false, "1 alert firing: AlwaysFiring", NULL, CORTEX, .tenant = "fake"},
+        {"cortex data alerts: AlwaysFiring", C("data_alerts.json"), C("data_alerts.meta"), 200, "application/json",
+         COMP_MIMIR, "alerts", ST_OK, false, "1 alert firing: AlwaysFiring", NULL, CORTEX, .tenant = "fake"},
+        /* the version Cortex does not give in build info is on /metrics */
+        {"cortex fresh metrics", C("fresh_metrics_excerpt.txt"), NULL, 200, CT_METRICS, COMP_MIMIR, "metrics", ST_OK,
+         false, "0 samples received since start", "1.19.1", CORTEX, .net = NET_OK},
+        {"cortex data metrics", C("data_metrics_excerpt.txt"), NULL, 200, CT_METRICS, COMP_MIMIR, "metrics", ST_OK,
+         false, "4864 samples received since start", "1.19.1", CORTEX, .net = NET_OK},
 
-    /* ---- Prometheus 2.42.0 ---------------------------------------------------------------- */
-    {"prometheus fresh ready", P("fresh_ready.txt"), P("fresh_ready.meta"), 200, "text/plain; charset=utf-8",
-     COMP_PROMETHEUS, "ready", ST_OK, false, "ready", NULL, PROM, .net = NET_OK},
-    {"prometheus data ready", P("data_ready.txt"), P("data_ready.meta"), 200, "text/plain; charset=utf-8",
-     COMP_PROMETHEUS, "ready", ST_OK, false, "ready", NULL, PROM, .net = NET_OK},
-    {"prometheus fresh ready under a route prefix", P("fresh_prefixed_ready.txt"), P("fresh_prefixed_ready.meta"),
-     200, "text/plain; charset=utf-8", COMP_PROMETHEUS, "ready", ST_OK, false, "ready", NULL,
-     "http://127.0.0.1:9091/prometheus", .net = NET_OK},
-    {"prometheus data ready under a route prefix", P("data_prefixed_ready.txt"), P("data_prefixed_ready.meta"), 200,
-     "text/plain; charset=utf-8", COMP_PROMETHEUS, "ready", ST_OK, false, "ready", NULL,
-     "http://127.0.0.1:9091/prometheus", .net = NET_OK},
-    {"prometheus fresh buildinfo", P("fresh_buildinfo.json"), P("fresh_buildinfo.meta"), 200, "application/json",
-     COMP_PROMETHEUS, "buildinfo", ST_OK, false, "Prometheus 2.42.0+ds (", "2.42.0+ds", PROM, .net = NET_OK},
-    {"prometheus data buildinfo", P("data_buildinfo.json"), P("data_buildinfo.meta"), 200, "application/json",
-     COMP_PROMETHEUS, "buildinfo", ST_OK, false, "Prometheus 2.42.0+ds (", "2.42.0+ds", PROM, .net = NET_OK},
-    {"prometheus fresh targets: not scraped yet", P("fresh_targets.json"), P("fresh_targets.meta"), 200,
-     "application/json", COMP_PROMETHEUS, "targets", ST_OK, false, "0/3 targets up, 3 not scraped yet", NULL, PROM, .net = NET_OK},
-    /* a scrape target is down: the monitoring has a gap, Prometheus itself is fine */
-    {"prometheus data targets: one down", P("data_targets.json"), P("data_targets.meta"), 200, "application/json",
-     COMP_PROMETHEUS, "targets", ST_WARN, false, "1/3 targets down: dead (127.0.0.1:9999): Get", NULL, PROM, .net = NET_OK},
-    {"prometheus fresh query: nothing scraped yet", P("fresh_query_up.json"), P("fresh_query_up.meta"), 200,
-     "application/json", COMP_PROMETHEUS, "query", ST_WARN, false, "nothing scraped or written recently", NULL, PROM, .net = NET_OK},
-    {"prometheus data query", P("data_query_up.json"), P("data_query_up.meta"), 200, "application/json",
-     COMP_PROMETHEUS, "query", ST_OK, false, "query \"up\": 3 series", NULL, PROM, .net = NET_OK},
-    {"prometheus fresh rules", P("fresh_rules.json"), P("fresh_rules.meta"), 200, "application/json",
-     COMP_PROMETHEUS, "rules", ST_OK, false, "2 rule groups, 2 rules", NULL, PROM, .net = NET_OK},
-    {"prometheus data rules", P("data_rules.json"), P("data_rules.meta"), 200, "application/json", COMP_PROMETHEUS,
-     "rules", ST_OK, false, "2 rule groups, 2 rules", NULL, PROM, .net = NET_OK},
-    {"prometheus fresh alerts: AlwaysFiring", P("fresh_alerts.json"), P("fresh_alerts.meta"), 200,
-     "application/json", COMP_PROMETHEUS, "alerts", ST_OK, false, "1 alert firing: AlwaysFiring", NULL, PROM, .net = NET_OK},
-    {"prometheus data alerts: TargetDown, AlwaysFiring", P("data_alerts.json"), P("data_alerts.meta"), 200,
-     "application/json", COMP_PROMETHEUS, "alerts", ST_OK, false, "2 alerts firing: TargetDown, AlwaysFiring", NULL,
-     PROM, .net = NET_OK},
+        /* ---- Prometheus 2.42.0 ---------------------------------------------------------------- */
+        {"prometheus fresh ready", P("fresh_ready.txt"), P("fresh_ready.meta"), 200, "text/plain; charset=utf-8",
+         COMP_PROMETHEUS, "ready", ST_OK, false, "ready", NULL, PROM, .net = NET_OK},
+        {"prometheus data ready", P("data_ready.txt"), P("data_ready.meta"), 200, "text/plain; charset=utf-8",
+         COMP_PROMETHEUS, "ready", ST_OK, false, "ready", NULL, PROM, .net = NET_OK},
+        {"prometheus fresh ready under a route prefix", P("fresh_prefixed_ready.txt"), P("fresh_prefixed_ready.meta"),
+         200, "text/plain; charset=utf-8", COMP_PROMETHEUS, "ready", ST_OK, false, "ready", NULL,
+         "http://127.0.0.1:9091/prometheus", .net = NET_OK},
+        {"prometheus data ready under a route prefix", P("data_prefixed_ready.txt"), P("data_prefixed_ready.meta"), 200,
+         "text/plain; charset=utf-8", COMP_PROMETHEUS, "ready", ST_OK, false, "ready", NULL,
+         "http://127.0.0.1:9091/prometheus", .net = NET_OK},
+        {"prometheus fresh buildinfo", P("fresh_buildinfo.json"), P("fresh_buildinfo.meta"), 200, "application/json",
+         COMP_PROMETHEUS, "buildinfo", ST_OK, false, "Prometheus 2.42.0+ds (", "2.42.0+ds", PROM, .net = NET_OK},
+        {"prometheus data buildinfo", P("data_buildinfo.json"), P("data_buildinfo.meta"), 200, "application/json",
+         COMP_PROMETHEUS, "buildinfo", ST_OK, false, "Prometheus 2.42.0+ds (", "2.42.0+ds", PROM, .net = NET_OK},
+        {"prometheus fresh targets: not scraped yet", P("fresh_targets.json"), P("fresh_targets.meta"), 200,
+         "application/json", COMP_PROMETHEUS, "targets", ST_OK, false, "0/3 targets up, 3 not scraped yet", NULL, PROM,
+         .net = NET_OK},
+        /* a scrape target is down: the monitoring has a gap, Prometheus itself is fine */
+        {"prometheus data targets: one down", P("data_targets.json"), P("data_targets.meta"), 200, "application/json",
+         COMP_PROMETHEUS, "targets", ST_WARN, false, "1/3 targets down: dead (127.0.0.1:9999): Get", NULL, PROM,
+         .net = NET_OK},
+        {"prometheus fresh query: nothing scraped yet", P("fresh_query_up.json"), P("fresh_query_up.meta"), 200,
+         "application/json", COMP_PROMETHEUS, "query", ST_WARN, false, "nothing scraped or written recently", NULL,
+         PROM, .net = NET_OK},
+        {"prometheus data query", P("data_query_up.json"), P("data_query_up.meta"), 200, "application/json",
+         COMP_PROMETHEUS, "query", ST_OK, false, "query \"up\": 3 series", NULL, PROM, .net = NET_OK},
+        {"prometheus fresh rules", P("fresh_rules.json"), P("fresh_rules.meta"), 200, "application/json",
+         COMP_PROMETHEUS, "rules", ST_OK, false, "2 rule groups, 2 rules", NULL, PROM, .net = NET_OK},
+        {"prometheus data rules", P("data_rules.json"), P("data_rules.meta"), 200, "application/json", COMP_PROMETHEUS,
+         "rules", ST_OK, false, "2 rule groups, 2 rules", NULL, PROM, .net = NET_OK},
+        {"prometheus fresh alerts: AlwaysFiring", P("fresh_alerts.json"), P("fresh_alerts.meta"), 200,
+         "application/json", COMP_PROMETHEUS, "alerts", ST_OK, false, "1 alert firing: AlwaysFiring", NULL, PROM,
+         .net = NET_OK},
+        {"prometheus data alerts: TargetDown, AlwaysFiring", P("data_alerts.json"), P("data_alerts.meta"), 200,
+         "application/json", COMP_PROMETHEUS, "alerts", ST_OK, false, "2 alerts firing: TargetDown, AlwaysFiring", NULL,
+         PROM, .net = NET_OK},
 };
 
 /* Tempo asks the v1 tag API when v2 answers 404 (the services check's follow-up). */
@@ -238,7 +245,8 @@ static void run_row(void **state)
     c.url = (char *)t->base;
     c.tenant = (char *)t->tenant;
     c.prefix = (char *)t->prefix;
-    const struct check_def *d = strcmp(t->check, "services_v1") == 0 ? &services_v1 : probe_check_find(t->kind, t->check);
+    const struct check_def *d =
+            strcmp(t->check, "services_v1") == 0 ? &services_v1 : probe_check_find(t->kind, t->check);
     if (!d)
         fail_msg("%s: no check \"%s\"", t->label, t->check);
     if (t->meta) {
@@ -277,8 +285,8 @@ static void run_row(void **state)
                o.summary);
     PTC_EXPECT(strstr(o.summary, t->want_sub), "%s: summary \"%s\" lacks \"%s\"", t->label, o.summary, t->want_sub);
     PTC_EXPECT(ptc_clean_line(o.summary), "%s: control character in summary \"%s\"", t->label, o.summary);
-    PTC_EXPECT(!t->want_version || strcmp(o.version, t->want_version) == 0, "%s: version \"%s\", want \"%s\"",
-               t->label, o.version, t->want_version);
+    PTC_EXPECT(!t->want_version || strcmp(o.version, t->want_version) == 0, "%s: version \"%s\", want \"%s\"", t->label,
+               o.version, t->want_version);
     /* nothing a person would not trust: no FAIL that blames the server for a missing optional API */
     PTC_EXPECT(!(o.status == ST_FAIL && strstr(o.summary, "is this really")), "%s: \"%s\"", t->label, o.summary);
     obs_free(&o);

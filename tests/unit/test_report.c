@@ -110,7 +110,8 @@ static void test_table(void **st)
     put(&f, 1, 1, ST_OK, "spans", NET_OK, 600, 6000);
     char *t = table(&f, 0);
     assert_non_null(strstr(t, "STACK"));
-    assert_non_null(strstr(t, "prod   mimir      ready        FAIL            -  connection refused: nothing listens on mimir:9009"));
+    assert_non_null(strstr(
+            t, "prod   mimir      ready        FAIL            -  connection refused: nothing listens on mimir:9009"));
     assert_non_null(strstr(t, "prod   tempo      metrics      OK           12ms  spans"));
     assert_non_null(strstr(t, "prod tempo: 100.0 spans/s"));
     assert_non_null(strstr(t, "CRITICAL: 2 components: 1 OK, 0 WARN, 1 FAIL (1.0s)"));
@@ -154,7 +155,8 @@ static void test_json(void **st)
     assert_true(cJSON_IsNull(cJSON_GetObjectItem(rates, "spans_per_second")));
     cJSON *metrics = cJSON_GetArrayItem(cJSON_GetObjectItem(tempo, "checks"), 1);
     assert_true(cJSON_GetObjectItem(metrics, "latency_ms")->valuedouble == 12.4);
-    assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(metrics, "values"), "spans_received_total")->valueint, 100);
+    assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(metrics, "values"), "spans_received_total")->valueint,
+                     100);
     cJSON_Delete(root);
     free(doc);
     cleanup(&f);
@@ -244,7 +246,9 @@ static void test_verdict(void **st)
     put(&f, 1, 1, ST_OK, "spans", NET_OK, 100, 1000);
     put(&f, 1, 1, ST_OK, "spans", NET_OK, 600, 6000);
     char *t = table(&f, 0);
-    assert_non_null(strstr(t, "prod   mimir      (2 checks)   FAIL            -  connection refused: nothing listens on mimir:9009\n"));
+    assert_non_null(strstr(
+            t,
+            "prod   mimir      (2 checks)   FAIL            -  connection refused: nothing listens on mimir:9009\n"));
     assert_null(strstr(t, "mimir      metrics"));
     assert_null(strstr(t, "mimir      ready"));
     free(t);
@@ -316,11 +320,8 @@ static void test_verdict(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_exit_codes),
-        cmocka_unit_test(test_table),
-        cmocka_unit_test(test_json),
-        cmocka_unit_test(test_findings_and_sample),
-        cmocka_unit_test(test_verdict),
+            cmocka_unit_test(test_exit_codes),          cmocka_unit_test(test_table),   cmocka_unit_test(test_json),
+            cmocka_unit_test(test_findings_and_sample), cmocka_unit_test(test_verdict),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,8 +11,8 @@
 #include "lgtmtop/state.h"
 
 static const struct check_def defs[] = {
-    {.name = "ready", .path = "/ready"},
-    {.name = "metrics", .path = "/metrics"},
+        {.name = "ready", .path = "/ready"},
+        {.name = "metrics", .path = "/metrics"},
 };
 
 /* A component with the two checks above, built by hand (no config, no probe tables). */
@@ -176,11 +176,11 @@ static void test_stack_and_counts(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_counter_rates),
-        cmocka_unit_test(test_history_ring_and_percentiles),
-        cmocka_unit_test(test_record_aggregate_and_rates),
-        cmocka_unit_test(test_stale),
-        cmocka_unit_test(test_stack_and_counts),
+            cmocka_unit_test(test_counter_rates),
+            cmocka_unit_test(test_history_ring_and_percentiles),
+            cmocka_unit_test(test_record_aggregate_and_rates),
+            cmocka_unit_test(test_stale),
+            cmocka_unit_test(test_stack_and_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,11 +12,14 @@ static void test_oneline_strips_controls(void **st)
 {
     (void)st;
     char out[128];
-    const char in[] = "  \x1b[2J\x1b[31mhello\x1b[0m\tworld\r\n\x07" "bye\x00tail  ";
+    const char in[] = "  \x1b[2J\x1b[31mhello\x1b[0m\tworld\r\n\x07"
+                      "bye\x00tail  ";
     text_oneline(out, sizeof(out), in, sizeof(in) - 1);
     assert_string_equal(out, "hello world bye tail");
     /* OSC title sequence and C1 controls (UTF-8 encoded U+009B) are removed too */
-    const char osc[] = "a\x1b]0;pwned\x07" "b\xc2\x9b" "c";
+    const char osc[] = "a\x1b]0;pwned\x07"
+                       "b\xc2\x9b"
+                       "c";
     text_oneline(out, sizeof(out), osc, sizeof(osc) - 1);
     assert_string_equal(out, "ab c");
 }
@@ -30,7 +33,10 @@ static void test_oneline_utf8_and_truncation(void **st)
     assert_non_null(strstr(out, "..."));
     assert_true(strncmp(out, "héllo", strlen("héllo")) == 0);
     char bad[16];
-    text_oneline(bad, sizeof(bad), "a\xff\xfe" "b", 4);
+    text_oneline(bad, sizeof(bad),
+                 "a\xff\xfe"
+                 "b",
+                 4);
     assert_string_equal(bad, "a??b");
 }
 
@@ -46,11 +52,13 @@ static void test_multiline_keeps_newlines(void **st)
 static void test_url_redact(void **st)
 {
     (void)st;
-    static const struct { const char *in, *out; } rows[] = {
-        {"http://user:secret@mimir:9009/prometheus", "http://***@mimir:9009/prometheus"},
-        {"https://tok@grafana.example.com", "https://***@grafana.example.com"},
-        {"http://mimir:9009/a@b", "http://mimir:9009/a@b"},
-        {"http://loki:3100", "http://loki:3100"},
+    static const struct {
+        const char *in, *out;
+    } rows[] = {
+            {"http://user:secret@mimir:9009/prometheus", "http://***@mimir:9009/prometheus"},
+            {"https://tok@grafana.example.com", "https://***@grafana.example.com"},
+            {"http://mimir:9009/a@b", "http://mimir:9009/a@b"},
+            {"http://loki:3100", "http://loki:3100"},
     };
     for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
         char *r = url_redact(rows[i].in);
@@ -77,9 +85,12 @@ static void test_url_hostport(void **st)
 static void test_duration(void **st)
 {
     (void)st;
-    static const struct { const char *in; long ms; } rows[] = {
-        {"5s", 5000}, {"250ms", 250}, {"1m30s", 90000}, {"2h", 7200000}, {"1.5s", 1500},
-        {"3", 3000}, {"", -1}, {"5 seconds", -1}, {"abc", -1}, {"-1s", -1}, {"5x", -1}, {"1s5", -1},
+    static const struct {
+        const char *in;
+        long ms;
+    } rows[] = {
+            {"5s", 5000}, {"250ms", 250},    {"1m30s", 90000}, {"2h", 7200000}, {"1.5s", 1500}, {"3", 3000},
+            {"", -1},     {"5 seconds", -1}, {"abc", -1},      {"-1s", -1},     {"5x", -1},     {"1s5", -1},
     };
     for (size_t i = 0; i < ARRAY_LEN(rows); i++)
         assert_int_equal(duration_parse_ms(rows[i].in), rows[i].ms);
@@ -108,13 +119,13 @@ static void test_buf(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_oneline_strips_controls),
-        cmocka_unit_test(test_oneline_utf8_and_truncation),
-        cmocka_unit_test(test_multiline_keeps_newlines),
-        cmocka_unit_test(test_url_redact),
-        cmocka_unit_test(test_url_hostport),
-        cmocka_unit_test(test_duration),
-        cmocka_unit_test(test_buf),
+            cmocka_unit_test(test_oneline_strips_controls),
+            cmocka_unit_test(test_oneline_utf8_and_truncation),
+            cmocka_unit_test(test_multiline_keeps_newlines),
+            cmocka_unit_test(test_url_redact),
+            cmocka_unit_test(test_url_hostport),
+            cmocka_unit_test(test_duration),
+            cmocka_unit_test(test_buf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
