@@ -451,12 +451,19 @@ static void on_part(struct multi_run *run, const struct http_response *r, void *
     if (!r || i >= PART_COUNT)
         return;
     d->status[i] = r->err == NET_OK ? r->status : -1;
-    if (i == PART_RULES && r->err == NET_OK && r->status != 404) {
-        /* the main part: its failure is the check's (skipped without credentials) */
+    if (i == PART_RULES && !(r->err == NET_OK && r->status == 404)) {
+        /* The main part: its failure is the check's (skipped without credentials). No answer, an
+         * error status or a body that is not JSON (a proxy's login page) is never "rules not
+         * available" with OK. */
         if (!gf_api_response(r, run->c, &d->first, parts[i].path, parts[i].permission)) {
             d->failed = true;
             return;
         }
+        if (!(d->doc[i] = probe_json(r, run->c, &d->first))) {
+            d->failed = true;
+            return;
+        }
+        return;
     }
     struct obs tmp;
     obs_init(&tmp);

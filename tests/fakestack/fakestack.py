@@ -53,11 +53,22 @@ GARBAGE = (b"<html>\x1b[2J\x1b[31mgarbage\x00\x07 {{{ \x1b]0;pwned\x07\x1b[0m"
 FAULT_NAMES = ("none", "refused", "notready", "slow", "hang", "garbage", "truncated",
                "huge", "unauthorized", "error500", "nospans", "targets_down", "db_failing",
                "canary_never_readable", "canary_write_refused",
-               "otlp_closed", "otlp_v4only", "search_empty")
+               "otlp_closed", "otlp_v4only", "search_empty", "query_hang")
 # Grafana-only faults: what lgtmtop's Grafana datasources/dashboards/alerting checks find.
 GRAFANA_FAULTS = ("ds_unhealthy", "ds_internal", "dash_missing_ds", "dash_deprecated_ds", "dash_inputs",
-                  "alerting_broken", "no_policies")
+                  "alerting_broken", "no_policies", "rules_error", "rules_html", "rules_hang")
 FAULT_NAMES += GRAFANA_FAULTS
+GRAFANA_RULES_PATH = "/api/prometheus/grafana/api/v1/rules"
+# query_hang: the paths that reach a querier (readiness, /metrics and buildinfo keep answering).
+QUERY_PATHS = {
+    "mimir": re.compile(r"/api/v1/(query|query_range|series|labels|label/|rules|alerts|metadata|query_exemplars)"),
+    "prometheus": re.compile(r"/api/v1/(query|query_range|series|labels|label/|rules|alerts|metadata)"),
+    "loki": re.compile(r"^/(loki/api/v1|prometheus/api/v1|api/prom)/"
+                       r"(query|query_range|labels|label/|series|index/|patterns|rules|alerts)"),
+    "tempo": re.compile(r"^/api/(search|v2/search|traces/|v2/traces/|metrics/)"),
+}
+LOGIN_PAGE = (b"<!DOCTYPE html><html><head><title>Sign in</title></head><body>"
+              b"<form action=\"/oauth2/start\"><button>Sign in with SSO</button></form></body></html>\n")
 GRAFANA_LOCK = threading.Lock()
 # Datasources that faults add to Grafana's list.
 GRAFANA_DS_LEGACY = {"id": 5, "uid": "prometheus_legacy", "orgId": 1, "name": "Prometheus (legacy)",
@@ -311,7 +322,7 @@ def parse_faults(spec: str) -> dict:
         faults["notready"] = None
     for k in ("refused", "hang", "garbage", "truncated", "unauthorized", "error500",
               "nospans", "targets_down", "db_failing", "canary_never_readable", "canary_write_refused",
-              "otlp_closed", "otlp_v4only", "search_empty") + GRAFANA_FAULTS:
+              "otlp_closed", "otlp_v4only", "search_empty", "query_hang") + GRAFANA_FAULTS:
         if k in faults:
             faults[k] = None
     return faults
@@ -626,7 +637,7 @@ class InstanceHandler(BaseHandler):
             if stack.stopping.is_set() or "refused" in faults:
                 self.drop()
                 return
-            if "hang" not in faults:
+            if "hang" not in faults and not self.path_hangs(path, faults):
                 break
             changed.wait()
 
@@ -638,7 +649,12 @@ class InstanceHandler(BaseHandler):
             return
 
         try:
-            resp = inst.handle(self.command, path, params, self.headers, body, faults)
+            if inst.kind == "grafana" and path == GRAFANA_RULES_PATH and "rules_error" in faults:
+                resp = Resp(502, "text/html", b"<html><body><h1>502 Bad Gateway</h1></body></html>\n", "text")
+            elif inst.kind == "grafana" and path == GRAFANA_RULES_PATH and "rules_html" in faults:
+                resp = Resp(200, "text/html; charset=utf-8", LOGIN_PAGE, "text")
+            else:
+                resp = inst.handle(self.command, path, params, self.headers, body, faults)
         except Exception:  # keep serving; report as 500
             traceback.print_exc()
             resp = T("fakestack internal error\n", 500)
@@ -647,6 +663,14 @@ class InstanceHandler(BaseHandler):
         if "garbage" in faults and resp.status == 200:
             resp = Resp(200, resp.ctype, GARBAGE, "garbage", resp.headers)
         self.send_resp(resp, faults, head)
+
+    def path_hangs(self, path: str, faults: dict) -> bool:
+        """Path-scoped hangs: query_hang (a querier that cannot reach its frontend) and
+        rules_hang (Grafana's rule-state API)."""
+        kind = self.inst.kind
+        if "query_hang" in faults and kind in QUERY_PATHS and QUERY_PATHS[kind].search(path):
+            return True
+        return "rules_hang" in faults and kind == "grafana" and path == GRAFANA_RULES_PATH
 
     def send_resp(self, resp: Resp, faults: dict, head: bool) -> None:
         length, chunks = len(resp.body), None
@@ -2685,6 +2709,44 @@ def selftest() -> int:  # noqa: C901 - a flat list of checks
         assert not isinstance(bg.get("r"), Exception) and bg["r"][0] == 200, bg
         ok_text(U["tempo"] + "/ready", "ready\n")
     check("fault hang", t_hang)
+
+    def times_out(url, headers=None):
+        try:
+            fetch(url, headers, timeout=0.5)
+        except (TimeoutError, socket.timeout):
+            return True
+        except urllib.error.URLError as e:
+            return isinstance(e.reason, (TimeoutError, socket.timeout))
+        return False
+
+    def t_query_hang():
+        fault("loki", "query_hang")
+        fault("tempo", "query_hang")
+        try:
+            ok_text(U["loki"] + "/ready", "ready\n")
+            assert times_out(U["loki"] + "/loki/api/v1/labels"), "loki labels answered"
+            assert times_out(U["tempo"] + "/api/search?limit=1"), "tempo search answered"
+            assert fetch(U["tempo"] + "/metrics")[0] == 200
+        finally:
+            fault("loki", "none")
+            fault("tempo", "none")
+        assert fetch(U["loki"] + "/loki/api/v1/labels", TEN)[0] == 200
+    check("fault query_hang", t_query_hang)
+
+    def t_rules_faults():
+        rules = U["grafana"] + GRAFANA_RULES_PATH
+        fault("grafana", "rules_error")
+        st, h, b = fetch(rules, GH)
+        assert st == 502 and h.get("Content-Type") == "text/html", (st, h)
+        fault("grafana", "rules_html")
+        st, h, b = fetch(rules, GH)
+        assert st == 200 and b.startswith(b"<!DOCTYPE html>"), (st, b[:40])
+        fault("grafana", "rules_hang")
+        assert times_out(rules, GH), "rules answered"
+        assert fetch(U["grafana"] + "/api/health")[0] == 200
+        fault("grafana", "none")
+        assert fetch(rules, GH)[0] == 200
+    check("fault rules_error/rules_html/rules_hang", t_rules_faults)
 
     def t_truncated():
         fault("mimir", "truncated")

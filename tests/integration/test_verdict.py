@@ -78,6 +78,29 @@ class Verdict(unittest.TestCase):
             self.assertNotEqual(k["status"], "OK", k)
         self.assertEqual(r.json()["findings"][0]["id"], "down_refused")
 
+    def test_ready_but_queries_hang_is_named(self):
+        for kind in ("loki", "mimir", "tempo"):
+            with self.subTest(kind=kind):
+                fs = self.scenario(f"{kind}=query_hang")
+                r = run("check", "--json", "-c", fs.config, "-t", "1s", "--sample", "0")
+                self.assertEqual(r.rc, 2, r.out)
+                first = r.json()["findings"][0]
+                self.assertEqual((first["id"], first["component"]), ("query_path_hangs", kind), first)
+                self.assertIn("is ready, but its queries hang", first["title"])
+                self.assertIn("frontend", first["hint"])
+                self.assertEqual(r.component(kind)["checks"][0]["status"], "OK", "readiness still answers")
+
+    def test_grafana_rules_api_failing_is_never_ok(self):
+        for fault, want in (("rules_error", "502"), ("rules_html", "invalid JSON"), ("rules_hang", "timeout")):
+            with self.subTest(fault=fault):
+                fs = self.scenario(f"grafana={fault}")
+                r = run("check", "--json", "-c", fs.config, "-t", "1s", "--sample", "0")
+                k = r.check("grafana", "alerting")
+                self.assertEqual(k["status"], "FAIL", k)
+                self.assertNotIn("rule state not available", k["message"])
+                self.assertIn(want, k["message"])
+                self.assertEqual(r.rc, 2)
+
 
 if __name__ == "__main__":
     unittest.main()
