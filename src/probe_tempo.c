@@ -103,8 +103,8 @@ static const struct check_def tempo_checks[] = {
          .flags = CHECK_RAW,
          .parse = tempo_parse_span_counts,
          .min_period_ms = 60000},
-        {.name = "otlp_grpc", .multi = &otlp_grpc_multi, .min_period_ms = 15000},
-        {.name = "otlp_http", .multi = &otlp_http_multi, .min_period_ms = 15000},
+        {.name = "otlp_grpc", .flags = CHECK_OWN_ADDRESS, .multi = &otlp_grpc_multi, .min_period_ms = 15000},
+        {.name = "otlp_http", .flags = CHECK_OWN_ADDRESS, .multi = &otlp_http_multi, .min_period_ms = 15000},
         {.name = "canary", .flags = CHECK_CANARY, .multi = &canary_tempo_multi, .min_period_ms = CANARY_MIN_PERIOD_MS},
 };
 

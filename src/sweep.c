@@ -1,6 +1,7 @@
 /* sweep: request building and result delivery; the glue between engine, probes and state. */
 #include "lgtmtop/sweep.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "lgtmtop/multi.h"
@@ -61,6 +62,90 @@ static void submit_check(struct engine *e, const struct config *cfg, struct chec
     buf_free(&url);
 }
 
+static void start_check(struct engine *e, const struct config *cfg, struct check_state *cs)
+{
+    if (cs->def->multi)
+        multi_start(e, cfg, cs);
+    else
+        submit_check(e, cfg, cs);
+}
+
+/* ---- a component that was unreachable -------------------------------------------------
+ * Its readiness check goes first; the checks that need its API wait (gated, pending) for that
+ * answer. Back up: they run at once. Still down: each says "not run: X is down" instead of
+ * sending its own request into the same refused port or hanging until the same timeout. */
+
+struct gate {
+    struct engine *e;
+    const struct config *cfg;
+    struct comp_state *c;
+};
+
+static void release_gated(struct gate *g, bool cancelled)
+{
+    struct comp_state *c = g->c;
+    const struct check_state *ready = &c->checks[0];
+    bool down = comp_unreachable(c);
+    for (size_t k = 1; k < c->nchecks; k++) {
+        struct check_state *cs = &c->checks[k];
+        if (!cs->gated)
+            continue;
+        cs->gated = false;
+        cs->pending = false;
+        if (cancelled)
+            continue;
+        if (!down) {
+            start_check(g->e, g->cfg, cs);
+            continue;
+        }
+        struct http_response r = {.err = ready->net, .err_text = ready->net_text, .body = ""};
+        struct obs o;
+        obs_init(&o);
+        obs_set(&o, ST_FAIL, "not run: %s is down (%s)", comp_kind_name(c->kind), net_err_name(ready->net));
+        state_record(c, cs->idx, &o, &r, now_mono_ms());
+        obs_free(&o);
+    }
+}
+
+static void on_ready_gated(void *ud, const struct http_response *r)
+{
+    struct gate *g = ud; /* owned by this request: freed here */
+    on_done(&g->c->checks[0], r);
+    release_gated(g, r->err == NET_CANCELLED);
+    free(g);
+}
+
+/* Starts the readiness check of c and gates the rest; false when c is not a case for it. */
+static bool start_gated(struct engine *e, const struct config *cfg, struct comp_state *c, size_t *n)
+{
+    struct check_state *ready = c->nchecks > 1 ? &c->checks[0] : NULL;
+    if (!ready || ready->pending || ready->def->multi || !comp_unreachable(c))
+        return false;
+    for (size_t k = 1; k < c->nchecks; k++) {
+        struct check_state *cs = &c->checks[k];
+        /* min_period_ms does not apply: still down, every row says so; back up, all run once. */
+        if (cs->pending || (cs->def->flags & CHECK_OWN_ADDRESS))
+            continue;
+        cs->gated = true;
+        cs->pending = true;
+        (*n)++;
+    }
+    struct gate *g = xcalloc(1, sizeof(*g));
+    *g = (struct gate){e, cfg, c};
+    const struct component_cfg *cc = c->cfg;
+    struct buf url;
+    buf_init(&url);
+    sweep_check_url(cc, ready->def, &url);
+    struct request rq = {.url = url.data};
+    sweep_use_component(&rq, cc);
+    sweep_fill_limits(&rq, cc, cfg);
+    ready->pending = true;
+    engine_submit(e, &rq, on_ready_gated, g);
+    buf_free(&url);
+    (*n)++;
+    return true;
+}
+
 size_t sweep_start(struct engine *e, struct state *s, const struct config *cfg)
 {
     size_t n = 0;
@@ -68,16 +153,16 @@ size_t sweep_start(struct engine *e, struct state *s, const struct config *cfg)
     for (size_t i = 0; i < s->nstacks; i++)
         for (size_t j = 0; j < s->stacks[i].ncomps; j++) {
             struct comp_state *c = &s->stacks[i].comps[j];
+            bool gated = start_gated(e, cfg, c, &n);
             for (size_t k = 0; k < c->nchecks; k++) {
                 struct check_state *cs = &c->checks[k];
                 if (cs->pending)
                     continue;
+                if (gated && !(cs->def->flags & CHECK_OWN_ADDRESS))
+                    continue;
                 if (cs->def->min_period_ms && cs->ran && s->last_sweep_ms - cs->updated_ms < cs->def->min_period_ms)
                     continue;
-                if (cs->def->multi)
-                    multi_start(e, cfg, cs);
-                else
-                    submit_check(e, cfg, cs);
+                start_check(e, cfg, cs);
                 n++;
             }
         }
@@ -96,10 +181,7 @@ size_t sweep_start_flagged(struct engine *e, struct state *s, const struct confi
                  * perhaps after a whole timeout, and delay the report for nothing. */
                 if (cs->pending || !(cs->def->flags & flags) || !cs->ran || cs->nvalues == 0)
                     continue;
-                if (cs->def->multi)
-                    multi_start(e, cfg, cs);
-                else
-                    submit_check(e, cfg, cs);
+                start_check(e, cfg, cs);
                 n++;
             }
         }

@@ -59,6 +59,8 @@ enum check_flags {
                                 are enabled for the stack (canary: true / --canary) */
     CHECK_COUNTERS = 1u << 2, /* emits OBS_COUNTER values (a /metrics scrape): `check --sample`
                                  re-runs only these to turn the counters into rates */
+    CHECK_OWN_ADDRESS = 1u << 3, /* talks to an address of its own (an OTLP receiver), not the
+                                    component's API: runs even while the API is unreachable */
 };
 
 struct multi_check;

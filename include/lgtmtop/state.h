@@ -40,6 +40,7 @@ struct check_state {
     bool skipped;
     bool pending; /* a request is in flight */
     bool ran;     /* has at least one result */
+    bool gated;   /* pending on the readiness answer of a component that was unreachable (sweep.c) */
     char summary[OBS_SUMMARY_LEN];
     char *detail; /* owned */
     long http_status;
