@@ -53,11 +53,11 @@ typedef void (*check_parse_fn)(const struct http_response *r, const struct compo
 typedef void (*check_path_fn)(const struct component_cfg *c, struct buf *out);
 
 enum check_flags {
-    CHECK_RAW = 1u << 0,      /* parser sees every HTTP status (e.g. /ready 503); otherwise
+    CHECK_RAW = 1u << 0,         /* parser sees every HTTP status (e.g. /ready 503); otherwise
                                 non-2xx responses get the common message without calling it */
-    CHECK_CANARY = 1u << 1,   /* writes data (canary.h): state_init leaves it out unless canaries
+    CHECK_CANARY = 1u << 1,      /* writes data (canary.h): state_init leaves it out unless canaries
                                 are enabled for the stack (canary: true / --canary) */
-    CHECK_COUNTERS = 1u << 2, /* emits OBS_COUNTER values (a /metrics scrape): `check --sample`
+    CHECK_COUNTERS = 1u << 2,    /* emits OBS_COUNTER values (a /metrics scrape): `check --sample`
                                  re-runs only these to turn the counters into rates */
     CHECK_OWN_ADDRESS = 1u << 3, /* talks to an address of its own (an OTLP receiver), not the
                                     component's API: runs even while the API is unreachable */
