@@ -43,6 +43,7 @@ static const char *err_words(enum net_err e)
     case NET_REFUSED: return "connection refused";
     case NET_TIMEOUT: return "timeout";
     case NET_DNS: return "name did not resolve";
+    case NET_DNS_TIMEOUT: return "name lookup did not finish";
     case NET_TLS: return "TLS error";
     case NET_PROTOCOL: return "not HTTP";
     case NET_CANCELLED: return "cancelled";
@@ -99,6 +100,11 @@ void otlp_summarize(const struct otlp_result *res, struct obs *o)
         if (res->resolve_err == NET_DNS)
             obs_set(o, ST_FAIL, "cannot resolve the %s receiver's host (%s) — check the name, or set %s", label, ep,
                     res->http ? "otlp_http" : "otlp_grpc");
+        else if (res->resolve_err == NET_DNS_TIMEOUT)
+            obs_set(o, ST_FAIL,
+                    "name lookup of the %s receiver's host (%s) did not finish within %.1fs: the DNS server does "
+                    "not answer — on a private network, run lgtmtop inside it",
+                    label, ep, (double)res->timeout_ms / 1000.0);
         else
             obs_set(o, ST_FAIL, "cannot look up %s: %s", ep, res->resolve_text[0] ? res->resolve_text : "error");
         if (res->derived)
