@@ -2448,6 +2448,17 @@ def selftest() -> int:  # noqa: C901 - a flat list of checks
         except urllib.error.HTTPError as e:
             return e.code, e.headers, e.read()
 
+    def poll(pred, timeout=5.0, what="condition"):
+        """Polls pred() until truthy (its value is returned); the self-test never sleeps to sync."""
+        deadline = time.monotonic() + timeout
+        while True:
+            v = pred()
+            if v:
+                return v
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}")
+            time.sleep(0.02)
+
     def check(name, fn):
         try:
             fn()
@@ -2552,9 +2563,8 @@ def selftest() -> int:  # noqa: C901 - a flat list of checks
         m = ok_text(u + "/metrics", ctype=CT_METRICS)
         assert f'version="{DEFAULT_TEMPO_VERSION}"' in m
         a = spans(u)
-        time.sleep(0.25)
-        b = spans(u)
-        assert a is not None and b > a, (a, b)
+        assert a is not None
+        poll(lambda: spans(u) > a, what="the spans counter to grow")
         d = ok_json(u + "/api/search?limit=3", TEN)
         assert len(d["traces"]) == 3 and d["traces"][0]["spanSets"]
         assert ok_json(u + "/api/search/tag/service.name/values", TEN)["tagValues"]
@@ -2843,7 +2853,8 @@ def selftest() -> int:  # noqa: C901 - a flat list of checks
                 if ln.startswith("loki_distributor_lines_received_total{"):
                     return ln.rsplit(" ", 1)[1]
         a = lines()
-        time.sleep(0.1)
+        t0 = spans(U["tempo"])
+        poll(lambda: spans(U["tempo"]) > t0, what="time to pass (another counter grows)")
         assert lines() == a
         fault("loki", "none")
     check("fault nospans + combined", t_nospans_combo)
@@ -2897,8 +2908,8 @@ def selftest() -> int:  # noqa: C901 - a flat list of checks
         st, _, _ = fetch(u + "/v1/traces", j, method="POST", data=json.dumps(span).encode())
         assert st == 200
         assert ok_json(u + f"/api/v2/traces/{tid}", TEN) == {"trace": {}, "metrics": {}}  # not yet
-        time.sleep(CANARY_READ_DELAY + 0.05)
-        t = ok_json(u + f"/api/v2/traces/{tid}", TEN)["trace"]["resourceSpans"][0]["scopeSpans"][0]["spans"][0]
+        doc = poll(lambda: ok_json(u + f"/api/v2/traces/{tid}", TEN)["trace"], what="the span to be readable")
+        t = doc["resourceSpans"][0]["scopeSpans"][0]["spans"][0]
         assert t["traceId"] == "ZVPxAAECAwQFBgcICQoLDA==" and t["kind"] == "SPAN_KIND_INTERNAL", t
         assert ok_json(u + f"/api/traces/{tid}", TEN)["resourceSpans"]
         bad = json.loads(json.dumps(span))
@@ -2911,9 +2922,9 @@ def selftest() -> int:  # noqa: C901 - a flat list of checks
         assert fetch(u + "/loki/api/v1/push", j, method="POST", data=json.dumps(line).encode())[0] == 204
         line["streams"][0]["values"][0][0] = 1
         assert fetch(u + "/loki/api/v1/push", j, method="POST", data=json.dumps(line).encode())[0] == 400
-        time.sleep(CANARY_READ_DELAY + 0.05)
         q = urllib.parse.quote('{job="lgtmtop-canary"} |= "abc"')
-        r = ok_json(u + f"/loki/api/v1/query_range?query={q}", TEN)["data"]["result"]
+        r = poll(lambda: ok_json(u + f"/loki/api/v1/query_range?query={q}", TEN)["data"]["result"],
+                 what="the line to be readable")
         assert r and r[0]["values"][0][1] == "id=abc", r
         q = urllib.parse.quote('{job="lgtmtop-canary"} |= "zzz"')
         assert ok_json(u + f"/loki/api/v1/query_range?query={q}", TEN)["data"]["result"] == []
@@ -2925,9 +2936,9 @@ def selftest() -> int:  # noqa: C901 - a flat list of checks
         assert fetch(u + "/otlp/v1/metrics", {**TEN, "Content-Type": "application/json; charset=utf-8"},
                      method="POST", data=json.dumps(m).encode())[0] == 415
         assert fetch(u + "/otlp/v1/metrics", j, method="POST", data=json.dumps(m).encode())[0] == 200
-        time.sleep(CANARY_READ_DELAY + 0.05)
         q = urllib.parse.quote('lgtmtop_canary{canary_id="abc"}')
-        r = ok_json(u + f"/prometheus/api/v1/query?query={q}", TEN)["data"]["result"]
+        r = poll(lambda: ok_json(u + f"/prometheus/api/v1/query?query={q}", TEN)["data"]["result"],
+                 what="the sample to be readable")
         assert r and r[0]["metric"]["job"] == "lgtmtop-canary", r
         q = urllib.parse.quote('lgtmtop_canary{canary_id="nope"}')
         assert ok_json(u + f"/prometheus/api/v1/query?query={q}", TEN)["data"]["result"] == []
@@ -2971,7 +2982,8 @@ def selftest() -> int:  # noqa: C901 - a flat list of checks
             p = subprocess.Popen([sys.executable, me, "--component", "g=grafana"],
                                  stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
             info = json.loads(p.stdout.readline())
-            time.sleep(0.2)
+            # stdin is at EOF from the start: still serving after answering a request
+            assert fetch(info["components"]["g"]["url"] + "/api/health")[0] == 200
             assert p.poll() is None, "exited with stdin=/dev/null"
             p.send_signal(signal.SIGTERM)
             assert p.wait(5) == 0
