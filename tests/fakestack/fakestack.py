@@ -1023,7 +1023,7 @@ class Instance:
         for k, v in headers.items():
             k = k.lower()
             if k in ("authorization", "proxy-authorization"):
-                v = "<redacted>"
+                v = v.split(" ", 1)[0] + " <redacted>" if " " in v else "<redacted>"  # the scheme stays
             hdrs[k] = v if k not in hdrs else hdrs[k] + ", " + v
         rec = {"time": time.time(), "method": method, "path": path, "query": query,
                "target": target, "headers": hdrs, "body_bytes": body_len, "status": None}
@@ -2882,7 +2882,7 @@ def selftest() -> int:  # noqa: C901 - a flat list of checks
         fetch(U["grafana"] + "/api/datasources", {**GH, "User-Agent": "lgtmtop-test/1"})
         fetch(U["mimir"] + "/prometheus/api/v1/query?query=up", TEN)
         g = ok_json(ctl + "/requests?component=grafana")
-        assert len(g) == 1 and g[0]["headers"]["authorization"] == "<redacted>"
+        assert len(g) == 1 and g[0]["headers"]["authorization"] == "Bearer <redacted>"
         assert g[0]["headers"]["user-agent"] == "lgtmtop-test/1" and g[0]["path"] == "/api/datasources"
         m = ok_json(ctl + "/requests?component=mimir")
         assert m[-1]["headers"]["x-scope-orgid"] == "demo" and m[-1]["query"] == "query=up"
