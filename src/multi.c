@@ -9,10 +9,9 @@
 #include "lgtmtop/state.h"
 #include "lgtmtop/sweep.h"
 
-/* A request waiting for a slot: owned copies of the strings a struct request points to. */
+/* A request waiting for a slot: a deep copy (request_dup), owned. */
 struct multi_pending {
-    struct request rq;
-    char *strs[10];
+    struct request *rq;
     multi_step_fn cb;
     void *arg;
     struct multi_pending *next;
@@ -49,8 +48,7 @@ static void run_finish(struct multi_run *run)
 
 static void pending_free(struct multi_pending *p)
 {
-    for (size_t i = 0; i < ARRAY_LEN(p->strs); i++)
-        free(p->strs[i]);
+    request_free(p->rq);
     free(p);
 }
 
@@ -122,7 +120,7 @@ static void multi_settle(struct multi_run *run)
         run->queue = p->next;
         if (!run->queue)
             run->queue_tail = NULL;
-        submit_now(run, &p->rq, p->cb, p->arg);
+        submit_now(run, p->rq, p->cb, p->arg);
         pending_free(p);
     }
     if (run->inflight == 0 && !run->queue)
@@ -149,14 +147,7 @@ void multi_request(struct multi_run *run, const struct request *in, multi_step_f
         return;
     }
     struct multi_pending *p = xcalloc(1, sizeof(*p));
-    const char **fields[] = {&rq.url,        &rq.method,         &rq.content_type, &rq.tenant,    &rq.bearer,
-                             &rq.basic_user, &rq.basic_password, &rq.ca_file,      &rq.connect_ip};
-    for (size_t i = 0; i < ARRAY_LEN(fields); i++)
-        if (*fields[i])
-            *fields[i] = p->strs[i] = xstrdup(*fields[i]);
-    if (rq.body)
-        rq.body = p->strs[9] = xstrndup(rq.body, rq.body_len);
-    p->rq = rq;
+    p->rq = request_dup(&rq);
     p->cb = cb;
     p->arg = arg;
     if (run->queue_tail)
