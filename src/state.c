@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "flow.h"
+#include "checks/flow.h"
 #include "lgtmtop/canary.h"
 #include "lgtmtop/custom.h"
 

@@ -9,7 +9,7 @@
  * The checks of a stack form the pseudo-component COMP_CHECKS ("checks"). Their check_defs are
  * built per stack at state_init (custom_defs_new) and run as multi checks; def->arg points to a
  * struct custom_def naming the config entry and the component it targets. Everything here but
- * the multi glue in probe_custom.c is pure. */
+ * the multi glue in checks/custom.c is pure. */
 #ifndef LGTMTOP_CUSTOM_H
 #define LGTMTOP_CUSTOM_H
 

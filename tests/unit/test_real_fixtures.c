@@ -14,7 +14,7 @@
 
 #include "probe_test.h"
 
-#include "../../src/flow.h"
+#include "../../src/checks/flow.h"
 #include "lgtmtop/canary.h"
 
 #define SKIP ST_UNKNOWN /* with .skipped: the check does not apply, and says why */

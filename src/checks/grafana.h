@@ -1,4 +1,4 @@
-/* grafana: private interface of the Grafana checks. probe_grafana.c holds the check table and
+/* grafana: private interface of the Grafana checks. grafana.c holds the check table and
  * the health check; grafana_datasources.c, grafana_dashboards.c and grafana_alerting.c each
  * hold one multi-request check: pure functions (declared here, unit-tested) that turn
  * responses into rows and an observation, and static step callbacks that are only glue. */
@@ -10,13 +10,13 @@
 
 #include "lgtmtop/dashboards.h"
 #include "lgtmtop/multi.h"
-#include "probes.h"
+#include "common.h"
 
 extern const struct multi_check gf_datasources_multi;
 extern const struct multi_check gf_dashboards_multi;
 extern const struct multi_check gf_alerting_multi;
 
-/* ---- shared (probe_grafana.c) ---------------------------------------------------------- */
+/* ---- shared (grafana.c) ---------------------------------------------------------- */
 
 bool gf_has_credentials(const struct component_cfg *c);
 

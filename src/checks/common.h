@@ -1,8 +1,8 @@
-/* probes: private glue between the probe modules. The per-kind check tables, and helpers
+/* checks/common: private glue between the check modules. The per-kind check tables, and helpers
  * the parsers share (JSON envelopes, build info, /ready, /metrics scanning, URL pieces).
  * Everything here is pure: bytes in, obs out. */
-#ifndef LGTMTOP_PROBES_H
-#define LGTMTOP_PROBES_H
+#ifndef LGTMTOP_CHECKS_COMMON_H
+#define LGTMTOP_CHECKS_COMMON_H
 
 #include <cjson/cJSON.h>
 
@@ -53,7 +53,7 @@ void probe_parse_buildinfo(const struct http_response *r, const struct component
  * "starting" for the known start-up reasons. Registered with CHECK_RAW. */
 void probe_parse_ready(const struct http_response *r, const struct component_cfg *c, struct obs *o);
 
-/* Prometheus-compatible API parsers shared by Mimir and Prometheus (probe_prometheus.c). */
+/* Prometheus-compatible API parsers shared by Mimir and Prometheus (prometheus.c). */
 void probe_path_query(const struct component_cfg *c, struct buf *out);
 void probe_path_rules(const struct component_cfg *c, struct buf *out);
 void probe_path_alerts(const struct component_cfg *c, struct buf *out);

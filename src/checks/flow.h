@@ -16,7 +16,7 @@
 #define FLOW_MAX_TENANTS 50    /* rows kept in a check's data */
 #define FLOW_DETAIL_TENANTS 20 /* rows written to detail */
 
-/* ---- per-tenant counter tables (flow_metrics.c) ---------------------------------------- */
+/* ---- per-tenant counter tables (tenants.c) ---------------------------------------- */
 
 /* A counter to break down: the series name, the key it gets in the table (as the component's
  * value key, e.g. "spans_received_total"), and a unit word for detail lines ("spans"). */
@@ -45,7 +45,7 @@ void flow_window_text(long ms, char *out, size_t outlen);
 /* The value of query parameter `name` of a URL as a number; false when absent. */
 bool flow_url_param_ll(const char *url, const char *name, long long *out);
 
-/* ---- Tempo query side (flow_checks.c) --------------------------------------------------- */
+/* ---- Tempo query side (tempo.c; spanmetrics in mimir.c) --------------------------------------------------- */
 
 /* Search/services window of a Tempo component (search_window:, default 15m), in seconds. */
 long flow_search_window_s(const struct component_cfg *c);
@@ -74,7 +74,7 @@ void tempo_parse_span_counts(const struct http_response *r, const struct compone
 void mimir_path_spanmetrics(const struct component_cfg *c, struct buf *out);
 void mimir_parse_spanmetrics(const struct http_response *r, const struct component_cfg *c, struct obs *o);
 
-/* ---- OTLP receivers (otlp.c) ------------------------------------------------------------ */
+/* ---- OTLP receivers (tempo_otlp.c) ------------------------------------------------------------ */
 
 #define OTLP_MAX_ADDRS 8
 

@@ -1,11 +1,11 @@
-/* probe_loki: Grafana Loki checks. Build info is an unwrapped object; label names over the
+/* loki: Grafana Loki checks. Build info is an unwrapped object; label names over the
  * default 6h window tell whether anything is being ingested for this tenant. */
 #include <stdio.h>
 #include <string.h>
 
 #include "lgtmtop/canary.h"
 #include "flow.h"
-#include "probes.h"
+#include "common.h"
 
 #define LOKI_LABELS_LISTED 8
 

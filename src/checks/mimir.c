@@ -1,10 +1,76 @@
-/* probe_mimir: Grafana Mimir checks. The Prometheus API lives under the configurable prefix
- * (default /prometheus); /ready, build info and /metrics do not. */
+/* mimir: Grafana Mimir's checks (Cortex answers the same API). The Prometheus API lives under
+ * the configurable prefix (default /prometheus); /ready, build info and /metrics do not. Also
+ * the span-metrics series Tempo's metrics-generator writes here. */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
-#include "lgtmtop/canary.h"
+#include "common.h"
 #include "flow.h"
-#include "probes.h"
+#include "lgtmtop/canary.h"
+
+static const char *json_string(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* ---- Mimir: the metrics-generator's output ---------------------------------------------- */
+
+static const char spanmetrics_query[] =
+        "count by (__name__) ({__name__=~\"traces_spanmetrics_calls_total|traces_spanmetrics_latency_count|"
+        "traces_service_graph_request_total\"})";
+
+void mimir_path_spanmetrics(const struct component_cfg *c, struct buf *out)
+{
+    char prefix[128];
+    probe_api_prefix(c, prefix, sizeof(prefix));
+    buf_printf(out, "%s/api/v1/query?query=", prefix);
+    probe_url_encode(out, spanmetrics_query);
+}
+
+void mimir_parse_spanmetrics(const struct http_response *r, const struct component_cfg *c, struct obs *o)
+{
+    const cJSON *data;
+    cJSON *root = probe_prom_envelope(r, c, o, &data);
+    if (!root)
+        return;
+    const cJSON *result = cJSON_GetObjectItemCaseSensitive(data, "result");
+    if (result && !cJSON_IsArray(result) && !cJSON_IsNull(result)) {
+        probe_shape_error(r, c, o, "data.result is not a list");
+        cJSON_Delete(root);
+        return;
+    }
+    double total = 0;
+    struct buf names;
+    buf_init(&names);
+    cJSON *out = cJSON_CreateObject();
+    cJSON *series = cJSON_AddObjectToObject(out, "series");
+    const cJSON *s;
+    int k = 0;
+    cJSON_ArrayForEach(s, result)
+    {
+        const cJSON *val = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(s, "value"), 1);
+        double v = cJSON_IsString(val) ? strtod(val->valuestring, NULL) : cJSON_IsNumber(val) ? val->valuedouble : 0;
+        if (!isfinite(v))
+            v = 0;
+        const char *name = json_string(cJSON_GetObjectItemCaseSensitive(s, "metric"), "__name__");
+        total += v;
+        cJSON_AddNumberToObject(series, name ? name : "(unnamed)", v);
+        buf_printf(&names, "%s%s %.0f", k++ ? ", " : "", name ? name : "unnamed series", v);
+    }
+    obs_add_value(o, "spanmetrics_series", total, OBS_GAUGE);
+    if (total > 0)
+        obs_set(o, ST_OK, "%.0f span-metrics series (%s)", total, names.data);
+    else
+        obs_set(o, ST_OK,
+                "no span metrics (traces_spanmetrics_*, traces_service_graph_*) — expected only if "
+                "Tempo's metrics-generator writes here");
+    buf_free(&names);
+    cJSON_Delete(o->data);
+    o->data = out;
+    cJSON_Delete(root);
+}
 
 static void mimir_parse_metrics(const struct http_response *r, const struct component_cfg *c, struct obs *o)
 {

@@ -1,4 +1,4 @@
-/* otlp: are Tempo's OTLP receivers reachable, on every address their name resolves to?
+/* tempo_otlp: are Tempo's OTLP receivers reachable, on every address their name resolves to?
  *
  * Each check resolves the receiver's host (asynchronously, through libcurl's resolver: the
  * engine's resolve_only request) and then probes every address separately with the name kept
@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "flow.h"
-#include "probes.h"
+#include "common.h"
 #include "lgtmtop/sweep.h"
 
 static const char otlp_empty_export[] = "{\"resourceSpans\":[]}";

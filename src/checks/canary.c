@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "lgtmtop/multi.h"
-#include "probes.h"
+#include "common.h"
 #include "lgtmtop/sweep.h"
 
 /* ---- identity -------------------------------------------------------------------------- */

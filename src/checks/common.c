@@ -1,4 +1,4 @@
-/* probe_common: observations, the kind table, the common transport/HTTP messages, and the
+/* common: observations, the kind table, the common transport/HTTP messages, and the
  * parsing helpers the per-kind modules share. */
 #include <ctype.h>
 #include <math.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "lgtmtop/promtext.h"
-#include "probes.h"
+#include "common.h"
 
 /* ---- observations ---------------------------------------------------------------------- */
 

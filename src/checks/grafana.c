@@ -1,4 +1,4 @@
-/* probe_grafana: Grafana checks. /api/health needs no credentials; the others need a service
+/* grafana: Grafana checks. /api/health needs no credentials; the others need a service
  * account token (Viewer is enough for datasources and dashboards; alerting provisioning reads
  * need alert.provisioning:read) or basic auth, or anonymous access. Without credentials a
  * check that Grafana refuses is skipped, not failed.

@@ -1,4 +1,4 @@
-/* probe_custom: the user's own checks (checks: in the config; see custom.h). Conditions,
+/* custom: the user's own checks (checks: in the config; see custom.h). Conditions,
  * query building and response judging are pure; the multi-check glue at the end submits one
  * request per check and hands the judged observation to the runner. */
 #include "lgtmtop/custom.h"
@@ -13,7 +13,7 @@
 #include "lgtmtop/config.h"
 #include "lgtmtop/multi.h"
 #include "lgtmtop/state.h"
-#include "probes.h"
+#include "common.h"
 #include "lgtmtop/sweep.h"
 
 #define CUSTOM_SERIES_LISTED 3  /* failing series named in the summary */

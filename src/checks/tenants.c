@@ -1,4 +1,4 @@
-/* flow_metrics: per-tenant breakdown of ingest counters, per-tenant rates between two scrapes,
+/* tenants: per-tenant breakdown of ingest counters, per-tenant rates between two scrapes,
  * and small text helpers of the flow checks. Pure. */
 #include <ctype.h>
 #include <math.h>

@@ -1,10 +1,10 @@
-/* probe_prometheus: Prometheus checks, and the Prometheus-API parsers (query, rules, alerts)
+/* prometheus: Prometheus checks, and the Prometheus-API parsers (query, rules, alerts)
  * that Mimir shares through its /prometheus prefix. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "probes.h"
+#include "common.h"
 
 #define PROM_LIST_MAX 8 /* names listed in a summary before "..." */
 
