@@ -140,7 +140,7 @@ static void submit_now(struct multi_run *run, const struct request *rq, multi_st
 void multi_request(struct multi_run *run, const struct request *in, multi_step_fn cb, void *arg)
 {
     struct request rq = *in;
-    sweep_fill_limits(&rq, run->c, run->cfg);
+    probe_fill_limits(&rq, run->c, run->cfg);
     int max = run->mc->max_inflight > 0 ? run->mc->max_inflight : 8;
     if (run->inflight < max && !run->cancelled) {
         submit_now(run, &rq, cb, arg);
@@ -162,7 +162,7 @@ void multi_get(struct multi_run *run, const char *path, multi_step_fn cb, void *
     const struct component_cfg *c = run->c;
     char *url = xasprintf("%s%s", c->url, path);
     struct request rq = {.url = url};
-    sweep_use_component(&rq, c);
+    probe_use_component(&rq, c);
     multi_request(run, &rq, cb, arg);
     free(url);
 }
@@ -175,6 +175,8 @@ void multi_start(struct engine *e, const struct config *cfg, struct check_state 
     run->comp = cs->comp;
     run->c = cs->comp->cfg;
     run->cs = cs;
+    run->def = cs->def;
+    run->prev_data = cs->data;
     run->mc = cs->def->multi;
     run->data = xcalloc(1, run->mc->data_size ? run->mc->data_size : 1);
     run->started_ms = now_mono_ms();

@@ -7,36 +7,6 @@
 #include "lgtmtop/multi.h"
 #include "lgtmtop/probe.h"
 
-void sweep_check_url(const struct component_cfg *c, const struct check_def *d, struct buf *out)
-{
-    buf_reset(out);
-    buf_puts(out, c->url);
-    if (d->path_fn)
-        d->path_fn(c, out);
-    else
-        buf_puts(out, d->path);
-}
-
-void sweep_use_component(struct request *rq, const struct component_cfg *c)
-{
-    rq->tenant = c->tenant;
-    rq->bearer = c->token;
-    rq->basic_user = c->basic_user;
-    rq->basic_password = c->basic_password;
-    rq->insecure = c->insecure_skip_verify;
-    rq->ca_file = c->ca_file;
-}
-
-void sweep_fill_limits(struct request *rq, const struct component_cfg *c, const struct config *cfg)
-{
-    if (rq->timeout_ms <= 0)
-        rq->timeout_ms = c->timeout_ms > 0 ? c->timeout_ms : cfg->timeout_ms;
-    if (rq->connect_timeout_ms <= 0)
-        rq->connect_timeout_ms = c->connect_timeout_ms > 0 ? c->connect_timeout_ms : cfg->connect_timeout_ms;
-    if (!rq->max_body)
-        rq->max_body = cfg->max_body;
-}
-
 static void on_done(void *ud, const struct http_response *r)
 {
     struct check_state *cs = ud;
@@ -53,10 +23,10 @@ static void submit_check(struct engine *e, const struct config *cfg, struct chec
     const struct component_cfg *cc = cs->comp->cfg;
     struct buf url;
     buf_init(&url);
-    sweep_check_url(cc, cs->def, &url);
+    probe_check_url(cc, cs->def, &url);
     struct request rq = {.url = url.data};
-    sweep_use_component(&rq, cc);
-    sweep_fill_limits(&rq, cc, cfg);
+    probe_use_component(&rq, cc);
+    probe_fill_limits(&rq, cc, cfg);
     cs->pending = true;
     engine_submit(e, &rq, on_done, cs);
     buf_free(&url);
@@ -135,10 +105,10 @@ static bool start_gated(struct engine *e, const struct config *cfg, struct comp_
     const struct component_cfg *cc = c->cfg;
     struct buf url;
     buf_init(&url);
-    sweep_check_url(cc, ready->def, &url);
+    probe_check_url(cc, ready->def, &url);
     struct request rq = {.url = url.data};
-    sweep_use_component(&rq, cc);
-    sweep_fill_limits(&rq, cc, cfg);
+    probe_use_component(&rq, cc);
+    probe_fill_limits(&rq, cc, cfg);
     ready->pending = true;
     engine_submit(e, &rq, on_ready_gated, g);
     buf_free(&url);

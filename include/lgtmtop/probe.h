@@ -109,4 +109,17 @@ void probe_transport_obs(const struct http_response *r, struct obs *o);
 void probe_transport_obs_for(const struct http_response *r, const struct component_cfg *c, struct obs *o);
 void probe_http_error_obs(const struct http_response *r, const struct component_cfg *c, struct obs *o);
 
+/* ---- requests to a component (checks/common.c) ---- */
+struct request;
+struct config;
+
+/* Gives a request the component's tenant header, credentials and TLS settings (the one place
+ * that decides what a request to a component carries). */
+void probe_use_component(struct request *rq, const struct component_cfg *c);
+/* Fills the limits the request left unset (timeout, connect timeout, body cap) from the
+ * component, else the config. */
+void probe_fill_limits(struct request *rq, const struct component_cfg *c, const struct config *cfg);
+/* Builds the full URL of a check into out (base URL + path). */
+void probe_check_url(const struct component_cfg *c, const struct check_def *d, struct buf *out);
+
 #endif

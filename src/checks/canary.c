@@ -14,7 +14,6 @@
 
 #include "lgtmtop/multi.h"
 #include "common.h"
-#include "lgtmtop/sweep.h"
 
 /* ---- identity -------------------------------------------------------------------------- */
 
@@ -761,7 +760,7 @@ static void canary_start(struct multi_run *run, enum canary_kind k)
             .body_len = strlen(body),
             .content_type = CANARY_CONTENT_TYPE,
     };
-    sweep_use_component(&rq, c);
+    probe_use_component(&rq, c);
     multi_request(run, &rq, canary_on_write, NULL);
     free(url);
     free(body);

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lgtmtop/config.h"
+#include "lgtmtop/engine.h"
 #include "lgtmtop/promtext.h"
 #include "common.h"
 
@@ -786,4 +788,36 @@ bool probe_metrics_status(const struct http_response *r, const struct component_
     }
     probe_http_error_obs(r, c, o);
     return false;
+}
+
+/* ---- requests to a component ------------------------------------------------------------ */
+
+void probe_check_url(const struct component_cfg *c, const struct check_def *d, struct buf *out)
+{
+    buf_reset(out);
+    buf_puts(out, c->url);
+    if (d->path_fn)
+        d->path_fn(c, out);
+    else
+        buf_puts(out, d->path);
+}
+
+void probe_use_component(struct request *rq, const struct component_cfg *c)
+{
+    rq->tenant = c->tenant;
+    rq->bearer = c->token;
+    rq->basic_user = c->basic_user;
+    rq->basic_password = c->basic_password;
+    rq->insecure = c->insecure_skip_verify;
+    rq->ca_file = c->ca_file;
+}
+
+void probe_fill_limits(struct request *rq, const struct component_cfg *c, const struct config *cfg)
+{
+    if (rq->timeout_ms <= 0)
+        rq->timeout_ms = c->timeout_ms > 0 ? c->timeout_ms : cfg->timeout_ms;
+    if (rq->connect_timeout_ms <= 0)
+        rq->connect_timeout_ms = c->connect_timeout_ms > 0 ? c->connect_timeout_ms : cfg->connect_timeout_ms;
+    if (!rq->max_body)
+        rq->max_body = cfg->max_body;
 }

@@ -12,9 +12,7 @@
 
 #include "lgtmtop/config.h"
 #include "lgtmtop/multi.h"
-#include "lgtmtop/state.h"
 #include "common.h"
-#include "lgtmtop/sweep.h"
 
 #define CUSTOM_SERIES_LISTED 3  /* failing series named in the summary */
 #define CUSTOM_DETAIL_SERIES 20 /* series listed in detail */
@@ -647,7 +645,7 @@ static void custom_on_done(struct multi_run *run, const struct http_response *r,
 
 static void custom_start(struct multi_run *run)
 {
-    const struct custom_def *cd = run->cs->def->arg;
+    const struct custom_def *cd = run->def->arg;
     const struct custom_check_cfg *cc = cd ? cd->cc : NULL;
     if (!cc)
         return;
@@ -672,7 +670,7 @@ static void custom_start(struct multi_run *run)
             .timeout_ms = cc->timeout_ms > 0 ? cc->timeout_ms : t->timeout_ms,
             .connect_timeout_ms = t->connect_timeout_ms,
     };
-    sweep_use_component(&rq, t);
+    probe_use_component(&rq, t);
     multi_request(run, &rq, custom_on_done, (void *)cd);
     buf_free(&url);
 }
@@ -680,7 +678,7 @@ static void custom_start(struct multi_run *run)
 static void custom_finish(struct multi_run *run, struct obs *o)
 {
     struct custom_run *cr = run->data;
-    const struct custom_def *cd = run->cs->def->arg;
+    const struct custom_def *cd = run->def->arg;
     if (cr->have) {
         obs_free(o);
         *o = cr->o; /* hand over detail and data */

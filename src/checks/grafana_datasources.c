@@ -10,8 +10,6 @@
 #include <strings.h>
 
 #include "grafana.h"
-#include "lgtmtop/state.h"
-#include "lgtmtop/sweep.h"
 
 #define DS_PROBE_TIMEOUT_MAX_MS 10000L
 
@@ -515,9 +513,9 @@ static void submit_proxy(struct multi_run *run, const struct gf_dsrow *row, void
 /* Whether to ask the proxy together with /health rather than after its 404, which saves a
  * round trip on a slow Grafana: yes unless the previous run of this check saw the datasource
  * answer its health API (so a live view does not double its requests every sweep). */
-static bool ask_proxy_early(const struct check_state *cs, const char *uid)
+static bool ask_proxy_early(const cJSON *prev_data, const char *uid)
 {
-    const cJSON *prev, *rows = cJSON_IsArray(cs->data) ? cs->data : NULL;
+    const cJSON *prev, *rows = cJSON_IsArray(prev_data) ? prev_data : NULL;
     cJSON_ArrayForEach(prev, rows)
     {
         const cJSON *u = cJSON_GetObjectItemCaseSensitive(prev, "uid");
@@ -611,7 +609,7 @@ static void submit_direct(struct multi_run *run, struct gf_dsrow *row, const cha
             .timeout_ms = timeout > DS_PROBE_TIMEOUT_MAX_MS ? DS_PROBE_TIMEOUT_MAX_MS : timeout,
     };
     if (same) { /* our own endpoint: its credentials and TLS settings apply */
-        sweep_use_component(&rq, same);
+        probe_use_component(&rq, same);
         rq.tenant = tc ? tc->tenant : NULL; /* the tenant follows the datasource's header */
     }
     if (tc && tc->tenant)
@@ -665,7 +663,7 @@ static void on_list(struct multi_run *run, const struct http_response *r, void *
             path_for(&p, row->uid, "/health");
             multi_get(run, p.data, on_health, (void *)(uintptr_t)i);
             buf_free(&p);
-            if (row->fallback && ask_proxy_early(run->cs, row->uid)) {
+            if (row->fallback && ask_proxy_early(run->prev_data, row->uid)) {
                 row->speculative = true;
                 submit_proxy(run, row, (void *)(uintptr_t)i);
             }

@@ -12,7 +12,6 @@
 
 #include "flow.h"
 #include "common.h"
-#include "lgtmtop/sweep.h"
 
 static const char otlp_empty_export[] = "{\"resourceSpans\":[]}";
 
@@ -263,7 +262,7 @@ static void probe_address(struct multi_run *run, int i)
         rq.body = otlp_empty_export;
         rq.body_len = sizeof(otlp_empty_export) - 1;
         rq.content_type = "application/json";
-        sweep_use_component(&rq, c);
+        probe_use_component(&rq, c);
     } else {
         rq.connect_only = true;
         /* a TCP connect needs no more than the connect timeout */
