@@ -141,7 +141,7 @@ static long sample_counters(struct engine *e, struct state *s, const struct conf
 static int run_check(const struct cli *cli, const struct config *cfg)
 {
     struct state s;
-    if (state_init(&s, cfg, cli->stack)) {
+    if (state_init(&s, cfg, cli->stack, &sweep_checks)) {
         fprintf(stderr, "lgtmtop: no stack named '%s' in %s\n", cli->stack, cfg->path ? cfg->path : "the config");
         state_free(&s);
         return EXIT_UNKNOWN;

@@ -38,7 +38,7 @@ static void run_finish(struct multi_run *run)
     r.url = "";
     /* The run's latency is its whole duration: what this check costs the sweep. */
     r.t.total_us = (now_mono_ms() - run->started_ms) * 1000;
-    state_record(run->comp, run->cs->idx, &o, &r, now_mono_ms());
+    sweep_record(run->cs, &o, &r);
     obs_free(&o);
     if (run->mc->data_free)
         run->mc->data_free(run->data);

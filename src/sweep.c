@@ -4,8 +4,38 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checks/flow.h"
+#include "lgtmtop/canary.h"
+#include "lgtmtop/custom.h"
 #include "lgtmtop/multi.h"
 #include "lgtmtop/probe.h"
+
+static const struct check_def *kind_defs(const struct config *cfg, const struct stack_cfg *st, enum comp_kind k,
+                                         size_t *n, struct check_def **owned)
+{
+    (void)cfg;
+    *owned = NULL;
+    if (k == COMP_CHECKS) /* built per stack from its checks: */
+        return *owned = custom_defs_new(st, n);
+    const struct probe_kind *pk = probe_kind_get(k);
+    *n = pk ? pk->nchecks : 0;
+    return pk ? pk->checks : NULL;
+}
+
+static bool kind_wanted(const struct config *cfg, const struct stack_cfg *st, const struct check_def *d)
+{
+    return !(d->flags & CHECK_CANARY) || canary_enabled(cfg, st);
+}
+
+const struct state_checks sweep_checks = {kind_defs, kind_wanted, custom_defs_free};
+
+void sweep_record(struct check_state *cs, struct obs *o, const struct http_response *r)
+{
+    long long now = now_mono_ms();
+    if (cs->ran && cs->data && o->data) /* per-tenant rates of a /metrics check's table */
+        flow_tenant_rates(cs->data, o->data, now - cs->updated_ms);
+    state_record(cs->comp, cs->idx, o, r, now);
+}
 
 static void on_done(void *ud, const struct http_response *r)
 {
@@ -14,7 +44,7 @@ static void on_done(void *ud, const struct http_response *r)
     struct obs o;
     obs_init(&o);
     probe_run_parser(cs->def, r, c->cfg, &o);
-    state_record(c, cs->idx, &o, r, now_mono_ms());
+    sweep_record(cs, &o, r);
     obs_free(&o);
 }
 
@@ -72,7 +102,7 @@ static void release_gated(struct gate *g, bool cancelled)
         struct obs o;
         obs_init(&o);
         obs_set(&o, ST_FAIL, "not run: %s is down (%s)", comp_kind_name(c->kind), net_err_name(ready->net));
-        state_record(c, cs->idx, &o, &r, now_mono_ms());
+        sweep_record(cs, &o, &r);
         obs_free(&o);
     }
 }

@@ -16,4 +16,12 @@ size_t sweep_start(struct engine *e, struct state *s, const struct config *cfg);
  * Not a sweep: last_sweep_ms is left alone. */
 size_t sweep_start_flagged(struct engine *e, struct state *s, const struct config *cfg, unsigned flags);
 
+/* The check list the state is built from: each kind's table (checks/), a stack's custom checks,
+ * canaries only where enabled. Pass to state_init. */
+extern const struct state_checks sweep_checks;
+
+/* The one writer of results: adds what needs the previous result (per-tenant rates of a
+ * /metrics table), then state_record. Takes o->data. */
+void sweep_record(struct check_state *cs, struct obs *o, const struct http_response *r);
+
 #endif

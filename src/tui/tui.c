@@ -560,7 +560,7 @@ int tui_run(const struct cli *cli, struct config *cfg)
         return 3;
     }
     struct state s;
-    if (state_init(&s, cfg, cli->stack)) {
+    if (state_init(&s, cfg, cli->stack, &sweep_checks)) {
         fprintf(stderr, "lgtmtop: no stack named '%s' in %s\n", cli->stack, cfg->path ? cfg->path : "the config");
         state_free(&s);
         return 3;
