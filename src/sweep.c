@@ -29,6 +29,8 @@ static bool kind_wanted(const struct config *cfg, const struct stack_cfg *st, co
 
 const struct state_checks sweep_checks = {kind_defs, kind_wanted, custom_defs_free};
 
+bool sweep_busy(const struct engine *e) { return engine_inflight(e) > 0 || engine_timers(e) > 0; }
+
 void sweep_record(struct check_state *cs, struct obs *o, const struct http_response *r)
 {
     long long now = now_mono_ms();

@@ -16,6 +16,11 @@ size_t sweep_start(struct engine *e, struct state *s, const struct config *cfg);
  * Not a sweep: last_sweep_ms is left alone. */
 size_t sweep_start_flagged(struct engine *e, struct state *s, const struct config *cfg, unsigned flags);
 
+/* Whether what a sweep started is still going: a request in flight or queued, or a timer (a
+ * canary pausing between polls). The one definition of "the sweep is done", for check and the
+ * live view alike. */
+bool sweep_busy(const struct engine *e);
+
 /* The check list the state is built from: each kind's table (checks/), a stack's custom checks,
  * canaries only where enabled. Pass to state_init. */
 extern const struct state_checks sweep_checks;
