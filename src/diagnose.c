@@ -71,20 +71,20 @@ static const struct check_state *check_of(const struct comp_state *c, const char
 /* The readiness check: the first row of every kind (ready, or Grafana's health). */
 static const struct check_state *readiness(const struct comp_state *c) { return c->nchecks ? &c->checks[0] : NULL; }
 
-static bool value_of(const struct check_state *cs, const char *key, double *v)
+static bool value_of(const struct check_state *cs, enum value_key key, double *v)
 {
     for (int i = 0; cs && i < cs->nvalues; i++)
-        if (strcmp(cs->values[i].key, key) == 0) {
+        if (cs->values[i].key == key) {
             *v = cs->values[i].value;
             return true;
         }
     return false;
 }
 
-static const struct counter_state *counter_of(const struct comp_state *c, const char *key)
+static const struct counter_state *counter_of(const struct comp_state *c, enum value_key key)
 {
     for (int i = 0; i < c->ncounters; i++)
-        if (strcmp(c->counters[i].key, key) == 0)
+        if (c->counters[i].key == key)
             return &c->counters[i];
     return NULL;
 }
@@ -115,7 +115,7 @@ static const struct comp_state *sibling(const struct dctx *x, enum comp_kind k)
  * `check`, for its one sampled rate. */
 enum flow_zero { FLOW_NOT_ZERO = 0, FLOW_ZERO_SINCE_START, FLOW_ZERO_RATE };
 
-static enum flow_zero flow_zero(const struct dctx *x, const char *check, const char *key)
+static enum flow_zero flow_zero(const struct dctx *x, const char *check, enum value_key key)
 {
     const struct check_state *m = check_of(x->c, check);
     double v;
@@ -373,7 +373,7 @@ static void otlp_endpoints(const struct comp_state *c, char *out, size_t n)
 
 static bool tempo_no_spans(const struct dctx *x)
 {
-    return ready_ok(x) && flow_zero(x, "metrics", "spans_received_total") != FLOW_NOT_ZERO;
+    return ready_ok(x) && flow_zero(x, "metrics", VK_SPANS_RECEIVED_TOTAL) != FLOW_NOT_ZERO;
 }
 
 /* Per-address OTLP results of a check: how many rows, how many reachable, families. */
@@ -435,7 +435,7 @@ static struct otlp_view otlp_view(const struct dctx *x, const char *check)
 static bool spans_flowing(const struct dctx *x)
 {
     double r;
-    return comp_rate(x->c, "spans_received_total", &r) && r > 0;
+    return comp_rate(x->c, VK_SPANS_RECEIVED_TOTAL, &r) && r > 0;
 }
 
 /* Closed OTLP receivers: gc/hc say which, *configured whether one of them was set in the config
@@ -452,8 +452,8 @@ static bool otlp_closed_view(const struct dctx *x, bool *gc, bool *hc, bool *con
 
 static void w_tempo_no_spans(const struct dctx *x, struct finding *f)
 {
-    enum flow_zero z = flow_zero(x, "metrics", "spans_received_total");
-    const struct counter_state *k = counter_of(x->c, "spans_received_total");
+    enum flow_zero z = flow_zero(x, "metrics", VK_SPANS_RECEIVED_TOTAL);
+    const struct counter_state *k = counter_of(x->c, VK_SPANS_RECEIVED_TOTAL);
     char eps[320];
     otlp_endpoints(x->c, eps, sizeof(eps));
     struct otlp_view g = otlp_view(x, "otlp_grpc"), h = otlp_view(x, "otlp_http");
@@ -646,14 +646,14 @@ static bool tempo_search_empty(const struct dctx *x)
     const struct check_state *cs = check_of(x->c, "search");
     double n;
     return ready_ok(x) && spans_flowing(x) && usable(x, cs) && cs->status == ST_OK &&
-           value_of(cs, "traces_found", &n) && n == 0;
+           value_of(cs, VK_TRACES_FOUND, &n) && n == 0;
 }
 
 static void w_tempo_search_empty(const struct dctx *x, struct finding *f)
 {
     const struct check_state *cs = check_of(x->c, "search");
     double rate = 0, win = 900;
-    comp_rate(x->c, "spans_received_total", &rate);
+    comp_rate(x->c, VK_SPANS_RECEIVED_TOTAL, &rate);
     const cJSON *w = cJSON_GetObjectItemCaseSensitive(cs->data, "window_s");
     if (cJSON_IsNumber(w))
         win = w->valuedouble;
@@ -676,13 +676,13 @@ static bool generator_no_spanmetrics(const struct dctx *x)
 {
     const struct check_state *m = check_of(x->c, "metrics");
     double gen, series;
-    if (!ready_ok(x) || !usable(x, m) || !value_of(m, "generator_spans_total", &gen) || gen <= 0)
+    if (!ready_ok(x) || !usable(x, m) || !value_of(m, VK_GENERATOR_SPANS_TOTAL, &gen) || gen <= 0)
         return false;
     const struct comp_state *mimir = sibling(x, COMP_MIMIR);
     if (!mimir || sibling(x, COMP_PROMETHEUS)) /* it may write to Prometheus instead: cannot tell */
         return false;
     const struct check_state *sm = check_of(mimir, "spanmetrics");
-    return usable(x, sm) && sm->status == ST_OK && value_of(sm, "spanmetrics_series", &series) && series == 0;
+    return usable(x, sm) && sm->status == ST_OK && value_of(sm, VK_SPANMETRICS_SERIES, &series) && series == 0;
 }
 
 static void w_generator_no_spanmetrics(const struct dctx *x, struct finding *f)
@@ -691,7 +691,7 @@ static void w_generator_no_spanmetrics(const struct dctx *x, struct finding *f)
     const struct comp_state *mimir = sibling(x, COMP_MIMIR);
     const char *tenant = mimir->cfg && mimir->cfg->tenant ? mimir->cfg->tenant : "(none)";
     double gen = 0;
-    value_of(m, "generator_spans_total", &gen);
+    value_of(m, VK_GENERATOR_SPANS_TOTAL, &gen);
     f->severity = ST_WARN;
     put(f->title, sizeof(f->title), "Tempo's metrics-generator runs, but Mimir has no span metrics");
     put(f->cause, sizeof(f->cause),
@@ -712,7 +712,7 @@ static bool prom_targets_down(const struct dctx *x)
 {
     const struct check_state *t = check_of(x->c, "targets");
     double down = 0;
-    return reachable(x) && t && t->ran && !t->skipped && t->status > ST_OK && value_of(t, "targets_down", &down) &&
+    return reachable(x) && t && t->ran && !t->skipped && t->status > ST_OK && value_of(t, VK_TARGETS_DOWN, &down) &&
            down > 0;
 }
 
@@ -720,8 +720,8 @@ static void w_prom_targets_down(const struct dctx *x, struct finding *f)
 {
     const struct check_state *t = check_of(x->c, "targets");
     double down = 0, total = 0;
-    value_of(t, "targets_down", &down);
-    value_of(t, "targets_total", &total);
+    value_of(t, VK_TARGETS_DOWN, &down);
+    value_of(t, VK_TARGETS_TOTAL, &total);
     f->severity = ST_WARN;
     if (total > 0)
         put(f->title, sizeof(f->title), "%.0f of %.0f scrape targets are down at Prometheus", down, total);
@@ -742,13 +742,13 @@ static void w_prom_targets_down(const struct dctx *x, struct finding *f)
 
 static bool loki_no_lines(const struct dctx *x)
 {
-    return ready_ok(x) && flow_zero(x, "metrics", "lines_received_total") != FLOW_NOT_ZERO;
+    return ready_ok(x) && flow_zero(x, "metrics", VK_LINES_RECEIVED_TOTAL) != FLOW_NOT_ZERO;
 }
 
 static void w_loki_no_lines(const struct dctx *x, struct finding *f)
 {
-    enum flow_zero z = flow_zero(x, "metrics", "lines_received_total");
-    const struct counter_state *k = counter_of(x->c, "lines_received_total");
+    enum flow_zero z = flow_zero(x, "metrics", VK_LINES_RECEIVED_TOTAL);
+    const struct counter_state *k = counter_of(x->c, VK_LINES_RECEIVED_TOTAL);
     f->severity = ST_WARN;
     put(f->title, sizeof(f->title), "Loki is up but receives no log lines (0 lines/s)");
     if (z == FLOW_ZERO_SINCE_START)
@@ -768,12 +768,12 @@ static void w_loki_no_lines(const struct dctx *x, struct finding *f)
 
 static bool mimir_no_samples(const struct dctx *x)
 {
-    return ready_ok(x) && flow_zero(x, "metrics", "samples_received_total") != FLOW_NOT_ZERO;
+    return ready_ok(x) && flow_zero(x, "metrics", VK_SAMPLES_RECEIVED_TOTAL) != FLOW_NOT_ZERO;
 }
 
 static void w_mimir_no_samples(const struct dctx *x, struct finding *f)
 {
-    const struct counter_state *k = counter_of(x->c, "samples_received_total");
+    const struct counter_state *k = counter_of(x->c, VK_SAMPLES_RECEIVED_TOTAL);
     f->severity = ST_WARN;
     put(f->title, sizeof(f->title), "Mimir is up but receives no samples (0 samples/s)");
     put(f->cause, sizeof(f->cause),

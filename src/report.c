@@ -25,24 +25,9 @@ const char *report_exit_name(int code)
     return code >= 0 && code <= 3 ? names[code] : "UNKNOWN";
 }
 
-static const struct {
-    const char *key;
-    const char *unit;
-    const char *json;
-} rate_units[] = {
-        {"samples_received_total", "samples/s", "samples_per_second"},
-        {"lines_received_total", "lines/s", "lines_per_second"},
-        {"bytes_received_total", "B/s", "bytes_per_second"},
-        {"spans_received_total", "spans/s", "spans_per_second"},
-        {"traces_created_total", "traces/s", "traces_created_per_second"},
-};
-
-const char *report_rate_unit(const char *key)
+const char *report_rate_unit(enum value_key key)
 {
-    for (size_t i = 0; i < ARRAY_LEN(rate_units); i++)
-        if (strcmp(rate_units[i].key, key) == 0)
-            return rate_units[i].unit;
-    return "/s";
+    return key > VK_NONE && key < VK_COUNT && value_keys[key].rate_unit ? value_keys[key].rate_unit : "/s";
 }
 
 static const char *status_color_of(enum status st)
@@ -241,7 +226,7 @@ static cJSON *json_check(const struct check_state *cs)
     cJSON *v = cJSON_AddObjectToObject(o, "values");
     for (int i = 0; i < cs->nvalues; i++)
         if (isfinite(cs->values[i].value))
-            cJSON_AddNumberToObject(v, cs->values[i].key, cs->values[i].value);
+            cJSON_AddNumberToObject(v, value_key_name(cs->values[i].key), cs->values[i].value);
     return o;
 }
 
@@ -258,17 +243,19 @@ static cJSON *json_component(const struct comp_state *c)
     else
         cJSON_AddNullToObject(o, "reachable"); /* not known yet */
     cJSON *rates = cJSON_AddObjectToObject(o, "rates");
-    for (size_t i = 0; i < ARRAY_LEN(rate_units); i++) {
+    for (int key = VK_NONE + 1; key < VK_COUNT; key++) {
+        if (value_keys[key].kind != OBS_COUNTER)
+            continue;
         double r;
         bool seen = false;
         for (int k = 0; k < c->ncounters; k++)
-            seen |= strcmp(c->counters[k].key, rate_units[i].key) == 0;
+            seen |= c->counters[k].key == (enum value_key)key;
         if (!seen)
             continue; /* this component has no such counter at all */
-        if (comp_rate(c, rate_units[i].key, &r))
-            cJSON_AddNumberToObject(rates, rate_units[i].json, round(r * 100.0) / 100.0);
+        if (comp_rate(c, (enum value_key)key, &r))
+            cJSON_AddNumberToObject(rates, value_keys[key].rate_json, round(r * 100.0) / 100.0);
         else
-            cJSON_AddNullToObject(rates, rate_units[i].json); /* unknown until two samples */
+            cJSON_AddNullToObject(rates, value_keys[key].rate_json); /* unknown until two samples */
     }
     cJSON *checks = cJSON_AddArrayToObject(o, "checks");
     for (size_t i = 0; i < c->nchecks; i++)

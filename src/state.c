@@ -124,16 +124,16 @@ void state_free(struct state *s)
     memset(s, 0, sizeof(*s));
 }
 
-static struct counter_state *comp_counter(struct comp_state *c, const char *key)
+static struct counter_state *comp_counter(struct comp_state *c, enum value_key key)
 {
     for (int i = 0; i < c->ncounters; i++)
-        if (strcmp(c->counters[i].key, key) == 0)
+        if (c->counters[i].key == key)
             return &c->counters[i];
     if (c->ncounters == STATE_MAX_COUNTERS)
         return NULL;
     struct counter_state *n = &c->counters[c->ncounters++];
     memset(n, 0, sizeof(*n));
-    snprintf(n->key, sizeof(n->key), "%s", key);
+    n->key = key;
     return n;
 }
 
@@ -178,7 +178,7 @@ void state_record(struct comp_state *c, size_t check_idx, struct obs *o, const s
     if (o->version[0])
         snprintf(c->version, sizeof(c->version), "%s", o->version);
     for (int i = 0; i < o->nvalues; i++) {
-        if (o->values[i].kind != OBS_COUNTER)
+        if (value_keys[o->values[i].key].kind != OBS_COUNTER)
             continue;
         struct counter_state *k = comp_counter(c, o->values[i].key);
         if (k)
@@ -246,10 +246,10 @@ bool check_is_stale(const struct check_state *cs, long long now_ms, long interva
     return cs->ran && now_ms - cs->updated_ms > (long long)STATE_STALE_INTERVALS * period;
 }
 
-bool comp_rate(const struct comp_state *c, const char *key, double *rate)
+bool comp_rate(const struct comp_state *c, enum value_key key, double *rate)
 {
     for (int i = 0; i < c->ncounters; i++)
-        if (strcmp(c->counters[i].key, key) == 0 && c->counters[i].has_rate) {
+        if (c->counters[i].key == key && c->counters[i].has_rate) {
             *rate = c->counters[i].rate;
             return true;
         }

@@ -8,44 +8,9 @@
 
 #include "lgtmtop/config.h"
 #include "lgtmtop/http.h"
+#include "lgtmtop/obs.h"
 #include "lgtmtop/status.h"
 #include "lgtmtop/util.h"
-
-#define OBS_MAX_VALUES 12
-#define OBS_SUMMARY_LEN 256
-
-enum obs_value_kind { OBS_GAUGE = 0, OBS_COUNTER };
-
-struct obs_value {
-    char key[40]; /* e.g. "targets_up", "spans_received_total" */
-    double value;
-    enum obs_value_kind kind; /* counters become rates in the state model */
-};
-
-/* The result of one check. summary is one clean line; detail (owned, may be NULL) holds
- * multi-line text such as lists of datasources or down targets, already cleaned of control
- * characters. Free with obs_free. */
-struct obs {
-    enum status status;
-    bool skipped; /* not applicable (e.g. no credentials); not aggregated */
-    char summary[OBS_SUMMARY_LEN];
-    char *detail;
-    char version[64];   /* component version if this check learned it */
-    struct cJSON *data; /* optional structured result (tables for JSON and the TUI),
-                                     owned; obs_free deletes it */
-    struct obs_value values[OBS_MAX_VALUES];
-    int nvalues;
-};
-
-void obs_init(struct obs *o);
-void obs_free(struct obs *o);
-/* Sets status and a printf-formatted summary (cleaned to one line, truncated with "..."). */
-void obs_set(struct obs *o, enum status st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-void obs_add_value(struct obs *o, const char *key, double v, enum obs_value_kind kind);
-/* Looks a value up; returns false if absent. */
-bool obs_get_value(const struct obs *o, const char *key, double *out);
-/* Appends a cleaned line to detail. */
-void obs_detail_line(struct obs *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 struct check_def;
 typedef void (*check_parse_fn)(const struct http_response *r, const struct component_cfg *c, struct obs *o);

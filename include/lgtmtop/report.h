@@ -38,6 +38,6 @@ void report_table(FILE *f, const struct state *s, const struct report_meta *m, b
 char *report_json(const struct state *s, const struct report_meta *m);
 
 /* Rate keys and the unit names they are shown with, e.g. "spans_received_total" -> "spans/s". */
-const char *report_rate_unit(const char *counter_key);
+const char *report_rate_unit(enum value_key counter_key);
 
 #endif

@@ -61,7 +61,7 @@ struct check_state {
 
 /* A counter's rate: unknown until two samples; a decrease is a reset, never a negative rate. */
 struct counter_state {
-    char key[40];
+    enum value_key key;
     double last;
     long long last_ms;
     double rate; /* per second */
@@ -143,7 +143,7 @@ enum status state_status(const struct state *s);
  * is longer (checks that deliberately run less often are not stale between runs). */
 bool check_is_stale(const struct check_state *cs, long long now_ms, long interval_ms);
 /* Counter rate by key; false when unknown (fewer than two samples or no such counter). */
-bool comp_rate(const struct comp_state *c, const char *key, double *rate);
+bool comp_rate(const struct comp_state *c, enum value_key key, double *rate);
 /* The first FAIL/WARN check's summary (by check_status), else the first check's; "" when nothing
  * ran. */
 const char *comp_message(const struct comp_state *c);

@@ -592,7 +592,7 @@ void canary_report(const struct canary_result *res, struct obs *o)
         duration_format(res->write_ms + res->read_ms, total, sizeof(total));
         obs_set(o, ST_OK, "written and read back in %s (%d read%s%s)", total, res->attempts,
                 res->attempts == 1 ? "" : "s", res->tempo_v1 ? ", via /api/traces" : "");
-        obs_add_value(o, "canary_ms", (double)(res->write_ms + res->read_ms), OBS_GAUGE);
+        obs_add_value(o, VK_CANARY_MS, (double)(res->write_ms + res->read_ms));
         break;
     case CANARY_STEP_WRITE:
         if (res->write_status)
@@ -612,8 +612,8 @@ void canary_report(const struct canary_result *res, struct obs *o)
         break;
     }
     obs_detail_line(o, "canary id %s; filter it out with %s", res->id, canary_filter[k]);
-    obs_add_value(o, "write_ms", (double)res->write_ms, OBS_GAUGE);
-    obs_add_value(o, "attempts", res->attempts, OBS_GAUGE);
+    obs_add_value(o, VK_WRITE_MS, (double)res->write_ms);
+    obs_add_value(o, VK_ATTEMPTS, res->attempts);
     static const char *const steps[] = {"write", "read", "timeout", "done"};
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "id", res->id);

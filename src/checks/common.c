@@ -1,4 +1,4 @@
-/* common: observations, the kind table, the common transport/HTTP messages, and the
+/* common: the kind table, the common transport/HTTP messages, and the
  * parsing helpers the per-kind modules share. */
 #include <ctype.h>
 #include <math.h>
@@ -10,86 +10,6 @@
 #include "lgtmtop/engine.h"
 #include "lgtmtop/promtext.h"
 #include "common.h"
-
-/* ---- observations ---------------------------------------------------------------------- */
-
-void obs_init(struct obs *o)
-{
-    memset(o, 0, sizeof(*o));
-    o->status = ST_UNKNOWN;
-}
-
-void obs_free(struct obs *o)
-{
-    free(o->detail);
-    o->detail = NULL;
-    cJSON_Delete(o->data);
-    o->data = NULL;
-}
-
-void obs_set(struct obs *o, enum status st, const char *fmt, ...)
-{
-    struct buf b;
-    va_list ap;
-    buf_init(&b);
-    va_start(ap, fmt);
-    buf_vprintf(&b, fmt, ap);
-    va_end(ap);
-    o->status = st;
-    text_oneline(o->summary, sizeof(o->summary), b.data ? b.data : "", b.len);
-    buf_free(&b);
-}
-
-void obs_add_value(struct obs *o, const char *key, double v, enum obs_value_kind kind)
-{
-    struct obs_value *slot = NULL;
-    for (int i = 0; i < o->nvalues; i++)
-        if (strcmp(o->values[i].key, key) == 0)
-            slot = &o->values[i];
-    if (!slot) {
-        if (o->nvalues >= OBS_MAX_VALUES)
-            return;
-        slot = &o->values[o->nvalues++];
-    }
-    snprintf(slot->key, sizeof(slot->key), "%s", key);
-    slot->value = v;
-    slot->kind = kind;
-}
-
-bool obs_get_value(const struct obs *o, const char *key, double *out)
-{
-    for (int i = 0; i < o->nvalues; i++) {
-        if (strcmp(o->values[i].key, key) == 0) {
-            if (out)
-                *out = o->values[i].value;
-            return true;
-        }
-    }
-    return false;
-}
-
-void obs_detail_line(struct obs *o, const char *fmt, ...)
-{
-    struct buf raw, all;
-    va_list ap;
-    buf_init(&raw);
-    va_start(ap, fmt);
-    buf_vprintf(&raw, fmt, ap);
-    va_end(ap);
-    /* Cleaning never makes text longer, so len + 1 always fits. */
-    char *line = xmalloc(raw.len + 1);
-    text_oneline(line, raw.len + 1, raw.data ? raw.data : "", raw.len);
-    buf_init(&all);
-    if (o->detail) {
-        buf_puts(&all, o->detail);
-        buf_putc(&all, '\n');
-        free(o->detail);
-    }
-    buf_puts(&all, line);
-    o->detail = buf_steal(&all);
-    free(line);
-    buf_free(&raw);
-}
 
 void probe_detail_cols(struct obs *o, const char *const *cols, size_t n)
 {

@@ -246,8 +246,8 @@ void custom_eval_http(const struct custom_check_cfg *cc, const struct http_respo
     }
     long ms = (long)((r->t.total_us + 500) / 1000);
     duration_format(ms, lat, sizeof(lat));
-    obs_add_value(o, "http_status", (double)r->status, OBS_GAUGE);
-    obs_add_value(o, "latency_ms", (double)ms, OBS_GAUGE);
+    obs_add_value(o, VK_HTTP_STATUS, (double)r->status);
+    obs_add_value(o, VK_LATENCY_MS, (double)ms);
     cJSON *d = cJSON_CreateObject();
     char *url = url_redact(r->url ? r->url : "");
     cJSON_AddStringToObject(d, "url", url);
@@ -291,7 +291,7 @@ void custom_eval_http(const struct custom_check_cfg *cc, const struct http_respo
                 else
                     buf_printf(&extra, ", %s = %s (%s)", cc->json_path, got, want);
                 if (!count && json_number(v, false, &x))
-                    obs_add_value(o, "value", x, OBS_GAUGE);
+                    obs_add_value(o, VK_VALUE, x);
             }
         }
         cJSON_Delete(root);
@@ -447,9 +447,9 @@ void custom_eval_query(const struct custom_check_cfg *cc, const struct component
     }
     char want[48], val[32];
     custom_expr_format(&cc->expect, want, sizeof(want));
-    obs_add_value(o, "series", n, OBS_GAUGE);
+    obs_add_value(o, VK_SERIES, n);
     if (n > 0 && isfinite(sv[0].v))
-        obs_add_value(o, "value", sv[0].v, OBS_GAUGE);
+        obs_add_value(o, VK_VALUE, sv[0].v);
     obs_detail_line(o, "query: %s", q.data ? q.data : "");
     for (int i = 0; i < n && i < CUSTOM_DETAIL_SERIES; i++)
         obs_detail_line(o, "%s = %g", sv[i].labels, sv[i].v);

@@ -22,7 +22,7 @@
  * value key, e.g. "spans_received_total"), and a unit word for detail lines ("spans"). */
 struct flow_metric {
     const char *metric;
-    const char *key;
+    enum value_key key; /* its name (value_key_name) is the table's key */
     const char *unit;
 };
 

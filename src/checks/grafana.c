@@ -259,7 +259,7 @@ static void grafana_parse_datasources(const struct http_response *r, const struc
         free(url);
         i++;
     }
-    obs_add_value(o, "datasources", n, OBS_GAUGE);
+    obs_add_value(o, VK_DATASOURCES, n);
     if (n == 0)
         obs_set(o, ST_WARN, "no datasources in Grafana (for this token's organisation)");
     else
@@ -284,7 +284,7 @@ static void grafana_parse_search(const struct http_response *r, const struct com
         probe_shape_error(r, c, o, "expected an array of search results");
     } else {
         int nd = cJSON_GetArraySize(items);
-        obs_add_value(o, "dashboards", nd, OBS_GAUGE);
+        obs_add_value(o, VK_DASHBOARDS, nd);
         obs_set(o, ST_OK, "%d dashboard%s found (references not checked from one response)", nd, nd == 1 ? "" : "s");
     }
     cJSON_Delete(items);

@@ -408,11 +408,11 @@ void gf_alerting_report(const struct gf_alerting_in *in, const struct component_
         buf_printf(&s, "; policies route to %d receiver%s, %d contact point%s", cJSON_GetArraySize(receivers),
                    cJSON_GetArraySize(receivers) == 1 ? "" : "s", cJSON_GetArraySize(cps),
                    cJSON_GetArraySize(cps) == 1 ? "" : "s");
-    obs_add_value(o, "rule_groups", n.groups, OBS_GAUGE);
-    obs_add_value(o, "rules", n.rules, OBS_GAUGE);
-    obs_add_value(o, "rules_failing", n.errors, OBS_GAUGE);
-    obs_add_value(o, "alerts_firing", n.instances_firing, OBS_GAUGE);
-    obs_add_value(o, "rules_missing_ds", nmissing, OBS_GAUGE);
+    obs_add_value(o, VK_RULE_GROUPS, n.groups);
+    obs_add_value(o, VK_RULES, n.rules);
+    obs_add_value(o, VK_RULES_FAILING, n.errors);
+    obs_add_value(o, VK_ALERTS_FIRING, n.instances_firing);
+    obs_add_value(o, VK_RULES_MISSING_DS, nmissing);
     obs_set(o, st, "%s", s.data);
     cJSON_Delete(o->data);
     o->data = out;

@@ -291,10 +291,10 @@ void gf_dashboards_report(struct gf_dashrow *rows, size_t n, struct obs *o)
     if (t.nrows > 1)
         gf_table_render(&t, o);
     gf_table_free(&t);
-    obs_add_value(o, "dashboards", (double)n, OBS_GAUGE);
-    obs_add_value(o, "dashboards_missing_ds", nfail, OBS_GAUGE);
-    obs_add_value(o, "dashboards_deprecated_ds", ndep, OBS_GAUGE);
-    obs_add_value(o, "dashboard_references", nrefs, OBS_GAUGE);
+    obs_add_value(o, VK_DASHBOARDS, (double)n);
+    obs_add_value(o, VK_DASHBOARDS_MISSING_DS, nfail);
+    obs_add_value(o, VK_DASHBOARDS_DEPRECATED_DS, ndep);
+    obs_add_value(o, VK_DASHBOARD_REFERENCES, nrefs);
     cJSON_Delete(o->data);
     o->data = data;
 

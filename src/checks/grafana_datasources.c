@@ -413,9 +413,9 @@ void gf_datasources_report(struct gf_dsrow *rows, size_t n, struct obs *o)
     if (n)
         gf_table_render(&t, o);
     gf_table_free(&t);
-    obs_add_value(o, "datasources", (double)n, OBS_GAUGE);
-    obs_add_value(o, "datasources_healthy", ok, OBS_GAUGE);
-    obs_add_value(o, "datasources_failing", unreachable + failing, OBS_GAUGE);
+    obs_add_value(o, VK_DATASOURCES, (double)n);
+    obs_add_value(o, VK_DATASOURCES_HEALTHY, ok);
+    obs_add_value(o, VK_DATASOURCES_FAILING, unreachable + failing);
     cJSON_Delete(o->data);
     o->data = data;
     if (n == 0) {

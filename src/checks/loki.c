@@ -13,7 +13,7 @@
  * this tenant. A wrong tenant answers the same way (API-NOTES pitfall 2), so say which one. */
 static void loki_no_labels(const struct component_cfg *c, struct obs *o)
 {
-    obs_add_value(o, "labels", 0, OBS_GAUGE);
+    obs_add_value(o, VK_LABELS, 0);
     if (c && c->tenant && *c->tenant)
         obs_set(o, ST_WARN,
                 "no labels yet: nothing has been ingested in the last 6h for tenant \"%s\" (is the "
@@ -55,7 +55,7 @@ static void loki_parse_labels(const struct http_response *r, const struct compon
         loki_no_labels(c, o);
         goto out;
     }
-    obs_add_value(o, "labels", n, OBS_GAUGE);
+    obs_add_value(o, VK_LABELS, n);
     struct buf list;
     buf_init(&list);
     int i = 0;
@@ -89,19 +89,19 @@ static void loki_parse_metrics(const struct http_response *r, const struct compo
     if (s.info_found && s.info_value[0])
         snprintf(o->version, sizeof(o->version), "%s", s.info_value);
     if (sums[0].found)
-        obs_add_value(o, "lines_received_total", sums[0].sum, OBS_COUNTER);
+        obs_add_value(o, VK_LINES_RECEIVED_TOTAL, sums[0].sum);
     if (sums[1].found)
-        obs_add_value(o, "bytes_received_total", sums[1].sum, OBS_COUNTER);
+        obs_add_value(o, VK_BYTES_RECEIVED_TOTAL, sums[1].sum);
     static const struct flow_metric per_tenant[] = {
-            {"loki_distributor_lines_received_total", "lines_received_total", "lines"},
-            {"loki_distributor_bytes_received_total", "bytes_received_total", "bytes"},
+            {"loki_distributor_lines_received_total", VK_LINES_RECEIVED_TOTAL, "lines"},
+            {"loki_distributor_bytes_received_total", VK_BYTES_RECEIVED_TOTAL, "bytes"},
     };
     o->data = flow_tenant_table(r->body, r->body_len, "tenant", per_tenant, ARRAY_LEN(per_tenant), o);
     if (!sums[0].found && !sums[1].found && prefixes[1].seen) {
         /* A distributor (other loki_distributor_* series) whose per-tenant counters do not exist
          * yet: they are created by the first push, so nothing was received since it started. */
-        obs_add_value(o, "lines_received_total", 0, OBS_COUNTER);
-        obs_add_value(o, "bytes_received_total", 0, OBS_COUNTER);
+        obs_add_value(o, VK_LINES_RECEIVED_TOTAL, 0);
+        obs_add_value(o, VK_BYTES_RECEIVED_TOTAL, 0);
         obs_set(o, ST_OK,
                 "no lines received since start (a distributor without "
                 "loki_distributor_lines_received_total yet)");

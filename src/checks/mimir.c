@@ -59,7 +59,7 @@ void mimir_parse_spanmetrics(const struct http_response *r, const struct compone
         cJSON_AddNumberToObject(series, name ? name : "(unnamed)", v);
         buf_printf(&names, "%s%s %.0f", k++ ? ", " : "", name ? name : "unnamed series", v);
     }
-    obs_add_value(o, "spanmetrics_series", total, OBS_GAUGE);
+    obs_add_value(o, VK_SPANMETRICS_SERIES, total);
     if (total > 0)
         obs_set(o, ST_OK, "%.0f span-metrics series (%s)", total, names.data);
     else
@@ -85,11 +85,11 @@ static void mimir_parse_metrics(const struct http_response *r, const struct comp
     if (s.info_found && s.info_value[0]) /* the version where there is no build info API (Cortex) */
         snprintf(o->version, sizeof(o->version), "%s", s.info_value);
     static const struct flow_metric per_tenant[] = {
-            {"cortex_distributor_received_samples_total", "samples_received_total", "samples"},
+            {"cortex_distributor_received_samples_total", VK_SAMPLES_RECEIVED_TOTAL, "samples"},
     };
     o->data = flow_tenant_table(r->body, r->body_len, "user", per_tenant, ARRAY_LEN(per_tenant), o);
     if (sums[0].found) {
-        obs_add_value(o, "samples_received_total", sums[0].sum, OBS_COUNTER);
+        obs_add_value(o, VK_SAMPLES_RECEIVED_TOTAL, sums[0].sum);
         obs_set(o, ST_OK, "%.0f samples received since start", sums[0].sum);
     } else if (prefixes[0].seen) {
         /* Only distributors export it, per tenant once data arrives: no value, never a false zero. */

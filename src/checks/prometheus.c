@@ -131,7 +131,7 @@ void probe_parse_query(const struct http_response *r, const struct component_cfg
         }
         n++;
     }
-    obs_add_value(o, "query_series", n, OBS_GAUGE);
+    obs_add_value(o, VK_QUERY_SERIES, n);
     if (n > 0)
         obs_set(o, ST_OK, "query \"%s\": %d series", q, n);
     else if (c && c->kind == COMP_MIMIR)
@@ -200,9 +200,9 @@ void probe_parse_rules(const struct http_response *r, const struct component_cfg
             nfailing++;
         }
     }
-    obs_add_value(o, "rule_groups", ngroups, OBS_GAUGE);
-    obs_add_value(o, "rules", nrules, OBS_GAUGE);
-    obs_add_value(o, "rules_failing", nfailing, OBS_GAUGE);
+    obs_add_value(o, VK_RULE_GROUPS, ngroups);
+    obs_add_value(o, VK_RULES, nrules);
+    obs_add_value(o, VK_RULES_FAILING, nfailing);
     /* expect_rule_groups: groups that must be loaded (by name, or "file/name") */
     struct buf absent;
     buf_init(&absent);
@@ -285,8 +285,8 @@ void probe_parse_alerts(const struct http_response *r, const struct component_cf
         const char *cols[] = {state, name, jstr_or(labels, "severity", "-"), jstr_or(a, "activeAt", "-")};
         probe_detail_cols(o, cols, ARRAY_LEN(cols));
     }
-    obs_add_value(o, "alerts_firing", firing, OBS_GAUGE);
-    obs_add_value(o, "alerts_pending", pending, OBS_GAUGE);
+    obs_add_value(o, VK_ALERTS_FIRING, firing);
+    obs_add_value(o, VK_ALERTS_PENDING, pending);
     if (loud)
         obs_set(o, ST_OK, "%d alert%s firing: %s%s", firing, firing == 1 ? "" : "s", names.data,
                 loud > PROM_LIST_MAX ? ", ..." : "");
@@ -354,9 +354,9 @@ static void prom_parse_targets(const struct http_response *r, const struct compo
         probe_detail_cols(o, cols, ARRAY_LEN(cols));
         down++;
     }
-    obs_add_value(o, "targets_up", up, OBS_GAUGE);
-    obs_add_value(o, "targets_down", down, OBS_GAUGE);
-    obs_add_value(o, "targets_total", total, OBS_GAUGE);
+    obs_add_value(o, VK_TARGETS_UP, up);
+    obs_add_value(o, VK_TARGETS_DOWN, down);
+    obs_add_value(o, VK_TARGETS_TOTAL, total);
     if (total == 0)
         obs_set(o, ST_WARN, "no active targets: nothing is scraped — check scrape_configs");
     else if (down)

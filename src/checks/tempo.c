@@ -152,7 +152,7 @@ void tempo_parse_search_at(const struct http_response *r, const struct component
         cJSON_AddNumberToObject(data, "inspected_traces", inspected);
     if (json_i64(m, "inspectedBytes", &inspected))
         cJSON_AddNumberToObject(data, "inspected_bytes", inspected);
-    obs_add_value(o, "traces_found", n, OBS_GAUGE);
+    obs_add_value(o, VK_TRACES_FOUND, n);
 
     if (n == 0) {
         obs_set(o, ST_OK, "no traces found in the last %s", win);
@@ -163,7 +163,7 @@ void tempo_parse_search_at(const struct http_response *r, const struct component
             char d[16];
             snprintf(newest, sizeof(newest), "newest %s ago; ", duration_format((long)age_ms, d, sizeof(d)));
             cJSON_AddNumberToObject(data, "newest_age_s", round(age_ms / 1000.0));
-            obs_add_value(o, "newest_trace_age_s", round(age_ms / 1000.0), OBS_GAUGE);
+            obs_add_value(o, VK_NEWEST_TRACE_AGE_S, round(age_ms / 1000.0));
         }
         obs_set(o, ST_OK, "%d%s trace%s in the last %s (%sroot services: %s)", n, n >= FLOW_SEARCH_LIMIT ? "+" : "",
                 n == 1 ? "" : "s", win, newest, nroots ? roots.data : "-");
@@ -213,7 +213,7 @@ void tempo_parse_tag_values(const struct http_response *r, const struct componen
         obs_detail_line(o, "%s", clean);
         n++;
     }
-    obs_add_value(o, "services", n, OBS_GAUGE);
+    obs_add_value(o, VK_SERVICES, n);
     if (n == 0)
         obs_set(o, ST_OK, "no services seen in the last %s (service.name, %s API)", win, v2 ? "v2" : "v1");
     else
@@ -447,8 +447,8 @@ void tempo_parse_span_counts(const struct http_response *r, const struct compone
         if (i < FLOW_SERVICES_LISTED)
             buf_printf(&top, "%s%s %.0f", i ? ", " : "", rows[i].name, rows[i].spans);
     }
-    obs_add_value(o, "traceql_spans", total, OBS_GAUGE);
-    obs_add_value(o, "traceql_services", n, OBS_GAUGE);
+    obs_add_value(o, VK_TRACEQL_SPANS, total);
+    obs_add_value(o, VK_TRACEQL_SERVICES, n);
     if (n == 0)
         /* Tempo 2.x answers an empty list, not an error, when no metrics-generator runs the
          * local-blocks processor (seen on a real 2.7 after spans arrived): say so. */
@@ -512,11 +512,11 @@ static void tempo_parse_metrics(const struct http_response *r, const struct comp
                                             : sums[TEMPO_TRACES_V3].found ? &sums[TEMPO_TRACES_V3]
                                                                           : NULL;
     if (sums[TEMPO_SPANS].found) {
-        obs_add_value(o, "spans_received_total", sums[TEMPO_SPANS].sum, OBS_COUNTER);
+        obs_add_value(o, VK_SPANS_RECEIVED_TOTAL, sums[TEMPO_SPANS].sum);
         buf_printf(&msg, "%.0f spans received since start", sums[TEMPO_SPANS].sum);
     } else if (s.info_found || prefixes[TEMPO_DISTRIBUTOR].seen) {
         /* The per-tenant counter is created by the first span: on a live Tempo, absent = 0. */
-        obs_add_value(o, "spans_received_total", 0, OBS_COUNTER);
+        obs_add_value(o, VK_SPANS_RECEIVED_TOTAL, 0);
         buf_puts(&msg, "no spans received since start");
     } else {
         buf_puts(&msg, "no tempo_distributor_spans_received_total here (not a distributor?)");
@@ -524,9 +524,9 @@ static void tempo_parse_metrics(const struct http_response *r, const struct comp
     /* Bytes too: absent = 0 only when no per-tenant counter exists yet, never when just this one
      * is missing (a version difference). */
     if (sums[TEMPO_BYTES].found || (!sums[TEMPO_SPANS].found && (s.info_found || prefixes[TEMPO_DISTRIBUTOR].seen)))
-        obs_add_value(o, "bytes_received_total", sums[TEMPO_BYTES].sum, OBS_COUNTER);
+        obs_add_value(o, VK_BYTES_RECEIVED_TOTAL, sums[TEMPO_BYTES].sum);
     if (traces) {
-        obs_add_value(o, "traces_created_total", traces->sum, OBS_COUNTER);
+        obs_add_value(o, VK_TRACES_CREATED_TOTAL, traces->sum);
         buf_printf(&msg, ", %.0f traces created", traces->sum);
     } else {
         obs_detail_line(o, "no tempo_ingester_traces_created_total (2.x) or tempo_live_store_traces_created_total "
@@ -535,12 +535,12 @@ static void tempo_parse_metrics(const struct http_response *r, const struct comp
     if (!sums[TEMPO_BYTES].found && sums[TEMPO_SPANS].found)
         obs_detail_line(o, "no tempo_distributor_bytes_received_total here: bytes/s unknown");
     if (sums[TEMPO_GENERATOR].found) /* a metrics-generator is running and gets spans */
-        obs_add_value(o, "generator_spans_total", sums[TEMPO_GENERATOR].sum, OBS_GAUGE);
+        obs_add_value(o, VK_GENERATOR_SPANS_TOTAL, sums[TEMPO_GENERATOR].sum);
     static const struct flow_metric per_tenant[] = {
-            {"tempo_distributor_spans_received_total", "spans_received_total", "spans"},
-            {"tempo_distributor_bytes_received_total", "bytes_received_total", "bytes"},
-            {"tempo_ingester_traces_created_total", "traces_created_total", "traces"},
-            {"tempo_live_store_traces_created_total", "traces_created_total", "traces"},
+            {"tempo_distributor_spans_received_total", VK_SPANS_RECEIVED_TOTAL, "spans"},
+            {"tempo_distributor_bytes_received_total", VK_BYTES_RECEIVED_TOTAL, "bytes"},
+            {"tempo_ingester_traces_created_total", VK_TRACES_CREATED_TOTAL, "traces"},
+            {"tempo_live_store_traces_created_total", VK_TRACES_CREATED_TOTAL, "traces"},
     };
     o->data = flow_tenant_table(r->body, r->body_len, "tenant", per_tenant, ARRAY_LEN(per_tenant), o);
     if (o->version[0])

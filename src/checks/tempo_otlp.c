@@ -168,8 +168,8 @@ void otlp_summarize(const struct otlp_result *res, struct obs *o)
     if (res->ndropped)
         obs_detail_line(o, "... %d more addresses not probed", res->ndropped);
     o->data = data;
-    obs_add_value(o, "addresses", res->naddrs, OBS_GAUGE);
-    obs_add_value(o, "reachable", good, OBS_GAUGE);
+    obs_add_value(o, VK_ADDRESSES, res->naddrs);
+    obs_add_value(o, VK_REACHABLE, good);
 
     const char *target = res->http && !str_ends_with(ep, "/v1/traces") ? "/v1/traces" : "";
     struct buf ok, bad;

@@ -101,11 +101,11 @@ cJSON *flow_tenant_table(const char *text, size_t len, const char *label, const 
             for (size_t i = 0; i < n; i++) {
                 if (!row->found[i])
                     continue;
-                cJSON *have = cJSON_GetObjectItemCaseSensitive(t, m[i].key); /* 2.x and 3.x names */
+                cJSON *have = cJSON_GetObjectItemCaseSensitive(t, value_key_name(m[i].key)); /* 2.x and 3.x names */
                 if (have)
                     cJSON_SetNumberValue(have, have->valuedouble + row->v[i]);
                 else
-                    cJSON_AddNumberToObject(t, m[i].key, row->v[i]);
+                    cJSON_AddNumberToObject(t, value_key_name(m[i].key), row->v[i]);
             }
             cJSON_AddItemToArray(arr, t);
         }

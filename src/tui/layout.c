@@ -603,14 +603,14 @@ enum lay_align lay_col_align(enum lay_col c) { return (unsigned)c < LAYC_COUNT ?
 
 /* ---- rows ------------------------------------------------------------------------------ */
 
-static bool comp_value(const struct comp_state *c, const char *key, double *out)
+static bool comp_value(const struct comp_state *c, enum value_key key, double *out)
 {
     for (size_t i = 0; i < c->nchecks; i++) {
         const struct check_state *cs = &c->checks[i];
         if (!cs->ran || cs->skipped)
             continue;
         for (int k = 0; k < cs->nvalues; k++)
-            if (strcmp(cs->values[k].key, key) == 0) {
+            if (cs->values[k].key == key) {
                 *out = cs->values[k].value;
                 return true;
             }
@@ -618,7 +618,7 @@ static bool comp_value(const struct comp_state *c, const char *key, double *out)
     return false;
 }
 
-static const char *value_text(const struct comp_state *c, const char *key, char *buf, size_t len)
+static const char *value_text(const struct comp_state *c, enum value_key key, char *buf, size_t len)
 {
     double v;
     if (!comp_value(c, key, &v))
@@ -628,13 +628,13 @@ static const char *value_text(const struct comp_state *c, const char *key, char 
 
 /* A counter's rate, only while the latest result still carries the counter: a check that now
  * fails must not keep showing the last good rate. */
-static bool live_rate(const struct comp_state *c, const char *key, double *rate)
+static bool live_rate(const struct comp_state *c, enum value_key key, double *rate)
 {
     double v;
     return comp_value(c, key, &v) && comp_rate(c, key, rate);
 }
 
-static const char *rate_text(const struct comp_state *c, const char *key, char *buf, size_t len)
+static const char *rate_text(const struct comp_state *c, enum value_key key, char *buf, size_t len)
 {
     double v;
     if (!live_rate(c, key, &v))
@@ -650,9 +650,9 @@ void lay_figure(const struct comp_state *c, char out[LAY_FIGURE_VARIANTS][96])
         out[i][0] = 0;
     switch (c->kind) {
     case COMP_MIMIR: {
-        const char *firing = value_text(c, "alerts_firing", b, sizeof(b));
-        bool has_rate = live_rate(c, "samples_received_total", &v);
-        if (!has_rate && comp_value(c, "query_series", &v)) {
+        const char *firing = value_text(c, VK_ALERTS_FIRING, b, sizeof(b));
+        bool has_rate = live_rate(c, VK_SAMPLES_RECEIVED_TOTAL, &v);
+        if (!has_rate && comp_value(c, VK_QUERY_SERIES, &v)) {
             /* not a distributor (or nothing written yet): the query's series count */
             lay_num(v, a, sizeof(a));
             snprintf(out[0], 96, "%s series queried, %s firing", a, firing);
@@ -667,35 +667,35 @@ void lay_figure(const struct comp_state *c, char out[LAY_FIGURE_VARIANTS][96])
         break;
     }
     case COMP_LOKI: {
-        const char *lines = rate_text(c, "lines_received_total", a, sizeof(a));
-        const char *bytes = rate_text(c, "bytes_received_total", b, sizeof(b));
+        const char *lines = rate_text(c, VK_LINES_RECEIVED_TOTAL, a, sizeof(a));
+        const char *bytes = rate_text(c, VK_BYTES_RECEIVED_TOTAL, b, sizeof(b));
         snprintf(out[0], 96, "%s lines/s, %sB/s", lines, bytes);
         snprintf(out[1], 96, "%s lines/s", lines);
         snprintf(out[2], 96, "%s ln/s", lines);
         break;
     }
     case COMP_TEMPO: {
-        const char *spans = rate_text(c, "spans_received_total", a, sizeof(a));
-        const char *found = value_text(c, "traces_found", b, sizeof(b));
+        const char *spans = rate_text(c, VK_SPANS_RECEIVED_TOTAL, a, sizeof(a));
+        const char *found = value_text(c, VK_TRACES_FOUND, b, sizeof(b));
         snprintf(out[0], 96, "%s spans/s, %s traces found", spans, found);
         snprintf(out[1], 96, "%s spans/s, %s traces", spans, found);
         snprintf(out[2], 96, "%s spans/s", spans);
         break;
     }
     case COMP_GRAFANA: {
-        const char *healthy = value_text(c, "datasources_healthy", a, sizeof(a));
-        const char *total = value_text(c, "datasources", b, sizeof(b));
-        const char *dash = value_text(c, "dashboards", d, sizeof(d));
-        const char *firing = value_text(c, "alerts_firing", e, sizeof(e));
+        const char *healthy = value_text(c, VK_DATASOURCES_HEALTHY, a, sizeof(a));
+        const char *total = value_text(c, VK_DATASOURCES, b, sizeof(b));
+        const char *dash = value_text(c, VK_DASHBOARDS, d, sizeof(d));
+        const char *firing = value_text(c, VK_ALERTS_FIRING, e, sizeof(e));
         snprintf(out[0], 96, "ds %s/%s ok, %s dashboards, %s firing", healthy, total, dash, firing);
         snprintf(out[1], 96, "ds %s/%s, %s dash, %s firing", healthy, total, dash, firing);
         snprintf(out[2], 96, "ds %s/%s", healthy, total);
         break;
     }
     case COMP_PROMETHEUS: {
-        const char *up = value_text(c, "targets_up", a, sizeof(a));
-        const char *total = value_text(c, "targets_total", b, sizeof(b));
-        const char *firing = value_text(c, "alerts_firing", d, sizeof(d));
+        const char *up = value_text(c, VK_TARGETS_UP, a, sizeof(a));
+        const char *total = value_text(c, VK_TARGETS_TOTAL, b, sizeof(b));
+        const char *firing = value_text(c, VK_ALERTS_FIRING, d, sizeof(d));
         snprintf(out[0], 96, "%s/%s targets up, %s firing", up, total, firing);
         snprintf(out[1], 96, "%s/%s up, %s firing", up, total, firing);
         snprintf(out[2], 96, "%s/%s up", up, total);
@@ -804,11 +804,11 @@ void lay_row_from_check(const struct check_state *cs, const char *stack, long lo
     char n[32];
     int vi = 0;
     for (int i = 0; i < cs->nvalues; i++)
-        if (strcmp(cs->values[i].key, "value") == 0)
+        if (cs->values[i].key == VK_VALUE)
             vi = i;
     if (cs->ran && cs->nvalues > 0) {
         lay_num(cs->values[vi].value, n, sizeof(n));
-        snprintf(r->figure[0], sizeof(r->figure[0]), "%s %s", cs->values[vi].key, n);
+        snprintf(r->figure[0], sizeof(r->figure[0]), "%s %s", value_key_name(cs->values[vi].key), n);
         snprintf(r->figure[1], sizeof(r->figure[1]), "%s", n);
     } else {
         snprintf(r->figure[0], sizeof(r->figure[0]), "-");

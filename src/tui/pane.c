@@ -343,13 +343,13 @@ static void pane_figures(struct tui *t, struct vl *v)
         const struct counter_state *cn = &c->counters[i];
         const struct rate_ring *r = NULL;
         for (int q = 0; m && q < m->nrates; q++)
-            if (strcmp(m->rates[q].key, cn->key) == 0)
+            if (m->rates[q].key == cn->key)
                 r = &m->rates[q];
         int y = vl_row(v);
         if (y < 0)
             continue;
         tui_put(t, y, 0, COLS, "", LAY_LEFT, A_NORMAL);
-        tui_put(t, y, 3, 24, cn->key, LAY_LEFT, A_NORMAL);
+        tui_put(t, y, 3, 24, value_key_name(cn->key), LAY_LEFT, A_NORMAL);
         if (cn->has_rate) {
             char unit[48];
             snprintf(unit, sizeof(unit), " %s", report_rate_unit(cn->key));
@@ -388,9 +388,9 @@ static void pane_figures(struct tui *t, struct vl *v)
             continue;
         for (int k = 0; k < cs->nvalues; k++) {
             any = true;
-            snprintf(buf, sizeof(buf), "%-11s %-28s %s%s", cs->def->name, cs->values[k].key,
+            snprintf(buf, sizeof(buf), "%-11s %-28s %s%s", cs->def->name, value_key_name(cs->values[k].key),
                      lay_num(cs->values[k].value, num, sizeof(num)),
-                     cs->values[k].kind == OBS_COUNTER ? "  (counter)" : "");
+                     value_keys[cs->values[k].key].kind == OBS_COUNTER ? "  (counter)" : "");
             vl_text(v, 3, buf, A_NORMAL);
         }
     }

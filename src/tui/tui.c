@@ -350,13 +350,13 @@ static void update_meta(struct tui *t)
                     continue;
                 struct rate_ring *r = NULL;
                 for (int q = 0; q < m->nrates; q++)
-                    if (strcmp(m->rates[q].key, cn->key) == 0)
+                    if (m->rates[q].key == cn->key)
                         r = &m->rates[q];
                 if (!r) {
                     if (m->nrates == STATE_MAX_COUNTERS)
                         continue;
                     r = &m->rates[m->nrates++];
-                    snprintf(r->key, sizeof(r->key), "%s", cn->key);
+                    r->key = cn->key;
                 }
                 if (r->last_ms != cn->last_ms) {
                     r->last_ms = cn->last_ms;

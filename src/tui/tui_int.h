@@ -55,7 +55,7 @@ attr_t theme_badge(enum status st, bool ran);
 /* ---- the view state --------------------------------------------------------------------- */
 
 struct rate_ring {
-    char key[40];
+    enum value_key key;
     long long last_ms; /* counter sample time of the newest rate */
     double v[STATE_HIST_LEN];
     int len, pos;

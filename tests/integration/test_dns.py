@@ -16,7 +16,7 @@ import unittest
 from harness import BIN, Result
 
 HOST = "mimir.railway.internal"
-NAMESERVER = "127.83.201.7"   # in 127/8, nothing else uses it
+NAMESERVER = "127.83.201.{}"  # in 127/8, nothing else uses it; the first free one of these
 TIMEOUT_S = 2
 
 
@@ -33,16 +33,24 @@ def namespace_problem():
 
 
 class SilentResolver:
-    """A bound UDP socket on NAMESERVER:53 that is never read: queries get no answer and no
+    """A bound UDP socket on a NAMESERVER address, port 53, that is never read: queries get no answer and no
     ICMP port-unreachable either, so the resolver waits for its own timeout."""
 
     def __init__(self):
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind((NAMESERVER, 53))
+        for last in range(7, 250):  # tests running in parallel each take their own address
+            try:
+                self.sock.bind((NAMESERVER.format(last), 53))
+                self.address = NAMESERVER.format(last)
+                break
+            except OSError:
+                continue
+        else:
+            raise RuntimeError("no free loopback address for the silent resolver")
         self.tmp = tempfile.TemporaryDirectory(prefix="lgtmtop-dns-")
         self.resolv = os.path.join(self.tmp.name, "resolv.conf")
         with open(self.resolv, "w") as f:
-            f.write(f"nameserver {NAMESERVER}\noptions timeout:30 attempts:1\n")
+            f.write(f"nameserver {self.address}\noptions timeout:30 attempts:1\n")
 
     def run(self, *args, timeout=60):
         """Runs lgtmtop with this resolver as the only nameserver."""

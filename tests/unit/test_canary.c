@@ -479,7 +479,7 @@ static void test_report(void **state)
     assert_int_equal(o.status, ST_OK);
     assert_string_equal(o.summary, "written and read back in 1.2s (3 reads)");
     double v;
-    assert_true(obs_get_value(&o, "canary_ms", &v));
+    assert_true(obs_get_value(&o, VK_CANARY_MS, &v));
     assert_true(v == 1200);
     assert_non_null(strstr(o.detail, "{job=\"lgtmtop-canary\"}"));
     char *js = cJSON_PrintUnformatted(o.data);
@@ -526,7 +526,7 @@ static void test_report(void **state)
     assert_true(str_starts_with(o.summary, "written (204) but not readable after 30s (17 reads) — check ingestion"));
     assert_non_null(strstr(o.detail, "last read: the line is not in query_range yet"));
     assert_string_equal(cJSON_GetObjectItem(o.data, "step")->valuestring, "timeout");
-    assert_false(obs_get_value(&o, "canary_ms", NULL));
+    assert_false(obs_get_value(&o, VK_CANARY_MS, NULL));
     obs_free(&o);
 
     res = (struct canary_result){.kind = CANARY_TEMPO,

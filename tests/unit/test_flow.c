@@ -50,7 +50,7 @@ static void contains(const char *hay, const char *needle)
 static double value(const struct obs *o, const char *key)
 {
     double v = -1;
-    if (!obs_get_value(o, key, &v))
+    if (!obs_get_value(o, value_key_find(key), &v))
         fail_msg("no value %s", key);
     return v;
 }
@@ -324,7 +324,7 @@ static void test_tenant_table_and_rates(void **st)
     resp_init(&x, NULL, "loki_distributor_lines_received_total{tenant=\"fake\"} 9\n", 200, "http://loki:3100/metrics");
     x.c.kind = COMP_LOKI;
     probe_run_parser(d, &x.r, &x.c, &x.o);
-    assert_false(obs_get_value(&x.o, "bytes_received_total", NULL)); /* missing alone: unknown, not 0 */
+    assert_false(obs_get_value(&x.o, VK_BYTES_RECEIVED_TOTAL, NULL)); /* missing alone: unknown, not 0 */
     resp_free(&x);
 
     /* Mimir: per user */
@@ -343,7 +343,7 @@ static void test_tenant_table_and_rates(void **st)
     resp_init(&x, NULL, "tempo_distributor_spans_received_total{tenant=\"a\"} 1\ntempo_build_info{version=\"1\"} 1\n",
               200, "http://tempo:3200/metrics");
     probe_run_parser(d = probe_check_find(COMP_TEMPO, "metrics"), &x.r, &x.c, &x.o);
-    assert_false(obs_get_value(&x.o, "bytes_received_total", NULL));
+    assert_false(obs_get_value(&x.o, VK_BYTES_RECEIVED_TOTAL, NULL));
     resp_free(&x);
     /* not Tempo at all: says which metric is missing, no value */
     resp_init(&x, NULL, "up 1\n", 200, "http://tempo:3200/metrics");

@@ -354,8 +354,12 @@ static void record(struct fake *f, size_t idx, enum status st, const char *msg, 
     obs_init(&o);
     o.status = st;
     snprintf(o.summary, sizeof(o.summary), "%s", msg);
-    if (key)
-        obs_add_value(&o, key, v, kind);
+    if (key) { /* named as the JSON names it; the table must know it, with that kind */
+        enum value_key vk = value_key_find(key);
+        assert_int_not_equal(vk, VK_NONE);
+        assert_int_equal(value_keys[vk].kind, kind);
+        obs_add_value(&o, vk, v);
+    }
     memset(&r, 0, sizeof(r));
     r.err = latency_ms >= 0 ? NET_OK : NET_REFUSED;
     r.status = latency_ms >= 0 ? 200 : 0;
@@ -476,7 +480,7 @@ static void test_figures(void **st)
     fake_init(&f, COMP_PROMETHEUS);
     record(&f, 1, ST_OK, "12/12", 5, "targets_up", 11, OBS_GAUGE, 1000);
     /* a second value on the same check */
-    f.checks[1].values[f.checks[1].nvalues++] = (struct obs_value){"targets_total", 12, OBS_GAUGE};
+    f.checks[1].values[f.checks[1].nvalues++] = (struct obs_value){VK_TARGETS_TOTAL, 12};
     lay_figure(&f.c, fig);
     assert_string_equal(fig[0], "11/12 targets up, - firing");
     assert_string_equal(fig[2], "11/12 up");

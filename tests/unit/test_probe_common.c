@@ -36,26 +36,42 @@ static void test_obs_values(void **state)
     struct obs o;
     double v = -1;
     obs_init(&o);
-    assert_false(obs_get_value(&o, "x", &v));
-    obs_add_value(&o, "x", 1.5, OBS_GAUGE);
-    obs_add_value(&o, "y", 7, OBS_COUNTER);
-    obs_add_value(&o, "x", 2.5, OBS_GAUGE); /* same key replaces */
+    assert_false(obs_get_value(&o, VK_TARGETS_UP, &v));
+    obs_add_value(&o, VK_TARGETS_UP, 1.5);
+    obs_add_value(&o, VK_SPANS_RECEIVED_TOTAL, 7);
+    obs_add_value(&o, VK_TARGETS_UP, 2.5); /* same key replaces */
     assert_int_equal(o.nvalues, 2);
-    assert_true(obs_get_value(&o, "x", &v));
+    assert_true(obs_get_value(&o, VK_TARGETS_UP, &v));
     assert_true(v == 2.5);
-    assert_true(obs_get_value(&o, "y", NULL));
-    assert_int_equal(o.values[1].kind, OBS_COUNTER);
-    for (int i = 0; i < OBS_MAX_VALUES + 5; i++) {
-        char k[16];
-        snprintf(k, sizeof(k), "k%d", i);
-        obs_add_value(&o, k, i, OBS_GAUGE);
-    }
+    assert_true(obs_get_value(&o, VK_SPANS_RECEIVED_TOTAL, NULL));
+    assert_int_equal(value_keys[o.values[1].key].kind, OBS_COUNTER);
+    for (int k = VK_NONE + 1; k < VK_COUNT; k++)
+        obs_add_value(&o, (enum value_key)k, k);
     assert_int_equal(o.nvalues, OBS_MAX_VALUES); /* full: extra values are dropped, no overflow */
-    /* an over-long key is cut to fit */
+    /* no key, or one out of range: nothing is stored */
     obs_init(&o);
-    obs_add_value(&o, "a_key_that_is_much_longer_than_forty_characters_in_total", 1, OBS_GAUGE);
-    assert_int_equal(strlen(o.values[0].key), sizeof(o.values[0].key) - 1);
+    obs_add_value(&o, VK_NONE, 1);
+    obs_add_value(&o, VK_COUNT, 1);
+    assert_int_equal(o.nvalues, 0);
     obs_free(&o);
+}
+
+/* The key table: every key has a unique name that finds it again; counters have a rate unit
+ * and a JSON rate key, gauges none. */
+static void test_value_key_table(void **state)
+{
+    (void)state;
+    for (int k = VK_NONE + 1; k < VK_COUNT; k++) {
+        const struct value_key_info *vi = &value_keys[k];
+        assert_non_null(vi->name);
+        assert_int_equal(value_key_find(vi->name), k);
+        assert_true((vi->kind == OBS_COUNTER) == (vi->rate_unit != NULL));
+        assert_true((vi->kind == OBS_COUNTER) == (vi->rate_json != NULL));
+    }
+    assert_int_equal(value_key_find("no_such_key"), VK_NONE);
+    assert_int_equal(value_key_find(NULL), VK_NONE);
+    assert_string_equal(value_key_name(VK_SPANS_RECEIVED_TOTAL), "spans_received_total");
+    assert_string_equal(value_keys[VK_SPANS_RECEIVED_TOTAL].rate_json, "spans_per_second");
 }
 
 static void test_obs_detail_lines(void **state)
@@ -533,6 +549,7 @@ int main(void)
     static const struct CMUnitTest fixed[] = {
             cmocka_unit_test(test_obs_set_cleans_and_truncates),
             cmocka_unit_test(test_obs_values),
+            cmocka_unit_test(test_value_key_table),
             cmocka_unit_test(test_obs_detail_lines),
             cmocka_unit_test(test_kind_tables),
             cmocka_unit_test(test_url_encode),

@@ -370,7 +370,7 @@ static void test_eval_http(void **state)
         snprintf(summary, sizeof(summary), "%s", o.summary);
         enum status st = o.status;
         double lat = -1;
-        obs_get_value(&o, "latency_ms", &lat);
+        obs_get_value(&o, VK_LATENCY_MS, &lat);
         bool has_data = o.data != NULL;
         obs_free(&o);
         if (st != t->want)
@@ -476,8 +476,8 @@ static void test_eval_query(void **state)
         char summary[OBS_SUMMARY_LEN];
         snprintf(summary, sizeof(summary), "%s", o.summary);
         double series = -1, value = NAN;
-        bool has_series = obs_get_value(&o, "series", &series);
-        bool has_value = obs_get_value(&o, "value", &value);
+        bool has_series = obs_get_value(&o, VK_SERIES, &series);
+        bool has_value = obs_get_value(&o, VK_VALUE, &value);
         enum status st = o.status;
         bool detail_query = o.detail && strstr(o.detail, "query: ");
         obs_free(&o);

@@ -539,9 +539,9 @@ static void test_datasources_report(void **state)
     assert_string_equal(o.summary, "4 datasources: 3 OK, 1 unreachable from Grafana (Tempo: dial tcp 10.0.0.9:3200: "
                                    "connect: connection refused); 1 reachable only from Grafana's network (Loki)");
     double v;
-    assert_true(obs_get_value(&o, "datasources", &v) && v == 4);
-    assert_true(obs_get_value(&o, "datasources_healthy", &v) && v == 3);
-    assert_true(obs_get_value(&o, "datasources_failing", &v) && v == 1);
+    assert_true(obs_get_value(&o, VK_DATASOURCES, &v) && v == 4);
+    assert_true(obs_get_value(&o, VK_DATASOURCES_HEALTHY, &v) && v == 3);
+    assert_true(obs_get_value(&o, VK_DATASOURCES_FAILING, &v) && v == 1);
     /* worst first: Tempo, then the rows with a finding, then the rest by name */
     assert_string_equal(rows[0].name, "Tempo");
     assert_string_equal(rows[1].name, "Loki");
@@ -649,8 +649,8 @@ static void test_dashboards_report(void **state)
                         "(grafana_prometheus in 3 panels); 1 uses deprecated datasources: \"Legacy Latency\" "
                         "(prometheus_legacy → prometheus in 2 panels); 1 could not be fetched");
     double v;
-    assert_true(obs_get_value(&o, "dashboards", &v) && v == 4);
-    assert_true(obs_get_value(&o, "dashboards_missing_ds", &v) && v == 1);
+    assert_true(obs_get_value(&o, VK_DASHBOARDS, &v) && v == 4);
+    assert_true(obs_get_value(&o, VK_DASHBOARDS_MISSING_DS, &v) && v == 1);
     assert_contains(
             o.detail,
             "DASHBOARD         FOLDER  UID             STATUS  PROBLEM                                     PANELS\n"
@@ -743,8 +743,8 @@ static void test_alerting_fixtures(void **state)
                                "firing: Mimir distributor");
     assert_true(strlen(o.summary) < OBS_SUMMARY_LEN);
     double v;
-    assert_true(obs_get_value(&o, "alerts_firing", &v) && v == 1);
-    assert_true(obs_get_value(&o, "rules_missing_ds", &v) && v == 0);
+    assert_true(obs_get_value(&o, VK_ALERTS_FIRING, &v) && v == 1);
+    assert_true(obs_get_value(&o, VK_RULES_MISSING_DS, &v) && v == 0);
     const cJSON *d = o.data;
     assert_int_equal(cJSON_GetObjectItem(d, "rule_groups")->valueint, 1);
     assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(d, "rules_by_state"), "firing")->valueint, 1);

@@ -50,7 +50,7 @@ static void put(struct fixture *f, int comp, int check, enum status st, const ch
     o.status = st;
     snprintf(o.summary, sizeof(o.summary), "%s", msg);
     if (counter >= 0)
-        obs_add_value(&o, "spans_received_total", counter, OBS_COUNTER);
+        obs_add_value(&o, VK_SPANS_RECEIVED_TOTAL, counter);
     memset(&r, 0, sizeof(r));
     r.err = net;
     r.err_text = "";

@@ -31,15 +31,15 @@ static void comp_fake(struct comp_state *c, struct check_state *checks)
 }
 
 static void record(struct comp_state *c, size_t idx, enum status st, const char *msg, long latency_ms,
-                   const char *counter, double cv, long long now)
+                   enum value_key counter, double cv, long long now)
 {
     struct obs o;
     struct http_response r;
     obs_init(&o);
     o.status = st;
     snprintf(o.summary, sizeof(o.summary), "%s", msg);
-    if (counter)
-        obs_add_value(&o, counter, cv, OBS_COUNTER);
+    if (counter != VK_NONE)
+        obs_add_value(&o, counter, cv);
     memset(&r, 0, sizeof(r));
     r.err = latency_ms >= 0 ? NET_OK : NET_REFUSED;
     r.status = latency_ms >= 0 ? 200 : 0;
@@ -101,17 +101,17 @@ static void test_record_aggregate_and_rates(void **st)
     assert_int_equal(comp_status(&c), ST_UNKNOWN);
     assert_string_equal(comp_message(&c), "");
 
-    record(&c, 0, ST_OK, "ready", 12, NULL, 0, 1000);
-    record(&c, 1, ST_OK, "spans", 30, "spans_received_total", 1000, 1000);
+    record(&c, 0, ST_OK, "ready", 12, VK_NONE, 0, 1000);
+    record(&c, 1, ST_OK, "spans", 30, VK_SPANS_RECEIVED_TOTAL, 1000, 1000);
     assert_int_equal(comp_status(&c), ST_OK);
     double r;
-    assert_false(comp_rate(&c, "spans_received_total", &r));
+    assert_false(comp_rate(&c, VK_SPANS_RECEIVED_TOTAL, &r));
 
-    record(&c, 1, ST_OK, "spans", 30, "spans_received_total", 1500, 6000);
-    assert_true(comp_rate(&c, "spans_received_total", &r));
+    record(&c, 1, ST_OK, "spans", 30, VK_SPANS_RECEIVED_TOTAL, 1500, 6000);
+    assert_true(comp_rate(&c, VK_SPANS_RECEIVED_TOTAL, &r));
     assert_true(fabs(r - 100.0) < 1e-9);
 
-    record(&c, 0, ST_FAIL, "connection refused", -1, NULL, 0, 7000);
+    record(&c, 0, ST_FAIL, "connection refused", -1, VK_NONE, 0, 7000);
     assert_int_equal(comp_status(&c), ST_FAIL);
     assert_string_equal(comp_message(&c), "connection refused");
     assert_int_equal(checks[0].changed_ms, 7000);
@@ -119,9 +119,9 @@ static void test_record_aggregate_and_rates(void **st)
     assert_int_equal(checks[0].hist.len, 2);
 
     /* worst-of: a WARN next to a FAIL is still FAIL, and a skipped check never counts */
-    record(&c, 1, ST_WARN, "slow", 900, NULL, 0, 8000);
+    record(&c, 1, ST_WARN, "slow", 900, VK_NONE, 0, 8000);
     assert_int_equal(comp_status(&c), ST_FAIL);
-    record(&c, 0, ST_OK, "ready", 10, NULL, 0, 9000);
+    record(&c, 0, ST_OK, "ready", 10, VK_NONE, 0, 9000);
     assert_int_equal(comp_status(&c), ST_WARN);
     struct obs o;
     obs_init(&o);
@@ -139,13 +139,13 @@ static void test_stale(void **st)
     struct check_state checks[2];
     comp_fake(&c, checks);
     assert_false(check_is_stale(&checks[0], 100000, 5000)); /* never ran: not stale, unknown */
-    record(&c, 0, ST_OK, "ready", 5, NULL, 0, 10000);
+    record(&c, 0, ST_OK, "ready", 5, VK_NONE, 0, 10000);
     assert_false(check_is_stale(&checks[0], 25000, 5000));
     assert_true(check_is_stale(&checks[0], 25001, 5000));
     /* a check that runs at most every 60 s is judged by that period, not the interval */
     static const struct check_def slow = {.name = "dashboards", .min_period_ms = 60000};
     checks[1].def = &slow;
-    record(&c, 1, ST_OK, "37 dashboards", 5, NULL, 0, 10000);
+    record(&c, 1, ST_OK, "37 dashboards", 5, VK_NONE, 0, 10000);
     assert_false(check_is_stale(&checks[1], 10000 + 179999, 5000));
     assert_true(check_is_stale(&checks[1], 10000 + 180001, 5000));
     free(checks[0].detail);
@@ -159,8 +159,8 @@ static void test_stack_and_counts(void **st)
     struct check_state a[2], b[2];
     comp_fake(&comps[0], a);
     comp_fake(&comps[1], b);
-    record(&comps[0], 0, ST_OK, "ok", 1, NULL, 0, 1);
-    record(&comps[1], 0, ST_WARN, "warn", 1, NULL, 0, 1);
+    record(&comps[0], 0, ST_OK, "ok", 1, VK_NONE, 0, 1);
+    record(&comps[1], 0, ST_WARN, "warn", 1, VK_NONE, 0, 1);
     struct stack_state stk = {.name = "prod", .comps = comps, .ncomps = 2};
     struct state s = {.stacks = &stk, .nstacks = 1};
     assert_int_equal(stack_status(&stk), ST_WARN);
