@@ -266,12 +266,14 @@ static int apply_opt(int ch, const char *arg, struct cli *out, char *err, size_t
     return 0;
 }
 
-/* The subcommand from the words left after the options. */
-static int parse_command(int argc, char **argv, struct cli *out, char *err, size_t errlen)
+/* The subcommand from the words that are not options, in order; *used counts those taken. */
+static int parse_command(int nwords, char **words, int *used, struct cli *out, char *err, size_t errlen)
 {
-    if (optind >= argc)
+    int w = 0;
+    *used = 0;
+    if (w >= nwords)
         return 0;
-    const char *word = argv[optind++];
+    const char *word = words[w++];
     size_t i;
     for (i = 0; i < ARRAY_LEN(commands); i++)
         if (strcmp(word, commands[i].name) == 0)
@@ -282,26 +284,28 @@ static int parse_command(int argc, char **argv, struct cli *out, char *err, size
     }
     enum cli_mode mode = commands[i].mode;
     if (mode == CLI_CONFIG_CHECK) {
-        bool has_check = optind < argc && strcmp(argv[optind], "check") == 0;
+        bool has_check = w < nwords && strcmp(words[w], "check") == 0;
         if (!has_check && out->mode == CLI_HELP) {
             out->help_for = mode;
+            *used = w;
             return 0;
         }
         if (!has_check) {
             snprintf(err, errlen, "'lgtmtop config' needs a subcommand: lgtmtop config check [-c FILE]");
             return -1;
         }
-        optind++;
+        w++;
     }
-    if (mode == CLI_HELP && optind < argc) { /* lgtmtop help check */
-        const char *what = argv[optind++];
+    if (mode == CLI_HELP && w < nwords) { /* lgtmtop help check */
+        const char *what = words[w++];
         out->help_for = CLI_DEFAULT;
         for (size_t j = 0; j < ARRAY_LEN(commands); j++)
             if (strcmp(what, commands[j].name) == 0 && commands[j].about)
                 out->help_for = commands[j].mode;
-        if (out->help_for == CLI_CONFIG_CHECK && optind < argc && strcmp(argv[optind], "check") == 0)
-            optind++;
+        if (out->help_for == CLI_CONFIG_CHECK && w < nwords && strcmp(words[w], "check") == 0)
+            w++;
     }
+    *used = w;
     if (out->mode == CLI_HELP || out->mode == CLI_VERSION) { /* -h / -V seen: help of this command */
         out->help_for = mode;
         return 0;
@@ -313,8 +317,10 @@ static int parse_command(int argc, char **argv, struct cli *out, char *err, size
 int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 {
     struct option long_opts[ARRAY_LEN(opt_rows) + 1];
-    char shorts[64] = ":";
-    size_t ns = 1;
+    char shorts[64] = "-:"; /* '-': words come back in order (options anywhere, even with POSIXLY_CORRECT) */
+    size_t ns = 2;
+    char **words = xcalloc((size_t)argc + 1, sizeof *words);
+    int nwords = 0, used = 0, rc = -1;
     uint64_t seen = 0;
     memset(out, 0, sizeof(*out));
     memset(long_opts, 0, sizeof long_opts);
@@ -334,32 +340,40 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
     int ch;
     bool help = false, version = false;
     while ((ch = getopt_long(argc, argv, shorts, long_opts, NULL)) != -1) {
+        if (ch == 1) {
+            words[nwords++] = optarg;
+            continue;
+        }
         if (ch == ':') {
             snprintf(err, errlen, "option %s needs a value", argv[optind - 1]);
-            return -1;
+            goto out;
         }
         size_t row = 0;
         while (row < ARRAY_LEN(opt_rows) && opt_rows[row].val != ch)
             row++;
         if (row == ARRAY_LEN(opt_rows)) {
             snprintf(err, errlen, "unknown option %s (see lgtmtop --help)", argv[optind - 1]);
-            return -1;
+            goto out;
         }
         seen |= (uint64_t)1 << row;
         help |= ch == 'h';
         version |= ch == 'V';
         if (apply_opt(ch, optarg, out, err, errlen))
-            return -1;
+            goto out;
     }
+    while (optind < argc) /* after "--" */
+        words[nwords++] = argv[optind++];
     if (help || version)
         out->mode = help ? CLI_HELP : CLI_VERSION;
-    if (parse_command(argc, argv, out, err, errlen))
-        return -1;
+    if (parse_command(nwords, words, &used, out, err, errlen))
+        goto out;
+    rc = 0;
     if (out->mode == CLI_HELP || out->mode == CLI_VERSION)
-        return 0;
-    if (optind < argc) {
-        snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
-        return -1;
+        goto out;
+    rc = -1;
+    if (used < nwords) {
+        snprintf(err, errlen, "unexpected argument '%s'", words[used]);
+        goto out;
     }
     if ((out->json || out->wait_ms || out->sample_set) && out->mode == CLI_DEFAULT)
         out->mode = CLI_CHECK; /* --json, --wait, --sample only make sense for a one-shot check */
@@ -373,20 +387,23 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
                 snprintf(where + strlen(where), sizeof where - strlen(where), "%s'lgtmtop %s'", *where ? " and " : "",
                          cli_mode_name((enum cli_mode)m));
         snprintf(err, errlen, "--%s only applies to %s", opt_rows[i].name, where);
-        return -1;
+        goto out;
     }
     if (out->from_grafana && out->config_path) {
         snprintf(err, errlen, "--from-grafana and -c exclude each other: the stack comes from Grafana or the file");
-        return -1;
+        goto out;
     }
     if ((out->grafana_token_file || out->grafana_token) && out->mode != CLI_INIT && !out->from_grafana) {
         snprintf(err, errlen, "--grafana-token%s needs --from-grafana (or lgtmtop init)",
                  out->grafana_token_file ? "-file" : "");
-        return -1;
+        goto out;
     }
     if (out->force && !out->output) {
         snprintf(err, errlen, "--force only makes sense with -o FILE");
-        return -1;
+        goto out;
     }
-    return 0;
+    rc = 0;
+out:
+    free(words);
+    return rc;
 }

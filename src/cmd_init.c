@@ -217,6 +217,33 @@ static const char *read_dashboards(struct disco *d, const char *base, const cJSO
     return note;
 }
 
+/* The list leaves out basic-auth users: read them from each such datasource's own record. */
+static void basic_auth_users(struct disco *d, const char *base, cJSON *list)
+{
+    int n = cJSON_GetArraySize(list);
+    struct got *gs = xcalloc((size_t)n + 1, sizeof *gs);
+    for (int i = 0; i < n; i++) {
+        const cJSON *ds = cJSON_GetArrayItem(list, i);
+        const cJSON *uid = cJSON_GetObjectItemCaseSensitive(ds, "uid");
+        if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ds, "basicAuth")) || !cJSON_IsString(uid) ||
+            cJSON_GetObjectItemCaseSensitive(ds, "basicAuthUser"))
+            continue;
+        char *url = xasprintf("%s/api/datasources/uid/%s", base, uid->valuestring);
+        submit(d, url, &gs[i]);
+        free(url);
+    }
+    drain(d);
+    for (int i = 0; i < n; i++) {
+        cJSON *one = gs[i].status == 200 ? cJSON_Parse(gs[i].body) : NULL;
+        const cJSON *user = cJSON_GetObjectItemCaseSensitive(one, "basicAuthUser");
+        if (cJSON_IsString(user) && *user->valuestring)
+            cJSON_AddStringToObject(cJSON_GetArrayItem(list, i), "basicAuthUser", user->valuestring);
+        cJSON_Delete(one);
+        free(gs[i].body);
+    }
+    free(gs);
+}
+
 /* The config text discovered from the Grafana at url; NULL after a message. */
 static char *discover_grafana(const char *url, const struct token *t, long timeout_ms, FILE *err)
 {
@@ -245,6 +272,7 @@ static char *discover_grafana(const char *url, const struct token *t, long timeo
             fprintf(err, "lgtmtop: %s/api/datasources: %s, not a datasource list — is this Grafana?\n", red, why);
     } else {
         struct missing_set m = {0};
+        basic_auth_users(&d, base, list);
         const char *note = read_dashboards(&d, base, list, &m);
         struct init_input in = {.grafana_url = base,
                                 .token = t->how,

@@ -76,8 +76,12 @@ int init_ds_kind(const cJSON *ds)
     if (pt && strcasecmp(pt, "Prometheus") == 0)
         return COMP_PROMETHEUS;
     const char *url = jstr(ds, "url");
-    const char *path = url ? url_path(url) : "";
-    return path[strspn(path, "/")] ? COMP_MIMIR : COMP_PROMETHEUS;
+    char *base = NULL, *prefix = NULL;
+    init_split_prefix(url ? url : "", &base, &prefix);
+    bool mimir = str_ends_with(prefix, "/prometheus") || str_ends_with(prefix, "/api/prom");
+    free(base);
+    free(prefix);
+    return mimir ? COMP_MIMIR : COMP_PROMETHEUS;
 }
 
 void init_stack_name(const char *url, char *out, size_t outlen)

@@ -32,8 +32,8 @@ struct init_input {
 
 /* Which component a datasource becomes: COMP_MIMIR, COMP_PROMETHEUS, COMP_LOKI, COMP_TEMPO, or
  * -1 (not one lgtmtop checks: Alertmanager, Elasticsearch, ...). A Prometheus-type datasource is
- * Mimir when jsonData.prometheusType says Mimir or Cortex, or its URL has a path (Mimir's
- * /prometheus, Cortex's /api/prom). */
+ * Mimir when jsonData.prometheusType says Mimir or Cortex, or its URL's path ends in Mimir's
+ * /prometheus or Cortex's /api/prom; else Prometheus (a path stays in its url: a route prefix). */
 int init_ds_kind(const struct cJSON *ds);
 
 /* Splits a Mimir datasource URL into base URL and Prometheus API prefix:

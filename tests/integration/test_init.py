@@ -48,6 +48,8 @@ class Init(unittest.TestCase):
         self.assertIn('    mimir:\n      url: "%s"\n      prefix: "/prometheus"' % u["mimir"], text)
         self.assertIn('      tenant: "${MIMIR_TENANT}"\n', text)
         self.assertIn('    loki:\n      url: "%s"\n' % u["loki"], text)
+        # the basic-auth user comes from the datasource's own record, the password never
+        self.assertIn('basic_auth: { username: "grafana-basic-user", password: "${LOKI_PASSWORD}" }', text)
         self.assertIn('    tempo:\n      url: "%s"\n' % u["tempo"], text)
         self.assertIn('      token_file: "%s"\n' % os.path.realpath(self.tokfile), text)
         self.assertIn("# Grafana datasource Mimir (uid: prometheus, type: prometheus, default)", text)
@@ -58,6 +60,7 @@ class Init(unittest.TestCase):
         r = run("config", "check", "-c", out)
         self.assertEqual(r.rc, 0, r.err)
         self.assertIn("${MIMIR_TENANT} is not set", r.err)
+        self.assertIn("password is empty because LOKI_PASSWORD is not set", r.err)
         self.assertIn("config OK: 1 stack, 4 components", r.err)
 
         r = run("check", "--json", "--sample", "0", "-c", out)

@@ -73,6 +73,14 @@ static void test_subcommands(void **st)
     assert_int_equal(c.mode, CLI_CHECK);
     assert_string_equal(c.from_grafana, "http://g:3000");
     assert_string_equal(c.grafana_token_file, "t");
+    /* words keep their order, and options stay "anywhere" under POSIXLY_CORRECT too */
+    setenv("POSIXLY_CORRECT", "1", 1);
+    assert_int_equal(parse(&c, err, ARGS("config", "check", "-c", "x.yaml", "--strict")), 0);
+    assert_int_equal(c.mode, CLI_CONFIG_CHECK);
+    assert_true(c.strict);
+    assert_int_equal(parse(&c, err, ARGS("check", "--json", "--", "extra")), -1);
+    assert_non_null(strstr(err, "unexpected argument 'extra'"));
+    unsetenv("POSIXLY_CORRECT");
     /* help per subcommand: --help anywhere, or lgtmtop help CMD */
     const struct {
         const char *const *args;

@@ -29,6 +29,8 @@ static void test_kind_rows(void **st)
             {"{\"type\":\"prometheus\",\"url\":\"http://prom:9090\"}", COMP_PROMETHEUS},
             {"{\"type\":\"prometheus\",\"url\":\"http://mimir:9009/prometheus\"}", COMP_MIMIR},
             {"{\"type\":\"prometheus\",\"url\":\"http://c:80/api/prom\"}", COMP_MIMIR},
+            {"{\"type\":\"prometheus\",\"url\":\"http://gw/mimir/prometheus/\"}", COMP_MIMIR},
+            {"{\"type\":\"prometheus\",\"url\":\"http://prom:9090/prom\"}", COMP_PROMETHEUS},
             {"{\"type\":\"prometheus\",\"url\":\"http://m\",\"jsonData\":{\"prometheusType\":\"Mimir\"}}", COMP_MIMIR},
             {"{\"type\":\"prometheus\",\"url\":\"http://p/x\",\"jsonData\":{\"prometheusType\":\"Prometheus\"}}",
              COMP_PROMETHEUS},
