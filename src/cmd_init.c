@@ -68,26 +68,47 @@ static void got_why(const struct got *g, char *out, size_t outlen)
 struct token {
     char *value; /* owned, wiped on free */
     enum init_token how;
-    char *file; /* absolute path */
+    char *file;     /* absolute path */
+    char *password; /* of user:pass@ in the Grafana URL (for ${GRAFANA_PASSWORD}), wiped on free */
 };
+
+/* The password of "scheme://user:pass@host...", or NULL (new string). */
+static char *url_password(const char *url)
+{
+    const char *h = strstr(url, "://");
+    const char *auth = h ? h + 3 : url;
+    const char *end = auth + strcspn(auth, "/?#");
+    const char *at = NULL, *colon = NULL;
+    for (const char *p = auth; p < end; p++)
+        if (*p == '@')
+            at = p;
+    if (at)
+        colon = memchr(auth, ':', (size_t)(at - auth));
+    return colon ? xstrndup(colon + 1, (size_t)(at - colon - 1)) : NULL;
+}
 
 static void token_free(struct token *t)
 {
     if (t->value)
         memset(t->value, 0, strlen(t->value));
+    if (t->password)
+        memset(t->password, 0, strlen(t->password));
+    free(t->password);
     free(t->value);
     free(t->file);
     memset(t, 0, sizeof *t);
 }
 
-static int token_get(const struct cli *cli, struct token *t, FILE *err)
+static int token_get(const struct cli *cli, const char *grafana_url, struct token *t, FILE *err)
 {
     memset(t, 0, sizeof *t);
+    t->password = grafana_url ? url_password(grafana_url) : NULL;
     if (cli->grafana_token_file) {
         FILE *f = fopen(cli->grafana_token_file, "r");
         if (!f) {
             fprintf(err, "lgtmtop: --grafana-token-file: cannot read %s: %s\n", cli->grafana_token_file,
                     strerror(errno));
+            token_free(t);
             return -1;
         }
         char *buf = xcalloc(INIT_MAX_TOKEN + 1, 1);
@@ -98,7 +119,9 @@ static int token_get(const struct cli *cli, struct token *t, FILE *err)
         if (!n || strpbrk(buf, "\r\n")) {
             fprintf(err, "lgtmtop: --grafana-token-file: %s %s — put only the token in it, on one line\n",
                     cli->grafana_token_file, n ? "has more than one line" : "is empty");
+            memset(buf, 0, n);
             free(buf);
+            token_free(t);
             return -1;
         }
         t->value = buf;
@@ -344,7 +367,23 @@ static const char *token_env(const char *name, void *ud)
     const struct token *t = ud;
     if (strcmp(name, "GRAFANA_TOKEN") == 0 && t->value)
         return t->value;
+    if (strcmp(name, "GRAFANA_PASSWORD") == 0 && t->password)
+        return t->password;
     return getenv(name);
+}
+
+/* Creates the directories above path (mode 0700), as k9s or htop do for their config dir. */
+static void make_parents(const char *path)
+{
+    char *p = xstrdup(path);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        mkdir(p, 0700);
+        *s = '/';
+    }
+    free(p);
 }
 
 static int write_output(const struct cli *cli, const char *text, FILE *out, FILE *err)
@@ -354,7 +393,12 @@ static int write_output(const struct cli *cli, const char *text, FILE *out, FILE
         fflush(out);
         return 0;
     }
-    int fd = open(cli->output, O_WRONLY | O_CREAT | O_CLOEXEC | (cli->force ? O_TRUNC : O_EXCL), 0644);
+    int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (cli->force ? O_TRUNC : O_EXCL);
+    int fd = open(cli->output, flags, 0644);
+    if (fd < 0 && errno == ENOENT) {
+        make_parents(cli->output);
+        fd = open(cli->output, flags, 0644);
+    }
     if (fd < 0) {
         if (errno == EEXIST)
             fprintf(err, "lgtmtop: %s exists — not overwriting it (use --force, or another -o FILE)\n", cli->output);
@@ -387,7 +431,7 @@ int cmd_init(const struct cli *cli, FILE *out, FILE *err)
         fprintf(err, "lgtmtop: %s exists — not overwriting it (use --force, or another -o FILE)\n", cli->output);
         return EXIT_UNKNOWN;
     }
-    if (token_get(cli, &t, err))
+    if (token_get(cli, cli->urls[COMP_GRAFANA], &t, err))
         return EXIT_UNKNOWN;
     const char *gurl = cli->urls[COMP_GRAFANA];
     char *text = gurl ? discover_grafana(gurl, &t, cli->timeout_ms, err) : discover_localhost(cli->timeout_ms, err);
@@ -412,7 +456,7 @@ int cmd_discover_config(const struct cli *cli, struct config *cfg, FILE *err)
 {
     struct token t;
     char msg[512];
-    if (token_get(cli, &t, err))
+    if (token_get(cli, cli->from_grafana, &t, err))
         return -1;
     char *text = discover_grafana(cli->from_grafana, &t, cli->timeout_ms, err);
     int rc = -1;

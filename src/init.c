@@ -49,6 +49,26 @@ static const char *url_path(const char *url)
     return h + strcspn(h, "/");
 }
 
+char *init_url_without_userinfo(const char *url, char **user)
+{
+    const char *h = strstr(url, "://");
+    const char *auth = h ? h + 3 : url;
+    const char *end = auth + strcspn(auth, "/?#");
+    const char *at = NULL;
+    for (const char *p = auth; p < end; p++)
+        if (*p == '@')
+            at = p;
+    if (user)
+        *user = NULL;
+    if (!at)
+        return xstrdup(url);
+    if (user) {
+        size_t ulen = strcspn(auth, ":@");
+        *user = auth + ulen <= at ? xstrndup(auth, ulen) : NULL;
+    }
+    return xasprintf("%.*s%s", (int)(auth - url), url, at + 1);
+}
+
 void init_split_prefix(const char *url, char **base, char **prefix)
 {
     const char *path = url_path(url);
@@ -138,7 +158,8 @@ static void put_component(struct buf *b, const cJSON *ds, int kind)
 {
     const char *url = jstr(ds, "url");
     const struct init_kind_row *row = kind_row(kind);
-    char *red = url_redact(url);
+    char *url_user = NULL;
+    char *red = init_url_without_userinfo(url, &url_user);
     buf_puts(b, "    # Grafana datasource ");
     put_c(b, jstr(ds, "name"));
     buf_puts(b, " (uid: ");
@@ -170,7 +191,9 @@ static void put_component(struct buf *b, const cJSON *ds, int kind)
                    "      tenant: \"${%s}\"\n",
                    row->tenant_var, row->tenant_var);
     const char *user = jstr(ds, "basicAuthUser");
-    if (jtrue(ds, "basicAuth") && user && *user) {
+    if (url_user && *url_user && !(jtrue(ds, "basicAuth") && user && *user))
+        user = url_user; /* credentials in the datasource URL: written as basic_auth, never the password */
+    if ((jtrue(ds, "basicAuth") || user == url_user) && user && *user) {
         buf_puts(b, "      # basic auth as in Grafana; the password is not readable there:\n");
         buf_printf(b, "      # set %s (or use password_file:)\n", row->password_var);
         buf_puts(b, "      basic_auth: { username: ");
@@ -179,15 +202,26 @@ static void put_component(struct buf *b, const cJSON *ds, int kind)
     }
     if (kind == COMP_TEMPO)
         buf_puts(b, "      # otlp_http: http://tempo:4318   # where services send OTLP (default: the url's host)\n");
+    free(url_user);
 }
 
 static void put_grafana(struct buf *b, const struct init_input *in)
 {
-    char *red = url_redact(in->grafana_url);
+    char *user = NULL;
+    char *bare = init_url_without_userinfo(in->grafana_url, &user);
     buf_puts(b, "    grafana:\n      url: ");
-    put_q(b, red);
+    put_q(b, bare);
     buf_putc(b, '\n');
-    free(red);
+    free(bare);
+    if (user && *user && in->token == INIT_TOKEN_NONE) {
+        buf_puts(b, "      # basic auth as in the URL given to lgtmtop init; set GRAFANA_PASSWORD\n"
+                    "      basic_auth: { username: ");
+        put_q(b, user);
+        buf_puts(b, ", password: \"${GRAFANA_PASSWORD}\" }\n");
+        free(user);
+        return;
+    }
+    free(user);
     if (in->token == INIT_TOKEN_FILE) {
         buf_puts(b, "      token_file: ");
         put_q(b, in->token_file);

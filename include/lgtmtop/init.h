@@ -40,6 +40,10 @@ int init_ds_kind(const struct cJSON *ds);
  * "http://mimir:9009/prometheus" -> "http://mimir:9009" + "/prometheus". New strings. */
 void init_split_prefix(const char *url, char **base, char **prefix);
 
+/* url without "user:pass@" (new string); *user (new string, or NULL) gets the user when there
+ * is one and user is not NULL. The password is dropped. */
+char *init_url_without_userinfo(const char *url, char **user);
+
 /* The config text for what Grafana lists (new string). */
 char *init_from_grafana(const struct init_input *in);
 

@@ -3,12 +3,13 @@ Mimir behind /prometheus with a tenant header, one dashboard on a removed uid), 
 check and a check with the written config; check --from-grafana; -o never overwrites."""
 import os
 import socket
+import subprocess
 import sys
 import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import FakeStack, run  # noqa: E402
+from harness import BIN, FakeStack, run  # noqa: E402
 
 TOKEN = "glsa_fake-Token-0123456789"
 
@@ -88,6 +89,19 @@ class Init(unittest.TestCase):
         r = run("init", "--grafana", self.gurl, "--grafana-token-file", self.tokfile, "-o", out, "--force")
         self.assertEqual(r.rc, 0, r.err)
         self.assertIn("mimir:", read(out))
+
+    def test_xdg_config_dir_created(self):
+        xdg = os.path.join(self.tmp.name, "xdg")
+        out = os.path.join(xdg, "lgtmtop", "config.yaml")
+        r = run("init", "--grafana", self.gurl, "--grafana-token-file", self.tokfile, "-o", out)
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertEqual(os.stat(os.path.dirname(out)).st_mode & 0o777, 0o700)
+        env = {k: v for k, v in os.environ.items() if k not in ("LGTMTOP_CONFIG", "GRAFANA_TOKEN")}
+        env.update(XDG_CONFIG_HOME=xdg, HOME=self.tmp.name)
+        p = subprocess.run([BIN, "config", "check"], cwd=self.tmp.name, env=env, capture_output=True, text=True,
+                           timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(out + ": config OK", p.stderr)
 
     def test_token_sources(self):
         r = run("init", "--grafana", self.gurl, env={"GRAFANA_TOKEN": TOKEN})

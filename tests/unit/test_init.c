@@ -138,7 +138,7 @@ static void test_fixture_list(void **st)
     assert_has(text,
                "# dashboards reference the missing datasource gone_es (2 times); no datasource of its type exists");
     assert_has(text, "# not checked: datasource Mimir Alertmanager (uid: alertmanager, type: alertmanager)\n");
-    assert_has(text, "url: \"https://***@grafana.example.com\"");
+    assert_has(text, "    grafana:\n      url: \"https://grafana.example.com\"\n");
     assert_hasnt(text, "s3cr3t");
     config_free(&cfg);
     free(text);
@@ -183,6 +183,43 @@ static void test_several_of_a_kind(void **st)
     cJSON_Delete(list);
 }
 
+static void test_credentials_in_urls(void **st)
+{
+    (void)st;
+    static const char *rows[][3] = {
+            {"http://u:p@h:3000/x", "http://h:3000/x", "u"},
+            {"http://h:3000", "http://h:3000", NULL},
+            {"https://only-user@h", "https://h", "only-user"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char *user;
+        char *bare = init_url_without_userinfo(rows[i][0], &user);
+        assert_string_equal(bare, rows[i][1]);
+        if (rows[i][2])
+            assert_string_equal(user, rows[i][2]);
+        else
+            assert_null(user);
+        free(bare);
+        free(user);
+    }
+    const char *json = "[{\"uid\":\"m\",\"name\":\"M\",\"type\":\"prometheus\","
+                       "\"url\":\"http://ops:s3cr3t@mimir:9009/prometheus\"}]";
+    cJSON *list = cJSON_Parse(json);
+    struct init_input in = {.grafana_url = "http://admin:s3cr3t@grafana:3000", .dslist = list};
+    char *text = init_from_grafana(&in);
+    struct config cfg;
+    must_load(text, &cfg);
+    assert_string_equal(cfg.stacks[0].comp[COMP_MIMIR].url, "http://mimir:9009");
+    assert_string_equal(cfg.stacks[0].comp[COMP_MIMIR].basic_user, "ops");
+    assert_string_equal(cfg.stacks[0].comp[COMP_GRAFANA].basic_user, "admin");
+    assert_has(text, "password: \"${GRAFANA_PASSWORD}\"");
+    assert_has(text, "password: \"${MIMIR_PASSWORD}\"");
+    assert_hasnt(text, "s3cr3t");
+    config_free(&cfg);
+    free(text);
+    cJSON_Delete(list);
+}
+
 static void test_probe(void **st)
 {
     (void)st;
@@ -202,9 +239,13 @@ static void test_probe(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_kind_rows),         cmocka_unit_test(test_split_prefix),
-            cmocka_unit_test(test_stack_name),        cmocka_unit_test(test_fixture_list),
-            cmocka_unit_test(test_several_of_a_kind), cmocka_unit_test(test_probe),
+            cmocka_unit_test(test_kind_rows),
+            cmocka_unit_test(test_split_prefix),
+            cmocka_unit_test(test_stack_name),
+            cmocka_unit_test(test_fixture_list),
+            cmocka_unit_test(test_several_of_a_kind),
+            cmocka_unit_test(test_credentials_in_urls),
+            cmocka_unit_test(test_probe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
