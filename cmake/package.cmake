@@ -32,5 +32,9 @@ add_custom_command(OUTPUT ${changelog_gz}
   DEPENDS ${CMAKE_SOURCE_DIR}/packaging/debian/changelog VERBATIM)
 add_custom_target(debian_changelog ALL DEPENDS ${changelog_gz})
 install(FILES ${changelog_gz} packaging/debian/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})
+if(CMAKE_INSTALL_PREFIX STREQUAL "/usr") # the package's prefix
+  install(FILES packaging/debian/lintian-overrides DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides
+          RENAME lgtmtop)
+endif()
 
 include(CPack)
