@@ -127,16 +127,18 @@ const char *cli_mode_name(enum cli_mode mode)
     }
 }
 
-static void usage_row(FILE *f, const struct opt_row *r)
+static void usage_row(FILE *f, const struct opt_row *r, const char *prefix)
 {
     char lead[48];
     char shrt[8] = "    ";
     if (r->val < 128)
         snprintf(shrt, sizeof shrt, "-%c, ", r->val);
     snprintf(lead, sizeof lead, "  %s--%s%s%s", shrt, r->name, r->arg ? " " : "", r->arg ? r->arg : "");
-    fprintf(f, "%-25s", lead);
     if (strlen(lead) >= 24)
-        fprintf(f, "\n%25s", "");
+        fprintf(f, "%s\n%25s", lead, "");
+    else
+        fprintf(f, "%-25s", lead);
+    fputs(prefix, f);
     for (const char *p = r->help; *p; p++) {
         fputc(*p, f);
         if (*p == '\n')
@@ -170,7 +172,7 @@ void cli_usage_for(FILE *f, enum cli_mode mode)
               f);
         for (size_t i = 0; i < ARRAY_LEN(opt_rows); i++)
             if (opt_rows[i].help && ((opt_rows[i].help_in ? opt_rows[i].help_in : opt_rows[i].modes) & M_RUN))
-                usage_row(f, &opt_rows[i]);
+                usage_row(f, &opt_rows[i], (opt_rows[i].modes & M_RUN) == M_CHECK ? "check: " : "");
         fputs("\nExit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. See lgtmtop(1), lgtmtop.yaml(5).\n", f);
         return;
     }
@@ -180,7 +182,7 @@ void cli_usage_for(FILE *f, enum cli_mode mode)
     for (size_t i = 0; i < ARRAY_LEN(opt_rows); i++) {
         const struct opt_row *r = &opt_rows[i];
         if (r->help && ((r->help_in ? r->help_in : r->modes) & bit))
-            usage_row(f, r);
+            usage_row(f, r, "");
     }
     fprintf(f, "\n%s", commands[c].epilog);
 }

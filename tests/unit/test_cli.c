@@ -128,6 +128,8 @@ static void test_help_text(void **st)
         FILE *f = open_memstream(&text, &len);
         cli_usage_for(f, rows[i].mode);
         fclose(f);
+        if (strstr(text, " \n"))
+            fail_msg("help %zu: a line ends in a blank:\n%s", i, text);
         for (size_t j = 0; j < 3; j++) {
             if (rows[i].has[j] && !strstr(text, rows[i].has[j]))
                 fail_msg("help %zu: expected \"%s\" in:\n%s", i, rows[i].has[j], text);
