@@ -250,9 +250,10 @@ static void put_deprecated(struct buf *b, const struct init_input *in)
         if (same != 1) {
             buf_puts(b, "      # dashboards reference the missing datasource ");
             put_c(b, m->uid);
-            buf_printf(b, " (%d times); %s\n", m->refs,
-                       same ? "several datasources of its type exist: map it by hand"
-                            : "no datasource of its type exists");
+            buf_printf(b, " (%d reference%s); %s\n", m->refs, m->refs == 1 ? "" : "s",
+                       !m->type || !*m->type ? "its type is not known: map it by hand"
+                       : same                ? "several datasources of its type exist: map it by hand"
+                                             : "no datasource of its type exists");
             continue;
         }
         if (!n++)

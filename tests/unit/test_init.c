@@ -107,14 +107,16 @@ static void test_fixture_list(void **st)
     (void)st;
     char *raw = fixture_text("grafana/datasources_list_constructed.json");
     cJSON *list = cJSON_Parse(raw);
-    struct init_missing missing[] = {
-            {"grafana_prometheus", "prometheus", 3}, {"old_loki", "loki", 1}, {"gone_es", "elasticsearch", 2}};
+    struct init_missing missing[] = {{"grafana_prometheus", "prometheus", 3},
+                                     {"old_loki", "loki", 1},
+                                     {"gone_es", "elasticsearch", 2},
+                                     {"legacy_name", "", 1}};
     struct init_input in = {.grafana_url = "https://admin:s3cr3t@grafana.example.com",
                             .token = INIT_TOKEN_FILE,
                             .token_file = "/run/secrets/grafana_token",
                             .dslist = list,
                             .missing = missing,
-                            .nmissing = 3};
+                            .nmissing = 4};
     char *text = init_from_grafana(&in);
     struct config cfg;
     must_load(text, &cfg);
@@ -135,8 +137,10 @@ static void test_fixture_list(void **st)
     assert_has(text, "# Grafana datasource Mimir (uid: prometheus, type: prometheus, default)\n");
     assert_has(text, "# Grafana datasource Tempo (uid: tempo, type: tempo)\n");
     assert_has(text, "      tenant: \"${MIMIR_TENANT}\"\n");
-    assert_has(text,
-               "# dashboards reference the missing datasource gone_es (2 times); no datasource of its type exists");
+    assert_has(
+            text,
+            "# dashboards reference the missing datasource gone_es (2 references); no datasource of its type exists");
+    assert_has(text, "missing datasource legacy_name (1 reference); its type is not known: map it by hand\n");
     assert_has(text, "# not checked: datasource Mimir Alertmanager (uid: alertmanager, type: alertmanager)\n");
     assert_has(text, "    grafana:\n      url: \"https://grafana.example.com\"\n");
     assert_hasnt(text, "s3cr3t");
@@ -175,7 +179,7 @@ static void test_several_of_a_kind(void **st)
     assert_has(text, "      tenant: \"${LOKI_TENANT}\"\n");
     assert_has(text, "password: \"${LOKI_PASSWORD}\"");
     assert_has(text, "      token: \"${GRAFANA_TOKEN}\"");
-    assert_has(text, "old_prom (1 times); several datasources of its type exist");
+    assert_has(text, "old_prom (1 reference); several datasources of its type exist");
     assert_hasnt(text, "deprecated_datasources:");
     assert_has(text, "(uid: t1, type: tempo): no http(s) URL\n");
     config_free(&cfg);
