@@ -423,6 +423,27 @@ static int write_output(const struct cli *cli, const char *text, FILE *out, FILE
     return 0;
 }
 
+/* The ${VAR}s the written config reads that the environment does not set, in one line. */
+static void say_variables(const struct config *cfg, FILE *err)
+{
+    struct buf names;
+    buf_init(&names);
+    for (size_t i = 0; i < cfg->nvars; i++) {
+        const char *v = cfg->vars[i].name, *env = getenv(v);
+        bool dup = false;
+        for (size_t j = 0; j < i; j++)
+            dup |= strcmp(cfg->vars[j].name, v) == 0;
+        if (!dup && (!env || !*env) && !cfg->vars[i].has_default)
+            buf_printf(&names, "%s%s", names.len ? ", " : "", v);
+    }
+    if (names.len)
+        fprintf(err,
+                "lgtmtop: the config reads %s from the environment (values Grafana does not reveal):"
+                " set them before lgtmtop check, or write the values into the file\n",
+                names.data);
+    buf_free(&names);
+}
+
 int cmd_init(const struct cli *cli, FILE *out, FILE *err)
 {
     struct token t;
@@ -443,8 +464,10 @@ int cmd_init(const struct cli *cli, FILE *out, FILE *err)
         if (config_parse(text, strlen(text), "(generated config)", token_env, &t, &cfg, msg, sizeof msg)) {
             fprintf(err, "lgtmtop: bug: the generated config does not load: %s\n", msg);
         } else {
-            config_free(&cfg);
             rc = write_output(cli, text, out, err) == 0 ? 0 : EXIT_UNKNOWN;
+            if (rc == 0)
+                say_variables(&cfg, err);
+            config_free(&cfg);
         }
     }
     free(text);

@@ -43,6 +43,7 @@ class Init(unittest.TestCase):
         self.assertEqual(r.rc, 0, r.err)
         self.assertEqual(r.out, "")
         self.assertIn("wrote " + out, r.err)
+        self.assertIn("the config reads MIMIR_TENANT, LOKI_PASSWORD from the environment", r.err)
         text = read(out)
         self.assertNotIn(TOKEN, text)
         u = self.fs.urls
