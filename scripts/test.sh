@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 scripts/check-format.sh
+scripts/check-layers.sh
 build=${BUILD_DIR:-build-test}
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DLGTMTOP_WERROR=ON -DLGTMTOP_SANITIZE=ON >/dev/null
 cmake --build "$build" -j"$(nproc)"

@@ -1,7 +1,7 @@
 /* config: component kinds, ${VAR} interpolation, zero-config defaults, file lookup and loading,
  * secret files, overrides. The YAML schema itself lives in config_yaml.c. */
 #include "lgtmtop/config.h"
-#include "lgtmtop/custom.h"
+#include "lgtmtop/custom_cfg.h"
 #include "lgtmtop/util.h"
 
 #include <ctype.h>

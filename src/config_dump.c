@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lgtmtop/custom.h"
+#include "lgtmtop/custom_cfg.h"
 #include "lgtmtop/util.h"
 
 char *config_dump_duration(long ms, char *out, size_t outlen)

@@ -10,7 +10,7 @@
  *   mimir: {...}  loki: ...   (no stacks: key) — a convenience for a single stack, named "default".
  * A component value may be a plain string, taken as its url ("prometheus: http://prom:9090"). */
 #include "lgtmtop/config.h"
-#include "lgtmtop/custom.h"
+#include "lgtmtop/custom_cfg.h"
 #include "lgtmtop/util.h"
 
 #include <ctype.h>

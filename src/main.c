@@ -107,7 +107,7 @@ static void first_problem(const struct state *s, char *out, size_t outlen)
 static void run_sweep(struct engine *e, struct state *s, const struct config *cfg)
 {
     sweep_start(e, s, cfg);
-    while (engine_inflight(e) > 0 || engine_timers(e) > 0)
+    while (sweep_busy(e))
         engine_run(e, -1, 1000);
     s->sweeps++;
     verdict_update(s, 0);
@@ -137,7 +137,7 @@ static long sample_counters(struct engine *e, struct state *s, const struct conf
     for (long long until = first + sample_ms; now_mono_ms() < until;)
         engine_run(e, -1, (long)(until - now_mono_ms()));
     sweep_start_flagged(e, s, cfg, CHECK_COUNTERS);
-    while (engine_inflight(e) > 0 || engine_timers(e) > 0)
+    while (sweep_busy(e))
         engine_run(e, -1, 1000);
     verdict_update(s, 0); /* rates may add or clear flow findings */
     return sample_ms;
@@ -146,7 +146,7 @@ static long sample_counters(struct engine *e, struct state *s, const struct conf
 static int run_check(const struct cli *cli, const struct config *cfg)
 {
     struct state s;
-    if (state_init(&s, cfg, cli->stack)) {
+    if (state_init(&s, cfg, cli->stack, &sweep_checks)) {
         fprintf(stderr, "lgtmtop: no stack named '%s' in %s\n", cli->stack, cfg->path ? cfg->path : "the config");
         state_free(&s);
         return EXIT_UNKNOWN;

@@ -9,10 +9,9 @@
 #include "lgtmtop/state.h"
 #include "lgtmtop/sweep.h"
 
-/* A request waiting for a slot: owned copies of the strings a struct request points to. */
+/* A request waiting for a slot: a deep copy (request_dup), owned. */
 struct multi_pending {
-    struct request rq;
-    char *strs[10];
+    struct request *rq;
     multi_step_fn cb;
     void *arg;
     struct multi_pending *next;
@@ -39,7 +38,7 @@ static void run_finish(struct multi_run *run)
     r.url = "";
     /* The run's latency is its whole duration: what this check costs the sweep. */
     r.t.total_us = (now_mono_ms() - run->started_ms) * 1000;
-    state_record(run->comp, run->cs->idx, &o, &r, now_mono_ms());
+    sweep_record(run->cs, &o, &r);
     obs_free(&o);
     if (run->mc->data_free)
         run->mc->data_free(run->data);
@@ -49,8 +48,7 @@ static void run_finish(struct multi_run *run)
 
 static void pending_free(struct multi_pending *p)
 {
-    for (size_t i = 0; i < ARRAY_LEN(p->strs); i++)
-        free(p->strs[i]);
+    request_free(p->rq);
     free(p);
 }
 
@@ -122,7 +120,7 @@ static void multi_settle(struct multi_run *run)
         run->queue = p->next;
         if (!run->queue)
             run->queue_tail = NULL;
-        submit_now(run, &p->rq, p->cb, p->arg);
+        submit_now(run, p->rq, p->cb, p->arg);
         pending_free(p);
     }
     if (run->inflight == 0 && !run->queue)
@@ -142,21 +140,14 @@ static void submit_now(struct multi_run *run, const struct request *rq, multi_st
 void multi_request(struct multi_run *run, const struct request *in, multi_step_fn cb, void *arg)
 {
     struct request rq = *in;
-    sweep_fill_limits(&rq, run->c, run->cfg);
+    probe_fill_limits(&rq, run->c, run->cfg);
     int max = run->mc->max_inflight > 0 ? run->mc->max_inflight : 8;
     if (run->inflight < max && !run->cancelled) {
         submit_now(run, &rq, cb, arg);
         return;
     }
     struct multi_pending *p = xcalloc(1, sizeof(*p));
-    const char **fields[] = {&rq.url,        &rq.method,         &rq.content_type, &rq.tenant,    &rq.bearer,
-                             &rq.basic_user, &rq.basic_password, &rq.ca_file,      &rq.connect_ip};
-    for (size_t i = 0; i < ARRAY_LEN(fields); i++)
-        if (*fields[i])
-            *fields[i] = p->strs[i] = xstrdup(*fields[i]);
-    if (rq.body)
-        rq.body = p->strs[9] = xstrndup(rq.body, rq.body_len);
-    p->rq = rq;
+    p->rq = request_dup(&rq);
     p->cb = cb;
     p->arg = arg;
     if (run->queue_tail)
@@ -171,7 +162,7 @@ void multi_get(struct multi_run *run, const char *path, multi_step_fn cb, void *
     const struct component_cfg *c = run->c;
     char *url = xasprintf("%s%s", c->url, path);
     struct request rq = {.url = url};
-    sweep_use_component(&rq, c);
+    probe_use_component(&rq, c);
     multi_request(run, &rq, cb, arg);
     free(url);
 }
@@ -184,6 +175,8 @@ void multi_start(struct engine *e, const struct config *cfg, struct check_state 
     run->comp = cs->comp;
     run->c = cs->comp->cfg;
     run->cs = cs;
+    run->def = cs->def;
+    run->prev_data = cs->data;
     run->mc = cs->def->multi;
     run->data = xcalloc(1, run->mc->data_size ? run->mc->data_size : 1);
     run->started_ms = now_mono_ms();

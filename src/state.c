@@ -7,10 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "flow.h"
-#include "lgtmtop/canary.h"
-#include "lgtmtop/custom.h"
-
 void hist_push(struct history *h, enum status st, long latency_ms)
 {
     h->e[h->pos] = (struct hist_entry){st, latency_ms};
@@ -68,9 +64,10 @@ void counter_update(struct counter_state *c, double value, long long now_ms)
     c->has_last = true;
 }
 
-int state_init(struct state *s, const struct config *cfg, const char *only_stack)
+int state_init(struct state *s, const struct config *cfg, const char *only_stack, const struct state_checks *checks)
 {
     memset(s, 0, sizeof(*s));
+    s->checks = checks;
     s->interval_ms = cfg->interval_ms;
     s->stacks = xcalloc(cfg->nstacks ? cfg->nstacks : 1, sizeof(*s->stacks));
     for (size_t i = 0; i < cfg->nstacks; i++) {
@@ -84,22 +81,17 @@ int state_init(struct state *s, const struct config *cfg, const char *only_stack
             const struct component_cfg *cc = &sc->comp[k];
             if (!cc->enabled)
                 continue;
-            const struct probe_kind *pk = probe_kind_get((enum comp_kind)k);
             struct comp_state *c = &st->comps[st->ncomps++];
             c->kind = (enum comp_kind)k;
             c->cfg = cc;
             c->url = url_redact(cc->url ? cc->url : "");
             if (cc->url)
                 url_hostport(cc->url, c->hostport, sizeof(c->hostport));
-            /* Custom checks are built per stack; canaries (they write) only when enabled. */
-            const struct check_def *defs = pk->checks;
-            size_t ndefs = pk->nchecks;
-            if (k == COMP_CHECKS)
-                defs = c->owned_defs = custom_defs_new(sc, &ndefs);
-            bool canary = canary_enabled(cfg, sc);
+            size_t ndefs = 0;
+            const struct check_def *defs = checks->defs(cfg, sc, c->kind, &ndefs, &c->owned_defs);
             c->checks = xcalloc(ndefs ? ndefs : 1, sizeof(*c->checks));
             for (size_t j = 0; j < ndefs; j++) {
-                if ((defs[j].flags & CHECK_CANARY) && !canary)
+                if (checks->wanted && !checks->wanted(cfg, sc, &defs[j]))
                     continue;
                 struct check_state *cs = &c->checks[c->nchecks];
                 cs->def = &defs[j];
@@ -123,7 +115,8 @@ void state_free(struct state *s)
             }
             free(c->checks);
             free(c->url);
-            custom_defs_free(c->owned_defs);
+            if (c->owned_defs && s->checks && s->checks->free_owned)
+                s->checks->free_owned(c->owned_defs);
         }
         free(st->comps);
     }
@@ -156,8 +149,6 @@ void state_record(struct comp_state *c, size_t check_idx, struct obs *o, const s
         snprintf(was, sizeof(was), "%s", o->summary);
         obs_set(o, ST_FAIL, "request failed (%s): %s", net_err_name(r->err), was);
     }
-    if (cs->ran && cs->data && o->data) /* per-tenant rates of a /metrics check's table */
-        flow_tenant_rates(cs->data, o->data, now_ms - cs->updated_ms);
     if (!cs->ran || cs->status != o->status || cs->skipped != o->skipped)
         cs->changed_ms = now_ms;
     cs->status = o->status;

@@ -9,12 +9,14 @@
  * The checks of a stack form the pseudo-component COMP_CHECKS ("checks"). Their check_defs are
  * built per stack at state_init (custom_defs_new) and run as multi checks; def->arg points to a
  * struct custom_def naming the config entry and the component it targets. Everything here but
- * the multi glue in probe_custom.c is pure. */
+ * the multi glue in checks/custom.c is pure. */
 #ifndef LGTMTOP_CUSTOM_H
 #define LGTMTOP_CUSTOM_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "lgtmtop/custom_cfg.h"
 
 struct buf;
 struct cJSON;
@@ -24,58 +26,6 @@ struct http_response;
 struct obs;
 struct stack_cfg;
 
-/* ---- conditions ---- */
-
-enum custom_op { CX_GT, CX_GE, CX_LT, CX_LE, CX_EQ, CX_NE, CX_NONEMPTY, CX_EMPTY };
-
-struct custom_expr {
-    enum custom_op op;
-    double value; /* the number compared with (not used by non-empty/empty) */
-};
-
-/* Parses "> 0", ">=1", "== 1", "!= 0", "< 0.05", "<= 2", "non-empty", "empty" (blanks around
- * are fine; "nonempty" and "not-empty" are accepted too). -1 with a one-line reason in err. */
-int custom_expr_parse(const char *s, struct custom_expr *e, char *err, size_t errlen);
-/* True for non-empty / empty: conditions about how many results there are, not their values. */
-bool custom_expr_is_count(const struct custom_expr *e);
-/* Numeric conditions on v (NaN satisfies only "!="); for non-empty/empty v is a count. */
-bool custom_expr_eval(const struct custom_expr *e, double v);
-/* "> 0", "== 1", "non-empty": into out, returned. */
-char *custom_expr_format(const struct custom_expr *e, char *out, size_t outlen);
-
-/* ---- config ---- */
-
-enum custom_type { CUSTOM_HTTP, CUSTOM_PROMQL, CUSTOM_LOGQL };
-
-#define CUSTOM_MAX_STATUS 8
-#define CUSTOM_DEFAULT_WINDOW_MS 300000L
-
-/* One entry of checks:. Strings owned (custom_check_cfg_free). */
-struct custom_check_cfg {
-    char *name; /* the check's name in the report: [A-Za-z0-9_.-] */
-    enum custom_type type;
-    int line; /* config line of the entry */
-    /* http */
-    char *url;
-    char *method; /* "GET" (default) or "POST" (empty body) */
-    int expect_status[CUSTOM_MAX_STATUS];
-    int nexpect_status; /* 0 = any 2xx */
-    char *json_path;    /* json: { path: a.b.0.c, equals: X | expect: "> 0" }; NULL = none */
-    char *json_equals;  /* compared as text (numbers numerically); NULL with json_expect */
-    bool json_has_expect;
-    struct custom_expr json_expect;
-    long max_latency_ms; /* 0 = no limit */
-    bool insecure_skip_verify;
-    long timeout_ms; /* request timeout; 0 = the target's, else the config's */
-    /* promql / logql */
-    char *query;
-    struct custom_expr expect; /* default: promql non-empty, logql > 0 */
-    long window_ms;            /* logql count window, default 5m */
-};
-
-void custom_check_cfg_free(struct custom_check_cfg *cc);
-void custom_checks_free(struct custom_check_cfg *v, size_t n); /* each entry, then v */
-
 /* What a built check runs against (check_def.arg). */
 struct custom_def {
     const struct custom_check_cfg *cc;
@@ -84,7 +34,6 @@ struct custom_def {
 
 /* The component cfg a promql/logql check queries in stack st (one with a URL), or NULL; always
  * NULL for http checks. */
-const struct component_cfg *custom_target(const struct stack_cfg *st, const struct custom_check_cfg *cc);
 
 /* The stack's checks as check_defs (one block: st->nchecks defs, then their custom_defs), *n set;
  * NULL when the stack has none. Free with custom_defs_free. */

@@ -43,6 +43,11 @@ struct request {
     const char *connect_ip;
 };
 
+/* A deep copy (request.c): every string and the body are owned by the copy. request_free
+ * frees the copy and everything it owns (NULL is fine). */
+struct request *request_dup(const struct request *rq);
+void request_free(struct request *rq);
+
 /* The response pointer is valid only during the callback. */
 typedef void (*engine_done_fn)(void *ud, const struct http_response *r);
 

@@ -35,6 +35,9 @@ struct multi_run {
     struct engine *engine;
     const struct config *cfg;
     const struct component_cfg *c; /* the component being checked */
+    const struct check_def *def;   /* the check (its arg: a custom check's parameters) */
+    const struct cJSON *prev_data; /* the check's data from its previous run, or NULL */
+    /* The runner's (multi.c) link back to the state: check modules never look through these. */
     struct comp_state *comp;
     struct check_state *cs;
     const struct multi_check *mc;

@@ -53,12 +53,14 @@ typedef void (*check_parse_fn)(const struct http_response *r, const struct compo
 typedef void (*check_path_fn)(const struct component_cfg *c, struct buf *out);
 
 enum check_flags {
-    CHECK_RAW = 1u << 0,      /* parser sees every HTTP status (e.g. /ready 503); otherwise
+    CHECK_RAW = 1u << 0,         /* parser sees every HTTP status (e.g. /ready 503); otherwise
                                 non-2xx responses get the common message without calling it */
-    CHECK_CANARY = 1u << 1,   /* writes data (canary.h): state_init leaves it out unless canaries
+    CHECK_CANARY = 1u << 1,      /* writes data (canary.h): state_init leaves it out unless canaries
                                 are enabled for the stack (canary: true / --canary) */
-    CHECK_COUNTERS = 1u << 2, /* emits OBS_COUNTER values (a /metrics scrape): `check --sample`
+    CHECK_COUNTERS = 1u << 2,    /* emits OBS_COUNTER values (a /metrics scrape): `check --sample`
                                  re-runs only these to turn the counters into rates */
+    CHECK_OWN_ADDRESS = 1u << 3, /* talks to an address of its own (an OTLP receiver), not the
+                                    component's API: runs even while the API is unreachable */
 };
 
 struct multi_check;
@@ -106,5 +108,18 @@ void probe_transport_obs(const struct http_response *r, struct obs *o);
 /* Same, naming the component kind in the hint ("is mimir running?"); c may be NULL. */
 void probe_transport_obs_for(const struct http_response *r, const struct component_cfg *c, struct obs *o);
 void probe_http_error_obs(const struct http_response *r, const struct component_cfg *c, struct obs *o);
+
+/* ---- requests to a component (checks/common.c) ---- */
+struct request;
+struct config;
+
+/* Gives a request the component's tenant header, credentials and TLS settings (the one place
+ * that decides what a request to a component carries). */
+void probe_use_component(struct request *rq, const struct component_cfg *c);
+/* Fills the limits the request left unset (timeout, connect timeout, body cap) from the
+ * component, else the config. */
+void probe_fill_limits(struct request *rq, const struct component_cfg *c, const struct config *cfg);
+/* Builds the full URL of a check into out (base URL + path). */
+void probe_check_url(const struct component_cfg *c, const struct check_def *d, struct buf *out);
 
 #endif

@@ -40,6 +40,7 @@ struct check_state {
     bool skipped;
     bool pending; /* a request is in flight */
     bool ran;     /* has at least one result */
+    bool gated;   /* pending on the readiness answer of a component that was unreachable (sweep.c) */
     char summary[OBS_SUMMARY_LEN];
     char *detail; /* owned */
     long http_status;
@@ -93,19 +94,33 @@ struct stack_state {
 };
 
 struct state {
-    struct stack_state *stacks; /* owned */
+    const struct state_checks *checks; /* borrowed, from state_init */
+    struct stack_state *stacks;        /* owned */
     size_t nstacks;
     long interval_ms;
     unsigned long sweeps;    /* completed sweeps */
     long long last_sweep_ms; /* when the last sweep started, 0 = never */
 };
 
-/* Builds the model for the given config (the config must outlive the state). `only_stack`
- * (may be NULL) restricts to one stack; returns -1 if no such stack. */
-int state_init(struct state *s, const struct config *cfg, const char *only_stack);
+/* Where the model gets each component's checks (sweep.h: sweep_checks). The model itself knows
+ * no check module. */
+struct state_checks {
+    /* The defs of a component of kind k in stack st: a static table, or a block built for the
+     * stack (then *owned points to it and free_owned frees it with the state). */
+    const struct check_def *(*defs)(const struct config *cfg, const struct stack_cfg *st, enum comp_kind k, size_t *n,
+                                    struct check_def **owned);
+    /* Whether d runs in stack st (canaries write data: only when enabled). */
+    bool (*wanted)(const struct config *cfg, const struct stack_cfg *st, const struct check_def *d);
+    void (*free_owned)(struct check_def *owned);
+};
+
+/* Builds the model for the given config (the config and `checks` must outlive the state).
+ * `only_stack` (may be NULL) restricts to one stack; returns -1 if no such stack. */
+int state_init(struct state *s, const struct config *cfg, const char *only_stack, const struct state_checks *checks);
 void state_free(struct state *s);
 
-/* Records one check's result. r may be NULL (no response info). Takes o->data (leaves NULL). */
+/* Records one check's result. r may be NULL (no response info). Takes o->data (leaves NULL).
+ * The sweep's sweep_record is the one writer; tests call this directly. */
 void state_record(struct comp_state *c, size_t check_idx, struct obs *o, const struct http_response *r,
                   long long now_ms);
 

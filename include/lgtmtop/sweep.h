@@ -16,15 +16,17 @@ size_t sweep_start(struct engine *e, struct state *s, const struct config *cfg);
  * Not a sweep: last_sweep_ms is left alone. */
 size_t sweep_start_flagged(struct engine *e, struct state *s, const struct config *cfg, unsigned flags);
 
-/* Gives a request the component's tenant header, credentials and TLS settings (the one place
- * that decides what a request to a component carries). */
-void sweep_use_component(struct request *rq, const struct component_cfg *c);
+/* Whether what a sweep started is still going: a request in flight or queued, or a timer (a
+ * canary pausing between polls). The one definition of "the sweep is done", for check and the
+ * live view alike. */
+bool sweep_busy(const struct engine *e);
 
-/* Fills the limits the request left unset (timeout, connect timeout, body cap) from the
- * component, else the config. */
-void sweep_fill_limits(struct request *rq, const struct component_cfg *c, const struct config *cfg);
+/* The check list the state is built from: each kind's table (checks/), a stack's custom checks,
+ * canaries only where enabled. Pass to state_init. */
+extern const struct state_checks sweep_checks;
 
-/* Builds the full URL of a check into out (base URL + path). */
-void sweep_check_url(const struct component_cfg *c, const struct check_def *d, struct buf *out);
+/* The one writer of results: adds what needs the previous result (per-tenant rates of a
+ * /metrics table), then state_record. Takes o->data. */
+void sweep_record(struct check_state *cs, struct obs *o, const struct http_response *r);
 
 #endif

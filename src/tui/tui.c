@@ -503,7 +503,7 @@ static int loop(struct tui *t)
         t->tick = (unsigned)(t->now / TICK_MS);
         draw(t);
 
-        long timeout = engine_inflight(t->e) ? TICK_MS - (long)(t->now % TICK_MS) : IDLE_MS - (long)(t->now % IDLE_MS);
+        long timeout = sweep_busy(t->e) ? TICK_MS - (long)(t->now % TICK_MS) : IDLE_MS - (long)(t->now % IDLE_MS);
         if (!t->paused && t->next_sweep - t->now < timeout)
             timeout = (long)(t->next_sweep - t->now);
         if (t->note[0] && t->note_until > t->now && t->note_until - t->now < timeout)
@@ -511,7 +511,7 @@ static int loop(struct tui *t)
         if (timeout < 1)
             timeout = 1;
         int readable = engine_run(t->e, STDIN_FILENO, timeout);
-        if (sweeping && engine_inflight(t->e) == 0) {
+        if (sweeping && !sweep_busy(t->e)) {
             sweeping = false;
             t->s->sweeps++;
         }
@@ -560,7 +560,7 @@ int tui_run(const struct cli *cli, struct config *cfg)
         return 3;
     }
     struct state s;
-    if (state_init(&s, cfg, cli->stack)) {
+    if (state_init(&s, cfg, cli->stack, &sweep_checks)) {
         fprintf(stderr, "lgtmtop: no stack named '%s' in %s\n", cli->stack, cfg->path ? cfg->path : "the config");
         state_free(&s);
         return 3;

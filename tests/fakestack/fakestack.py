@@ -53,11 +53,22 @@ GARBAGE = (b"<html>\x1b[2J\x1b[31mgarbage\x00\x07 {{{ \x1b]0;pwned\x07\x1b[0m"
 FAULT_NAMES = ("none", "refused", "notready", "slow", "hang", "garbage", "truncated",
                "huge", "unauthorized", "error500", "nospans", "targets_down", "db_failing",
                "canary_never_readable", "canary_write_refused",
-               "otlp_closed", "otlp_v4only", "search_empty")
+               "otlp_closed", "otlp_v4only", "search_empty", "query_hang")
 # Grafana-only faults: what lgtmtop's Grafana datasources/dashboards/alerting checks find.
 GRAFANA_FAULTS = ("ds_unhealthy", "ds_internal", "dash_missing_ds", "dash_deprecated_ds", "dash_inputs",
-                  "alerting_broken", "no_policies")
+                  "alerting_broken", "no_policies", "rules_error", "rules_html", "rules_hang")
 FAULT_NAMES += GRAFANA_FAULTS
+GRAFANA_RULES_PATH = "/api/prometheus/grafana/api/v1/rules"
+# query_hang: the paths that reach a querier (readiness, /metrics and buildinfo keep answering).
+QUERY_PATHS = {
+    "mimir": re.compile(r"/api/v1/(query|query_range|series|labels|label/|rules|alerts|metadata|query_exemplars)"),
+    "prometheus": re.compile(r"/api/v1/(query|query_range|series|labels|label/|rules|alerts|metadata)"),
+    "loki": re.compile(r"^/(loki/api/v1|prometheus/api/v1|api/prom)/"
+                       r"(query|query_range|labels|label/|series|index/|patterns|rules|alerts)"),
+    "tempo": re.compile(r"^/api/(search|v2/search|traces/|v2/traces/|metrics/)"),
+}
+LOGIN_PAGE = (b"<!DOCTYPE html><html><head><title>Sign in</title></head><body>"
+              b"<form action=\"/oauth2/start\"><button>Sign in with SSO</button></form></body></html>\n")
 GRAFANA_LOCK = threading.Lock()
 # Datasources that faults add to Grafana's list.
 GRAFANA_DS_LEGACY = {"id": 5, "uid": "prometheus_legacy", "orgId": 1, "name": "Prometheus (legacy)",
@@ -311,7 +322,7 @@ def parse_faults(spec: str) -> dict:
         faults["notready"] = None
     for k in ("refused", "hang", "garbage", "truncated", "unauthorized", "error500",
               "nospans", "targets_down", "db_failing", "canary_never_readable", "canary_write_refused",
-              "otlp_closed", "otlp_v4only", "search_empty") + GRAFANA_FAULTS:
+              "otlp_closed", "otlp_v4only", "search_empty", "query_hang") + GRAFANA_FAULTS:
         if k in faults:
             faults[k] = None
     return faults
@@ -626,7 +637,7 @@ class InstanceHandler(BaseHandler):
             if stack.stopping.is_set() or "refused" in faults:
                 self.drop()
                 return
-            if "hang" not in faults:
+            if "hang" not in faults and not self.path_hangs(path, faults):
                 break
             changed.wait()
 
@@ -638,7 +649,12 @@ class InstanceHandler(BaseHandler):
             return
 
         try:
-            resp = inst.handle(self.command, path, params, self.headers, body, faults)
+            if inst.kind == "grafana" and path == GRAFANA_RULES_PATH and "rules_error" in faults:
+                resp = Resp(502, "text/html", b"<html><body><h1>502 Bad Gateway</h1></body></html>\n", "text")
+            elif inst.kind == "grafana" and path == GRAFANA_RULES_PATH and "rules_html" in faults:
+                resp = Resp(200, "text/html; charset=utf-8", LOGIN_PAGE, "text")
+            else:
+                resp = inst.handle(self.command, path, params, self.headers, body, faults)
         except Exception:  # keep serving; report as 500
             traceback.print_exc()
             resp = T("fakestack internal error\n", 500)
@@ -647,6 +663,14 @@ class InstanceHandler(BaseHandler):
         if "garbage" in faults and resp.status == 200:
             resp = Resp(200, resp.ctype, GARBAGE, "garbage", resp.headers)
         self.send_resp(resp, faults, head)
+
+    def path_hangs(self, path: str, faults: dict) -> bool:
+        """Path-scoped hangs: query_hang (a querier that cannot reach its frontend) and
+        rules_hang (Grafana's rule-state API)."""
+        kind = self.inst.kind
+        if "query_hang" in faults and kind in QUERY_PATHS and QUERY_PATHS[kind].search(path):
+            return True
+        return "rules_hang" in faults and kind == "grafana" and path == GRAFANA_RULES_PATH
 
     def send_resp(self, resp: Resp, faults: dict, head: bool) -> None:
         length, chunks = len(resp.body), None
@@ -999,7 +1023,7 @@ class Instance:
         for k, v in headers.items():
             k = k.lower()
             if k in ("authorization", "proxy-authorization"):
-                v = "<redacted>"
+                v = v.split(" ", 1)[0] + " <redacted>" if " " in v else "<redacted>"  # the scheme stays
             hdrs[k] = v if k not in hdrs else hdrs[k] + ", " + v
         rec = {"time": time.time(), "method": method, "path": path, "query": query,
                "target": target, "headers": hdrs, "body_bytes": body_len, "status": None}
@@ -2426,6 +2450,17 @@ def selftest() -> int:  # noqa: C901 - a flat list of checks
         except urllib.error.HTTPError as e:
             return e.code, e.headers, e.read()
 
+    def poll(pred, timeout=5.0, what="condition"):
+        """Polls pred() until truthy (its value is returned); the self-test never sleeps to sync."""
+        deadline = time.monotonic() + timeout
+        while True:
+            v = pred()
+            if v:
+                return v
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}")
+            time.sleep(0.02)
+
     def check(name, fn):
         try:
             fn()
@@ -2530,9 +2565,8 @@ def selftest() -> int:  # noqa: C901 - a flat list of checks
         m = ok_text(u + "/metrics", ctype=CT_METRICS)
         assert f'version="{DEFAULT_TEMPO_VERSION}"' in m
         a = spans(u)
-        time.sleep(0.25)
-        b = spans(u)
-        assert a is not None and b > a, (a, b)
+        assert a is not None
+        poll(lambda: spans(u) > a, what="the spans counter to grow")
         d = ok_json(u + "/api/search?limit=3", TEN)
         assert len(d["traces"]) == 3 and d["traces"][0]["spanSets"]
         assert ok_json(u + "/api/search/tag/service.name/values", TEN)["tagValues"]
@@ -2688,6 +2722,44 @@ def selftest() -> int:  # noqa: C901 - a flat list of checks
         ok_text(U["tempo"] + "/ready", "ready\n")
     check("fault hang", t_hang)
 
+    def times_out(url, headers=None):
+        try:
+            fetch(url, headers, timeout=0.5)
+        except (TimeoutError, socket.timeout):
+            return True
+        except urllib.error.URLError as e:
+            return isinstance(e.reason, (TimeoutError, socket.timeout))
+        return False
+
+    def t_query_hang():
+        fault("loki", "query_hang")
+        fault("tempo", "query_hang")
+        try:
+            ok_text(U["loki"] + "/ready", "ready\n")
+            assert times_out(U["loki"] + "/loki/api/v1/labels"), "loki labels answered"
+            assert times_out(U["tempo"] + "/api/search?limit=1"), "tempo search answered"
+            assert fetch(U["tempo"] + "/metrics")[0] == 200
+        finally:
+            fault("loki", "none")
+            fault("tempo", "none")
+        assert fetch(U["loki"] + "/loki/api/v1/labels", TEN)[0] == 200
+    check("fault query_hang", t_query_hang)
+
+    def t_rules_faults():
+        rules = U["grafana"] + GRAFANA_RULES_PATH
+        fault("grafana", "rules_error")
+        st, h, b = fetch(rules, GH)
+        assert st == 502 and h.get("Content-Type") == "text/html", (st, h)
+        fault("grafana", "rules_html")
+        st, h, b = fetch(rules, GH)
+        assert st == 200 and b.startswith(b"<!DOCTYPE html>"), (st, b[:40])
+        fault("grafana", "rules_hang")
+        assert times_out(rules, GH), "rules answered"
+        assert fetch(U["grafana"] + "/api/health")[0] == 200
+        fault("grafana", "none")
+        assert fetch(rules, GH)[0] == 200
+    check("fault rules_error/rules_html/rules_hang", t_rules_faults)
+
     def t_truncated():
         fault("mimir", "truncated")
         try:
@@ -2783,7 +2855,8 @@ def selftest() -> int:  # noqa: C901 - a flat list of checks
                 if ln.startswith("loki_distributor_lines_received_total{"):
                     return ln.rsplit(" ", 1)[1]
         a = lines()
-        time.sleep(0.1)
+        t0 = spans(U["tempo"])
+        poll(lambda: spans(U["tempo"]) > t0, what="time to pass (another counter grows)")
         assert lines() == a
         fault("loki", "none")
     check("fault nospans + combined", t_nospans_combo)
@@ -2811,7 +2884,7 @@ def selftest() -> int:  # noqa: C901 - a flat list of checks
         fetch(U["grafana"] + "/api/datasources", {**GH, "User-Agent": "lgtmtop-test/1"})
         fetch(U["mimir"] + "/prometheus/api/v1/query?query=up", TEN)
         g = ok_json(ctl + "/requests?component=grafana")
-        assert len(g) == 1 and g[0]["headers"]["authorization"] == "<redacted>"
+        assert len(g) == 1 and g[0]["headers"]["authorization"] == "Bearer <redacted>"
         assert g[0]["headers"]["user-agent"] == "lgtmtop-test/1" and g[0]["path"] == "/api/datasources"
         m = ok_json(ctl + "/requests?component=mimir")
         assert m[-1]["headers"]["x-scope-orgid"] == "demo" and m[-1]["query"] == "query=up"
@@ -2837,8 +2910,8 @@ def selftest() -> int:  # noqa: C901 - a flat list of checks
         st, _, _ = fetch(u + "/v1/traces", j, method="POST", data=json.dumps(span).encode())
         assert st == 200
         assert ok_json(u + f"/api/v2/traces/{tid}", TEN) == {"trace": {}, "metrics": {}}  # not yet
-        time.sleep(CANARY_READ_DELAY + 0.05)
-        t = ok_json(u + f"/api/v2/traces/{tid}", TEN)["trace"]["resourceSpans"][0]["scopeSpans"][0]["spans"][0]
+        doc = poll(lambda: ok_json(u + f"/api/v2/traces/{tid}", TEN)["trace"], what="the span to be readable")
+        t = doc["resourceSpans"][0]["scopeSpans"][0]["spans"][0]
         assert t["traceId"] == "ZVPxAAECAwQFBgcICQoLDA==" and t["kind"] == "SPAN_KIND_INTERNAL", t
         assert ok_json(u + f"/api/traces/{tid}", TEN)["resourceSpans"]
         bad = json.loads(json.dumps(span))
@@ -2851,9 +2924,9 @@ def selftest() -> int:  # noqa: C901 - a flat list of checks
         assert fetch(u + "/loki/api/v1/push", j, method="POST", data=json.dumps(line).encode())[0] == 204
         line["streams"][0]["values"][0][0] = 1
         assert fetch(u + "/loki/api/v1/push", j, method="POST", data=json.dumps(line).encode())[0] == 400
-        time.sleep(CANARY_READ_DELAY + 0.05)
         q = urllib.parse.quote('{job="lgtmtop-canary"} |= "abc"')
-        r = ok_json(u + f"/loki/api/v1/query_range?query={q}", TEN)["data"]["result"]
+        r = poll(lambda: ok_json(u + f"/loki/api/v1/query_range?query={q}", TEN)["data"]["result"],
+                 what="the line to be readable")
         assert r and r[0]["values"][0][1] == "id=abc", r
         q = urllib.parse.quote('{job="lgtmtop-canary"} |= "zzz"')
         assert ok_json(u + f"/loki/api/v1/query_range?query={q}", TEN)["data"]["result"] == []
@@ -2865,9 +2938,9 @@ def selftest() -> int:  # noqa: C901 - a flat list of checks
         assert fetch(u + "/otlp/v1/metrics", {**TEN, "Content-Type": "application/json; charset=utf-8"},
                      method="POST", data=json.dumps(m).encode())[0] == 415
         assert fetch(u + "/otlp/v1/metrics", j, method="POST", data=json.dumps(m).encode())[0] == 200
-        time.sleep(CANARY_READ_DELAY + 0.05)
         q = urllib.parse.quote('lgtmtop_canary{canary_id="abc"}')
-        r = ok_json(u + f"/prometheus/api/v1/query?query={q}", TEN)["data"]["result"]
+        r = poll(lambda: ok_json(u + f"/prometheus/api/v1/query?query={q}", TEN)["data"]["result"],
+                 what="the sample to be readable")
         assert r and r[0]["metric"]["job"] == "lgtmtop-canary", r
         q = urllib.parse.quote('lgtmtop_canary{canary_id="nope"}')
         assert ok_json(u + f"/prometheus/api/v1/query?query={q}", TEN)["data"]["result"] == []
@@ -2911,7 +2984,8 @@ def selftest() -> int:  # noqa: C901 - a flat list of checks
             p = subprocess.Popen([sys.executable, me, "--component", "g=grafana"],
                                  stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
             info = json.loads(p.stdout.readline())
-            time.sleep(0.2)
+            # stdin is at EOF from the start: still serving after answering a request
+            assert fetch(info["components"]["g"]["url"] + "/api/health")[0] == 200
             assert p.poll() is None, "exited with stdin=/dev/null"
             p.send_signal(signal.SIGTERM)
             assert p.wait(5) == 0

@@ -5,7 +5,10 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import FakeStack, run  # noqa: E402
+import subprocess  # noqa: E402
+import json  # noqa: E402
+
+from harness import BIN, FakeStack, Result, run, wait_for  # noqa: E402
 
 
 def check(fs, *extra):
@@ -77,6 +80,65 @@ class Verdict(unittest.TestCase):
         for k in r.component("grafana")["checks"]:
             self.assertNotEqual(k["status"], "OK", k)
         self.assertEqual(r.json()["findings"][0]["id"], "down_refused")
+
+    def test_ready_but_queries_hang_is_named(self):
+        for kind in ("loki", "mimir", "tempo"):
+            with self.subTest(kind=kind):
+                fs = self.scenario(f"{kind}=query_hang")
+                r = run("check", "--json", "-c", fs.config, "-t", "1s", "--sample", "0")
+                self.assertEqual(r.rc, 2, r.out)
+                first = r.json()["findings"][0]
+                self.assertEqual((first["id"], first["component"]), ("query_path_hangs", kind), first)
+                self.assertIn("is ready, but its queries hang", first["title"])
+                self.assertIn("frontend", first["hint"])
+                self.assertEqual(r.component(kind)["checks"][0]["status"], "OK", "readiness still answers")
+
+    def test_grafana_rules_api_failing_is_never_ok(self):
+        for fault, want in (("rules_error", "502"), ("rules_html", "invalid JSON"), ("rules_hang", "timeout")):
+            with self.subTest(fault=fault):
+                fs = self.scenario(f"grafana={fault}")
+                r = run("check", "--json", "-c", fs.config, "-t", "1s", "--sample", "0")
+                k = r.check("grafana", "alerting")
+                self.assertEqual(k["status"], "FAIL", k)
+                self.assertNotIn("rule state not available", k["message"])
+                self.assertIn(want, k["message"])
+                self.assertEqual(r.rc, 2)
+
+    def test_dependent_checks_of_a_down_component_say_not_run(self):
+        fs = self.scenario("mimir=refused")
+        r = run("check", "--json", "-c", fs.config, "-t", "1s", "-i", "200ms", "--wait", "1500ms")
+        self.assertEqual(r.rc, 2, r.out)
+        checks = r.component("mimir")["checks"]
+        self.assertEqual(checks[0]["error"], "refused")
+        for k in checks[1:]:
+            self.assertEqual(k["status"], "FAIL", k)
+            self.assertEqual(k["message"], "not run: mimir is down (refused)", k)
+            self.assertTrue(k["shared_failure"], k)
+        t = run("check", "-c", fs.config, "-t", "1s", "-i", "200ms", "--wait", "1s")
+        self.assertEqual(len([ln for ln in t.out.splitlines() if ln.split()[1:2] == ["mimir"]]), 1, t.out)
+
+    def test_a_component_back_up_runs_its_checks_at_once(self):
+        # While Mimir hangs, a later sweep sends only its readiness request; when that answers,
+        # the waiting checks run in the same sweep and --wait ends clean.
+        fs = self.scenario("mimir=hang")
+        p = subprocess.Popen([BIN, "check", "--json", "-c", fs.config, "-t", "1s", "-i", "200ms", "--wait", "20s",
+                              "--sample", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             stdin=subprocess.DEVNULL)
+        self.addCleanup(p.kill)
+        # the Mimir component's own requests: not Grafana's, nor the Grafana component's direct
+        # probe of its datasource URLs ("/" and 1+1)
+        paths = lambda: [q["path"] for q in fs.requests("mimir")  # noqa: E731
+                         if q["headers"].get("user-agent", "").startswith("lgtmtop")
+                         and q["path"] != "/" and "1%2B1" not in q["query"]]
+        seen = wait_for(lambda: paths().count("/ready") >= 3 and paths(), timeout=15, what="three sweeps")
+        second = [i for i, q in enumerate(seen) if q == "/ready"][1]
+        self.assertGreater(second, 3, "the first sweep sent every check")
+        self.assertEqual(set(seen[second:]), {"/ready"}, "only readiness while the component hangs")
+        fs.fault("mimir", "none")
+        out, err = p.communicate(timeout=30)
+        r = Result(p.returncode, out, err, 0)
+        self.assertEqual(r.rc, 0, out + err)
+        self.assertTrue(all(k["status"] in ("OK", "SKIP") for k in r.component("mimir")["checks"]), out)
 
 
 if __name__ == "__main__":

@@ -609,5 +609,41 @@ class Exits(TuiCase):
         self.assertIn("needs a terminal", p.stderr)
 
 
+
+def dns_problem():
+    try:
+        from test_dns import namespace_problem
+    except ImportError as e:
+        return f"test_dns helpers not importable: {e}"
+    return namespace_problem()
+
+
+@unittest.skipIf(dns_problem(), dns_problem())
+class DnsHang(unittest.TestCase):
+    """A DNS server that never answers: the keys stay live and q quits at once, though the name
+    lookup of the only component would take the whole 20 s timeout."""
+
+    def test_keys_answer_while_the_lookup_hangs(self):
+        from test_dns import HOST, SilentResolver
+        resolver = SilentResolver()
+        self.addCleanup(resolver.close)
+        script = 'mount --bind "$0" /etc/resolv.conf && exec "$@"'
+        cmd = " ".join(shlex.quote(a) for a in (
+            "unshare", "--mount", "sh", "-c", script, resolver.resolv, BIN, "tui", "--only", "mimir",
+            "--mimir", f"http://{HOST}:9009", "-t", "20s", "-i", "30s"))
+        tm = Tmux(f"TERM=screen {cmd}", 100, 30)
+        self.addCleanup(tm.kill)
+        tm.wait_text("mimir", "q quit", timeout=10)
+        # Each step below must land long before the lookup gives up (20 s): the loop is not
+        # blocked behind the resolver.
+        tm.send("?")
+        tm.wait_text("Keys", "this help", timeout=5)
+        tm.send("Escape")
+        tm.wait(lambda s: "this help" not in s and "mimir" in s, timeout=5, what="back to the grid")
+        tm.send("r")
+        tm.send("q")
+        s = tm.wait_text("EXIT=0", timeout=5)
+        self.assertNotIn("did not finish within 20", s, "quit before the lookup timed out")
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -13,6 +13,7 @@
 #include "lgtmtop/config.h"
 #include "lgtmtop/diagnose.h"
 #include "lgtmtop/state.h"
+#include "lgtmtop/sweep.h"
 
 static const char full_yaml[] =
         "interval: 5s\n"
@@ -35,7 +36,7 @@ static void fx_init(struct fx *f, const char *yaml)
     memset(f, 0, sizeof(*f));
     if (config_parse(yaml, strlen(yaml), "t.yaml", NULL, NULL, &f->cfg, err, sizeof(err)))
         fail_msg("config: %s", err);
-    assert_int_equal(state_init(&f->s, &f->cfg, NULL), 0);
+    assert_int_equal(state_init(&f->s, &f->cfg, NULL, &sweep_checks), 0);
     f->now = 1000000;
 }
 

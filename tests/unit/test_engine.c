@@ -416,9 +416,57 @@ static void test_dns_timeout_name_and_message(void **st)
     obs_free(&o);
 }
 
+/* request_dup owns every string: the lender's buffers may change or go away. */
+static void test_request_dup_owns_every_string(void **state)
+{
+    (void)state;
+    char url[] = "http://u:p@mimir:9009/ready", method[] = "POST", ctype[] = "application/json", tenant[] = "team-a",
+         bearer[] = "glsa_x", user[] = "admin", pass[] = "secret", ca[] = "/etc/ca.pem", ip[] = "10.0.0.7",
+         body[] = {'{', '\0', '}'};
+    struct request in = {.url = url,
+                         .method = method,
+                         .body = body,
+                         .body_len = sizeof(body),
+                         .content_type = ctype,
+                         .tenant = tenant,
+                         .bearer = bearer,
+                         .basic_user = user,
+                         .basic_password = pass,
+                         .timeout_ms = 1234,
+                         .ca_file = ca,
+                         .connect_ip = ip,
+                         .resolve_only = true};
+    struct request *rq = request_dup(&in);
+    char *bufs[] = {url, method, ctype, tenant, bearer, user, pass, ca, ip};
+    for (size_t i = 0; i < ARRAY_LEN(bufs); i++)
+        memset(bufs[i], 'X', strlen(bufs[i]));
+    memset(body, 'X', sizeof(body));
+    assert_string_equal(rq->url, "http://u:p@mimir:9009/ready");
+    assert_string_equal(rq->method, "POST");
+    assert_string_equal(rq->content_type, "application/json");
+    assert_string_equal(rq->tenant, "team-a");
+    assert_string_equal(rq->bearer, "glsa_x");
+    assert_string_equal(rq->basic_user, "admin");
+    assert_string_equal(rq->basic_password, "secret");
+    assert_string_equal(rq->ca_file, "/etc/ca.pem");
+    assert_string_equal(rq->connect_ip, "10.0.0.7");
+    assert_int_equal(rq->body_len, 3);
+    assert_memory_equal(rq->body, "{\0}", 3);
+    assert_int_equal(rq->timeout_ms, 1234);
+    assert_true(rq->resolve_only);
+    request_free(rq);
+    struct request empty = {.url = "http://x"};
+    rq = request_dup(&empty);
+    assert_null(rq->method);
+    assert_null(rq->body);
+    request_free(rq);
+    request_free(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_request_dup_owns_every_string),
             cmocka_unit_test(test_timers_fire_in_order),
             cmocka_unit_test(test_free_cancels_timers),
             cmocka_unit_test(test_refused_and_cancelled),

@@ -13,7 +13,7 @@
 
 #include "probe_test.h"
 
-#include "../../src/flow.h"
+#include "../../src/checks/flow.h"
 #include "lgtmtop/cli.h"
 #include "lgtmtop/engine.h"
 

@@ -1,4 +1,4 @@
-/* probe_common: observations, kind tables, paths, transport and HTTP error messages, and
+/* checks/common: observations, kind tables, paths, transport and HTTP error messages, and
  * robustness of the JSON helpers against garbage. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "probe_test.h"
-#include "../../src/probes.h"
+#include "../../src/checks/common.h"
 
 /* ---- obs ------------------------------------------------------------------------------- */
 

@@ -18,6 +18,7 @@
 #include "lgtmtop/custom.h"
 #include "lgtmtop/probe.h"
 #include "lgtmtop/state.h"
+#include "lgtmtop/sweep.h"
 
 /* ---- conditions ---- */
 
@@ -585,7 +586,7 @@ static void test_config_checks(void **state)
 
     /* state: a "checks" component per stack, built defs; canaries only where enabled */
     struct state s;
-    assert_int_equal(state_init(&s, &cfg, NULL), 0);
+    assert_int_equal(state_init(&s, &cfg, NULL, &sweep_checks), 0);
     const struct comp_state *checks = NULL, *mimir = NULL;
     for (size_t i = 0; i < s.stacks[0].ncomps; i++) {
         if (s.stacks[0].comps[i].kind == COMP_CHECKS)
@@ -614,7 +615,7 @@ static void test_config_checks(void **state)
     state_free(&s);
 
     canary_force_on(&cfg);
-    assert_int_equal(state_init(&s, &cfg, "prod"), 0);
+    assert_int_equal(state_init(&s, &cfg, "prod", &sweep_checks), 0);
     int canaries = 0;
     for (size_t i = 0; i < s.stacks[0].ncomps; i++)
         for (size_t j = 0; j < s.stacks[0].comps[i].nchecks; j++) {

@@ -9,7 +9,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "../../src/grafana.h"
+#include "../../src/checks/grafana.h"
 
 static const struct ptc_case cases[] = {
         /* /api/health */

@@ -14,7 +14,8 @@
 
 #include "probe_test.h"
 
-#include "../../src/flow.h"
+#include "../../src/checks/flow.h"
+#include "lgtmtop/canary.h"
 
 #define SKIP ST_UNKNOWN /* with .skipped: the check does not apply, and says why */
 #define CT_METRICS "text/plain; version=0.0.4; charset=utf-8"
@@ -295,11 +296,152 @@ static void run_row(void **state)
         fail_msg("%s", err);
 }
 
+/* ---- captures read by the canary and OTLP verdicts (pure functions, not a check table) ---- */
+
+enum verdict_fn { V_WRITE, V_LOKI_READ, V_OTLP_HTTP };
+
+struct verdict_row {
+    const char *label;
+    const char *file, *meta; /* under real/ */
+    enum verdict_fn fn;
+    enum canary_kind kind; /* V_WRITE */
+    int want;              /* V_WRITE: 1 accepted / 0 refused; V_LOKI_READ: enum canary_read; V_OTLP_HTTP: status */
+    const char *want_sub;  /* in why / the summary */
+};
+
+static const struct verdict_row verdict_rows[] = {
+        /* Cortex compares the Content-Type exactly: with "; charset=utf-8" the write is refused */
+        {"cortex fresh otlp write, charset in the content type", C("fresh_otlp_metrics_bad_ctype.txt"),
+         C("fresh_otlp_metrics_bad_ctype.meta"), V_WRITE, CANARY_MIMIR, 0, "unsupported content type"},
+        {"cortex data otlp write, charset in the content type", C("data_otlp_metrics_bad_ctype.txt"),
+         C("data_otlp_metrics_bad_ctype.meta"), V_WRITE, CANARY_MIMIR, 0, "HTTP 400"},
+        {"loki fresh push of bad JSON", L("fresh_push_bad_json.txt"), L("fresh_push_bad_json.meta"), V_WRITE,
+         CANARY_LOKI, 0, "HTTP 400"},
+        {"loki data push of bad JSON", L("data_push_bad_json.txt"), L("data_push_bad_json.meta"), V_WRITE, CANARY_LOKI,
+         0, "PushRequest"},
+        {"tempo fresh otlp write: partialSuccess {} is accepted", T("fresh_otlp_http_empty_post.json"),
+         T("fresh_otlp_http_empty_post.meta"), V_WRITE, CANARY_TEMPO, 1, ""},
+        {"tempo data otlp write: partialSuccess {} is accepted", T("data_otlp_http_empty_post.json"),
+         T("data_otlp_http_empty_post.meta"), V_WRITE, CANARY_TEMPO, 1, ""},
+        /* the canary's line is not among the results (yet): poll again, no error */
+        {"loki fresh query_range: no streams", L("fresh_query_range.json"), L("fresh_query_range.meta"), V_LOKI_READ, 0,
+         CANARY_NOT_YET, ""},
+        {"loki data query_range: other lines only", L("data_query_range.json"), L("data_query_range.meta"), V_LOKI_READ,
+         0, CANARY_NOT_YET, ""},
+        /* lgtmtop POSTs an empty export to OTLP/HTTP: a real receiver answers 200 */
+        {"tempo fresh otlp_http: the receiver answers", T("fresh_otlp_http_empty_post.json"),
+         T("fresh_otlp_http_empty_post.meta"), V_OTLP_HTTP, 0, ST_OK, "127.0.0.1"},
+        {"tempo data otlp_http: the receiver answers", T("data_otlp_http_empty_post.json"),
+         T("data_otlp_http_empty_post.meta"), V_OTLP_HTTP, 0, ST_OK, "127.0.0.1"},
+        /* a GET (what a person tries with curl) gets 405: something serves HTTP there, not OTLP for GET */
+        {"tempo fresh otlp_http GET: 405", T("fresh_otlp_http_get.txt"), T("fresh_otlp_http_get.meta"), V_OTLP_HTTP, 0,
+         ST_FAIL, "405"},
+        {"tempo data otlp_http GET: 405", T("data_otlp_http_get.txt"), T("data_otlp_http_get.meta"), V_OTLP_HTTP, 0,
+         ST_FAIL, "405"},
+};
+
+/* Captured for the record, read by no parser: lgtmtop does not ask these paths. */
+static const char *const unread[] = {
+        L("fresh_rules_prom.json"),
+        L("fresh_rules_prom.meta"),
+        L("data_rules_prom.json"),
+        L("data_rules_prom.meta"),
+        L("fresh_rules_yaml.txt"),
+        L("fresh_rules_yaml.meta"),
+        L("data_rules_yaml.txt"),
+        L("data_rules_yaml.meta"),
+        P("fresh_write_404.txt"),
+        P("fresh_write_404.meta"),
+        P("data_write_404.txt"),
+        P("data_write_404.meta"),
+        T("fresh_echo.txt"),
+        T("fresh_echo.meta"),
+        T("data_echo.txt"),
+        T("data_echo.meta"),
+        "alertmanager-0.25.0/fresh_alerts.json",
+        "alertmanager-0.25.0/fresh_alerts.meta",
+        "alertmanager-0.25.0/data_alerts.json",
+        "alertmanager-0.25.0/data_alerts.meta",
+        "alertmanager-0.25.0/fresh_ready.txt",
+        "alertmanager-0.25.0/fresh_ready.meta",
+        "alertmanager-0.25.0/data_ready.txt",
+        "alertmanager-0.25.0/data_ready.meta",
+        "alertmanager-0.25.0/fresh_status.json",
+        "alertmanager-0.25.0/fresh_status.meta",
+        "alertmanager-0.25.0/data_status.json",
+        "alertmanager-0.25.0/data_status.meta",
+};
+
+static void run_verdict_row(void **state)
+{
+    const struct verdict_row *t = *state;
+    char err[1024] = "", rel[512], why[512] = "";
+    struct meta m = {"", 200, ""};
+    snprintf(rel, sizeof(rel), "real/%s", t->meta);
+    meta_read(rel, &m);
+    snprintf(rel, sizeof(rel), "real/%s", t->file);
+    size_t len = 0;
+    char *body = fixture_load(rel, &len);
+    struct http_response r;
+    ptc_response(&r, body, len, m.status, m.url);
+    r.content_type = m.ctype;
+    struct component_cfg c;
+    ptc_cfg(&c, t->fn == V_WRITE && t->kind == CANARY_MIMIR      ? COMP_MIMIR
+                : t->fn == V_LOKI_READ || t->kind == CANARY_LOKI ? COMP_LOKI
+                                                                 : COMP_TEMPO);
+    c.url = (char *)"http://127.0.0.1:3100";
+    if (t->fn == V_WRITE) {
+        bool ok = canary_write_ok(t->kind, &r, &c, why, sizeof(why));
+        PTC_EXPECT(ok == (t->want == 1), "%s: accepted=%d, want %d (why \"%s\")", t->label, ok, t->want, why);
+        PTC_EXPECT(strstr(why, t->want_sub), "%s: why \"%s\" lacks \"%s\"", t->label, why, t->want_sub);
+        PTC_EXPECT(ptc_clean_line(why), "%s: control character in \"%s\"", t->label, why);
+    } else if (t->fn == V_LOKI_READ) {
+        struct canary_id id;
+        unsigned char rnd[20] = {1, 2, 3};
+        canary_id_make(&id, 1796164179000LL, rnd);
+        enum canary_read got = canary_parse_loki(&r, &c, &id, why, sizeof(why));
+        PTC_EXPECT((int)got == t->want, "%s: read verdict %d, want %d (why \"%s\")", t->label, got, t->want, why);
+    } else {
+        struct otlp_result res = {
+                .http = true, .endpoint = "http://127.0.0.1:4318", .resolved = true, .naddrs = 1, .timeout_ms = 5000};
+        snprintf(res.addr[0].ip, sizeof(res.addr[0].ip), "127.0.0.1");
+        res.addr[0].family = 4;
+        res.addr[0].done = true;
+        res.addr[0].status = m.status;
+        text_oneline(res.addr[0].reason, sizeof(res.addr[0].reason), body, len);
+        struct obs o;
+        obs_init(&o);
+        otlp_summarize(&res, &o);
+        PTC_EXPECT(o.status == (enum status)t->want, "%s: status %s (summary \"%s\")", t->label, status_name(o.status),
+                   o.summary);
+        PTC_EXPECT(strstr(o.summary, t->want_sub), "%s: summary \"%s\" lacks \"%s\"", t->label, o.summary, t->want_sub);
+        obs_free(&o);
+    }
+    free(body);
+    if (err[0])
+        fail_msg("%s", err);
+}
+
+static bool capture_listed(const char *rel)
+{
+    for (size_t k = 0; k < ARRAY_LEN(rows); k++)
+        if ((rows[k].file && strcmp(rows[k].file, rel) == 0) || (rows[k].meta && strcmp(rows[k].meta, rel) == 0))
+            return true;
+    for (size_t k = 0; k < ARRAY_LEN(verdict_rows); k++)
+        if (strcmp(verdict_rows[k].file, rel) == 0 || strcmp(verdict_rows[k].meta, rel) == 0)
+            return true;
+    for (size_t k = 0; k < ARRAY_LEN(unread); k++)
+        if (strcmp(unread[k], rel) == 0)
+            return true;
+    return false;
+}
+
 /* Every copied capture is some row's file or meta (a new capture needs a row). */
 static void every_capture_has_a_row(void **state)
 {
     (void)state;
-    static const char *const dirs[] = {"tempo-2.7.2", "loki-3.4.6", "cortex-1.19.1", "prometheus-2.42.0"};
+    static const char *const dirs[] = {"tempo-2.7.2", "loki-3.4.6", "cortex-1.19.1", "prometheus-2.42.0",
+                                       "alertmanager-0.25.0"};
     char listing[8192] = "";
     for (size_t i = 0; i < ARRAY_LEN(dirs); i++) {
         char path[1024];
@@ -313,10 +455,7 @@ static void every_capture_has_a_row(void **state)
                 continue;
             char rel[512];
             snprintf(rel, sizeof(rel), "%s/%s", dirs[i], e->d_name);
-            bool found = false;
-            for (size_t k = 0; k < ARRAY_LEN(rows) && !found; k++)
-                found = (rows[k].file && strcmp(rows[k].file, rel) == 0) ||
-                        (rows[k].meta && strcmp(rows[k].meta, rel) == 0);
+            bool found = capture_listed(rel);
             if (!found && strlen(listing) + strlen(rel) + 2 < sizeof(listing)) {
                 strcat(listing, " ");
                 strcat(listing, rel);
@@ -330,12 +469,17 @@ static void every_capture_has_a_row(void **state)
 
 int main(void)
 {
-    struct CMUnitTest tests[ARRAY_LEN(rows) + 1];
+    struct CMUnitTest tests[ARRAY_LEN(rows) + ARRAY_LEN(verdict_rows) + 1];
+    size_t n = 0;
     for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
         struct CMUnitTest t = {rows[i].label, run_row, NULL, NULL, (void *)(uintptr_t)&rows[i]};
-        tests[i] = t;
+        tests[n++] = t;
+    }
+    for (size_t i = 0; i < ARRAY_LEN(verdict_rows); i++) {
+        struct CMUnitTest t = {verdict_rows[i].label, run_verdict_row, NULL, NULL, (void *)(uintptr_t)&verdict_rows[i]};
+        tests[n++] = t;
     }
     struct CMUnitTest last = cmocka_unit_test(every_capture_has_a_row);
-    tests[ARRAY_LEN(rows)] = last;
+    tests[n++] = last;
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

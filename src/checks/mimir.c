@@ -1,0 +1,122 @@
+/* mimir: Grafana Mimir's checks (Cortex answers the same API). The Prometheus API lives under
+ * the configurable prefix (default /prometheus); /ready, build info and /metrics do not. Also
+ * the span-metrics series Tempo's metrics-generator writes here. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "common.h"
+#include "flow.h"
+#include "lgtmtop/canary.h"
+
+static const char *json_string(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* ---- Mimir: the metrics-generator's output ---------------------------------------------- */
+
+static const char spanmetrics_query[] =
+        "count by (__name__) ({__name__=~\"traces_spanmetrics_calls_total|traces_spanmetrics_latency_count|"
+        "traces_service_graph_request_total\"})";
+
+void mimir_path_spanmetrics(const struct component_cfg *c, struct buf *out)
+{
+    char prefix[128];
+    probe_api_prefix(c, prefix, sizeof(prefix));
+    buf_printf(out, "%s/api/v1/query?query=", prefix);
+    probe_url_encode(out, spanmetrics_query);
+}
+
+void mimir_parse_spanmetrics(const struct http_response *r, const struct component_cfg *c, struct obs *o)
+{
+    const cJSON *data;
+    cJSON *root = probe_prom_envelope(r, c, o, &data);
+    if (!root)
+        return;
+    const cJSON *result = cJSON_GetObjectItemCaseSensitive(data, "result");
+    if (result && !cJSON_IsArray(result) && !cJSON_IsNull(result)) {
+        probe_shape_error(r, c, o, "data.result is not a list");
+        cJSON_Delete(root);
+        return;
+    }
+    double total = 0;
+    struct buf names;
+    buf_init(&names);
+    cJSON *out = cJSON_CreateObject();
+    cJSON *series = cJSON_AddObjectToObject(out, "series");
+    const cJSON *s;
+    int k = 0;
+    cJSON_ArrayForEach(s, result)
+    {
+        const cJSON *val = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(s, "value"), 1);
+        double v = cJSON_IsString(val) ? strtod(val->valuestring, NULL) : cJSON_IsNumber(val) ? val->valuedouble : 0;
+        if (!isfinite(v))
+            v = 0;
+        const char *name = json_string(cJSON_GetObjectItemCaseSensitive(s, "metric"), "__name__");
+        total += v;
+        cJSON_AddNumberToObject(series, name ? name : "(unnamed)", v);
+        buf_printf(&names, "%s%s %.0f", k++ ? ", " : "", name ? name : "unnamed series", v);
+    }
+    obs_add_value(o, "spanmetrics_series", total, OBS_GAUGE);
+    if (total > 0)
+        obs_set(o, ST_OK, "%.0f span-metrics series (%s)", total, names.data);
+    else
+        obs_set(o, ST_OK,
+                "no span metrics (traces_spanmetrics_*, traces_service_graph_*) — expected only if "
+                "Tempo's metrics-generator writes here");
+    buf_free(&names);
+    cJSON_Delete(o->data);
+    o->data = out;
+    cJSON_Delete(root);
+}
+
+static void mimir_parse_metrics(const struct http_response *r, const struct component_cfg *c, struct obs *o)
+{
+    if (!probe_metrics_status(r, c, o))
+        return;
+    /* Newer Mimir adds type="float|histogram": summing every series covers both. */
+    struct probe_metric_sum sums[] = {{"cortex_distributor_received_samples_total", 0, false}};
+    struct probe_metric_prefix prefixes[] = {{"cortex_", false}};
+    struct probe_metrics_scan s = {sums,      ARRAY_LEN(sums), prefixes, ARRAY_LEN(prefixes), "cortex_build_info",
+                                   "version", false,           ""};
+    probe_metrics_scan(r->body, r->body_len, &s);
+    if (s.info_found && s.info_value[0]) /* the version where there is no build info API (Cortex) */
+        snprintf(o->version, sizeof(o->version), "%s", s.info_value);
+    static const struct flow_metric per_tenant[] = {
+            {"cortex_distributor_received_samples_total", "samples_received_total", "samples"},
+    };
+    o->data = flow_tenant_table(r->body, r->body_len, "user", per_tenant, ARRAY_LEN(per_tenant), o);
+    if (sums[0].found) {
+        obs_add_value(o, "samples_received_total", sums[0].sum, OBS_COUNTER);
+        obs_set(o, ST_OK, "%.0f samples received since start", sums[0].sum);
+    } else if (prefixes[0].seen) {
+        /* Only distributors export it, per tenant once data arrives: no value, never a false zero. */
+        obs_set(o, ST_OK,
+                "no cortex_distributor_received_samples_total here (not a distributor, or nothing "
+                "written yet)");
+    } else {
+        obs_set(o, ST_WARN, "no cortex_* metrics on /metrics: is this Mimir?");
+    }
+}
+
+static const struct check_def mimir_checks[] = {
+        {.name = "ready", .path = "/ready", .flags = CHECK_RAW, .parse = probe_parse_ready},
+        /* build info and the ruler's answers are read whatever the status: a 404 there is "not
+     * here" (Cortex has no build info; the ruler may be disabled), not a failure */
+        {.name = "buildinfo", .path = "/api/v1/status/buildinfo", .flags = CHECK_RAW, .parse = probe_parse_buildinfo},
+        {.name = "query", .path_fn = probe_path_query, .parse = probe_parse_query},
+        {.name = "rules", .path_fn = probe_path_rules, .flags = CHECK_RAW, .parse = probe_parse_rules},
+        {.name = "alerts", .path_fn = probe_path_alerts, .flags = CHECK_RAW, .parse = probe_parse_alerts},
+        {.name = "metrics", .path = "/metrics", .flags = CHECK_RAW | CHECK_COUNTERS, .parse = mimir_parse_metrics},
+        {.name = "spanmetrics",
+         .path_fn = mimir_path_spanmetrics,
+         .parse = mimir_parse_spanmetrics,
+         .min_period_ms = 60000},
+        {.name = "canary", .flags = CHECK_CANARY, .multi = &canary_mimir_multi, .min_period_ms = CANARY_MIN_PERIOD_MS},
+};
+
+const struct probe_kind probe_mimir = {
+        COMP_MIMIR, mimir_checks, ARRAY_LEN(mimir_checks), "mimir", "Mimir",
+};

@@ -1,0 +1,217 @@
+/* tenants: per-tenant breakdown of ingest counters, per-tenant rates between two scrapes,
+ * and small text helpers of the flow checks. Pure. */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow.h"
+#include "lgtmtop/promtext.h"
+
+#define FLOW_MAX_METRICS 6
+#define FLOW_SCAN_TENANTS 1024 /* distinct tenants tracked in one scan; more are ignored */
+
+struct tenant_row {
+    char tenant[96];
+    double sortv;
+    double v[FLOW_MAX_METRICS];
+    bool found[FLOW_MAX_METRICS];
+};
+
+struct tenant_scan {
+    const char *label;
+    const struct flow_metric *m;
+    size_t n;
+    struct tenant_row *rows;
+    size_t nrows, cap;
+    bool any;
+};
+
+static int tenant_scan_cb(const struct prom_sample *sm, void *ud)
+{
+    struct tenant_scan *ts = ud;
+    for (size_t i = 0; i < ts->n; i++) {
+        size_t len = strlen(ts->m[i].metric);
+        if (sm->name_len != len || memcmp(sm->name, ts->m[i].metric, len) != 0)
+            continue;
+        ts->any = true;
+        char raw[96], t[96];
+        if (!promtext_label(sm, ts->label, raw, sizeof(raw)) || !raw[0])
+            snprintf(raw, sizeof(raw), "%s", "(none)");
+        text_oneline(t, sizeof(t), raw, strlen(raw));
+        struct tenant_row *row = NULL;
+        for (size_t k = 0; k < ts->nrows && !row; k++)
+            if (strcmp(ts->rows[k].tenant, t) == 0)
+                row = &ts->rows[k];
+        if (!row) {
+            if (ts->nrows == FLOW_SCAN_TENANTS)
+                return 0;
+            if (ts->nrows == ts->cap) {
+                ts->cap = ts->cap ? ts->cap * 2 : 16;
+                ts->rows = xrealloc(ts->rows, ts->cap * sizeof(*ts->rows));
+            }
+            row = &ts->rows[ts->nrows++];
+            memset(row, 0, sizeof(*row));
+            snprintf(row->tenant, sizeof(row->tenant), "%s", t);
+        }
+        row->found[i] = true;
+        if (!isnan(sm->value))
+            row->v[i] += sm->value;
+    }
+    return 0;
+}
+
+/* Busiest first by the first metric present, then by name: stable across scrapes. */
+static int cmp_rows(const void *a, const void *b)
+{
+    const struct tenant_row *x = a, *y = b;
+    if (x->sortv != y->sortv)
+        return x->sortv < y->sortv ? 1 : -1;
+    return strcmp(x->tenant, y->tenant);
+}
+
+cJSON *flow_tenant_table(const char *text, size_t len, const char *label, const struct flow_metric *m, size_t n,
+                         struct obs *o)
+{
+    if (n > FLOW_MAX_METRICS)
+        n = FLOW_MAX_METRICS;
+    struct tenant_scan ts = {.label = label, .m = m, .n = n};
+    promtext_parse(text, len, tenant_scan_cb, &ts, NULL);
+    if (!ts.any || ts.nrows == 0) {
+        free(ts.rows);
+        return NULL;
+    }
+    size_t first = n;
+    for (size_t i = 0; i < n && first == n; i++)
+        for (size_t k = 0; k < ts.nrows && first == n; k++)
+            if (ts.rows[k].found[i])
+                first = i;
+    for (size_t k = 0; k < ts.nrows; k++)
+        ts.rows[k].sortv = first < n ? ts.rows[k].v[first] : 0;
+    qsort(ts.rows, ts.nrows, sizeof(*ts.rows), cmp_rows);
+
+    cJSON *root = cJSON_CreateObject();
+    cJSON *arr = cJSON_AddArrayToObject(root, "tenants");
+    for (size_t k = 0; k < ts.nrows; k++) {
+        const struct tenant_row *row = &ts.rows[k];
+        if (k < FLOW_MAX_TENANTS) {
+            cJSON *t = cJSON_CreateObject();
+            cJSON_AddStringToObject(t, "tenant", row->tenant);
+            for (size_t i = 0; i < n; i++) {
+                if (!row->found[i])
+                    continue;
+                cJSON *have = cJSON_GetObjectItemCaseSensitive(t, m[i].key); /* 2.x and 3.x names */
+                if (have)
+                    cJSON_SetNumberValue(have, have->valuedouble + row->v[i]);
+                else
+                    cJSON_AddNumberToObject(t, m[i].key, row->v[i]);
+            }
+            cJSON_AddItemToArray(arr, t);
+        }
+        if (o && k < FLOW_DETAIL_TENANTS) {
+            struct buf line;
+            buf_init(&line);
+            buf_printf(&line, "tenant %s:", row->tenant);
+            bool lead = true;
+            for (size_t i = 0; i < n; i++)
+                if (row->found[i]) {
+                    buf_printf(&line, "%s %.0f %s", lead ? "" : ",", row->v[i], m[i].unit);
+                    lead = false;
+                }
+            buf_puts(&line, " since start");
+            obs_detail_line(o, "%s", line.data);
+            buf_free(&line);
+        }
+    }
+    if (o && ts.nrows > FLOW_DETAIL_TENANTS)
+        obs_detail_line(o, "... and %zu more tenants", ts.nrows - FLOW_DETAIL_TENANTS);
+    if (ts.nrows > FLOW_MAX_TENANTS)
+        cJSON_AddNumberToObject(root, "tenants_omitted", (double)(ts.nrows - FLOW_MAX_TENANTS));
+    free(ts.rows);
+    return root;
+}
+
+static const cJSON *find_tenant(const cJSON *arr, const char *name)
+{
+    const cJSON *t;
+    cJSON_ArrayForEach(t, arr)
+    {
+        const cJSON *n = cJSON_GetObjectItemCaseSensitive(t, "tenant");
+        if (cJSON_IsString(n) && strcmp(n->valuestring, name) == 0)
+            return t;
+    }
+    return NULL;
+}
+
+void flow_tenant_rates(const cJSON *prev, cJSON *cur, long long dt_ms)
+{
+    if (dt_ms <= 0 || !cJSON_IsObject(prev) || !cJSON_IsObject(cur))
+        return;
+    const cJSON *pa = cJSON_GetObjectItemCaseSensitive(prev, "tenants");
+    cJSON *ca = cJSON_GetObjectItemCaseSensitive(cur, "tenants");
+    if (!cJSON_IsArray(pa) || !cJSON_IsArray(ca))
+        return;
+    cJSON *t;
+    cJSON_ArrayForEach(t, ca)
+    {
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(t, "tenant");
+        const cJSON *p = cJSON_IsString(name) ? find_tenant(pa, name->valuestring) : NULL;
+        if (!p)
+            continue;
+        /* Collect first: adding members while walking the object would visit them too. */
+        char keys[FLOW_MAX_METRICS][48];
+        double rates[FLOW_MAX_METRICS];
+        int nk = 0;
+        const cJSON *v;
+        cJSON_ArrayForEach(v, t)
+        {
+            size_t kl = v->string ? strlen(v->string) : 0;
+            if (!cJSON_IsNumber(v) || kl <= 6 || kl > 40 || strcmp(v->string + kl - 6, "_total") != 0 ||
+                nk == FLOW_MAX_METRICS)
+                continue;
+            const cJSON *pv = cJSON_GetObjectItemCaseSensitive(p, v->string);
+            if (!cJSON_IsNumber(pv))
+                continue;
+            double delta = v->valuedouble >= pv->valuedouble ? v->valuedouble - pv->valuedouble : v->valuedouble;
+            snprintf(keys[nk], sizeof(keys[nk]), "%.*s_per_second", (int)(kl - 6), v->string);
+            rates[nk++] = round(delta * 1000.0 / (double)dt_ms * 100.0) / 100.0;
+        }
+        for (int i = 0; i < nk; i++) {
+            cJSON_DeleteItemFromObjectCaseSensitive(t, keys[i]);
+            cJSON_AddNumberToObject(t, keys[i], rates[i]);
+        }
+    }
+}
+
+void flow_window_text(long ms, char *out, size_t outlen)
+{
+    long s = ms / 1000;
+    if (s > 0 && s % 3600 == 0)
+        snprintf(out, outlen, "%ldh", s / 3600);
+    else if (s > 0 && s % 60 == 0)
+        snprintf(out, outlen, "%ldm", s / 60);
+    else if (ms % 1000 == 0)
+        snprintf(out, outlen, "%lds", s);
+    else
+        snprintf(out, outlen, "%.1fs", (double)ms / 1000.0);
+}
+
+bool flow_url_param_ll(const char *url, const char *name, long long *out)
+{
+    const char *q = url ? strchr(url, '?') : NULL;
+    size_t nl = strlen(name);
+    while (q && *q) {
+        q++;
+        if (strncmp(q, name, nl) == 0 && q[nl] == '=') {
+            char *end = NULL;
+            long long v = strtoll(q + nl + 1, &end, 10);
+            if (end == q + nl + 1)
+                return false;
+            *out = v;
+            return true;
+        }
+        q = strchr(q, '&');
+    }
+    return false;
+}
