@@ -91,12 +91,34 @@ static size_t interp_ref_len(const char *s, size_t n)
     return 0;
 }
 
-static int interp_expand(struct buf *out, const char *s, size_t n, config_getenv_fn fn, void *ud, int depth, char *err,
-                         size_t errlen);
+/* Where the references of one value are recorded (config check lists them); NULL = nowhere. */
+struct interp_rec {
+    struct config *cfg;
+    const char *keypath;
+    int line;
+};
+
+static void interp_record(const struct interp_rec *rec, const char *name, bool set, bool has_default)
+{
+    if (!rec || !rec->cfg)
+        return;
+    struct config *cfg = rec->cfg;
+    cfg->vars = xrealloc(cfg->vars, (cfg->nvars + 1) * sizeof *cfg->vars);
+    cfg->vars[cfg->nvars++] = (struct config_var){
+            .name = xstrdup(name),
+            .keypath = xstrdup(rec->keypath ? rec->keypath : ""),
+            .line = rec->line,
+            .set = set,
+            .has_default = has_default,
+    };
+}
+
+static int interp_expand(struct buf *out, const char *s, size_t n, config_getenv_fn fn, void *ud, int depth,
+                         const struct interp_rec *rec, char *err, size_t errlen);
 
 /* Expands the inside of one "${...}": NAME or NAME:-default. */
-static int interp_ref(struct buf *out, const char *s, size_t n, config_getenv_fn fn, void *ud, int depth, char *err,
-                      size_t errlen)
+static int interp_ref(struct buf *out, const char *s, size_t n, config_getenv_fn fn, void *ud, int depth,
+                      const struct interp_rec *rec, char *err, size_t errlen)
 {
     size_t k = 0;
     while (k < n && (s[k] == '_' || isalnum((unsigned char)s[k])) && !(k == 0 && isdigit((unsigned char)s[0])))
@@ -110,6 +132,7 @@ static int interp_ref(struct buf *out, const char *s, size_t n, config_getenv_fn
     }
     char *name = xstrndup(s, k);
     const char *val = config_env(fn, ud, name);
+    interp_record(rec, name, val != NULL, has_default);
     free(name);
     if (val) {
         buf_puts(out, val);
@@ -121,11 +144,11 @@ static int interp_ref(struct buf *out, const char *s, size_t n, config_getenv_fn
         config_seterr(err, errlen, "\"${...}\" defaults nested too deeply — use at most %d levels", INTERP_MAX_DEPTH);
         return -1;
     }
-    return interp_expand(out, s + k + 2, n - k - 2, fn, ud, depth + 1, err, errlen);
+    return interp_expand(out, s + k + 2, n - k - 2, fn, ud, depth + 1, rec, err, errlen);
 }
 
-static int interp_expand(struct buf *out, const char *s, size_t n, config_getenv_fn fn, void *ud, int depth, char *err,
-                         size_t errlen)
+static int interp_expand(struct buf *out, const char *s, size_t n, config_getenv_fn fn, void *ud, int depth,
+                         const struct interp_rec *rec, char *err, size_t errlen)
 {
     size_t i = 0;
     while (i < n) {
@@ -143,7 +166,7 @@ static int interp_expand(struct buf *out, const char *s, size_t n, config_getenv
             config_seterr(err, errlen, "unterminated \"${\" — close it with \"}\" (or write $$ for a literal $)");
             return -1;
         }
-        if (interp_ref(out, s + i + 2, len - 3, fn, ud, depth, err, errlen) < 0)
+        if (interp_ref(out, s + i + 2, len - 3, fn, ud, depth, rec, err, errlen) < 0)
             return -1;
         i += len;
     }
@@ -152,10 +175,17 @@ static int interp_expand(struct buf *out, const char *s, size_t n, config_getenv
 
 char *config_interpolate(const char *s, config_getenv_fn fn, void *ud, char *err, size_t errlen)
 {
+    return config_interpolate_at(s, fn, ud, NULL, NULL, 0, err, errlen);
+}
+
+char *config_interpolate_at(const char *s, config_getenv_fn fn, void *ud, struct config *cfg, const char *keypath,
+                            int line, char *err, size_t errlen)
+{
     struct buf b;
+    const struct interp_rec rec = {cfg, keypath, line};
     buf_init(&b);
     buf_puts(&b, ""); /* "" in gives "" out, not NULL */
-    if (interp_expand(&b, s ? s : "", s ? strlen(s) : 0, fn, ud, 0, err, errlen) < 0) {
+    if (interp_expand(&b, s ? s : "", s ? strlen(s) : 0, fn, ud, 0, &rec, err, errlen) < 0) {
         buf_free(&b);
         return NULL;
     }
@@ -354,6 +384,11 @@ void config_free(struct config *cfg)
         config_stack_free(&cfg->stacks[i]);
     for (size_t i = 0; i < cfg->nwarnings; i++)
         free(cfg->warnings[i]);
+    for (size_t i = 0; i < cfg->nvars; i++) {
+        free(cfg->vars[i].name);
+        free(cfg->vars[i].keypath);
+    }
+    free(cfg->vars);
     free(cfg->stacks);
     free(cfg->warnings);
     free(cfg->path);

@@ -181,7 +181,8 @@ static char *cfgp_text(struct cfgp *p, yaml_node_t *v, const char *expected)
     }
     if (node_is_null(v))
         return xstrdup("");
-    char *s = config_interpolate(node_raw(v), p->getenv_fn, p->ud, ierr, sizeof ierr);
+    char *s = config_interpolate_at(node_raw(v), p->getenv_fn, p->ud, p->cfg, p->path.data, node_line(v), ierr,
+                                    sizeof ierr);
     if (!s)
         cfgp_err(p, node_line(v), "%s", ierr);
     return s;

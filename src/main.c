@@ -9,6 +9,7 @@
 #include "lgtmtop/canary.h"
 #include "lgtmtop/diagnose.h"
 #include "lgtmtop/cli.h"
+#include "lgtmtop/commands.h"
 #include "lgtmtop/config.h"
 #include "lgtmtop/engine.h"
 #include "lgtmtop/lint.h"
@@ -18,6 +19,7 @@
 #include "lgtmtop/tui.h"
 #include "lgtmtop/util.h"
 #include "lgtmtop/verdict.h"
+#include "lgtmtop/version.h"
 
 static bool want_color(const struct cli *cli, FILE *f)
 {
@@ -38,8 +40,11 @@ static int term_width(FILE *f)
 static int load_config(const struct cli *cli, struct config *cfg)
 {
     char err[512];
-    char *path = config_find_file(cli->config_path, NULL, NULL);
-    if (path) {
+    char *path = cli->from_grafana ? NULL : config_find_file(cli->config_path, NULL, NULL);
+    if (cli->from_grafana) {
+        if (cmd_discover_config(cli, cfg, stderr))
+            return -1;
+    } else if (path) {
         int rc = config_load_file(path, NULL, NULL, cfg, err, sizeof(err));
         free(path);
         if (rc) {
@@ -198,13 +203,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "lgtmtop: %s\n", err);
         return EXIT_UNKNOWN;
     }
-    if (cli.mode == CLI_HELP) {
-        cli_usage(stdout);
-        return 0;
-    }
-    if (cli.mode == CLI_VERSION) {
-        printf("lgtmtop %s\n", LGTMTOP_VERSION);
-        return 0;
+    switch (cli.mode) {
+    case CLI_HELP: cli_usage_for(stdout, cli.help_for); return 0;
+    case CLI_VERSION: version_print(stdout); return 0;
+    case CLI_INIT: return cmd_init(&cli, stdout, stderr);
+    case CLI_CONFIG_CHECK: return cmd_config_check(&cli, stdout, stderr);
+    default: break;
     }
     struct config cfg;
     memset(&cfg, 0, sizeof(cfg));

@@ -61,6 +61,15 @@ struct stack_cfg {
     int canary; /* canary: in the stack: 1 on, -1 off, 0 = top-level value */
 };
 
+/* One ${VAR} reference met while parsing (for `lgtmtop config check`); never the value. */
+struct config_var {
+    char *name;    /* "LOKI_URL" */
+    char *keypath; /* "stacks[0].loki.url" */
+    int line;
+    bool set;         /* set and not empty */
+    bool has_default; /* ${VAR:-default} */
+};
+
 struct config {
     char *path;              /* the file loaded, NULL for zero-config */
     long interval_ms;        /* default 5000 */
@@ -75,6 +84,8 @@ struct config {
     size_t nstacks;
     char **warnings; /* non-fatal notes (e.g. token file readable by others) */
     size_t nwarnings;
+    struct config_var *vars; /* every ${VAR} the parsed values needed, in file order */
+    size_t nvars;
 };
 
 /* Environment lookup, injectable so interpolation is testable. NULL fn = getenv. */
@@ -84,6 +95,10 @@ typedef const char *(*config_getenv_fn)(const char *name, void *ud);
  * literal "$". An unset VAR without default expands to "". Returns a new string, or NULL with
  * a message in err on a syntax error (unterminated "${"). */
 char *config_interpolate(const char *s, config_getenv_fn fn, void *ud, char *err, size_t errlen);
+/* The same, recording every variable it looks up in cfg->vars (with keypath and line) when
+ * cfg is not NULL. */
+char *config_interpolate_at(const char *s, config_getenv_fn fn, void *ud, struct config *cfg, const char *keypath,
+                            int line, char *err, size_t errlen);
 
 /* Parses YAML text. `name` is the file name used in messages ("lgtmtop.yaml:12: ..."). On error
  * returns -1 and writes one line to err: file:line, the key, what is wrong and how to fix it;

@@ -1992,6 +1992,8 @@ tempo_request_duration_seconds_count{{method="GET",route="ready",status_code="20
                 return self.grafana_ds_health(ds)
             ds = dict(ds)
             ds.update({"secureJsonFields": {}, "version": 1, "withCredentials": False})
+            if ds.get("basicAuth"):  # like Grafana: the user only in the datasource's own record
+                ds.setdefault("basicAuthUser", "grafana-basic-user")
             return J(ds)
         m = re.fullmatch(r"/api/datasources/proxy/uid/([^/]+)(/.*)?", path)
         if m:

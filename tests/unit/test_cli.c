@@ -3,6 +3,8 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lgtmtop/cli.h"
@@ -52,6 +54,92 @@ static void test_modes_and_options(void **st)
     assert_int_equal(c.mode, CLI_TUI);
 }
 
+static void test_subcommands(void **st)
+{
+    (void)st;
+    struct cli c;
+    char err[256];
+    /* options anywhere: before, between and after the words of the subcommand */
+    assert_int_equal(parse(&c, err, ARGS("-c", "x.yaml", "config", "--strict", "check")), 0);
+    assert_int_equal(c.mode, CLI_CONFIG_CHECK);
+    assert_true(c.strict);
+    assert_string_equal(c.config_path, "x.yaml");
+    assert_int_equal(parse(&c, err, ARGS("-o", "out.yaml", "init", "--grafana", "http://g:3000", "--force")), 0);
+    assert_int_equal(c.mode, CLI_INIT);
+    assert_string_equal(c.urls[COMP_GRAFANA], "http://g:3000");
+    assert_string_equal(c.output, "out.yaml");
+    assert_true(c.force);
+    assert_int_equal(parse(&c, err, ARGS("--from-grafana", "http://g:3000", "check", "--grafana-token-file", "t")), 0);
+    assert_int_equal(c.mode, CLI_CHECK);
+    assert_string_equal(c.from_grafana, "http://g:3000");
+    assert_string_equal(c.grafana_token_file, "t");
+    /* words keep their order, and options stay "anywhere" under POSIXLY_CORRECT too */
+    setenv("POSIXLY_CORRECT", "1", 1);
+    assert_int_equal(parse(&c, err, ARGS("config", "check", "-c", "x.yaml", "--strict")), 0);
+    assert_int_equal(c.mode, CLI_CONFIG_CHECK);
+    assert_true(c.strict);
+    assert_int_equal(parse(&c, err, ARGS("check", "--json", "--", "extra")), -1);
+    assert_non_null(strstr(err, "unexpected argument 'extra'"));
+    unsetenv("POSIXLY_CORRECT");
+    /* help per subcommand: --help anywhere, or lgtmtop help CMD */
+    const struct {
+        const char *const *args;
+        enum cli_mode help_for;
+    } helps[] = {
+            {ARGS("check", "--help"), CLI_CHECK},
+            {ARGS("--help", "init"), CLI_INIT},
+            {ARGS("config", "check", "-h"), CLI_CONFIG_CHECK},
+            {ARGS("config", "--help"), CLI_CONFIG_CHECK},
+            {ARGS("help", "check"), CLI_CHECK},
+            {ARGS("help", "config", "check"), CLI_CONFIG_CHECK},
+            {ARGS("--help"), CLI_DEFAULT},
+            {ARGS("tui", "-h"), CLI_TUI},
+    };
+    for (size_t i = 0; i < sizeof helps / sizeof helps[0]; i++) {
+        assert_int_equal(parse(&c, err, helps[i].args), 0);
+        assert_int_equal(c.mode, CLI_HELP);
+        if (c.help_for != helps[i].help_for)
+            fail_msg("help row %zu: help for %d, want %d", i, c.help_for, helps[i].help_for);
+    }
+}
+
+/* Each subcommand's help lists its own options only. */
+static void test_help_text(void **st)
+{
+    (void)st;
+    static const struct {
+        enum cli_mode mode;
+        const char *has[3];
+        const char *hasnt[3];
+    } rows[] = {
+            {CLI_CHECK, {"usage: lgtmtop check", "--json", "--wait DUR"}, {"--output", "--strict", "--force"}},
+            {CLI_INIT,
+             {"usage: lgtmtop init", "-o, --output FILE", "--grafana-token-file FILE"},
+             {"--json", "--wait", "--stack"}},
+            {CLI_CONFIG_CHECK,
+             {"usage: lgtmtop config check", "--strict", "-c, --config FILE"},
+             {"--json", "--grafana", "--only"}},
+            {CLI_TUI, {"usage: lgtmtop [tui]", "--ascii", "Keys:"}, {"--json", "--output", "--strict"}},
+            {CLI_DEFAULT, {"config check", "init", "lgtmtop COMMAND --help"}, {"--output", "--strict", NULL}},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        cli_usage_for(f, rows[i].mode);
+        fclose(f);
+        if (strstr(text, " \n"))
+            fail_msg("help %zu: a line ends in a blank:\n%s", i, text);
+        for (size_t j = 0; j < 3; j++) {
+            if (rows[i].has[j] && !strstr(text, rows[i].has[j]))
+                fail_msg("help %zu: expected \"%s\" in:\n%s", i, rows[i].has[j], text);
+            if (rows[i].hasnt[j] && strstr(text, rows[i].hasnt[j]))
+                fail_msg("help %zu: \"%s\" must not be in:\n%s", i, rows[i].hasnt[j], text);
+        }
+        free(text);
+    }
+}
+
 static void test_errors(void **st)
 {
     (void)st;
@@ -67,6 +155,16 @@ static void test_errors(void **st)
             {ARGS("--mimir", "ftp://mimir"), "--mimir:"},
             {ARGS("tui", "--json"), "--json only applies to 'lgtmtop check'"},
             {ARGS("check", "extra"), "unexpected argument 'extra'"},
+            {ARGS("init", "--json"), "--json only applies to 'lgtmtop check'"},
+            {ARGS("check", "-o", "x.yaml"), "--output only applies to 'lgtmtop init'"},
+            {ARGS("config", "check", "--mimir", "http://m:9009"), "--mimir only applies to 'lgtmtop tui' and"},
+            {ARGS("init", "--force"), "--force only makes sense with -o FILE"},
+            {ARGS("config"), "'lgtmtop config' needs a subcommand"},
+            {ARGS("config", "lint"), "'lgtmtop config' needs a subcommand"},
+            {ARGS("check", "--grafana-token-file", "t"), "needs --from-grafana"},
+            {ARGS("check", "-c", "x", "--from-grafana", "http://g:3000"), "exclude each other"},
+            {ARGS("check", "--from-grafana", "grafana:3000"), "--from-grafana: it has no http:// or https:// scheme"},
+            {ARGS("init", "--strict"), "--strict only applies to 'lgtmtop config check'"},
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         struct cli c;
@@ -82,6 +180,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_modes_and_options),
             cmocka_unit_test(test_errors),
+            cmocka_unit_test(test_subcommands),
+            cmocka_unit_test(test_help_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
