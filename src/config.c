@@ -19,21 +19,29 @@
 #define CONFIG_MAX_SECRET ((size_t)64 << 10)
 #define INTERP_MAX_DEPTH 8 /* ${A:-${B:-...}} nesting */
 
+/* The one table of component kinds: adding a kind is a row here, its checks file
+ * (src/checks/<kind>.c) and its row in probe_kind_get, and its config key row. */
 static const struct comp_kind_info {
-    const char *name;
+    const char *name;    /* as in the config and messages: "mimir" */
+    const char *product; /* as in "is this really Mimir?" */
     int port;
     const char *prefix; /* default Prometheus API prefix */
     const char *query;  /* default instant query, NULL when the kind has none */
 } comp_kinds[COMP_KIND_COUNT] = {
-        [COMP_MIMIR] = {"mimir", 9009, "/prometheus", "up"},
-        [COMP_LOKI] = {"loki", 3100, "", NULL},
-        [COMP_TEMPO] = {"tempo", 3200, "", NULL},
-        [COMP_GRAFANA] = {"grafana", 3000, "", NULL},
-        [COMP_PROMETHEUS] = {"prometheus", 9090, "", "up"},
-        [COMP_CHECKS] = {"checks", 0, "", NULL}, /* custom checks: no URL of its own */
+        [COMP_MIMIR] = {"mimir", "Mimir", 9009, "/prometheus", "up"},
+        [COMP_LOKI] = {"loki", "Loki", 3100, "", NULL},
+        [COMP_TEMPO] = {"tempo", "Tempo", 3200, "", NULL},
+        [COMP_GRAFANA] = {"grafana", "Grafana", 3000, "", NULL},
+        [COMP_PROMETHEUS] = {"prometheus", "Prometheus", 9090, "", "up"},
+        [COMP_CHECKS] = {"checks", "custom check", 0, "", NULL}, /* custom checks: no URL of its own */
 };
 
 const char *comp_kind_name(enum comp_kind k) { return (unsigned)k < COMP_KIND_COUNT ? comp_kinds[k].name : "?"; }
+
+const char *comp_kind_product(enum comp_kind k)
+{
+    return (unsigned)k < COMP_KIND_COUNT ? comp_kinds[k].product : "the server";
+}
 
 int comp_kind_from_name(const char *name)
 {

@@ -47,11 +47,7 @@ static void about(struct finding *f, const char *a, const char *b)
     f->checks[1] = a ? b : NULL;
 }
 
-static const char *product(const struct comp_state *c)
-{
-    const struct probe_kind *pk = probe_kind_get(c->kind);
-    return pk ? pk->product : "the component";
-}
+static const char *product(const struct comp_state *c) { return comp_kind_product(c->kind); }
 
 static bool usable(const struct dctx *x, const struct check_state *cs)
 {

@@ -9,9 +9,10 @@
  * custom.h). It has no URL of its own; each check names its target. */
 enum comp_kind { COMP_MIMIR = 0, COMP_LOKI, COMP_TEMPO, COMP_GRAFANA, COMP_PROMETHEUS, COMP_CHECKS, COMP_KIND_COUNT };
 
-const char *comp_kind_name(enum comp_kind k); /* "mimir", "loki", ... */
-int comp_kind_from_name(const char *name);    /* -1 if unknown */
-int comp_kind_default_port(enum comp_kind k); /* 9009, 3100, 3200, 3000, 9090 */
+const char *comp_kind_name(enum comp_kind k);    /* "mimir", "loki", ... */
+const char *comp_kind_product(enum comp_kind k); /* "Mimir", "Loki", ... */
+int comp_kind_from_name(const char *name);       /* -1 if unknown */
+int comp_kind_default_port(enum comp_kind k);    /* 9009, 3100, 3200, 3000, 9090 */
 
 #define CONFIG_DEFAULT_INTERVAL_MS 5000L
 #define CONFIG_DEFAULT_TIMEOUT_MS 5000L

@@ -52,8 +52,6 @@ struct probe_kind {
     enum comp_kind kind;
     const struct check_def *checks;
     size_t nchecks;
-    const char *name;    /* "mimir", as in config and messages ("is mimir running?") */
-    const char *product; /* "Mimir", as in "is this really Mimir?" */
 };
 
 /* The table of checks for a component kind; NULL for an out-of-range kind. */

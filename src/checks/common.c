@@ -52,17 +52,9 @@ const struct check_def *probe_check_find(enum comp_kind k, const char *name)
     return NULL;
 }
 
-const char *probe_product(const struct component_cfg *c)
-{
-    const struct probe_kind *pk = c ? probe_kind_get(c->kind) : NULL;
-    return pk ? pk->product : "the server";
-}
+const char *probe_product(const struct component_cfg *c) { return c ? comp_kind_product(c->kind) : "the server"; }
 
-static const char *probe_kind_name(const struct component_cfg *c)
-{
-    const struct probe_kind *pk = c ? probe_kind_get(c->kind) : NULL;
-    return pk ? pk->name : "the server";
-}
+static const char *probe_kind_name(const struct component_cfg *c) { return c ? comp_kind_name(c->kind) : "the server"; }
 
 static bool has_text(const char *s) { return s && *s; }
 

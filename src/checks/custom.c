@@ -582,5 +582,7 @@ const struct multi_check custom_multi = {
 
 /* COMP_CHECKS has no static table: state_init builds each stack's checks (custom_defs_new). */
 const struct probe_kind probe_custom = {
-        COMP_CHECKS, NULL, 0, "checks", "custom check",
+        COMP_CHECKS,
+        NULL,
+        0,
 };

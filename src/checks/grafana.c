@@ -336,5 +336,7 @@ static const struct check_def grafana_checks[] = {
 };
 
 const struct probe_kind probe_grafana = {
-        COMP_GRAFANA, grafana_checks, ARRAY_LEN(grafana_checks), "grafana", "Grafana",
+        COMP_GRAFANA,
+        grafana_checks,
+        ARRAY_LEN(grafana_checks),
 };

@@ -134,5 +134,7 @@ static const struct check_def loki_checks[] = {
 };
 
 const struct probe_kind probe_loki = {
-        COMP_LOKI, loki_checks, ARRAY_LEN(loki_checks), "loki", "Loki",
+        COMP_LOKI,
+        loki_checks,
+        ARRAY_LEN(loki_checks),
 };

@@ -118,5 +118,7 @@ static const struct check_def mimir_checks[] = {
 };
 
 const struct probe_kind probe_mimir = {
-        COMP_MIMIR, mimir_checks, ARRAY_LEN(mimir_checks), "mimir", "Mimir",
+        COMP_MIMIR,
+        mimir_checks,
+        ARRAY_LEN(mimir_checks),
 };

@@ -381,5 +381,7 @@ static const struct check_def prometheus_checks[] = {
 };
 
 const struct probe_kind probe_prometheus = {
-        COMP_PROMETHEUS, prometheus_checks, ARRAY_LEN(prometheus_checks), "prometheus", "Prometheus",
+        COMP_PROMETHEUS,
+        prometheus_checks,
+        ARRAY_LEN(prometheus_checks),
 };

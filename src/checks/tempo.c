@@ -570,5 +570,7 @@ static const struct check_def tempo_checks[] = {
 };
 
 const struct probe_kind probe_tempo = {
-        COMP_TEMPO, tempo_checks, ARRAY_LEN(tempo_checks), "tempo", "Tempo",
+        COMP_TEMPO,
+        tempo_checks,
+        ARRAY_LEN(tempo_checks),
 };

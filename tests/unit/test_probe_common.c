@@ -98,8 +98,8 @@ static void test_kind_tables(void **state)
         const struct probe_kind *pk = probe_kind_get((enum comp_kind)k);
         assert_non_null(pk);
         assert_int_equal(pk->kind, k);
-        assert_string_equal(pk->name, names[k]);
-        assert_non_null(pk->product);
+        assert_string_equal(comp_kind_name(pk->kind), names[k]);
+        assert_non_null(comp_kind_product(pk->kind));
         /* custom checks (COMP_CHECKS) are built per stack from the config: no static table */
         assert_true(k == COMP_CHECKS ? pk->nchecks == 0 : pk->nchecks > 0);
         for (size_t i = 0; i < pk->nchecks; i++) {
@@ -503,10 +503,11 @@ static void test_garbage_bodies(void **state)
                     obs_init(&o);
                     probe_run_parser(&pk->checks[i], &r, &c, &o);
                     if (o.status == ST_UNKNOWN && !o.skipped)
-                        fail_msg("%s/%s body %zu: no status", pk->name, pk->checks[i].name, b);
+                        fail_msg("%s/%s body %zu: no status", comp_kind_name(pk->kind), pk->checks[i].name, b);
                     for (const char *p = o.summary; *p; p++)
                         if ((unsigned char)*p < 0x20)
-                            fail_msg("%s/%s body %zu: control char in summary", pk->name, pk->checks[i].name, b);
+                            fail_msg("%s/%s body %zu: control char in summary", comp_kind_name(pk->kind),
+                                     pk->checks[i].name, b);
                     obs_free(&o);
                     free(copy);
                 }
