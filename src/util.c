@@ -330,20 +330,23 @@ long duration_parse_ms(const char *s)
 
 char *duration_format(long ms, char *out, size_t outlen)
 {
+    /* Rounded to the unit shown, so 59.7 s reads "1m00s" everywhere (table, --wait, TUI). */
     if (ms < 0)
         snprintf(out, outlen, "-");
     else if (ms < 1000)
         snprintf(out, outlen, "%ldms", ms);
-    else if (ms < 10000)
-        snprintf(out, outlen, "%.1fs", ms / 1000.0);
-    else if (ms < 60000)
-        snprintf(out, outlen, "%lds", ms / 1000);
-    else if (ms < 3600000)
-        snprintf(out, outlen, "%ldm%02lds", ms / 60000, (ms / 1000) % 60);
-    else if (ms < 86400000)
-        snprintf(out, outlen, "%ldh%02ldm", ms / 3600000, (ms / 60000) % 60);
-    else
-        snprintf(out, outlen, "%ldd", ms / 86400000);
+    else if (ms < 9950)
+        snprintf(out, outlen, "%.1fs", (double)ms / 1000.0);
+    else if (ms < 59500)
+        snprintf(out, outlen, "%lds", (ms + 500) / 1000);
+    else if (ms < 3600L * 1000 - 500) {
+        long s = (ms + 500) / 1000;
+        snprintf(out, outlen, "%ldm%02lds", s / 60, s % 60);
+    } else if (ms < 86400L * 1000 - 30000) {
+        long m = (ms + 30000) / 60000;
+        snprintf(out, outlen, "%ldh%02ldm", m / 60, m % 60);
+    } else
+        snprintf(out, outlen, "%ldd", (ms + 43200000L) / 86400000L);
     return out;
 }
 

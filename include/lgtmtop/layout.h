@@ -55,8 +55,6 @@ bool lay_contains(const char *hay, const char *needle);
 char *lay_num(double v, char *out, size_t outlen);
 /* lay_num + unit, e.g. lay_rate(12.34, "/s") -> "12.3/s". */
 char *lay_rate(double v, const char *unit, char *out, size_t outlen);
-/* Latency in milliseconds: "-" (< 0), "850ms", "1.2s", "12s", "2m05s". */
-char *lay_ms(long ms, char *out, size_t outlen);
 /* A timing in microseconds: "-" (< 0), "0.08ms", "1.2ms", "850ms", "1.23s", "12.3s". */
 char *lay_us(long us, char *out, size_t outlen);
 /* An age: "-" (< 0), "0s", "59s", "3m05s", "2h10m", "4d3h". */

@@ -387,26 +387,6 @@ char *lay_rate(double v, const char *unit, char *out, size_t outlen)
     return out;
 }
 
-char *lay_ms(long ms, char *out, size_t outlen)
-{
-    if (ms < 0)
-        snprintf(out, outlen, "-");
-    else if (ms < 1000)
-        snprintf(out, outlen, "%ldms", ms);
-    else if (ms < 9950)
-        snprintf(out, outlen, "%.1fs", (double)ms / 1000.0);
-    else if (ms < 59500)
-        snprintf(out, outlen, "%lds", (ms + 500) / 1000);
-    else if (ms < 3600L * 1000) {
-        long s = (ms + 500) / 1000;
-        snprintf(out, outlen, "%ldm%02lds", s / 60, s % 60);
-    } else {
-        long m = (ms + 30000) / 60000;
-        snprintf(out, outlen, "%ldh%02ldm", m / 60, m % 60);
-    }
-    return out;
-}
-
 char *lay_us(long us, char *out, size_t outlen)
 {
     if (us < 0)
@@ -422,7 +402,7 @@ char *lay_us(long us, char *out, size_t outlen)
     else if (us < 59950000)
         snprintf(out, outlen, "%.1fs", (double)us / 1e6);
     else
-        lay_ms(us / 1000, out, outlen);
+        duration_format(us / 1000, out, outlen);
     return out;
 }
 
@@ -849,8 +829,8 @@ void lay_cell(const struct lay_row *r, enum lay_col col, int width, bool ascii, 
         break;
     case LAYC_NAME: snprintf(t, sizeof(t), "%s", r->name ? r->name : ""); break;
     case LAYC_ENDPOINT: snprintf(t, sizeof(t), "%s", r->endpoint ? r->endpoint : ""); break;
-    case LAYC_LAST: lay_ms(r->last_ms, t, sizeof(t)); break;
-    case LAYC_P95: lay_ms(r->p95_ms, t, sizeof(t)); break;
+    case LAYC_LAST: duration_format(r->last_ms, t, sizeof(t)); break;
+    case LAYC_P95: duration_format(r->p95_ms, t, sizeof(t)); break;
     case LAYC_SPARK: lay_sparkline(r->hist_ms, r->nhist, width, ascii, t, sizeof(t)); break;
     case LAYC_FIGURE: lay_figure_pick(r->figure, width, ascii, out, outlen); return;
     case LAYC_AGE: lay_age(r->age_ms, t, sizeof(t)); break;

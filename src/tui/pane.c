@@ -246,8 +246,8 @@ static void pane_checks(struct tui *t, struct vl *v)
             char up[24], ch[24], p50[24], p95[24], line[160];
             snprintf(line, sizeof(line), "result %s ago, status since %s, p50 %s, p95 %s%s",
                      lay_age(t->now - cs->updated_ms, up, sizeof(up)), lay_age(t->now - cs->changed_ms, ch, sizeof(ch)),
-                     lay_ms(hist_percentile(&cs->hist, 50), p50, sizeof(p50)),
-                     lay_ms(hist_percentile(&cs->hist, 95), p95, sizeof(p95)), stale ? " (stale)" : "");
+                     duration_format(hist_percentile(&cs->hist, 50), p50, sizeof(p50)),
+                     duration_format(hist_percentile(&cs->hist, 95), p95, sizeof(p95)), stale ? " (stale)" : "");
             if (cs->net != NET_OK) {
                 snprintf(buf, sizeof(buf), "  [%s]", net_err_name(cs->net));
                 snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s", buf);

@@ -198,7 +198,7 @@ void tui_header(struct tui *t, const char *title)
     }
     char iv[24], ago[24];
     if (s->interval_ms % 1000)
-        lay_ms(s->interval_ms, iv, sizeof(iv));
+        duration_format(s->interval_ms, iv, sizeof(iv));
     else
         lay_age(s->interval_ms, iv, sizeof(iv));
     if (s->last_sweep_ms)

@@ -53,14 +53,14 @@ static void test_num(void **st)
 static void test_ms_us_age(void **st)
 {
     (void)st;
-    assert_string_equal(lay_ms(-1, buf, sizeof(buf)), "-");
-    assert_string_equal(lay_ms(0, buf, sizeof(buf)), "0ms");
-    assert_string_equal(lay_ms(850, buf, sizeof(buf)), "850ms");
-    assert_string_equal(lay_ms(1234, buf, sizeof(buf)), "1.2s");
-    assert_string_equal(lay_ms(12000, buf, sizeof(buf)), "12s");
-    assert_string_equal(lay_ms(59600, buf, sizeof(buf)), "1m00s");
-    assert_string_equal(lay_ms(125000, buf, sizeof(buf)), "2m05s");
-    assert_string_equal(lay_ms(7800000, buf, sizeof(buf)), "2h10m");
+    assert_string_equal(duration_format(-1, buf, sizeof(buf)), "-");
+    assert_string_equal(duration_format(0, buf, sizeof(buf)), "0ms");
+    assert_string_equal(duration_format(850, buf, sizeof(buf)), "850ms");
+    assert_string_equal(duration_format(1234, buf, sizeof(buf)), "1.2s");
+    assert_string_equal(duration_format(12000, buf, sizeof(buf)), "12s");
+    assert_string_equal(duration_format(59600, buf, sizeof(buf)), "1m00s");
+    assert_string_equal(duration_format(125000, buf, sizeof(buf)), "2m05s");
+    assert_string_equal(duration_format(7800000, buf, sizeof(buf)), "2h10m");
 
     assert_string_equal(lay_us(-1, buf, sizeof(buf)), "-");
     assert_string_equal(lay_us(80, buf, sizeof(buf)), "0.08ms");

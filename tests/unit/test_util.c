@@ -99,6 +99,11 @@ static void test_duration(void **st)
     assert_string_equal(duration_format(1234, b, sizeof(b)), "1.2s");
     assert_string_equal(duration_format(185000, b, sizeof(b)), "3m05s");
     assert_string_equal(duration_format(7800000, b, sizeof(b)), "2h10m");
+    /* rounded to the unit shown: one formatter for --wait, the table and the TUI */
+    assert_string_equal(duration_format(59700, b, sizeof(b)), "1m00s");
+    assert_string_equal(duration_format(9960, b, sizeof(b)), "10s");
+    assert_string_equal(duration_format(3599700, b, sizeof(b)), "1h00m");
+    assert_string_equal(duration_format(86399000, b, sizeof(b)), "1d");
 }
 
 static void test_buf(void **st)
