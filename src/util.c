@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <cjson/cJSON.h>
+
 static void (*fatal_hook)(void);
 
 void fatal_set_hook(void (*hook)(void)) { fatal_hook = hook; }
@@ -34,6 +36,14 @@ void *xmalloc(size_t n)
     if (!p)
         fatal("out of memory (%zu bytes)", n);
     return p;
+}
+
+void alloc_init(void)
+{
+    /* cJSON's allocations follow the same rule as ours: out of memory is a clean fatal error,
+     * not a NULL some caller forgets to check. */
+    cJSON_Hooks hooks = {xmalloc, free};
+    cJSON_InitHooks(&hooks);
 }
 
 void *xcalloc(size_t n, size_t size)

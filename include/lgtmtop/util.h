@@ -11,6 +11,8 @@
 /* Allocation wrappers: on out-of-memory they call the fatal hook (which restores the terminal)
  * and exit, so callers never check small allocations for NULL. */
 void *xmalloc(size_t n);
+/* Makes cJSON allocate through xmalloc (call once, first thing in main). */
+void alloc_init(void);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s); /* NULL in, NULL out */
