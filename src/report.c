@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "lgtmtop/diagnose.h"
+#include "lgtmtop/text.h"
 #include <string.h>
 #include <time.h>
 
@@ -72,34 +73,15 @@ static struct col_widths table_widths(const struct state *s)
 }
 
 /* Prints at most `cols` display columns of a UTF-8 string (cleaned text: no controls). */
+/* s in at most cols display columns ("..." when cut; wide characters count 2). */
 static void put_clipped(FILE *f, const char *s, int cols)
 {
-    int used = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    size_t len = strlen(s);
-    if (cols <= 0) {
+    if (cols <= 0 || text_width(s, false) <= cols) {
         fputs(s, f);
         return;
     }
-    /* Count characters (not bytes); reserve 3 columns for "..." when it does not fit. */
-    int total = 0;
-    for (size_t i = 0; i < len; i++)
-        if ((p[i] & 0xC0) != 0x80)
-            total++;
-    int limit = total <= cols ? cols : cols - 3;
-    size_t i = 0;
-    while (i < len) {
-        if ((p[i] & 0xC0) != 0x80) {
-            if (used == limit)
-                break;
-            used++;
-        }
-        fputc(p[i++], f);
-    }
-    while (i < len && (p[i] & 0xC0) == 0x80)
-        fputc(p[i++], f);
-    if (total > cols)
-        fputs("...", f);
+    fwrite(s, 1, text_col_offset(s, cols > 3 ? cols - 3 : 0, false), f);
+    fputs("...", f);
 }
 
 static void report_findings(FILE *f, const struct state *s, bool color)

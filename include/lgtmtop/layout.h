@@ -10,44 +10,14 @@
 #include "lgtmtop/diagnose.h"
 #include "lgtmtop/state.h"
 #include "lgtmtop/status.h"
+#include "lgtmtop/text.h"
 
 struct cJSON;
 
 #define LAY_MIN_COLS 80
 #define LAY_MIN_ROWS 24
-#define LAY_CELL_MAX 512      /* enough for any cell at any width we draw */
-#define LAY_FIGURE_VARIANTS 3 /* key figure: long, medium, short */
-
-/* ---- text ------------------------------------------------------------------------------ */
-
-enum lay_align { LAY_LEFT = 0, LAY_RIGHT, LAY_CENTER };
-
-/* Display width of a UTF-8 string (invalid bytes and control characters count 1, combining
- * marks 0, East Asian wide characters 2). In ascii mode, the width after lay_fit's folding. */
-int lay_width(const char *s, bool ascii);
-
-/* Fits src into exactly `width` columns: truncated with an ellipsis ("…", or "..." in ascii
- * mode) on a character boundary, then padded with spaces per align. Control characters
- * become spaces and invalid UTF-8 '?'; in ascii mode every non-ASCII character is folded
- * ("—" -> "-", "…" -> "...", others -> "?"), so the output is pure printable ASCII. Returns the
- * columns written (less than width only when dst is too small). */
-int lay_fit(char *dst, size_t dstlen, const char *src, int width, enum lay_align align, bool ascii);
-
-/* Like lay_fit but without padding: at most `width` columns. */
-int lay_trunc(char *dst, size_t dstlen, const char *src, int width, bool ascii);
-
-/* One line of word-wrapped text: writes at most `width` columns of src into out (breaking at
- * the last space when a word would overflow, else mid-word; a newline ends the line) and
- * returns the bytes of src consumed, at least 1 when src is not empty. Spaces at the break are
- * consumed. */
-size_t lay_wrap(const char *src, int width, bool ascii, char *out, size_t outlen);
-
-/* Byte offset of display column col in s (the end of s when it is narrower). For text already
- * made by lay_fit/lay_trunc/lay_wrap (clean, folded when ascii). */
-size_t lay_col_offset(const char *s, int col, bool ascii);
-
-/* Case-insensitive (ASCII) substring test; an empty needle matches. */
-bool lay_contains(const char *hay, const char *needle);
+#define LAY_CELL_MAX TEXT_CELL_MAX /* enough for any cell at any width we draw */
+#define LAY_FIGURE_VARIANTS 3      /* key figure: long, medium, short */
 
 /* ---- numbers and durations ------------------------------------------------------------- */
 
@@ -104,7 +74,7 @@ void lay_columns(int width, struct lay_columns *out);
  * longer names than components). */
 void lay_columns_named(int width, int longest_name, struct lay_columns *out);
 const char *lay_col_title(enum lay_col c);
-enum lay_align lay_col_align(enum lay_col c);
+enum text_align lay_col_align(enum lay_col c);
 
 /* Everything a grid row shows, extracted from the model. */
 struct lay_row {

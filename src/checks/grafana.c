@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "grafana.h"
+#include "lgtmtop/text.h"
 
 #define GRAFANA_DS_LISTED 6
 #define GF_TABLE_COL_MAX 48 /* a padded column is at most this wide (characters) */
@@ -122,32 +123,25 @@ void gf_table_add(struct gf_table *t, const char *const *cols)
     t->nrows++;
 }
 
-static size_t u8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
-/* Appends s cut to `width` characters (with "..." when cut) and padded to width. */
+/* Appends s cut to `width` columns ("..." when cut) and, when pad, padded to width: by display
+ * width, so a wide character (2 columns) does not shift the columns after it. The last column
+ * is not cut. */
 static void put_cell(struct buf *b, const char *s, size_t width, bool pad)
 {
-    size_t n = u8_chars(s);
-    if (n <= width) {
-        buf_puts(b, s);
-    } else {
-        size_t keep = width > 3 ? width - 3 : 0, chars = 0;
-        const char *p = s;
-        while (*p && !(chars == keep && ((unsigned char)*p & 0xC0) != 0x80)) {
-            chars += ((unsigned char)*p & 0xC0) != 0x80;
-            p++;
-        }
-        buf_append(b, s, (size_t)(p - s));
+    int w = text_width(s, false);
+    if ((size_t)w > width) {
+        /* "..." rather than "…": detail tables also go to plain-text logs */
+        int keep = width > 3 ? (int)width - 3 : 0;
+        size_t off = text_col_offset(s, keep, false);
+        buf_append(b, s, off);
         buf_puts(b, "...");
-        n = width;
+        char *head = xstrndup(s, off);
+        w = text_width(head, false) + 3;
+        free(head);
+    } else {
+        buf_puts(b, s);
     }
-    for (; pad && n < width; n++)
+    for (; pad && (size_t)w < width; w++)
         buf_putc(b, ' ');
 }
 
@@ -156,7 +150,7 @@ void gf_table_render(const struct gf_table *t, struct obs *o)
     size_t *w = xcalloc(t->ncols ? t->ncols : 1, sizeof(size_t));
     for (size_t r = 0; r < t->nrows; r++)
         for (size_t i = 0; i < t->ncols; i++) {
-            size_t n = u8_chars(t->cells[r * t->ncols + i]);
+            size_t n = (size_t)text_width(t->cells[r * t->ncols + i], false);
             if (n > w[i])
                 w[i] = n > GF_TABLE_COL_MAX ? GF_TABLE_COL_MAX : n;
         }

@@ -24,7 +24,7 @@ void findings_draw(struct tui *t)
                  t->nfindings == 1 ? "" : "s", nfail, nwarn);
     else
         snprintf(buf, sizeof(buf), " No findings: nothing in the latest results looks wrong.");
-    tui_put(t, 1, 0, COLS, buf, LAY_LEFT, theme_attr(TH_TITLE));
+    tui_put(t, 1, 0, COLS, buf, TEXT_LEFT, theme_attr(TH_TITLE));
 
     struct lay_lines l = {0};
     for (size_t i = 0; i < t->nfindings; i++)
@@ -46,13 +46,13 @@ void findings_draw(struct tui *t)
         if (i < l.n)
             tui_line(t, y, 1, &l.v[i]);
         else
-            tui_put(t, y, 0, COLS, "", LAY_LEFT, A_NORMAL);
+            tui_put(t, y, 0, COLS, "", TEXT_LEFT, A_NORMAL);
     }
     if (t->find_lines > h) {
         int last = t->find_scroll + h < t->find_lines ? t->find_scroll + h : t->find_lines;
         snprintf(buf, sizeof(buf), " %d-%d/%d ", t->find_scroll + 1, last, t->find_lines);
-        int w = lay_width(buf, t->ascii);
-        tui_put(t, 1, COLS - w - 1, w, buf, LAY_RIGHT, theme_attr(TH_DIM));
+        int w = text_width(buf, t->ascii);
+        tui_put(t, 1, COLS - w - 1, w, buf, TEXT_RIGHT, theme_attr(TH_DIM));
     }
     lay_lines_free(&l);
 

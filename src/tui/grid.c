@@ -141,16 +141,16 @@ static void draw_group(struct tui *t, int y, int stack)
     tui_rule(t, y, 0, COLS, theme_attr(TH_GROUP));
     char buf[160];
     snprintf(buf, sizeof(buf), " %s ", st->name);
-    int x = 2, w = lay_width(buf, t->ascii);
-    tui_put(t, y, x, w, buf, LAY_LEFT, theme_attr(TH_GROUP));
+    int x = 2, w = text_width(buf, t->ascii);
+    tui_put(t, y, x, w, buf, TEXT_LEFT, theme_attr(TH_GROUP));
     x += w;
     snprintf(buf, sizeof(buf), " %s ", lay_badge(worst, any));
-    w = lay_width(buf, t->ascii);
-    tui_put(t, y, x, w, buf, LAY_LEFT, theme_badge(worst, any));
+    w = text_width(buf, t->ascii);
+    tui_put(t, y, x, w, buf, TEXT_LEFT, theme_badge(worst, any));
     x += w;
     snprintf(buf, sizeof(buf), " %zu component%s ", st->ncomps, st->ncomps == 1 ? "" : "s");
-    w = lay_width(buf, t->ascii);
-    tui_put(t, y, x, w, buf, LAY_LEFT, theme_attr(TH_GROUP));
+    w = text_width(buf, t->ascii);
+    tui_put(t, y, x, w, buf, TEXT_LEFT, theme_attr(TH_GROUP));
 }
 
 static void draw_spark(struct tui *t, int y, int x, int w, const struct lay_row *r, attr_t extra)
@@ -172,7 +172,7 @@ static void draw_row(struct tui *t, int y, const struct lay_columns *lc, const s
     item_row(t, item, &r);
     attr_t dim = r.stale ? theme_attr(TH_STALE) : 0;
     attr_t base = (selected ? theme_attr(TH_SELECTED) : A_NORMAL) | dim;
-    tui_put(t, y, 0, COLS, "", LAY_LEFT, base);
+    tui_put(t, y, 0, COLS, "", TEXT_LEFT, base);
     char cell[LAY_CELL_MAX * 2];
     for (int col = 0; col < LAYC_COUNT; col++) {
         int w = lc->w[col], x = lc->x[col];
@@ -180,7 +180,7 @@ static void draw_row(struct tui *t, int y, const struct lay_columns *lc, const s
             continue;
         attr_t a = base;
         switch (col) {
-        case LAYC_CURSOR: tui_put(t, y, x, w, selected ? ">" : " ", LAY_LEFT, base | A_BOLD); continue;
+        case LAYC_CURSOR: tui_put(t, y, x, w, selected ? ">" : " ", TEXT_LEFT, base | A_BOLD); continue;
         case LAYC_BADGE: a = theme_badge(r.status, r.ran) | dim; break;
         case LAYC_MARK: a = base | A_BOLD; break;
         case LAYC_SPARK:
@@ -194,7 +194,7 @@ static void draw_row(struct tui *t, int y, const struct lay_columns *lc, const s
         default: break;
         }
         lay_cell(&r, (enum lay_col)col, w, t->ascii, t->tick, cell, sizeof(cell));
-        tui_put(t, y, x, w, cell, LAY_LEFT, a);
+        tui_put(t, y, x, w, cell, TEXT_LEFT, a);
     }
 }
 
@@ -208,12 +208,12 @@ void grid_draw(struct tui *t)
         if (it[i].check < 0)
             continue;
         const struct check_state *cs = &t->s->stacks[it[i].stack].comps[it[i].comp].checks[it[i].check];
-        int w = lay_width(cs->def->name, t->ascii);
+        int w = text_width(cs->def->name, t->ascii);
         longest = w > longest ? w : longest;
     }
     struct lay_columns lc;
     lay_columns_named(COLS, longest, &lc);
-    tui_put(t, 1, 0, COLS, "", LAY_LEFT, theme_attr(TH_TITLE));
+    tui_put(t, 1, 0, COLS, "", TEXT_LEFT, theme_attr(TH_TITLE));
     for (int col = 0; col < LAYC_COUNT; col++)
         if (lc.w[col])
             tui_put(t, 1, lc.x[col], lc.w[col], lay_col_title((enum lay_col)col), lay_col_align((enum lay_col)col),
@@ -244,7 +244,7 @@ void grid_draw(struct tui *t)
     for (int row = 0; row < height; row++) {
         int y = y0 + row, i = t->top + row;
         if (i >= n) {
-            tui_put(t, y, 0, COLS, "", LAY_LEFT, A_NORMAL);
+            tui_put(t, y, 0, COLS, "", TEXT_LEFT, A_NORMAL);
             continue;
         }
         if (it[i].comp < 0)
@@ -258,7 +258,7 @@ void grid_draw(struct tui *t)
             snprintf(buf, sizeof(buf), "no component matches \"%s\" (Esc clears the filter)", t->filter);
         else
             snprintf(buf, sizeof(buf), "no components configured for this stack");
-        tui_put(t, y0 + 1, 2, COLS - 2, buf, LAY_LEFT, theme_attr(TH_NOTICE));
+        tui_put(t, y0 + 1, 2, COLS - 2, buf, TEXT_LEFT, theme_attr(TH_NOTICE));
     }
     free(it);
     for (int i = 0; i < strip; i++)
@@ -282,7 +282,7 @@ void grid_draw(struct tui *t)
     for (size_t d = 0; d < ARRAY_LEN(drop); d++) {
         int need = 0;
         for (size_t i = 0; i < nh; i++)
-            need += lay_width(hints[i], t->ascii) + 2;
+            need += text_width(hints[i], t->ascii) + 2;
         if (need - 1 <= COLS)
             break;
         for (size_t i = 0; i < nh; i++)

@@ -56,7 +56,7 @@ static void vl_text(struct vl *v, int x, const char *text, attr_t attr)
 {
     int y = vl_row(v);
     if (y >= 0)
-        tui_put(v->t, y, x, COLS - x, text, LAY_LEFT, attr);
+        tui_put(v->t, y, x, COLS - x, text, TEXT_LEFT, attr);
 }
 
 /* Word-wrapped text, every line indented by x. */
@@ -69,7 +69,7 @@ static void vl_wrap(struct vl *v, int x, const char *prefix, const char *text, a
     snprintf(buf, sizeof(buf), "%s%s", prefix ? prefix : "", text ? text : "");
     const char *p = buf;
     while (*p) {
-        size_t n = lay_wrap(p, w, v->t->ascii, line, sizeof(line));
+        size_t n = text_wrap(p, w, v->t->ascii, line, sizeof(line));
         if (n == 0)
             break;
         vl_text(v, x, line, attr);
@@ -109,18 +109,18 @@ enum { K_NAME, K_STATUS, K_HTTP, K_DNS, K_CONNECT, K_TLS, K_FIRST, K_TOTAL, K_HI
 static const struct {
     const char *title;
     int w;
-    enum lay_align al;
+    enum text_align al;
 } kcols[K_COUNT] = {
-        {"check", 11, LAY_LEFT},       {"status", 6, LAY_LEFT},   {"http", 4, LAY_RIGHT},
-        {"DNS", 7, LAY_RIGHT},         {"connect", 8, LAY_RIGHT}, {"TLS", 7, LAY_RIGHT},
-        {"first byte", 10, LAY_RIGHT}, {"total", 8, LAY_RIGHT},   {"history", 0, LAY_LEFT},
+        {"check", 11, TEXT_LEFT},       {"status", 6, TEXT_LEFT},   {"http", 4, TEXT_RIGHT},
+        {"DNS", 7, TEXT_RIGHT},         {"connect", 8, TEXT_RIGHT}, {"TLS", 7, TEXT_RIGHT},
+        {"first byte", 10, TEXT_RIGHT}, {"total", 8, TEXT_RIGHT},   {"history", 0, TEXT_LEFT},
 };
 
 static void check_cols(const struct tui *t, const struct comp_state *c, int *x, int *w)
 {
     int pos = 1, name_w = kcols[K_NAME].w;
     for (size_t i = 0; i < c->nchecks; i++) {
-        int nw = lay_width(c->checks[i].def->name, t->ascii);
+        int nw = text_width(c->checks[i].def->name, t->ascii);
         name_w = nw > name_w ? (nw < 24 ? nw : 24) : name_w;
     }
     for (int k = 0; k < K_COUNT; k++) {
@@ -199,7 +199,7 @@ static void pane_checks(struct tui *t, struct vl *v)
     check_cols(t, c, x, w);
     int y = vl_row(v);
     if (y >= 0) {
-        tui_put(t, y, 0, COLS, "", LAY_LEFT, theme_attr(TH_TITLE));
+        tui_put(t, y, 0, COLS, "", TEXT_LEFT, theme_attr(TH_TITLE));
         for (int k = 0; k < K_COUNT; k++)
             tui_put(t, y, x[k], w[k], kcols[k].title, kcols[k].al, theme_attr(TH_TITLE));
     }
@@ -212,16 +212,16 @@ static void pane_checks(struct tui *t, struct vl *v)
         char buf[64];
         y = vl_row(v);
         if (y >= 0) {
-            tui_put(t, y, 0, COLS, "", LAY_LEFT, A_NORMAL);
-            tui_put(t, y, x[K_NAME], w[K_NAME], cs->def->name, LAY_LEFT, A_BOLD | dim);
-            tui_put(t, y, x[K_STATUS], w[K_STATUS], check_status_word(t, cs, buf, sizeof(buf)), LAY_LEFT,
+            tui_put(t, y, 0, COLS, "", TEXT_LEFT, A_NORMAL);
+            tui_put(t, y, x[K_NAME], w[K_NAME], cs->def->name, TEXT_LEFT, A_BOLD | dim);
+            tui_put(t, y, x[K_STATUS], w[K_STATUS], check_status_word(t, cs, buf, sizeof(buf)), TEXT_LEFT,
                     (check_status(cs) == ST_UNKNOWN && cs->skipped ? A_DIM : theme_status(check_status(cs), cs->ran)) |
                             dim);
             if (cs->ran && cs->http_status > 0)
                 snprintf(buf, sizeof(buf), "%ld", cs->http_status);
             else
                 snprintf(buf, sizeof(buf), "-");
-            tui_put(t, y, x[K_HTTP], w[K_HTTP], buf, LAY_RIGHT, dim);
+            tui_put(t, y, x[K_HTTP], w[K_HTTP], buf, TEXT_RIGHT, dim);
             const long us[] = {cs->t.dns_us, cs->t.connect_us, cs->t.tls_us, cs->t.first_byte_us, cs->t.total_us};
             for (int k = K_DNS; k <= K_TOTAL; k++) {
                 long val = us[k - K_DNS];
@@ -233,7 +233,7 @@ static void pane_checks(struct tui *t, struct vl *v)
                     snprintf(buf, sizeof(buf), "-");
                 else
                     lay_us(val, buf, sizeof(buf));
-                tui_put(t, y, x[k], w[k], buf, LAY_RIGHT, dim);
+                tui_put(t, y, x[k], w[k], buf, TEXT_RIGHT, dim);
             }
             draw_history(t, y, x[K_HIST], w[K_HIST], &cs->hist);
         }
@@ -348,15 +348,15 @@ static void pane_figures(struct tui *t, struct vl *v)
         int y = vl_row(v);
         if (y < 0)
             continue;
-        tui_put(t, y, 0, COLS, "", LAY_LEFT, A_NORMAL);
-        tui_put(t, y, 3, 24, value_key_name(cn->key), LAY_LEFT, A_NORMAL);
+        tui_put(t, y, 0, COLS, "", TEXT_LEFT, A_NORMAL);
+        tui_put(t, y, 3, 24, value_key_name(cn->key), TEXT_LEFT, A_NORMAL);
         if (cn->has_rate) {
             char unit[48];
             snprintf(unit, sizeof(unit), " %s", report_rate_unit(cn->key));
             lay_rate(cn->rate, unit, buf, sizeof(buf));
         } else
             snprintf(buf, sizeof(buf), "- (needs 2 sweeps)");
-        tui_put(t, y, 28, 18, buf, LAY_LEFT, A_BOLD);
+        tui_put(t, y, 28, 18, buf, TEXT_LEFT, A_BOLD);
         if (r && r->len > 0) {
             long vals[STATE_HIST_LEN];
             double mn = 0, mx = 0;
@@ -370,12 +370,12 @@ static void pane_figures(struct tui *t, struct vl *v)
                     mx = d;
             }
             snprintf(buf, sizeof(buf), "min %s max %s", lay_num(mn, lo, sizeof(lo)), lay_num(mx, hi, sizeof(hi)));
-            tui_put(t, y, 47, 20, buf, LAY_LEFT, theme_attr(TH_DIM));
+            tui_put(t, y, 47, 20, buf, TEXT_LEFT, theme_attr(TH_DIM));
             int sw = COLS - 68 - 1;
             if (sw > 0) {
                 char sp[LAY_CELL_MAX];
                 lay_sparkline(vals, r->len, sw, t->ascii, sp, sizeof(sp));
-                tui_put(t, y, 68, sw, sp, LAY_LEFT, theme_status(ST_OK, true));
+                tui_put(t, y, 68, sw, sp, TEXT_LEFT, theme_status(ST_OK, true));
             }
         }
     }
@@ -411,12 +411,12 @@ void pane_draw(struct tui *t)
     int x = 1;
     enum pane_id list[PANE_COUNT];
     int np = pane_list(c, list);
-    tui_put(t, 1, 0, COLS, "", LAY_LEFT, A_NORMAL);
+    tui_put(t, 1, 0, COLS, "", TEXT_LEFT, A_NORMAL);
     for (int p = 0; p < np; p++) {
         char buf[32];
         snprintf(buf, sizeof(buf), " %d %s ", p + 1, pane_names[list[p]]);
-        int w = lay_width(buf, t->ascii);
-        tui_put(t, 1, x, w, buf, LAY_LEFT, theme_attr(list[p] == t->pane ? TH_TAB_ACTIVE : TH_TAB));
+        int w = text_width(buf, t->ascii);
+        tui_put(t, 1, x, w, buf, TEXT_LEFT, theme_attr(list[p] == t->pane ? TH_TAB_ACTIVE : TH_TAB));
         x += w + 1;
     }
     int tabs_end = x;
@@ -426,13 +426,13 @@ void pane_draw(struct tui *t)
     bool ran = m && m->seen;
     char buf[512], age[24];
     snprintf(buf, sizeof(buf), " %s ", lay_badge(st, ran));
-    int bw = lay_width(buf, t->ascii);
-    tui_put(t, 2, 0, COLS, "", LAY_LEFT, A_NORMAL);
-    tui_put(t, 2, 1, bw, buf, LAY_LEFT, theme_badge(st, ran));
+    int bw = text_width(buf, t->ascii);
+    tui_put(t, 2, 0, COLS, "", TEXT_LEFT, A_NORMAL);
+    tui_put(t, 2, 1, bw, buf, TEXT_LEFT, theme_badge(st, ran));
     snprintf(buf, sizeof(buf), " %s  %s%s%s  %s  status since %s", t->s->stacks[t->pane_stack].name,
              c->url ? c->url : "", c->version[0] ? "  version " : "", c->version, comp_kind_name(c->kind),
              ran ? lay_age(t->now - m->changed_ms, age, sizeof(age)) : "-");
-    tui_put(t, 2, 1 + bw, COLS - 1 - bw, buf, LAY_LEFT, A_NORMAL);
+    tui_put(t, 2, 1 + bw, COLS - 1 - bw, buf, TEXT_LEFT, A_NORMAL);
 
     if (t->pane_focus >= 0 && t->pane == PANE_CHECKS) {
         /* a dry run (nothing is inside its view) finds the line of the check to show */
@@ -446,7 +446,7 @@ void pane_draw(struct tui *t)
     clamp_scroll(t);
     struct vl v = {t, t->pane_scroll, CONTENT_Y, LINES - 2, 0};
     for (int y = CONTENT_Y; y <= LINES - 2; y++)
-        tui_put(t, y, 0, COLS, "", LAY_LEFT, A_NORMAL);
+        tui_put(t, y, 0, COLS, "", TEXT_LEFT, A_NORMAL);
     switch (t->pane) {
     case PANE_CHECKS: pane_checks(t, &v); break;
     case PANE_DATASOURCES: pane_grafana(t, &v, "datasources", lay_grafana_datasources); break;
@@ -459,9 +459,9 @@ void pane_draw(struct tui *t)
     if (v.n > content_height()) {
         snprintf(buf, sizeof(buf), " %d-%d/%d ", t->pane_scroll + 1,
                  t->pane_scroll + content_height() < v.n ? t->pane_scroll + content_height() : v.n, v.n);
-        int w = lay_width(buf, t->ascii);
+        int w = text_width(buf, t->ascii);
         /* beside the tabs when there is room, else at the end of the component line */
-        tui_put(t, tabs_end + w + 1 <= COLS ? 1 : 2, COLS - w - 1, w, buf, LAY_RIGHT, theme_attr(TH_DIM));
+        tui_put(t, tabs_end + w + 1 <= COLS ? 1 : 2, COLS - w - 1, w, buf, TEXT_RIGHT, theme_attr(TH_DIM));
     }
 
     static const char *const uni_hints[] = {

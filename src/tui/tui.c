@@ -84,14 +84,14 @@ void tui_note(struct tui *t, const char *fmt, ...)
     t->note_until = t->now + 2500;
 }
 
-void tui_put(const struct tui *t, int y, int x, int width, const char *text, enum lay_align al, attr_t attr)
+void tui_put(const struct tui *t, int y, int x, int width, const char *text, enum text_align al, attr_t attr)
 {
     if (y < 0 || y >= LINES || x < 0 || x >= COLS || width <= 0)
         return;
     if (x + width > COLS)
         width = COLS - x;
     char buf[LAY_CELL_MAX * 2];
-    lay_fit(buf, sizeof(buf), text, width, al, t->ascii);
+    text_fit(buf, sizeof(buf), text, width, al, t->ascii);
     attrset(attr);
     mvaddstr(y, x, buf);
     attrset(A_NORMAL);
@@ -124,15 +124,15 @@ void tui_line(const struct tui *t, int y, int x, const struct lay_line *ln)
     default: break;
     }
     int x0 = x + ln->indent;
-    tui_put(t, y, 0, COLS, "", LAY_LEFT, A_NORMAL);
+    tui_put(t, y, 0, COLS, "", TEXT_LEFT, A_NORMAL);
     if (x0 >= COLS)
         return;
-    tui_put(t, y, x0, COLS - x0, ln->text, LAY_LEFT, a);
+    tui_put(t, y, x0, COLS - x0, ln->text, TEXT_LEFT, a);
     for (int i = 0; i < ln->nspan; i++) {
         const struct lay_span *sp = &ln->span[i];
         if (x0 + sp->x >= COLS)
             continue;
-        size_t b0 = lay_col_offset(ln->text, sp->x, t->ascii), b1 = lay_col_offset(ln->text, sp->x + sp->w, t->ascii);
+        size_t b0 = text_col_offset(ln->text, sp->x, t->ascii), b1 = text_col_offset(ln->text, sp->x + sp->w, t->ascii);
         if (b1 <= b0)
             continue;
         char buf[LAY_CELL_MAX];
@@ -140,7 +140,7 @@ void tui_line(const struct tui *t, int y, int x, const struct lay_line *ln)
         int w = sp->w;
         if (x0 + sp->x + w > COLS)
             w = COLS - x0 - sp->x;
-        tui_put(t, y, x0 + sp->x, w, buf, LAY_LEFT,
+        tui_put(t, y, x0 + sp->x, w, buf, TEXT_LEFT,
                 sp->badge ? theme_badge(sp->st, sp->st != ST_UNKNOWN) : theme_status(sp->st, sp->st != ST_UNKNOWN));
     }
 }
@@ -148,11 +148,11 @@ void tui_line(const struct tui *t, int y, int x, const struct lay_line *ln)
 /* Draws text segments left to right from x; returns the next x. */
 static int put_seg(const struct tui *t, int y, int x, const char *text, attr_t attr)
 {
-    int w = lay_width(text, t->ascii);
+    int w = text_width(text, t->ascii);
     if (x + w > COLS)
         w = COLS - x;
     if (w > 0)
-        tui_put(t, y, x, w, text, LAY_LEFT, attr);
+        tui_put(t, y, x, w, text, TEXT_LEFT, attr);
     return x + (w > 0 ? w : 0);
 }
 
@@ -160,7 +160,7 @@ void tui_header(struct tui *t, const char *title)
 {
     const struct state *s = t->s;
     attr_t bar = theme_attr(TH_HEADER);
-    tui_put(t, 0, 0, COLS, "", LAY_LEFT, bar);
+    tui_put(t, 0, 0, COLS, "", TEXT_LEFT, bar);
     int x = put_seg(t, 0, 0, " lgtmtop ", bar | A_BOLD);
     char buf[256];
     if (s->nstacks == 1)
@@ -212,7 +212,7 @@ void tui_header(struct tui *t, const char *title)
     snprintf(buf, sizeof(buf), "  %d OK  %d WARN  %d FAIL", n.ok, n.warn, n.fail);
     if (n.unknown)
         snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "  %d ?", n.unknown);
-    int w = lay_width(buf, t->ascii);
+    int w = text_width(buf, t->ascii);
     if (x + w + 1 <= COLS)
         put_seg(t, 0, COLS - w - 1, buf, bar);
 }
@@ -220,7 +220,7 @@ void tui_header(struct tui *t, const char *title)
 void tui_footer(struct tui *t, const char *const *hints, size_t nhints)
 {
     int y = LINES - 1, x = 0;
-    tui_put(t, y, 0, COLS, "", LAY_LEFT, theme_attr(TH_FOOTER));
+    tui_put(t, y, 0, COLS, "", TEXT_LEFT, theme_attr(TH_FOOTER));
     char buf[160];
     if (t->screen == SCR_GRID && t->filter_edit) {
         x = put_seg(t, y, x, "/", theme_attr(TH_KEY));
@@ -239,7 +239,7 @@ void tui_footer(struct tui *t, const char *const *hints, size_t nhints)
         const char *sp = strchr(hints[i], ' ');
         size_t kl = sp ? (size_t)(sp - hints[i]) : strlen(hints[i]);
         snprintf(buf, sizeof(buf), "%.*s", (int)kl, hints[i]);
-        int need = lay_width(hints[i], t->ascii) + 1;
+        int need = text_width(hints[i], t->ascii) + 1;
         if (x + need > COLS)
             break;
         x = put_seg(t, y, x, buf, theme_attr(TH_KEY));
@@ -248,11 +248,11 @@ void tui_footer(struct tui *t, const char *const *hints, size_t nhints)
         x = put_seg(t, y, x, "  ", theme_attr(TH_FOOTER));
     }
     if (t->note[0] && t->now < t->note_until) {
-        int w = lay_width(t->note, t->ascii) + 1;
+        int w = text_width(t->note, t->ascii) + 1;
         int nx = COLS - w;
         if (nx < x)
             nx = x;
-        tui_put(t, y, nx, COLS - nx, t->note, LAY_RIGHT, theme_attr(TH_NOTICE));
+        tui_put(t, y, nx, COLS - nx, t->note, TEXT_RIGHT, theme_attr(TH_NOTICE));
     }
 }
 
@@ -263,11 +263,11 @@ bool tui_size_ok(struct tui *t)
     char buf[96];
     int mid = LINES / 2 - 1;
     for (int y = 0; y < LINES; y++)
-        tui_put(t, y, 0, COLS, "", LAY_LEFT, A_NORMAL);
+        tui_put(t, y, 0, COLS, "", TEXT_LEFT, A_NORMAL);
     snprintf(buf, sizeof(buf), "terminal too small (need %dx%d)", LAY_MIN_COLS, LAY_MIN_ROWS);
-    tui_put(t, mid < 0 ? 0 : mid, 0, COLS, buf, LAY_CENTER, theme_attr(TH_NOTICE));
+    tui_put(t, mid < 0 ? 0 : mid, 0, COLS, buf, TEXT_CENTER, theme_attr(TH_NOTICE));
     snprintf(buf, sizeof(buf), "now %dx%d - enlarge the window, or q to quit", COLS, LINES);
-    tui_put(t, mid + 1, 0, COLS, buf, LAY_CENTER, A_NORMAL);
+    tui_put(t, mid + 1, 0, COLS, buf, TEXT_CENTER, A_NORMAL);
     return false;
 }
 
@@ -302,9 +302,10 @@ void help_draw(struct tui *t)
     tui_header(t, "help");
     int y = 1;
     for (size_t i = 0; i < ARRAY_LEN(lines) && y < LINES - 1; i++, y++)
-        tui_put(t, y, 0, COLS, lines[i], LAY_LEFT, lines[i][0] && lines[i][0] != ' ' ? theme_attr(TH_TITLE) : A_NORMAL);
+        tui_put(t, y, 0, COLS, lines[i], TEXT_LEFT,
+                lines[i][0] && lines[i][0] != ' ' ? theme_attr(TH_TITLE) : A_NORMAL);
     for (; y < LINES - 1; y++)
-        tui_put(t, y, 0, COLS, "", LAY_LEFT, A_NORMAL);
+        tui_put(t, y, 0, COLS, "", TEXT_LEFT, A_NORMAL);
     static const char *const hints[] = {"any key: back", "q quit"};
     tui_footer(t, hints, ARRAY_LEN(hints));
 }

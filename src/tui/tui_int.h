@@ -129,7 +129,7 @@ void tui_note(struct tui *t, const char *fmt, ...) __attribute__((format(printf,
 /* ---- drawing helpers (stdscr) ----------------------------------------------------------- */
 
 /* Text fitted into exactly width columns at y,x with attr. */
-void tui_put(const struct tui *t, int y, int x, int width, const char *text, enum lay_align al, attr_t attr);
+void tui_put(const struct tui *t, int y, int x, int width, const char *text, enum text_align al, attr_t attr);
 /* A horizontal rule. */
 void tui_rule(const struct tui *t, int y, int x, int width, attr_t attr);
 /* The shared top bar (title may be NULL): stacks, overall status, interval, last sweep, counts. */

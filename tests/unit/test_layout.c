@@ -84,35 +84,35 @@ static void test_ms_us_age(void **st)
 static void test_width(void **st)
 {
     (void)st;
-    assert_int_equal(lay_width("abc", false), 3);
-    assert_int_equal(lay_width("", false), 0);
-    assert_int_equal(lay_width(NULL, false), 0);
-    assert_int_equal(lay_width("h\xc3\xa9llo", false), 5);             /* é */
-    assert_int_equal(lay_width("\xe6\x97\xa5\xe6\x9c\xac", false), 4); /* 日本: wide */
-    assert_int_equal(lay_width("e\xcc\x81", false), 1);                /* e + combining acute */
-    assert_int_equal(lay_width("\xe2\x80\x94", true), 1);              /* — -> - */
-    assert_int_equal(lay_width("\xe2\x80\xa6", true), 3);              /* … -> ... */
-    assert_int_equal(lay_width("\xe2\x80\xa6", false), 1);
-    assert_int_equal(lay_width("a\xff"
-                               "b",
-                               false),
+    assert_int_equal(text_width("abc", false), 3);
+    assert_int_equal(text_width("", false), 0);
+    assert_int_equal(text_width(NULL, false), 0);
+    assert_int_equal(text_width("h\xc3\xa9llo", false), 5);             /* é */
+    assert_int_equal(text_width("\xe6\x97\xa5\xe6\x9c\xac", false), 4); /* 日本: wide */
+    assert_int_equal(text_width("e\xcc\x81", false), 1);                /* e + combining acute */
+    assert_int_equal(text_width("\xe2\x80\x94", true), 1);              /* — -> - */
+    assert_int_equal(text_width("\xe2\x80\xa6", true), 3);              /* … -> ... */
+    assert_int_equal(text_width("\xe2\x80\xa6", false), 1);
+    assert_int_equal(text_width("a\xff"
+                                "b",
+                                false),
                      3); /* invalid byte -> ? */
 }
 
 static void test_fit_truncates_with_ellipsis(void **st)
 {
     (void)st;
-    assert_int_equal(lay_fit(buf, sizeof(buf), "hello world", 8, LAY_LEFT, false), 8);
+    assert_int_equal(text_fit(buf, sizeof(buf), "hello world", 8, TEXT_LEFT, false), 8);
     assert_string_equal(buf, "hello w\xe2\x80\xa6");
-    assert_int_equal(lay_fit(buf, sizeof(buf), "hello world", 8, LAY_LEFT, true), 8);
+    assert_int_equal(text_fit(buf, sizeof(buf), "hello world", 8, TEXT_LEFT, true), 8);
     assert_string_equal(buf, "hello...");
     /* fits exactly: no ellipsis */
-    lay_fit(buf, sizeof(buf), "hello", 5, LAY_LEFT, false);
+    text_fit(buf, sizeof(buf), "hello", 5, TEXT_LEFT, false);
     assert_string_equal(buf, "hello");
     /* narrower than the ASCII ellipsis: a hard cut */
-    lay_fit(buf, sizeof(buf), "hello", 2, LAY_LEFT, true);
+    text_fit(buf, sizeof(buf), "hello", 2, TEXT_LEFT, true);
     assert_string_equal(buf, "he");
-    lay_fit(buf, sizeof(buf), "hello", 0, LAY_LEFT, true);
+    text_fit(buf, sizeof(buf), "hello", 0, TEXT_LEFT, true);
     assert_string_equal(buf, "");
 }
 
@@ -120,28 +120,28 @@ static void test_fit_utf8_boundaries(void **st)
 {
     (void)st;
     /* five two-byte characters into three columns: two of them and the ellipsis */
-    lay_fit(buf, sizeof(buf), "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 3, LAY_LEFT, false);
+    text_fit(buf, sizeof(buf), "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 3, TEXT_LEFT, false);
     assert_string_equal(buf, "\xc3\xa9\xc3\xa9\xe2\x80\xa6");
     /* a wide character never straddles the edge: pad instead */
-    lay_fit(buf, sizeof(buf), "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 4, LAY_LEFT, false);
+    text_fit(buf, sizeof(buf), "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 4, TEXT_LEFT, false);
     assert_string_equal(buf, "\xe6\x97\xa5\xe2\x80\xa6 ");
-    assert_int_equal(lay_width(buf, false), 4);
+    assert_int_equal(text_width(buf, false), 4);
     /* a destination too small for the next character stops before it */
     char small[4];
-    lay_trunc(small, sizeof(small), "\xc3\xa9\xc3\xa9", 10, false);
+    text_trunc(small, sizeof(small), "\xc3\xa9\xc3\xa9", 10, false);
     assert_string_equal(small, "\xc3\xa9");
 }
 
 static void test_fit_pads_and_aligns(void **st)
 {
     (void)st;
-    lay_fit(buf, sizeof(buf), "12", 5, LAY_RIGHT, false);
+    text_fit(buf, sizeof(buf), "12", 5, TEXT_RIGHT, false);
     assert_string_equal(buf, "   12");
-    lay_fit(buf, sizeof(buf), "OK", 6, LAY_CENTER, false);
+    text_fit(buf, sizeof(buf), "OK", 6, TEXT_CENTER, false);
     assert_string_equal(buf, "  OK  ");
-    lay_fit(buf, sizeof(buf), "ab", 4, LAY_LEFT, false);
+    text_fit(buf, sizeof(buf), "ab", 4, TEXT_LEFT, false);
     assert_string_equal(buf, "ab  ");
-    lay_trunc(buf, sizeof(buf), "ab", 4, false);
+    text_trunc(buf, sizeof(buf), "ab", 4, false);
     assert_string_equal(buf, "ab");
 }
 
@@ -149,15 +149,15 @@ static void test_fit_cleans_and_folds(void **st)
 {
     (void)st;
     /* control characters never reach the terminal */
-    lay_fit(buf, sizeof(buf), "a\x1b[31mb\x07", 8, LAY_LEFT, false);
+    text_fit(buf, sizeof(buf), "a\x1b[31mb\x07", 8, TEXT_LEFT, false);
     assert_string_equal(buf, "a [31mb ");
-    lay_fit(buf, sizeof(buf), "x\xffy", 3, LAY_LEFT, false);
+    text_fit(buf, sizeof(buf), "x\xffy", 3, TEXT_LEFT, false);
     assert_string_equal(buf, "x?y");
     /* ascii mode: pure printable ASCII out */
-    lay_fit(buf, sizeof(buf),
-            "a\xe2\x80\x94"
-            "b\xe2\x80\xa6 \xe6\x97\xa5 \xe2\x96\x81",
-            12, LAY_LEFT, true);
+    text_fit(buf, sizeof(buf),
+             "a\xe2\x80\x94"
+             "b\xe2\x80\xa6 \xe6\x97\xa5 \xe2\x96\x81",
+             12, TEXT_LEFT, true);
     assert_string_equal(buf, "a-b... ? ?  ");
     assert_true(all_ascii(buf));
 }
@@ -166,37 +166,37 @@ static void test_wrap(void **st)
 {
     (void)st;
     const char *p = "the quick brown fox jumps";
-    size_t n = lay_wrap(p, 10, false, buf, sizeof(buf));
+    size_t n = text_wrap(p, 10, false, buf, sizeof(buf));
     assert_string_equal(buf, "the quick");
     p += n;
-    n = lay_wrap(p, 10, false, buf, sizeof(buf));
+    n = text_wrap(p, 10, false, buf, sizeof(buf));
     assert_string_equal(buf, "brown fox");
     p += n;
-    n = lay_wrap(p, 10, false, buf, sizeof(buf));
+    n = text_wrap(p, 10, false, buf, sizeof(buf));
     assert_string_equal(buf, "jumps");
     p += n;
     assert_int_equal(*p, 0);
     /* a word longer than the line is broken */
     p = "abcdefghijkl";
-    n = lay_wrap(p, 5, false, buf, sizeof(buf));
+    n = text_wrap(p, 5, false, buf, sizeof(buf));
     assert_string_equal(buf, "abcde");
     assert_int_equal(n, 5);
     /* newlines end lines */
     p = "one\ntwo";
-    n = lay_wrap(p, 20, false, buf, sizeof(buf));
+    n = text_wrap(p, 20, false, buf, sizeof(buf));
     assert_string_equal(buf, "one");
     assert_string_equal(p + n, "two");
-    assert_int_equal(lay_wrap("", 5, false, buf, sizeof(buf)), 0);
+    assert_int_equal(text_wrap("", 5, false, buf, sizeof(buf)), 0);
 }
 
 static void test_contains(void **st)
 {
     (void)st;
-    assert_true(lay_contains("Tempo ready", "tem"));
-    assert_true(lay_contains("Tempo ready", "READY"));
-    assert_true(lay_contains("x", ""));
-    assert_false(lay_contains("loki", "tempo"));
-    assert_false(lay_contains(NULL, "a"));
+    assert_true(text_contains("Tempo ready", "tem"));
+    assert_true(text_contains("Tempo ready", "READY"));
+    assert_true(text_contains("x", ""));
+    assert_false(text_contains("loki", "tempo"));
+    assert_false(text_contains(NULL, "a"));
 }
 
 /* ---- glyphs ---- */
@@ -221,7 +221,7 @@ static void test_sparkline(void **st)
     assert_string_equal(buf, "x__");
     lay_sparkline(w, 3, 3, false, buf, sizeof(buf));
     assert_string_equal(buf, "\xc3\x97\xe2\x96\x81\xe2\x96\x81");
-    assert_int_equal(lay_width(buf, false), 3);
+    assert_int_equal(text_width(buf, false), 3);
     lay_sparkline(v, 0, 3, false, buf, sizeof(buf));
     assert_string_equal(buf, "   ");
 }
@@ -233,7 +233,7 @@ static void test_spinner(void **st)
     assert_string_equal(lay_spinner(1, true), "/");
     assert_string_equal(lay_spinner(4, true), "|");
     for (unsigned i = 0; i < 20; i++) {
-        assert_int_equal(lay_width(lay_spinner(i, false), false), 1);
+        assert_int_equal(text_width(lay_spinner(i, false), false), 1);
         assert_true(all_ascii(lay_spinner(i, true)));
     }
     assert_string_equal(lay_hline(true), "-");
@@ -265,7 +265,7 @@ static void test_columns(void **st)
     struct lay_columns lc;
     lay_columns(80, &lc);
     assert_int_equal(lc.w[LAYC_SPARK], 0);
-    assert_int_equal(lay_width(lay_col_title(LAYC_MSG), false), 7);
+    assert_int_equal(text_width(lay_col_title(LAYC_MSG), false), 7);
     assert_int_equal(lc.w[LAYC_P95], 0);
     assert_int_equal(lc.w[LAYC_ENDPOINT], 0);
     assert_true(lc.w[LAYC_LAST] > 0);
@@ -373,7 +373,7 @@ static void record(struct fake *f, size_t idx, enum status st, const char *msg, 
 static void cell(const struct lay_row *r, enum lay_col col, int width, bool ascii)
 {
     lay_cell(r, col, width, ascii, 1, buf, sizeof(buf));
-    assert_int_equal(lay_width(buf, ascii), width);
+    assert_int_equal(text_width(buf, ascii), width);
 }
 
 static void test_row_healthy_tempo(void **st)
@@ -566,7 +566,7 @@ static int line_of(const struct lay_lines *l, const char *needle)
 static void check_widths(const struct lay_lines *l, int width, bool ascii)
 {
     for (size_t i = 0; i < l->n; i++) {
-        int w = l->v[i].indent + lay_width(l->v[i].text, ascii);
+        int w = l->v[i].indent + text_width(l->v[i].text, ascii);
         if (w > width)
             fail_msg("line %zu is %d columns wide (max %d): \"%s\"", i, w, width, l->v[i].text);
         if (ascii && !all_ascii(l->v[i].text))
@@ -610,7 +610,7 @@ static void test_findings_strip(void **st)
     /* two lines: the second carries the rest; each line fits and keeps its "+N more" */
     assert_int_equal(lay_findings_strip(f, 3, 60, 2, false, &l), 2);
     assert_non_null(strstr(l.v[1].text, "prod/loki: Loki is down"));
-    assert_int_equal(lay_width(l.v[1].text, false), 60);
+    assert_int_equal(text_width(l.v[1].text, false), 60);
     assert_non_null(strstr(l.v[1].text, "\xe2\x80\xa6  +1 more (f)"));
     assert_null(strstr(l.v[0].text, "more"));
     check_widths(&l, 60, false);
@@ -679,9 +679,9 @@ static void test_grafana_datasources(void **st)
     assert_int_equal(r->nspan, 3);
     assert_int_equal(r->span[0].st, ST_FAIL);
     assert_int_equal(r->span[1].st, ST_FAIL); /* ERROR */
-    assert_int_equal(strncmp(r->text + lay_col_offset(r->text, r->span[1].x, false), "ERROR", 5), 0);
+    assert_int_equal(strncmp(r->text + text_col_offset(r->text, r->span[1].x, false), "ERROR", 5), 0);
     assert_int_equal(r->span[2].st, ST_OK);
-    assert_int_equal(strncmp(r->text + lay_col_offset(r->text, r->span[2].x, false), "OK: HTTP 200", 12), 0);
+    assert_int_equal(strncmp(r->text + text_col_offset(r->text, r->span[2].x, false), "OK: HTTP 200", 12), 0);
     /* a failing row explains both sides and the finding */
     assert_true(lines_have(&l, "Grafana (health): ERROR: lookup loki-gateway: no such host"));
     assert_true(lines_have(&l, "(sent without X-Scope-OrgID)"));
@@ -819,16 +819,16 @@ static void test_check_no_data(void **st)
 static void test_col_offset(void **st)
 {
     (void)st;
-    assert_int_equal(lay_col_offset("abc", 2, false), 2);
-    assert_int_equal(lay_col_offset("abc", 9, false), 3);
-    assert_int_equal(lay_col_offset("\xe2\x86\x92 x", 1, false), 3);
-    assert_int_equal(lay_col_offset("\xe4\xb8\xad"
-                                    "a",
-                                    1, false),
+    assert_int_equal(text_col_offset("abc", 2, false), 2);
+    assert_int_equal(text_col_offset("abc", 9, false), 3);
+    assert_int_equal(text_col_offset("\xe2\x86\x92 x", 1, false), 3);
+    assert_int_equal(text_col_offset("\xe4\xb8\xad"
+                                     "a",
+                                     1, false),
                      0); /* inside a wide character */
-    assert_int_equal(lay_col_offset("\xe4\xb8\xad"
-                                    "a",
-                                    2, false),
+    assert_int_equal(text_col_offset("\xe4\xb8\xad"
+                                     "a",
+                                     2, false),
                      3);
 }
 

@@ -867,13 +867,17 @@ static void test_table(void **state)
     gf_table_add(&t, r1);
     gf_table_add(&t, r2);
     gf_table_add(&t, r3);
+    const char *r4[] = {"数据源", "x", "wide characters take two columns: the next column still lines up"};
+    gf_table_add(&t, r4);
     gf_table_render(&t, &o);
     gf_table_free(&t);
     assert_string_equal(
-            o.detail, "NAME     TYPE                                              NOTE\n"
-                      "émoji ✓  -                                                 last column is never padded or cut, "
-                      "however long it is\n"
-                      "ab c     012345678901234567890123456789012345678901234...  -");
+            o.detail,
+            "NAME     TYPE                                              NOTE\n"
+            "émoji ✓  -                                                 last column is never padded or cut, "
+            "however long it is\n"
+            "ab c     012345678901234567890123456789012345678901234...  -\n"
+            "数据源   x                                                 wide characters take two columns: the next column still lines up");
     obs_free(&o);
 }
 
