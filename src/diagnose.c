@@ -24,8 +24,7 @@ struct rule {
     int kind; /* enum comp_kind, or -1 for any */
     bool (*applies)(const struct dctx *x);
     void (*write)(const struct dctx *x, struct finding *f);
-    const char *row; /* the check row it is about when the writer names
-                                                   none; NULL = the readiness check */
+    enum check_id row; /* the row it is about when the writer names none; CID_NONE = readiness */
 };
 
 /* ---- helpers -------------------------------------------------------------------------- */
@@ -56,13 +55,16 @@ static bool usable(const struct dctx *x, const struct check_state *cs)
     return x->now_ms <= 0 || !check_is_stale(cs, x->now_ms, x->s->interval_ms);
 }
 
-static const struct check_state *check_of(const struct comp_state *c, const char *name)
+static const struct check_state *check_of(const struct comp_state *c, enum check_id id)
 {
     for (size_t i = 0; i < c->nchecks; i++)
-        if (strcmp(c->checks[i].def->name, name) == 0)
+        if (c->checks[i].def->id == id)
             return &c->checks[i];
     return NULL;
 }
+
+/* A check's name for finding.checks, from its id. */
+#define CN(id) check_id_name(CID_##id)
 
 /* The readiness check: the first row of every kind (ready, or Grafana's health). */
 static const struct check_state *readiness(const struct comp_state *c) { return c->nchecks ? &c->checks[0] : NULL; }
@@ -111,7 +113,7 @@ static const struct comp_state *sibling(const struct dctx *x, enum comp_kind k)
  * `check`, for its one sampled rate. */
 enum flow_zero { FLOW_NOT_ZERO = 0, FLOW_ZERO_SINCE_START, FLOW_ZERO_RATE };
 
-static enum flow_zero flow_zero(const struct dctx *x, const char *check, enum value_key key)
+static enum flow_zero flow_zero(const struct dctx *x, enum check_id check, enum value_key key)
 {
     const struct check_state *m = check_of(x->c, check);
     double v;
@@ -251,7 +253,7 @@ static void w_down_other(const struct dctx *x, struct finding *f)
 static bool not_ready(const struct dctx *x)
 {
     const struct check_state *r = readiness(x->c);
-    return reachable(x) && strcmp(r->def->name, "ready") == 0 && r->http_status == 503 && r->status != ST_OK;
+    return reachable(x) && r->def->id == CID_READY && r->http_status == 503 && r->status != ST_OK;
 }
 
 static void w_not_ready(const struct dctx *x, struct finding *f)
@@ -369,7 +371,7 @@ static void otlp_endpoints(const struct comp_state *c, char *out, size_t n)
 
 static bool tempo_no_spans(const struct dctx *x)
 {
-    return ready_ok(x) && flow_zero(x, "metrics", VK_SPANS_RECEIVED_TOTAL) != FLOW_NOT_ZERO;
+    return ready_ok(x) && flow_zero(x, CID_METRICS, VK_SPANS_RECEIVED_TOTAL) != FLOW_NOT_ZERO;
 }
 
 /* Per-address OTLP results of a check: how many rows, how many reachable, families. */
@@ -380,7 +382,7 @@ struct otlp_view {
     const char *error; /* first error name of an unreachable address */
 };
 
-static struct otlp_view otlp_view(const struct dctx *x, const char *check)
+static struct otlp_view otlp_view(const struct dctx *x, enum check_id check)
 {
     struct otlp_view v;
     memset(&v, 0, sizeof(v));
@@ -438,7 +440,7 @@ static bool spans_flowing(const struct dctx *x)
  * (not guessed from the Tempo URL). */
 static bool otlp_closed_view(const struct dctx *x, bool *gc, bool *hc, bool *configured)
 {
-    struct otlp_view g = otlp_view(x, "otlp_grpc"), h = otlp_view(x, "otlp_http");
+    struct otlp_view g = otlp_view(x, CID_OTLP_GRPC), h = otlp_view(x, CID_OTLP_HTTP);
     *gc = g.have && !g.reachable && !g.not_otlp;
     *hc = h.have && !h.reachable && !h.not_otlp;
     const struct component_cfg *cfg = x->c->cfg;
@@ -448,11 +450,11 @@ static bool otlp_closed_view(const struct dctx *x, bool *gc, bool *hc, bool *con
 
 static void w_tempo_no_spans(const struct dctx *x, struct finding *f)
 {
-    enum flow_zero z = flow_zero(x, "metrics", VK_SPANS_RECEIVED_TOTAL);
+    enum flow_zero z = flow_zero(x, CID_METRICS, VK_SPANS_RECEIVED_TOTAL);
     const struct counter_state *k = counter_of(x->c, VK_SPANS_RECEIVED_TOTAL);
     char eps[320];
     otlp_endpoints(x->c, eps, sizeof(eps));
-    struct otlp_view g = otlp_view(x, "otlp_grpc"), h = otlp_view(x, "otlp_http");
+    struct otlp_view g = otlp_view(x, CID_OTLP_GRPC), h = otlp_view(x, CID_OTLP_HTTP);
     bool closed = (g.have && !g.reachable) || (h.have && !h.reachable);
     bool gc = false, hc = false, configured = false;
     otlp_closed_view(x, &gc, &hc, &configured);
@@ -488,9 +490,9 @@ static void w_tempo_no_spans(const struct dctx *x, struct finding *f)
                      gaddr, haddr);
     }
     f->severity = ST_WARN;
-    about(f, "metrics", gc ? "otlp_grpc" : hc ? "otlp_http" : NULL);
+    about(f, CN(METRICS), gc ? CN(OTLP_GRPC) : hc ? CN(OTLP_HTTP) : NULL);
     if (gc && hc)
-        f->checks[2] = "otlp_http";
+        f->checks[2] = CN(OTLP_HTTP);
     put(f->title, sizeof(f->title), "Tempo is up but receives no spans");
     if (z == FLOW_ZERO_SINCE_START)
         put(f->cause, sizeof(f->cause),
@@ -521,7 +523,7 @@ static bool otlp_closed(const struct dctx *x)
 static void w_otlp_closed(const struct dctx *x, struct finding *f)
 {
     const struct component_cfg *cfg = x->c->cfg;
-    struct otlp_view g = otlp_view(x, "otlp_grpc"), h = otlp_view(x, "otlp_http");
+    struct otlp_view g = otlp_view(x, CID_OTLP_GRPC), h = otlp_view(x, CID_OTLP_HTTP);
     bool gc = g.have && !g.reachable && !g.not_otlp, hc = h.have && !h.reachable && !h.not_otlp;
     bool guessed = cfg && (!gc || cfg->otlp_grpc_derived) && (!hc || cfg->otlp_http_derived);
     char where[400] = "";
@@ -534,7 +536,7 @@ static void w_otlp_closed(const struct dctx *x, struct finding *f)
         snprintf(where + used, sizeof(where) - used, "%s%s", used ? " and " : "", tmp);
     }
     f->severity = guessed ? ST_WARN : ST_FAIL;
-    about(f, gc ? "otlp_grpc" : "otlp_http", gc && hc ? "otlp_http" : NULL);
+    about(f, gc ? CN(OTLP_GRPC) : CN(OTLP_HTTP), gc && hc ? CN(OTLP_HTTP) : NULL);
     put(f->title, sizeof(f->title), "Tempo's OTLP %s closed",
         gc && hc ? "receivers are"
         : gc     ? "gRPC receiver is"
@@ -555,7 +557,7 @@ static bool otlp_one_family(const struct dctx *x, bool v4_only)
 {
     if (!reachable(x))
         return false;
-    const char *checks[] = {"otlp_grpc", "otlp_http"};
+    static const enum check_id checks[] = {CID_OTLP_GRPC, CID_OTLP_HTTP};
     for (size_t i = 0; i < 2; i++) {
         struct otlp_view v = otlp_view(x, checks[i]);
         if (!v.have || v.not_otlp)
@@ -573,7 +575,7 @@ static bool otlp_ipv6_only(const struct dctx *x) { return otlp_one_family(x, fal
 
 static void w_otlp_family(const struct dctx *x, struct finding *f, bool v4_only)
 {
-    const char *checks[] = {"otlp_grpc", "otlp_http"};
+    static const enum check_id checks[] = {CID_OTLP_GRPC, CID_OTLP_HTTP};
     const struct component_cfg *cfg = x->c->cfg;
     char obs[420] = "", eps[200] = "";
     for (size_t i = 0; i < 2; i++) {
@@ -581,13 +583,13 @@ static void w_otlp_family(const struct dctx *x, struct finding *f, bool v4_only)
         bool hit = v.have && !v.not_otlp && (v4_only ? v.v4_ok > 0 && v.v6 > v.v6_ok : v.v6_ok > 0 && v.v4 > v.v4_ok);
         if (!hit)
             continue;
-        f->checks[f->checks[0] ? 1 : 0] = checks[i];
+        f->checks[f->checks[0] ? 1 : 0] = check_id_name(checks[i]);
         const char *ep = i == 0 ? (cfg ? cfg->otlp_grpc : NULL) : (cfg ? cfg->otlp_http : NULL);
         size_t used = strlen(obs);
         snprintf(obs + used, sizeof(obs) - used, "%s%s answers on %s but not on %s", used ? "; " : "",
-                 ep ? ep : checks[i], v.good, v.bad);
+                 ep ? ep : check_id_name(checks[i]), v.good, v.bad);
         used = strlen(eps);
-        snprintf(eps + used, sizeof(eps) - used, "%s%s", used ? ", " : "", ep ? ep : checks[i]);
+        snprintf(eps + used, sizeof(eps) - used, "%s%s", used ? ", " : "", ep ? ep : check_id_name(checks[i]));
     }
     f->severity = ST_WARN;
     if (v4_only) {
@@ -618,13 +620,13 @@ static void w_otlp_ipv6_only(const struct dctx *x, struct finding *f) { w_otlp_f
 
 static bool otlp_not_otlp(const struct dctx *x)
 {
-    struct otlp_view h = otlp_view(x, "otlp_http");
+    struct otlp_view h = otlp_view(x, CID_OTLP_HTTP);
     return reachable(x) && h.have && h.reachable == 0 && h.not_otlp == h.n;
 }
 
 static void w_otlp_not_otlp(const struct dctx *x, struct finding *f)
 {
-    const struct check_state *cs = check_of(x->c, "otlp_http");
+    const struct check_state *cs = check_of(x->c, CID_OTLP_HTTP);
     const char *ep = x->c->cfg && x->c->cfg->otlp_http ? x->c->cfg->otlp_http : "otlp_http";
     f->severity = ST_FAIL;
     put(f->title, sizeof(f->title), "%s is not an OTLP/HTTP receiver", ep);
@@ -639,7 +641,7 @@ static void w_otlp_not_otlp(const struct dctx *x, struct finding *f)
 
 static bool tempo_search_empty(const struct dctx *x)
 {
-    const struct check_state *cs = check_of(x->c, "search");
+    const struct check_state *cs = check_of(x->c, CID_SEARCH);
     double n;
     return ready_ok(x) && spans_flowing(x) && usable(x, cs) && cs->status == ST_OK &&
            value_of(cs, VK_TRACES_FOUND, &n) && n == 0;
@@ -647,7 +649,7 @@ static bool tempo_search_empty(const struct dctx *x)
 
 static void w_tempo_search_empty(const struct dctx *x, struct finding *f)
 {
-    const struct check_state *cs = check_of(x->c, "search");
+    const struct check_state *cs = check_of(x->c, CID_SEARCH);
     double rate = 0, win = 900;
     comp_rate(x->c, VK_SPANS_RECEIVED_TOTAL, &rate);
     const cJSON *w = cJSON_GetObjectItemCaseSensitive(cs->data, "window_s");
@@ -670,20 +672,20 @@ static void w_tempo_search_empty(const struct dctx *x, struct finding *f)
 
 static bool generator_no_spanmetrics(const struct dctx *x)
 {
-    const struct check_state *m = check_of(x->c, "metrics");
+    const struct check_state *m = check_of(x->c, CID_METRICS);
     double gen, series;
     if (!ready_ok(x) || !usable(x, m) || !value_of(m, VK_GENERATOR_SPANS_TOTAL, &gen) || gen <= 0)
         return false;
     const struct comp_state *mimir = sibling(x, COMP_MIMIR);
     if (!mimir || sibling(x, COMP_PROMETHEUS)) /* it may write to Prometheus instead: cannot tell */
         return false;
-    const struct check_state *sm = check_of(mimir, "spanmetrics");
+    const struct check_state *sm = check_of(mimir, CID_SPANMETRICS);
     return usable(x, sm) && sm->status == ST_OK && value_of(sm, VK_SPANMETRICS_SERIES, &series) && series == 0;
 }
 
 static void w_generator_no_spanmetrics(const struct dctx *x, struct finding *f)
 {
-    const struct check_state *m = check_of(x->c, "metrics");
+    const struct check_state *m = check_of(x->c, CID_METRICS);
     const struct comp_state *mimir = sibling(x, COMP_MIMIR);
     const char *tenant = mimir->cfg && mimir->cfg->tenant ? mimir->cfg->tenant : "(none)";
     double gen = 0;
@@ -706,7 +708,7 @@ static void w_generator_no_spanmetrics(const struct dctx *x, struct finding *f)
 
 static bool prom_targets_down(const struct dctx *x)
 {
-    const struct check_state *t = check_of(x->c, "targets");
+    const struct check_state *t = check_of(x->c, CID_TARGETS);
     double down = 0;
     return reachable(x) && t && t->ran && !t->skipped && t->status > ST_OK && value_of(t, VK_TARGETS_DOWN, &down) &&
            down > 0;
@@ -714,7 +716,7 @@ static bool prom_targets_down(const struct dctx *x)
 
 static void w_prom_targets_down(const struct dctx *x, struct finding *f)
 {
-    const struct check_state *t = check_of(x->c, "targets");
+    const struct check_state *t = check_of(x->c, CID_TARGETS);
     double down = 0, total = 0;
     value_of(t, VK_TARGETS_DOWN, &down);
     value_of(t, VK_TARGETS_TOTAL, &total);
@@ -738,12 +740,12 @@ static void w_prom_targets_down(const struct dctx *x, struct finding *f)
 
 static bool loki_no_lines(const struct dctx *x)
 {
-    return ready_ok(x) && flow_zero(x, "metrics", VK_LINES_RECEIVED_TOTAL) != FLOW_NOT_ZERO;
+    return ready_ok(x) && flow_zero(x, CID_METRICS, VK_LINES_RECEIVED_TOTAL) != FLOW_NOT_ZERO;
 }
 
 static void w_loki_no_lines(const struct dctx *x, struct finding *f)
 {
-    enum flow_zero z = flow_zero(x, "metrics", VK_LINES_RECEIVED_TOTAL);
+    enum flow_zero z = flow_zero(x, CID_METRICS, VK_LINES_RECEIVED_TOTAL);
     const struct counter_state *k = counter_of(x->c, VK_LINES_RECEIVED_TOTAL);
     f->severity = ST_WARN;
     put(f->title, sizeof(f->title), "Loki is up but receives no log lines (0 lines/s)");
@@ -764,7 +766,7 @@ static void w_loki_no_lines(const struct dctx *x, struct finding *f)
 
 static bool mimir_no_samples(const struct dctx *x)
 {
-    return ready_ok(x) && flow_zero(x, "metrics", VK_SAMPLES_RECEIVED_TOTAL) != FLOW_NOT_ZERO;
+    return ready_ok(x) && flow_zero(x, CID_METRICS, VK_SAMPLES_RECEIVED_TOTAL) != FLOW_NOT_ZERO;
 }
 
 static void w_mimir_no_samples(const struct dctx *x, struct finding *f)
@@ -807,7 +809,7 @@ static bool ds_grafana_only_fails(const cJSON *row)
 
 static bool grafana_ds_unreachable(const struct dctx *x)
 {
-    const struct check_state *cs = check_of(x->c, "datasources");
+    const struct check_state *cs = check_of(x->c, CID_DATASOURCES);
     if (!usable(x, cs))
         return false;
     if (cJSON_IsArray(cs->data)) {
@@ -821,7 +823,7 @@ static bool grafana_ds_unreachable(const struct dctx *x)
 
 static void w_grafana_ds_unreachable(const struct dctx *x, struct finding *f)
 {
-    const struct check_state *cs = check_of(x->c, "datasources");
+    const struct check_state *cs = check_of(x->c, CID_DATASOURCES);
     f->severity = ST_FAIL;
     if (!cJSON_IsArray(cs->data)) {
         put(f->title, sizeof(f->title), "Grafana cannot reach a datasource");
@@ -867,23 +869,23 @@ static void w_grafana_ds_unreachable(const struct dctx *x, struct finding *f)
 /* The checks that go through a kind's query path (query-frontend -> querier), by kind. */
 static const struct {
     enum comp_kind kind;
-    const char *checks[4];
+    enum check_id checks[4]; /* CID_NONE ends */
     const char *hint;
 } query_paths[] = {
         {COMP_MIMIR,
-         {"query", "rules", "alerts", "spanmetrics"},
+         {CID_QUERY, CID_RULES, CID_ALERTS, CID_SPANMETRICS},
          "Read the querier's logs for errors connecting to the query-frontend or query-scheduler; check "
          "frontend_worker.frontend_address (or frontend_worker.scheduler_address) and that the frontend answers "
          "there; in single-binary mode set memberlist/instance address (common instance_addr or "
          "instance_interface_names) to an interface the querier can reach."},
         {COMP_LOKI,
-         {"labels", NULL, NULL, NULL},
+         {CID_LABELS, CID_NONE, CID_NONE, CID_NONE},
          "Read the querier's logs for errors connecting to the query-frontend or scheduler; check "
          "frontend_worker.frontend_address / frontend_worker.scheduler_address; in single-binary mode set "
          "common.instance_addr (or common.instance_interface_names, e.g. [eth0]) so the querier connects to an "
          "address it can reach — a wrong default interface is the usual cause."},
         {COMP_TEMPO,
-         {"search", "services", "span_counts", NULL},
+         {CID_SEARCH, CID_SERVICES, CID_SPAN_COUNTS, CID_NONE},
          "Read the querier's logs for errors connecting to the query-frontend; check "
          "querier.frontend_worker.frontend_address and that the frontend's gRPC port answers; in single-binary mode "
          "check the instance address (instance_addr / instance_interface_names) the querier registers with."},
@@ -922,7 +924,10 @@ static void w_query_path_hangs(const struct dctx *x, struct finding *f)
     const char *names[FINDING_MAX_CHECKS] = {NULL};
     bool answered;
     int n = query_hangs(x, names, FINDING_MAX_CHECKS, &answered);
-    const struct check_state *first = check_of(x->c, names[0]);
+    const struct check_state *first = NULL;
+    for (size_t i = 0; i < x->c->nchecks && names[0] && !first; i++)
+        if (strcmp(x->c->checks[i].def->name, names[0]) == 0)
+            first = &x->c->checks[i];
     char list[96] = "";
     for (int i = 0; i < n; i++) {
         size_t used = strlen(list);
@@ -1018,7 +1023,7 @@ static struct dash_group_view dash_groups(const struct check_state *cs, const ch
 
 static bool dash_kind_found(const struct dctx *x, const char *kind)
 {
-    const struct check_state *cs = check_of(x->c, "dashboards");
+    const struct check_state *cs = check_of(x->c, CID_DASHBOARDS);
     return reachable(x) && usable(x, cs) && cJSON_IsArray(cs->data) && dash_groups(cs, kind).ds != NULL;
 }
 
@@ -1036,7 +1041,7 @@ static const char *dash_replacement_guess(const struct dctx *x, const char *miss
     for (size_t i = 0; i < ARRAY_LEN(families) && !type; i++)
         if (strstr(missing, families[i].word))
             type = families[i].type;
-    const struct check_state *ds = check_of(x->c, "datasources");
+    const struct check_state *ds = check_of(x->c, CID_DATASOURCES);
     if (!type || !ds || !cJSON_IsArray(ds->data))
         return NULL;
     const char *found = NULL;
@@ -1057,13 +1062,13 @@ static bool grafana_dash_missing_ds(const struct dctx *x) { return dash_kind_fou
 
 static void w_grafana_dash_missing_ds(const struct dctx *x, struct finding *f)
 {
-    struct dash_group_view v = dash_groups(check_of(x->c, "dashboards"), "missing");
+    struct dash_group_view v = dash_groups(check_of(x->c, CID_DASHBOARDS), "missing");
     const char *to = v.replacement ? v.replacement : dash_replacement_guess(x, v.ds);
     char more[64] = "";
     if (v.others)
         snprintf(more, sizeof(more), " (and %d more missing datasource%s)", v.others, v.others == 1 ? "" : "s");
     f->severity = ST_FAIL;
-    about(f, "dashboards", NULL);
+    about(f, CN(DASHBOARDS), NULL);
     put(f->title, sizeof(f->title), "%d panel%s in %d dashboard%s query datasource %s, which no longer exists%s",
         v.panels, v.panels == 1 ? "" : "s", v.dashboards, v.dashboards == 1 ? "" : "s", v.ds, more);
     put(f->cause, sizeof(f->cause),
@@ -1088,9 +1093,9 @@ static bool grafana_dash_deprecated_ds(const struct dctx *x) { return dash_kind_
 
 static void w_grafana_dash_deprecated_ds(const struct dctx *x, struct finding *f)
 {
-    struct dash_group_view v = dash_groups(check_of(x->c, "dashboards"), "deprecated");
+    struct dash_group_view v = dash_groups(check_of(x->c, CID_DASHBOARDS), "deprecated");
     f->severity = ST_WARN;
-    about(f, "dashboards", NULL);
+    about(f, CN(DASHBOARDS), NULL);
     put(f->title, sizeof(f->title), "%d panel%s in %d dashboard%s still use the deprecated datasource %s", v.panels,
         v.panels == 1 ? "" : "s", v.dashboards, v.dashboards == 1 ? "" : "s", v.ds);
     put(f->cause, sizeof(f->cause),
@@ -1108,9 +1113,9 @@ static bool grafana_dash_unresolved(const struct dctx *x) { return dash_kind_fou
 
 static void w_grafana_dash_unresolved(const struct dctx *x, struct finding *f)
 {
-    struct dash_group_view v = dash_groups(check_of(x->c, "dashboards"), "unresolved");
+    struct dash_group_view v = dash_groups(check_of(x->c, CID_DASHBOARDS), "unresolved");
     f->severity = ST_WARN;
-    about(f, "dashboards", NULL);
+    about(f, CN(DASHBOARDS), NULL);
     put(f->title, sizeof(f->title), "%d dashboard%s keep the import placeholder %s", v.dashboards,
         v.dashboards == 1 ? "" : "s", v.ds);
     put(f->cause, sizeof(f->cause),
@@ -1125,7 +1130,7 @@ static void w_grafana_dash_unresolved(const struct dctx *x, struct finding *f)
 
 static const cJSON *alerting_data(const struct dctx *x, const char *key)
 {
-    const struct check_state *cs = check_of(x->c, "alerting");
+    const struct check_state *cs = check_of(x->c, CID_ALERTING);
     if (!reachable(x) || !usable(x, cs) || !cJSON_IsObject(cs->data))
         return NULL;
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(cs->data, key);
@@ -1156,7 +1161,7 @@ static void w_grafana_rule_missing_ds(const struct dctx *x, struct finding *f)
     }
     const char *to = ds ? dash_replacement_guess(x, ds) : NULL;
     f->severity = ST_FAIL;
-    about(f, "alerting", NULL);
+    about(f, CN(ALERTING), NULL);
     put(f->title, sizeof(f->title), "%d alert rule%s query datasource %s, which no longer exists", n, n == 1 ? "" : "s",
         ds ? ds : "?");
     put(f->cause, sizeof(f->cause),
@@ -1194,7 +1199,7 @@ static void w_grafana_policy_missing_receiver(const struct dctx *x, struct findi
         n++;
     }
     f->severity = ST_FAIL;
-    about(f, "alerting", NULL);
+    about(f, CN(ALERTING), NULL);
     put(f->title, sizeof(f->title), "Notification policies route to %s, which %s no contact point", names,
         n == 1 ? "is" : "are");
     put(f->cause, sizeof(f->cause),
@@ -1210,34 +1215,35 @@ static void w_grafana_policy_missing_receiver(const struct dctx *x, struct findi
 /* ---- the table -------------------------------------------------------------------------- */
 
 static const struct rule rules[] = {
-        {"down_refused", -1, down_refused, w_down_refused, NULL},
-        {"down_dns", -1, down_dns, w_down_dns, NULL},
-        {"down_dns_timeout", -1, down_dns_timeout, w_down_dns_timeout, NULL},
-        {"down_timeout", -1, down_timeout, w_down_timeout, NULL},
-        {"down_tls", -1, down_tls, w_down_tls, NULL},
-        {"down_other", -1, down_other, w_down_other, NULL},
-        {"not_ready", -1, not_ready, w_not_ready, NULL},
-        {"http_error", -1, http_error, w_http_error, NULL},
-        {"tenant_missing", -1, tenant_missing, w_tenant_missing, NULL},
-        {"auth_failed", -1, auth_failed, w_auth_failed, NULL},
-        {"query_path_hangs", -1, query_path_hangs, w_query_path_hangs, NULL},
-        {"otlp_closed", COMP_TEMPO, otlp_closed, w_otlp_closed, NULL},
-        {"otlp_not_otlp", COMP_TEMPO, otlp_not_otlp, w_otlp_not_otlp, "otlp_http"},
-        {"otlp_ipv4_only", COMP_TEMPO, otlp_ipv4_only, w_otlp_ipv4_only, NULL},
-        {"otlp_ipv6_only", COMP_TEMPO, otlp_ipv6_only, w_otlp_ipv6_only, NULL},
-        {"tempo_no_spans", COMP_TEMPO, tempo_no_spans, w_tempo_no_spans, NULL},
-        {"tempo_search_empty", COMP_TEMPO, tempo_search_empty, w_tempo_search_empty, "search"},
-        {"generator_no_spanmetrics", COMP_TEMPO, generator_no_spanmetrics, w_generator_no_spanmetrics, "metrics"},
-        {"loki_no_lines", COMP_LOKI, loki_no_lines, w_loki_no_lines, "metrics"},
-        {"mimir_no_samples", COMP_MIMIR, mimir_no_samples, w_mimir_no_samples, "metrics"},
-        {"grafana_ds_unreachable", COMP_GRAFANA, grafana_ds_unreachable, w_grafana_ds_unreachable, "datasources"},
-        {"grafana_dash_missing_ds", COMP_GRAFANA, grafana_dash_missing_ds, w_grafana_dash_missing_ds, NULL},
-        {"grafana_rule_missing_ds", COMP_GRAFANA, grafana_rule_missing_ds, w_grafana_rule_missing_ds, NULL},
+        {"down_refused", -1, down_refused, w_down_refused, CID_NONE},
+        {"down_dns", -1, down_dns, w_down_dns, CID_NONE},
+        {"down_dns_timeout", -1, down_dns_timeout, w_down_dns_timeout, CID_NONE},
+        {"down_timeout", -1, down_timeout, w_down_timeout, CID_NONE},
+        {"down_tls", -1, down_tls, w_down_tls, CID_NONE},
+        {"down_other", -1, down_other, w_down_other, CID_NONE},
+        {"not_ready", -1, not_ready, w_not_ready, CID_NONE},
+        {"http_error", -1, http_error, w_http_error, CID_NONE},
+        {"tenant_missing", -1, tenant_missing, w_tenant_missing, CID_NONE},
+        {"auth_failed", -1, auth_failed, w_auth_failed, CID_NONE},
+        {"query_path_hangs", -1, query_path_hangs, w_query_path_hangs, CID_NONE},
+        {"otlp_closed", COMP_TEMPO, otlp_closed, w_otlp_closed, CID_NONE},
+        {"otlp_not_otlp", COMP_TEMPO, otlp_not_otlp, w_otlp_not_otlp, CID_OTLP_HTTP},
+        {"otlp_ipv4_only", COMP_TEMPO, otlp_ipv4_only, w_otlp_ipv4_only, CID_NONE},
+        {"otlp_ipv6_only", COMP_TEMPO, otlp_ipv6_only, w_otlp_ipv6_only, CID_NONE},
+        {"tempo_no_spans", COMP_TEMPO, tempo_no_spans, w_tempo_no_spans, CID_NONE},
+        {"tempo_search_empty", COMP_TEMPO, tempo_search_empty, w_tempo_search_empty, CID_SEARCH},
+        {"generator_no_spanmetrics", COMP_TEMPO, generator_no_spanmetrics, w_generator_no_spanmetrics, CID_METRICS},
+        {"loki_no_lines", COMP_LOKI, loki_no_lines, w_loki_no_lines, CID_METRICS},
+        {"mimir_no_samples", COMP_MIMIR, mimir_no_samples, w_mimir_no_samples, CID_METRICS},
+        {"grafana_ds_unreachable", COMP_GRAFANA, grafana_ds_unreachable, w_grafana_ds_unreachable, CID_DATASOURCES},
+        {"grafana_dash_missing_ds", COMP_GRAFANA, grafana_dash_missing_ds, w_grafana_dash_missing_ds, CID_NONE},
+        {"grafana_rule_missing_ds", COMP_GRAFANA, grafana_rule_missing_ds, w_grafana_rule_missing_ds, CID_NONE},
         {"grafana_policy_missing_receiver", COMP_GRAFANA, grafana_policy_missing_receiver,
-         w_grafana_policy_missing_receiver, NULL},
-        {"grafana_dash_deprecated_ds", COMP_GRAFANA, grafana_dash_deprecated_ds, w_grafana_dash_deprecated_ds, NULL},
-        {"grafana_dash_unresolved", COMP_GRAFANA, grafana_dash_unresolved, w_grafana_dash_unresolved, NULL},
-        {"prom_targets_down", COMP_PROMETHEUS, prom_targets_down, w_prom_targets_down, "targets"},
+         w_grafana_policy_missing_receiver, CID_NONE},
+        {"grafana_dash_deprecated_ds", COMP_GRAFANA, grafana_dash_deprecated_ds, w_grafana_dash_deprecated_ds,
+         CID_NONE},
+        {"grafana_dash_unresolved", COMP_GRAFANA, grafana_dash_unresolved, w_grafana_dash_unresolved, CID_NONE},
+        {"prom_targets_down", COMP_PROMETHEUS, prom_targets_down, w_prom_targets_down, CID_TARGETS},
 };
 
 const char *diagnose_rule_id(size_t i) { return i < ARRAY_LEN(rules) ? rules[i].id : NULL; }
@@ -1265,7 +1271,9 @@ static bool diagnose_pass(const struct dctx *x, int pass, struct finding *out, s
         f.component = comp_kind_name(x->c->kind);
         f.comp = x->c;
         if (!f.checks[0])
-            f.checks[0] = rules[r].row ? rules[r].row : readiness(x->c) ? readiness(x->c)->def->name : NULL;
+            f.checks[0] = rules[r].row      ? check_id_name(rules[r].row)
+                          : readiness(x->c) ? readiness(x->c)->def->name
+                                            : NULL;
         out[(*n)++] = f;
     }
     return true;

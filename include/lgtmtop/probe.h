@@ -30,7 +30,37 @@ enum check_flags {
 
 struct multi_check;
 
+/* The checks other modules name (findings, panes, reports): by id, so a rename fails to compile.
+ * Every row of a kind's table sets .id, and its .name is check_id_name(.id) (a unit test holds
+ * them together); custom checks are CID_NONE with the name from the config. */
+enum check_id {
+    CID_NONE = 0, /* custom checks (named by the config) and test rows */
+    CID_READY,
+    CID_BUILDINFO,
+    CID_QUERY,
+    CID_RULES,
+    CID_ALERTS,
+    CID_METRICS,
+    CID_LABELS,
+    CID_SEARCH,
+    CID_SERVICES,
+    CID_SPAN_COUNTS,
+    CID_OTLP_GRPC,
+    CID_OTLP_HTTP,
+    CID_CANARY,
+    CID_SPANMETRICS,
+    CID_TARGETS,
+    CID_HEALTH,
+    CID_DATASOURCES,
+    CID_DASHBOARDS,
+    CID_ALERTING,
+    CID_COUNT
+};
+/* "ready", "otlp_http", ...; "" for CID_NONE. */
+const char *check_id_name(enum check_id id);
+
 struct check_def {
+    enum check_id id; /* CID_NONE for custom checks */
     const char *name; /* short id: "ready", "buildinfo", "query", "rules", ... */
     const char *path; /* static path, used when path_fn is NULL */
     check_path_fn path_fn;

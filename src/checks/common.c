@@ -31,6 +31,31 @@ void probe_detail_cols(struct obs *o, const char *const *cols, size_t n)
     o->detail = buf_steal(&all);
 }
 
+static const char *const check_id_names[CID_COUNT] = {
+        [CID_NONE] = "",
+        [CID_READY] = "ready",
+        [CID_BUILDINFO] = "buildinfo",
+        [CID_QUERY] = "query",
+        [CID_RULES] = "rules",
+        [CID_ALERTS] = "alerts",
+        [CID_METRICS] = "metrics",
+        [CID_LABELS] = "labels",
+        [CID_SEARCH] = "search",
+        [CID_SERVICES] = "services",
+        [CID_SPAN_COUNTS] = "span_counts",
+        [CID_OTLP_GRPC] = "otlp_grpc",
+        [CID_OTLP_HTTP] = "otlp_http",
+        [CID_CANARY] = "canary",
+        [CID_SPANMETRICS] = "spanmetrics",
+        [CID_TARGETS] = "targets",
+        [CID_HEALTH] = "health",
+        [CID_DATASOURCES] = "datasources",
+        [CID_DASHBOARDS] = "dashboards",
+        [CID_ALERTING] = "alerting",
+};
+
+const char *check_id_name(enum check_id id) { return (unsigned)id < CID_COUNT ? check_id_names[id] : ""; }
+
 /* ---- kinds ----------------------------------------------------------------------------- */
 
 const struct probe_kind *probe_kind_get(enum comp_kind k)

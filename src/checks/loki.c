@@ -123,14 +123,23 @@ static void loki_parse_metrics(const struct http_response *r, const struct compo
 }
 
 static const struct check_def loki_checks[] = {
-        {.name = "ready", .path = "/ready", .flags = CHECK_RAW, .parse = probe_parse_ready},
-        {.name = "buildinfo",
+        {.id = CID_READY, .name = "ready", .path = "/ready", .flags = CHECK_RAW, .parse = probe_parse_ready},
+        {.id = CID_BUILDINFO,
+         .name = "buildinfo",
          .path = "/loki/api/v1/status/buildinfo",
          .flags = CHECK_RAW,
          .parse = probe_parse_buildinfo},
-        {.name = "labels", .path = "/loki/api/v1/labels", .parse = loki_parse_labels},
-        {.name = "metrics", .path = "/metrics", .flags = CHECK_RAW | CHECK_COUNTERS, .parse = loki_parse_metrics},
-        {.name = "canary", .flags = CHECK_CANARY, .multi = &canary_loki_multi, .min_period_ms = CANARY_MIN_PERIOD_MS},
+        {.id = CID_LABELS, .name = "labels", .path = "/loki/api/v1/labels", .parse = loki_parse_labels},
+        {.id = CID_METRICS,
+         .name = "metrics",
+         .path = "/metrics",
+         .flags = CHECK_RAW | CHECK_COUNTERS,
+         .parse = loki_parse_metrics},
+        {.id = CID_CANARY,
+         .name = "canary",
+         .flags = CHECK_CANARY,
+         .multi = &canary_loki_multi,
+         .min_period_ms = CANARY_MIN_PERIOD_MS},
 };
 
 const struct probe_kind probe_loki = {

@@ -102,19 +102,36 @@ static void mimir_parse_metrics(const struct http_response *r, const struct comp
 }
 
 static const struct check_def mimir_checks[] = {
-        {.name = "ready", .path = "/ready", .flags = CHECK_RAW, .parse = probe_parse_ready},
+        {.id = CID_READY, .name = "ready", .path = "/ready", .flags = CHECK_RAW, .parse = probe_parse_ready},
         /* build info and the ruler's answers are read whatever the status: a 404 there is "not
      * here" (Cortex has no build info; the ruler may be disabled), not a failure */
-        {.name = "buildinfo", .path = "/api/v1/status/buildinfo", .flags = CHECK_RAW, .parse = probe_parse_buildinfo},
-        {.name = "query", .path_fn = probe_path_query, .parse = probe_parse_query},
-        {.name = "rules", .path_fn = probe_path_rules, .flags = CHECK_RAW, .parse = probe_parse_rules},
-        {.name = "alerts", .path_fn = probe_path_alerts, .flags = CHECK_RAW, .parse = probe_parse_alerts},
-        {.name = "metrics", .path = "/metrics", .flags = CHECK_RAW | CHECK_COUNTERS, .parse = mimir_parse_metrics},
-        {.name = "spanmetrics",
+        {.id = CID_BUILDINFO,
+         .name = "buildinfo",
+         .path = "/api/v1/status/buildinfo",
+         .flags = CHECK_RAW,
+         .parse = probe_parse_buildinfo},
+        {.id = CID_QUERY, .name = "query", .path_fn = probe_path_query, .parse = probe_parse_query},
+        {.id = CID_RULES, .name = "rules", .path_fn = probe_path_rules, .flags = CHECK_RAW, .parse = probe_parse_rules},
+        {.id = CID_ALERTS,
+         .name = "alerts",
+         .path_fn = probe_path_alerts,
+         .flags = CHECK_RAW,
+         .parse = probe_parse_alerts},
+        {.id = CID_METRICS,
+         .name = "metrics",
+         .path = "/metrics",
+         .flags = CHECK_RAW | CHECK_COUNTERS,
+         .parse = mimir_parse_metrics},
+        {.id = CID_SPANMETRICS,
+         .name = "spanmetrics",
          .path_fn = mimir_path_spanmetrics,
          .parse = mimir_parse_spanmetrics,
          .min_period_ms = 60000},
-        {.name = "canary", .flags = CHECK_CANARY, .multi = &canary_mimir_multi, .min_period_ms = CANARY_MIN_PERIOD_MS},
+        {.id = CID_CANARY,
+         .name = "canary",
+         .flags = CHECK_CANARY,
+         .multi = &canary_mimir_multi,
+         .min_period_ms = CANARY_MIN_PERIOD_MS},
 };
 
 const struct probe_kind probe_mimir = {

@@ -371,13 +371,21 @@ out:
 }
 
 static const struct check_def prometheus_checks[] = {
-        {.name = "ready", .path = "/-/ready", .flags = CHECK_RAW, .parse = prom_parse_ready},
+        {.id = CID_READY, .name = "ready", .path = "/-/ready", .flags = CHECK_RAW, .parse = prom_parse_ready},
         /* no build info before 2.14 and on some Prometheus-compatible servers: skipped, not failed */
-        {.name = "buildinfo", .path = "/api/v1/status/buildinfo", .flags = CHECK_RAW, .parse = probe_parse_buildinfo},
-        {.name = "targets", .path = "/api/v1/targets?state=active", .parse = prom_parse_targets},
-        {.name = "query", .path_fn = probe_path_query, .parse = probe_parse_query},
-        {.name = "rules", .path_fn = probe_path_rules, .flags = CHECK_RAW, .parse = probe_parse_rules},
-        {.name = "alerts", .path_fn = probe_path_alerts, .flags = CHECK_RAW, .parse = probe_parse_alerts},
+        {.id = CID_BUILDINFO,
+         .name = "buildinfo",
+         .path = "/api/v1/status/buildinfo",
+         .flags = CHECK_RAW,
+         .parse = probe_parse_buildinfo},
+        {.id = CID_TARGETS, .name = "targets", .path = "/api/v1/targets?state=active", .parse = prom_parse_targets},
+        {.id = CID_QUERY, .name = "query", .path_fn = probe_path_query, .parse = probe_parse_query},
+        {.id = CID_RULES, .name = "rules", .path_fn = probe_path_rules, .flags = CHECK_RAW, .parse = probe_parse_rules},
+        {.id = CID_ALERTS,
+         .name = "alerts",
+         .path_fn = probe_path_alerts,
+         .flags = CHECK_RAW,
+         .parse = probe_parse_alerts},
 };
 
 const struct probe_kind probe_prometheus = {

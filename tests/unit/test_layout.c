@@ -317,8 +317,8 @@ static void test_columns(void **st)
 /* ---- rows from the model ---- */
 
 static const struct check_def defs[] = {
-        {.name = "ready", .path = "/ready"},
-        {.name = "metrics", .path = "/metrics"},
+        {.id = CID_READY, .name = "ready", .path = "/ready"},
+        {.id = CID_METRICS, .name = "metrics", .path = "/metrics"},
 };
 
 struct fake {

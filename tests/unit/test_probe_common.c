@@ -105,6 +105,9 @@ static void test_kind_tables(void **state)
         for (size_t i = 0; i < pk->nchecks; i++) {
             const struct check_def *d = &pk->checks[i];
             assert_non_null(d->name);
+            /* the id other modules name it by, and its name, are one and the same */
+            assert_int_not_equal(d->id, CID_NONE);
+            assert_string_equal(d->name, check_id_name(d->id));
             /* a multi check needs no single-response parser (or path) of its own */
             if (!d->multi || d->parse) {
                 assert_non_null(d->parse);

@@ -12,7 +12,7 @@
 #include "lgtmtop/report.h"
 #include "lgtmtop/verdict.h"
 
-static const struct check_def defs[] = {{.name = "ready"}, {.name = "metrics"}};
+static const struct check_def defs[] = {{.id = CID_READY, .name = "ready"}, {.id = CID_METRICS, .name = "metrics"}};
 
 struct fixture {
     struct check_state checks[2][2];
