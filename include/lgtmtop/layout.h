@@ -1,6 +1,8 @@
 /* layout: what text goes in which cell of the live view. Pure: no curses, no clock, no I/O;
  * every function writes into a caller buffer (always NUL-terminated) and the TUI only places
- * the result. Widths are terminal columns, not bytes. */
+ * the result. Widths are terminal columns, not bytes. In src/tui/: format.c (numbers, timings,
+ * glyphs), layout.c (grid columns and rows), lines.c (pane lines: findings, Grafana tables);
+ * the text itself (width, fitting, wrapping) is text.h. */
 #ifndef LGTMTOP_LAYOUT_H
 #define LGTMTOP_LAYOUT_H
 
