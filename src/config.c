@@ -57,16 +57,12 @@ static void config_seterr(char *err, size_t errlen, const char *fmt, ...) __attr
 
 static void config_seterr(char *err, size_t errlen, const char *fmt, ...)
 {
-    struct buf b;
     va_list ap;
     if (!err || !errlen)
         return;
-    buf_init(&b);
     va_start(ap, fmt);
-    buf_vprintf(&b, fmt, ap);
+    text_vprintf(err, errlen, fmt, ap);
     va_end(ap);
-    text_oneline(err, errlen, b.data ? b.data : "", b.len);
-    buf_free(&b);
 }
 
 static const char *config_real_getenv(const char *name, void *ud)
@@ -255,16 +251,6 @@ const char *config_check_url(const char *url)
     return NULL;
 }
 
-/* Drops trailing slashes from a valid URL, never eating into "scheme://host". */
-static void config_url_trim(char *url)
-{
-    const char *auth = strstr(url, "://");
-    size_t min = auth ? (size_t)(auth - url) + 4 : 1;
-    size_t n = strlen(url);
-    while (n > min && url[n - 1] == '/')
-        url[--n] = '\0';
-}
-
 /* "host" or "[v6]" of url, new string; NULL when there is none. */
 static char *config_url_host(const char *url)
 {
@@ -436,7 +422,7 @@ void config_defaults(struct config *out, config_getenv_fn fn, void *ud)
             continue;
         c->enabled = true;
         c->url = url ? xstrdup(url) : xasprintf("http://localhost:%d", comp_kinds[row->kind].port);
-        config_url_trim(c->url);
+        url_trim_slashes(c->url);
         if (row->tenant_env)
             c->tenant = xstrdup(config_env(fn, ud, row->tenant_env));
         if (row->token_env)
@@ -684,7 +670,7 @@ void config_override_url(struct config *cfg, enum comp_kind k, const char *url)
     for (size_t i = 0; i < cfg->nstacks; i++) {
         struct component_cfg *c = &cfg->stacks[i].comp[k];
         char *new_url = xstrdup(url);
-        config_url_trim(new_url);
+        url_trim_slashes(new_url);
         if (k == COMP_TEMPO) {
             /* OTLP endpoints that were derived from the old URL follow the new one. */
             char *old_http = config_otlp_http_for(c->url), *old_grpc = config_otlp_grpc_for(c->url);

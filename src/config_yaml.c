@@ -367,15 +367,6 @@ static int set_bool(struct cfgp *p, yaml_node_t *v, void *base, const struct key
 
 /* ---- setters: URLs and endpoints ---- */
 
-static void url_trim_slashes(char *url)
-{
-    const char *auth = strstr(url, "://");
-    size_t min = auth ? (size_t)(auth - url) + 4 : 1; /* keep "scheme://h" */
-    size_t n = strlen(url);
-    while (n > min && url[n - 1] == '/')
-        url[--n] = '\0';
-}
-
 /* A base URL into *dst. Empty is an error when required, else leaves *dst unset. */
 static int cfgp_take_url(struct cfgp *p, yaml_node_t *v, char **dst, bool required, const char *example)
 {

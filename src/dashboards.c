@@ -188,14 +188,11 @@ static void set_str(char **dst, const char *s)
 
 __attribute__((format(printf, 2, 3))) static void set_note(struct dref *r, const char *fmt, ...)
 {
-    struct buf b;
     va_list ap;
-    buf_init(&b);
-    va_start(ap, fmt);
-    buf_vprintf(&b, fmt, ap);
-    va_end(ap);
     free(r->note);
-    r->note = buf_steal(&b);
+    va_start(ap, fmt);
+    r->note = xvasprintf(fmt, ap);
+    va_end(ap);
 }
 
 static void check_deprecated(const struct dash_ctx *c, struct dref *r, const char *key)

@@ -31,12 +31,10 @@ struct rule {
 
 __attribute__((format(printf, 3, 4))) static void put(char *dst, size_t n, const char *fmt, ...)
 {
-    char tmp[2048];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(tmp, sizeof(tmp), fmt, ap);
+    text_vprintf(dst, n, fmt, ap);
     va_end(ap);
-    text_oneline(dst, n, tmp, strlen(tmp));
 }
 
 /* Names the check rows a finding is about (up to FINDING_MAX_CHECKS, NULL ends the list). */

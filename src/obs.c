@@ -78,15 +78,11 @@ void obs_free(struct obs *o)
 
 void obs_set(struct obs *o, enum status st, const char *fmt, ...)
 {
-    struct buf b;
     va_list ap;
-    buf_init(&b);
     va_start(ap, fmt);
-    buf_vprintf(&b, fmt, ap);
+    text_vprintf(o->summary, sizeof(o->summary), fmt, ap);
     va_end(ap);
     o->status = st;
-    text_oneline(o->summary, sizeof(o->summary), b.data ? b.data : "", b.len);
-    buf_free(&b);
 }
 
 void obs_add_value(struct obs *o, enum value_key k, double v)

@@ -72,15 +72,21 @@ char *xstrndup(const char *s, size_t n)
     return p;
 }
 
-char *xasprintf(const char *fmt, ...)
+char *xvasprintf(const char *fmt, va_list ap)
 {
     struct buf b;
-    va_list ap;
     buf_init(&b);
-    va_start(ap, fmt);
     buf_vprintf(&b, fmt, ap);
-    va_end(ap);
     return buf_steal(&b);
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = xvasprintf(fmt, ap);
+    va_end(ap);
+    return s;
 }
 
 void buf_init(struct buf *b) { b->data = NULL, b->len = 0, b->cap = 0; }
@@ -256,6 +262,25 @@ char *text_oneline(char *dst, size_t dstlen, const char *src, size_t srclen)
     return dst;
 }
 
+char *text_vprintf(char *dst, size_t dstlen, const char *fmt, va_list ap)
+{
+    struct buf b;
+    buf_init(&b);
+    buf_vprintf(&b, fmt, ap);
+    text_oneline(dst, dstlen, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return dst;
+}
+
+char *text_printf(char *dst, size_t dstlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    text_vprintf(dst, dstlen, fmt, ap);
+    va_end(ap);
+    return dst;
+}
+
 char *text_clean_multiline(const char *src, size_t srclen)
 {
     struct buf b;
@@ -278,6 +303,15 @@ char *url_redact(const char *url)
     if (!at)
         return xstrdup(url);
     return xasprintf("%.*s***%s", (int)(auth - url), url, at);
+}
+
+void url_trim_slashes(char *url)
+{
+    const char *auth = strstr(url, "://");
+    size_t min = auth ? (size_t)(auth - url) + 4 : 1; /* keep "scheme://h" */
+    size_t n = strlen(url);
+    while (n > min && url[n - 1] == '/')
+        url[--n] = '\0';
 }
 
 void url_hostport(const char *url, char *out, size_t outlen)

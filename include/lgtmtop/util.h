@@ -18,6 +18,7 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s); /* NULL in, NULL out */
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* Called by fatal() before it prints; the TUI installs one that restores the terminal. */
 void fatal_set_hook(void (*hook)(void));
@@ -43,11 +44,17 @@ char *buf_steal(struct buf *b);
  * (C0, DEL, C1, ESC sequences) become spaces, runs of whitespace collapse, leading/trailing
  * blanks are dropped, invalid UTF-8 bytes become '?'. Always NUL-terminates. Returns dst. */
 char *text_oneline(char *dst, size_t dstlen, const char *src, size_t srclen);
+/* Formats into dst as one clean line (text_oneline): the one way a formatted message lands in a
+ * fixed buffer, whatever server text the arguments carry. Returns dst. */
+char *text_printf(char *dst, size_t dstlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+char *text_vprintf(char *dst, size_t dstlen, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 /* Like text_oneline but keeps newlines (for multi-line detail text). Returns a new string. */
 char *text_clean_multiline(const char *src, size_t srclen);
 
 /* Returns a copy of url with any user:password@ removed (userinfo replaced by three asterisks). Caller frees. */
 char *url_redact(const char *url);
+/* Drops trailing slashes in place, never eating into "scheme://host". */
+void url_trim_slashes(char *url);
 /* "host:port" of a URL into out (default ports for http/https filled in). */
 void url_hostport(const char *url, char *out, size_t outlen);
 

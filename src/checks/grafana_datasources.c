@@ -68,16 +68,14 @@ static void side_set(struct gf_side *s, enum gfs_state st, const char *via, long
 
 static void side_set(struct gf_side *s, enum gfs_state st, const char *via, long http, const char *fmt, ...)
 {
-    char raw[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(raw, sizeof(raw), fmt, ap);
+    text_vprintf(s->message, sizeof(s->message), fmt, ap);
     va_end(ap);
     s->state = st;
     s->http_status = http;
     s->network = false;
     snprintf(s->via, sizeof(s->via), "%s", via);
-    text_oneline(s->message, sizeof(s->message), raw, strlen(raw));
 }
 
 /* The common one-line message of a transport failure. */
@@ -217,14 +215,11 @@ static void finding(struct gf_dsrow *row, enum status st, const char *fmt, ...) 
 
 static void finding(struct gf_dsrow *row, enum status st, const char *fmt, ...)
 {
-    struct buf b;
     va_list ap;
-    buf_init(&b);
-    va_start(ap, fmt);
-    buf_vprintf(&b, fmt, ap);
-    va_end(ap);
     free(row->finding);
-    row->finding = buf_steal(&b);
+    va_start(ap, fmt);
+    row->finding = xvasprintf(fmt, ap);
+    va_end(ap);
     row->status = st;
 }
 

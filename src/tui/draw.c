@@ -23,7 +23,7 @@ void tui_note(struct tui *t, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(t->note, sizeof(t->note), fmt, ap);
+    text_vprintf(t->note, sizeof(t->note), fmt, ap);
     va_end(ap);
     t->note_until = t->now + 2500;
 }

@@ -49,6 +49,29 @@ static void test_multiline_keeps_newlines(void **st)
     free(s);
 }
 
+static void test_printf_cleans_arguments(void **st)
+{
+    (void)st;
+    char out[16];
+    /* A server string in an argument is cleaned like any other text; the result fits the buffer. */
+    assert_string_equal(text_printf(out, sizeof(out), "got %s", "a\x1b[2Jb\n"), "got ab");
+    text_printf(out, sizeof(out), "%s", "0123456789abcdefghij");
+    assert_int_equal(strlen(out), sizeof(out) - 1);
+    char *s = xasprintf("%d-%s", 7, "x");
+    assert_string_equal(s, "7-x");
+    free(s);
+}
+
+static void test_url_trim_slashes(void **st)
+{
+    (void)st;
+    char a[] = "http://h:1/p///", b[] = "http:///", c[] = "/";
+    url_trim_slashes(a), url_trim_slashes(b), url_trim_slashes(c);
+    assert_string_equal(a, "http://h:1/p");
+    assert_string_equal(b, "http:///");
+    assert_string_equal(c, "/");
+}
+
 static void test_url_redact(void **st)
 {
     (void)st;
@@ -127,6 +150,8 @@ int main(void)
             cmocka_unit_test(test_oneline_strips_controls),
             cmocka_unit_test(test_oneline_utf8_and_truncation),
             cmocka_unit_test(test_multiline_keeps_newlines),
+            cmocka_unit_test(test_printf_cleans_arguments),
+            cmocka_unit_test(test_url_trim_slashes),
             cmocka_unit_test(test_url_redact),
             cmocka_unit_test(test_url_hostport),
             cmocka_unit_test(test_duration),
