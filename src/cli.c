@@ -114,7 +114,8 @@ static const struct {
         {"version", CLI_VERSION, NULL, NULL, NULL},
 };
 
-const char *cli_mode_name(enum cli_mode mode)
+/* "check", "init", "config check", "tui", "" for CLI_DEFAULT. */
+static const char *cli_mode_name(enum cli_mode mode)
 {
     switch (mode) {
     case CLI_TUI: return "tui";
@@ -186,8 +187,6 @@ void cli_usage_for(FILE *f, enum cli_mode mode)
     }
     fprintf(f, "\n%s", commands[c].epilog);
 }
-
-void cli_usage(FILE *f) { cli_usage_for(f, CLI_DEFAULT); }
 
 static int parse_only(const char *list, unsigned *mask, char *err, size_t errlen)
 {

@@ -103,7 +103,7 @@ char *custom_expr_format(const struct custom_expr *e, char *out, size_t outlen)
 
 /* ---- config ---------------------------------------------------------------------------- */
 
-void custom_check_cfg_free(struct custom_check_cfg *cc)
+static void custom_check_cfg_free(struct custom_check_cfg *cc)
 {
     if (!cc)
         return;

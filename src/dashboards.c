@@ -85,7 +85,9 @@ static char *json_compact(const cJSON *v)
     return s;
 }
 
-const cJSON *dash_model(const cJSON *doc)
+/* The dashboard model of a document: the "dashboard" member of an /api/dashboards/uid
+ * envelope, or the document itself; NULL if it is not an object. */
+static const cJSON *dash_model(const cJSON *doc)
 {
     const cJSON *d = jget(doc, "dashboard");
     if (cJSON_IsObject(d))

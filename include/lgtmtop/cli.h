@@ -44,8 +44,5 @@ struct cli {
 int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen);
 /* The help of one subcommand (CLI_DEFAULT: the overview with every subcommand). */
 void cli_usage_for(FILE *f, enum cli_mode mode);
-void cli_usage(FILE *f);
-/* "check", "init", "config check", "tui", "" for CLI_DEFAULT. */
-const char *cli_mode_name(enum cli_mode mode);
 
 #endif

@@ -59,7 +59,6 @@ struct custom_check_cfg {
     long window_ms;            /* logql count window, default 5m */
 };
 
-void custom_check_cfg_free(struct custom_check_cfg *cc);
 void custom_checks_free(struct custom_check_cfg *v, size_t n); /* each entry, then v */
 
 /* The component a promql/logql check queries in its stack (Mimir, else Prometheus; Loki), NULL

@@ -85,9 +85,6 @@ struct dash_ctx {
     void *library_ud;
 };
 
-/* The dashboard model of a document: the "dashboard" member of an /api/dashboards/uid
- * envelope, or the document itself; NULL if it is not an object. */
-const struct cJSON *dash_model(const struct cJSON *doc);
 /* True when the model looks like a dashboard (has a panels or rows list). */
 bool dash_is_dashboard(const struct cJSON *doc);
 

@@ -126,9 +126,6 @@ const char *lay_badge(enum status st, bool ran);
 void lay_cell(const struct lay_row *r, enum lay_col col, int width, bool ascii, unsigned tick, char *out,
               size_t outlen);
 
-/* The message cell's text before fitting: "stale 25s: ...", "checking..." etc. */
-void lay_message(const struct lay_row *r, char *out, size_t outlen);
-
 /* Whether a row matches a filter (component, stack, endpoint, status, message). */
 bool lay_row_matches(const struct lay_row *r, const char *filter);
 

@@ -77,7 +77,11 @@ const struct check_def *probe_check_find(enum comp_kind k, const char *name)
     return NULL;
 }
 
-const char *probe_product(const struct component_cfg *c) { return c ? comp_kind_product(c->kind) : "the server"; }
+/* Product name for messages ("Mimir", "Loki", ...); "the server" when c is NULL. */
+static const char *probe_product(const struct component_cfg *c)
+{
+    return c ? comp_kind_product(c->kind) : "the server";
+}
 
 static const char *probe_kind_name(const struct component_cfg *c) { return c ? comp_kind_name(c->kind) : "the server"; }
 

@@ -15,9 +15,6 @@ extern const struct probe_kind probe_grafana;
 extern const struct probe_kind probe_prometheus;
 extern const struct probe_kind probe_custom; /* COMP_CHECKS: no static table (custom.h) */
 
-/* Product name for messages ("Mimir", "Loki", ...); "the server" when c is NULL. */
-const char *probe_product(const struct component_cfg *c);
-
 /* Appends s percent-encoded for a URL query value (RFC 3986 unreserved kept as is). */
 void probe_url_encode(struct buf *out, const char *s);
 

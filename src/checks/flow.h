@@ -63,16 +63,9 @@ void tempo_parse_tag_values(const struct http_response *r, const struct componen
                             struct obs *o);
 /* services: v2 resource.service.name values, falling back to v1 service.name on 404. */
 extern const struct multi_check tempo_services_multi;
-/* The first (v2) response alone, as a single-request parser (window from the URL). */
-void tempo_parse_services_v2(const struct http_response *r, const struct component_cfg *c, struct obs *o);
 
 /* TraceQL metrics instant query: {} | count_over_time() by (resource.service.name). */
 void tempo_path_span_counts(const struct component_cfg *c, struct buf *out);
-void tempo_parse_span_counts(const struct http_response *r, const struct component_cfg *c, struct obs *o);
-
-/* Mimir: how many span-metrics / service-graph series (the metrics-generator's output) exist. */
-void mimir_path_spanmetrics(const struct component_cfg *c, struct buf *out);
-void mimir_parse_spanmetrics(const struct http_response *r, const struct component_cfg *c, struct obs *o);
 
 /* ---- OTLP receivers (tempo_otlp.c) ------------------------------------------------------------ */
 

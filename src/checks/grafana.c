@@ -24,7 +24,7 @@ static const char *gf_str(const cJSON *obj, const char *key, const char *dflt)
 
 /* ---- shared ---------------------------------------------------------------------------- */
 
-bool gf_has_credentials(const struct component_cfg *c)
+static bool gf_has_credentials(const struct component_cfg *c)
 {
     return c && ((c->token && *c->token) || (c->basic_user && *c->basic_user));
 }

@@ -18,8 +18,6 @@ extern const struct multi_check gf_alerting_multi;
 
 /* ---- shared (grafana.c) ---------------------------------------------------------- */
 
-bool gf_has_credentials(const struct component_cfg *c);
-
 /* The first response of a Grafana API check. true: a 2xx to parse. false: o is filled —
  * skipped (no credentials, or anonymous access denied), the credential was rejected (401),
  * the token lacks `permission` (403), or the common transport/HTTP message. */

@@ -21,7 +21,8 @@ static const char spanmetrics_query[] =
         "count by (__name__) ({__name__=~\"traces_spanmetrics_calls_total|traces_spanmetrics_latency_count|"
         "traces_service_graph_request_total\"})";
 
-void mimir_path_spanmetrics(const struct component_cfg *c, struct buf *out)
+/* How many span-metrics / service-graph series (the metrics-generator's output) exist. */
+static void mimir_path_spanmetrics(const struct component_cfg *c, struct buf *out)
 {
     char prefix[128];
     probe_api_prefix(c, prefix, sizeof(prefix));
@@ -29,7 +30,7 @@ void mimir_path_spanmetrics(const struct component_cfg *c, struct buf *out)
     probe_url_encode(out, spanmetrics_query);
 }
 
-void mimir_parse_spanmetrics(const struct http_response *r, const struct component_cfg *c, struct obs *o)
+static void mimir_parse_spanmetrics(const struct http_response *r, const struct component_cfg *c, struct obs *o)
 {
     const cJSON *data;
     cJSON *root = probe_prom_envelope(r, c, o, &data);

@@ -225,7 +225,8 @@ void tempo_parse_tag_values(const struct http_response *r, const struct componen
     cJSON_Delete(root);
 }
 
-void tempo_parse_services_v2(const struct http_response *r, const struct component_cfg *c, struct obs *o)
+/* The first (v2) response alone, as a single-request parser (window from the URL). */
+static void tempo_parse_services_v2(const struct http_response *r, const struct component_cfg *c, struct obs *o)
 {
     long long now_s;
     long window_s;
@@ -354,7 +355,7 @@ static int cmp_counts(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
-void tempo_parse_span_counts(const struct http_response *r, const struct component_cfg *c, struct obs *o)
+static void tempo_parse_span_counts(const struct http_response *r, const struct component_cfg *c, struct obs *o)
 {
     long long now_s;
     long window_s;

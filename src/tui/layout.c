@@ -322,7 +322,8 @@ const char *lay_badge(enum status st, bool ran)
     return status_name(st);
 }
 
-void lay_message(const struct lay_row *r, char *out, size_t outlen)
+/* The message cell's text before fitting: "stale 25s: ...", "checking..." etc. */
+static void lay_message(const struct lay_row *r, char *out, size_t outlen)
 {
     char age[24];
     if (!r->ran)
