@@ -55,9 +55,9 @@ static bool usable(const struct dctx *x, const struct check_state *cs)
 
 static const struct check_state *check_of(const struct comp_state *c, enum check_id id)
 {
-    for (size_t i = 0; i < c->nchecks; i++)
-        if (c->checks[i].def->id == id)
-            return &c->checks[i];
+    COMP_FOR_EACH_CHECK (c, cs)
+        if (cs->def->id == id)
+            return cs;
     return NULL;
 }
 
@@ -100,9 +100,9 @@ static bool ready_ok(const struct dctx *x)
 
 static const struct comp_state *sibling(const struct dctx *x, enum comp_kind k)
 {
-    for (size_t i = 0; i < x->st->ncomps; i++)
-        if (x->st->comps[i].kind == k)
-            return &x->st->comps[i];
+    STACK_FOR_EACH_COMP (x->st, c)
+        if (c->kind == k)
+            return c;
     return NULL;
 }
 
@@ -298,8 +298,7 @@ static void w_http_error(const struct dctx *x, struct finding *f)
 
 static const struct check_state *auth_check(const struct dctx *x, bool tenant)
 {
-    for (size_t i = 0; i < x->c->nchecks; i++) {
-        const struct check_state *cs = &x->c->checks[i];
+    COMP_FOR_EACH_CHECK (x->c, cs) {
         if (!usable(x, cs) || cs->status != ST_FAIL)
             continue;
         bool no_org = has_word(cs->summary, "no org id");
@@ -1282,12 +1281,11 @@ size_t diagnose(const struct state *s, long long now_ms, struct finding *out, si
     size_t n = 0;
     /* Two passes keep FAIL before WARN without sorting: a FAIL is never crowded out by a WARN. */
     for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < s->nstacks; i++)
-            for (size_t j = 0; j < s->stacks[i].ncomps; j++) {
-                struct dctx x = {s, &s->stacks[i], &s->stacks[i].comps[j], now_ms};
-                if (!diagnose_pass(&x, pass, out, &n, max))
-                    return n;
-            }
+        STATE_FOR_EACH_COMP (s, st, c) {
+            struct dctx x = {s, st, c, now_ms};
+            if (!diagnose_pass(&x, pass, out, &n, max))
+                return n;
+        }
     return n;
 }
 

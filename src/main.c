@@ -88,17 +88,12 @@ static int load_config(const struct cli *cli, struct config *cfg)
 static void first_problem(const struct state *s, char *out, size_t outlen)
 {
     snprintf(out, outlen, "%s", "");
-    for (size_t i = 0; i < s->nstacks; i++)
-        for (size_t j = 0; j < s->stacks[i].ncomps; j++) {
-            const struct comp_state *c = &s->stacks[i].comps[j];
-            for (size_t k = 0; k < c->nchecks; k++) {
-                const struct check_state *cs = &c->checks[k];
-                if (cs->ran && !cs->skipped && cs->status > ST_OK) {
-                    snprintf(out, outlen, "%s %s: %s", comp_kind_name(c->kind), cs->def->name, cs->summary);
-                    return;
-                }
+    STATE_FOR_EACH_COMP (s, st, c)
+        COMP_FOR_EACH_CHECK (c, cs)
+            if (cs->ran && !cs->skipped && cs->status > ST_OK) {
+                snprintf(out, outlen, "%s %s: %s", comp_kind_name(c->kind), cs->def->name, cs->summary);
+                return;
             }
-        }
     struct finding f[1];
     if (diagnose(s, 0, f, 1))
         snprintf(out, outlen, "%s: %s", f[0].component, f[0].title);
@@ -120,18 +115,13 @@ static long sample_counters(struct engine *e, struct state *s, const struct conf
 {
     long long first = 0;
     bool need = false;
-    for (size_t i = 0; i < s->nstacks; i++)
-        for (size_t j = 0; j < s->stacks[i].ncomps; j++) {
-            const struct comp_state *c = &s->stacks[i].comps[j];
-            for (int k = 0; k < c->ncounters; k++)
-                need |= c->counters[k].has_last && !c->counters[k].has_rate;
-            for (size_t k = 0; k < c->nchecks; k++) {
-                const struct check_state *cs = &c->checks[k];
-                if ((cs->def->flags & CHECK_COUNTERS) && cs->ran && cs->nvalues > 0 &&
-                    (!first || cs->updated_ms < first))
-                    first = cs->updated_ms;
-            }
-        }
+    STATE_FOR_EACH_COMP (s, st, c) {
+        for (int k = 0; k < c->ncounters; k++)
+            need |= c->counters[k].has_last && !c->counters[k].has_rate;
+        COMP_FOR_EACH_CHECK (c, cs)
+            if ((cs->def->flags & CHECK_COUNTERS) && cs->ran && cs->nvalues > 0 && (!first || cs->updated_ms < first))
+                first = cs->updated_ms;
+    }
     if (!need || sample_ms <= 0 || !first)
         return 0;
     for (long long until = first + sample_ms; now_mono_ms() < until;)

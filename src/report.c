@@ -49,17 +49,16 @@ struct col_widths {
 static struct col_widths table_widths(const struct state *s)
 {
     struct col_widths w = {5, 9, 5};
-    for (size_t i = 0; i < s->nstacks; i++) {
-        const struct stack_state *st = &s->stacks[i];
+    STATE_FOR_EACH_STACK (s, st) {
         int n = (int)strlen(st->name);
         if (n > w.stack)
             w.stack = n;
-        for (size_t j = 0; j < st->ncomps; j++) {
-            n = (int)strlen(comp_kind_name(st->comps[j].kind));
+        STACK_FOR_EACH_COMP (st, c) {
+            n = (int)strlen(comp_kind_name(c->kind));
             if (n > w.comp)
                 w.comp = n;
-            for (size_t k = 0; k < st->comps[j].nchecks; k++) {
-                n = (int)strlen(st->comps[j].checks[k].def->name);
+            COMP_FOR_EACH_CHECK (c, cs) {
+                n = (int)strlen(cs->def->name);
                 if (n > w.check)
                     w.check = n;
             }
@@ -109,15 +108,12 @@ void report_table(FILE *f, const struct state *s, const struct report_meta *m, b
             "STATUS", "LATENCY", "MESSAGE", reset);
     int msg_col = w.stack + w.comp + w.check + 7 + 8 + 10;
     int msg_width = width > 0 ? (width - msg_col > 10 ? width - msg_col : 10) : 0;
-    for (size_t i = 0; i < s->nstacks; i++) {
-        const struct stack_state *st = &s->stacks[i];
-        for (size_t j = 0; j < st->ncomps; j++) {
-            const struct comp_state *c = &st->comps[j];
+    STATE_FOR_EACH_STACK (s, st) {
+        STACK_FOR_EACH_COMP (st, c) {
             size_t shared = 0;
-            for (size_t k = 0; k < c->nchecks; k++)
-                shared += check_shares_failure(c, &c->checks[k]);
-            for (size_t k = 0; k < c->nchecks; k++) {
-                const struct check_state *cs = &c->checks[k];
+            COMP_FOR_EACH_CHECK (c, cs)
+                shared += check_shares_failure(c, cs);
+            COMP_FOR_EACH_CHECK (c, cs) {
                 if (check_shares_failure(c, cs))
                     continue; /* said once, on the readiness row */
                 char lat[16] = "-", name[24];
@@ -126,7 +122,7 @@ void report_table(FILE *f, const struct state *s, const struct report_meta *m, b
                     duration_format(ms, lat, sizeof(lat));
                 /* An unreachable component: one line for the readiness check and every check that
                  * failed the same way ("(7 checks)"); the JSON keeps each. */
-                if (k == 0 && shared)
+                if (cs == c->checks && shared)
                     snprintf(name, sizeof(name), "(%zu checks)", shared + 1);
                 else
                     snprintf(name, sizeof(name), "%s", cs->def->name);
@@ -141,18 +137,15 @@ void report_table(FILE *f, const struct state *s, const struct report_meta *m, b
     }
     /* Flow rates, once known (they need two samples: check --sample, or several sweeps). */
     bool rate_head = false;
-    for (size_t i = 0; i < s->nstacks; i++)
-        for (size_t j = 0; j < s->stacks[i].ncomps; j++) {
-            const struct comp_state *c = &s->stacks[i].comps[j];
-            for (int k = 0; k < c->ncounters; k++)
-                if (c->counters[k].has_rate) {
-                    if (!rate_head && m->sample_ms > 0)
-                        fprintf(f, "%srates over %.1fs:%s\n", bold, (double)m->sample_ms / 1000.0, reset);
-                    rate_head = true;
-                    fprintf(f, "%s%s %s: %.1f %s\n", m->sample_ms > 0 ? "  " : "", s->stacks[i].name,
-                            comp_kind_name(c->kind), c->counters[k].rate, report_rate_unit(c->counters[k].key));
-                }
-        }
+    STATE_FOR_EACH_COMP (s, st, c)
+        for (int k = 0; k < c->ncounters; k++)
+            if (c->counters[k].has_rate) {
+                if (!rate_head && m->sample_ms > 0)
+                    fprintf(f, "%srates over %.1fs:%s\n", bold, (double)m->sample_ms / 1000.0, reset);
+                rate_head = true;
+                fprintf(f, "%s%s %s: %.1f %s\n", m->sample_ms > 0 ? "  " : "", st->name, comp_kind_name(c->kind),
+                        c->counters[k].rate, report_rate_unit(c->counters[k].key));
+            }
     report_findings(f, s, color);
     struct status_counts n = state_counts(s);
     int code = report_exit_code(s);
@@ -271,14 +264,13 @@ char *report_json(const struct state *s, const struct report_meta *m)
     cJSON_AddNumberToObject(counts, "fail", n.fail);
     cJSON_AddNumberToObject(counts, "unknown", n.unknown);
     cJSON *stacks = cJSON_AddArrayToObject(root, "stacks");
-    for (size_t i = 0; i < s->nstacks; i++) {
-        const struct stack_state *st = &s->stacks[i];
+    STATE_FOR_EACH_STACK (s, st) {
         cJSON *so = cJSON_CreateObject();
         cJSON_AddStringToObject(so, "name", st->name);
         cJSON_AddStringToObject(so, "status", status_name(stack_status(st)));
         cJSON *comps = cJSON_AddArrayToObject(so, "components");
-        for (size_t j = 0; j < st->ncomps; j++)
-            cJSON_AddItemToArray(comps, json_component(&st->comps[j]));
+        STACK_FOR_EACH_COMP (st, c)
+            cJSON_AddItemToArray(comps, json_component(c));
         cJSON_AddItemToArray(stacks, so);
     }
     struct finding fs[DIAGNOSE_MAX_FINDINGS];

@@ -105,13 +105,11 @@ int state_init(struct state *s, const struct config *cfg, const char *only_stack
 
 void state_free(struct state *s)
 {
-    for (size_t i = 0; i < s->nstacks; i++) {
-        struct stack_state *st = &s->stacks[i];
-        for (size_t j = 0; j < st->ncomps; j++) {
-            struct comp_state *c = &st->comps[j];
-            for (size_t k = 0; k < c->nchecks; k++) {
-                free(c->checks[k].detail);
-                cJSON_Delete(c->checks[k].data);
+    STATE_FOR_EACH_STACK (s, st) {
+        STACK_FOR_EACH_COMP (st, c) {
+            COMP_FOR_EACH_CHECK (c, cs) {
+                free(cs->detail);
+                cJSON_Delete(cs->data);
             }
             free(c->checks);
             free(c->url);
@@ -205,8 +203,8 @@ const char *check_label(const struct check_state *cs)
 enum status comp_status(const struct comp_state *c)
 {
     enum status w = c->finding_status;
-    for (size_t i = 0; i < c->nchecks; i++)
-        w = status_worst(w, check_status(&c->checks[i]));
+    COMP_FOR_EACH_CHECK (c, cs)
+        w = status_worst(w, check_status(cs));
     return w;
 }
 
@@ -224,16 +222,16 @@ bool check_shares_failure(const struct comp_state *c, const struct check_state *
 enum status stack_status(const struct stack_state *st)
 {
     enum status w = ST_UNKNOWN;
-    for (size_t i = 0; i < st->ncomps; i++)
-        w = status_worst(w, comp_status(&st->comps[i]));
+    STACK_FOR_EACH_COMP (st, c)
+        w = status_worst(w, comp_status(c));
     return w;
 }
 
 enum status state_status(const struct state *s)
 {
     enum status w = ST_UNKNOWN;
-    for (size_t i = 0; i < s->nstacks; i++)
-        w = status_worst(w, stack_status(&s->stacks[i]));
+    STATE_FOR_EACH_STACK (s, st)
+        w = status_worst(w, stack_status(st));
     return w;
 }
 
@@ -260,26 +258,25 @@ const char *comp_message(const struct comp_state *c)
 {
     static const enum status order[] = {ST_FAIL, ST_WARN};
     for (size_t o = 0; o < ARRAY_LEN(order); o++)
-        for (size_t i = 0; i < c->nchecks; i++)
-            if (c->checks[i].ran && check_status(&c->checks[i]) == order[o])
-                return c->checks[i].summary;
-    for (size_t i = 0; i < c->nchecks; i++)
-        if (c->checks[i].ran)
-            return c->checks[i].summary;
+        COMP_FOR_EACH_CHECK (c, cs)
+            if (cs->ran && check_status(cs) == order[o])
+                return cs->summary;
+    COMP_FOR_EACH_CHECK (c, cs)
+        if (cs->ran)
+            return cs->summary;
     return "";
 }
 
 struct status_counts state_counts(const struct state *s)
 {
     struct status_counts n = {0, 0, 0, 0};
-    for (size_t i = 0; i < s->nstacks; i++)
-        for (size_t j = 0; j < s->stacks[i].ncomps; j++) {
-            switch (comp_status(&s->stacks[i].comps[j])) {
-            case ST_OK: n.ok++; break;
-            case ST_WARN: n.warn++; break;
-            case ST_FAIL: n.fail++; break;
-            default: n.unknown++; break;
-            }
+    STATE_FOR_EACH_COMP (s, st, c) {
+        switch (comp_status(c)) {
+        case ST_OK: n.ok++; break;
+        case ST_WARN: n.warn++; break;
+        case ST_FAIL: n.fail++; break;
+        default: n.unknown++; break;
         }
+    }
     return n;
 }

@@ -152,40 +152,33 @@ size_t sweep_start(struct engine *e, struct state *s, const struct config *cfg)
 {
     size_t n = 0;
     s->last_sweep_ms = now_mono_ms();
-    for (size_t i = 0; i < s->nstacks; i++)
-        for (size_t j = 0; j < s->stacks[i].ncomps; j++) {
-            struct comp_state *c = &s->stacks[i].comps[j];
-            bool gated = start_gated(e, cfg, c, &n);
-            for (size_t k = 0; k < c->nchecks; k++) {
-                struct check_state *cs = &c->checks[k];
-                if (cs->pending)
-                    continue;
-                if (gated && !(cs->def->flags & CHECK_OWN_ADDRESS))
-                    continue;
-                if (cs->def->min_period_ms && cs->ran && s->last_sweep_ms - cs->updated_ms < cs->def->min_period_ms)
-                    continue;
-                start_check(e, cfg, cs);
-                n++;
-            }
+    STATE_FOR_EACH_COMP (s, st, c) {
+        bool gated = start_gated(e, cfg, c, &n);
+        COMP_FOR_EACH_CHECK (c, cs) {
+            if (cs->pending)
+                continue;
+            if (gated && !(cs->def->flags & CHECK_OWN_ADDRESS))
+                continue;
+            if (cs->def->min_period_ms && cs->ran && s->last_sweep_ms - cs->updated_ms < cs->def->min_period_ms)
+                continue;
+            start_check(e, cfg, cs);
+            n++;
         }
+    }
     return n;
 }
 
 size_t sweep_start_flagged(struct engine *e, struct state *s, const struct config *cfg, unsigned flags)
 {
     size_t n = 0;
-    for (size_t i = 0; i < s->nstacks; i++)
-        for (size_t j = 0; j < s->stacks[i].ncomps; j++) {
-            struct comp_state *c = &s->stacks[i].comps[j];
-            for (size_t k = 0; k < c->nchecks; k++) {
-                struct check_state *cs = &c->checks[k];
-                /* Only checks whose last run measured something: one that failed would fail again,
-                 * perhaps after a whole timeout, and delay the report for nothing. */
-                if (cs->pending || !(cs->def->flags & flags) || !cs->ran || cs->nvalues == 0)
-                    continue;
-                start_check(e, cfg, cs);
-                n++;
-            }
+    STATE_FOR_EACH_COMP (s, st, c)
+        COMP_FOR_EACH_CHECK (c, cs) {
+            /* Only checks whose last run measured something: one that failed would fail again,
+             * perhaps after a whole timeout, and delay the report for nothing. */
+            if (cs->pending || !(cs->def->flags & flags) || !cs->ran || cs->nvalues == 0)
+                continue;
+            start_check(e, cfg, cs);
+            n++;
         }
     return n;
 }

@@ -9,8 +9,7 @@ static void apply(struct comp_state *c, const struct finding *f)
 {
     c->finding_status = status_worst(c->finding_status, f->severity);
     for (size_t i = 0; i < FINDING_MAX_CHECKS && f->checks[i]; i++)
-        for (size_t k = 0; k < c->nchecks; k++) {
-            struct check_state *cs = &c->checks[k];
+        COMP_FOR_EACH_CHECK (c, cs) {
             if (strcmp(cs->def->name, f->checks[i]) != 0 || cs->raised >= f->severity)
                 continue;
             cs->raised = f->severity;
@@ -21,17 +20,15 @@ static void apply(struct comp_state *c, const struct finding *f)
 void verdict_update(struct state *s, long long now_ms)
 {
     struct finding fs[DIAGNOSE_MAX_FINDINGS];
-    for (size_t i = 0; i < s->nstacks; i++)
-        for (size_t j = 0; j < s->stacks[i].ncomps; j++) {
-            struct comp_state *c = &s->stacks[i].comps[j];
-            c->finding_status = ST_UNKNOWN;
-            for (size_t k = 0; k < c->nchecks; k++) {
-                c->checks[k].raised = ST_UNKNOWN;
-                c->checks[k].raised_by = NULL;
-            }
-            /* Per component, so a state with more findings than one list holds still counts all. */
-            size_t n = diagnose_component(s, &s->stacks[i], c, now_ms, fs, DIAGNOSE_MAX_FINDINGS);
-            for (size_t f = 0; f < n; f++)
-                apply(c, &fs[f]);
+    STATE_FOR_EACH_COMP (s, st, c) {
+        c->finding_status = ST_UNKNOWN;
+        COMP_FOR_EACH_CHECK (c, cs) {
+            cs->raised = ST_UNKNOWN;
+            cs->raised_by = NULL;
         }
+        /* Per component, so a state with more findings than one list holds still counts all. */
+        size_t n = diagnose_component(s, st, c, now_ms, fs, DIAGNOSE_MAX_FINDINGS);
+        for (size_t f = 0; f < n; f++)
+            apply(c, &fs[f]);
+    }
 }

@@ -93,6 +93,16 @@ struct stack_state {
     size_t ncomps;
 };
 
+/* Walks of the model without index bookkeeping; each declares its loop pointer(s). In
+ * STATE_FOR_EACH_COMP, `break` leaves the current stack only. Where an index is needed (a
+ * per-stack table, a selection), write the loop by hand. */
+#define STATE_FOR_EACH_STACK(s, st) for (struct stack_state *st = (s)->stacks; st < (s)->stacks + (s)->nstacks; st++)
+#define STACK_FOR_EACH_COMP(st, c) for (struct comp_state *c = (st)->comps; c < (st)->comps + (st)->ncomps; c++)
+#define STATE_FOR_EACH_COMP(s, st, c) \
+    STATE_FOR_EACH_STACK (s, st)      \
+        STACK_FOR_EACH_COMP (st, c)
+#define COMP_FOR_EACH_CHECK(c, cs) for (struct check_state *cs = (c)->checks; cs < (c)->checks + (c)->nchecks; cs++)
+
 struct state {
     const struct state_checks *checks; /* borrowed, from state_init */
     struct stack_state *stacks;        /* owned */

@@ -14,9 +14,8 @@ struct grid_item {
 static size_t item_cap(const struct tui *t)
 {
     size_t n = t->s->nstacks;
-    for (size_t i = 0; i < t->s->nstacks; i++)
-        for (size_t j = 0; j < t->s->stacks[i].ncomps; j++)
-            n += 1 + t->s->stacks[i].comps[j].nchecks;
+    STATE_FOR_EACH_COMP (t->s, st, c)
+        n += 1 + c->nchecks;
     return n ? n : 1;
 }
 

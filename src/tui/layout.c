@@ -105,8 +105,7 @@ enum text_align lay_col_align(enum lay_col c) { return (unsigned)c < LAYC_COUNT 
 
 static bool comp_value(const struct comp_state *c, enum value_key key, double *out)
 {
-    for (size_t i = 0; i < c->nchecks; i++) {
-        const struct check_state *cs = &c->checks[i];
+    COMP_FOR_EACH_CHECK (c, cs) {
         if (!cs->ran || cs->skipped)
             continue;
         for (int k = 0; k < cs->nvalues; k++)
@@ -233,8 +232,7 @@ void lay_row_from_comp(const struct comp_state *c, const char *stack, long long 
     r->last_ms = r->p95_ms = -1;
     r->age_ms = -1;
     long long newest_change = -1, oldest_stale = -1;
-    for (size_t i = 0; i < c->nchecks; i++) {
-        const struct check_state *cs = &c->checks[i];
+    COMP_FOR_EACH_CHECK (c, cs) {
         if (cs->pending)
             r->pending = true;
         if (!cs->ran)

@@ -119,8 +119,8 @@ static const struct {
 static void check_cols(const struct tui *t, const struct comp_state *c, int *x, int *w)
 {
     int pos = 1, name_w = kcols[K_NAME].w;
-    for (size_t i = 0; i < c->nchecks; i++) {
-        int nw = text_width(c->checks[i].def->name, t->ascii);
+    COMP_FOR_EACH_CHECK (c, cs) {
+        int nw = text_width(cs->def->name, t->ascii);
         name_w = nw > name_w ? (nw < 24 ? nw : 24) : name_w;
     }
     for (int k = 0; k < K_COUNT; k++) {
@@ -270,8 +270,7 @@ static void pane_details(struct tui *t, struct vl *v)
 {
     const struct comp_state *c = t->pane_comp;
     bool any = false;
-    for (size_t i = 0; i < c->nchecks; i++) {
-        const struct check_state *cs = &c->checks[i];
+    COMP_FOR_EACH_CHECK (c, cs) {
         if (!cs->detail || !cs->detail[0])
             continue;
         any = true;
@@ -299,9 +298,9 @@ static void pane_grafana(struct tui *t, struct vl *v, const char *check,
 {
     const struct comp_state *c = t->pane_comp;
     const struct check_state *cs = NULL;
-    for (size_t i = 0; i < c->nchecks; i++)
-        if (strcmp(c->checks[i].def->name, check) == 0)
-            cs = &c->checks[i];
+    COMP_FOR_EACH_CHECK (c, each)
+        if (strcmp(each->def->name, check) == 0)
+            cs = each;
     char buf[OBS_SUMMARY_LEN + 64];
     const char *why = lay_check_no_data(cs, buf, sizeof(buf));
     if (why) {
@@ -382,8 +381,7 @@ static void pane_figures(struct tui *t, struct vl *v)
     vl_text(v, 0, "", A_NORMAL);
     vl_text(v, 1, "Values (from the latest result of each check)", theme_attr(TH_TITLE));
     bool any = false;
-    for (size_t i = 0; i < c->nchecks; i++) {
-        const struct check_state *cs = &c->checks[i];
+    COMP_FOR_EACH_CHECK (c, cs) {
         if (!cs->ran)
             continue;
         for (int k = 0; k < cs->nvalues; k++) {

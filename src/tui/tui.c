@@ -124,13 +124,10 @@ static void update_meta(struct tui *t)
 static void update_findings(struct tui *t)
 {
     unsigned long long sig = 1469598103934665603ULL;
-    for (size_t i = 0; i < t->s->nstacks; i++)
-        for (size_t j = 0; j < t->s->stacks[i].ncomps; j++) {
-            const struct comp_state *c = &t->s->stacks[i].comps[j];
-            for (size_t k = 0; k < c->nchecks; k++) {
-                sig = (sig ^ (unsigned long long)c->checks[k].updated_ms) * 1099511628211ULL;
-                sig = (sig ^ (unsigned long long)c->checks[k].skipped) * 1099511628211ULL;
-            }
+    STATE_FOR_EACH_COMP (t->s, st, c)
+        COMP_FOR_EACH_CHECK (c, cs) {
+            sig = (sig ^ (unsigned long long)cs->updated_ms) * 1099511628211ULL;
+            sig = (sig ^ (unsigned long long)cs->skipped) * 1099511628211ULL;
         }
     if (sig == t->diag_sig && t->diag_ms && t->now - t->diag_ms < t->s->interval_ms)
         return;
