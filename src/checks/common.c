@@ -443,6 +443,25 @@ cJSON *probe_prom_envelope(const struct http_response *r, const struct component
     return NULL;
 }
 
+cJSON *probe_json_list(const struct http_response *r, const struct component_cfg *c, struct obs *o, const char *key,
+                       const cJSON **list)
+{
+    *list = NULL;
+    cJSON *root = probe_json(r, c, o);
+    if (!root)
+        return NULL;
+    const cJSON *l = cJSON_GetObjectItemCaseSensitive(root, key);
+    if (!cJSON_IsObject(root) || (l && !cJSON_IsArray(l) && !cJSON_IsNull(l))) {
+        char what[96];
+        snprintf(what, sizeof(what), "expected {\"%s\":[...]}", key);
+        probe_shape_error(r, c, o, what);
+        cJSON_Delete(root);
+        return NULL;
+    }
+    *list = cJSON_IsArray(l) ? l : NULL;
+    return root;
+}
+
 /* ---- build info ------------------------------------------------------------------------ */
 
 static const char *json_str(const cJSON *obj, const char *key)

@@ -33,6 +33,12 @@ void probe_api_prefix(const struct component_cfg *c, char *out, size_t outlen);
  * really <product>?" and returns NULL. The caller owns the result (cJSON_Delete). */
 cJSON *probe_json(const struct http_response *r, const struct component_cfg *c, struct obs *o);
 
+/* Parses {"<key>": [...]} (the key may be missing or null: an empty result). Returns the root
+ * (caller deletes) with *list set (NULL when empty), or NULL after setting FAIL: invalid JSON,
+ * or "expected {"<key>":[...]}". */
+cJSON *probe_json_list(const struct http_response *r, const struct component_cfg *c, struct obs *o, const char *key,
+                       const cJSON **list);
+
 /* Parses a Prometheus API envelope {"status":"success","data":...}. Returns the root (caller
  * deletes) with *data set, or NULL after setting FAIL: invalid JSON, no envelope, or
  * status "error" (reported with errorType/error). Warnings go to detail. */

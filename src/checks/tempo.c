@@ -92,15 +92,10 @@ void tempo_parse_search_at(const struct http_response *r, const struct component
 {
     char win[32];
     flow_window_text(window_s * 1000, win, sizeof(win));
-    cJSON *root = probe_json(r, c, o);
+    const cJSON *traces;
+    cJSON *root = probe_json_list(r, c, o, "traces", &traces);
     if (!root)
         return;
-    const cJSON *traces = cJSON_GetObjectItemCaseSensitive(root, "traces");
-    if (!cJSON_IsObject(root) || (traces && !cJSON_IsArray(traces) && !cJSON_IsNull(traces))) {
-        probe_shape_error(r, c, o, "expected {\"traces\":[...]}");
-        cJSON_Delete(root);
-        return;
-    }
     /* An empty result may leave "traces" out entirely. */
     int n = cJSON_IsArray(traces) ? cJSON_GetArraySize(traces) : 0;
     double newest_ns = -1;
@@ -181,15 +176,10 @@ void tempo_parse_tag_values(const struct http_response *r, const struct componen
 {
     char win[32];
     flow_window_text(window_s * 1000, win, sizeof(win));
-    cJSON *root = probe_json(r, c, o);
+    const cJSON *vals;
+    cJSON *root = probe_json_list(r, c, o, "tagValues", &vals);
     if (!root)
         return;
-    const cJSON *vals = cJSON_GetObjectItemCaseSensitive(root, "tagValues");
-    if (!cJSON_IsObject(root) || (vals && !cJSON_IsArray(vals) && !cJSON_IsNull(vals))) {
-        probe_shape_error(r, c, o, "expected {\"tagValues\":[...]}");
-        cJSON_Delete(root);
-        return;
-    }
     cJSON *data = cJSON_CreateObject();
     cJSON_AddStringToObject(data, "api", v2 ? "v2" : "v1");
     cJSON_AddNumberToObject(data, "window_s", (double)window_s);
@@ -388,15 +378,10 @@ static void tempo_parse_span_counts(const struct http_response *r, const struct 
             o->status = ST_WARN;
         return;
     }
-    cJSON *root = probe_json(r, c, o);
+    const cJSON *series;
+    cJSON *root = probe_json_list(r, c, o, "series", &series);
     if (!root)
         return;
-    const cJSON *series = cJSON_GetObjectItemCaseSensitive(root, "series");
-    if (!cJSON_IsObject(root) || (series && !cJSON_IsArray(series) && !cJSON_IsNull(series))) {
-        probe_shape_error(r, c, o, "expected {\"series\":[...]}");
-        cJSON_Delete(root);
-        return;
-    }
     int ns = cJSON_IsArray(series) ? cJSON_GetArraySize(series) : 0;
     struct svc_count *rows = xcalloc(ns > 0 ? (size_t)ns : 1, sizeof(*rows));
     int n = 0;
