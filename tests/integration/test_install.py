@@ -62,7 +62,7 @@ class Install(unittest.TestCase):
         p = sh(self.bin, "--version")
         self.assertEqual(p.returncode, 0)
         self.assertRegex(p.stdout, r"^lgtmtop \d+\.\d+\.\d+\nlibcurl \S+ \(.*resolver.*\)\nncurses \S+\ncJSON \S+\n"
-                                   r"libyaml \S+\n$")
+                                   r"libyaml \S+\nlibmicrohttpd \S+ \((no )?TLS\)\n$")
 
     def man_text(self, page):
         with gzip.open(os.path.join(self.prefix, "share/man", page), "rt") as f:
