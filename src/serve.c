@@ -17,6 +17,7 @@
 
 #include "lgtmtop/engine.h"
 #include "lgtmtop/metrics.h"
+#include "lgtmtop/page.h"
 #include "lgtmtop/report.h"
 #include "lgtmtop/state.h"
 #include "lgtmtop/sweep.h"
@@ -32,6 +33,7 @@
 struct snapshot {
     char *metrics;
     char *status;
+    char *page;
 };
 
 struct server {
@@ -50,6 +52,7 @@ struct server {
     long long last_start_wall, last_end_wall;
     bool reload_ok;
     long long reload_wall;
+    char reload_error[512]; /* the last failed reload's message, "" after a good one */
     struct snapshot snap;
 };
 
@@ -66,6 +69,14 @@ static void on_signal(int sig)
     if (sig_engine)
         engine_wakeup(sig_engine);
     errno = saved;
+}
+
+static void snapshot_free(struct snapshot *snap)
+{
+    free(snap->metrics);
+    free(snap->status);
+    free(snap->page);
+    memset(snap, 0, sizeof *snap);
 }
 
 static void take_snapshot(struct server *sv)
@@ -88,17 +99,19 @@ static void take_snapshot(struct server *sv)
             .sweeps = sv->s.sweeps,
             .config_path = sv->cfg->path,
     };
-    free(sv->snap.metrics);
-    free(sv->snap.status);
+    struct page_meta pm = {
+            .now_mono_ms = mono,
+            .now_wall_ms = wall,
+            .ready = sv->ready,
+            .sweep_wall_ms = sv->last_start_wall,
+            .sweep_ms = sv->last_sweep_ms,
+            .config_path = sv->cfg->path,
+            .reload_error = sv->reload_ok ? NULL : sv->reload_error,
+    };
+    snapshot_free(&sv->snap);
     sv->snap.metrics = metrics_text(&sv->s, &mm);
     sv->snap.status = report_json(&sv->s, &rm);
-}
-
-static void snapshot_free(struct snapshot *snap)
-{
-    free(snap->metrics);
-    free(snap->status);
-    memset(snap, 0, sizeof *snap);
+    sv->snap.page = page_html(&sv->s, &pm);
 }
 
 static enum MHD_Result respond(struct MHD_Connection *conn, unsigned code, const char *type, const char *body)
@@ -111,6 +124,8 @@ static enum MHD_Result respond(struct MHD_Connection *conn, unsigned code, const
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     if (code == MHD_HTTP_METHOD_NOT_ALLOWED)
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    /* Nothing served runs a script or loads anything: the page is one self-contained document. */
+    MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
     enum MHD_Result ret = MHD_queue_response(conn, code, r);
     MHD_destroy_response(r);
     return ret;
@@ -137,6 +152,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
         *upload_data_size = 0;
         return MHD_YES;
     }
+    if (strcmp(url, "/") == 0)
+        return respond(conn, MHD_HTTP_OK, "text/html; charset=utf-8", sv->snap.page);
     if (strcmp(url, "/metrics") == 0)
         return respond(conn, MHD_HTTP_OK, METRICS_CONTENT_TYPE, sv->snap.metrics);
     if (strcmp(url, "/api/v1/status") == 0)
@@ -249,6 +266,7 @@ static void reload(struct server *sv)
     if (sv->load(sv->cli, &sv->next, err, sizeof err)) {
         config_free(&sv->next);
         sv->reload_ok = false;
+        snprintf(sv->reload_error, sizeof sv->reload_error, "%s", err);
         fprintf(stderr, "lgtmtop: reload failed, keeping the running config: %s\n", err);
         take_snapshot(sv);
         return;
