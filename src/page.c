@@ -44,7 +44,7 @@ static const char *const STYLE =
         "table{border-collapse:collapse;width:100%}"
         "th,td{padding:.3rem .5rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}"
         "th{font-weight:600;color:var(--muted);font-size:.85rem}"
-        "td.msg{overflow-wrap:anywhere;min-width:12rem}td.num{text-align:right;white-space:nowrap}"
+        "td.msg{overflow-wrap:anywhere;width:100%;max-width:0;min-width:10rem}td.num{text-align:right;white-space:nowrap}"
         "tr.comp td{border-bottom:none;padding-top:.5rem}tr.comp td:first-child{font-weight:600}"
         "tr.checks>td{padding-top:0}"
         "details summary{cursor:pointer;color:var(--muted)}"
@@ -58,7 +58,7 @@ static const char *const STYLE =
         "margin:.75rem 0;overflow-wrap:anywhere}"
         "footer{margin-top:2rem;font-size:.85rem}a{color:inherit}"
         "@media (max-width:640px){body{padding:.5rem}.url,.lat,.ver,.flow{display:none}td.msg{min-width:0}"
-        "pre{max-width:calc(100vw - 14rem)}}";
+        "}";
 
 static void badge(struct buf *b, const char *word)
 {
