@@ -166,6 +166,8 @@ static int run_check(const struct cli *cli, const struct config *cfg)
     m.sample_ms = sample_counters(e, &s, cfg, cli->sample_ms);
     m.duration_ms = (long)(now_mono_ms() - start);
     m.sweeps = s.sweeps;
+    m.now_mono_ms = now_mono_ms();
+    m.now_wall_ms = now_wall_ms();
     if (cli->json) {
         char *doc = report_json(&s, &m);
         puts(doc);

@@ -98,6 +98,8 @@ static void take_snapshot(struct server *sv)
             .sweep_ms = sv->last_sweep_ms,
             .sweeps = sv->s.sweeps,
             .config_path = sv->cfg->path,
+            .now_mono_ms = mono,
+            .now_wall_ms = wall,
     };
     struct page_meta pm = {
             .now_mono_ms = mono,

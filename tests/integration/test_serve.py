@@ -144,6 +144,33 @@ class ServeFaults(unittest.TestCase):
             srv.close()
             fs.close()
 
+    def test_status_changes_are_kept(self):
+        fs = FakeStack()
+        srv = Serve("-c", fs.config, "-i", "1s")
+        try:
+            wait_for(lambda: srv.get("/-/ready")[0] == 200, timeout=30, what="the first sweep")
+            self.assertEqual(json.loads(srv.get("/api/v1/status")[2])["changes"], [])
+            fs.fault("loki", "notready:Ingester not ready: <waiting>")
+
+            def loki_change():
+                doc = json.loads(srv.get("/api/v1/status")[2])
+                return [c for c in doc["changes"] if (c["component"], c["check"]) == ("loki", "ready")]
+            got = wait_for(loki_change, timeout=20, what="loki's change in /api/v1/status")[0]
+            self.assertEqual((got["stack"], got["from"], got["to"]), ("demo", "OK", "FAIL"))
+            self.assertIn("Ingester not ready: <waiting>", got["message"])
+            self.assertRegex(got["time"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+            fs.fault("loki", "none")
+            back = wait_for(lambda: [c for c in loki_change() if c["to"] == "OK"], timeout=20, what="loki back")[0]
+            self.assertEqual(back["from"], "FAIL")
+            page = srv.get("/")[2]
+            self.assertIn('data-component="loki" data-check="ready" data-from="FAIL" data-to="OK"', page)
+            self.assertIn("Ingester not ready: &lt;waiting&gt;", page)
+            self.assertEqual(value(srv.get("/metrics")[2], "lgtmtop_check_status_changes_total", component="loki",
+                                   check="ready"), 2)
+        finally:
+            srv.close()
+            fs.close()
+
     def test_no_credentials_in_any_output(self):
         fs = FakeStack()
         try:
