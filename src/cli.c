@@ -101,7 +101,7 @@ static const struct {
 } commands[] = {
         {"tui", CLI_TUI, "lgtmtop [tui] [options]", "live view of the stack (default on a terminal)",
          "Keys: arrows/jk move, Enter drills down, Tab cycles panes, f findings, / filter,\n"
-         "s stacks, r sweep now, p pause, ? help, q quit. Durations: 500ms, 5s, 1m30s, 2h.\n"},
+         "e changes, s stacks, r sweep now, p pause, ? help, q quit.\nDurations: 500ms, 5s, 1m30s, 2h.\n"},
         {"check", CLI_CHECK, "lgtmtop check [options]", "one sweep: table (or --json), findings, exit code",
          "Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage or config error).\n"
          "Durations: 500ms, 5s, 1m30s, 2h.\n"},

@@ -226,6 +226,7 @@ void help_draw(struct tui *t)
             "  Tab / Shift-Tab next / previous pane of the component (Grafana: datasources,",
             "                  dashboards, alerting)",
             "  f               findings: what is wrong, why, and the next step (Esc back)",
+            "  e               recent changes: each check's status changes, newest first",
             "  Esc, Backspace  back to the grid (in the grid: clear the filter)",
             "  /               filter rows by text (Enter keeps it, Esc clears)",
             "  s               cycle stacks: all, then each stack",

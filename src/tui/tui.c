@@ -145,6 +145,8 @@ static void draw(struct tui *t)
             help_draw(t);
         else if (t->screen == SCR_FINDINGS)
             findings_draw(t);
+        else if (t->screen == SCR_CHANGES)
+            changes_draw(t);
         else if (t->screen == SCR_PANE)
             pane_draw(t);
         else
@@ -176,7 +178,10 @@ static bool handle_key(struct tui *t, int ch, bool *sweeping)
         t->help = false;
         return ch == 'q';
     }
-    f = t->screen == SCR_FINDINGS ? findings_key(t, ch) : t->screen == SCR_PANE ? pane_key(t, ch) : grid_key(t, ch);
+    f = t->screen == SCR_FINDINGS  ? findings_key(t, ch)
+        : t->screen == SCR_CHANGES ? changes_key(t, ch)
+        : t->screen == SCR_PANE    ? pane_key(t, ch)
+                                   : grid_key(t, ch);
     if (!(f & TK_HANDLED)) {
         switch (ch) {
         case 'q':
@@ -186,6 +191,7 @@ static bool handle_key(struct tui *t, int ch, bool *sweeping)
         case '?':
         case KEY_F(1): f |= TK_HELP; break;
         case 'f': f |= TK_FINDINGS; break;
+        case 'e': f |= TK_CHANGES; break;
         default: break;
         }
     }
@@ -212,13 +218,24 @@ static bool handle_key(struct tui *t, int ch, bool *sweeping)
         if (t->screen == SCR_FINDINGS) {
             t->screen = t->findings_back;
         } else {
-            t->findings_back = t->screen;
+            t->findings_back = t->screen == SCR_CHANGES ? t->changes_back : t->screen;
             t->screen = SCR_FINDINGS;
             t->find_scroll = 0;
         }
     }
+    if (f & TK_CHANGES) {
+        if (t->screen == SCR_CHANGES) {
+            t->screen = t->changes_back;
+        } else {
+            t->changes_back = t->screen == SCR_FINDINGS ? t->findings_back : t->screen;
+            t->screen = SCR_CHANGES;
+            t->chg_scroll = 0;
+        }
+    }
     if (f & TK_BACK)
-        t->screen = t->screen == SCR_FINDINGS ? t->findings_back : SCR_GRID;
+        t->screen = t->screen == SCR_FINDINGS  ? t->findings_back
+                    : t->screen == SCR_CHANGES ? t->changes_back
+                                               : SCR_GRID;
     if (f & TK_REDRAW)
         clearok(curscr, TRUE);
     return false;

@@ -451,6 +451,31 @@ class Findings(TuiCase):
                 what="strip gone after the fault cleared")
         self.quit_ok()
 
+    def test_e_shows_the_recent_changes(self):
+        tm = self.start()
+        tm.wait(grid_ready, what="grid")
+        tm.send("e")
+        s = tm.wait(lambda s: "changes" in s.splitlines()[0], what="the changes pane")
+        self.assertIn("No status changes since the start.", s)
+        tm.send("Escape")
+        s = tm.wait_text("KEY FIGURE")
+        self.assertIn("e changes", s.splitlines()[-1], "the key is in the footer")
+        self.fs.fault("loki", "refused")
+        tm.wait(lambda s: row_status(s, "loki") == "FAIL", timeout=10, what="loki FAIL")
+        tm.send("e")
+        s = tm.wait(lambda s: re.search(r"ago\s+OK\s+\u2192\s+FAIL\s+demo/loki ready", s), timeout=10,
+                    what="loki's change in the pane")
+        self.assertRegex(s, r"\d+ status changes?, newest first")
+        self.assertIn("connection refused", s, "the message under the change")
+        self.fs.fault("loki", "none")
+        s = tm.wait(lambda s: re.search(r"FAIL\s+\u2192\s+OK\s+demo/loki ready", s), timeout=15,
+                    what="loki back, drawn while the pane is open")
+        self.assertLess(re.search(r"FAIL\s+\u2192\s+OK", s).start(), re.search(r"OK\s+\u2192\s+FAIL", s).start(),
+                        "newest first")
+        tm.send("e")
+        tm.wait_text("KEY FIGURE")
+        self.quit_ok()
+
     def test_80x24_with_custom_checks_and_findings_still_fits(self):
         with open(self.fs.config) as f:
             base = f.read()
