@@ -210,10 +210,10 @@ int main(int argc, char **argv)
     }
     int code;
     switch (cli.mode) {
-    case CLI_TUI: code = tui_run(&cli, &cfg); break;
+    case CLI_TUI: code = tui_run(&cli, &cfg, load_config); break;
     case CLI_SERVE: code = serve_run(&cli, &cfg, load_config); break;
     case CLI_DEFAULT:
-        code = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) ? tui_run(&cli, &cfg) : run_check(&cli, &cfg);
+        code = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) ? tui_run(&cli, &cfg, load_config) : run_check(&cli, &cfg);
         break;
     default: code = run_check(&cli, &cfg); break;
     }

@@ -39,7 +39,7 @@ struct snapshot {
 struct server {
     const struct cli *cli;
     struct config *cfg; /* the caller's; a reload replaces its contents */
-    serve_load_fn load;
+    cli_load_fn load;
     struct config next; /* a loaded config waiting for the running sweep to end */
     bool has_next;
     struct state s;
@@ -323,7 +323,7 @@ static void loop(struct server *sv)
     }
 }
 
-int serve_run(const struct cli *cli, struct config *cfg, serve_load_fn load)
+int serve_run(const struct cli *cli, struct config *cfg, cli_load_fn load)
 {
     char err[512], url[128];
     const char *host = cli->listen_host, *port = cli->listen_port;

@@ -7,6 +7,7 @@
 #include <curses.h>
 #include <stdbool.h>
 
+#include "lgtmtop/cli.h"
 #include "lgtmtop/config.h"
 #include "lgtmtop/diagnose.h"
 #include "lgtmtop/engine.h"
@@ -86,6 +87,12 @@ enum pane_id {
 struct tui {
     struct state *s;
     const struct config *cfg;
+    /* SIGHUP: the loader, and a loaded config waiting for the running sweep to end */
+    const struct cli *cli;
+    struct config *cfg_mut; /* == cfg, the caller's: a reload replaces its contents */
+    cli_load_fn load;
+    struct config next;
+    bool has_next;
     struct engine *e;
     struct tui_comp **meta; /* meta[stack][comp], parallel to the state */
     bool ascii, color;

@@ -8,6 +8,7 @@ import pty
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -474,6 +475,28 @@ class Findings(TuiCase):
                         "newest first")
         tm.send("e")
         tm.wait_text("KEY FIGURE")
+        self.quit_ok()
+
+    def test_sighup_reloads_and_keeps_a_good_config(self):
+        with open(self.fs.config) as f:
+            good = f.read()
+        tm = self.start()
+        tm.wait(grid_ready, what="grid")
+        pid = tm.program_pid()
+        with open(self.fs.config, "w") as f:
+            f.write("stacks:\n  - name: [broken\n")
+        os.kill(pid, signal.SIGHUP)
+        s = tm.wait_text("reload failed, keeping the running config", timeout=10)
+        self.assertIn("lgtmtop.yaml:", s.splitlines()[-1])
+        tm.wait(lambda s: row_status(s, "tempo") == "OK", what="the running config still sweeps")
+        # a good one: only Loki and Tempo now
+        with open(self.fs.config, "w") as f:
+            f.write(re.sub(r"(?ms)^    (mimir|grafana|prometheus):\n(      .*?\n)+", "", good))
+        os.kill(pid, signal.SIGHUP)
+        tm.wait(lambda s: "config reloaded: 1 stack" in s and row(s, "mimir") is None and row(s, "loki"),
+                timeout=10, what="the reloaded grid")
+        tm.wait(lambda s: row_status(s, "loki") == "OK", what="the new config swept")
+        self.assertEqual(tm.program_pid(), pid, "the same process")
         self.quit_ok()
 
     def test_80x24_with_custom_checks_and_findings_still_fits(self):
