@@ -22,7 +22,7 @@ _lgtmtop()
             --config=*) cfg=(-c "${COMP_WORDS[i]#--config=}") ;;
             --stack | --mimir | --loki | --tempo | --grafana | --prometheus | --from-grafana | \
             --grafana-token-file | --grafana-token | -o | --output | --only | -i | --interval | \
-            -t | --timeout | --wait | --sample | --listen) ((i++)) ;;
+            -t | --timeout | --wait | --sample | --listen | --web.config.file) ((i++)) ;;
             -*) ;;
             *)
                 if [[ -z $cmd ]]; then
@@ -35,7 +35,7 @@ _lgtmtop()
     done
 
     case $prev in
-        -c | --config | -o | --output | --grafana-token-file | --datasources)
+        -c | --config | -o | --output | --grafana-token-file | --datasources | --web.config.file)
             COMPREPLY=($(compgen -f -- "$cur"))
             compopt -o filenames 2>/dev/null
             return
@@ -83,7 +83,7 @@ _lgtmtop()
             ;;
         tui | check | serve | init | "config check")
             if [[ $cur == -* ]]; then
-                COMPREPLY=($(compgen -W "$("$prog" $cmd --help 2>/dev/null | grep -o -- '--[a-z][a-z-]*' | sort -u)" -- "$cur"))
+                COMPREPLY=($(compgen -W "$("$prog" $cmd --help 2>/dev/null | grep -o -- '--[a-z][a-z.-]*[a-z]' | sort -u)" -- "$cur"))
             fi
             ;;
     esac

@@ -50,3 +50,4 @@ complete -c lgtmtop -n "__fish_seen_subcommand_from init" -s o -l output -r -F -
 complete -c lgtmtop -n "__fish_seen_subcommand_from init" -l force -d 'overwrite the -o FILE'
 complete -c lgtmtop -n "__fish_seen_subcommand_from config" -l strict -d 'warnings fail too'
 complete -c lgtmtop -n "__fish_seen_subcommand_from serve" -l listen -x -d 'where to serve HTTP (ADDR:PORT)'
+complete -c lgtmtop -n "__fish_seen_subcommand_from serve" -l web.config.file -r -F -d 'exporter web config (basic auth, TLS)'

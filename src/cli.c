@@ -88,6 +88,8 @@ static const struct opt_row opt_rows[] = {
          "write a test span/line/sample to Tempo, Loki and Mimir and\ntime until it is readable (writes data)"},
         {"listen", OPT_LISTEN, required_argument, "ADDR:PORT", M_SERVE, 0,
          "where to serve HTTP (default " CLI_DEFAULT_LISTEN "; :PORT = every\naddress)"},
+        {"web.config.file", OPT_WEB_CONFIG, required_argument, "FILE", M_SERVE, 0,
+         "exporter web config: basic_auth_users (bcrypt), TLS cert and key"},
         {"version", 'V', no_argument, NULL, M_ALL, 0, "print the version and the linked libraries' versions"},
         {"help", 'h', no_argument, NULL, M_ALL, 0, "this help"},
 };
