@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import unittest
+import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -341,8 +342,10 @@ class ServeScrapedByPrometheus(unittest.TestCase):
         fs = FakeStack()
         srv = Serve("-c", fs.config, "-i", "1s")
         prom = None
+        with open(os.path.join(harness.ROOT, "examples", "prometheus", "lgtmtop-rules.yml")) as f:
+            rules = f.read()
         try:
-            prom = harness.RealPrometheus(jobs=(
+            prom = harness.RealPrometheus(rules=rules, jobs=(
                 "- job_name: lgtmtop\n  scrape_interval: 1s\n"
                 "  static_configs: [{targets: ['127.0.0.1:%d']}]\n" % srv.port))
 
@@ -358,6 +361,25 @@ class ServeScrapedByPrometheus(unittest.TestCase):
             t = get_json(prom.url + "/api/v1/targets")
             target = [x for x in t["data"]["activeTargets"] if x["labels"]["job"] == "lgtmtop"][0]
             self.assertEqual((target["health"], target["lastError"]), ("up", ""))
+            # the example rules evaluate cleanly on lgtmtop's series; on a healthy stack none fires
+            groups = wait_for(lambda: (lambda r: r and all(x.get("lastEvaluation", "").startswith("2")
+                                                           and x["health"] == "ok"
+                                                           for g in r["data"]["groups"] for x in g["rules"])
+                                       and r["data"]["groups"])(get_json(prom.url + "/api/v1/rules")),
+                              timeout=30, interval=0.5, what="the example rules evaluated")
+            firing = [x["name"] for g in groups for x in g["rules"] if x["state"] != "inactive"]
+            self.assertEqual(firing, [])
+            # the example dashboard's queries answer with data
+            with open(os.path.join(harness.ROOT, "examples", "grafana", "lgtmtop-dashboard.json")) as f:
+                dash = json.load(f)
+            for p in dash["panels"]:
+                for tg in p["targets"]:
+                    expr = tg["expr"].replace("$__rate_interval", "1m").replace("$stack", ".*")
+                    q = get_json(prom.url + "/api/v1/query?query=" + urllib.parse.quote(expr))
+                    self.assertEqual(q and q["status"], "success", expr)
+                    if p["title"] not in ("Findings", "Failing checks", "Sweeps"):  # healthy: none
+                        wait_for(lambda: get_json(prom.url + "/api/v1/query?query=" + urllib.parse.quote(expr))
+                                 ["data"]["result"], timeout=20, interval=0.5, what="data for " + expr)
         finally:
             if prom:
                 prom.close()
