@@ -33,6 +33,16 @@ EXPECTED = [
     "share/doc/lgtmtop/examples/kubernetes/job.yaml",
     "share/doc/lgtmtop/examples/github-actions/lgtmtop.yaml",
     "share/doc/lgtmtop/examples/github-actions/lgtmtop.yml",
+    "share/doc/lgtmtop/examples/railway/Dockerfile",
+    "share/doc/lgtmtop/examples/prometheus/prometheus.yml",
+    "share/doc/lgtmtop/examples/prometheus/lgtmtop-rules.yml",
+    "share/doc/lgtmtop/examples/prometheus/lgtmtop-rules.test.yml",
+    "share/doc/lgtmtop/examples/prometheus/web-config.yml",
+    "share/doc/lgtmtop/examples/grafana/lgtmtop-dashboard.json",
+    "share/doc/lgtmtop/examples/grafana/provisioning/datasources/prometheus.yml",
+    "share/doc/lgtmtop/examples/grafana/provisioning/dashboards/lgtmtop.yml",
+    "share/doc/lgtmtop/examples/systemd/lgtmtop.service",
+    "share/doc/lgtmtop/examples/systemd/lgtmtop.yaml",
 ]
 
 
