@@ -1,4 +1,4 @@
-/* checks/common: private glue between the check modules. The per-kind check tables, and helpers
+/* checks/common: private glue between the check modules (common.c, errors.c, json.c, ready.c). The per-kind check tables, and helpers
  * the parsers share (JSON envelopes, build info, /ready, /metrics scanning, URL pieces).
  * Everything here is pure: bytes in, obs out. */
 #ifndef LGTMTOP_CHECKS_COMMON_H
@@ -14,6 +14,16 @@ extern const struct probe_kind probe_tempo;
 extern const struct probe_kind probe_grafana;
 extern const struct probe_kind probe_prometheus;
 extern const struct probe_kind probe_custom; /* COMP_CHECKS: no static table (custom.h) */
+
+/* Product name for messages ("Mimir", "Loki", ...) and the kind's config name ("mimir");
+ * "the server" when c is NULL. */
+const char *probe_product(const struct component_cfg *c);
+const char *probe_kind_name(const struct component_cfg *c);
+
+static inline bool has_text(const char *s) { return s && *s; }
+
+/* "an object", "a string", ... for shape messages; "nothing" for NULL. */
+const char *probe_json_type_name(const cJSON *j);
 
 /* Appends s percent-encoded for a URL query value (RFC 3986 unreserved kept as is). */
 void probe_url_encode(struct buf *out, const char *s);
