@@ -1,5 +1,6 @@
-/* checks/common: private glue between the check modules (common.c, errors.c, json.c, ready.c). The per-kind check tables, and helpers
- * the parsers share (JSON envelopes, build info, /ready, /metrics scanning, URL pieces).
+/* checks/common: private glue between the check modules. The per-kind check tables, and the
+ * helpers the parsers share: kinds, ids, URL pieces and requests (common.c), transport and
+ * HTTP errors (errors.c), JSON envelopes (json.c), build info, /ready and /metrics (ready.c).
  * Everything here is pure: bytes in, obs out. */
 #ifndef LGTMTOP_CHECKS_COMMON_H
 #define LGTMTOP_CHECKS_COMMON_H
