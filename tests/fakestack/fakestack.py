@@ -56,6 +56,7 @@ FAULT_NAMES = ("none", "refused", "notready", "slow", "hang", "garbage", "trunca
                "otlp_closed", "otlp_v4only", "search_empty", "query_hang")
 # Grafana-only faults: what lgtmtop's Grafana datasources/dashboards/alerting checks find.
 GRAFANA_FAULTS = ("ds_unhealthy", "ds_internal", "ds_hostile", "dash_missing_ds", "dash_deprecated_ds", "dash_inputs",
+                  "dash_stale_targets",
                   "alerting_broken", "no_policies", "rules_error", "rules_html", "rules_hang")
 FAULT_NAMES += GRAFANA_FAULTS
 GRAFANA_RULES_PATH = "/api/prometheus/grafana/api/v1/rules"
@@ -88,7 +89,8 @@ GRAFANA_DS_HOSTILE = {"id": 7, "uid": "hostile", "orgId": 1, "name": HOSTILE_NAM
                       "url": "http://hostile.invalid:3100", "user": "", "database": "",
                       "basicAuth": False, "isDefault": False, "jsonData": {}, "readOnly": True}
 # Crafted dashboards (tests/fixtures/dashboards/crafted) served only under a fault.
-GRAFANA_CRAFTED_FAULT = {"svc-overview": "dash_missing_ds", "legacy-latency": "dash_deprecated_ds"}
+GRAFANA_CRAFTED_FAULT = {"svc-overview": "dash_missing_ds", "legacy-latency": "dash_deprecated_ds",
+                         "tempo-operational": "dash_stale_targets"}
 _BROKEN_QUERY = [
     {"refId": "A", "queryType": "", "relativeTimeRange": {"from": 600, "to": 0},
      "datasourceUid": "grafana_prometheus",
