@@ -53,7 +53,7 @@ GARBAGE = (b"<html>\x1b[2J\x1b[31mgarbage\x00\x07 {{{ \x1b]0;pwned\x07\x1b[0m"
 FAULT_NAMES = ("none", "refused", "notready", "slow", "hang", "garbage", "truncated",
                "huge", "unauthorized", "error500", "nospans", "targets_down", "db_failing",
                "canary_never_readable", "canary_write_refused",
-               "otlp_closed", "otlp_v4only", "search_empty", "query_hang")
+               "otlp_closed", "otlp_v4only", "search_empty", "query_hang", "hostile")
 # Grafana-only faults: what lgtmtop's Grafana datasources/dashboards/alerting checks find.
 GRAFANA_FAULTS = ("ds_unhealthy", "ds_internal", "dash_missing_ds", "dash_deprecated_ds", "dash_inputs",
                   "alerting_broken", "no_policies", "rules_error", "rules_html", "rules_hang")
@@ -67,6 +67,37 @@ QUERY_PATHS = {
                        r"(query|query_range|labels|label/|series|index/|patterns|rules|alerts)"),
     "tempo": re.compile(r"^/api/(search|v2/search|traces/|v2/traces/|metrics/)"),
 }
+# hostile: appended to every free-text JSON string: clear screen, window title, raw C1 CSI and
+# invalid bytes (carried by surrogateescape), DEL, UTF-8 C1 CSI, a bidi override and isolate.
+HOSTILE_TAIL = "\x1b[2J\x1b]0;PWNED\x07\udc9b31m\udcff\x7f\u009b1;1H\u202e\u2066"
+# Strings the checks compare (statuses, states, types) keep their value; numbers stay numbers.
+HOSTILE_KEEP = {"status", "health", "state", "resultType", "type", "url", "access", "database",
+                "errorType", "traceID", "traceId", "spanId", "spanID", "rootTraceName", "kind"}
+
+
+def hostile_json(body: bytes) -> bytes:
+    """The body with HOSTILE_TAIL in every free-text string (names, titles, messages, labels)."""
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        return body
+
+    def walk(v, key=None):
+        if isinstance(v, dict):
+            return {k: walk(x, k) for k, x in v.items()}
+        if isinstance(v, list):
+            return [walk(x, key) for x in v]
+        if isinstance(v, str) and key not in HOSTILE_KEEP:
+            try:
+                float(v)
+                return v
+            except ValueError:
+                return v + HOSTILE_TAIL
+        return v
+
+    return json.dumps(walk(doc), ensure_ascii=False).encode("utf-8", "surrogateescape")
+
+
 LOGIN_PAGE = (b"<!DOCTYPE html><html><head><title>Sign in</title></head><body>"
               b"<form action=\"/oauth2/start\"><button>Sign in with SSO</button></form></body></html>\n")
 GRAFANA_LOCK = threading.Lock()
@@ -322,7 +353,7 @@ def parse_faults(spec: str) -> dict:
         faults["notready"] = None
     for k in ("refused", "hang", "garbage", "truncated", "unauthorized", "error500",
               "nospans", "targets_down", "db_failing", "canary_never_readable", "canary_write_refused",
-              "otlp_closed", "otlp_v4only", "search_empty", "query_hang") + GRAFANA_FAULTS:
+              "otlp_closed", "otlp_v4only", "search_empty", "query_hang", "hostile") + GRAFANA_FAULTS:
         if k in faults:
             faults[k] = None
     return faults
@@ -662,6 +693,8 @@ class InstanceHandler(BaseHandler):
 
         if "garbage" in faults and resp.status == 200:
             resp = Resp(200, resp.ctype, GARBAGE, "garbage", resp.headers)
+        if "hostile" in faults and resp.kind == "json":
+            resp = Resp(resp.status, resp.ctype, hostile_json(resp.body), "json", resp.headers)
         self.send_resp(resp, faults, head)
 
     def path_hangs(self, path: str, faults: dict) -> bool:
