@@ -383,6 +383,16 @@ char *text_safe_copy(const char *src, size_t srclen, bool keep_newlines)
     return buf_steal(&b);
 }
 
+bool url_has_userinfo(const char *url)
+{
+    if (!url)
+        return false;
+    const char *scheme = strstr(url, "://");
+    const char *auth = scheme ? scheme + 3 : url;
+    const char *end = auth + strcspn(auth, "/?#");
+    return memchr(auth, '@', (size_t)(end - auth)) != NULL;
+}
+
 char *url_redact(const char *url)
 {
     if (!url)

@@ -62,6 +62,8 @@ size_t text_invisible_len(const char *src, size_t n);
 
 /* Returns a copy of url with any user:password@ removed (userinfo replaced by three asterisks). Caller frees. */
 char *url_redact(const char *url);
+/* Whether url carries user[:password]@ (credentials libcurl sends as basic auth). */
+bool url_has_userinfo(const char *url);
 /* Drops trailing slashes in place, never eating into "scheme://host". */
 void url_trim_slashes(char *url);
 /* "host:port" of a URL into out (default ports for http/https filled in). */

@@ -17,6 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import BIN, FakeStack, with_sample  # noqa: E402
 
 KINDS = ("mimir", "loki", "tempo", "grafana", "prometheus")
+INGEST = ("mimir", "loki", "tempo")  # the kinds whose /metrics counters lgtmtop reads
 TIMEOUT_S = 2.0  # the per-request timeout every row runs with
 MARGIN_S = 8.0  # start-up, a sweep's several rounds of requests, a loaded machine
 MAX_RSS_KB = 200 * 1024
@@ -88,6 +89,9 @@ def json_strings(v, key=""):
 # (name, fault, kinds, exit codes allowed, message pattern or None, extra args)
 ROWS = [
     ("hostile strings", "hostile", KINDS, {0, 1, 2}, None, ()),
+    ("100 KiB header line", "big_header", KINDS, {2}, r"a response header is larger than libcurl's limit", ()),
+    ("NaN counters", "bad_counters:NaN", INGEST, {2}, r"invalid counter value NaN for \w+_total", ()),
+    ("1e999 counters", "bad_counters:1e999", INGEST, {2}, r"invalid counter value \+Inf for \w+_total", ()),
 ]
 
 
