@@ -79,7 +79,10 @@ void probe_transport_obs_for(const struct http_response *r, const struct compone
                     why);
         break;
     case NET_PROTOCOL:
-        if (strstr(why, "HTTP/0.9"))
+        if (strcmp(why, NET_TEXT_HEADER_TOO_BIG) == 0)
+            obs_set(o, ST_FAIL, "%s at %s — a broken server or a proxy in front (huge cookie or redirect?)",
+                    NET_TEXT_HEADER_TOO_BIG, hp);
+        else if (strstr(why, "HTTP/0.9"))
             obs_set(o, ST_FAIL, "not an HTTP server at %s (the reply is not HTTP) — wrong port, or TLS expected?", hp);
         else
             obs_set(o, ST_FAIL, "bad HTTP response: %s", why);
@@ -139,6 +142,7 @@ void probe_http_error_obs(const struct http_response *r, const struct component_
     char path[256], reason[160];
     bool token = c && has_text(c->token);
     bool basic = c && has_text(c->basic_user);
+    bool url_auth = !basic && ((c && url_has_userinfo(c->url)) || url_has_userinfo(r->url));
     probe_url_path(r->url, path, sizeof(path));
     body_reason(r, reason, sizeof(reason));
 
@@ -158,17 +162,25 @@ void probe_http_error_obs(const struct http_response *r, const struct component_
         else if (basic)
             obs_set(o, ST_FAIL, "401 unauthorized on %s: basic auth for user \"%s\" was rejected — check basic_auth",
                     path, c->basic_user);
+        else if (url_auth)
+            obs_set(o, ST_FAIL,
+                    "401 unauthorized on %s: the credentials in the URL (user:password@) were rejected — check "
+                    "them, or use basic_auth / token",
+                    path);
         else
             obs_set(o, ST_FAIL,
                     "401 unauthorized on %s: credentials required — set token or basic_auth for this "
                     "component",
                     path);
     } else if (r->status == 403) {
-        if (token || basic)
+        if (token || basic || url_auth)
             obs_set(o, ST_FAIL,
                     "403 forbidden on %s: the %s lacks permission — check its role / the gateway's "
                     "access rules",
-                    path, token ? "token" : "basic auth user");
+                    path,
+                    token      ? "token"
+                    : url_auth ? "user in the URL"
+                               : "basic auth user");
         else
             obs_set(o, ST_FAIL,
                     "403 forbidden on %s: access denied — does a gateway want credentials (token / "
