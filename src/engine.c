@@ -415,28 +415,32 @@ static enum net_err classify(CURLcode rc, bool too_big)
         CURLcode code;
         enum net_err err;
     } map[] = {
-            {CURLE_COULDNT_CONNECT, NET_REFUSED},
-            {CURLE_COULDNT_RESOLVE_HOST, NET_DNS},
-            {CURLE_COULDNT_RESOLVE_PROXY, NET_DNS},
-            {CURLE_OPERATION_TIMEDOUT, NET_TIMEOUT},
-            {CURLE_SSL_CONNECT_ERROR, NET_TLS},
-            {CURLE_PEER_FAILED_VERIFICATION, NET_TLS},
-            {CURLE_SSL_CERTPROBLEM, NET_TLS},
-            {CURLE_SSL_CIPHER, NET_TLS},
-            {CURLE_SSL_CACERT_BADFILE, NET_TLS},
-            {CURLE_SSL_ISSUER_ERROR, NET_TLS},
-            {CURLE_SSL_CRL_BADFILE, NET_TLS},
-            {CURLE_FILESIZE_EXCEEDED, NET_TOO_BIG},
-            {CURLE_TOO_MANY_REDIRECTS, NET_REDIRECTS},
-            {CURLE_UNSUPPORTED_PROTOCOL, NET_REDIRECTS},
-            {CURLE_PARTIAL_FILE, NET_PROTOCOL},
-            {CURLE_GOT_NOTHING, NET_PROTOCOL},
-            {CURLE_RECV_ERROR, NET_PROTOCOL},
-            {CURLE_SEND_ERROR, NET_PROTOCOL},
-            {CURLE_WEIRD_SERVER_REPLY, NET_PROTOCOL},
-            {CURLE_BAD_CONTENT_ENCODING, NET_PROTOCOL},
-            {CURLE_HTTP2, NET_PROTOCOL},
-            {CURLE_HTTP2_STREAM, NET_PROTOCOL},
+        {CURLE_COULDNT_CONNECT, NET_REFUSED},
+        {CURLE_COULDNT_RESOLVE_HOST, NET_DNS},
+        {CURLE_COULDNT_RESOLVE_PROXY, NET_DNS},
+        {CURLE_OPERATION_TIMEDOUT, NET_TIMEOUT},
+        {CURLE_SSL_CONNECT_ERROR, NET_TLS},
+        {CURLE_PEER_FAILED_VERIFICATION, NET_TLS},
+        {CURLE_SSL_CERTPROBLEM, NET_TLS},
+        {CURLE_SSL_CIPHER, NET_TLS},
+        {CURLE_SSL_CACERT_BADFILE, NET_TLS},
+        {CURLE_SSL_ISSUER_ERROR, NET_TLS},
+        {CURLE_SSL_CRL_BADFILE, NET_TLS},
+        {CURLE_FILESIZE_EXCEEDED, NET_TOO_BIG},
+        {CURLE_TOO_MANY_REDIRECTS, NET_REDIRECTS},
+        {CURLE_UNSUPPORTED_PROTOCOL, NET_REDIRECTS},
+        {CURLE_PARTIAL_FILE, NET_PROTOCOL},
+        {CURLE_GOT_NOTHING, NET_PROTOCOL},
+        {CURLE_RECV_ERROR, NET_PROTOCOL},
+        {CURLE_SEND_ERROR, NET_PROTOCOL},
+        {CURLE_WEIRD_SERVER_REPLY, NET_PROTOCOL},
+        {CURLE_BAD_CONTENT_ENCODING, NET_PROTOCOL},
+        {CURLE_HTTP2, NET_PROTOCOL},
+        {CURLE_HTTP2_STREAM, NET_PROTOCOL},
+        {CURLE_OUT_OF_MEMORY, NET_PROTOCOL}, /* a header over CURL_MAX_HTTP_HEADER (finish) */
+#if LIBCURL_VERSION_NUM >= 0x080600
+        {CURLE_TOO_LARGE, NET_PROTOCOL},
+#endif
     };
     if (rc == CURLE_OK)
         return NET_OK;
@@ -446,6 +450,16 @@ static enum net_err classify(CURLcode rc, bool too_big)
         if (map[i].code == rc)
             return map[i].err;
     return NET_OTHER;
+}
+
+static bool classify_too_large(CURLcode rc)
+{
+#if LIBCURL_VERSION_NUM >= 0x080600
+    return rc == CURLE_TOO_LARGE;
+#else
+    (void)rc;
+    return false;
+#endif
 }
 
 static long info_us(CURL *c, CURLINFO what)
@@ -486,6 +500,10 @@ static void finish(struct engine *e, CURL *c, CURLcode rc)
         r.timeout_ms = x->lookup_timeout_ms; /* the connect timeout covers the lookup */
     }
     r.err_text = r.err == NET_OK ? "" : (x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc));
+    /* libcurl answers a header line over its limit with "Out of memory" (CURLE_TOO_LARGE from
+     * 8.6): the server sent it, our memory is fine. */
+    if (rc == CURLE_OUT_OF_MEMORY || classify_too_large(rc))
+        r.err_text = NET_TEXT_HEADER_TOO_BIG;
     if (r.err == NET_OK)
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
     if (r.err != NET_OK) /* a partial body is not a response */

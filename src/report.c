@@ -325,6 +325,7 @@ char *report_json(const struct state *s, const struct report_meta *m)
         cJSON_AddItemToArray(findings, fo);
     }
     cJSON_AddItemToObject(root, "changes", json_changes(s, m));
+    obs_json_clean(root); /* the one gate: every string in the report, whatever its path */
     char *out = cJSON_Print(root);
     cJSON_Delete(root);
     if (!out)

@@ -40,6 +40,10 @@ struct http_response {
                                   in resolver order; "" otherwise */
 };
 
+/* err_text of a NET_PROTOCOL response whose header line was over libcurl's limit
+ * (CURL_MAX_HTTP_HEADER). */
+#define NET_TEXT_HEADER_TOO_BIG "a response header is larger than libcurl's limit (100 KiB)"
+
 const char *net_err_name(enum net_err e); /* "refused", "dns", "timeout", "dns_timeout", ... */
 
 #endif

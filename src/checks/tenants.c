@@ -56,7 +56,7 @@ static int tenant_scan_cb(const struct prom_sample *sm, void *ud)
             snprintf(row->tenant, sizeof(row->tenant), "%s", t);
         }
         row->found[i] = true;
-        if (!isnan(sm->value))
+        if (isfinite(sm->value) && sm->value >= 0) /* not a counter value: left out */
             row->v[i] += sm->value;
     }
     return 0;

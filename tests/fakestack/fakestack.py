@@ -53,9 +53,11 @@ GARBAGE = (b"<html>\x1b[2J\x1b[31mgarbage\x00\x07 {{{ \x1b]0;pwned\x07\x1b[0m"
 FAULT_NAMES = ("none", "refused", "notready", "slow", "hang", "garbage", "truncated",
                "huge", "unauthorized", "error500", "nospans", "targets_down", "db_failing",
                "canary_never_readable", "canary_write_refused",
-               "otlp_closed", "otlp_v4only", "search_empty", "query_hang")
+               "otlp_closed", "otlp_v4only", "search_empty", "query_hang", "hostile", "big_header",
+               "bad_counters")
 # Grafana-only faults: what lgtmtop's Grafana datasources/dashboards/alerting checks find.
 GRAFANA_FAULTS = ("ds_unhealthy", "ds_internal", "ds_hostile", "dash_missing_ds", "dash_deprecated_ds", "dash_inputs",
+                  "dash_stale_targets",
                   "alerting_broken", "no_policies", "rules_error", "rules_html", "rules_hang")
 FAULT_NAMES += GRAFANA_FAULTS
 GRAFANA_RULES_PATH = "/api/prometheus/grafana/api/v1/rules"
@@ -67,6 +69,45 @@ QUERY_PATHS = {
                        r"(query|query_range|labels|label/|series|index/|patterns|rules|alerts)"),
     "tempo": re.compile(r"^/api/(search|v2/search|traces/|v2/traces/|metrics/)"),
 }
+# hostile: appended to every free-text JSON string: clear screen, window title, raw C1 CSI and
+# invalid bytes (carried by surrogateescape), DEL, UTF-8 C1 CSI, a bidi override and isolate.
+HOSTILE_TAIL = "\x1b[2J\x1b]0;PWNED\x07\udc9b31m\udcff\x7f\u009b1;1H\u202e\u2066"
+# Strings the checks compare (statuses, states, types) keep their value; numbers stay numbers.
+HOSTILE_KEEP = {"status", "health", "state", "resultType", "type", "url", "access", "database",
+                "errorType", "traceID", "traceId", "spanId", "spanID", "rootTraceName", "kind"}
+
+
+COUNTER_LINE = re.compile(rb"^([a-zA-Z_:][a-zA-Z0-9_:]*_total(?:\{[^}]*\})?) +\S+", re.M)
+
+
+def bad_counters(body: bytes, value: str) -> bytes:
+    """Every *_total sample of a metrics body gets `value` (NaN, +Inf, 1e999, 18446744073709551616)."""
+    return COUNTER_LINE.sub(lambda m: m.group(1) + b" " + value.encode(), body)
+
+
+def hostile_json(body: bytes) -> bytes:
+    """The body with HOSTILE_TAIL in every free-text string (names, titles, messages, labels)."""
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        return body
+
+    def walk(v, key=None):
+        if isinstance(v, dict):
+            return {k: walk(x, k) for k, x in v.items()}
+        if isinstance(v, list):
+            return [walk(x, key) for x in v]
+        if isinstance(v, str) and key not in HOSTILE_KEEP:
+            try:
+                float(v)
+                return v
+            except ValueError:
+                return v + HOSTILE_TAIL
+        return v
+
+    return json.dumps(walk(doc), ensure_ascii=False).encode("utf-8", "surrogateescape")
+
+
 LOGIN_PAGE = (b"<!DOCTYPE html><html><head><title>Sign in</title></head><body>"
               b"<form action=\"/oauth2/start\"><button>Sign in with SSO</button></form></body></html>\n")
 GRAFANA_LOCK = threading.Lock()
@@ -88,7 +129,8 @@ GRAFANA_DS_HOSTILE = {"id": 7, "uid": "hostile", "orgId": 1, "name": HOSTILE_NAM
                       "url": "http://hostile.invalid:3100", "user": "", "database": "",
                       "basicAuth": False, "isDefault": False, "jsonData": {}, "readOnly": True}
 # Crafted dashboards (tests/fixtures/dashboards/crafted) served only under a fault.
-GRAFANA_CRAFTED_FAULT = {"svc-overview": "dash_missing_ds", "legacy-latency": "dash_deprecated_ds"}
+GRAFANA_CRAFTED_FAULT = {"svc-overview": "dash_missing_ds", "legacy-latency": "dash_deprecated_ds",
+                         "tempo-operational": "dash_stale_targets"}
 _BROKEN_QUERY = [
     {"refId": "A", "queryType": "", "relativeTimeRange": {"from": 600, "to": 0},
      "datasourceUid": "grafana_prometheus",
@@ -324,11 +366,16 @@ def parse_faults(spec: str) -> dict:
             raise FaultError(f"huge needs a size in MiB, got {faults['huge']!r}") from None
         if not 0 < faults["huge"] <= 4096:
             raise FaultError("huge needs a size in MiB between 0 and 4096")
+    if "bad_counters" in faults:
+        v = faults["bad_counters"] or "NaN"
+        if not re.fullmatch(r"[-+0-9.eEaNInfy]+", v):
+            raise FaultError(f"bad_counters needs a sample value (NaN, +Inf, 1e999, ...), got {v!r}")
+        faults["bad_counters"] = v
     if "notready" in faults and faults["notready"] == "":
         faults["notready"] = None
     for k in ("refused", "hang", "garbage", "truncated", "unauthorized", "error500",
               "nospans", "targets_down", "db_failing", "canary_never_readable", "canary_write_refused",
-              "otlp_closed", "otlp_v4only", "search_empty", "query_hang") + GRAFANA_FAULTS:
+              "otlp_closed", "otlp_v4only", "search_empty", "query_hang", "hostile", "big_header") + GRAFANA_FAULTS:
         if k in faults:
             faults[k] = None
     return faults
@@ -668,6 +715,11 @@ class InstanceHandler(BaseHandler):
 
         if "garbage" in faults and resp.status == 200:
             resp = Resp(200, resp.ctype, GARBAGE, "garbage", resp.headers)
+        if "bad_counters" in faults and resp.kind == "metrics":
+            resp = Resp(resp.status, resp.ctype, bad_counters(resp.body, faults["bad_counters"]), "metrics",
+                        resp.headers)
+        if "hostile" in faults and resp.kind == "json":
+            resp = Resp(resp.status, resp.ctype, hostile_json(resp.body), "json", resp.headers)
         self.send_resp(resp, faults, head)
 
     def path_hangs(self, path: str, faults: dict) -> bool:
@@ -687,6 +739,8 @@ class InstanceHandler(BaseHandler):
             self.send_response(resp.status)
             self.send_header("Content-Type", resp.ctype)
             self.send_header("Content-Length", str(length))
+            if "big_header" in faults:
+                self.send_header("X-Padding", "a" * (100 * 1024 + 16))
             for k, v in resp.headers:
                 self.send_header(k, v)
             self.end_headers()

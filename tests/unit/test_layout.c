@@ -150,7 +150,20 @@ static void test_fit_cleans_and_folds(void **st)
     (void)st;
     /* control characters never reach the terminal */
     text_fit(buf, sizeof(buf), "a\x1b[31mb\x07", 8, TEXT_LEFT, false);
-    assert_string_equal(buf, "a [31mb ");
+    assert_string_equal(buf, "ab      ");
+    /* a stripped sequence goes whole, not its remains: clear screen, window title (OSC ended by
+     * BEL or ST), C1 CSI raw and UTF-8 encoded; bidi overrides and isolates vanish too */
+    text_trunc(buf, sizeof(buf),
+               "T\x1b[2J\x1b]0;TITLE\x07i\x1b]2;X\x1b\\t\x9b"
+               "2Jl\xc2\x9b"
+               "1;2He\xe2\x80\xae"
+               "S\xe2\x81\xa6!\xe2\x81\xa9",
+               40, false);
+    assert_string_equal(buf, "TitleS!");
+    assert_int_equal(text_width("\x1b[2J\xe2\x80\xaa\xe2\x81\xa8", false), 0);
+    size_t n = text_wrap("ab\x1b]0;T\x07 cd", 3, false, buf, sizeof(buf));
+    assert_string_equal(buf, "ab");
+    assert_string_equal("ab\x1b]0;T\x07 cd" + n, "cd");
     text_fit(buf, sizeof(buf), "x\xffy", 3, TEXT_LEFT, false);
     assert_string_equal(buf, "x?y");
     /* ascii mode: pure printable ASCII out */

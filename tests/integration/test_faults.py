@@ -1,0 +1,142 @@
+"""The fault matrix: every hostile-server fault against every component kind, one table.
+
+Each row runs `lgtmtop check` (table and --json) against one faulty component and asserts what
+the user sees: the exit code, a finish within the timeout plus a margin, a bounded peak RSS,
+clean output bytes (valid UTF-8, no control characters, no escape-sequence remains) and a
+message naming the fault."""
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import BIN, FakeStack, with_sample  # noqa: E402
+
+KINDS = ("mimir", "loki", "tempo", "grafana", "prometheus")
+INGEST = ("mimir", "loki", "tempo")  # the kinds whose /metrics counters lgtmtop reads
+TIMEOUT_S = 2.0  # the per-request timeout every row runs with
+MARGIN_S = 8.0  # start-up, a sweep's several rounds of requests, a loaded machine
+MAX_RSS_KB = 200 * 1024
+
+# Anything that would act on a terminal: C0 but newline/tab, DEL, C1, bidi controls.
+BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# What the fake servers' sequences carry (a window title, CSI parameters): never shown, except
+# percent-encoded inside a URL (ENCODED words are left out of the search).
+REMAINS = re.compile(r"PWNED|\[2J|\]0;|[?]31m|1;1H")
+ENCODED = re.compile(r"\S*%[0-9A-Fa-f]{2}\S*")
+
+
+def run_raw(*args, timeout=60):
+    """Runs the binary; returns (rc, stdout bytes, stderr bytes, seconds, peak RSS in KiB)."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("LGTMTOP_CONFIG", "MIMIR_URL", "LOKI_URL", "TEMPO_URL", "GRAFANA_URL",
+                        "GRAFANA_TOKEN", "PROMETHEUS_URL", "NO_COLOR")}
+    t0 = time.monotonic()
+    p = subprocess.Popen([BIN, *with_sample(args)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, env=env)
+    bufs = {}
+
+    def drain(name, f):
+        bufs[name] = f.read()
+
+    readers = [threading.Thread(target=drain, args=(n, f)) for n, f in (("out", p.stdout), ("err", p.stderr))]
+    for t in readers:
+        t.start()
+    killer = threading.Timer(timeout, p.kill)
+    killer.start()
+    _, status, ru = os.wait4(p.pid, 0)  # this child's own rusage: its peak RSS
+    killer.cancel()
+    for t in readers:
+        t.join()
+    p.stdout.close()
+    p.stderr.close()
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return p.returncode, bufs["out"], bufs["err"], time.monotonic() - t0, ru.ru_maxrss
+
+
+def clean_text(test, b, what):
+    """b decodes as strict UTF-8 and carries nothing a terminal would act on."""
+    try:
+        s = b.decode("utf-8", "strict")
+    except UnicodeDecodeError as e:
+        test.fail(f"{what}: not valid UTF-8: {e}: {b[max(0, e.start - 40):e.end + 40]!r}")
+    m = BAD_CHARS.search(s)
+    test.assertIsNone(m, f"{what}: control character {m and m.group()!r} in {s[:2000]!r}")
+    plain = ENCODED.sub("", s)
+    m = REMAINS.search(plain)
+    test.assertIsNone(m, f"{what}: remains of a stripped sequence {m and m.group()!r}: "
+                         f"{plain[max(0, m.start() - 80):m.end() + 80] if m else ''!r}")
+    return s
+
+
+def json_strings(v, key=""):
+    """Every (key, string) of a JSON document, keys included."""
+    if isinstance(v, dict):
+        for k, x in v.items():
+            yield ("<key>", k)
+            yield from json_strings(x, k)
+    elif isinstance(v, list):
+        for x in v:
+            yield from json_strings(x, key)
+    elif isinstance(v, str):
+        yield (key, v)
+
+
+# (name, fault, kinds, exit codes allowed, message pattern or None, extra args)
+ROWS = [
+    ("hostile strings", "hostile", KINDS, {0, 1, 2}, None, ()),
+    ("100 KiB header line", "big_header", KINDS, {2}, r"a response header is larger than libcurl's limit", ()),
+    ("NaN counters", "bad_counters:NaN", INGEST, {2}, r"invalid counter value NaN for \w+_total", ()),
+    ("1e999 counters", "bad_counters:1e999", INGEST, {2}, r"invalid counter value \+Inf for \w+_total", ()),
+]
+
+
+class FaultMatrix(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.fs = FakeStack()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.fs.close()
+
+    def run_row(self, name, fault, kind, codes, pattern, extra):
+        self.fs.fault(kind, fault)
+        try:
+            base = ("check", "-c", self.fs.config, "--only", kind, "-t", f"{TIMEOUT_S:g}s", *extra)
+            rc, out, err, secs, rss = run_raw(*base)
+            rcj, outj, errj, secsj, rssj = run_raw(*base, "--json")
+        finally:
+            self.fs.fault(kind, "none")
+        ctx = f"[{name} / {kind}]"
+        table = clean_text(self, out, f"{ctx} table")
+        clean_text(self, err, f"{ctx} stderr")
+        doc_text = clean_text(self, outj, f"{ctx} json")
+        clean_text(self, errj, f"{ctx} json stderr")
+        self.assertIn(rc, codes, f"{ctx} exit {rc}: {table}")
+        self.assertEqual(rc, rcj, f"{ctx} table and JSON agree on the exit code")
+        for s in (secs, secsj):
+            self.assertLess(s, TIMEOUT_S * 3 + MARGIN_S, f"{ctx} took {s:.1f}s")
+        self.assertLess(max(rss, rssj), MAX_RSS_KB, f"{ctx} peak RSS {max(rss, rssj)} KiB")
+        doc = json.loads(doc_text)
+        for key, s in json_strings(doc):
+            self.assertIsNone(BAD_CHARS.search(s), f"{ctx} JSON {key}: {s!r}")
+        if pattern:
+            self.assertRegex(table, pattern, f"{ctx} the table names the fault")
+            msgs = " | ".join(k["message"] for st in doc["stacks"] for c in st["components"]
+                              for k in c["checks"])
+            self.assertRegex(msgs, pattern, f"{ctx} the JSON names the fault")
+
+    def test_matrix(self):
+        for name, fault, kinds, codes, pattern, extra in ROWS:
+            for kind in kinds:
+                with self.subTest(row=name, kind=kind):
+                    self.run_row(name, fault, kind, codes, pattern, extra)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
