@@ -297,15 +297,17 @@ static void reload(struct server *sv)
 
 static void apply_reload(struct server *sv)
 {
-    unsigned long sweeps = sv->s.sweeps;
+    struct state ns; /* borrows from the new config's heap, which the swap below keeps */
+    if (state_init(&ns, &sv->next, sv->cli->stack, &sweep_checks))
+        fatal("reload: no stack named '%s'", sv->cli->stack); /* load_config checked it */
+    state_carry_changes(&ns, &sv->s);
+    ns.sweeps = sv->s.sweeps;
     state_free(&sv->s);
+    sv->s = ns;
     config_free(sv->cfg);
     *sv->cfg = sv->next;
     memset(&sv->next, 0, sizeof sv->next);
     sv->has_next = false;
-    if (state_init(&sv->s, sv->cfg, sv->cli->stack, &sweep_checks))
-        fatal("reload: no stack named '%s'", sv->cli->stack); /* load_config checked it */
-    sv->s.sweeps = sweeps;
     engine_set_max_inflight(sv->e, sv->cfg->max_in_flight);
     sv->reload_ok = true;
     sv->reload_wall = now_wall_ms();

@@ -202,16 +202,18 @@ static void reload(struct tui *t)
 
 static void apply_reload(struct tui *t)
 {
-    unsigned long sweeps = t->s->sweeps;
+    struct state ns; /* borrows from the new config's heap, which the swap below keeps */
+    if (state_init(&ns, &t->next, t->cli->stack, &sweep_checks))
+        fatal("reload: no stack named '%s'", t->cli->stack); /* the loader checked it */
+    state_carry_changes(&ns, t->s);
+    ns.sweeps = t->s->sweeps;
     meta_free(t);
     state_free(t->s);
+    *t->s = ns;
     config_free(t->cfg_mut);
     *t->cfg_mut = t->next;
     memset(&t->next, 0, sizeof t->next);
     t->has_next = false;
-    if (state_init(t->s, t->cfg_mut, t->cli->stack, &sweep_checks))
-        fatal("reload: no stack named '%s'", t->cli->stack); /* the loader checked it */
-    t->s->sweeps = sweeps;
     meta_alloc(t);
     engine_set_max_inflight(t->e, t->cfg_mut->max_in_flight);
     grid_init(t); /* selections, the open pane and the findings pointed into the old state */

@@ -226,12 +226,25 @@ class ServeFaults(unittest.TestCase):
                 wait_for(lambda: srv.get("/-/ready")[0] == 200, timeout=30, what="the first sweep")
                 text = srv.get("/metrics")[2]
                 self.assertEqual(value(text, "lgtmtop_component_up", stack="one", component="loki"), 1)
+                # a change before the reload survives it (same stack, component and check)
+                fs.fault("loki", "refused")
+                wait_for(lambda: json.loads(srv.get("/api/v1/status")[2])["changes"], timeout=20,
+                         what="loki's change")
+                fs.fault("loki", "none")
+                with open(path, "w") as f:
+                    f.write("stacks:\n  - name: one\n    loki: \"%s\"\n  - name: two\n    tempo: \"%s\"\n"
+                            % (fs.urls["loki"], fs.urls["tempo"]))
+                srv.proc.send_signal(signal.SIGHUP)
+                doc = wait_for(lambda: (lambda d: len(d["stacks"]) == 2 and d)(json.loads(srv.get("/api/v1/status")[2])),
+                               timeout=20, what="two stacks after the reload")
+                self.assertIn(("one", "loki", "ready", "OK", "FAIL"),
+                              [(c["stack"], c["component"], c["check"], c["from"], c["to"]) for c in doc["changes"]])
                 # a good new config: another stack replaces the first after a sweep
                 with open(path, "w") as f:
                     f.write("stacks:\n  - name: two\n    tempo: \"%s\"\n" % fs.urls["tempo"])
                 srv.proc.send_signal(signal.SIGHUP)
-                text = wait_for(lambda: (lambda t: 'stack="two"' in t and t)(srv.get("/metrics")[2]), timeout=20,
-                                what="the reloaded stack in /metrics")
+                text = wait_for(lambda: (lambda t: 'stack="two"' in t and 'stack="one"' not in t and t)(
+                    srv.get("/metrics")[2]), timeout=20, what="the reloaded stack alone in /metrics")
                 self.assertEqual(value(text, "lgtmtop_component_up", stack="two", component="tempo"), 1)
                 self.assertNotIn('stack="one"', text)
                 self.assertEqual(value(text, "lgtmtop_config_last_reload_successful"), 1)
