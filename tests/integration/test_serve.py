@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import ssl
 import subprocess
 import sys
@@ -100,6 +101,13 @@ class ServeHealthy(unittest.TestCase):
         code, headers, _ = self.srv.get("/metrics", method="POST")
         self.assertEqual((code, headers["Allow"]), (405, "GET, HEAD"))
         self.assertEqual(self.srv.get("/metrics", method="HEAD")[0], 200)
+
+    def test_request_size_is_bounded(self):
+        with socket.create_connection(("127.0.0.1", self.srv.port), timeout=5) as c:
+            c.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 40000 + b"\r\n\r\n")
+            head = c.recv(200)
+        self.assertTrue(head.startswith(b"HTTP/1.1 431 "), head)
+        self.assertEqual(self.srv.get("/-/healthy")[0], 200)  # and it goes on serving
 
     def test_status_is_the_check_document(self):
         code, headers, body = self.srv.get("/api/v1/status")
