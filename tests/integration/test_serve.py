@@ -401,6 +401,16 @@ class ServeScrapedByPrometheus(unittest.TestCase):
                     if p["title"] not in ("Findings", "Failing checks", "Sweeps"):  # healthy: none
                         wait_for(lambda: get_json(prom.url + "/api/v1/query?query=" + urllib.parse.quote(expr))
                                  ["data"]["result"], timeout=20, interval=0.5, what="data for " + expr)
+            # a component fails and recovers: Prometheus sees both
+            fs.fault("loki", "refused")
+            wait_for(lambda: up("loki") and up("loki")["value"][1] == "0", timeout=30, interval=0.5,
+                     what="loki down in Prometheus")
+            q = get_json(prom.url + "/api/v1/query?query=" + urllib.parse.quote(
+                'lgtmtop_finding{component="loki",id="down_refused"}'))
+            self.assertEqual([r["value"][1] for r in q["data"]["result"]], ["1"])
+            fs.fault("loki", "none")
+            wait_for(lambda: up("loki") and up("loki")["value"][1] == "1", timeout=30, interval=0.5,
+                     what="loki back in Prometheus")
         finally:
             if prom:
                 prom.close()
