@@ -51,6 +51,7 @@ struct server {
     long long sweep_mono, sweep_wall; /* when the running sweep started */
     long last_sweep_ms;               /* the last complete sweep */
     long long last_start_wall, last_end_wall;
+    long long logged_ms; /* status changes up to here are on stderr */
     bool reload_ok;
     long long reload_wall;
     char reload_error[512];   /* the last failed reload's message, "" after a good one */
@@ -240,6 +241,23 @@ static void start_sweep(struct server *sv, long long now)
     sweep_start(sv->e, &sv->s, sv->cfg);
 }
 
+#define LOG_CHANGES_MAX 64
+
+/* The status changes since the last sweep, oldest first, one line each on stderr (the journal
+ * of a service keeps the history the state forgets). */
+static void log_changes(struct server *sv, long long now)
+{
+    struct change ch[LOG_CHANGES_MAX];
+    size_t n = state_changes(&sv->s, sv->logged_ms, ch, LOG_CHANGES_MAX);
+    for (size_t i = n; i-- > 0;) {
+        const struct transition *t = ch[i].t;
+        fprintf(stderr, "lgtmtop: %s/%s %s: %s -> %s: %s\n", ch[i].stack->name, comp_kind_name(ch[i].comp->kind),
+                ch[i].check->def->name, transition_word(t->from, t->from_skip), transition_word(t->to, t->to_skip),
+                t->message);
+    }
+    sv->logged_ms = now;
+}
+
 static void finish_sweep(struct server *sv)
 {
     long long now = now_mono_ms();
@@ -257,6 +275,7 @@ static void finish_sweep(struct server *sv)
                 duration_format(sv->last_sweep_ms, took, sizeof took), n.ok, n.warn, n.fail);
     }
     sv->ready = true;
+    log_changes(sv, now);
     take_snapshot(sv);
     if (sv->next_sweep < now)
         sv->next_sweep = now; /* the sweep took longer than the interval: the next starts now */

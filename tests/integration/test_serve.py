@@ -183,6 +183,10 @@ class ServeFaults(unittest.TestCase):
             self.assertEqual(back["from"], "FAIL")
             page = srv.get("/")[2]
             self.assertIn('data-component="loki" data-check="ready" data-from="FAIL" data-to="OK"', page)
+            log = wait_for(lambda: "demo/loki ready: FAIL -> OK: ready" in srv.stderr() and srv.stderr(),
+                           timeout=10, what="the changes on stderr")
+            self.assertIn("lgtmtop: demo/loki ready: OK -> FAIL: not ready (503): Ingester not ready: <waiting>", log)
+            self.assertLess(log.index("OK -> FAIL"), log.index("FAIL -> OK"))
             self.assertIn("Ingester not ready: &lt;waiting&gt;", page)
             self.assertEqual(value(srv.get("/metrics")[2], "lgtmtop_check_status_changes_total", component="loki",
                                    check="ready"), 2)
