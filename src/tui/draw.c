@@ -153,6 +153,8 @@ void tui_header(struct tui *t, const char *title)
     x = put_seg(t, 0, x, buf, bar);
     if (t->paused)
         x = put_seg(t, 0, x, "  PAUSED", bar | A_BOLD);
+    if (t->reload_failed)
+        x = put_seg(t, 0, x, "  RELOAD FAILED", bar | A_BOLD);
     snprintf(buf, sizeof(buf), "  %d OK  %d WARN  %d FAIL", n.ok, n.warn, n.fail);
     if (n.unknown)
         snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "  %d ?", n.unknown);

@@ -193,6 +193,7 @@ static void reload(struct tui *t)
     t->has_next = false;
     if (t->load(t->cli, &t->next, err, sizeof err)) {
         config_free(&t->next);
+        t->reload_failed = true;
         tui_note(t, "reload failed, keeping the running config: %s", err);
         t->note_until = t->now + RELOAD_NOTE_MS;
         return;
@@ -223,6 +224,7 @@ static void apply_reload(struct tui *t)
     t->diag_ms = 0;
     t->view_stack = t->s->nstacks > 1 ? -1 : 0;
     t->next_sweep = t->now;
+    t->reload_failed = false;
     tui_note(t, "config reloaded: %zu stack%s", t->s->nstacks, t->s->nstacks == 1 ? "" : "s");
 }
 

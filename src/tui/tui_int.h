@@ -93,6 +93,7 @@ struct tui {
     cli_load_fn load;
     struct config next;
     bool has_next;
+    bool reload_failed; /* the last reload did not load: the header says so until one does */
     struct engine *e;
     struct tui_comp **meta; /* meta[stack][comp], parallel to the state */
     bool ascii, color;

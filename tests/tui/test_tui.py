@@ -488,13 +488,15 @@ class Findings(TuiCase):
         os.kill(pid, signal.SIGHUP)
         s = tm.wait_text("reload failed, keeping the running config", timeout=10)
         self.assertIn("lgtmtop.yaml:", s.splitlines()[-1])
+        self.assertIn("RELOAD FAILED", s.splitlines()[0], "the header says so while the old config runs")
         tm.wait(lambda s: row_status(s, "tempo") == "OK", what="the running config still sweeps")
         # a good one: only Loki and Tempo now
         with open(self.fs.config, "w") as f:
             f.write(re.sub(r"(?ms)^    (mimir|grafana|prometheus):\n(      .*?\n)+", "", good))
         os.kill(pid, signal.SIGHUP)
-        tm.wait(lambda s: "config reloaded: 1 stack" in s and row(s, "mimir") is None and row(s, "loki"),
-                timeout=10, what="the reloaded grid")
+        s = tm.wait(lambda s: "config reloaded: 1 stack" in s and row(s, "mimir") is None and row(s, "loki") and s,
+                    timeout=10, what="the reloaded grid")
+        self.assertNotIn("RELOAD FAILED", s.splitlines()[0])
         tm.wait(lambda s: row_status(s, "loki") == "OK", what="the new config swept")
         self.assertEqual(tm.program_pid(), pid, "the same process")
         self.quit_ok()
