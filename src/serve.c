@@ -25,7 +25,8 @@
 #include "lgtmtop/verdict.h"
 #include "lgtmtop/webconfig.h"
 
-#define SERVE_MAX_CONNECTIONS 64           /* at once; more wait in the listen backlog */
+#define SERVE_MAX_CONNECTIONS 128          /* at once; more wait in the listen backlog */
+#define SERVE_MAX_PER_IP 32                /* so one client cannot take every slot */
 #define SERVE_CONNECTION_TIMEOUT_S 10      /* an idle or slow client is dropped after this */
 #define SERVE_REQUEST_MEMORY (32u * 1024u) /* per connection: request line and headers */
 #define SERVE_IDLE_MS 1000
@@ -385,14 +386,15 @@ static char *read_pem(const char *path, const char *what, char *err, size_t errl
 static struct MHD_Daemon *start_daemon(struct server *sv, int fd)
 {
     if (sv->tls_cert)
-        return MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_TLS, 0, NULL, NULL, answer, sv, MHD_OPTION_LISTEN_SOCKET, fd,
-                                MHD_OPTION_CONNECTION_LIMIT, (unsigned int)SERVE_MAX_CONNECTIONS,
-                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)SERVE_CONNECTION_TIMEOUT_S,
-                                MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVE_REQUEST_MEMORY,
-                                MHD_OPTION_HTTPS_MEM_CERT, sv->tls_cert, MHD_OPTION_HTTPS_MEM_KEY, sv->tls_key,
-                                MHD_OPTION_END);
+        return MHD_start_daemon(
+                MHD_USE_EPOLL | MHD_USE_TLS, 0, NULL, NULL, answer, sv, MHD_OPTION_LISTEN_SOCKET, fd,
+                MHD_OPTION_CONNECTION_LIMIT, (unsigned int)SERVE_MAX_CONNECTIONS, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                (unsigned int)SERVE_MAX_PER_IP, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)SERVE_CONNECTION_TIMEOUT_S,
+                MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVE_REQUEST_MEMORY, MHD_OPTION_HTTPS_MEM_CERT,
+                sv->tls_cert, MHD_OPTION_HTTPS_MEM_KEY, sv->tls_key, MHD_OPTION_END);
     return MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, answer, sv, MHD_OPTION_LISTEN_SOCKET, fd,
                             MHD_OPTION_CONNECTION_LIMIT, (unsigned int)SERVE_MAX_CONNECTIONS,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)SERVE_MAX_PER_IP,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)SERVE_CONNECTION_TIMEOUT_S,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVE_REQUEST_MEMORY, MHD_OPTION_END);
 }

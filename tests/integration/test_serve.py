@@ -109,6 +109,31 @@ class ServeHealthy(unittest.TestCase):
         self.assertTrue(head.startswith(b"HTTP/1.1 431 "), head)
         self.assertEqual(self.srv.get("/-/healthy")[0], 200)  # and it goes on serving
 
+    def test_one_client_cannot_take_every_connection(self):
+        socks = [socket.create_connection(("127.0.0.1", self.srv.port), timeout=5) for _ in range(40)]
+        try:
+            def closed():
+                n = 0
+                for c in socks:
+                    c.setblocking(False)
+                    try:
+                        n += c.recv(1) == b""
+                    except BlockingIOError:
+                        pass
+                    except ConnectionResetError:
+                        n += 1
+                return n
+            self.assertEqual(wait_for(lambda: closed() >= 8 and closed(), timeout=5, what="the extra ones closed"), 8)
+            with socket.socket() as other:  # another address still gets an answer
+                other.bind(("127.0.0.2", 0))
+                other.settimeout(5)
+                other.connect(("127.0.0.1", self.srv.port))
+                other.sendall(b"GET /-/healthy HTTP/1.0\r\n\r\n")
+                self.assertTrue(other.recv(100).startswith(b"HTTP/1.1 200 "))
+        finally:
+            for c in socks:
+                c.close()
+
     def test_status_is_the_check_document(self):
         code, headers, body = self.srv.get("/api/v1/status")
         self.assertEqual(code, 200)
