@@ -185,7 +185,7 @@ static int run_check(const struct cli *cli, const struct config *cfg)
 int main(int argc, char **argv)
 {
     alloc_init();
-    if (argc > 1 && strcmp(argv[1], "dashboards") == 0)
+    if (argc > 1 && (strcmp(argv[1], "lint") == 0 || strcmp(argv[1], "dashboards") == 0))
         return lint_main(argc - 1, argv + 1);
     struct cli cli;
     char err[512];

@@ -1,6 +1,6 @@
-/* Tests for `lgtmtop dashboards lint`: provisioning YAML, arguments, and whole runs on a temp
- * directory laid out like a provisioning repo (grafana/dashboards/team-a/NAME.json,
- * grafana/datasources/datasources.yml), asserting output lines and exit codes. */
+/* Tests for `lgtmtop lint` (and `dashboards lint`): whole runs on a temp directory laid out like
+ * a provisioning repo (grafana/dashboards/team-a/NAME.json, grafana/datasources/datasources.yml),
+ * asserting output lines, JSON and exit codes; arguments; datasource provisioning. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -117,6 +117,9 @@ static int teardown_tree(void **state)
 }
 
 /* Runs the lint with argv (after "dashboards lint"), in the tree's directory; output in *out. */
+static int run_argv(char **out, int argc, char **argv);
+
+/* `lgtmtop dashboards lint ARGS...` in the tree's directory; output (stdout then stderr) in *out. */
 static int run_lint(char **out, const char *first, ...)
 {
     char *argv[32] = {(char *)"dashboards", (char *)"lint"};
@@ -126,6 +129,24 @@ static int run_lint(char **out, const char *first, ...)
     for (const char *a = first; a && argc < 31; a = va_arg(ap, const char *))
         argv[argc++] = (char *)a;
     va_end(ap);
+    return run_argv(out, argc, argv);
+}
+
+/* `lgtmtop lint ARGS...` */
+static int run_repo(char **out, const char *first, ...)
+{
+    char *argv[32] = {(char *)"lint"};
+    int argc = 1;
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a && argc < 31; a = va_arg(ap, const char *))
+        argv[argc++] = (char *)a;
+    va_end(ap);
+    return run_argv(out, argc, argv);
+}
+
+static int run_argv(char **out, int argc, char **argv)
+{
     char cwd[1024];
     if (!getcwd(cwd, sizeof(cwd)) || chdir(root) != 0)
         fail_msg("chdir %s", root);
@@ -156,8 +177,9 @@ static int run_lint(char **out, const char *first, ...)
 }
 
 #define DS "--datasources", "grafana/datasources/datasources.yml"
+#define KNOWN "(known: prometheus (Mimir), loki (Loki), tempo (Tempo), graphite (Graphite))"
 
-/* ---- whole runs ------------------------------------------------------------------------ */
+/* ---- dashboards ------------------------------------------------------------------------ */
 
 static void test_repo_missing_exit_2(void **state)
 {
@@ -165,26 +187,37 @@ static void test_repo_missing_exit_2(void **state)
     char *out;
     int code = run_lint(&out, DS, "grafana/dashboards", NULL);
     assert_int_equal(code, 2);
-    /* one line per bad reference, with file and panel; the known uids listed */
-    assert_contains(out, "grafana/dashboards/team-b/service-overview.json: dashboard \"Service Overview\": "
-                         "panel \"Latency\": datasource \"grafana_prometheus\" does not exist (known: "
-                         "prometheus, loki, tempo, graphite)\n");
+    /* file:line, the panel, the message, the JSON path; the known datasources with their names */
+    assert_contains(out, "grafana/dashboards/team-b/service-overview.json:10: error: dashboard \"Service Overview\": "
+                         "panel \"Latency\": datasource \"grafana_prometheus\" does not exist " KNOWN
+                         " [panels[0].datasource]\n");
     /* a target of a panel that is not Mixed is sent to the panel's datasource: a note */
-    assert_not_contains(out, "panel \"Latency\" (target A)");
-    assert_contains(out, "harmless until the panel is made Mixed");
-    assert_contains(out, "service-overview.json: dashboard \"Service Overview\": panel \"Errors\": datasource "
-                         "\"grafana_prometheus\" does not exist");
-    assert_contains(out, "service-overview.json: dashboard \"Service Overview\": row \"Saturation\" > panel \"CPU\" "
-                         "(target B): datasource \"grafana_prometheus\" does not exist");
+    assert_contains(out,
+                    "service-overview.json:11: note: dashboard \"Service Overview\": panel \"Latency\" (target A): "
+                    "target datasource \"grafana_prometheus\" does not exist, but Grafana sends every target");
+    assert_contains(out, "harmless until the panel is made Mixed [panels[0].targets[0]]\n");
+    assert_contains(out,
+                    "service-overview.json:16: error: dashboard \"Service Overview\": panel \"Errors\": datasource "
+                    "\"grafana_prometheus\" does not exist");
+    assert_contains(out, "service-overview.json:27: error: dashboard \"Service Overview\": row \"Saturation\" > panel "
+                         "\"CPU\" (target B): datasource \"grafana_prometheus\" does not exist " KNOWN
+                         " [panels[2].panels[0].targets[1]]\n");
     /* every form resolves; placeholders and library panels are noted, not failed */
-    assert_not_contains(out, "every_form.json: dashboard \"Every Reference Form\": row");
-    assert_contains(out, "every_form.json: dashboard \"Every Reference Form\": note: import placeholder "
-                         "${DS_PROMETHEUS} (prometheus): replaced when the dashboard is imported");
-    assert_contains(out, "note: library panel \"Shared latency\" (lib-latency)");
+    assert_not_contains(out, "every_form.json: error");
+    assert_contains(out, "every_form.json:47: note: dashboard \"Every Reference Form\": row \"Overview\" > panel "
+                         "\"Export placeholder\": import placeholder ${DS_PROMETHEUS} (prometheus): replaced when the "
+                         "dashboard is imported");
+    assert_contains(out, "note: dashboard \"Every Reference Form\": row \"More\" > panel \"Shared latency\": library "
+                         "panel \"Shared latency\" (lib-latency)");
     assert_not_contains(out, "clean.json");
-    assert_not_contains(out, "HEAD.json");                 /* hidden directories are not walked */
-    assert_not_contains(out, "loki-logs.json: dashboard"); /* nested dir walked, and clean */
-    assert_contains(out, "FAIL: 4 dashboards in 4 files");
+    assert_not_contains(out, "HEAD.json");           /* hidden directories are not walked */
+    assert_not_contains(out, "loki-logs.json:");     /* nested dir walked, and clean */
+    assert_not_contains(out, "grafana/datasources"); /* not under the PATH */
+    assert_contains(out, "FAIL: 4 files linted (4 dashboards): 3 errors, 0 warnings, 3 notes; ");
+    /* grouped by file, in line order */
+    assert_true(strstr(out, "every_form.json:47") < strstr(out, "every_form.json:88"));
+    assert_true(strstr(out, "every_form.json") < strstr(out, "service-overview.json:10"));
+    assert_true(strstr(out, "service-overview.json:10") < strstr(out, "service-overview.json:11"));
     free(out);
 }
 
@@ -194,13 +227,14 @@ static void test_clean_exit_0(void **state)
     char *out;
     int code = run_lint(&out, DS, "grafana/dashboards/team-b/nested", NULL);
     assert_int_equal(code, 0);
-    assert_contains(out, "OK: 1 dashboard in 1 file, 15 datasource references: 0 missing, 0 deprecated\n");
+    assert_contains(out, "OK: 1 file linted (1 dashboard): 0 errors, 0 warnings, 0 notes; 15 datasource "
+                         "references: 0 missing, 0 deprecated\n");
     free(out);
     /* --uid instead of provisioning; a single file as PATH */
     code = run_lint(&out, "--uid", "prometheus", "--uid", "loki", "--uid", "tempo",
                     "grafana/dashboards/team-a/clean.json", NULL);
     assert_int_equal(code, 0);
-    assert_contains(out, "OK: 1 dashboard in 1 file, 7 datasource references: 0 missing, 0 deprecated");
+    assert_contains(out, "OK: 1 file linted (1 dashboard): 0 errors, 0 warnings, 0 notes; 7 datasource references");
     free(out);
 }
 
@@ -212,9 +246,10 @@ static void test_deprecated_exit_1(void **state)
                                   "{\"type\":\"graphite\",\"uid\":\"loki\"},\"targets\":[{\"refId\":\"A\"}]}]}");
     int code = run_lint(&out, DS, "--deprecated", "loki=grafana_mimir", "dep", NULL);
     assert_int_equal(code, 1);
-    assert_contains(out, "dep/legacy.json: dashboard \"Legacy\": panel \"p99\": datasource \"loki\" is deprecated: "
-                         "use \"grafana_mimir\" instead\n");
-    assert_contains(out, "WARN: 1 dashboard in 1 file, 1 datasource reference: 0 missing, 1 deprecated");
+    assert_contains(out, "dep/legacy.json:1: warning: dashboard \"Legacy\": panel \"p99\": datasource \"loki\" is "
+                         "deprecated: use \"grafana_mimir\" instead [panels[0].datasource]\n");
+    assert_contains(out, "WARN: 1 file linted (1 dashboard): 0 errors, 1 warning, 0 notes; 1 datasource "
+                         "reference: 0 missing, 1 deprecated");
     free(out);
     /* deprecated and gone: missing (exit 2), naming the replacement */
     write_file("dep2/gone.json", "{\"title\":\"Gone\",\"panels\":[{\"title\":\"x\",\"datasource\":\"old_prom\"}]}");
@@ -226,9 +261,15 @@ static void test_deprecated_exit_1(void **state)
     code = run_lint(&out, "--deprecated", "old_prom=grafana_mimir", "dep2", NULL);
     assert_int_equal(code, 1);
     free(out);
+    /* nothing to check against: said, as a warning */
+    code = run_lint(&out, "dep2", NULL);
+    assert_int_equal(code, 1);
+    assert_contains(out, "warning: no datasource provisioning found (give --datasources FILE|DIR or --uid UID): the "
+                         "dashboards' datasource references were not checked");
+    free(out);
 }
 
-static void test_invalid_json_exit_3(void **state)
+static void test_invalid_json_exit_2(void **state)
 {
     (void)state;
     char *out;
@@ -238,33 +279,118 @@ static void test_invalid_json_exit_3(void **state)
     write_file("bad/trailing.json", "{\"panels\":[]} x");
     write_file("bad/cut.json", "{\"panels\": [");
     int code = run_lint(&out, DS, "bad", NULL);
-    assert_int_equal(code, 3); /* an error wins over a missing reference */
-    assert_contains(out, "bad/broken.json:4:14: error: invalid JSON near \"} ] }\"");
+    assert_int_equal(code, 2);
+    assert_contains(out, "bad/broken.json:4: error: invalid JSON (column 14) near \"} ] }\"");
     assert_contains(out, "bad/empty.json: error: empty file, not JSON");
-    assert_contains(out, "bad/trailing.json:1:15: error: invalid JSON: unexpected text after the document");
-    assert_contains(out, "bad/ok.json: dashboard \"fine\": panel #1: datasource \"nope\" does not exist");
-    assert_contains(out, "bad/cut.json:1:13: error: invalid JSON: the document ends too early (truncated?)");
-    assert_contains(out, "ERROR: 1 dashboard in 5 files");
+    assert_contains(out, "bad/trailing.json:1: error: invalid JSON (column 15): unexpected text after the document");
+    assert_contains(out, "bad/ok.json:1: error: dashboard \"fine\": panel #1: datasource \"nope\" does not exist");
+    assert_contains(out, "bad/cut.json:1: error: invalid JSON (column 13): the document ends too early (truncated?)");
+    assert_contains(out, "FAIL: 1 file linted (1 dashboard): 5 errors");
     free(out);
     code = run_lint(&out, DS, "no/such/dir", NULL);
     assert_int_equal(code, 3);
-    assert_contains(out, "no/such/dir: error: cannot read: No such file or directory");
+    assert_contains(out, "lgtmtop: no/such/dir: cannot read: No such file or directory");
     free(out);
 }
 
-static void test_non_dashboard_skipped(void **state)
+static void test_nothing_to_lint_exit_3(void **state)
 {
     (void)state;
     char *out;
     write_file("misc/package.json", "{\"name\":\"x\",\"version\":\"1.0.0\"}");
     write_file("misc/list.json", "[1,2,3]");
-    int code = run_lint(&out, DS, "misc", NULL);
-    assert_int_equal(code, 0);
-    assert_contains(out, "misc/list.json: note: skipped, not a dashboard (no panels or rows)\n");
-    assert_contains(out, "misc/package.json: note: skipped, not a dashboard (no panels or rows)\n");
-    assert_contains(out, "2 files skipped");
+    write_file("misc/compose.yml", "services:\n  grafana:\n    image: grafana/grafana\n");
+    write_file("misc/chart/templates/x.yaml", "a: {{ .Values.x }}\n"); /* not YAML, not ours: passed over */
+    int code = run_repo(&out, "misc", NULL);
+    assert_int_equal(code, 3);
+    assert_contains(out, "lgtmtop: nothing to lint in misc: no dashboard, Grafana provisioning, rule file or Tempo "
+                         "config (4 files looked at)\n");
+    free(out);
+    /* a file named on the command line that is not ours: a note, and still nothing to lint */
+    code = run_repo(&out, "misc/package.json", "grafana/dashboards/team-a/clean.json", DS, NULL);
+    assert_int_equal(code, 3);
+    free(out);
+    code = run_repo(&out, "grafana/dashboards/team-a/clean.json", "misc/list.json", DS, NULL);
+    assert_int_equal(code, 3);
+    assert_contains(out, "nothing to lint in misc/list.json");
+    free(out);
+    write_file("empty-dir/.keep", "");
+    code = run_repo(&out, "empty-dir", NULL);
+    assert_int_equal(code, 3);
+    assert_contains(out, "nothing to lint in empty-dir");
     free(out);
 }
+
+static void test_grafana12_resources(void **state)
+{
+    (void)state;
+    char *out;
+    write_file("res/v1.json", "{\"apiVersion\":\"dashboard.grafana.app/v1beta1\",\"kind\":\"Dashboard\","
+                              "\"metadata\":{\"name\":\"v1\"},\"spec\":{\"title\":\"V1\",\n"
+                              "\"panels\":[{\"title\":\"P\",\"datasource\":{\"uid\":\"gone\"}}]}}");
+    write_file("res/v2.yaml", "apiVersion: dashboard.grafana.app/v2beta1\n"
+                              "kind: Dashboard\n"
+                              "metadata:\n  name: v2\n"
+                              "spec:\n"
+                              "  title: V2\n"
+                              "  elements:\n"
+                              "    panel-1:\n"
+                              "      kind: Panel\n"
+                              "      spec:\n"
+                              "        title: Req\n"
+                              "        data:\n"
+                              "          kind: QueryGroup\n"
+                              "          spec:\n"
+                              "            queries:\n"
+                              "              - kind: PanelQuery\n"
+                              "                spec:\n"
+                              "                  refId: A\n"
+                              "                  query:\n"
+                              "                    kind: DataQuery\n"
+                              "                    group: prometheus\n"
+                              "                    datasource: {name: grafana_prometheus}\n"
+                              "  layout: {kind: GridLayout, spec: {items: []}}\n");
+    int code = run_repo(&out, "res", DS, NULL);
+    assert_int_equal(code, 2);
+    assert_contains(out, "res/v1.json:2: error: dashboard \"V1\": panel \"P\": datasource \"gone\" does not exist");
+    assert_contains(out, "[spec.panels[0].datasource]");
+    assert_contains(out, "res/v2.yaml:16: error: dashboard \"V2\": panel \"Req\" (target A): datasource "
+                         "\"grafana_prometheus\" does not exist");
+    assert_contains(out, "[spec.elements.panel-1.spec.data.spec.queries[0]]");
+    assert_contains(out, "FAIL: 2 files linted (2 dashboards)");
+    free(out);
+}
+
+static void test_placeholder_in_provisioned_dashboard(void **state)
+{
+    (void)state;
+    char *out;
+    /* a dashboard provider reads /var/lib/grafana/dashboards: the dashboards under a
+     * "dashboards" directory are provisioned from files, and Grafana never replaces ${DS_X} */
+    write_file("prov-repo/grafana/provisioning/dashboards/default.yml",
+               "apiVersion: 1\nproviders:\n  - name: default\n    type: file\n"
+               "    options:\n      path: /var/lib/grafana/dashboards\n  - name: broken\n    type: file\n");
+    copy_fixture("dashboards/crafted/every_form.json", "prov-repo/grafana/dashboards/exported.json");
+    copy_fixture("dashboards/crafted/every_form.json", "prov-repo/imports/exported.json");
+    int code = run_repo(&out, "prov-repo", DS, NULL);
+    assert_int_equal(code, 2);
+    assert_contains(out,
+                    "prov-repo/grafana/dashboards/exported.json:47: error: dashboard \"Every Reference Form\": row "
+                    "\"Overview\" > panel \"Export placeholder\": import placeholder ${DS_PROMETHEUS} is never "
+                    "replaced in a dashboard provisioned from files");
+    /* the same export outside the providers' directory: to be imported, a note */
+    assert_contains(out,
+                    "prov-repo/imports/exported.json:47: note: dashboard \"Every Reference Form\": row "
+                    "\"Overview\" > panel \"Export placeholder\": import placeholder ${DS_PROMETHEUS} (prometheus)");
+    assert_contains(out, "prov-repo/grafana/provisioning/dashboards/default.yml:7: error: provider \"broken\": a file "
+                         "provider without options.path");
+    /* a second file with the same dashboard uid */
+    assert_contains(out, "prov-repo/imports/exported.json:9: error: dashboard \"Every Reference Form\": uid "
+                         "\"every-form\" is also the uid of prov-repo/grafana/dashboards/exported.json");
+    free(out);
+}
+
+/* ---- output ---------------------------------------------------------------------------- */
 
 static void test_json_output(void **state)
 {
@@ -277,20 +403,65 @@ static void test_json_output(void **state)
         fail_msg("not JSON:\n%s", out);
     assert_int_equal(cJSON_GetObjectItem(doc, "exit_code")->valueint, 2);
     cJSON *counts = cJSON_GetObjectItem(doc, "counts");
-    assert_int_equal(cJSON_GetObjectItem(counts, "dashboards")->valueint, 2);
+    assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(counts, "by_kind"), "dashboard")->valueint, 2);
     assert_int_equal(cJSON_GetObjectItem(counts, "missing")->valueint, 3);
-    cJSON *p = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "problems"), 2);
+    assert_int_equal(cJSON_GetObjectItem(counts, "errors")->valueint, 3);
+    cJSON *p = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "findings"), 3);
     assert_string_equal(cJSON_GetObjectItem(p, "file")->valuestring, "grafana/dashboards/team-b/service-overview.json");
+    assert_int_equal(cJSON_GetObjectItem(p, "line")->valueint, 27);
+    assert_string_equal(cJSON_GetObjectItem(p, "severity")->valuestring, "error");
+    assert_string_equal(cJSON_GetObjectItem(p, "kind")->valuestring, "dashboard");
+    assert_string_equal(cJSON_GetObjectItem(p, "check")->valuestring, "missing-datasource");
+    assert_string_equal(cJSON_GetObjectItem(p, "path")->valuestring, "panels[2].panels[0].targets[1]");
     assert_string_equal(cJSON_GetObjectItem(p, "dashboard")->valuestring, "Service Overview");
     assert_string_equal(cJSON_GetObjectItem(p, "panel")->valuestring, "CPU");
     assert_string_equal(cJSON_GetObjectItem(p, "target")->valuestring, "B");
     assert_string_equal(cJSON_GetObjectItem(p, "datasource")->valuestring, "grafana_prometheus");
     assert_string_equal(cJSON_GetObjectItem(p, "status")->valuestring, "missing");
-    assert_string_equal(cJSON_GetObjectItem(p, "path")->valuestring, "row \"Saturation\" > panel \"CPU\" > target B");
-    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "datasources")), 4);
+    assert_string_equal(cJSON_GetObjectItem(p, "where")->valuestring,
+                        "dashboard \"Service Overview\": row \"Saturation\" > panel \"CPU\" (target B)");
+    cJSON *ds = cJSON_GetObjectItem(doc, "datasources");
+    assert_int_equal(cJSON_GetArraySize(ds), 4);
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(ds, 0), "file")->valuestring,
+                        "grafana/datasources/datasources.yml");
     cJSON_Delete(doc);
     free(out);
 }
+
+static void test_github_format(void **state)
+{
+    (void)state;
+    char *out;
+    write_file("gh/d.json", "{\"title\":\"50% off, a:b\",\"panels\":[\n{\"title\":\"x\",\"datasource\":\"gone\"}]}");
+    int code = run_repo(&out, "--format", "github", "gh", DS, NULL);
+    assert_int_equal(code, 2);
+    assert_contains(out, "::error file=gh/d.json,line=2,title=lgtmtop lint missing-datasource::dashboard \"50%25 off, "
+                         "a:b\": panel \"x\": datasource \"gone\" does not exist");
+    assert_contains(out, "\nFAIL: 1 file linted");
+    free(out);
+}
+
+static void test_control_characters_cleaned(void **state)
+{
+    (void)state;
+    char *out;
+    write_file("ctl/d\033[31m.json", "{\"title\":\"T\\u001b[2J\\nX\",\"panels\":[{\"title\":\"p\\u0007\","
+                                     "\"datasource\":\"g\\u001b]0;owned\\u0007one\"}]}");
+    int code = run_repo(&out, "ctl", DS, NULL);
+    assert_int_equal(code, 2);
+    assert_not_contains(out, "\033");
+    assert_not_contains(out, "\007");
+    assert_contains(out, "does not exist");
+    free(out);
+    code = run_repo(&out, "ctl", DS, "--json", NULL);
+    /* no control character escaped into a JSON string (a raw value may show "\\u001b" as text) */
+    for (const char *p = strstr(out, "\\u00"); p; p = strstr(p + 1, "\\u00"))
+        if (p[-1] != '\\')
+            fail_msg("a control character in the JSON output: %.20s", p);
+    free(out);
+}
+
+/* ---- datasource provisioning ----------------------------------------------------------- */
 
 static void test_datasources_dir_and_errors(void **state)
 {
@@ -298,12 +469,13 @@ static void test_datasources_dir_and_errors(void **state)
     char *out;
     write_file("prov/a.yaml", "apiVersion: 1\ndatasources:\n  - name: A\n    uid: a\n    type: loki\n");
     write_file("prov/b.yml", "apiVersion: 1\ndatasources:\n  - name: B\n    uid: b\n    type: tempo\n");
-    write_file("prov/dashboards.yml", "apiVersion: 1\nproviders:\n  - name: default\n    type: file\n");
+    write_file("prov/dashboards.yml", "apiVersion: 1\nproviders:\n  - name: default\n    type: file\n"
+                                      "    options: {path: /d}\n");
     write_file("dashes/d.json", "{\"title\":\"D\",\"panels\":[{\"title\":\"x\",\"datasource\":\"b\"},"
                                 "{\"title\":\"y\",\"datasource\":\"c\"}]}");
     int code = run_lint(&out, "--datasources", "prov", "dashes", NULL);
     assert_int_equal(code, 2);
-    assert_contains(out, "panel \"y\": datasource \"c\" does not exist (known: a, b)");
+    assert_contains(out, "panel \"y\": datasource \"c\" does not exist (known: a (A), b (B))");
     free(out);
     write_file("prov-bad/x.yml", "apiVersion: 1\ndatasources:\n  - name: [\n");
     code = run_lint(&out, "--datasources", "prov-bad/x.yml", "dashes", NULL);
@@ -327,6 +499,110 @@ static void test_datasources_dir_and_errors(void **state)
     assert_int_equal(code, 3);
     assert_contains(out, "nope.yml: cannot read");
     free(out);
+    /* a broken provisioning file inside the PATH: an error finding */
+    code = run_repo(&out, "prov-bad", "--uid", "x", NULL);
+    assert_int_equal(code, 2);
+    assert_contains(out, "prov-bad/x.yml:4: error: YAML syntax error");
+    free(out);
+}
+
+static void test_datasource_checks(void **state)
+{
+    (void)state;
+    char *out;
+    /* files in name order; in each, deleteDatasources before datasources */
+    write_file("dsrepo/datasources/01-base.yml", "apiVersion: 1\n"
+                                                 "datasources:\n"
+                                                 "  - name: Mimir\n" /* 3 */
+                                                 "    uid: grafana_mimir\n"
+                                                 "    type: prometheus\n"
+                                                 "    isDefault: true\n"
+                                                 "    url: ${MIMIR_URL}\n"
+                                                 "    jsonData:\n"
+                                                 "      exemplarTraceIdDestinations:\n"
+                                                 "        - name: trace_id\n"
+                                                 "          datasourceUid: grafana_tempo\n"
+                                                 "  - name: Loki\n" /* 12 */
+                                                 "    uid: grafana_loki\n"
+                                                 "    type: loki\n"
+                                                 "    url: http://loki:3100\n"
+                                                 "    jsonData:\n"
+                                                 "      derivedFields:\n"
+                                                 "        - name: TraceID\n"
+                                                 "          datasourceUid: tempo_old\n" /* 19 */
+                                                 "  - name: Tempo\n"                    /* 20 */
+                                                 "    uid: grafana_tempo\n"
+                                                 "    type: tempo\n"
+                                                 "    url: ${TEMPO_INTERNAL_URL}\n" /* 23 */
+                                                 "    jsonData:\n"
+                                                 "      tracesToLogsV2: {datasourceUid: grafana_loki}\n"
+                                                 "      tracesToMetrics: {datasourceUid: Mimir}\n" /* 26: a name */
+                                                 "      serviceMap: {datasourceUid: grafana_prometheus}\n" /* 27 */
+                                                 "      lokiSearch: {datasourceUid: grafana_loki}\n");
+    write_file("dsrepo/datasources/02-more.yml", "apiVersion: 1\n"
+                                                 "deleteDatasources:\n"
+                                                 "  - name: Old\n"
+                                                 "    orgId: 1\n"
+                                                 "datasources:\n"
+                                                 "  - name: Old\n" /* deleted first, then recreated: fine */
+                                                 "    uid: old\n"
+                                                 "    type: loki\n"
+                                                 "  - name: Loki\n" /* 9: the name again */
+                                                 "    uid: loki2\n"
+                                                 "    type: loki\n"
+                                                 "  - name: Other\n" /* 12 */
+                                                 "    uid: grafana_mimir\n"
+                                                 "    type: prometheus\n"
+                                                 "    isDefault: true\n" /* 15 */
+                                                 "  - name: Other org\n"
+                                                 "    orgId: 2\n"
+                                                 "    uid: grafana_mimir\n" /* another org: fine */
+                                                 "    type: prometheus\n"
+                                                 "    isDefault: true\n"
+                                                 "  - name: NoUid\n" /* 21 */
+                                                 "    type: loki\n");
+    int code = run_repo(&out, "dsrepo", NULL);
+    assert_int_equal(code, 2);
+    const char *f1 = "dsrepo/datasources/01-base.yml", *f2 = "dsrepo/datasources/02-more.yml";
+    (void)f1;
+    (void)f2;
+    assert_contains(out, "dsrepo/datasources/01-base.yml: note: reads from the environment: MIMIR_URL "
+                         "TEMPO_INTERNAL_URL (give --env-file FILE or --env to check they are set)\n");
+    assert_contains(out, "dsrepo/datasources/01-base.yml:19: error: datasource \"Loki\": derived field \"TraceID\": "
+                         "datasourceUid \"tempo_old\" is not a provisioned datasource (known: grafana_mimir (Mimir)");
+    assert_contains(out, "[datasources[1].jsonData.derivedFields[0].datasourceUid]");
+    assert_contains(out, "dsrepo/datasources/01-base.yml:26: error: datasource \"Tempo\": traces to metrics: "
+                         "datasourceUid \"Mimir\" is a datasource name, not a uid");
+    assert_contains(out, "dsrepo/datasources/01-base.yml:27: error: datasource \"Tempo\": service map: datasourceUid "
+                         "\"grafana_prometheus\" is not a provisioned datasource");
+    assert_not_contains(out, "traces to logs:");
+    assert_not_contains(out, "exemplar trace destination");
+    assert_not_contains(out, "Loki search");
+    assert_contains(out, "dsrepo/datasources/02-more.yml:9: error: datasource \"Loki\": name \"Loki\" is provisioned "
+                         "twice (also at dsrepo/datasources/01-base.yml:12): Grafana refuses the second");
+    assert_contains(out, "dsrepo/datasources/02-more.yml:12: error: datasource \"Other\": uid \"grafana_mimir\" is "
+                         "provisioned twice (also at dsrepo/datasources/01-base.yml:3)");
+    assert_contains(out, "dsrepo/datasources/02-more.yml:15: error: datasource \"Other\": isDefault: true, and so is "
+                         "datasource \"Mimir\" (dsrepo/datasources/01-base.yml:3)");
+    assert_not_contains(out, "datasource \"Other org\"");
+    assert_not_contains(out, "\"Old\"");
+    assert_contains(out, "dsrepo/datasources/02-more.yml:21: note: datasource \"NoUid\": no uid");
+    free(out);
+    /* with --env-file: the unset variable is an error */
+    write_file("dsrepo.env", "# the deploy's environment\nexport MIMIR_URL=http://mimir:9009\nOTHER='x'\n");
+    code = run_repo(&out, "dsrepo", "--env-file", "dsrepo.env", NULL);
+    assert_contains(out, "dsrepo/datasources/01-base.yml:23: error: ${TEMPO_INTERNAL_URL} is not set in dsrepo.env: "
+                         "Grafana provisions an empty string in its place\n");
+    assert_not_contains(out, "${MIMIR_URL}");
+    assert_not_contains(out, "reads from the environment");
+    free(out);
+    /* a deleted datasource a dashboard still uses: the hint says where it went */
+    write_file("dsrepo/dashboards/d.json", "{\"title\":\"D\",\"panels\":[{\"title\":\"x\",\"datasource\":\"Gone\"}]}");
+    write_file("dsrepo/datasources/03-delete.yml", "apiVersion: 1\ndeleteDatasources:\n  - name: Gone\n");
+    code = run_repo(&out, "dsrepo", NULL);
+    assert_contains(out, "datasource \"Gone\" does not exist; deleted by deleteDatasources at "
+                         "dsrepo/datasources/03-delete.yml:3");
+    free(out);
 }
 
 /* ---- arguments ------------------------------------------------------------------------- */
@@ -335,12 +611,6 @@ static void test_usage(void **state)
 {
     (void)state;
     char *out;
-    assert_int_equal(run_lint(&out, "grafana/dashboards", NULL), 3);
-    assert_contains(out, "nothing to check against");
-    free(out);
-    assert_int_equal(run_lint(&out, DS, NULL), 3);
-    assert_contains(out, "no PATH");
-    free(out);
     assert_int_equal(run_lint(&out, "--deprecated", "x", "d", NULL), 3);
     assert_contains(out, "--deprecated wants OLD=NEW, got \"x\"");
     free(out);
@@ -350,8 +620,20 @@ static void test_usage(void **state)
     assert_int_equal(run_lint(&out, "--uid", NULL), 3);
     assert_contains(out, "needs a value");
     free(out);
+    assert_int_equal(run_repo(&out, "--format", "xml", NULL), 3);
+    assert_contains(out, "--format wants text, json or github, got \"xml\"");
+    free(out);
     assert_int_equal(run_lint(&out, "--help", NULL), 0);
     assert_contains(out, "usage: lgtmtop dashboards lint");
+    free(out);
+    assert_int_equal(run_repo(&out, "--help", NULL), 0);
+    assert_contains(out, "usage: lgtmtop lint");
+    assert_contains(out, "--format FORMAT");
+    free(out);
+    /* options after the paths (GNU style): the reported bug, as a whole run */
+    assert_int_equal(run_lint(&out, "grafana/dashboards/team-a/clean.json", "--datasources",
+                              "grafana/datasources/datasources.yml", NULL),
+                     0);
     free(out);
 
     struct lint_opts o;
@@ -374,10 +656,26 @@ static void test_usage(void **state)
                   (char *)"p2",
                   NULL};
     assert_int_equal(lint_parse_args(10, a3, &o, stdout, err, sizeof(err)), 0);
+    assert_int_equal(o.nuids, 1);
+    assert_int_equal(o.ndeprecated, 1);
+    assert_string_equal(o.deprecated[0], "o");
+    assert_string_equal(o.deprecated[1], "n");
+    assert_int_equal(o.npaths, 2);
+    assert_int_equal(o.format, LINT_JSON);
+    assert_true(o.no_color);
+    assert_true(o.alias);
     lint_opts_free(&o);
-    /* options after the paths (GNU style), also with POSIXLY_CORRECT; "--" ends the options */
-    char *a4[] = {(char *)"dashboards", (char *)"lint",   (char *)"p1", (char *)"--datasources", (char *)"ds.yml",
-                  (char *)"p2",         (char *)"--json", (char *)"--", (char *)"--odd-name",    NULL};
+    /* options after the paths, also with POSIXLY_CORRECT; "--" ends the options */
+    char *a4[] = {(char *)"lint",
+                  (char *)"p1",
+                  (char *)"--datasources",
+                  (char *)"ds.yml",
+                  (char *)"p2",
+                  (char *)"--format",
+                  (char *)"github",
+                  (char *)"--",
+                  (char *)"--odd-name",
+                  NULL};
     setenv("POSIXLY_CORRECT", "1", 1);
     assert_int_equal(lint_parse_args(9, a4, &o, stdout, err, sizeof(err)), 0);
     unsetenv("POSIXLY_CORRECT");
@@ -387,72 +685,33 @@ static void test_usage(void **state)
     assert_string_equal(o.paths[0], "p1");
     assert_string_equal(o.paths[1], "p2");
     assert_string_equal(o.paths[2], "--odd-name");
-    assert_true(o.json);
+    assert_int_equal(o.format, LINT_GITHUB);
+    assert_false(o.alias);
     lint_opts_free(&o);
-    assert_int_equal(lint_parse_args(10, a3, &o, stdout, err, sizeof(err)), 0);
-    assert_int_equal(o.nuids, 1);
-    assert_int_equal(o.ndeprecated, 1);
-    assert_string_equal(o.deprecated[0], "o");
-    assert_string_equal(o.deprecated[1], "n");
-    assert_int_equal(o.npaths, 2);
-    assert_true(o.json);
-    assert_true(o.no_color);
+    /* no PATH: the current directory */
+    char *a5[] = {(char *)"lint", NULL};
+    assert_int_equal(lint_parse_args(1, a5, &o, stdout, err, sizeof(err)), 0);
+    assert_int_equal(o.npaths, 1);
+    assert_string_equal(o.paths[0], ".");
     lint_opts_free(&o);
-}
-
-/* ---- provisioning YAML ----------------------------------------------------------------- */
-
-static void test_provisioning_parse(void **state)
-{
-    (void)state;
-    struct lint_dslist l = {0};
-    char err[256];
-    /* a delete in a later file removes what an earlier one provisioned */
-    static const char first[] = "apiVersion: 1\ndatasources:\n  - name: Old\n    uid: old\n";
-    static const char later[] = "apiVersion: 1\ndeleteDatasources:\n  - name: Old\n";
-    assert_int_equal(lint_parse_provisioning(first, strlen(first), "a.yml", &l, err, sizeof(err)), 0);
-    assert_int_equal(lint_parse_provisioning(later, strlen(later), "b.yml", &l, err, sizeof(err)), 0);
-    assert_int_equal(l.n, 0);
-    lint_dslist_free(&l);
-    assert_int_equal(lint_parse_provisioning(datasources_yml, strlen(datasources_yml), "ds.yml", &l, err, sizeof(err)),
-                     0);
-    assert_int_equal(l.n, 4); /* deleted first, then provisioned again: Graphite stays */
-    assert_string_equal(l.v[3].uid, "graphite");
-    assert_string_equal(l.v[0].uid, "prometheus");
-    assert_string_equal(l.v[0].name, "Mimir");
-    assert_string_equal(l.v[0].type, "prometheus");
-    assert_true(l.v[0].is_default);
-    assert_false(l.v[1].is_default);
-    lint_dslist_free(&l);
-    /* several documents; an entry without uid keeps its name; ${VAR} as written */
-    static const char multi[] = "apiVersion: 1\ndatasources:\n  - name: A\n    uid: ${UID_A}\n---\n"
-                                "apiVersion: 1\ndatasources:\n  - name: NoUid\n    type: loki\n  - {}\n";
-    assert_int_equal(lint_parse_provisioning(multi, strlen(multi), "m.yml", &l, err, sizeof(err)), 0);
-    assert_int_equal(l.n, 2);
-    assert_string_equal(l.v[0].uid, "${UID_A}");
-    assert_null(l.v[1].uid);
-    assert_string_equal(l.v[1].name, "NoUid");
-    lint_dslist_free(&l);
-    static const char notlist[] = "apiVersion: 1\ndatasources: {a: 1}\n";
-    assert_int_equal(lint_parse_provisioning(notlist, strlen(notlist), "n.yml", &l, err, sizeof(err)), -1);
-    assert_contains(err, "n.yml:2: datasources: expected a list");
-    lint_dslist_free(&l);
-    assert_int_equal(lint_parse_provisioning("", 0, "e.yml", &l, err, sizeof(err)), -2);
-    assert_contains(err, "e.yml: no datasources: list");
-    static const char empty_list[] = "apiVersion: 1\ndatasources: []\n";
-    assert_int_equal(lint_parse_provisioning(empty_list, strlen(empty_list), "z.yml", &l, err, sizeof(err)), 0);
-    assert_int_equal(l.n, 0);
-    lint_dslist_free(&l);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_repo_missing_exit_2),        cmocka_unit_test(test_clean_exit_0),
-            cmocka_unit_test(test_deprecated_exit_1),          cmocka_unit_test(test_invalid_json_exit_3),
-            cmocka_unit_test(test_non_dashboard_skipped),      cmocka_unit_test(test_json_output),
-            cmocka_unit_test(test_datasources_dir_and_errors), cmocka_unit_test(test_usage),
-            cmocka_unit_test(test_provisioning_parse),
+            cmocka_unit_test(test_repo_missing_exit_2),
+            cmocka_unit_test(test_clean_exit_0),
+            cmocka_unit_test(test_deprecated_exit_1),
+            cmocka_unit_test(test_invalid_json_exit_2),
+            cmocka_unit_test(test_nothing_to_lint_exit_3),
+            cmocka_unit_test(test_grafana12_resources),
+            cmocka_unit_test(test_placeholder_in_provisioned_dashboard),
+            cmocka_unit_test(test_json_output),
+            cmocka_unit_test(test_github_format),
+            cmocka_unit_test(test_control_characters_cleaned),
+            cmocka_unit_test(test_datasources_dir_and_errors),
+            cmocka_unit_test(test_datasource_checks),
+            cmocka_unit_test(test_usage),
     };
     return cmocka_run_group_tests(tests, setup_tree, teardown_tree);
 }
