@@ -19,11 +19,13 @@
 #include "lgtmtop/lint.h"
 #include "lgtmtop/util.h"
 
-#define assert_contains(hay, needle)                                     \
-    do {                                                                 \
-        const char *h_ = (hay), *n_ = (needle);                          \
-        if (!h_ || !strstr(h_, n_))                                      \
-            fail_msg("expected \"%s\" in:\n%s", n_, h_ ? h_ : "(null)"); \
+#define assert_contains(hay, needle)                             \
+    do {                                                         \
+        const char *h_ = (hay), *n_ = (needle);                  \
+        if (!h_ || !strstr(h_, n_)) {                            \
+            fprintf(stderr, "%s\n", h_ ? h_ : "(null)");         \
+            fail_msg("expected \"%s\" in the output above", n_); \
+        }                                                        \
     } while (0)
 
 #define assert_not_contains(hay, needle)                       \
@@ -605,6 +607,116 @@ static void test_datasource_checks(void **state)
     free(out);
 }
 
+/* ---- alerting provisioning ------------------------------------------------------------ */
+
+static void test_alerting(void **state)
+{
+    (void)state;
+    char *out;
+    write_file("alerts/grafana/datasources/ds.yml", "apiVersion: 1\ndatasources:\n"
+                                                    "  - {name: Mimir, uid: grafana_mimir, type: prometheus}\n");
+    write_file("alerts/grafana/provisioning/alerting/rules/api.yml",
+               "apiVersion: 1\n"
+               "groups:\n"
+               "  - orgId: 1\n"
+               "    name: api\n"
+               "    folder: Backend\n"
+               "    interval: 1m\n"
+               "    rules:\n"
+               "      - uid: api-errors\n" /* 8 */
+               "        title: API errors\n"
+               "        condition: C\n"
+               "        data:\n"
+               "          - refId: A\n"
+               "            datasourceUid: grafana_mimir\n"
+               "            model: {expr: 'sum(rate(http_requests_total{code=~\"5..\"}[5m]))'}\n"
+               "          - refId: B\n"
+               "            datasourceUid: __expr__\n"
+               "            model: {type: reduce, expression: A, reducer: last}\n"
+               "          - refId: C\n"
+               "            datasourceUid: __expr__\n"
+               "            model: {type: threshold, expression: B}\n"
+               "      - uid: api-latency\n" /* 21 */
+               "        title: API latency\n"
+               "        condition: D\n" /* 23: no such refId */
+               "        data:\n"
+               "          - refId: A\n"
+               "            datasourceUid: grafana_prometheus\n" /* 26: removed */
+               "          - refId: B\n"
+               "            datasourceUid: '-100'\n"
+               "            model: {type: math, expression: '$A * 100 + ${Z}'}\n" /* 29 */
+               "        notification_settings: {receiver: pager}\n"               /* 30 */
+               "      - uid: api-errors\n"                                        /* 31: twice */
+               "        title: Copy\n"
+               "        condition: A\n"
+               "        data:\n"
+               "          - refId: A\n"
+               "            datasourceUid: Mimir\n"); /* 36: a name */
+    write_file("alerts/grafana/provisioning/alerting/contact_points.yml",
+               "apiVersion: 1\n"
+               "contactPoints:\n"
+               "  - orgId: 1\n"
+               "    name: critical-email\n"
+               "    receivers:\n"
+               "      - uid: ce\n"
+               "        type: email\n"
+               "        settings: {addresses: oncall@example.com}\n"
+               "muteTimes:\n"
+               "  - orgId: 1\n"
+               "    name: weekends\n"
+               "    time_intervals: [{weekdays: [saturday, sunday]}]\n");
+    write_file("alerts/grafana/provisioning/alerting/notification_policies.yml",
+               "apiVersion: 1\n"
+               "policies:\n"
+               "  - orgId: 1\n"
+               "    receiver: critical-email\n"
+               "    routes:\n"
+               "      - receiver: ops-email\n" /* 6: never provisioned */
+               "        object_matchers: [[team, =, ops]]\n"
+               "        mute_time_intervals: [weekends, nights]\n" /* 8: nights is not */
+               "        routes:\n"
+               "          - receiver: critical-email\n"
+               "            active_time_intervals: [weekends]\n");
+    int code = run_repo(&out, "alerts", NULL);
+    assert_int_equal(code, 2);
+    const char *rules = "alerts/grafana/provisioning/alerting/rules/api.yml";
+    (void)rules;
+    assert_not_contains(out, "rule \"API errors\" (group \"api\")");
+    assert_contains(out,
+                    "rules/api.yml:23: error: rule \"API latency\" (group \"api\"): condition \"D\" is not a refId "
+                    "of this rule's queries [groups[0].rules[1]]\n");
+    assert_contains(out, "rules/api.yml:26: error: rule \"API latency\" (group \"api\"), query A: datasourceUid "
+                         "\"grafana_prometheus\" is not a provisioned datasource (known: grafana_mimir (Mimir)): the "
+                         "rule errors on every evaluation [groups[0].rules[1].data[0]]\n");
+    assert_contains(out,
+                    "rules/api.yml:29: error: rule \"API latency\" (group \"api\"), query B: math expression reads "
+                    "$Z, which is not a refId of this rule");
+    assert_not_contains(out, "reads $A");
+    assert_contains(out, "rules/api.yml:30: error: rule \"API latency\" (group \"api\"): receiver \"pager\" is not a "
+                         "contact point of this repo: Grafana refuses the rule");
+    assert_contains(out,
+                    "rules/api.yml:31: error: rule \"Copy\" (group \"api\"): uid \"api-errors\" is also the uid of "
+                    "the rule at alerts/grafana/provisioning/alerting/rules/api.yml:8");
+    assert_contains(out,
+                    "rules/api.yml:36: error: rule \"Copy\" (group \"api\"), query A: datasourceUid \"Mimir\" is a "
+                    "datasource name; the uid is \"grafana_mimir\"");
+    assert_contains(out, "notification_policies.yml:6: error: route: receiver \"ops-email\" is not a contact point of "
+                         "this repo: Grafana refuses the policy [policies[0].routes[0].receiver]\n");
+    assert_contains(out,
+                    "notification_policies.yml:8: error: route: mute_time_intervals names \"nights\", which is not "
+                    "a mute timing of this repo");
+    assert_not_contains(out, "\"weekends\"");
+    assert_not_contains(out, "receiver \"critical-email\"");
+    assert_contains(out, "(1 datasource file, 3 alerting files): 8 errors");
+    free(out);
+    /* policies alone (contact points made in the UI): a warning, not an error */
+    code = run_repo(&out, "alerts/grafana/provisioning/alerting/notification_policies.yml", NULL);
+    assert_int_equal(code, 1);
+    assert_contains(out, "warning: route: receiver \"ops-email\": no contact point is provisioned here; Grafana "
+                         "refuses the policy unless one by that name exists already");
+    free(out);
+}
+
 /* ---- arguments ------------------------------------------------------------------------- */
 
 static void test_usage(void **state)
@@ -711,6 +823,7 @@ int main(void)
             cmocka_unit_test(test_control_characters_cleaned),
             cmocka_unit_test(test_datasources_dir_and_errors),
             cmocka_unit_test(test_datasource_checks),
+            cmocka_unit_test(test_alerting),
             cmocka_unit_test(test_usage),
     };
     return cmocka_run_group_tests(tests, setup_tree, teardown_tree);
