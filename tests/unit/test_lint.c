@@ -717,6 +717,98 @@ static void test_alerting(void **state)
     free(out);
 }
 
+/* ---- rule files ------------------------------------------------------------------------ */
+
+static void test_rule_files(void **state)
+{
+    (void)state;
+    char *out;
+    write_file("rules/prometheus/alert.rules.yml",
+               "groups:\n"
+               "  - name: api\n"
+               "    interval: 1m\n"
+               "    rules:\n"
+               "      - alert: HighErrorRate\n" /* 5: fine */
+               "        expr: sum(rate(http_requests_total{code=~\"5..\"}[5m])) > 1\n"
+               "        for: 5m\n"
+               "        keep_firing_for: 10m\n"
+               "        labels: {severity: critical}\n"
+               "        annotations: {summary: errors}\n"
+               "      - alert: Slow\n"
+               "        expr: histogram_quantile(0.99, rate(x[5m])) > 1\n"
+               "        for: 2mins\n"                  /* 13 */
+               "        anotations: {summary: typo}\n" /* 14 */
+               "      - record: job:up:sum\n"
+               "        expr: ''\n" /* 16 */
+               "        for: 1m\n"  /* 17 */
+               "      - alert: Both\n"
+               "        record: both\n"
+               "        expr: up\n"
+               "        labels: {bad-label: x}\n" /* 21 */
+               "  - name: api\n"                  /* 22: twice */
+               "    interval: 30sec\n"            /* 23 */
+               "    rules:\n"
+               "      - record: 'bad name'\n"
+               "        expr: sum(up\n"); /* 26: a PromQL error for promtool */
+    write_file("rules/loki/rules.yml", "groups:\n  - name: logs\n    rules:\n      - alert: Errors\n"
+                                       "        expr: sum(count_over_time({app=\"api\"} |= \"error\" [5m])) > 10\n"
+                                       "        for: 1m\n");
+    int code = run_repo(&out, "rules", "--no-promtool", NULL);
+    assert_int_equal(code, 2);
+    const char *f = "rules/prometheus/alert.rules.yml";
+    (void)f;
+    assert_not_contains(out, "HighErrorRate");
+    assert_contains(out, "alert.rules.yml:13: error: group \"api\", alert \"Slow\": for: \"2mins\" is not a Prometheus "
+                         "duration (such as 30s, 5m, 1h30m) [groups[0].rules[1].for]\n");
+    assert_contains(out,
+                    "alert.rules.yml:14: error: group \"api\", alert \"Slow\": field \"anotations\" is not a field "
+                    "of a rule: Prometheus refuses the file");
+    assert_contains(out, "alert.rules.yml:16: error: group \"api\", record \"job:up:sum\": expr is empty");
+    assert_contains(out, "alert.rules.yml:17: error: group \"api\", record \"job:up:sum\": for: is for alerting rules; "
+                         "Prometheus refuses it in a recording rule");
+    assert_contains(out, "alert.rules.yml:18: error: group \"api\", alert \"Both\": a rule is either alert or record, "
+                         "not both");
+    assert_contains(out, "alert.rules.yml:21: error: group \"api\", alert \"Both\": label \"bad-label\" is not a valid "
+                         "label name");
+    assert_contains(out, "alert.rules.yml:22: error: group \"api\": group name \"api\" is repeated in this file (first "
+                         "at line 2): Prometheus refuses the file");
+    assert_contains(out, "alert.rules.yml:23: error: group \"api\": interval: \"30sec\" is not a Prometheus duration");
+    assert_contains(out, "alert.rules.yml:25: error: group \"api\", record \"bad name\": record: \"bad name\" is not a "
+                         "valid metric name");
+    assert_contains(out, "rules/loki/rules.yml: note: LogQL rules (Loki): promtool does not check them, not run");
+    assert_not_contains(out, "rules/loki/rules.yml: error");
+    assert_not_contains(out, "rules/loki/rules.yml:5");
+    assert_contains(out, "(2 rule files)");
+    free(out);
+    if (access("/usr/bin/promtool", X_OK) != 0)
+        skip();
+    /* promtool's verdict folded in: the PromQL error it finds, at its line */
+    write_file("rules2/prometheus/alert.rules.yml", "groups:\n  - name: api\n    rules:\n      - alert: Fine\n"
+                                                    "        expr: up == 0\n      - record: job:x:sum\n"
+                                                    "        expr: sum(up\n");
+    code = run_repo(&out, "rules2", NULL);
+    assert_int_equal(code, 2);
+    assert_contains(out, "rules2/prometheus/alert.rules.yml:7: error: promtool check rules: group \"api\", rule 2, "
+                         "\"job:x:sum\": could not parse expression");
+    free(out);
+    write_file("rules3/ok.rules.yml",
+               "groups:\n  - name: api\n    rules:\n      - alert: Fine\n        expr: up == 0\n");
+    code = run_repo(&out, "rules3", NULL);
+    assert_int_equal(code, 0);
+    assert_not_contains(out, "promtool");
+    free(out);
+    /* without promtool on the PATH: said */
+    const char *path = getenv("PATH");
+    char *saved = xstrdup(path ? path : "");
+    setenv("PATH", "/nonexistent", 1);
+    code = run_repo(&out, "rules3", NULL);
+    setenv("PATH", saved, 1);
+    free(saved);
+    assert_int_equal(code, 0);
+    assert_contains(out, "rules3/ok.rules.yml: note: promtool is not on the PATH: PromQL syntax not checked");
+    free(out);
+}
+
 /* ---- arguments ------------------------------------------------------------------------- */
 
 static void test_usage(void **state)
@@ -824,6 +916,7 @@ int main(void)
             cmocka_unit_test(test_datasources_dir_and_errors),
             cmocka_unit_test(test_datasource_checks),
             cmocka_unit_test(test_alerting),
+            cmocka_unit_test(test_rule_files),
             cmocka_unit_test(test_usage),
     };
     return cmocka_run_group_tests(tests, setup_tree, teardown_tree);
