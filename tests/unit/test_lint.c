@@ -809,6 +809,59 @@ static void test_rule_files(void **state)
     free(out);
 }
 
+/* ---- Tempo config ---------------------------------------------------------------------- */
+
+static void test_tempo_config(void **state)
+{
+    (void)state;
+    char *out;
+    write_file("tempo-repo/grafana/datasources/ds.yml",
+               "apiVersion: 1\ndatasources:\n  - {name: Mimir, uid: grafana_mimir, type: prometheus, "
+               "url: 'http://mimir:9009/prometheus'}\n");
+    write_file("tempo-repo/tempo/tempo.yml", "server:\n  http_listen_port: 3200\n"
+                                             "distributor:\n"
+                                             "  receivers:\n"
+                                             "    otlp:\n"
+                                             "      protocols:\n"
+                                             "        grpc:\n" /* 7: no endpoint */
+                                             "        http:\n"
+                                             "          endpoint: 127.0.0.1:4318\n" /* 9 */
+                                             "    zipkin:\n"
+                                             "      endpoint: 0.0.0.0:9411\n"
+                                             "storage:\n  trace:\n    backend: local\n"
+                                             "metrics_generator:\n"
+                                             "  storage:\n"
+                                             "    path: /var/tempo/generator/wal\n"
+                                             "    remote_write:\n"
+                                             "      - url: http://user:secret@prometheus:9090/api/v1/write\n" /* 19 */
+                                             "        send_exemplars: true\n"
+                                             "      - url: http://mimir:9009/api/v1/push\n"); /* 21 */
+    int code = run_repo(&out, "tempo-repo", NULL);
+    assert_int_equal(code, 1);
+    assert_contains(out, "tempo-repo/tempo/tempo.yml:7: warning: receiver OTLP gRPC: no endpoint: since Tempo 2.7 it "
+                         "listens on localhost only and spans from other hosts or containers are refused — set "
+                         "endpoint: \"0.0.0.0:4317\" [distributor.receivers.otlp.protocols.grpc]\n");
+    assert_contains(out, "tempo-repo/tempo/tempo.yml:9: warning: receiver OTLP HTTP: endpoint \"127.0.0.1:4318\" "
+                         "accepts spans from this host only — use \"0.0.0.0:4318\"");
+    assert_not_contains(out, "Zipkin");
+    assert_contains(out,
+                    "tempo-repo/tempo/tempo.yml:19: warning: metrics-generator: writes span metrics to "
+                    "http://***@prometheus:9090/api/v1/write, but no Prometheus datasource of this repo reads from "
+                    "prometheus:9090");
+    assert_not_contains(out, "secret");
+    assert_contains(out, "tempo-repo/tempo/tempo.yml:21: note: metrics-generator: writes span metrics to "
+                         "http://mimir:9009/api/v1/push [");
+    assert_contains(out, "(1 datasource file, 1 Tempo config): 0 errors, 3 warnings");
+    free(out);
+    write_file("tempo-ok/tempo.yaml",
+               "distributor:\n  receivers:\n    otlp:\n      protocols:\n"
+               "        grpc: {endpoint: '0.0.0.0:4317'}\n        http: {endpoint: '[::]:4318'}\n");
+    code = run_repo(&out, "tempo-ok", NULL);
+    assert_int_equal(code, 0);
+    assert_contains(out, "OK: 1 file linted (1 Tempo config): 0 errors, 0 warnings, 0 notes");
+    free(out);
+}
+
 /* ---- arguments ------------------------------------------------------------------------- */
 
 static void test_usage(void **state)
@@ -917,6 +970,7 @@ int main(void)
             cmocka_unit_test(test_datasource_checks),
             cmocka_unit_test(test_alerting),
             cmocka_unit_test(test_rule_files),
+            cmocka_unit_test(test_tempo_config),
             cmocka_unit_test(test_usage),
     };
     return cmocka_run_group_tests(tests, setup_tree, teardown_tree);
