@@ -11,6 +11,8 @@ rules=(
   'src/engine.c src/request.c src/http.c include/lgtmtop/engine.h include/lgtmtop/http.h;checks/|lgtmtop/(state|sweep|probe|multi|config|diagnose|report|tui)\.h;the engine moves bytes: it knows no check, state or config'
   'src/config.c src/config_yaml.c src/custom_cfg.c src/config_dump.c src/init.c src/util.c src/text.c src/status.c include/lgtmtop/text.h include/lgtmtop/config.h include/lgtmtop/custom_cfg.h include/lgtmtop/config_dump.h include/lgtmtop/init.h include/lgtmtop/util.h include/lgtmtop/status.h;checks/|lgtmtop/(state|sweep|probe|multi|engine|canary|custom|diagnose|report|tui)\.h;config and util are the bottom layers'
   'src/diagnose.c src/verdict.c src/report.c;checks/|lgtmtop/(sweep|tui|engine)\.h;findings and reports read the state, they do not run checks'
+  'src/lint.c src/lint_*.c src/lint_impl.h include/lgtmtop/lint.h;checks/|lgtmtop/(state|sweep|engine|multi|probe|canary|custom|diagnose|verdict|report|tui|config)\.h;lint is offline: files in, findings out (the dashboard walker is shared with the live check, nothing else)'
+  'src/dashboards.c include/lgtmtop/dashboards.h;checks/|lint|lgtmtop/(state|sweep|engine|multi|probe|config|report|tui)\.h;the dashboard walker is pure: lint and the live check both call it'
 )
 
 fail=0

@@ -172,6 +172,16 @@ class LintRepo(unittest.TestCase):
         self.assertEqual(sum(ln.startswith("::error ") for ln in lines), 14)
         self.assertTrue(lines[-1].startswith("FAIL: 16 files linted"))
 
+    def test_help(self):
+        for args in (("lint", "--help"), ("help", "lint"), ("dashboards", "lint", "--help")):
+            r = run(*args)
+            self.assertEqual(r.rc, 0, args)
+            self.assertIn("lint [--datasources FILE|DIR]...", r.out)
+            self.assertIn("--format FORMAT", r.out)
+        r = run("lint", "--bogus")
+        self.assertEqual(r.rc, 3)
+        self.assertIn('lint: unknown option "--bogus"', r.err)
+
     def test_nothing_to_lint(self):
         empty = os.path.join(self.tmp, "empty")
         os.makedirs(os.path.join(empty, "docs"), exist_ok=True)
