@@ -90,10 +90,12 @@ static void check_receivers(struct lint_run *r, struct lint_file *f, yaml_docume
                                    protocols[i].port),
                           path);
         } else if (local_host(ep)) {
+            const char *colon = strrchr(ep, ':');
+            int port = colon && colon[1] ? atoi(colon + 1) : 0;
             lint_set_path(lint_add(r, f, ly_line(epn), LINT_WARNING, "receiver-localhost", where,
                                    "endpoint \"%s\" accepts spans from this host only — use \"0.0.0.0:%d\" for other "
                                    "hosts or containers",
-                                   ep, protocols[i].port),
+                                   ep, port > 0 ? port : protocols[i].port),
                           path);
         } else if (strchr(ep, '$')) {
             lint_set_path(lint_add(r, f, ly_line(epn), LINT_NOTE, "receiver-variable", where,

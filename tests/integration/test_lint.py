@@ -193,5 +193,37 @@ class LintRepo(unittest.TestCase):
         self.assertEqual(r.out, "")
 
 
+PUBLIC = os.path.join(ROOT, "tests", "fixtures", "dashboards", "public")
+
+
+class PublicCorpus(unittest.TestCase):
+    """Real public dashboards and provisioning: no false alarm."""
+
+    def test_mixins_and_community_dashboards(self):
+        r = run("lint", os.path.join(PUBLIC, "tempo-mixin"), os.path.join(PUBLIC, "rfmoz"),
+                "--datasources", os.path.join(REPO, "grafana", "datasources"))
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        self.assertNotIn(": error:", r.out)
+        self.assertNotIn(": warning:", r.out)
+        # Grafana's Tempo mixin: stale target datasources of panels that are not Mixed, each a note
+        notes = [ln for ln in r.out.splitlines() if ": note: " in ln]
+        self.assertEqual(len(notes), 3, r.out)
+        for ds in ("mimir-ops-03", "P666011C0B63BDCA4", "cortex-ops-01"):
+            self.assertTrue(any('target datasource "%s" does not exist' % ds in ln and "harmless until the panel is "
+                                "made Mixed" in ln for ln in notes), ds)
+        self.assertTrue(r.out.splitlines()[-1].startswith("OK: 8 files linted (8 dashboards): 0 errors"))
+
+    def test_docker_otel_lgtm(self):
+        r = run("lint", os.path.join(PUBLIC, "docker-otel-lgtm"))
+        self.assertEqual(r.rc, 1, r.out + r.err)
+        lines = r.out.splitlines()
+        self.assertEqual([ln.split(": ", 2)[1] for ln in lines[:-1]], ["warning", "warning", "note"], r.out)
+        self.assertIn('tempo-config.yaml:10: warning: receiver OTLP gRPC: endpoint "127.0.0.1:4417" accepts spans '
+                      'from this host only — use "0.0.0.0:4417"', r.out)
+        self.assertEqual(lines[-1], "WARN: 6 files linted (3 dashboards, 1 datasource file, 1 dashboard provider "
+                                    "file, 1 Tempo config): 0 errors, 2 warnings, 1 note; 45 datasource references: "
+                                    "0 missing, 0 deprecated")
+
+
 if __name__ == "__main__":
     unittest.main()
