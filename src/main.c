@@ -185,8 +185,13 @@ static int run_check(const struct cli *cli, const struct config *cfg)
 int main(int argc, char **argv)
 {
     alloc_init();
-    if (argc > 1 && strcmp(argv[1], "dashboards") == 0)
+    if (argc > 1 && (strcmp(argv[1], "lint") == 0 || strcmp(argv[1], "dashboards") == 0))
         return lint_main(argc - 1, argv + 1);
+    if (argc == 3 && strcmp(argv[1], "help") == 0 &&
+        (strcmp(argv[2], "lint") == 0 || strcmp(argv[2], "dashboards") == 0)) {
+        char *help[] = {(char *)"lint", (char *)"--help", NULL};
+        return lint_main(2, help);
+    }
     struct cli cli;
     char err[512];
     signal(SIGPIPE, SIG_IGN);
