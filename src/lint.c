@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "lgtmtop/config.h"
 #include "lgtmtop/dashboards.h"
 #include "lgtmtop/util.h"
 
@@ -194,6 +195,12 @@ int lint_parse_provisioning(const char *text, size_t len, const char *file, stru
     yaml_parser_t yp;
     int rc = 0, docs = 0;
     bool any_list = false;
+    int deep_line = 0;
+    if (config_yaml_too_deep(text, len, CONFIG_YAML_MAX_DEPTH, &deep_line)) {
+        snprintf(err, errlen, "%s:%d: YAML nested deeper than %d levels — is it a provisioning file?", file, deep_line,
+                 CONFIG_YAML_MAX_DEPTH);
+        return -1;
+    }
     if (!yaml_parser_initialize(&yp))
         fatal("out of memory (YAML parser)");
     yaml_parser_set_input_string(&yp, (const unsigned char *)text, len);

@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import unittest
@@ -136,6 +137,48 @@ class FaultMatrix(unittest.TestCase):
             for kind in kinds:
                 with self.subTest(row=name, kind=kind):
                     self.run_row(name, fault, kind, codes, pattern, extra)
+
+
+class HostileFiles(unittest.TestCase):
+    """Config and provisioning files fail fast: no input keeps libyaml busy for minutes."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="lgtmtop-files-")
+        self.addCleanup(self.tmp.cleanup)
+
+    def write(self, name, data):
+        path = os.path.join(self.tmp.name, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    def test_nested_config_fails_at_once(self):
+        deep = self.write("deep.yaml", b"mimir: http://127.0.0.1:1\nextra: " + b"[" * (200 * 1024) + b"\n")
+        for args in (("check", "-c", deep), ("config", "check", "-c", deep)):
+            rc, out, err, secs, _ = run_raw(*args, timeout=60)
+            text = clean_text(self, err, "stderr")
+            self.assertEqual(rc, 3, text)
+            self.assertIn("deep.yaml:2: YAML nested deeper than 64 levels", text)
+            self.assertLess(secs, MARGIN_S, "refused at once, not after libyaml's minute")
+
+    def test_nested_datasources_fail_at_once(self):
+        deep = self.write("ds.yaml", b"apiVersion: 1\ndatasources:\n" + b"- " * (100 * 1024) + b"\n")
+        dash = self.write("d.json", b'{"panels": []}')
+        rc, out, err, secs, _ = run_raw("dashboards", "lint", "--datasources", deep, dash, timeout=60)
+        text = clean_text(self, err + out, "output")
+        self.assertEqual(rc, 3, text)
+        self.assertIn("ds.yaml:3: YAML nested deeper than 64 levels", text)
+        self.assertLess(secs, MARGIN_S)
+
+    def test_hex_timeout_rejected(self):
+        cfg = self.write("hex.yaml", b"timeout: 0x10s\nmimir: http://127.0.0.1:1\n")
+        rc, out, err, secs, _ = run_raw("check", "-c", cfg)
+        text = clean_text(self, err, "stderr")
+        self.assertEqual(rc, 3, text)
+        self.assertIn("hex.yaml:1: timeout:", text)
+        rc, out, err, secs, _ = run_raw("check", "--mimir", "http://127.0.0.1:1", "-t", "0x10s")
+        self.assertEqual(rc, 3, err)
+        self.assertIn("0x10s", clean_text(self, err, "stderr"))
 
 
 if __name__ == "__main__":

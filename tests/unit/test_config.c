@@ -581,7 +581,43 @@ static const struct err_case err_cases[] = {
         /* interpolation syntax */
         {"stacks:\n  - name: a\n    mimir:\n      url: http://m:1\n      tenant: \"${TENANT\"\n",
          {"lgtmtop.yaml:5: stacks[0].mimir.tenant: unterminated \"${\""}},
+        /* durations are plain decimals: strtod's hex and exponents are not */
+        {"timeout: 0x10s\nmimir: http://m:1\n", {"lgtmtop.yaml:1: timeout:", "0x10s"}},
+        {"interval: 1e1s\nmimir: http://m:1\n", {"lgtmtop.yaml:1: interval:"}},
 };
+
+/* A file of nested brackets (or block sequences) is refused at once with its line, before
+ * libyaml builds a document whose time grows with the square of the depth. */
+static void test_nesting_depth(void **state)
+{
+    (void)state;
+    size_t n = 200 * 1024;
+    char *deep = malloc(n + 64);
+    assert_non_null(deep);
+    int k = snprintf(deep, 64, "mimir: http://m:1\nextra:\n  ");
+    memset(deep + k, '[', n);
+    deep[k + n] = '\0';
+    long long t0 = now_mono_ms();
+    const char *msg = parse_err(deep, err_env);
+    assert_true(now_mono_ms() - t0 < 5000); /* "at once": far below libyaml's minute */
+    assert_contains(msg, "lgtmtop.yaml:3: YAML nested deeper than 64 levels");
+    /* block style, one level per line */
+    struct buf b;
+    buf_init(&b);
+    buf_puts(&b, "mimir: http://m:1\nx:\n");
+    for (int i = 0; i < 100; i++)
+        buf_printf(&b, "%*s- \n", i * 2, "");
+    msg = parse_err(b.data, err_env);
+    assert_contains(msg, "YAML nested deeper than 64 levels");
+    buf_free(&b);
+    /* 64 levels are fine for the nesting check (the key is then unknown, not too deep) */
+    memset(deep + k, '[', 63);
+    memset(deep + k + 63, ']', 63);
+    deep[k + 126] = '\0';
+    msg = parse_err(deep, err_env);
+    assert_not_contains(msg, "nested deeper");
+    free(deep);
+}
 
 static void test_errors(void **state)
 {
@@ -1167,6 +1203,7 @@ int main(void)
             cmocka_unit_test(test_interpolation_in_config),
             cmocka_unit_test(test_empty_secret_warns),
             cmocka_unit_test(test_errors),
+            cmocka_unit_test(test_nesting_depth),
             cmocka_unit_test(test_error_truncates_to_buffer),
             cmocka_unit_test(test_no_secret_in_messages),
             cmocka_unit_test(test_defaults_no_env),
