@@ -6,7 +6,7 @@
 #                             dpkg-dev, file, lintian for the .deb test)
 set -euo pipefail
 
-pkgs=(build-essential cmake pkg-config libcurl4-openssl-dev libncurses-dev libcjson-dev libyaml-dev python3)
+pkgs=(build-essential cmake pkg-config libcurl4-openssl-dev libncurses-dev libcjson-dev libyaml-dev libmicrohttpd-dev python3)
 if [[ "${1:-}" == "--test" ]]; then
     pkgs+=(libcmocka-dev tmux prometheus prometheus-alertmanager clang-format)
     pkgs+=(man-db groff-base bash-completion zsh fish dpkg-dev file lintian)

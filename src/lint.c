@@ -86,7 +86,7 @@ int lint_parse_args(int argc, char **argv, struct lint_opts *o, FILE *out, char 
     opterr = 0;
     optind = 0; /* GNU: full reinitialisation */
     int ch;
-    while ((ch = getopt_long(ac, av, "+:d:u:h", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(ac, av, "-:d:u:h", longopts, NULL)) != -1) {
         switch (ch) {
         case 'd': push(&o->ds_files, &o->nds_files, optarg); break;
         case 'u':
@@ -109,6 +109,7 @@ int lint_parse_args(int argc, char **argv, struct lint_opts *o, FILE *out, char 
             free(old);
             break;
         }
+        case 1: push(&o->paths, &o->npaths, optarg); break; /* a PATH, wherever it is */
         case 'j': o->json = true; break;
         case 'C': o->no_color = true; break;
         case 'h':
@@ -122,7 +123,7 @@ int lint_parse_args(int argc, char **argv, struct lint_opts *o, FILE *out, char 
             goto fail;
         }
     }
-    for (int i = optind; i < ac; i++)
+    for (int i = optind; i < ac; i++) /* after "--" */
         push(&o->paths, &o->npaths, av[i]);
     if (!o->npaths) {
         snprintf(err, errlen,
@@ -220,6 +221,25 @@ int lint_parse_provisioning(const char *text, size_t len, const char *file, stru
         docs++;
         yaml_node_t *list = ymap_get(&doc, root, "datasources");
         yaml_node_t *del = ymap_get(&doc, root, "deleteDatasources");
+        /* Grafana applies deleteDatasources before datasources (a delete-and-recreate file keeps them) */
+        if (del && del->type == YAML_SEQUENCE_NODE) {
+            any_list = true;
+            for (yaml_node_item_t *it = del->data.sequence.items.start; it < del->data.sequence.items.top; it++) {
+                yaml_node_t *dn = yaml_document_get_node(&doc, *it);
+                const char *name = yscalar(ymap_get(&doc, dn, "name")), *uid = yscalar(ymap_get(&doc, dn, "uid"));
+                for (size_t i = 0; i < out->n; i++) {
+                    struct lint_ds *d = &out->v[i];
+                    if ((name && d->name && strcmp(name, d->name) == 0) ||
+                        (uid && d->uid && strcmp(uid, d->uid) == 0)) {
+                        free(d->uid);
+                        free(d->name);
+                        free(d->type);
+                        out->v[i] = out->v[--out->n];
+                        i--;
+                    }
+                }
+            }
+        }
         if (list && list->type == YAML_SEQUENCE_NODE) {
             any_list = true;
             for (yaml_node_item_t *it = list->data.sequence.items.start; it < list->data.sequence.items.top; it++) {
@@ -239,24 +259,6 @@ int lint_parse_provisioning(const char *text, size_t len, const char *file, stru
             snprintf(err, errlen, "%s:%zu: datasources: expected a list of datasources (- name: ..., uid: ...)", file,
                      list->start_mark.line + 1);
             rc = -1;
-        }
-        if (del && del->type == YAML_SEQUENCE_NODE) {
-            any_list = true;
-            for (yaml_node_item_t *it = del->data.sequence.items.start; it < del->data.sequence.items.top; it++) {
-                yaml_node_t *dn = yaml_document_get_node(&doc, *it);
-                const char *name = yscalar(ymap_get(&doc, dn, "name")), *uid = yscalar(ymap_get(&doc, dn, "uid"));
-                for (size_t i = 0; i < out->n; i++) {
-                    struct lint_ds *d = &out->v[i];
-                    if ((name && d->name && strcmp(name, d->name) == 0) ||
-                        (uid && d->uid && strcmp(uid, d->uid) == 0)) {
-                        free(d->uid);
-                        free(d->name);
-                        free(d->type);
-                        out->v[i] = out->v[--out->n];
-                        i--;
-                    }
-                }
-            }
         }
         yaml_document_delete(&doc);
         if (rc)

@@ -56,7 +56,8 @@ FAULT_NAMES = ("none", "refused", "notready", "slow", "hang", "garbage", "trunca
                "otlp_closed", "otlp_v4only", "search_empty", "query_hang", "hostile", "big_header",
                "bad_counters")
 # Grafana-only faults: what lgtmtop's Grafana datasources/dashboards/alerting checks find.
-GRAFANA_FAULTS = ("ds_unhealthy", "ds_internal", "dash_missing_ds", "dash_deprecated_ds", "dash_inputs",
+GRAFANA_FAULTS = ("ds_unhealthy", "ds_internal", "ds_hostile", "dash_missing_ds", "dash_deprecated_ds", "dash_inputs",
+                  "dash_stale_targets",
                   "alerting_broken", "no_policies", "rules_error", "rules_html", "rules_hang")
 FAULT_NAMES += GRAFANA_FAULTS
 GRAFANA_RULES_PATH = "/api/prometheus/grafana/api/v1/rules"
@@ -121,8 +122,15 @@ GRAFANA_DS_INTERNAL = {"id": 6, "uid": "mimir_internal", "orgId": 1, "name": "Mi
                        "basicAuth": False, "isDefault": False,
                        "jsonData": {"httpHeaderName1": "X-Scope-OrgID", "prometheusType": "Mimir"},
                        "readOnly": True}
+# ds_hostile: a datasource whose name and health message are markup (servers are hostile).
+HOSTILE_NAME = "<script>alert('lgtmtop')</script><img src=x onerror=alert(1)>"
+GRAFANA_DS_HOSTILE = {"id": 7, "uid": "hostile", "orgId": 1, "name": HOSTILE_NAME,
+                      "type": "loki", "typeName": "Loki", "access": "proxy",
+                      "url": "http://hostile.invalid:3100", "user": "", "database": "",
+                      "basicAuth": False, "isDefault": False, "jsonData": {}, "readOnly": True}
 # Crafted dashboards (tests/fixtures/dashboards/crafted) served only under a fault.
-GRAFANA_CRAFTED_FAULT = {"svc-overview": "dash_missing_ds", "legacy-latency": "dash_deprecated_ds"}
+GRAFANA_CRAFTED_FAULT = {"svc-overview": "dash_missing_ds", "legacy-latency": "dash_deprecated_ds",
+                         "tempo-operational": "dash_stale_targets"}
 _BROKEN_QUERY = [
     {"refId": "A", "queryType": "", "relativeTimeRange": {"from": 600, "to": 0},
      "datasourceUid": "grafana_prometheus",
@@ -1836,6 +1844,8 @@ tempo_request_duration_seconds_count{{method="GET",route="ready",status_code="20
             ds = copy.deepcopy(GRAFANA_DS_INTERNAL)
             ds["url"] = self.grafana_dead_url() + "/prometheus"
             out.append(ds)
+        if "ds_hostile" in faults:
+            out.append(copy.deepcopy(GRAFANA_DS_HOSTILE))
         return out
 
     def grafana_ds_health(self, ds: dict) -> Resp:
@@ -1843,6 +1853,8 @@ tempo_request_duration_seconds_count{{method="GET",route="ready",status_code="20
         t = ds.get("type")
         if ds.get("uid") == GRAFANA_DS_INTERNAL["uid"]:  # reachable on "Grafana's network" only
             return J(fx.grafana_ds_ok_mimir)
+        if ds.get("uid") == GRAFANA_DS_HOSTILE["uid"]:
+            return J({"message": "<b>bad</b> gateway: <script>alert(2)</script>", "status": "ERROR"}, 400)
         if "ds_unhealthy" in self.grafana_faults() and t == "loki":
             return J({"message": "There was an error returned querying the Loki API.: Get \"http://loki-gateway:3100"
                                  "/loki/api/v1/query?query=vector%281%29%2Bvector%281%29\": dial tcp: lookup "
@@ -2716,6 +2728,10 @@ def selftest() -> int:  # noqa: C901 - a flat list of checks
         assert any(r["datasourceUid"] == "grafana_prometheus" for x in ok_json(u + "/api/v1/provisioning/alert-rules", GH)
                    for r in x["data"])
         assert any(g["name"] == "slo" for g in ok_json(u + "/api/prometheus/grafana/api/v1/rules", GH)["data"]["groups"])
+        fault("grafana", "ds_hostile")
+        names = [d["name"] for d in ok_json(u + "/api/datasources", GH)]
+        assert HOSTILE_NAME in names, names
+        assert "<script>" in ok_json(u + "/api/datasources/uid/hostile/health", GH, status=400)["message"]
         fault("grafana", "none")
     check("grafana findings", t_grafana_findings)
 

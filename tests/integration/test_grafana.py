@@ -156,11 +156,23 @@ class GrafanaLive(unittest.TestCase):
         miss = top["missing"][0]
         self.assertEqual(miss["datasource"], "grafana_prometheus")
         self.assertEqual(miss["panels"], ["Latency", "Errors", "CPU"])
-        self.assertEqual(miss["references"], 4)
+        self.assertEqual(miss["references"], 3)  # target A goes to the panel's datasource: a note
         self.assertIn('row "Saturation" > panel "CPU" > target B', miss["paths"])
         self.assertEqual(top["by_datasource"], {"prometheus": 1, "loki": 1})
         self.assertEqual(d["values"]["dashboards_missing_ds"], 1)
         self.assertIn('Service Overview  Crafted  svc-overview  FAIL', d["detail"])
+
+    def test_stale_targets_of_panels_not_mixed_are_ok(self):
+        # Grafana sends every target of a panel that is not Mixed to the panel's datasource;
+        # rows and text panels never query: the live check must not FAIL on those.
+        self.fs.fault("grafana", "dash_stale_targets")
+        r = self.check()
+        d = r.check("grafana", "dashboards")
+        self.assertEqual(d["status"], "OK", d["message"])
+        row = next(x for x in d["data"] if x["uid"] == "tempo-operational")
+        self.assertEqual(row["status"], "OK")
+        self.assertEqual(row["missing"], [])
+        self.assertEqual({n["datasource"] for n in row["notes"]}, {"grafana_prometheus", "${metrics}", "gone_loki"})
 
     def test_dashboard_with_deprecated_datasource(self):
         self.fs.fault("grafana", "dash_deprecated_ds")
@@ -290,7 +302,7 @@ class DashboardsLint(unittest.TestCase):
         self.assertIn('grafana/dashboards/team-b/missing_datasource.json: dashboard "Service Overview": row "Saturation" '
                       '> panel "CPU" (target B): datasource "grafana_prometheus" does not exist (known: prometheus, '
                       'loki, tempo, prometheus_legacy)', lines)
-        self.assertEqual(sum("does not exist" in ln for ln in lines), 4)
+        self.assertEqual(sum("does not exist" in ln and "note:" not in ln for ln in lines), 3)  # target A: a note
         self.assertTrue(lines[-1].startswith("FAIL: 4 dashboards in 4 files"), lines[-1])
         self.assertNotIn("\x1b", r.out)
 
@@ -309,7 +321,7 @@ class DashboardsLint(unittest.TestCase):
         r = self.lint(*self.DS, "--json", "grafana/dashboards/team-b")
         self.assertEqual(r.rc, 2)
         doc = json.loads(r.out)
-        self.assertEqual(doc["counts"]["missing"], 4)
+        self.assertEqual(doc["counts"]["missing"], 3)
         self.assertEqual(doc["problems"][0]["panel"], "Latency")
         bad = os.path.join(self.tmp, "broken")
         os.makedirs(bad, exist_ok=True)

@@ -62,7 +62,7 @@ class Install(unittest.TestCase):
         p = sh(self.bin, "--version")
         self.assertEqual(p.returncode, 0)
         self.assertRegex(p.stdout, r"^lgtmtop \d+\.\d+\.\d+\nlibcurl \S+ \(.*resolver.*\)\nncurses \S+\ncJSON \S+\n"
-                                   r"libyaml \S+\n$")
+                                   r"libyaml \S+\nlibmicrohttpd \S+ \((no )?TLS\)\n$")
 
     def man_text(self, page):
         with gzip.open(os.path.join(self.prefix, "share/man", page), "rt") as f:
@@ -87,7 +87,7 @@ class Install(unittest.TestCase):
 
     def test_man1_complete(self):
         text = self.man_text("man1/lgtmtop.1.gz").replace("\\-", "-")
-        for cmd in ([], ["tui"], ["check"], ["init"], ["config", "check"]):
+        for cmd in ([], ["tui"], ["check"], ["serve"], ["init"], ["config", "check"]):
             helptext = sh(self.bin, *cmd, "--help").stdout
             for opt in set(re.findall(r"--[a-z][a-z-]+", helptext)):
                 self.assertIn(opt, text, "lgtmtop(1) lacks %s (from %s --help)" % (opt, " ".join(cmd)))
@@ -162,7 +162,7 @@ class Install(unittest.TestCase):
                 ftext = f.read()
             with open(os.path.join(self.prefix, "share/zsh/site-functions/_lgtmtop")) as f:
                 ztext = f.read()
-            for cmd in (["tui"], ["check"], ["init"], ["config", "check"]):
+            for cmd in (["tui"], ["check"], ["serve"], ["init"], ["config", "check"]):
                 for opt in set(re.findall(r"--[a-z][a-z-]+", sh(self.bin, *cmd, "--help").stdout)):
                     self.assertTrue("-l " + opt[2:] + " " in ftext, "fish lacks " + opt)
                     self.assertTrue(re.search(re.escape(opt) + r"(\[|\})", ztext), "zsh lacks " + opt)

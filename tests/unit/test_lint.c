@@ -168,9 +168,10 @@ static void test_repo_missing_exit_2(void **state)
     /* one line per bad reference, with file and panel; the known uids listed */
     assert_contains(out, "grafana/dashboards/team-b/service-overview.json: dashboard \"Service Overview\": "
                          "panel \"Latency\": datasource \"grafana_prometheus\" does not exist (known: "
-                         "prometheus, loki, tempo)\n");
-    assert_contains(out, "grafana/dashboards/team-b/service-overview.json: dashboard \"Service Overview\": "
-                         "panel \"Latency\" (target A): datasource \"grafana_prometheus\" does not exist");
+                         "prometheus, loki, tempo, graphite)\n");
+    /* a target of a panel that is not Mixed is sent to the panel's datasource: a note */
+    assert_not_contains(out, "panel \"Latency\" (target A)");
+    assert_contains(out, "harmless until the panel is made Mixed");
     assert_contains(out, "service-overview.json: dashboard \"Service Overview\": panel \"Errors\": datasource "
                          "\"grafana_prometheus\" does not exist");
     assert_contains(out, "service-overview.json: dashboard \"Service Overview\": row \"Saturation\" > panel \"CPU\" "
@@ -277,16 +278,16 @@ static void test_json_output(void **state)
     assert_int_equal(cJSON_GetObjectItem(doc, "exit_code")->valueint, 2);
     cJSON *counts = cJSON_GetObjectItem(doc, "counts");
     assert_int_equal(cJSON_GetObjectItem(counts, "dashboards")->valueint, 2);
-    assert_int_equal(cJSON_GetObjectItem(counts, "missing")->valueint, 4);
-    cJSON *p = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "problems"), 1);
+    assert_int_equal(cJSON_GetObjectItem(counts, "missing")->valueint, 3);
+    cJSON *p = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "problems"), 2);
     assert_string_equal(cJSON_GetObjectItem(p, "file")->valuestring, "grafana/dashboards/team-b/service-overview.json");
     assert_string_equal(cJSON_GetObjectItem(p, "dashboard")->valuestring, "Service Overview");
-    assert_string_equal(cJSON_GetObjectItem(p, "panel")->valuestring, "Latency");
-    assert_string_equal(cJSON_GetObjectItem(p, "target")->valuestring, "A");
+    assert_string_equal(cJSON_GetObjectItem(p, "panel")->valuestring, "CPU");
+    assert_string_equal(cJSON_GetObjectItem(p, "target")->valuestring, "B");
     assert_string_equal(cJSON_GetObjectItem(p, "datasource")->valuestring, "grafana_prometheus");
     assert_string_equal(cJSON_GetObjectItem(p, "status")->valuestring, "missing");
-    assert_string_equal(cJSON_GetObjectItem(p, "path")->valuestring, "panel \"Latency\" > target A");
-    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "datasources")), 3);
+    assert_string_equal(cJSON_GetObjectItem(p, "path")->valuestring, "row \"Saturation\" > panel \"CPU\" > target B");
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "datasources")), 4);
     cJSON_Delete(doc);
     free(out);
 }
@@ -373,6 +374,22 @@ static void test_usage(void **state)
                   (char *)"p2",
                   NULL};
     assert_int_equal(lint_parse_args(10, a3, &o, stdout, err, sizeof(err)), 0);
+    lint_opts_free(&o);
+    /* options after the paths (GNU style), also with POSIXLY_CORRECT; "--" ends the options */
+    char *a4[] = {(char *)"dashboards", (char *)"lint",   (char *)"p1", (char *)"--datasources", (char *)"ds.yml",
+                  (char *)"p2",         (char *)"--json", (char *)"--", (char *)"--odd-name",    NULL};
+    setenv("POSIXLY_CORRECT", "1", 1);
+    assert_int_equal(lint_parse_args(9, a4, &o, stdout, err, sizeof(err)), 0);
+    unsetenv("POSIXLY_CORRECT");
+    assert_int_equal(o.nds_files, 1);
+    assert_string_equal(o.ds_files[0], "ds.yml");
+    assert_int_equal(o.npaths, 3);
+    assert_string_equal(o.paths[0], "p1");
+    assert_string_equal(o.paths[1], "p2");
+    assert_string_equal(o.paths[2], "--odd-name");
+    assert_true(o.json);
+    lint_opts_free(&o);
+    assert_int_equal(lint_parse_args(10, a3, &o, stdout, err, sizeof(err)), 0);
     assert_int_equal(o.nuids, 1);
     assert_int_equal(o.ndeprecated, 1);
     assert_string_equal(o.deprecated[0], "o");
@@ -390,9 +407,17 @@ static void test_provisioning_parse(void **state)
     (void)state;
     struct lint_dslist l = {0};
     char err[256];
+    /* a delete in a later file removes what an earlier one provisioned */
+    static const char first[] = "apiVersion: 1\ndatasources:\n  - name: Old\n    uid: old\n";
+    static const char later[] = "apiVersion: 1\ndeleteDatasources:\n  - name: Old\n";
+    assert_int_equal(lint_parse_provisioning(first, strlen(first), "a.yml", &l, err, sizeof(err)), 0);
+    assert_int_equal(lint_parse_provisioning(later, strlen(later), "b.yml", &l, err, sizeof(err)), 0);
+    assert_int_equal(l.n, 0);
+    lint_dslist_free(&l);
     assert_int_equal(lint_parse_provisioning(datasources_yml, strlen(datasources_yml), "ds.yml", &l, err, sizeof(err)),
                      0);
-    assert_int_equal(l.n, 3); /* Graphite is deleted */
+    assert_int_equal(l.n, 4); /* deleted first, then provisioned again: Graphite stays */
+    assert_string_equal(l.v[3].uid, "graphite");
     assert_string_equal(l.v[0].uid, "prometheus");
     assert_string_equal(l.v[0].name, "Mimir");
     assert_string_equal(l.v[0].type, "prometheus");
