@@ -654,6 +654,7 @@ enum {
     TK_CANARY_TIMEOUT,
     TK_CHECKS,
     TK_MAX_IN_FLIGHT,
+    TK_BODY_BUDGET,
     TK_COUNT
 };
 static const struct key_def top_keys[TK_COUNT] = {
@@ -671,6 +672,7 @@ static const struct key_def top_keys[TK_COUNT] = {
         [TK_CANARY_TIMEOUT] = {"canary_timeout", set_duration, TO(canary_timeout_ms), 0, 1000},
         [TK_CHECKS] = {"checks", set_top_checks, 0, 0, 0},
         [TK_MAX_IN_FLIGHT] = {"max_in_flight", set_count, TO(max_in_flight), 0, MAX_IN_FLIGHT_MAX},
+        [TK_BODY_BUDGET] = {"body_budget", set_size, TO(body_budget), 0, 0},
 };
 
 /* ---- the walker ---- */
@@ -1392,6 +1394,7 @@ int config_parse(const char *yaml, size_t len, const char *name, config_getenv_f
     out->interval_ms = CONFIG_DEFAULT_INTERVAL_MS;
     out->timeout_ms = CONFIG_DEFAULT_TIMEOUT_MS;
     out->max_body = CONFIG_DEFAULT_MAX_BODY;
+    out->body_budget = CONFIG_DEFAULT_BODY_BUDGET;
     if (err && errlen)
         err[0] = '\0';
     buf_init(&p.path);

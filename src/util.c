@@ -111,6 +111,16 @@ static void buf_grow(struct buf *b, size_t extra)
     b->cap = cap;
 }
 
+void buf_reserve(struct buf *b, size_t cap)
+{
+    if (cap <= b->cap)
+        return;
+    b->data = xrealloc(b->data, cap);
+    if (!b->cap)
+        b->data[0] = '\0';
+    b->cap = cap;
+}
+
 void buf_append(struct buf *b, const void *p, size_t n)
 {
     buf_grow(b, n);

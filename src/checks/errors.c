@@ -68,8 +68,16 @@ void probe_transport_obs_for(const struct http_response *r, const struct compone
             obs_set(o, ST_FAIL, "TLS error: %s — set ca_file or insecure_skip_verify", why);
         break;
     case NET_TOO_BIG:
-        format_size(r->max_body, size, sizeof(size));
-        obs_set(o, ST_FAIL, "response larger than %s (max_body) — wrong endpoint?", size);
+        if (r->body_budget) {
+            format_size(r->body_budget, size, sizeof(size));
+            obs_set(o, ST_FAIL,
+                    "response stopped: the bodies in flight reached the body budget (body_budget, %s) — "
+                    "servers sending endless or huge bodies? (raise body_budget: if they are real)",
+                    size);
+        } else {
+            format_size(r->max_body, size, sizeof(size));
+            obs_set(o, ST_FAIL, "response larger than %s (max_body) — wrong endpoint?", size);
+        }
         break;
     case NET_REDIRECTS:
         if (strstr(why, "redirect"))

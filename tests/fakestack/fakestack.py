@@ -54,7 +54,7 @@ FAULT_NAMES = ("none", "refused", "notready", "slow", "hang", "garbage", "trunca
                "huge", "unauthorized", "error500", "nospans", "targets_down", "db_failing",
                "canary_never_readable", "canary_write_refused",
                "otlp_closed", "otlp_v4only", "search_empty", "query_hang", "hostile", "big_header",
-               "bad_counters")
+               "bad_counters", "endless", "nolength")
 # Grafana-only faults: what lgtmtop's Grafana datasources/dashboards/alerting checks find.
 GRAFANA_FAULTS = ("ds_unhealthy", "ds_internal", "ds_hostile", "dash_missing_ds", "dash_deprecated_ds", "dash_inputs",
                   "dash_stale_targets",
@@ -375,7 +375,7 @@ def parse_faults(spec: str) -> dict:
         faults["notready"] = None
     for k in ("refused", "hang", "garbage", "truncated", "unauthorized", "error500",
               "nospans", "targets_down", "db_failing", "canary_never_readable", "canary_write_refused",
-              "otlp_closed", "otlp_v4only", "search_empty", "query_hang", "hostile", "big_header") + GRAFANA_FAULTS:
+              "otlp_closed", "otlp_v4only", "search_empty", "query_hang", "hostile", "big_header", "endless", "nolength") + GRAFANA_FAULTS:
         if k in faults:
             faults[k] = None
     return faults
@@ -730,7 +730,31 @@ class InstanceHandler(BaseHandler):
             return True
         return "rules_hang" in faults and kind == "grafana" and path == GRAFANA_RULES_PATH
 
+    def send_endless(self, resp: Resp, chunked: bool) -> None:
+        """endless / nolength: the real start of the body, then padding until the client gives up
+        (chunked, or no Content-Length and the end marked by closing; the close never comes)."""
+        pad = (b" " * 65535 + b"\n") if resp.kind == "json" else (b"# padding\n" * 6553 + b"\n")
+        try:
+            self.send_response(resp.status)
+            self.send_header("Content-Type", resp.ctype)
+            if chunked:
+                self.send_header("Transfer-Encoding", "chunked")
+            else:
+                self.send_header("Connection", "close")
+            self.end_headers()
+            first = True
+            while not self.inst.stack.stopping.is_set():
+                data = resp.body[: len(resp.body) // 2] if first else pad
+                first = False
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data) if chunked else data)
+        except OSError:
+            pass
+        self.close_connection = True
+
     def send_resp(self, resp: Resp, faults: dict, head: bool) -> None:
+        if ("endless" in faults or "nolength" in faults) and resp.status == 200 and not head and resp.body:
+            self.send_endless(resp, "endless" in faults)
+            return
         length, chunks = len(resp.body), None
         if "huge" in faults and resp.status == 200 and resp.kind in ("json", "metrics"):
             length, chunks = huge_stream(resp, int(faults["huge"] * 1024 * 1024))

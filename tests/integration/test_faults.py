@@ -87,12 +87,17 @@ def json_strings(v, key=""):
         yield (key, v)
 
 
+TOO_BIG = r"response larger than 8 MiB \(max_body\)|reached the body budget \(body_budget, 32 MiB\)"
+
 # (name, fault, kinds, exit codes allowed, message pattern or None, extra args)
 ROWS = [
     ("hostile strings", "hostile", KINDS, {0, 1, 2}, None, ()),
     ("100 KiB header line", "big_header", KINDS, {2}, r"a response header is larger than libcurl's limit", ()),
     ("NaN counters", "bad_counters:NaN", INGEST, {2}, r"invalid counter value NaN for \w+_total", ()),
     ("1e999 counters", "bad_counters:1e999", INGEST, {2}, r"invalid counter value \+Inf for \w+_total", ()),
+    ("endless chunked body", "endless", KINDS, {2}, TOO_BIG, ()),
+    ("endless body without Content-Length", "nolength", KINDS, {2}, TOO_BIG, ()),
+    ("50 MiB body with Content-Length", "huge:50", KINDS, {2}, r"response larger than 8 MiB \(max_body\)", ()),
 ]
 
 
@@ -137,6 +142,39 @@ class FaultMatrix(unittest.TestCase):
             for kind in kinds:
                 with self.subTest(row=name, kind=kind):
                     self.run_row(name, fault, kind, codes, pattern, extra)
+
+
+class BodyBudget(unittest.TestCase):
+    """Endless bodies from every component at once: memory stays within the process-wide body
+    budget, not max_body per transfer, and the checks it stopped say so."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.fs = FakeStack(*[a for k in KINDS for a in ("--fault", f"{k}=endless")])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.fs.close()
+
+    def config(self, extra):
+        with open(self.fs.config) as f:
+            return self.fs.write_config(extra + f.read())
+
+    def test_budget_bounds_memory_and_names_itself(self):
+        for k in KINDS:
+            self.fs.fault(k, "none")
+        _, _, _, _, base = run_raw("check", "-c", self.fs.config, "-t", "3s")
+        for k in KINDS:
+            self.fs.fault(k, "endless")
+        # max_body 16 MiB: without the budget five endless bodies would take 80 MiB and more
+        cfg = self.config("max_body: 16MiB\nbody_budget: 4MiB\n")
+        rc, out, err, secs, rss = run_raw("check", "-c", cfg, "-t", "3s")
+        table = clean_text(self, out, "table")
+        self.assertEqual(rc, 2, table)
+        for k in KINDS:
+            self.assertRegex(table, rf"{k}\s.*reached the body budget \(body_budget, 4 MiB\)", table)
+        self.assertLess(rss - base, 48 * 1024, f"peak RSS {rss} KiB, {base} KiB without the fault")
+        self.assertLess(secs, 3 * 3 + MARGIN_S)
 
 
 class HostileFiles(unittest.TestCase):

@@ -323,6 +323,7 @@ static void test_defaults_when_keys_absent(void **state)
     assert_int_equal(cfg.timeout_ms, 5000);
     assert_int_equal(cfg.connect_timeout_ms, 5000);
     assert_int_equal(cfg.max_body, 8u << 20);
+    assert_int_equal(cfg.body_budget, 32u << 20);
     const struct component_cfg *m = &cfg.stacks[0].comp[COMP_MIMIR];
     assert_string_equal(m->prefix, "/prometheus");
     assert_string_equal(m->query, "up");
@@ -555,6 +556,7 @@ static const struct err_case err_cases[] = {
         {"connect_timeout: soon\nmimir: http://m:1\n", {"lgtmtop.yaml:1: connect_timeout: bad duration \"soon\""}},
         {"max_body: 8 megs\nmimir: http://m:1\n", {"lgtmtop.yaml:1: max_body: bad size \"8 megs\"", "8MiB"}},
         {"max_body: 2GiB\nmimir: http://m:1\n", {"lgtmtop.yaml:1: max_body: 2GiB is too large"}},
+        {"body_budget: 2GiB\nmimir: http://m:1\n", {"lgtmtop.yaml:1: body_budget: 2GiB is too large"}},
         {"max_body: 1.2.3MiB\nmimir: http://m:1\n", {"max_body: bad size"}},
         {"mimir:\n  url: http://m:1\n  insecure_skip_verify: maybe\n",
          {"lgtmtop.yaml:3: mimir.insecure_skip_verify: bad boolean \"maybe\" — write true or false"}},
@@ -591,6 +593,10 @@ static const struct err_case err_cases[] = {
 static void test_nesting_depth(void **state)
 {
     (void)state;
+    struct config cfg;
+    parse_ok("body_budget: 4MiB\nmimir: http://m:1\n", err_env, &cfg);
+    assert_int_equal(cfg.body_budget, 4u << 20);
+    config_free(&cfg);
     size_t n = 200 * 1024;
     char *deep = malloc(n + 64);
     assert_non_null(deep);
