@@ -25,6 +25,8 @@ struct xfer {
     struct buf body;
     size_t max_body;
     bool too_big;
+    bool over_budget;   /* stopped by the process-wide body budget */
+    size_t charged;     /* bytes of body_used this transfer holds (its buffer's capacity) */
     char *content_type; /* copied from the response headers */
     char *url_redacted;
     char *post;                    /* owned copy of the request body */
@@ -67,6 +69,13 @@ struct engine {
 };
 
 static bool curl_ready;
+
+/* The process-wide body budget: the capacity of every body buffer alive, against the limit. */
+static size_t body_budget = ENGINE_DEFAULT_BODY_BUDGET;
+static size_t body_used;
+
+void engine_set_body_budget(size_t bytes) { body_budget = bytes ? bytes : ENGINE_DEFAULT_BODY_BUDGET; }
+size_t engine_body_bytes(void) { return body_used; }
 
 struct engine *engine_new(void)
 {
@@ -147,6 +156,7 @@ static void xfer_free(struct xfer *x)
     curl_slist_free_all(x->headers);
     curl_slist_free_all(x->connect_to);
     buf_free(&x->body);
+    body_used -= x->charged;
     buf_free(&x->addrs);
     free(x->content_type);
     free(x->url_redacted);
@@ -238,6 +248,23 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
     if (x->body.len + len > x->max_body) {
         x->too_big = true;
         return 0; /* aborts the transfer: memory stays bounded */
+    }
+    size_t need = x->body.len + len + 1;
+    if (need > x->body.cap) {
+        /* Grow by doubling (from 4 KiB), never past max_body, and charge the budget first. */
+        size_t cap = x->body.cap ? x->body.cap : 4096;
+        while (cap < need)
+            cap *= 2;
+        if (cap > x->max_body + 1)
+            cap = x->max_body + 1;
+        size_t more = cap - x->body.cap;
+        if (body_used + more > body_budget) {
+            x->too_big = x->over_budget = true;
+            return 0;
+        }
+        body_used += more;
+        x->charged += more;
+        buf_reserve(&x->body, cap);
     }
     buf_append(&x->body, p, len);
     return len;
@@ -513,6 +540,7 @@ static void finish(struct engine *e, CURL *c, CURLcode rc)
     r.content_type = x->content_type ? x->content_type : "";
     r.url = x->url_redacted;
     r.max_body = x->max_body;
+    r.body_budget = x->over_budget ? body_budget : 0;
     r.t.dns_us = info_us(c, CURLINFO_NAMELOOKUP_TIME_T);
     r.t.connect_us = info_us(c, CURLINFO_CONNECT_TIME_T);
     r.t.tls_us = info_us(c, CURLINFO_APPCONNECT_TIME_T);

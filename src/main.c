@@ -77,6 +77,7 @@ static int load_config(const struct cli *cli, struct config *cfg, char *err, siz
     }
     if (config_load_secrets(cfg, err, errlen))
         return -1;
+    engine_set_body_budget(cfg->body_budget);
     for (size_t i = 0; i < cfg->nwarnings; i++)
         fprintf(stderr, "lgtmtop: warning: %s\n", cfg->warnings[i]);
     return 0;
