@@ -535,7 +535,7 @@ static void test_metrics_scan(void **state)
                                "zz_other 1\n";
     struct probe_metric_sum sums[] = {{"a_total", 99, true}, {"missing", 5, true}};
     struct probe_metric_prefix prefixes[] = {{"zz_", true}, {"b_", false}, {"nope_", true}};
-    struct probe_metrics_scan s = {sums, 2, prefixes, 3, "b_info", "version", false, "junk"};
+    struct probe_metrics_scan s = {sums, 2, prefixes, 3, "b_info", "version", false, "junk", NULL, NULL};
     probe_metrics_scan(text, sizeof(text) - 1, &s);
     assert_true(sums[0].found);
     assert_true(sums[0].sum == 5.5); /* NaN skipped, a_totally not counted */
