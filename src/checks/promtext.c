@@ -43,22 +43,27 @@ static void pt_skip_blanks(struct pt_cur *c)
         c->p++;
 }
 
-static bool pt_is_alpha(char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'); }
-
 static bool pt_is_digit(char ch) { return ch >= '0' && ch <= '9'; }
 
-/* Metric names may contain ':', label names may not. */
-static bool pt_is_name_char(char ch, bool metric, bool first)
-{
-    if (pt_is_alpha(ch) || ch == '_' || (metric && ch == ':'))
-        return true;
-    return !first && pt_is_digit(ch);
-}
+/* Name characters by byte: 1 = letter or '_', 2 = digit, 4 = ':' (metric names only). */
+#define PT_NAME_TABLE_ROW(b)                                                    \
+    (((b) >= 'a' && (b) <= 'z') || ((b) >= 'A' && (b) <= 'Z') || (b) == '_' ? 1 \
+     : (b) >= '0' && (b) <= '9'                                             ? 2 \
+     : (b) == ':'                                                           ? 4 \
+                                                                            : 0)
+#define PT_R4(b) \
+    PT_NAME_TABLE_ROW(b), PT_NAME_TABLE_ROW((b) + 1), PT_NAME_TABLE_ROW((b) + 2), PT_NAME_TABLE_ROW((b) + 3)
+#define PT_R16(b) PT_R4(b), PT_R4((b) + 4), PT_R4((b) + 8), PT_R4((b) + 12)
+#define PT_R64(b) PT_R16(b), PT_R16((b) + 16), PT_R16((b) + 32), PT_R16((b) + 48)
+static const unsigned char pt_name_class[256] = {PT_R64(0), PT_R64(64), PT_R64(128), PT_R64(192)};
 
 static bool pt_scan_bare(struct pt_cur *c, bool metric, struct pt_span *out)
 {
     const char *start = c->p;
-    while (!pt_at_end(c) && pt_is_name_char(*c->p, metric, c->p == start))
+    unsigned first = metric ? 1 | 4 : 1, rest = first | 2;
+    if (!pt_at_end(c) && (pt_name_class[(unsigned char)*c->p] & first))
+        c->p++;
+    while (c->p > start && !pt_at_end(c) && (pt_name_class[(unsigned char)*c->p] & rest))
         c->p++;
     out->s = start;
     out->n = (size_t)(c->p - start);
