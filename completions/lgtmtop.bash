@@ -67,15 +67,15 @@ _lgtmtop()
             if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W "$("$prog" --help 2>/dev/null | grep -o -- '--[a-z][a-z-]*' | sort -u)" -- "$cur"))
             else
-                COMPREPLY=($(compgen -W "tui check serve init config dashboards help" -- "$cur"))
+                COMPREPLY=($(compgen -W "tui check serve init config lint dashboards help" -- "$cur"))
             fi
             ;;
         config) COMPREPLY=($(compgen -W "check" -- "$cur")) ;;
         dashboards) COMPREPLY=($(compgen -W "lint" -- "$cur")) ;;
         help) COMPREPLY=($(compgen -W "tui check serve init config" -- "$cur")) ;;
-        "dashboards lint")
+        lint | "dashboards lint")
             if [[ $cur == -* ]]; then
-                COMPREPLY=($(compgen -W "$("$prog" dashboards lint --help 2>/dev/null | grep -o -- '--[a-z][a-z-]*' | sort -u)" -- "$cur"))
+                COMPREPLY=($(compgen -W "$("$prog" lint --help 2>/dev/null | grep -o -- '--[a-z][a-z-]*' | sort -u)" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
                 compopt -o filenames 2>/dev/null

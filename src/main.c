@@ -77,6 +77,7 @@ static int load_config(const struct cli *cli, struct config *cfg, char *err, siz
     }
     if (config_load_secrets(cfg, err, errlen))
         return -1;
+    engine_set_body_budget(cfg->body_budget);
     for (size_t i = 0; i < cfg->nwarnings; i++)
         fprintf(stderr, "lgtmtop: warning: %s\n", cfg->warnings[i]);
     return 0;
@@ -185,8 +186,13 @@ static int run_check(const struct cli *cli, const struct config *cfg)
 int main(int argc, char **argv)
 {
     alloc_init();
-    if (argc > 1 && strcmp(argv[1], "dashboards") == 0)
+    if (argc > 1 && (strcmp(argv[1], "lint") == 0 || strcmp(argv[1], "dashboards") == 0))
         return lint_main(argc - 1, argv + 1);
+    if (argc == 3 && strcmp(argv[1], "help") == 0 &&
+        (strcmp(argv[2], "lint") == 0 || strcmp(argv[2], "dashboards") == 0)) {
+        char *help[] = {(char *)"lint", (char *)"--help", NULL};
+        return lint_main(2, help);
+    }
     struct cli cli;
     char err[512];
     signal(SIGPIPE, SIG_IGN);

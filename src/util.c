@@ -111,6 +111,16 @@ static void buf_grow(struct buf *b, size_t extra)
     b->cap = cap;
 }
 
+void buf_reserve(struct buf *b, size_t cap)
+{
+    if (cap <= b->cap)
+        return;
+    b->data = xrealloc(b->data, cap);
+    if (!b->cap)
+        b->data[0] = '\0';
+    b->cap = cap;
+}
+
 void buf_append(struct buf *b, const void *p, size_t n)
 {
     buf_grow(b, n);
@@ -447,13 +457,23 @@ long duration_parse_ms(const char *s)
     double total = 0;
     const char *p = s;
     while (*p) {
-        char *end;
-        if (!isdigit((unsigned char)*p) && *p != '.')
+        /* plain decimal only: digits with an optional fraction (no hex, exponent, inf, nan) */
+        const char *start = p;
+        double v = 0, scale = 1;
+        bool frac = false, digits = false;
+        for (; isdigit((unsigned char)*p) || (*p == '.' && !frac); p++) {
+            if (*p == '.') {
+                frac = true;
+                continue;
+            }
+            digits = true;
+            if (frac)
+                v += (*p - '0') * (scale /= 10);
+            else if (v < 1e12)
+                v = v * 10 + (*p - '0');
+        }
+        if (!digits || p == start)
             return -1;
-        double v = strtod(p, &end);
-        if (end == p || v < 0)
-            return -1;
-        p = end;
         if (!*p) { /* bare number = seconds, only as the whole string */
             if (p != s + strlen(s) || total != 0)
                 return -1;

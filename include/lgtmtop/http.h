@@ -34,6 +34,7 @@ struct http_response {
     const char *url;          /* the request URL, credentials already redacted */
     long timeout_ms;          /* the limits in force, for messages */
     size_t max_body;
+    size_t body_budget; /* NET_TOO_BIG from the process-wide body budget: its size (else 0) */
     struct timings t;
     const char *primary_ip; /* the address connected to ("" if none); see engine.h */
     const char *addresses;  /* resolve_only requests: the host's addresses, space-separated

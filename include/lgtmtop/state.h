@@ -98,7 +98,8 @@ struct comp_state {
                                           (custom_defs_new), owned; NULL for the others */
     struct counter_state counters[STATE_MAX_COUNTERS];
     int ncounters;
-    enum status finding_status; /* worst finding about it (verdict_update), or ST_UNKNOWN */
+    enum status finding_status;       /* worst finding about it (verdict_update), or ST_UNKNOWN */
+    struct multi_share *multi_shares; /* multi.c: GETs in flight that several checks wait for */
 };
 
 struct stack_state {

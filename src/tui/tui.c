@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "lgtmtop/sweep.h"
@@ -24,36 +25,113 @@
 #define IDLE_MS 1000 /* otherwise: ages and "swept Ns ago" move by the second */
 #define EOF_TURNS 3  /* readable-but-no-key turns before stdin counts as gone */
 
+/* Signal handlers only set flags (and, for the fatal ones, write bytes prepared beforehand):
+ * nothing in them is unsafe in a handler. The loop polls got_signal and got_hup every turn; a
+ * signal also interrupts the engine's poll (no SA_RESTART), so the answer is immediate. */
 static volatile sig_atomic_t got_signal, got_hup;
-static struct engine *sig_engine;
 static struct sigaction old_winch;
 static bool curses_active;
 
+/* What a fatal signal's handler restores: the terminal modes from before curses, and the
+ * escape sequences endwin would send (attributes off, cursor visible, keypad off, leave the
+ * alternate screen), looked up before the first frame. */
+static volatile sig_atomic_t tty_raw;
+static struct termios tty_saved;
+static bool tty_saved_ok;
+static char tty_reset[512];
+static size_t tty_reset_len;
+static const int fatal_signals[] = {SIGSEGV, SIGABRT, SIGQUIT, SIGBUS, SIGFPE, SIGILL};
+static struct sigaction old_fatal[ARRAY_LEN(fatal_signals)];
+
 static void on_signal(int sig)
 {
-    int saved = errno;
     if (sig == SIGHUP)
         got_hup = 1;
     else
         got_signal = sig;
-    if (sig_engine)
-        engine_wakeup(sig_engine);
-    errno = saved;
 }
 
-/* ncurses turns SIGWINCH into KEY_RESIZE; we also wake the poll so the relayout is immediate. */
+/* ncurses turns SIGWINCH into KEY_RESIZE; the interrupted poll makes the relayout immediate. */
 static void on_winch(int sig)
 {
     int saved = errno;
     if (old_winch.sa_handler != SIG_DFL && old_winch.sa_handler != SIG_IGN && old_winch.sa_handler)
         old_winch.sa_handler(sig);
-    if (sig_engine)
-        engine_wakeup(sig_engine);
     errno = saved;
+}
+
+/* SIGSEGV, SIGABRT, SIGQUIT, ...: give the terminal back with write(2) and tcsetattr(3) only,
+ * then let the signal do what it would have done (SA_RESETHAND restored the default action):
+ * the exit status and the core dump stay right. */
+static void on_fatal(int sig)
+{
+    if (tty_raw) {
+        tty_raw = 0;
+        size_t off = 0;
+        while (off < tty_reset_len) {
+            ssize_t w = write(STDOUT_FILENO, tty_reset + off, tty_reset_len - off);
+            if (w <= 0 && errno != EINTR)
+                break;
+            if (w > 0)
+                off += (size_t)w;
+        }
+        if (tty_saved_ok)
+            tcsetattr(STDIN_FILENO, TCSADRAIN, &tty_saved);
+    }
+    raise(sig);
+}
+
+static void tty_reset_add(const char *cap)
+{
+    const char *s = tigetstr(cap);
+    if (!s || s == (char *)-1)
+        return;
+    size_t n = strlen(s);
+    if (tty_reset_len + n < sizeof(tty_reset)) {
+        memcpy(tty_reset + tty_reset_len, s, n);
+        tty_reset_len += n;
+    }
+}
+
+/* After newterm: the sequences on_fatal writes. */
+static void prepare_fatal_reset(void)
+{
+    tty_reset_len = 0;
+    tty_reset_add("sgr0");
+    tty_reset_add("cnorm");
+    tty_reset_add("rmkx");
+    const char *rmcup = tigetstr("rmcup");
+    if (rmcup && rmcup != (char *)-1 && *rmcup)
+        tty_reset_add("rmcup");
+    else
+        tty_reset_add("clear"); /* no alternate screen: at least no frame under the prompt */
+    static const char nl[] = "\r\n";
+    if (tty_reset_len + 2 < sizeof(tty_reset)) {
+        memcpy(tty_reset + tty_reset_len, nl, 2);
+        tty_reset_len += 2;
+    }
+}
+
+static void install_fatal_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_fatal;
+    sa.sa_flags = (int)SA_RESETHAND;
+    for (size_t i = 0; i < ARRAY_LEN(fatal_signals); i++)
+        sigaction(fatal_signals[i], &sa, &old_fatal[i]);
+}
+
+static void restore_fatal_signals(void)
+{
+    for (size_t i = 0; i < ARRAY_LEN(fatal_signals); i++)
+        sigaction(fatal_signals[i], &old_fatal[i], NULL);
 }
 
 static void restore_terminal(void)
 {
+    tty_raw = 0;
     if (curses_active && !isendwin()) {
         /* Without an alternate screen (vt100) the last frame would stay under the prompt. */
         const char *rmcup = tigetstr("rmcup");
@@ -421,6 +499,7 @@ int tui_run(const struct cli *cli, struct config *cfg, cli_load_fn load)
     meta_alloc(&t);
 
     int code = 3;
+    tty_saved_ok = tcgetattr(STDIN_FILENO, &tty_saved) == 0; /* before curses changes it */
     SCREEN *scr = newterm(NULL, stdout, stdin);
     if (!scr) {
         const char *term = getenv("TERM");
@@ -440,6 +519,9 @@ int tui_run(const struct cli *cli, struct config *cfg, cli_load_fn load)
     }
     curses_active = true;
     fatal_set_hook(restore_terminal);
+    prepare_fatal_reset();
+    install_fatal_signals();
+    tty_raw = 1;
     cbreak();
     noecho();
     nonl();
@@ -453,7 +535,6 @@ int tui_run(const struct cli *cli, struct config *cfg, cli_load_fn load)
 
     t.e = engine_new();
     engine_set_max_inflight(t.e, cfg->max_in_flight);
-    sig_engine = t.e;
     struct sigaction old_int, old_term, old_hup;
     install_signals(&old_int, &old_term, &old_hup);
     grid_init(&t);
@@ -461,11 +542,11 @@ int tui_run(const struct cli *cli, struct config *cfg, cli_load_fn load)
     code = loop(&t);
 
     restore_terminal();
+    restore_fatal_signals();
     fatal_set_hook(NULL);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     sigaction(SIGHUP, &old_hup, NULL);
-    sig_engine = NULL;
     engine_free(t.e);
     delscreen(scr);
 out:

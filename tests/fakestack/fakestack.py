@@ -54,7 +54,9 @@ FAULT_NAMES = ("none", "refused", "notready", "slow", "hang", "garbage", "trunca
                "huge", "unauthorized", "error500", "nospans", "targets_down", "db_failing",
                "canary_never_readable", "canary_write_refused",
                "otlp_closed", "otlp_v4only", "search_empty", "query_hang", "hostile", "big_header",
-               "bad_counters")
+               "bad_counters", "endless", "nolength",
+               "html500", "forbidden", "redirect_loop", "redirect_file", "redirect_scheme", "not_http",
+               "drip_headers", "drip_body", "deep_json", "wrong_ctype", "login_page")
 # Grafana-only faults: what lgtmtop's Grafana datasources/dashboards/alerting checks find.
 GRAFANA_FAULTS = ("ds_unhealthy", "ds_internal", "ds_hostile", "dash_missing_ds", "dash_deprecated_ds", "dash_inputs",
                   "dash_stale_targets",
@@ -375,7 +377,9 @@ def parse_faults(spec: str) -> dict:
         faults["notready"] = None
     for k in ("refused", "hang", "garbage", "truncated", "unauthorized", "error500",
               "nospans", "targets_down", "db_failing", "canary_never_readable", "canary_write_refused",
-              "otlp_closed", "otlp_v4only", "search_empty", "query_hang", "hostile", "big_header") + GRAFANA_FAULTS:
+              "otlp_closed", "otlp_v4only", "search_empty", "query_hang", "hostile", "big_header", "endless", "nolength",
+              "html500", "forbidden", "redirect_loop", "redirect_file", "redirect_scheme", "not_http",
+              "drip_headers", "drip_body", "deep_json", "wrong_ctype", "login_page") + GRAFANA_FAULTS:
         if k in faults:
             faults[k] = None
     return faults
@@ -701,6 +705,21 @@ class InstanceHandler(BaseHandler):
             self.drop()
             return
 
+        if "not_http" in faults:  # an SSH server on the port
+            try:
+                self.wfile.write(b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n")
+                self.wfile.flush()
+            except OSError:
+                pass
+            self.drop()
+            return
+        redirect = {"redirect_loop": self.path, "redirect_file": "file:///etc/passwd",
+                    "redirect_scheme": "ftp://127.0.0.1:21/pub"}
+        for k, where in redirect.items():
+            if k in faults:
+                rec["status"] = 302
+                self.send_resp(Resp(302, "text/html", b"", "text", [("Location", where)]), faults, head)
+                return
         try:
             if inst.kind == "grafana" and path == GRAFANA_RULES_PATH and "rules_error" in faults:
                 resp = Resp(502, "text/html", b"<html><body><h1>502 Bad Gateway</h1></body></html>\n", "text")
@@ -718,6 +737,12 @@ class InstanceHandler(BaseHandler):
         if "bad_counters" in faults and resp.kind == "metrics":
             resp = Resp(resp.status, resp.ctype, bad_counters(resp.body, faults["bad_counters"]), "metrics",
                         resp.headers)
+        if "deep_json" in faults and resp.kind == "json" and resp.status == 200:
+            resp = Resp(200, resp.ctype, b"[" * 100000 + b"]" * 100000, "json", resp.headers)
+        if "login_page" in faults and resp.kind == "json":
+            resp = Resp(200, "text/html; charset=utf-8", LOGIN_PAGE, "text", resp.headers)
+        if "wrong_ctype" in faults:
+            resp = Resp(resp.status, "text/html; charset=utf-8", resp.body, resp.kind, resp.headers)
         if "hostile" in faults and resp.kind == "json":
             resp = Resp(resp.status, resp.ctype, hostile_json(resp.body), "json", resp.headers)
         self.send_resp(resp, faults, head)
@@ -730,7 +755,55 @@ class InstanceHandler(BaseHandler):
             return True
         return "rules_hang" in faults and kind == "grafana" and path == GRAFANA_RULES_PATH
 
+    def send_endless(self, resp: Resp, chunked: bool) -> None:
+        """endless / nolength: the real start of the body, then padding until the client gives up
+        (chunked, or no Content-Length and the end marked by closing; the close never comes)."""
+        pad = (b" " * 65535 + b"\n") if resp.kind == "json" else (b"# padding\n" * 6553 + b"\n")
+        try:
+            self.send_response(resp.status)
+            self.send_header("Content-Type", resp.ctype)
+            if chunked:
+                self.send_header("Transfer-Encoding", "chunked")
+            else:
+                self.send_header("Connection", "close")
+            self.end_headers()
+            first = True
+            while not self.inst.stack.stopping.is_set():
+                data = resp.body[: len(resp.body) // 2] if first else pad
+                first = False
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data) if chunked else data)
+        except OSError:
+            pass
+        self.close_connection = True
+
+    def send_drip(self, resp: Resp, headers_too: bool) -> None:
+        """drip_headers / drip_body: one byte a second (from the status line, or after the headers)
+        until the client gives up or the fault changes."""
+        head = (f"HTTP/1.1 {resp.status} OK\r\nContent-Type: {resp.ctype}\r\n"
+                f"Content-Length: {len(resp.body)}\r\n\r\n").encode()
+        try:
+            if not headers_too:
+                self.wfile.write(head)
+                self.wfile.flush()
+            for b in (head if headers_too else b"") + resp.body:
+                faults, _ = self.inst.snapshot()
+                if "drip_headers" not in faults and "drip_body" not in faults:
+                    break
+                self.wfile.write(bytes([b]))
+                self.wfile.flush()
+                if self.inst.stack.stopping.wait(1.0):
+                    break
+        except OSError:
+            pass
+        self.drop()
+
     def send_resp(self, resp: Resp, faults: dict, head: bool) -> None:
+        if ("drip_headers" in faults or "drip_body" in faults) and not head:
+            self.send_drip(resp, "drip_headers" in faults)
+            return
+        if ("endless" in faults or "nolength" in faults) and resp.status == 200 and not head and resp.body:
+            self.send_endless(resp, "endless" in faults)
+            return
         length, chunks = len(resp.body), None
         if "huge" in faults and resp.status == 200 and resp.kind in ("json", "metrics"):
             length, chunks = huge_stream(resp, int(faults["huge"] * 1024 * 1024))
@@ -1132,6 +1205,11 @@ class Instance:
     def handle(self, method, path, params, headers, body, faults) -> Resp:
         if "error500" in faults:
             return T(ERR500, 500)
+        if "html500" in faults:
+            return Resp(502, "text/html", b"<html><head><title>502 Bad Gateway</title></head><body><center>"
+                        b"<h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n", "text")
+        if "forbidden" in faults and not self.unauth_exempt(path):
+            return T("Forbidden\n", 403)
         if "unauthorized" in faults and not self.unauth_exempt(path):
             return self.unauthorized()
         tenant_ok = True

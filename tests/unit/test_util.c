@@ -153,8 +153,30 @@ static void test_duration(void **st)
         const char *in;
         long ms;
     } rows[] = {
-            {"5s", 5000}, {"250ms", 250},    {"1m30s", 90000}, {"2h", 7200000}, {"1.5s", 1500}, {"3", 3000},
-            {"", -1},     {"5 seconds", -1}, {"abc", -1},      {"-1s", -1},     {"5x", -1},     {"1s5", -1},
+            {"5s", 5000},
+            {"250ms", 250},
+            {"1m30s", 90000},
+            {"2h", 7200000},
+            {"1.5s", 1500},
+            {"3", 3000},
+            {"", -1},
+            {"5 seconds", -1},
+            {"abc", -1},
+            {"-1s", -1},
+            {"5x", -1},
+            {"1s5", -1},
+            /* plain decimal only: strtod's hex, exponents, inf and nan are not durations */
+            {"0x10s", -1},
+            {"0x10", -1},
+            {"1e3s", -1},
+            {"1e3", -1},
+            {"inf", -1},
+            {"nan", -1},
+            {"+5s", -1},
+            {".", -1},
+            {"1.5.5s", -1},
+            {"0.25s", 250},
+            {"99999999999999999999s", -1},
     };
     for (size_t i = 0; i < ARRAY_LEN(rows); i++)
         assert_int_equal(duration_parse_ms(rows[i].in), rows[i].ms);
