@@ -445,6 +445,7 @@ static void run_free(struct lint_run *r)
         free(f->text);
         free(f->path);
         free(f->yaml_error);
+        lint_jcache_free(&f->jcache);
     }
     free(r->files);
     for (size_t i = 0; i < r->nf; i++) {
@@ -700,7 +701,7 @@ int lint_run(const struct lint_opts *o, FILE *out, FILE *errf)
     /* YAML first: datasources and providers are needed before anything refers to them */
     for (size_t i = 0; i < r.nfiles; i++) {
         struct lint_file *f = &r.files[i];
-        if (f->docs || f->yaml_error || !read_text(&r, f) || !is_yaml_text(f))
+        if (f->docs || f->yaml_error || is_json_name(f->path) || !read_text(&r, f) || !is_yaml_text(f))
             continue;
         load_yaml(f);
         f->kind = lint_classify_yaml(f);
@@ -717,8 +718,8 @@ int lint_run(const struct lint_opts *o, FILE *out, FILE *errf)
     lint_providers_collect(&r);
     for (size_t i = 0; i < r.nfiles; i++) {
         struct lint_file *f = &r.files[i];
-        if (!f->text || f->ref_only)
-            continue; /* unreadable (already reported), or only read for its datasources */
+        if (f->ref_only || (!f->text && (!is_json_name(f->path) || !read_text(&r, f))))
+            continue; /* only read for its datasources, or unreadable (reported) */
         if (f->docs || f->yaml_error)
             lint_yaml_file(&r, f);
         else if (!is_yaml_text(f))
@@ -726,6 +727,7 @@ int lint_run(const struct lint_opts *o, FILE *out, FILE *errf)
         if (f->kind != LK_UNKNOWN)
             r.counts[f->kind]++;
         if (!f->docs) { /* JSON: its text is not needed any more */
+            lint_jcache_free(&f->jcache);
             free(f->text);
             f->text = NULL;
             f->len = 0;

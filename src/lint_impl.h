@@ -28,6 +28,16 @@ enum lint_kind {
 
 const char *lint_kind_name(enum lint_kind k); /* "dashboard", "datasources", ... */
 
+/* lint_json_line's memory of its last lookup in one text. */
+struct lint_jcache {
+    char *path;
+    size_t nsteps;
+    size_t off[64], tok_end[64]; /* per path token: where its value starts, where it ends in path */
+    long idx[64];                /* the token's array index (-1: a key) */
+    size_t line_off;
+    int line;
+};
+
 /* One file of the run. YAML documents stay loaded for the run (provisioning files are small);
  * JSON is parsed when linted. */
 struct lint_file {
@@ -39,7 +49,8 @@ struct lint_file {
     size_t len;
     yaml_document_t *docs;
     size_t ndocs;
-    char *yaml_error; /* the parse error ("LINE: problem"), when the YAML does not load */
+    char *yaml_error;          /* the parse error ("LINE: problem"), when the YAML does not load */
+    struct lint_jcache jcache; /* lint_json_line's memory for this file's text */
     int yaml_error_line;
 };
 
@@ -105,8 +116,10 @@ struct cJSON *ly_to_json(yaml_document_t *doc, yaml_node_t *n, int depth);
 yaml_node_t *ly_at(yaml_document_t *doc, yaml_node_t *root, const char *path);
 
 /* Line (1-based) of the value at a JSON path ("panels[3].targets[0]") in JSON text; 0 when
- * the path is not found. */
-int lint_json_line(const char *text, size_t len, const char *path);
+ * the path is not found. c (NULL: none) remembers the last lookup in this text, so a file's
+ * findings, in path order, scan it about once. */
+int lint_json_line(struct lint_jcache *c, const char *text, size_t len, const char *path);
+void lint_jcache_free(struct lint_jcache *c);
 
 /* "${NAME}" / "$NAME" references in s, called for each name. */
 void lint_env_refs(const char *s, void (*fn)(void *ud, const char *name, size_t n), void *ud);

@@ -245,13 +245,45 @@ static void js_skip(struct jscan *j)
         j->s++;
 }
 
-int lint_json_line(const char *text, size_t len, const char *path)
+void lint_jcache_free(struct lint_jcache *c)
+{
+    if (c) {
+        free(c->path);
+        memset(c, 0, sizeof(*c));
+    }
+}
+
+int lint_json_line(struct lint_jcache *c, const char *text, size_t len, const char *path)
 {
     struct jscan j = {text, text + len};
     char key[256];
     long index;
     const char *p = path;
+    size_t steps = 0;
     js_ws(&j);
+    /* resume after the longest token prefix shared with the previous lookup of this text */
+    long skip_from = -1; /* resume inside an array: at element skip_from, skipping to the wanted one */
+    if (c && c->path) {
+        size_t k = 0;
+        while (k < c->nsteps && strncmp(path, c->path, c->tok_end[k]) == 0 && strchr(".[", path[c->tok_end[k]]) != NULL)
+            k++;
+        size_t at = k ? c->tok_end[k - 1] : 0;
+        if (k < c->nsteps && c->idx[k] >= 0 && path[at] == '[' && strtol(path + at + 1, NULL, 10) >= c->idx[k]) {
+            j.s = text + c->off[k]; /* the same array, an element further on */
+            skip_from = c->idx[k];
+            p = path + at;
+            steps = k;
+        } else if (k) {
+            j.s = text + c->off[k - 1];
+            p = path + at;
+            steps = k;
+        }
+    }
+    if (c) {
+        free(c->path);
+        c->path = xstrdup(path);
+        c->nsteps = steps;
+    }
     while (p && *p) {
         p = path_token(p, key, sizeof(key), &index);
         if (!p)
@@ -260,7 +292,20 @@ int lint_json_line(const char *text, size_t len, const char *path)
         if (j.s >= j.end)
             return 0;
         bool found = false;
-        if (index >= 0 && *j.s == '[') {
+        if (index >= 0 && skip_from >= 0) { /* j.s is at element skip_from already */
+            found = true;
+            for (long i = skip_from; i < index && found; i++) {
+                js_skip(&j);
+                js_ws(&j);
+                if (j.s < j.end && *j.s == ',')
+                    j.s++;
+                js_ws(&j);
+                found = j.s < j.end && *j.s != ']';
+            }
+            skip_from = -1;
+            if (!found)
+                return 0;
+        } else if (index >= 0 && *j.s == '[') {
             j.s++;
             for (long i = 0;; i++) {
                 js_ws(&j);
@@ -301,10 +346,24 @@ int lint_json_line(const char *text, size_t len, const char *path)
         }
         if (!found)
             return 0;
+        if (c && c->nsteps < ARRAY_LEN(c->off)) {
+            c->off[c->nsteps] = (size_t)(j.s - text);
+            c->idx[c->nsteps] = index;
+            c->tok_end[c->nsteps++] = (size_t)(p - path);
+        }
     }
+    size_t off = (size_t)(j.s - text), from = 0;
     int line = 1;
-    for (const char *c = text; c < j.s; c++)
-        line += *c == '\n';
+    if (c && c->line && c->line_off <= off) { /* count on from the previous answer */
+        from = c->line_off;
+        line = c->line;
+    }
+    for (const char *q = text + from; (q = memchr(q, '\n', (size_t)(j.s - q))) != NULL; q++)
+        line++;
+    if (c) {
+        c->line_off = off;
+        c->line = line;
+    }
     return line;
 }
 
