@@ -747,10 +747,12 @@ static char *path_join(const char *prefix, const char *what, const cJSON *obj, s
 static void walk_panels(struct walk *w, const cJSON *arr, const char *prefix, const char *jp, int depth,
                         bool track_rows);
 
-/* Panel types that never run a query: their datasource, if any, is not used. */
+/* Panel types that never run a query (skipDataQuery in their plugin.json): their datasource,
+ * if any, is not used. */
 static bool panel_queries(const cJSON *p)
 {
-    static const char *const quiet[] = {"row", "text", "news", "dashlist", "welcome", "gettingstarted"};
+    static const char *const quiet[] = {"row",       "text",     "news",           "dashlist",
+                                        "alertlist", "annolist", "gettingstarted", "welcome"};
     const char *type = jstr(p, "type");
     for (size_t i = 0; type && i < ARRAY_LEN(quiet); i++)
         if (strcmp(type, quiet[i]) == 0)

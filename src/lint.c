@@ -463,6 +463,9 @@ static void run_free(struct lint_run *r)
     for (size_t i = 0; i < r->nenv; i++)
         free(r->env[i]);
     free(r->env);
+    for (size_t i = 0; i < r->nowned; i++)
+        free(r->owned[i]);
+    free(r->owned);
     free(r->dds);
     free(r->known);
     for (size_t i = 0; i < r->ndash_uids; i++)

@@ -65,6 +65,13 @@ void lint_datasources_collect(struct lint_run *r)
                         .node = dn,
                         .line = ly_line(dn),
                 };
+                /* Grafana expands the environment in every value: with --env-file / --env, so do we */
+                const char **vals[] = {&d.uid, &d.name, &d.type, &d.url};
+                for (size_t v = 0; v < ARRAY_LEN(vals); v++) {
+                    char *x = lint_env_expand(r, *vals[v]);
+                    if (x)
+                        *vals[v] = *x ? x : NULL;
+                }
                 if (dn && dn->type == YAML_MAPPING_NODE && (d.uid || d.name))
                     ds_push(&r->ds, &r->nds, &d);
             }

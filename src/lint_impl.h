@@ -75,6 +75,8 @@ struct lint_run {
     bool ds_known; /* a datasource file, --datasources or --uid was given */
     char **env;    /* --env-file: NAME=VALUE strings */
     size_t nenv;
+    char **owned; /* strings the run made (expanded ${VAR}s) */
+    size_t nowned;
     struct lint_finding *f;
     size_t nf, capf;
     int counts[LK_KINDS];
@@ -125,6 +127,9 @@ void lint_jcache_free(struct lint_jcache *c);
 void lint_env_refs(const char *s, void (*fn)(void *ud, const char *name, size_t n), void *ud);
 /* The value of NAME from --env-file (or the environment with --env), NULL when unset. */
 const char *lint_env_get(const struct lint_run *r, const char *name, size_t n);
+/* s with $VAR / ${VAR} replaced as Grafana's provisioning does ($$ is a dollar, unset is empty),
+ * owned by the run; NULL when s has no $ or no --env-file / --env was given. */
+char *lint_env_expand(struct lint_run *r, const char *s);
 
 /* A datasource of the run by uid (then name when by_name); NULL when none. */
 const struct lint_dsent *lint_ds_find(const struct lint_run *r, const char *key, bool by_name);

@@ -402,6 +402,41 @@ const char *lint_env_get(const struct lint_run *r, const char *name, size_t n)
     return NULL;
 }
 
+char *lint_env_expand(struct lint_run *r, const char *s)
+{
+    static const char word[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_";
+    if (!s || !strchr(s, '$') || (!r->o->env_file && !r->o->use_env))
+        return NULL;
+    struct buf b;
+    buf_init(&b);
+    for (const char *p = s; *p;) {
+        if (p[0] != '$') {
+            buf_putc(&b, *p++);
+            continue;
+        }
+        if (p[1] == '$') {
+            buf_putc(&b, '$');
+            p += 2;
+            continue;
+        }
+        bool braced = p[1] == '{';
+        const char *name = p + (braced ? 2 : 1);
+        size_t n = strspn(name, word);
+        if (!n || (braced && name[n] != '}')) {
+            buf_putc(&b, *p++);
+            continue;
+        }
+        const char *v = lint_env_get(r, name, n);
+        buf_puts(&b, v ? v : "");
+        p = name + n + (braced ? 1 : 0);
+    }
+    char *out = b.data ? buf_steal(&b) : xstrdup("");
+    buf_free(&b);
+    r->owned = xrealloc(r->owned, (r->nowned + 1) * sizeof(char *));
+    r->owned[r->nowned++] = out;
+    return out;
+}
+
 /* ---- the run's datasources ---- */
 
 const struct lint_dsent *lint_ds_find(const struct lint_run *r, const char *key, bool by_name)

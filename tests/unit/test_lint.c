@@ -598,6 +598,17 @@ static void test_datasource_checks(void **state)
     assert_not_contains(out, "${MIMIR_URL}");
     assert_not_contains(out, "reads from the environment");
     free(out);
+    /* with the environment known, ${VAR} in a datasource's uid is expanded as Grafana does */
+    write_file("dsenv/ds.yml", "apiVersion: 1\ndatasources:\n  - {name: Env, uid: '${ENV_UID}', type: loki}\n");
+    write_file("dsenv/d.json", "{\"title\":\"E\",\"panels\":[{\"title\":\"x\",\"datasource\":\"env_loki\"}]}");
+    write_file("dsenv.env", "ENV_UID=env_loki\n");
+    code = run_repo(&out, "dsenv", "--env-file", "dsenv.env", NULL);
+    assert_int_equal(code, 0);
+    free(out);
+    code = run_repo(&out, "dsenv", NULL);
+    assert_int_equal(code, 2);
+    assert_contains(out, "datasource \"env_loki\" does not exist (known: ${ENV_UID} (Env))");
+    free(out);
     /* a deleted datasource a dashboard still uses: the hint says where it went */
     write_file("dsrepo/dashboards/d.json", "{\"title\":\"D\",\"panels\":[{\"title\":\"x\",\"datasource\":\"Gone\"}]}");
     write_file("dsrepo/datasources/03-delete.yml", "apiVersion: 1\ndeleteDatasources:\n  - name: Gone\n");
