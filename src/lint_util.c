@@ -82,16 +82,35 @@ void lint_set_path(struct lint_finding *x, const char *path)
 
 /* ---- YAML ---- */
 
-yaml_node_t *ly_get(yaml_document_t *doc, yaml_node_t *map, const char *key)
+static yaml_node_t *ly_get_depth(yaml_document_t *doc, yaml_node_t *map, const char *key, int depth)
 {
-    if (!map || map->type != YAML_MAPPING_NODE)
+    if (!map || map->type != YAML_MAPPING_NODE || depth > 8)
         return NULL;
+    yaml_node_t *merge = NULL;
     for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
         yaml_node_t *k = yaml_document_get_node(doc, p->key);
-        if (k && k->type == YAML_SCALAR_NODE && strcmp((const char *)k->data.scalar.value, key) == 0)
+        if (!k || k->type != YAML_SCALAR_NODE)
+            continue;
+        if (strcmp((const char *)k->data.scalar.value, key) == 0)
             return yaml_document_get_node(doc, p->value);
+        if (strcmp((const char *)k->data.scalar.value, "<<") == 0)
+            merge = yaml_document_get_node(doc, p->value);
+    }
+    /* a merge key (<<: *anchor, or a list of them), as Grafana's and Prometheus's YAML reads it */
+    if (merge && merge->type == YAML_MAPPING_NODE)
+        return ly_get_depth(doc, merge, key, depth + 1);
+    LY_SEQ_EACH(doc, merge, it)
+    {
+        yaml_node_t *v = ly_get_depth(doc, LY_ITEM(doc, it), key, depth + 1);
+        if (v)
+            return v;
     }
     return NULL;
+}
+
+yaml_node_t *ly_get(yaml_document_t *doc, yaml_node_t *map, const char *key)
+{
+    return ly_get_depth(doc, map, key, 0);
 }
 
 const char *ly_str(yaml_node_t *n)

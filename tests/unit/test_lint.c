@@ -598,6 +598,14 @@ static void test_datasource_checks(void **state)
     assert_not_contains(out, "${MIMIR_URL}");
     assert_not_contains(out, "reads from the environment");
     free(out);
+    /* YAML anchors and merge keys, as Grafana's YAML reads them */
+    write_file("dsmerge/ds.yml", "apiVersion: 1\nbase: &loki {type: loki, url: 'http://loki:3100'}\n"
+                                 "datasources:\n  - {<<: *loki, name: A, uid: a}\n  - <<: *loki\n    name: B\n"
+                                 "    uid: b\n");
+    code = run_repo(&out, "dsmerge", NULL);
+    assert_int_equal(code, 0);
+    assert_not_contains(out, "no type");
+    free(out);
     /* with the environment known, ${VAR} in a datasource's uid is expanded as Grafana does */
     write_file("dsenv/ds.yml", "apiVersion: 1\ndatasources:\n  - {name: Env, uid: '${ENV_UID}', type: loki}\n");
     write_file("dsenv/d.json", "{\"title\":\"E\",\"panels\":[{\"title\":\"x\",\"datasource\":\"env_loki\"}]}");
