@@ -506,6 +506,8 @@ static void text_pos(const char *text, size_t off, int *line, int *col)
     }
 }
 
+static void lint_yaml_file(struct lint_run *r, struct lint_file *f);
+
 static void lint_json_file(struct lint_run *r, struct lint_file *f)
 {
     const char *end = NULL;
@@ -547,6 +549,19 @@ static void lint_json_file(struct lint_run *r, struct lint_file *f)
     if (dash_is_dashboard(doc)) {
         f->kind = LK_DASHBOARD;
         lint_dashboard_check(r, f, doc, lint_provisioned_path(r, f->path));
+    } else if (cJSON_IsObject(doc) && (cJSON_GetObjectItemCaseSensitive(doc, "groups") ||
+                                       cJSON_GetObjectItemCaseSensitive(doc, "contactPoints") ||
+                                       cJSON_GetObjectItemCaseSensitive(doc, "policies") ||
+                                       cJSON_GetObjectItemCaseSensitive(doc, "muteTimes") ||
+                                       cJSON_GetObjectItemCaseSensitive(doc, "templates"))) {
+        /* alerting provisioning (Grafana reads JSON too; the UI's export) or a JSON rule file:
+         * JSON is YAML, and the YAML modules know the lines */
+        load_yaml(f);
+        enum lint_kind k = f->yaml_error ? LK_UNKNOWN : lint_classify_yaml(f);
+        if (k == LK_ALERTING || k == LK_RULES) {
+            f->kind = k;
+            lint_yaml_file(r, f);
+        }
     } else if (f->given) {
         lint_add(r, f, 0, LINT_NOTE, "not-recognised", NULL,
                  "skipped: not a dashboard (no panels, rows or Grafana 12 spec)");

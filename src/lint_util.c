@@ -108,10 +108,7 @@ static yaml_node_t *ly_get_depth(yaml_document_t *doc, yaml_node_t *map, const c
     return NULL;
 }
 
-yaml_node_t *ly_get(yaml_document_t *doc, yaml_node_t *map, const char *key)
-{
-    return ly_get_depth(doc, map, key, 0);
-}
+yaml_node_t *ly_get(yaml_document_t *doc, yaml_node_t *map, const char *key) { return ly_get_depth(doc, map, key, 0); }
 
 const char *ly_str(yaml_node_t *n)
 {

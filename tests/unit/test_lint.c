@@ -728,6 +728,20 @@ static void test_alerting(void **state)
     assert_not_contains(out, "receiver \"critical-email\"");
     assert_contains(out, "(1 datasource file, 3 alerting files): 8 errors");
     free(out);
+    /* the UI's JSON export of alert rules is read too, with its lines */
+    write_file("alerts-json/export.json",
+               "{\n  \"apiVersion\": 1,\n  \"groups\": [\n    {\n      \"orgId\": 1,\n"
+               "      \"name\": \"g\",\n      \"folder\": \"F\",\n      \"rules\": [\n"
+               "        {\"uid\": \"r1\", \"title\": \"R\", \"condition\": \"B\",\n"
+               "         \"data\": [{\"refId\": \"A\", \"datasourceUid\": \"grafana_mimir\"}]}\n"
+               "      ]\n    }\n  ]\n}\n");
+    code = run_repo(&out, "alerts-json", "--uid", "grafana_mimir", NULL);
+    assert_int_equal(code, 2);
+    assert_contains(out,
+                    "alerts-json/export.json:9: error: rule \"R\" (group \"g\"): condition \"B\" is not a refId of "
+                    "this rule's queries");
+    assert_contains(out, "(1 alerting file)");
+    free(out);
     /* policies alone (contact points made in the UI): a warning, not an error */
     code = run_repo(&out, "alerts/grafana/provisioning/alerting/notification_policies.yml", NULL);
     assert_int_equal(code, 1);
