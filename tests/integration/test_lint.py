@@ -213,6 +213,16 @@ class PublicCorpus(unittest.TestCase):
                                 "made Mixed" in ln for ln in notes), ds)
         self.assertTrue(r.out.splitlines()[-1].startswith("OK: 8 files linted (8 dashboards): 0 errors"))
 
+    def test_loki_mixin_dashboards_and_rules(self):
+        r = run("lint", os.path.join(PUBLIC, "loki-mixin"), "--datasources", os.path.join(REPO, "grafana", "datasources"))
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        lines = [ln for ln in r.out.splitlines() if "promtool" not in ln]  # a note when it is not installed
+        self.assertEqual(len(lines), 2, r.out)
+        self.assertIn('target datasource "000000134" does not exist', lines[0])
+        self.assertTrue(lines[-1].startswith("OK: 5 files linted (3 dashboards, 2 rule files): 0 errors, 0 warnings, "),
+                        lines[-1])
+        self.assertTrue(lines[-1].endswith("; 182 datasource references: 0 missing, 0 deprecated"), lines[-1])
+
     def test_docker_otel_lgtm(self):
         r = run("lint", os.path.join(PUBLIC, "docker-otel-lgtm"))
         self.assertEqual(r.rc, 1, r.out + r.err)
