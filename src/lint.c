@@ -325,6 +325,9 @@ enum lint_kind lint_classify_yaml(const struct lint_file *f)
         for (size_t i = 0; i < ARRAY_LEN(alerting_keys); i++)
             if (ly_get(doc, root, alerting_keys[i]))
                 return LK_ALERTING;
+        const char *kind = ly_str(ly_get(doc, root, "kind"));
+        if (kind && strcmp(kind, "PrometheusRule") == 0 && ly_at(doc, root, "spec.groups"))
+            return LK_RULES;
         yaml_node_t *groups = ly_get(doc, root, "groups");
         if (groups && groups->type == YAML_SEQUENCE_NODE) {
             /* Grafana's groups have a folder and rules with data/condition; Prometheus's rules

@@ -244,20 +244,35 @@ void lint_rules_check(struct lint_run *r, struct lint_file *f)
     static const char *const rule_keys[] = {"alert",           "record", "expr",       "for",
                                             "keep_firing_for", "labels", "annotations"};
     size_t before = r->nf;
-    bool logql = false;
+    bool logql = false, wrapped = false;
     for (size_t k = 0; k < f->ndocs; k++) {
         yaml_document_t *doc = &f->docs[k];
         yaml_node_t *root = ly_root(f, k);
+        const char *prefix = "";
         if (!root)
             continue;
+        const char *kind = ly_str(ly_get(doc, root, "kind"));
+        if (kind && strcmp(kind, "PrometheusRule") == 0) { /* the Prometheus operator's resource */
+            root = ly_get(doc, root, "spec");
+            prefix = "spec.";
+            wrapped = true;
+        } else if (ly_get(doc, root, "namespace")) { /* mimirtool / cortextool: namespace + groups */
+            wrapped = true;
+        }
+        if (!root || !ly_get(doc, root, "groups"))
+            continue;
         logql = logql || any_logql(doc, root);
-        check_keys(r, f, doc, root, top_keys, ARRAY_LEN(top_keys), LINT_ERROR, NULL, NULL, "rule file");
+        if (!*prefix) {
+            static const char *const top_keys_ns[] = {"groups", "namespace"};
+            check_keys(r, f, doc, root, top_keys_ns, wrapped ? 2 : ARRAY_LEN(top_keys), LINT_ERROR, NULL, NULL,
+                       "rule file");
+        }
         size_t gi = 0;
         LY_SEQ_EACH(doc, ly_get(doc, root, "groups"), git)
         {
             yaml_node_t *g = LY_ITEM(doc, git);
-            char gp[48];
-            snprintf(gp, sizeof(gp), "groups[%zu]", gi++);
+            char gp[64];
+            snprintf(gp, sizeof(gp), "%sgroups[%zu]", prefix, gi++);
             const char *name = ly_str(ly_get(doc, g, "name"));
             char *gwhere = xasprintf("group \"%s\"", name ? name : "?");
             if (!name)
@@ -351,7 +366,11 @@ void lint_rules_check(struct lint_run *r, struct lint_file *f)
     if (logql) {
         lint_add(r, f, 0, LINT_NOTE, "promtool", NULL, "LogQL rules (Loki): promtool does not check them, not run");
     } else if (r->o->no_promtool) {
-        /* said once in the summary of the run */
+        /* asked not to */
+    } else if (wrapped) {
+        lint_add(r, f, 0, LINT_NOTE, "promtool", NULL,
+                 "rule groups inside a PrometheusRule resource or a mimirtool namespace file: promtool check rules "
+                 "reads plain rule files, not run");
     } else if (promtool_found()) {
         promtool_fold(r, f, own_errors);
     } else {

@@ -813,6 +813,23 @@ static void test_rule_files(void **state)
     assert_not_contains(out, "rules/loki/rules.yml:5");
     assert_contains(out, "(2 rule files)");
     free(out);
+    /* the Prometheus operator's PrometheusRule resource, a mimirtool namespace file */
+    write_file("rules-k8s/prometheusrule.yaml", "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\n"
+                                                "metadata: {name: api}\nspec:\n  groups:\n    - name: api\n"
+                                                "      rules:\n        - alert: Slow\n          expr: up == 0\n"
+                                                "          for: 5 minutes\n");
+    write_file("rules-k8s/mimir.yaml", "namespace: team-a\ngroups:\n  - name: g\n    rules:\n"
+                                       "      - record: a:b\n        expr: sum(up)\n");
+    code = run_repo(&out, "rules-k8s", NULL);
+    assert_int_equal(code, 2);
+    assert_contains(out,
+                    "rules-k8s/prometheusrule.yaml:10: error: group \"api\", alert \"Slow\": for: \"5 minutes\" is "
+                    "not a Prometheus duration (such as 30s, 5m, 1h30m) [spec.groups[0].rules[0].for]\n");
+    assert_not_contains(out, "field \"namespace\"");
+    assert_contains(out, "rules-k8s/mimir.yaml: note: rule groups inside a PrometheusRule resource or a mimirtool "
+                         "namespace file: promtool check rules reads plain rule files, not run");
+    assert_contains(out, "(2 rule files)");
+    free(out);
     if (access("/usr/bin/promtool", X_OK) != 0)
         skip();
     /* promtool's verdict folded in: the PromQL error it finds, at its line */
