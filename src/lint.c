@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -280,6 +281,17 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
     return buf_steal(&b);
 }
 
+/* A usage-level message on stderr, cleaned to one printable line (paths come from directories). */
+__attribute__((format(printf, 2, 3))) static void say(FILE *errf, const char *fmt, ...)
+{
+    char line[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    text_vprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    fprintf(errf, "lgtmtop: %s\n", line);
+}
+
 /* ---- recognising files ----------------------------------------------------------------- */
 
 static bool is_json_name(const char *p) { return str_ends_with(p, ".json") || str_ends_with(p, ".JSON"); }
@@ -410,7 +422,7 @@ static int load_env_file(struct lint_run *r, const char *path, FILE *errf)
     size_t len;
     char *text = read_file(path, &len, err, sizeof(err));
     if (!text) {
-        fprintf(errf, "lgtmtop: %s\n", err);
+        say(errf, "%s", err);
         return -1;
     }
     for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n")) {
@@ -647,13 +659,13 @@ int lint_run(const struct lint_opts *o, FILE *out, FILE *errf)
     for (size_t i = 0; i < o->npaths; i++) {
         struct stat st;
         if (stat(o->paths[i], &st) != 0) {
-            fprintf(errf, "lgtmtop: %s: cannot read: %s\n", o->paths[i], strerror(errno));
+            say(errf, "%s: cannot read: %s", o->paths[i], strerror(errno));
             goto out;
         }
         if (S_ISDIR(st.st_mode)) {
             struct strlist found = {0};
             if (walk_dir(o->paths[i], exts, ARRAY_LEN(exts), true, 0, &found, err, sizeof(err)) < 0) {
-                fprintf(errf, "lgtmtop: %s\n", err);
+                say(errf, "%s", err);
                 goto out;
             }
             if (found.n > 1) /* name order, as Grafana reads a provisioning directory */
@@ -673,13 +685,13 @@ int lint_run(const struct lint_opts *o, FILE *out, FILE *errf)
         const char *p = o->ds_files[i];
         struct stat st;
         if (stat(p, &st) != 0) {
-            fprintf(errf, "lgtmtop: %s: cannot read: %s\n", p, strerror(errno));
+            say(errf, "%s: cannot read: %s", p, strerror(errno));
             goto out;
         }
         struct strlist found = {0};
         if (S_ISDIR(st.st_mode)) {
             if (walk_dir(p, yaml_exts, ARRAY_LEN(yaml_exts), false, 0, &found, err, sizeof(err)) < 0) {
-                fprintf(errf, "lgtmtop: %s\n", err);
+                say(errf, "%s", err);
                 goto out;
             }
             if (found.n > 1)
@@ -698,12 +710,11 @@ int lint_run(const struct lint_opts *o, FILE *out, FILE *errf)
                 f->kind = lint_classify_yaml(f);
             }
             if (f->yaml_error && idx >= first_ds) {
-                fprintf(errf, "lgtmtop: %s:%d: %s\n", f->path, f->yaml_error_line, f->yaml_error);
+                say(errf, "%s:%d: %s", f->path, f->yaml_error_line, f->yaml_error);
                 bad = true;
             } else if (!S_ISDIR(st.st_mode) && f->kind != LK_DATASOURCES) {
-                fprintf(errf,
-                        "lgtmtop: %s: no datasources: list — is this a Grafana datasource provisioning file "
-                        "(apiVersion: 1, datasources: [...])?\n",
+                say(errf, "%s: no datasources: list — is this a Grafana datasource provisioning file "
+                        "(apiVersion: 1, datasources: [...])?",
                         f->path);
                 bad = true;
             }
@@ -715,7 +726,7 @@ int lint_run(const struct lint_opts *o, FILE *out, FILE *errf)
         if (bad)
             goto out;
         if (!any) {
-            fprintf(errf, "lgtmtop: %s: no file here has a datasources: list\n", p);
+            say(errf, "%s: no file here has a datasources: list", p);
             goto out;
         }
     }
@@ -763,9 +774,8 @@ int lint_run(const struct lint_opts *o, FILE *out, FILE *errf)
         for (size_t j = 0; j < r.nf && !any; j++)
             any = r.f[j].order >= start && r.f[j].order < path_end[i] && r.f[j].sev == LINT_ERROR;
         if (!any) {
-            fprintf(errf,
-                    "lgtmtop: nothing to lint in %s: no dashboard, Grafana provisioning, rule file or Tempo config "
-                    "(%zu file%s looked at)\n",
+            say(errf, "nothing to lint in %s: no dashboard, Grafana provisioning, rule file or Tempo config "
+                    "(%zu file%s looked at)",
                     o->paths[i], path_end[i] - start, path_end[i] - start == 1 ? "" : "s");
             goto out;
         }
