@@ -713,9 +713,10 @@ int lint_run(const struct lint_opts *o, FILE *out, FILE *errf)
                 say(errf, "%s:%d: %s", f->path, f->yaml_error_line, f->yaml_error);
                 bad = true;
             } else if (!S_ISDIR(st.st_mode) && f->kind != LK_DATASOURCES) {
-                say(errf, "%s: no datasources: list — is this a Grafana datasource provisioning file "
-                        "(apiVersion: 1, datasources: [...])?",
-                        f->path);
+                say(errf,
+                    "%s: no datasources: list — is this a Grafana datasource provisioning file "
+                    "(apiVersion: 1, datasources: [...])?",
+                    f->path);
                 bad = true;
             }
             any = any || f->kind == LK_DATASOURCES;
@@ -774,9 +775,10 @@ int lint_run(const struct lint_opts *o, FILE *out, FILE *errf)
         for (size_t j = 0; j < r.nf && !any; j++)
             any = r.f[j].order >= start && r.f[j].order < path_end[i] && r.f[j].sev == LINT_ERROR;
         if (!any) {
-            say(errf, "nothing to lint in %s: no dashboard, Grafana provisioning, rule file or Tempo config "
-                    "(%zu file%s looked at)",
-                    o->paths[i], path_end[i] - start, path_end[i] - start == 1 ? "" : "s");
+            say(errf,
+                "nothing to lint in %s: no dashboard, Grafana provisioning, rule file or Tempo config "
+                "(%zu file%s looked at)",
+                o->paths[i], path_end[i] - start, path_end[i] - start == 1 ? "" : "s");
             goto out;
         }
         start = path_end[i];

@@ -123,6 +123,9 @@ yaml_node_t *ly_at(yaml_document_t *doc, yaml_node_t *root, const char *path);
 int lint_json_line(struct lint_jcache *c, const char *text, size_t len, const char *path);
 void lint_jcache_free(struct lint_jcache *c);
 
+/* A Prometheus duration (model.ParseDuration): 30s, 5m, 1h30m, 1d, "0". */
+bool lint_prom_duration(const char *s);
+
 /* "${NAME}" / "$NAME" references in s, called for each name. */
 void lint_env_refs(const char *s, void (*fn)(void *ud, const char *name, size_t n), void *ud);
 /* The value of NAME from --env-file (or the environment with --env), NULL when unset. */

@@ -17,37 +17,6 @@
 
 #define PROMTOOL_MAX_OUTPUT (64 * 1024)
 
-/* Prometheus durations: [0-9]+ with units y w d h m s ms, largest first, each at most once;
- * "0" alone is allowed. */
-static bool prom_duration(const char *s)
-{
-    static const char *const units[] = {"y", "w", "d", "h", "m", "s", "ms"};
-    if (strcmp(s, "0") == 0)
-        return true;
-    size_t next = 0;
-    const char *p = s;
-    if (!*p)
-        return false;
-    while (*p) {
-        if (!isdigit((unsigned char)*p))
-            return false;
-        while (isdigit((unsigned char)*p))
-            p++;
-        size_t u = next;
-        for (; u < ARRAY_LEN(units); u++) {
-            size_t n = strlen(units[u]);
-            /* "m" must not eat the "m" of "ms" */
-            if (strncmp(p, units[u], n) == 0 && !(u == 4 && p[1] == 's'))
-                break;
-        }
-        if (u == ARRAY_LEN(units))
-            return false;
-        p += strlen(units[u]);
-        next = u + 1;
-    }
-    return true;
-}
-
 static bool metric_name(const char *s, bool colons)
 {
     if (!s || !*s || isdigit((unsigned char)*s))
@@ -98,7 +67,7 @@ static void check_duration(struct lint_run *r, struct lint_file *f, yaml_documen
     const char *v = ly_str(n);
     if (!n)
         return;
-    if (!v || !prom_duration(v)) {
+    if (!v || !lint_prom_duration(v)) {
         char *p = xasprintf("%s.%s", path, key);
         lint_set_path(lint_add(r, f, ly_line(n), LINT_ERROR, "invalid-duration", where,
                                "%s: \"%s\" is not a Prometheus duration (such as 30s, 5m, 1h30m)", key, v ? v : ""),

@@ -2,6 +2,7 @@
  * their line numbers, the line of a JSON path in JSON text, ${VAR} references and their values,
  * and the run's datasources by uid or name. */
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -381,6 +382,37 @@ int lint_json_line(struct lint_jcache *c, const char *text, size_t len, const ch
         c->line = line;
     }
     return line;
+}
+
+/* Prometheus durations: [0-9]+ with units y w d h m s ms, largest first, each at most once;
+ * "0" alone is allowed. */
+bool lint_prom_duration(const char *s)
+{
+    static const char *const units[] = {"y", "w", "d", "h", "m", "s", "ms"};
+    if (strcmp(s, "0") == 0)
+        return true;
+    size_t next = 0;
+    const char *p = s;
+    if (!*p)
+        return false;
+    while (*p) {
+        if (!isdigit((unsigned char)*p))
+            return false;
+        while (isdigit((unsigned char)*p))
+            p++;
+        size_t u = next;
+        for (; u < ARRAY_LEN(units); u++) {
+            size_t n = strlen(units[u]);
+            /* "m" must not eat the "m" of "ms" */
+            if (strncmp(p, units[u], n) == 0 && !(u == 4 && p[1] == 's'))
+                break;
+        }
+        if (u == ARRAY_LEN(units))
+            return false;
+        p += strlen(units[u]);
+        next = u + 1;
+    }
+    return true;
 }
 
 /* ---- ${VAR} ---- */

@@ -668,9 +668,11 @@ static void test_alerting(void **state)
                "      - uid: api-errors\n"                                        /* 31: twice */
                "        title: Copy\n"
                "        condition: A\n"
+               "        noDataState: Nodata\n" /* 34 */
+               "        for: 5 min\n"          /* 35 */
                "        data:\n"
                "          - refId: A\n"
-               "            datasourceUid: Mimir\n"); /* 36: a name */
+               "            datasourceUid: Mimir\n"); /* 38: a name */
     write_file("alerts/grafana/provisioning/alerting/contact_points.yml",
                "apiVersion: 1\n"
                "contactPoints:\n"
@@ -717,8 +719,12 @@ static void test_alerting(void **state)
                     "rules/api.yml:31: error: rule \"Copy\" (group \"api\"): uid \"api-errors\" is also the uid of "
                     "the rule at alerts/grafana/provisioning/alerting/rules/api.yml:8");
     assert_contains(out,
-                    "rules/api.yml:36: error: rule \"Copy\" (group \"api\"), query A: datasourceUid \"Mimir\" is a "
+                    "rules/api.yml:38: error: rule \"Copy\" (group \"api\"), query A: datasourceUid \"Mimir\" is a "
                     "datasource name; the uid is \"grafana_mimir\"");
+    assert_contains(out,
+                    "rules/api.yml:34: error: rule \"Copy\" (group \"api\"): noDataState: \"Nodata\" is not one of "
+                    "NoData, Alerting, OK, KeepLast: Grafana refuses the rule");
+    assert_contains(out, "rules/api.yml:35: error: rule \"Copy\" (group \"api\"): for: \"5 min\" is not a duration");
     assert_contains(out, "notification_policies.yml:6: error: route: receiver \"ops-email\" is not a contact point of "
                          "this repo: Grafana refuses the policy [policies[0].routes[0].receiver]\n");
     assert_contains(out,
@@ -726,7 +732,7 @@ static void test_alerting(void **state)
                     "a mute timing of this repo");
     assert_not_contains(out, "\"weekends\"");
     assert_not_contains(out, "receiver \"critical-email\"");
-    assert_contains(out, "(1 datasource file, 3 alerting files): 8 errors");
+    assert_contains(out, "(1 datasource file, 3 alerting files): 10 errors");
     free(out);
     /* the UI's JSON export of alert rules is read too, with its lines */
     write_file("alerts-json/export.json",
