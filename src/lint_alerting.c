@@ -247,7 +247,7 @@ static void check_rule(struct lint_run *r, struct lint_file *f, yaml_document_t 
                           path);
     }
     yaml_node_t *forn = ly_get(doc, rule, "for");
-    if (forn && (!ly_str(forn) || !lint_prom_duration(ly_str(forn))))
+    if (forn && (!ly_str(forn) || (!strchr(ly_str(forn), '$') && !lint_prom_duration(ly_str(forn)))))
         lint_set_path(lint_add(r, f, ly_line(forn), LINT_ERROR, "invalid-duration", where,
                                "for: \"%s\" is not a duration (such as 30s, 5m, 1h)", ly_str(forn) ? ly_str(forn) : ""),
                       path);
@@ -320,7 +320,7 @@ void lint_alerting_check(struct lint_run *r, struct lint_file *f)
             char gp[48];
             snprintf(gp, sizeof(gp), "groups[%zu]", gi++);
             yaml_node_t *iv = ly_get(doc, g, "interval");
-            if (iv && (!ly_str(iv) || !lint_prom_duration(ly_str(iv))))
+            if (iv && (!ly_str(iv) || (!strchr(ly_str(iv), '$') && !lint_prom_duration(ly_str(iv)))))
                 lint_set_path(lint_add(r, f, ly_line(iv), LINT_ERROR, "invalid-duration", NULL,
                                        "group \"%s\": interval: \"%s\" is not a duration (such as 1m)",
                                        gname ? gname : "?", ly_str(iv) ? ly_str(iv) : ""),
