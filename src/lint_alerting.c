@@ -111,9 +111,9 @@ static void check_intervals(struct lint_run *r, struct lint_file *f, yaml_docume
 }
 
 static void walk_route(struct lint_run *r, struct lint_file *f, yaml_document_t *doc, yaml_node_t *route, long org,
-                       const char *path, int depth)
+                       const char *path, int depth, size_t *visits)
 {
-    if (!route || route->type != YAML_MAPPING_NODE || depth > ROUTE_MAX_DEPTH)
+    if (!route || route->type != YAML_MAPPING_NODE || depth > ROUTE_MAX_DEPTH || ++*visits > LINT_NODE_BUDGET / 64)
         return;
     const char *where = depth ? "route" : "notification policy";
     char *rp = xasprintf("%s.receiver", path);
@@ -128,7 +128,7 @@ static void walk_route(struct lint_run *r, struct lint_file *f, yaml_document_t 
     LY_SEQ_EACH(doc, ly_get(doc, route, "routes"), it)
     {
         char *p = xasprintf("%s.routes[%zu]", path, i++);
-        walk_route(r, f, doc, LY_ITEM(doc, it), org, p, depth + 1);
+        walk_route(r, f, doc, LY_ITEM(doc, it), org, p, depth + 1, visits);
         free(p);
     }
 }
@@ -343,7 +343,8 @@ void lint_alerting_check(struct lint_run *r, struct lint_file *f)
             yaml_node_t *p = LY_ITEM(doc, pit);
             char pp[48];
             snprintf(pp, sizeof(pp), "policies[%zu]", pi++);
-            walk_route(r, f, doc, p, org_of(doc, p), pp, 0);
+            size_t visits = 0;
+            walk_route(r, f, doc, p, org_of(doc, p), pp, 0, &visits);
         }
         size_t ci = 0;
         LY_SEQ_EACH(doc, ly_get(doc, root, "contactPoints"), cit)

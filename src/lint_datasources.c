@@ -131,6 +131,7 @@ struct envscan {
     struct lint_file *f;
     struct buf names; /* ",A,B," */
     yaml_node_t *node;
+    size_t visits; /* aliases can make a small file a huge tree: a budget */
 };
 
 static void env_ref(void *ud, const char *name, size_t n)
@@ -153,7 +154,7 @@ static void env_ref(void *ud, const char *name, size_t n)
 
 static void env_walk(struct envscan *e, yaml_document_t *doc, yaml_node_t *n, int depth)
 {
-    if (!n || depth > 32)
+    if (!n || depth > 32 || ++e->visits > LINT_NODE_BUDGET)
         return;
     if (n->type == YAML_SCALAR_NODE) {
         e->node = n;

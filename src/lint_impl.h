@@ -101,6 +101,8 @@ void lint_set_path(struct lint_finding *x, const char *path);
 struct cJSON *lint_json_str(const char *s);
 
 /* ---- YAML helpers ---- */
+/* Nodes a walk visits at most: YAML aliases can make a small file an exponential tree. */
+#define LINT_NODE_BUDGET ((size_t)1 << 20)
 yaml_node_t *ly_get(yaml_document_t *doc, yaml_node_t *map, const char *key);
 /* A scalar's text; NULL for anything else and for null / ~ / empty plain scalars. */
 const char *ly_str(yaml_node_t *n);

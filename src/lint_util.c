@@ -56,7 +56,7 @@ struct lint_finding *lint_add(struct lint_run *r, const struct lint_file *f, int
     x->message = clean(m);
     free(m);
     x->file = clean(f ? f->path : "");
-    x->order = f ? (size_t)(f - r->files) : 0;
+    x->order = f ? (size_t)(f - r->files) : (size_t)-1; /* about the run: after the files */
     x->line = line;
     x->sev = sev;
     x->kind = lint_kind_name(f ? f->kind : LK_UNKNOWN);
@@ -137,9 +137,9 @@ yaml_node_t *ly_root(const struct lint_file *f, size_t i)
     return n && n->type == YAML_MAPPING_NODE ? n : NULL;
 }
 
-cJSON *ly_to_json(yaml_document_t *doc, yaml_node_t *n, int depth)
+static cJSON *to_json(yaml_document_t *doc, yaml_node_t *n, int depth, size_t *visits)
 {
-    if (!n || depth > 64)
+    if (!n || depth > 64 || ++*visits > LINT_NODE_BUDGET)
         return cJSON_CreateNull();
     if (n->type == YAML_MAPPING_NODE) {
         cJSON *o = cJSON_CreateObject();
@@ -147,14 +147,14 @@ cJSON *ly_to_json(yaml_document_t *doc, yaml_node_t *n, int depth)
             yaml_node_t *k = yaml_document_get_node(doc, p->key);
             if (k && k->type == YAML_SCALAR_NODE)
                 cJSON_AddItemToObject(o, (const char *)k->data.scalar.value,
-                                      ly_to_json(doc, yaml_document_get_node(doc, p->value), depth + 1));
+                                      to_json(doc, yaml_document_get_node(doc, p->value), depth + 1, visits));
         }
         return o;
     }
     if (n->type == YAML_SEQUENCE_NODE) {
         cJSON *a = cJSON_CreateArray();
         LY_SEQ_EACH(doc, n, it)
-        cJSON_AddItemToArray(a, ly_to_json(doc, LY_ITEM(doc, it), depth + 1));
+        cJSON_AddItemToArray(a, to_json(doc, LY_ITEM(doc, it), depth + 1, visits));
         return a;
     }
     const char *s = (const char *)n->data.scalar.value;
@@ -169,6 +169,12 @@ cJSON *ly_to_json(yaml_document_t *doc, yaml_node_t *n, int depth)
             return cJSON_CreateNumber(d);
     }
     return cJSON_CreateString(s);
+}
+
+cJSON *ly_to_json(yaml_document_t *doc, yaml_node_t *n, int depth)
+{
+    size_t visits = 0;
+    return to_json(doc, n, depth, &visits);
 }
 
 /* Path tokens: ".key" / "key" and "[n]". */

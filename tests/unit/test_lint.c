@@ -266,8 +266,8 @@ static void test_deprecated_exit_1(void **state)
     /* nothing to check against: said, as a warning */
     code = run_lint(&out, "dep2", NULL);
     assert_int_equal(code, 1);
-    assert_contains(out, "warning: no datasource provisioning found (give --datasources FILE|DIR or --uid UID): the "
-                         "dashboards' datasource references were not checked");
+    assert_contains(out, "lgtmtop: warning: no datasource provisioning found (give --datasources FILE|DIR or --uid "
+                         "UID): the dashboards' datasource references were not checked\n");
     free(out);
 }
 
@@ -597,6 +597,20 @@ static void test_datasource_checks(void **state)
                          "Grafana provisions an empty string in its place\n");
     assert_not_contains(out, "${MIMIR_URL}");
     assert_not_contains(out, "reads from the environment");
+    free(out);
+    /* aliases that make a small file an exponential tree ("billion laughs"): walked within a budget */
+    struct buf laughs;
+    buf_init(&laughs);
+    buf_puts(&laughs, "apiVersion: 1\na0: &a0 ['${X}']\n");
+    for (int i = 1; i < 10; i++)
+        buf_printf(&laughs, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i - 1,
+                   i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+    buf_puts(&laughs, "datasources: [{name: n, uid: u, type: loki, jsonData: *a9}]\n");
+    write_file("laughs/ds.yml", laughs.data);
+    buf_free(&laughs);
+    code = run_repo(&out, "laughs", NULL);
+    assert_int_equal(code, 0);
+    assert_contains(out, "reads from the environment: X");
     free(out);
     /* YAML anchors and merge keys, as Grafana's YAML reads them */
     write_file("dsmerge/ds.yml", "apiVersion: 1\nbase: &loki {type: loki, url: 'http://loki:3100'}\n"
