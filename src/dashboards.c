@@ -1108,8 +1108,11 @@ void dash_analyze(const cJSON *doc, const struct dash_ctx *ctx, struct dash_repo
         if (!cJSON_IsObject(it) || (type && strcmp(type, "datasource") == 0))
             continue;
         const cJSON *ds = jget(it, "datasource");
-        bool queries = type && (strcmp(type, "query") == 0 || strcmp(type, "adhoc") == 0);
-        if (!ds && !queries)
+        /* only query, ad hoc and group-by variables query their datasource; a custom, constant,
+         * interval or text variable's leftover datasource is not used */
+        bool queries =
+                type && (strcmp(type, "query") == 0 || strcmp(type, "adhoc") == 0 || strcmp(type, "groupby") == 0);
+        if (!queries && (type || !ds))
             continue;
         const char *name = jstr_ne(it, "name");
         char idx[32], *jp = xasprintf("%stemplating.list[%zu]", prefix, index);

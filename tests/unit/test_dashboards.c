@@ -769,6 +769,16 @@ static void test_grafana_semantics(void **state)
     assert_string_equal(r.refs[0].jpath, "panels[0].panels[2].datasource");
     dash_report_free(&r);
 
+    /* only query, ad hoc and group-by variables query their datasource */
+    analyze_text("{\"templating\":{\"list\":[{\"name\":\"c\",\"type\":\"custom\",\"datasource\":{\"uid\":\"gone\"}},"
+                 "{\"name\":\"i\",\"type\":\"interval\",\"datasource\":\"gone\"},"
+                 "{\"name\":\"q\",\"type\":\"query\",\"datasource\":{\"uid\":\"gone\"}}]},\"panels\":[]}",
+                 true, &r);
+    static const struct want vars[] = {W("variable \"q\"", DATASOURCE, MISSING, NULL)};
+    expect_refs(&r, vars, ARRAY_LEN(vars));
+    assert_string_equal(r.refs[0].jpath, "templating.list[2]");
+    dash_report_free(&r);
+
     /* an import placeholder with a hyphen (Grafana: \$\{.+?\}) */
     analyze_text("{\"__inputs\":[{\"name\":\"DS_GRAFANACLOUD-EXAMPLE1-PROM\",\"type\":\"datasource\","
                  "\"pluginId\":\"prometheus\"}],\"panels\":[{\"title\":\"P\","
