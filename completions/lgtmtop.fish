@@ -12,11 +12,12 @@ function __lgtmtop_stacks
     lgtmtop config check $cfg 2>/dev/null | sed -n 's/^  - name: "\(.*\)"$/\1/p'
 end
 
-set -l cmds tui check init config lint dashboards help
+set -l cmds tui check serve init config lint dashboards help
 set -l run "not __fish_seen_subcommand_from init config lint dashboards help"
 complete -c lgtmtop -f
 complete -c lgtmtop -n "not __fish_seen_subcommand_from $cmds" -a tui -d 'live view'
 complete -c lgtmtop -n "not __fish_seen_subcommand_from $cmds" -a check -d 'one sweep, exit code'
+complete -c lgtmtop -n "not __fish_seen_subcommand_from $cmds" -a serve -d 'exporter, status page, JSON'
 complete -c lgtmtop -n "not __fish_seen_subcommand_from $cmds" -a init -d 'write a config from Grafana'
 complete -c lgtmtop -n "not __fish_seen_subcommand_from $cmds" -a config -d 'config check'
 complete -c lgtmtop -n "not __fish_seen_subcommand_from $cmds" -a lint -d 'offline: a provisioning repo'
@@ -50,12 +51,14 @@ complete -c lgtmtop -n "$run; or __fish_seen_subcommand_from init" -l grafana-to
 complete -c lgtmtop -n "$run" -l only -x -a 'mimir loki tempo grafana prometheus checks' -d 'only these components'
 complete -c lgtmtop -n "$run" -s i -l interval -x -d 'sweep interval'
 complete -c lgtmtop -n "$run; or __fish_seen_subcommand_from init" -s t -l timeout -x -d 'per-request timeout'
-complete -c lgtmtop -n "$run" -l no-color -d 'no colors'
+complete -c lgtmtop -n "$run; and not __fish_seen_subcommand_from serve" -l no-color -d 'no colors'
 complete -c lgtmtop -n "$run" -l canary -d 'write and read back test data'
-complete -c lgtmtop -n "not __fish_seen_subcommand_from tui init config dashboards help" -l json -d 'JSON document'
-complete -c lgtmtop -n "not __fish_seen_subcommand_from tui init config dashboards help" -l wait -x -d 'repeat until OK or DUR'
-complete -c lgtmtop -n "not __fish_seen_subcommand_from tui init config dashboards help" -l sample -x -d 'counter sampling window'
-complete -c lgtmtop -n "not __fish_seen_subcommand_from check init config dashboards help" -l ascii -d 'no Unicode drawing'
+complete -c lgtmtop -n "not __fish_seen_subcommand_from tui serve init config dashboards help" -l json -d 'JSON document'
+complete -c lgtmtop -n "not __fish_seen_subcommand_from tui serve init config dashboards help" -l wait -x -d 'repeat until OK or DUR'
+complete -c lgtmtop -n "not __fish_seen_subcommand_from tui serve init config dashboards help" -l sample -x -d 'counter sampling window'
+complete -c lgtmtop -n "not __fish_seen_subcommand_from check serve init config dashboards help" -l ascii -d 'no Unicode drawing'
 complete -c lgtmtop -n "__fish_seen_subcommand_from init" -s o -l output -r -F -d 'write the config to FILE'
 complete -c lgtmtop -n "__fish_seen_subcommand_from init" -l force -d 'overwrite the -o FILE'
 complete -c lgtmtop -n "__fish_seen_subcommand_from config" -l strict -d 'warnings fail too'
+complete -c lgtmtop -n "__fish_seen_subcommand_from serve" -l listen -x -d 'where to serve HTTP (ADDR:PORT)'
+complete -c lgtmtop -n "__fish_seen_subcommand_from serve" -l web.config.file -r -F -d 'exporter web config (basic auth, TLS)'

@@ -20,6 +20,7 @@
 
 #include "lgtmtop/dashboards.h"
 #include "lgtmtop/util.h"
+#include "lgtmtop/yaml_depth.h"
 #include "lint_impl.h"
 
 #define LINT_EXIT_OK 0
@@ -376,6 +377,13 @@ enum lint_kind lint_classify_yaml(const struct lint_file *f)
 static void load_yaml(struct lint_file *f)
 {
     yaml_parser_t yp;
+    int deep_line = 0;
+    if (yaml_too_deep(f->text, f->len, YAML_MAX_DEPTH, &deep_line)) {
+        /* libyaml takes minutes over deep nesting: refuse at once */
+        f->yaml_error_line = deep_line;
+        f->yaml_error = xasprintf("YAML nested deeper than %d levels", YAML_MAX_DEPTH);
+        return;
+    }
     if (!yaml_parser_initialize(&yp))
         fatal("out of memory (YAML parser)");
     yaml_parser_set_input_string(&yp, (const unsigned char *)f->text, f->len);

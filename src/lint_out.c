@@ -36,8 +36,8 @@ static void summary(const struct lint_run *r, FILE *out, int code, bool color)
     for (int k = LK_DASHBOARD; k < LK_KINDS; k++)
         linted += r->counts[k];
     const char *wc = code == 0 ? "\033[32m" : code == 1 ? "\033[33m" : "\033[1;31m";
-    fprintf(out, "%s%s%s: %d file%s linted (", color ? wc : "", word_of(code), color ? "\033[0m" : "", linted,
-            linted == 1 ? "" : "s");
+    fprintf(out, "%s%s%s: %d file%s linted%s", color ? wc : "", word_of(code), color ? "\033[0m" : "", linted,
+            linted == 1 ? "" : "s", linted ? " (" : "");
     static const char *const labels[LK_KINDS][2] = {
             [LK_DASHBOARD] = {"dashboard", "dashboards"},
             [LK_DATASOURCES] = {"datasource file", "datasource files"},
@@ -53,8 +53,9 @@ static void summary(const struct lint_run *r, FILE *out, int code, bool color)
         fprintf(out, "%s%d %s", first ? "" : ", ", r->counts[k], labels[k][r->counts[k] != 1]);
         first = false;
     }
-    fprintf(out, "): %d error%s, %d warning%s, %d note%s", n[LINT_ERROR], n[LINT_ERROR] == 1 ? "" : "s",
-            n[LINT_WARNING], n[LINT_WARNING] == 1 ? "" : "s", n[LINT_NOTE], n[LINT_NOTE] == 1 ? "" : "s");
+    fprintf(out, "%s: %d error%s, %d warning%s, %d note%s", linted ? ")" : "", n[LINT_ERROR],
+            n[LINT_ERROR] == 1 ? "" : "s", n[LINT_WARNING], n[LINT_WARNING] == 1 ? "" : "s", n[LINT_NOTE],
+            n[LINT_NOTE] == 1 ? "" : "s");
     if (r->counts[LK_DASHBOARD])
         fprintf(out, "; %d datasource reference%s: %d missing, %d deprecated", r->refs, r->refs == 1 ? "" : "s",
                 r->missing, r->deprecated);

@@ -1,5 +1,6 @@
-/* checks/common: private glue between the check modules. The per-kind check tables, and helpers
- * the parsers share (JSON envelopes, build info, /ready, /metrics scanning, URL pieces).
+/* checks/common: private glue between the check modules. The per-kind check tables, and the
+ * helpers the parsers share: kinds, ids, URL pieces and requests (common.c), transport and
+ * HTTP errors (errors.c), JSON envelopes (json.c), build info, /ready and /metrics (ready.c).
  * Everything here is pure: bytes in, obs out. */
 #ifndef LGTMTOP_CHECKS_COMMON_H
 #define LGTMTOP_CHECKS_COMMON_H
@@ -14,6 +15,16 @@ extern const struct probe_kind probe_tempo;
 extern const struct probe_kind probe_grafana;
 extern const struct probe_kind probe_prometheus;
 extern const struct probe_kind probe_custom; /* COMP_CHECKS: no static table (custom.h) */
+
+/* Product name for messages ("Mimir", "Loki", ...) and the kind's config name ("mimir");
+ * "the server" when c is NULL. */
+const char *probe_product(const struct component_cfg *c);
+const char *probe_kind_name(const struct component_cfg *c);
+
+static inline bool has_text(const char *s) { return s && *s; }
+
+/* "an object", "a string", ... for shape messages; "nothing" for NULL. */
+const char *probe_json_type_name(const cJSON *j);
 
 /* Appends s percent-encoded for a URL query value (RFC 3986 unreserved kept as is). */
 void probe_url_encode(struct buf *out, const char *s);
@@ -64,18 +75,22 @@ void probe_parse_query(const struct http_response *r, const struct component_cfg
 void probe_parse_rules(const struct http_response *r, const struct component_cfg *c, struct obs *o);
 void probe_parse_alerts(const struct http_response *r, const struct component_cfg *c, struct obs *o);
 
-/* One pass over a /metrics body: sums of exact metric names (NaN skipped), whether any
- * series starts with each prefix, and one label of one info metric (e.g. the version of
+/* One pass over a /metrics body: sums of exact metric names (a NaN, infinite or negative
+ * sample is no counter value: it marks the sum invalid and is left out), whether any series
+ * starts with each prefix, and one label of one info metric (e.g. the version of
  * tempo_build_info). Unused parts may be NULL/0. */
 struct probe_metric_sum {
     const char *name;
     double sum;
     bool found;
+    bool invalid; /* a sample was NaN, +/-Inf or negative */
+    double bad;   /* the first such sample */
 };
 struct probe_metric_prefix {
     const char *prefix;
     bool seen;
 };
+struct prom_sample;
 struct probe_metrics_scan {
     struct probe_metric_sum *sums;
     size_t nsums;
@@ -85,11 +100,23 @@ struct probe_metrics_scan {
     const char *info_label;  /* e.g. "version" */
     bool info_found;
     char info_value[64];
+    /* Optional: called with every sample too, so another scan shares the one pass over the
+     * page (the per-tenant table, flow_tenant_scan_sample). */
+    int (*also)(const struct prom_sample *sm, void *ud);
+    void *also_ud;
 };
+#define PROBE_SCAN_MAX 16 /* sums, and prefixes, per scan */
 void probe_metrics_scan(const char *text, size_t len, struct probe_metrics_scan *s);
 
 /* Status handling for /metrics checks (CHECK_RAW): true on 2xx; 404 (a gateway that does not
  * route /metrics) marks the check skipped; other statuses get the common HTTP message. */
 bool probe_metrics_status(const struct http_response *r, const struct component_cfg *c, struct obs *o);
+/* A counter the scan found invalid (probe_metric_sum.invalid): sets o to FAIL "invalid counter
+ * value ..." naming the metric and returns true; false when every sum is a counter value. */
+bool probe_metrics_invalid(const struct probe_metrics_scan *s, struct obs *o);
+/* A value a counter (or a count) can hold: finite and not negative. */
+bool probe_counter_ok(double v);
+/* "NaN", "+Inf", "-Inf" or the number (%g) into out. Returns out. */
+const char *probe_number_word(double v, char *out, size_t outlen);
 
 #endif

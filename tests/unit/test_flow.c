@@ -13,6 +13,7 @@
 
 #include "probe_test.h"
 
+#include "../../src/checks/common.h"
 #include "../../src/checks/flow.h"
 #include "lgtmtop/cli.h"
 #include "lgtmtop/engine.h"
@@ -260,6 +261,26 @@ static void test_spanmetrics(void **st)
     contains(x.o.summary, "no span metrics");
     assert_true(value(&x.o, "spanmetrics_series") == 0);
     resp_free(&x);
+    /* 2^64, 1e999 (+Inf), NaN, negative: not a count, never printed as one */
+    static const char *bad[] = {"18446744073709551616", "1e999", "NaN", "-2"};
+    static const char *word[] = {"1.84467e+19", "+Inf", "NaN", "-2"};
+    for (size_t i = 0; i < 4; i++) {
+        char body[512];
+        snprintf(body, sizeof(body),
+                 "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
+                 "{\"metric\":{\"__name__\":\"traces_spanmetrics_calls_total\"},\"value\":[1,\"%s\"]}]}}",
+                 bad[i]);
+        resp_init(&x, NULL, body, 200, "http://mimir:9009/prometheus/api/v1/query");
+        x.c.kind = COMP_MIMIR;
+        probe_run_parser(d, &x.r, &x.c, &x.o);
+        assert_int_equal(x.o.status, ST_WARN);
+        contains(x.o.summary, "invalid span-metrics series count");
+        contains(x.o.summary, word[i]);
+        assert_null(strstr(x.o.summary, "18446744073709551616"));
+        double v;
+        assert_false(obs_get_value(&x.o, VK_SPANMETRICS_SERIES, &v));
+        resp_free(&x);
+    }
 }
 
 /* ---- per-tenant tables and rates ---------------------------------------------------------- */
@@ -381,6 +402,41 @@ static void summarize(const struct otlp_result *r, enum status want, bool skippe
     if (o.status != want || o.skipped != skipped || !strstr(o.summary, sub))
         fail_msg("%s skipped=%d \"%s\", want \"%s\"", status_name(o.status), o.skipped, o.summary, sub);
     obs_free(&o);
+}
+
+/* Many tenants (found by hash): every series of a tenant adds to its one row, whichever line it
+ * is on; past 1024 distinct tenants the rest are ignored; the busiest lead. */
+static void test_tenant_table_many_tenants(void **st)
+{
+    (void)st;
+    struct buf b;
+    buf_init(&b);
+    for (int pass = 0; pass < 2; pass++)
+        for (int t = 0; t < 1500; t++)
+            buf_printf(&b, "tempo_distributor_spans_received_total{tenant=\"t%d\",pass=\"%d\"} %d\n", t, pass,
+                       t < 1024 ? t : 1000000);
+    static const struct flow_metric m[] = {
+            {"tempo_distributor_spans_received_total", VK_SPANS_RECEIVED_TOTAL, "spans"}};
+    cJSON *table = flow_tenant_table(b.data, b.len, "tenant", m, 1, NULL);
+    const cJSON *rows = cJSON_GetObjectItem(table, "tenants");
+    assert_int_equal(cJSON_GetArraySize(rows), FLOW_MAX_TENANTS);
+    assert_int_equal((int)cJSON_GetObjectItem(table, "tenants_omitted")->valuedouble, 1024 - FLOW_MAX_TENANTS);
+    const cJSON *top = cJSON_GetArrayItem(rows, 0);
+    assert_string_equal(cJSON_GetObjectItem(top, "tenant")->valuestring, "t1023");
+    assert_true(cJSON_GetObjectItem(top, "spans_received_total")->valuedouble == 2 * 1023);
+    cJSON_Delete(table);
+
+    /* The same rows when the table rides along with another scan's pass */
+    struct flow_tenant_scan *ts = flow_tenant_scan_new("tenant", m, 1);
+    struct probe_metric_sum sums[] = {{.name = "tempo_distributor_spans_received_total"}};
+    struct probe_metrics_scan s = {sums, 1, NULL, 0, NULL, NULL, false, "", flow_tenant_scan_sample, ts};
+    probe_metrics_scan(b.data, b.len, &s);
+    assert_true(sums[0].found);
+    table = flow_tenant_scan_table(ts, NULL);
+    top = cJSON_GetArrayItem(cJSON_GetObjectItem(table, "tenants"), 0);
+    assert_string_equal(cJSON_GetObjectItem(top, "tenant")->valuestring, "t1023");
+    cJSON_Delete(table);
+    buf_free(&b);
 }
 
 static void test_otlp_summary(void **st)
@@ -625,6 +681,7 @@ int main(void)
             cmocka_unit_test(test_span_counts),
             cmocka_unit_test(test_spanmetrics),
             cmocka_unit_test(test_tenant_table_and_rates),
+            cmocka_unit_test(test_tenant_table_many_tenants),
             cmocka_unit_test(test_otlp_summary),
             cmocka_unit_test(test_engine_probes),
             cmocka_unit_test(test_cli_sample),

@@ -295,6 +295,25 @@ static void test_invalid_json_exit_2(void **state)
     free(out);
 }
 
+/* libyaml takes minutes over deep nesting: refused at once, with the line */
+static void test_deep_yaml_refused(void **state)
+{
+    (void)state;
+    char *out;
+    size_t n = 200000;
+    char *deep = xmalloc(n + 64);
+    int len = snprintf(deep, 64, "groups:\n  - name: x\n    rules: ");
+    memset(deep + len, '[', n);
+    deep[len + n] = '\0';
+    write_file("deep/rules.yml", deep);
+    free(deep);
+    int code = run_lint(&out, "deep", NULL);
+    assert_int_equal(code, 2);
+    assert_contains(out, "deep/rules.yml:3: error: YAML nested deeper than 64 levels");
+    assert_contains(out, "FAIL: 0 files linted: 1 error, 0 warnings, 0 notes");
+    free(out);
+}
+
 static void test_nothing_to_lint_exit_3(void **state)
 {
     (void)state;
@@ -1030,6 +1049,7 @@ int main(void)
             cmocka_unit_test(test_clean_exit_0),
             cmocka_unit_test(test_deprecated_exit_1),
             cmocka_unit_test(test_invalid_json_exit_2),
+            cmocka_unit_test(test_deep_yaml_refused),
             cmocka_unit_test(test_nothing_to_lint_exit_3),
             cmocka_unit_test(test_grafana12_resources),
             cmocka_unit_test(test_placeholder_in_provisioned_dashboard),
