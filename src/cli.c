@@ -88,6 +88,8 @@ static const struct opt_row opt_rows[] = {
          "write a test span/line/sample to Tempo, Loki and Mimir and\ntime until it is readable (writes data)"},
         {"listen", OPT_LISTEN, required_argument, "ADDR:PORT", M_SERVE, 0,
          "where to serve HTTP (default " CLI_DEFAULT_LISTEN "; :PORT = every\naddress)"},
+        {"web.config.file", OPT_WEB_CONFIG, required_argument, "FILE", M_SERVE, 0,
+         "exporter web config: basic_auth_users (bcrypt), TLS cert and key"},
         {"version", 'V', no_argument, NULL, M_ALL, 0, "print the version and the linked libraries' versions"},
         {"help", 'h', no_argument, NULL, M_ALL, 0, "this help"},
 };
@@ -101,7 +103,7 @@ static const struct {
 } commands[] = {
         {"tui", CLI_TUI, "lgtmtop [tui] [options]", "live view of the stack (default on a terminal)",
          "Keys: arrows/jk move, Enter drills down, Tab cycles panes, f findings, / filter,\n"
-         "s stacks, r sweep now, p pause, ? help, q quit. Durations: 500ms, 5s, 1m30s, 2h.\n"},
+         "e changes, s stacks, r sweep now, p pause, ? help, q quit.\nDurations: 500ms, 5s, 1m30s, 2h.\n"},
         {"check", CLI_CHECK, "lgtmtop check [options]", "one sweep: table (or --json), findings, exit code",
          "Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage or config error).\n"
          "Durations: 500ms, 5s, 1m30s, 2h.\n"},
@@ -177,7 +179,8 @@ void cli_usage_for(FILE *f, enum cli_mode mode)
             if (commands[i].about)
                 fprintf(f, "  %-22s %s\n", commands[i].mode == CLI_CONFIG_CHECK ? "config check" : commands[i].name,
                         commands[i].about);
-        fputs("  dashboards lint        offline: dashboard JSON files vs datasource provisioning\n"
+        fputs("  lint                   offline: a provisioning repo (dashboards, datasources, alerting,\n"
+              "                         rule files, Tempo config); alias: dashboards lint\n"
               "\n"
               "Run lgtmtop COMMAND --help for a command's options (lgtmtop check --help).\n"
               "Without a command: the live view on a terminal, else check.\n"

@@ -12,6 +12,7 @@
 #include "lgtmtop/config.h"
 #include "lgtmtop/custom_cfg.h"
 #include "lgtmtop/util.h"
+#include "lgtmtop/yaml_depth.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -1351,37 +1352,6 @@ static int cfgp_one_document(struct cfgp *p, yaml_parser_t *yp, const char *text
     return rc;
 }
 
-bool config_yaml_too_deep(const char *text, size_t len, int max, int *line)
-{
-    yaml_parser_t yp;
-    if (!yaml_parser_initialize(&yp))
-        fatal("out of memory (YAML parser)");
-    yaml_parser_set_input_string(&yp, (const unsigned char *)(text ? text : ""), text ? len : 0);
-    int depth = 0;
-    bool deep = false, done = false;
-    while (!done && !deep) {
-        yaml_event_t ev;
-        if (!yaml_parser_parse(&yp, &ev))
-            break;
-        switch (ev.type) {
-        case YAML_SEQUENCE_START_EVENT:
-        case YAML_MAPPING_START_EVENT:
-            if (++depth > max) {
-                deep = true;
-                *line = (int)ev.start_mark.line + 1;
-            }
-            break;
-        case YAML_SEQUENCE_END_EVENT:
-        case YAML_MAPPING_END_EVENT: depth--; break;
-        case YAML_STREAM_END_EVENT: done = true; break;
-        default: break;
-        }
-        yaml_event_delete(&ev);
-    }
-    yaml_parser_delete(&yp);
-    return deep;
-}
-
 int config_parse(const char *yaml, size_t len, const char *name, config_getenv_fn fn, void *ud, struct config *out,
                  char *err, size_t errlen)
 {
@@ -1402,11 +1372,11 @@ int config_parse(const char *yaml, size_t len, const char *name, config_getenv_f
         fatal("out of memory (YAML parser)");
     yaml_parser_set_input_string(&yp, (const unsigned char *)(yaml ? yaml : ""), yaml ? len : 0);
     int deep_line = 0;
-    if (config_yaml_too_deep(yaml, len, CONFIG_YAML_MAX_DEPTH, &deep_line)) {
+    if (yaml_too_deep(yaml, len, YAML_MAX_DEPTH, &deep_line)) {
         rc = cfgp_err_plain(&p, deep_line,
                             "YAML nested deeper than %d levels here — a config nests a few levels; is it the "
                             "right file?",
-                            CONFIG_YAML_MAX_DEPTH);
+                            YAML_MAX_DEPTH);
     } else if (!yaml_parser_load(&yp, &doc)) {
         rc = cfgp_syntax_error(&p, &yp, yaml, len);
     } else {

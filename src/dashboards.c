@@ -696,12 +696,15 @@ static enum dref_kind add_ref(struct walk *w, const char *where, const char *jp,
     r.target = target ? xstrdup(target) : NULL;
     r.raw = json_compact(v);
     resolve_value(w, &r, v);
-    if (ignored && (r.status == DREF_MISSING || r.status == DREF_DEPRECATED)) {
+    if (ignored && (r.status == DREF_MISSING || r.status == DREF_DEPRECATED || r.status == DREF_UNRESOLVED)) {
         const char *what = r.lookup ? r.lookup : r.uid ? r.uid : r.raw;
         set_note(&r,
                  "target datasource \"%s\" %s, but Grafana sends every target of a panel that is not Mixed to the "
                  "panel's datasource: harmless until the panel is made Mixed",
-                 what, r.status == DREF_MISSING ? "does not exist" : "is deprecated");
+                 what,
+                 r.status == DREF_MISSING      ? "does not exist"
+                 : r.status == DREF_DEPRECATED ? "is deprecated"
+                                               : "is an import placeholder");
         r.status = DREF_NOTE;
     }
     *ref_push(w->out) = r;

@@ -1,26 +1,47 @@
-/* engine: libcurl multi in one thread. Owns every easy handle and its buffers from submit to
- * completion; the multi handle owns the connection and DNS caches, which is what makes
- * connections persist across sweeps. At most max_inflight transfers are in the multi handle;
- * the rest wait in a FIFO queue with their easy handle already set up (libcurl copies every
- * string option, the engine owns the rest), so a queued request needs nothing of the caller. */
+/* engine: libcurl multi in one thread, on the socket interface (epoll), so each wakeup costs
+ * what became ready, not what is in flight. Owns every easy handle and its buffers from submit
+ * to completion. At most max_inflight transfers run; the rest wait in a FIFO queue with their
+ * easy handle already set up (libcurl copies every string option, the engine owns the rest), so
+ * a queued request needs nothing of the caller.
+ *
+ * Running transfers are spread over shards, each a multi handle with its own connection and DNS
+ * caches, filled in order (a new transfer goes to the first shard with room): libcurl 7.x walks
+ * every connection to a host when a transfer looks for one to reuse, and every cached
+ * connection when a transfer that kept one is removed, so one cache of thousands would make a
+ * large sweep quadratic. A small sweep stays in the first shard, and the same requests land in
+ * the same shards sweep after sweep, which keeps their connections warm. */
 #include "lgtmtop/engine.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "lgtmtop/util.h"
 
 #define DEFAULT_MAX_BODY (8u * 1024 * 1024)
-/* Idle connections kept at least this many, so every endpoint's stays warm between sweeps. */
-#define MIN_MAXCONNECTS 64
+/* Transfers per shard, and the idle connections each shard keeps between sweeps. */
+#define SHARD_SIZE 256
+#define SMALL_RECV_BUFFER 2048L
+/* File descriptors kept for everything but sockets (config, terminal, logs). */
+#define FD_RESERVE 64
+#define EVENTS_PER_WAKE 1024
+
+struct shard;
 
 struct xfer {
-    CURL *easy;
+    CURL *easy;          /* from start to completion */
+    struct request *rq;  /* owned copy, from submit until the transfer starts */
+    struct shard *shard; /* running in this shard; NULL while queued */
     struct curl_slist *headers;
     struct buf body;
     size_t max_body;
@@ -54,9 +75,21 @@ struct done_msg {
     CURLcode rc;
 };
 
-struct engine {
+struct shard {
+    struct engine *e;
     CURLM *multi;
-    struct xfer *running; /* added to the multi handle */
+    int idx;
+    size_t nrunning;
+    long long due_ms; /* libcurl's timer for this shard; -1 = none */
+};
+
+struct engine {
+    struct shard **shards; /* created as needed, never freed before engine_free */
+    size_t nshards;
+    int epfd, wakefd;
+    int *fd_shard; /* fd -> index of the shard that watches it, -1 = none */
+    size_t fd_cap;
+    struct xfer *running; /* added to a shard */
     size_t nrunning;
     struct xfer *queue, *queue_tail; /* submitted, waiting for a slot, oldest first */
     size_t nqueued;
@@ -69,6 +102,109 @@ struct engine {
 };
 
 static bool curl_ready;
+static size_t fd_budget; /* transfers the open-file limit allows */
+
+/* Each transfer holds a socket (two more while a name lookup runs), so the soft open-file limit
+ * is raised to the hard one once, and bounds how many run at once. */
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+        fd_budget = 256;
+        return;
+    }
+    if (rl.rlim_cur < rl.rlim_max) {
+        struct rlimit want = {rl.rlim_max, rl.rlim_max};
+        if (setrlimit(RLIMIT_NOFILE, &want) == 0)
+            rl.rlim_cur = rl.rlim_max;
+    }
+    rlim_t n = rl.rlim_cur == RLIM_INFINITY ? 1u << 20 : rl.rlim_cur;
+    fd_budget = n > 2 * FD_RESERVE ? (size_t)(n - FD_RESERVE) / 2 : 16;
+}
+
+size_t engine_inflight_cap(void)
+{
+    if (!fd_budget)
+        raise_fd_limit();
+    return fd_budget;
+}
+
+static int *fd_slot(struct engine *e, curl_socket_t s)
+{
+    size_t i = (size_t)s;
+    if (i >= e->fd_cap) {
+        size_t cap = e->fd_cap ? e->fd_cap : 1024;
+        while (cap <= i)
+            cap *= 2;
+        e->fd_shard = xrealloc(e->fd_shard, cap * sizeof(*e->fd_shard));
+        for (size_t k = e->fd_cap; k < cap; k++)
+            e->fd_shard[k] = -1;
+        e->fd_cap = cap;
+    }
+    return &e->fd_shard[i];
+}
+
+/* libcurl says which socket of a shard to watch for what. A socket is always removed before it
+ * is closed, but its number can come back in another shard: the table says whose it is. */
+static int on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
+{
+    struct shard *sh = userp;
+    struct engine *e = sh->e;
+    (void)easy;
+    (void)socketp;
+    if (s < 0)
+        return 0;
+    int *owner = fd_slot(e, s);
+    if (what == CURL_POLL_REMOVE) {
+        if (*owner == sh->idx) {
+            epoll_ctl(e->epfd, EPOLL_CTL_DEL, s, NULL);
+            *owner = -1;
+        }
+        return 0;
+    }
+    struct epoll_event ev = {.events = 0, .data.fd = s};
+    if (what & CURL_POLL_IN)
+        ev.events |= EPOLLIN;
+    if (what & CURL_POLL_OUT)
+        ev.events |= EPOLLOUT;
+    if (*owner < 0 && epoll_ctl(e->epfd, EPOLL_CTL_ADD, s, &ev) == 0) {
+        *owner = sh->idx;
+        return 0;
+    }
+    if (epoll_ctl(e->epfd, EPOLL_CTL_MOD, s, &ev) != 0 && errno == ENOENT)
+        epoll_ctl(e->epfd, EPOLL_CTL_ADD, s, &ev);
+    *owner = sh->idx;
+    return 0;
+}
+
+static int on_curl_timer(CURLM *m, long timeout_ms, void *userp)
+{
+    struct shard *sh = userp;
+    (void)m;
+    sh->due_ms = timeout_ms < 0 ? -1 : now_mono_ms() + timeout_ms;
+    return 0;
+}
+
+static struct shard *shard_new(struct engine *e)
+{
+    struct shard *sh = xcalloc(1, sizeof(*sh));
+    sh->e = e;
+    sh->idx = (int)e->nshards;
+    sh->due_ms = -1;
+    sh->multi = curl_multi_init();
+    if (!sh->multi)
+        fatal("cannot create a libcurl multi handle");
+    curl_multi_setopt(sh->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+    curl_multi_setopt(sh->multi, CURLMOPT_SOCKETDATA, sh);
+    curl_multi_setopt(sh->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
+    curl_multi_setopt(sh->multi, CURLMOPT_TIMERDATA, sh);
+    /* As many idle connections as the shard runs transfers: a finished transfer then never has
+     * to search the pool for one to close, and every endpoint's stays warm between sweeps. */
+    curl_multi_setopt(sh->multi, CURLMOPT_MAXCONNECTS, (long)SHARD_SIZE);
+    e->shards = xrealloc(e->shards, (e->nshards + 1) * sizeof(*e->shards));
+    e->shards[e->nshards++] = sh;
+    return sh;
+}
 
 /* The process-wide body budget: the capacity of every body buffer alive, against the limit. */
 static size_t body_budget = ENGINE_DEFAULT_BODY_BUDGET;
@@ -84,13 +220,28 @@ struct engine *engine_new(void)
             fatal("cannot initialise libcurl");
         curl_ready = true;
     }
+    engine_inflight_cap();
     struct engine *e = xcalloc(1, sizeof(*e));
-    e->multi = curl_multi_init();
-    if (!e->multi)
-        fatal("cannot create a libcurl multi handle");
+    e->epfd = epoll_create1(EPOLL_CLOEXEC);
+    e->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (e->epfd < 0 || e->wakefd < 0)
+        fatal("cannot create the event loop: %s", strerror(errno));
+    shard_new(e);
     engine_set_max_inflight(e, 0);
     return e;
 }
+
+/* The first shard with room, within as many shards as max_inflight needs. */
+static struct shard *pick_shard(struct engine *e)
+{
+    size_t want = (e->max_inflight + SHARD_SIZE - 1) / SHARD_SIZE;
+    for (size_t i = 0; i < e->nshards; i++)
+        if (e->shards[i]->nrunning < SHARD_SIZE || i + 1 >= want)
+            return e->shards[i];
+    return shard_new(e);
+}
+
+static void setup(struct engine *e, struct xfer *x);
 
 static void start(struct engine *e, struct xfer *x)
 {
@@ -100,8 +251,11 @@ static void start(struct engine *e, struct xfer *x)
         e->running->prev = x;
     e->running = x;
     e->nrunning++;
+    setup(e, x);
+    x->shard = pick_shard(e);
+    x->shard->nrunning++;
     /* libcurl starts the request's timeout clock here, when it is really sent, not at submit */
-    CURLMcode mc = curl_multi_add_handle(e->multi, x->easy);
+    CURLMcode mc = curl_multi_add_handle(x->shard->multi, x->easy);
     if (mc != CURLM_OK)
         fatal("libcurl: %s", curl_multi_strerror(mc));
 }
@@ -116,6 +270,9 @@ static void unlink_running(struct engine *e, struct xfer *x)
         x->next->prev = x->prev;
     x->prev = x->next = NULL;
     e->nrunning--;
+    curl_multi_remove_handle(x->shard->multi, x->easy);
+    x->shard->nrunning--;
+    x->shard = NULL;
 }
 
 static struct xfer *dequeue(struct engine *e)
@@ -141,10 +298,8 @@ static void pump(struct engine *e)
 void engine_set_max_inflight(struct engine *e, size_t n)
 {
     e->max_inflight = n > 0 ? n : ENGINE_DEFAULT_MAX_INFLIGHT;
-    /* As many idle connections as transfers in flight: a finished transfer then never has to
-     * search the pool for one to close (libcurl walks every connection to find the oldest). */
-    long keep = e->max_inflight > MIN_MAXCONNECTS ? (long)e->max_inflight : MIN_MAXCONNECTS;
-    curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, keep);
+    if (e->max_inflight > fd_budget)
+        e->max_inflight = fd_budget;
     pump(e);
 }
 
@@ -152,7 +307,9 @@ size_t engine_max_inflight(const struct engine *e) { return e->max_inflight; }
 
 static void xfer_free(struct xfer *x)
 {
-    curl_easy_cleanup(x->easy);
+    if (x->easy)
+        curl_easy_cleanup(x->easy);
+    request_free(x->rq);
     curl_slist_free_all(x->headers);
     curl_slist_free_all(x->connect_to);
     buf_free(&x->body);
@@ -178,7 +335,6 @@ void engine_free(struct engine *e)
         if (e->running) {
             x = e->running;
             unlink_running(e, x);
-            curl_multi_remove_handle(e->multi, x->easy);
         } else {
             x = dequeue(e);
         }
@@ -202,7 +358,14 @@ void engine_free(struct engine *e)
         t->cb(t->ud, false);
         free(t);
     }
-    curl_multi_cleanup(e->multi);
+    for (size_t i = 0; i < e->nshards; i++) { /* closes the idle connections */
+        curl_multi_cleanup(e->shards[i]->multi);
+        free(e->shards[i]);
+    }
+    free(e->shards);
+    close(e->epfd);
+    close(e->wakefd);
+    free(e->fd_shard);
     free(e->done);
     free(e);
 }
@@ -327,20 +490,20 @@ static void add_header(struct xfer *x, const char *name, const char *value)
     x->headers = l;
 }
 
-void engine_submit(struct engine *e, const struct request *rq, engine_done_fn cb, void *ud)
+/* Creates the easy handle of a request about to start, from its copy (then freed): a queued
+ * request holds only the copy, not libcurl's per-handle state. */
+static void setup(struct engine *e, struct xfer *x)
 {
-    struct xfer *x = xcalloc(1, sizeof(*x));
+    struct request *rq = x->rq;
     CURL *c = curl_easy_init();
     if (!c)
         fatal("cannot create a libcurl easy handle");
     x->easy = c;
-    buf_init(&x->body);
-    x->max_body = rq->max_body ? rq->max_body : DEFAULT_MAX_BODY;
-    x->url_redacted = url_redact(rq->url);
-    x->timeout_ms = rq->timeout_ms > 0 ? rq->timeout_ms : 5000;
-    x->cb = cb;
-    x->ud = ud;
-
+    /* libcurl's receive buffer is allocated per transfer: its default 16 KiB for the first
+     * shard (big /metrics pages read in fewer calls), 2 KiB beyond, so thousands of transfers
+     * in flight take little memory each. */
+    if (e->nrunning > SHARD_SIZE)
+        curl_easy_setopt(c, CURLOPT_BUFFERSIZE, SMALL_RECV_BUFFER);
     curl_easy_setopt(c, CURLOPT_URL, rq->url);
     curl_easy_setopt(c, CURLOPT_PRIVATE, x);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, x->errbuf);
@@ -357,8 +520,6 @@ void engine_submit(struct engine *e, const struct request *rq, engine_done_fn cb
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(c, CURLOPT_MAXREDIRS, 3L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, x->timeout_ms);
-    x->lookup_timeout_ms = rq->connect_timeout_ms > 0 && rq->connect_timeout_ms < x->timeout_ms ? rq->connect_timeout_ms
-                                                                                                : x->timeout_ms;
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, rq->connect_timeout_ms > 0 ? rq->connect_timeout_ms : x->timeout_ms);
     curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->max_body);
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, ""); /* gzip where offered: cheaper /metrics */
@@ -384,7 +545,8 @@ void engine_submit(struct engine *e, const struct request *rq, engine_done_fn cb
     }
     if (rq->method && strcmp(rq->method, "GET") != 0) {
         if (strcmp(rq->method, "POST") == 0) {
-            x->post = xstrndup(rq->body ? rq->body : "", rq->body_len);
+            x->post = rq->body ? (char *)rq->body : xstrdup(""); /* taken from the copy */
+            rq->body = NULL;
             curl_easy_setopt(c, CURLOPT_POSTFIELDS, x->post);
             curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
             /* An empty Expect avoids the 1 s "100-continue" stall on servers that ignore it. */
@@ -403,7 +565,6 @@ void engine_submit(struct engine *e, const struct request *rq, engine_done_fn cb
         curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L); /* a new connection each time, */
         curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);  /* never a pooled one */
     }
-    buf_init(&x->addrs);
     if (rq->resolve_only) {
         x->resolve_only = true;
         curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 1L);
@@ -421,6 +582,24 @@ void engine_submit(struct engine *e, const struct request *rq, engine_done_fn cb
             fatal("out of memory (connect_to)");
         curl_easy_setopt(c, CURLOPT_CONNECT_TO, x->connect_to);
     }
+
+    request_free(rq);
+    x->rq = NULL;
+}
+
+void engine_submit(struct engine *e, const struct request *rq, engine_done_fn cb, void *ud)
+{
+    struct xfer *x = xcalloc(1, sizeof(*x));
+    buf_init(&x->body);
+    buf_init(&x->addrs);
+    x->rq = request_dup(rq);
+    x->max_body = rq->max_body ? rq->max_body : DEFAULT_MAX_BODY;
+    x->url_redacted = url_redact(rq->url);
+    x->timeout_ms = rq->timeout_ms > 0 ? rq->timeout_ms : 5000;
+    x->lookup_timeout_ms = rq->connect_timeout_ms > 0 && rq->connect_timeout_ms < x->timeout_ms ? rq->connect_timeout_ms
+                                                                                                : x->timeout_ms;
+    x->cb = cb;
+    x->ud = ud;
 
     /* FIFO: a request starts now only when none waits before it. */
     if (!e->closing && !e->queue && e->nrunning < e->max_inflight) {
@@ -509,7 +688,6 @@ static void finish(struct engine *e, CURL *c, CURLcode rc)
 {
     struct xfer *x = NULL;
     curl_easy_getinfo(c, CURLINFO_PRIVATE, (char **)&x);
-    curl_multi_remove_handle(e->multi, c);
     unlink_running(e, x);
 
     struct http_response r;
@@ -565,46 +743,101 @@ static void finish(struct engine *e, CURL *c, CURLcode rc)
  * messages still queued). */
 static int drain(struct engine *e)
 {
-    CURLMsg *m;
-    int left;
     size_t n = 0;
-    while ((m = curl_multi_info_read(e->multi, &left)))
-        if (m->msg == CURLMSG_DONE) {
-            if (n == e->done_cap) {
-                e->done_cap = e->done_cap ? e->done_cap * 2 : 64;
-                e->done = xrealloc(e->done, e->done_cap * sizeof(*e->done));
+    for (size_t i = 0; i < e->nshards; i++) {
+        CURLMsg *m;
+        int left;
+        while ((m = curl_multi_info_read(e->shards[i]->multi, &left)))
+            if (m->msg == CURLMSG_DONE) {
+                if (n == e->done_cap) {
+                    e->done_cap = e->done_cap ? e->done_cap * 2 : 64;
+                    e->done = xrealloc(e->done, e->done_cap * sizeof(*e->done));
+                }
+                e->done[n].easy = m->easy_handle;
+                e->done[n].rc = m->data.result;
+                n++;
             }
-            e->done[n].easy = m->easy_handle;
-            e->done[n].rc = m->data.result;
-            n++;
-        }
+    }
     for (size_t i = 0; i < n; i++)
         finish(e, e->done[i].easy, e->done[i].rc);
     pump(e);
     return (int)n;
 }
 
+/* Runs libcurl's due timers (a transfer just added is due at once); returns the earliest one
+ * still pending, -1 = none. */
+static long long run_curl_timers(struct engine *e)
+{
+    long long next = -1;
+    for (size_t i = 0; i < e->nshards; i++) {
+        struct shard *sh = e->shards[i];
+        if (sh->due_ms >= 0 && sh->due_ms <= now_mono_ms()) {
+            int running;
+            sh->due_ms = -1; /* the call sets the next one */
+            curl_multi_socket_action(sh->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+        }
+        if (sh->due_ms >= 0 && (next < 0 || sh->due_ms < next))
+            next = sh->due_ms;
+    }
+    return next;
+}
+
+static void run_sockets(struct engine *e)
+{
+    struct epoll_event ev[EVENTS_PER_WAKE];
+    int n = epoll_wait(e->epfd, ev, EVENTS_PER_WAKE, 0);
+    for (int i = 0; i < n; i++) {
+        int fd = ev[i].data.fd;
+        if ((size_t)fd >= e->fd_cap || e->fd_shard[fd] < 0)
+            continue; /* removed by an earlier event of this batch */
+        int flags = 0;
+        if (ev[i].events & (EPOLLIN | EPOLLHUP))
+            flags |= CURL_CSELECT_IN;
+        if (ev[i].events & EPOLLOUT)
+            flags |= CURL_CSELECT_OUT;
+        if (ev[i].events & EPOLLERR)
+            flags |= CURL_CSELECT_ERR;
+        int running;
+        curl_multi_socket_action(e->shards[e->fd_shard[fd]]->multi, fd, flags, &running);
+    }
+}
+
 int engine_run(struct engine *e, int extra_fd, long timeout_ms)
 {
-    int running = 0;
-    struct curl_waitfd wfd = {.fd = extra_fd, .events = CURL_WAIT_POLLIN, .revents = 0};
-    curl_multi_perform(e->multi, &running);
+    run_curl_timers(e);
     /* Something finished: let the caller look at it before sleeping. */
     if (drain(e) + fire_timers(e) > 0)
         return 0;
+    long long next = run_curl_timers(e); /* transfers pump() just started */
     if (timeout_ms < 0)
         timeout_ms = 0;
-    if (e->timers) {
-        long long until = e->timers->due_ms - now_mono_ms();
-        if (until < timeout_ms)
-            timeout_ms = until > 0 ? (long)until : 0;
+    long long now = now_mono_ms();
+    if (e->timers && e->timers->due_ms - now < timeout_ms)
+        timeout_ms = e->timers->due_ms > now ? (long)(e->timers->due_ms - now) : 0;
+    if (next >= 0 && next - now < timeout_ms)
+        timeout_ms = next > now ? (long)(next - now) : 0;
+    struct pollfd p[3] = {
+            {.fd = e->epfd, .events = POLLIN}, {.fd = e->wakefd, .events = POLLIN}, {.fd = extra_fd, .events = POLLIN}};
+    int np = extra_fd >= 0 ? 3 : 2;
+    if (poll(p, (nfds_t)np, (int)timeout_ms) > 0) {
+        if (p[0].revents)
+            run_sockets(e);
+        if (p[1].revents) {
+            uint64_t v;
+            if (read(e->wakefd, &v, sizeof(v)) < 0)
+                v = 0; /* nothing to clear */
+        }
     }
-    if (timeout_ms > 0)
-        curl_multi_poll(e->multi, extra_fd >= 0 ? &wfd : NULL, extra_fd >= 0 ? 1 : 0, (int)timeout_ms, NULL);
-    curl_multi_perform(e->multi, &running);
+    run_curl_timers(e);
     drain(e);
     fire_timers(e);
-    return (extra_fd >= 0 && (wfd.revents & (CURL_WAIT_POLLIN | POLLHUP | POLLERR))) ? 1 : 0;
+    return (np == 3 && (p[2].revents & (POLLIN | POLLHUP | POLLERR))) ? 1 : 0;
 }
 
-void engine_wakeup(struct engine *e) { curl_multi_wakeup(e->multi); }
+/* Async-signal-safe: a write to the eventfd the loop polls. */
+void engine_wakeup(struct engine *e)
+{
+    uint64_t one = 1;
+    if (write(e->wakefd, &one, sizeof(one)) < 0)
+        one = 0; /* already pending */
+}

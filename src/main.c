@@ -167,6 +167,8 @@ static int run_check(const struct cli *cli, const struct config *cfg)
     m.sample_ms = sample_counters(e, &s, cfg, cli->sample_ms);
     m.duration_ms = (long)(now_mono_ms() - start);
     m.sweeps = s.sweeps;
+    m.now_mono_ms = now_mono_ms();
+    m.now_wall_ms = now_wall_ms();
     if (cli->json) {
         char *doc = report_json(&s, &m);
         puts(doc);
@@ -184,8 +186,13 @@ static int run_check(const struct cli *cli, const struct config *cfg)
 int main(int argc, char **argv)
 {
     alloc_init();
-    if (argc > 1 && strcmp(argv[1], "dashboards") == 0)
+    if (argc > 1 && (strcmp(argv[1], "lint") == 0 || strcmp(argv[1], "dashboards") == 0))
         return lint_main(argc - 1, argv + 1);
+    if (argc == 3 && strcmp(argv[1], "help") == 0 &&
+        (strcmp(argv[2], "lint") == 0 || strcmp(argv[2], "dashboards") == 0)) {
+        char *help[] = {(char *)"lint", (char *)"--help", NULL};
+        return lint_main(2, help);
+    }
     struct cli cli;
     char err[512];
     signal(SIGPIPE, SIG_IGN);
@@ -209,10 +216,10 @@ int main(int argc, char **argv)
     }
     int code;
     switch (cli.mode) {
-    case CLI_TUI: code = tui_run(&cli, &cfg); break;
+    case CLI_TUI: code = tui_run(&cli, &cfg, load_config); break;
     case CLI_SERVE: code = serve_run(&cli, &cfg, load_config); break;
     case CLI_DEFAULT:
-        code = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) ? tui_run(&cli, &cfg) : run_check(&cli, &cfg);
+        code = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) ? tui_run(&cli, &cfg, load_config) : run_check(&cli, &cfg);
         break;
     default: code = run_check(&cli, &cfg); break;
     }

@@ -222,6 +222,13 @@ static void check_families(struct buf *b, const struct state *s, const struct me
             check_labels(&l, st, c, cs);
             state_set(b, "lgtmtop_check_status", &l, check_word(cs), words, ARRAY_LEN(words));
         }
+    family(b, "lgtmtop_check_status_changes_total", "counter",
+           "How often the check's own status changed (flapping shows as a fast rate).");
+    STATE_FOR_EACH_COMP (s, st, c)
+        COMP_FOR_EACH_CHECK (c, cs) {
+            check_labels(&l, st, c, cs);
+            sample(b, "lgtmtop_check_status_changes_total", &l, (double)cs->changes);
+        }
     family(b, "lgtmtop_check_duration_seconds", "gauge", "How long the check's last request took, start to end.");
     STATE_FOR_EACH_COMP (s, st, c)
         COMP_FOR_EACH_CHECK (c, cs)

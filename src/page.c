@@ -44,7 +44,7 @@ static const char *const STYLE =
         "table{border-collapse:collapse;width:100%}"
         "th,td{padding:.3rem .5rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}"
         "th{font-weight:600;color:var(--muted);font-size:.85rem}"
-        "td.msg{overflow-wrap:anywhere;min-width:12rem}td.num{text-align:right;white-space:nowrap}"
+        "td.msg{overflow-wrap:anywhere;width:100%;max-width:0;min-width:10rem}td.num{text-align:right;white-space:nowrap}"
         "tr.comp td{border-bottom:none;padding-top:.5rem}tr.comp td:first-child{font-weight:600}"
         "tr.checks>td{padding-top:0}"
         "details summary{cursor:pointer;color:var(--muted)}"
@@ -58,7 +58,7 @@ static const char *const STYLE =
         "margin:.75rem 0;overflow-wrap:anywhere}"
         "footer{margin-top:2rem;font-size:.85rem}a{color:inherit}"
         "@media (max-width:640px){body{padding:.5rem}.url,.lat,.ver,.flow{display:none}td.msg{min-width:0}"
-        "pre{max-width:calc(100vw - 14rem)}}";
+        "}";
 
 static void badge(struct buf *b, const char *word)
 {
@@ -139,6 +139,56 @@ static void findings(struct buf *b, const struct state *s)
         buf_puts(b, "</p></div>\n");
     }
     buf_puts(b, "</section>\n");
+}
+
+#define PAGE_CHANGES 20
+
+static void changes(struct buf *b, const struct state *s, const struct page_meta *m)
+{
+    struct change ch[PAGE_CHANGES];
+    size_t n = state_changes(s, 0, ch, PAGE_CHANGES);
+    buf_puts(b, "<section id=\"changes\"><h2>Recent changes</h2>\n");
+    if (n == 0) {
+        buf_puts(b, "<p class=\"muted\">No status changes since the start.</p></section>\n");
+        return;
+    }
+    buf_puts(b, "<div class=\"wrap\"><table><thead><tr><th>When (UTC)</th><th class=\"lat\">Ago</th><th>Check</th>"
+                "<th>Change</th><th>Message</th></tr></thead><tbody>\n");
+    for (size_t i = 0; i < n; i++) {
+        const struct transition *t = ch[i].t;
+        char when[40] = "", ago[16] = "";
+        if (m->now_wall_ms) {
+            long long wall = m->now_wall_ms - (m->now_mono_ms - t->at_ms);
+            time_t tt = (time_t)(wall / 1000);
+            struct tm tm;
+            gmtime_r(&tt, &tm);
+            strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+        }
+        if (m->now_mono_ms >= t->at_ms)
+            duration_format((long)(m->now_mono_ms - t->at_ms), ago, sizeof ago);
+        const char *from = transition_word(t->from, t->from_skip), *to = transition_word(t->to, t->to_skip);
+        buf_puts(b, "<tr class=\"change\" data-stack=\"");
+        page_escape(b, ch[i].stack->name);
+        buf_puts(b, "\" data-component=\"");
+        page_escape(b, comp_kind_name(ch[i].comp->kind));
+        buf_puts(b, "\" data-check=\"");
+        page_escape(b, ch[i].check->def->name);
+        buf_printf(b, "\" data-from=\"%s\" data-to=\"%s\"><td class=\"num\">%s</td><td class=\"num lat\">%s</td><td>",
+                   from, to, when, ago);
+        page_escape(b, ch[i].stack->name);
+        buf_putc(b, '/');
+        page_escape(b, comp_kind_name(ch[i].comp->kind));
+        buf_putc(b, ' ');
+        page_escape(b, ch[i].check->def->name);
+        buf_puts(b, "</td><td class=\"num\">");
+        badge(b, from);
+        buf_puts(b, " → ");
+        badge(b, to);
+        buf_puts(b, "</td><td class=\"msg\">");
+        page_escape(b, t->message);
+        buf_puts(b, "</td></tr>\n");
+    }
+    buf_puts(b, "</tbody></table></div></section>\n");
 }
 
 static void rates(struct buf *b, const struct comp_state *c)
@@ -255,6 +305,7 @@ char *page_html(const struct state *s, const struct page_meta *m)
                refresh, STYLE);
     header(&b, s, m);
     findings(&b, s);
+    changes(&b, s, m);
     stacks(&b, s, m);
     buf_puts(&b, "<footer class=\"muted\">lgtmtop " LGTMTOP_VERSION);
     if (m->config_path) {

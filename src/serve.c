@@ -23,6 +23,7 @@
 #include "lgtmtop/sweep.h"
 #include "lgtmtop/util.h"
 #include "lgtmtop/verdict.h"
+#include "lgtmtop/webconfig.h"
 
 #define SERVE_MAX_CONNECTIONS 64           /* at once; more wait in the listen backlog */
 #define SERVE_CONNECTION_TIMEOUT_S 10      /* an idle or slow client is dropped after this */
@@ -39,7 +40,7 @@ struct snapshot {
 struct server {
     const struct cli *cli;
     struct config *cfg; /* the caller's; a reload replaces its contents */
-    serve_load_fn load;
+    cli_load_fn load;
     struct config next; /* a loaded config waiting for the running sweep to end */
     bool has_next;
     struct state s;
@@ -52,7 +53,9 @@ struct server {
     long long last_start_wall, last_end_wall;
     bool reload_ok;
     long long reload_wall;
-    char reload_error[512]; /* the last failed reload's message, "" after a good one */
+    char reload_error[512];   /* the last failed reload's message, "" after a good one */
+    struct web_config web;    /* --web.config.file; empty without */
+    char *tls_cert, *tls_key; /* PEM text read at start (TLS is not reloaded) */
     struct snapshot snap;
 };
 
@@ -98,6 +101,8 @@ static void take_snapshot(struct server *sv)
             .sweep_ms = sv->last_sweep_ms,
             .sweeps = sv->s.sweeps,
             .config_path = sv->cfg->path,
+            .now_mono_ms = mono,
+            .now_wall_ms = wall,
     };
     struct page_meta pm = {
             .now_mono_ms = mono,
@@ -124,6 +129,8 @@ static enum MHD_Result respond(struct MHD_Connection *conn, unsigned code, const
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     if (code == MHD_HTTP_METHOD_NOT_ALLOWED)
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    if (code == MHD_HTTP_UNAUTHORIZED)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Basic realm=\"lgtmtop\", charset=\"UTF-8\"");
     /* Nothing served runs a script or loads anything: the page is one self-contained document. */
     MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
     enum MHD_Result ret = MHD_queue_response(conn, code, r);
@@ -142,6 +149,9 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
     (void)version;
     (void)upload_data;
     static int headers_seen;
+    if (!web_config_authorized(&sv->web,
+                               MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION)))
+        return respond(conn, MHD_HTTP_UNAUTHORIZED, TEXT, "unauthorized: this lgtmtop needs a user and password\n");
     if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
         return respond(conn, MHD_HTTP_METHOD_NOT_ALLOWED, TEXT, "method not allowed: use GET\n"); /* body unread */
     if (!*req_cls) {
@@ -168,8 +178,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
                    "not found: lgtmtop serves /, /metrics, /api/v1/status, /-/healthy and /-/ready\n");
 }
 
-/* "http://127.0.0.1:9689" of a bound socket. */
-static void socket_url(int fd, char *out, size_t outlen)
+/* "http://127.0.0.1:9689" of a bound socket (https with TLS). */
+static void socket_url(int fd, bool tls, char *out, size_t outlen)
 {
     struct sockaddr_storage ss;
     socklen_t len = sizeof ss;
@@ -177,7 +187,7 @@ static void socket_url(int fd, char *out, size_t outlen)
     if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
         getnameinfo((struct sockaddr *)&ss, len, host, sizeof host, port, sizeof port, NI_NUMERICHOST | NI_NUMERICSERV);
     bool v6 = strchr(host, ':') != NULL;
-    snprintf(out, outlen, "http://%s%s%s:%s", v6 ? "[" : "", host, v6 ? "]" : "", port);
+    snprintf(out, outlen, "http%s://%s%s%s:%s", tls ? "s" : "", v6 ? "[" : "", host, v6 ? "]" : "", port);
 }
 
 /* A listening socket on host:port ("" host: every address, IPv6 and IPv4 where possible).
@@ -263,6 +273,17 @@ static void reload(struct server *sv)
         sv->has_next = false;
     }
     memset(&sv->next, 0, sizeof sv->next);
+    struct web_config web;
+    if (sv->cli->web_config && web_config_load(sv->cli->web_config, &web, err, sizeof err) == 0) {
+        web_config_free(&sv->web); /* users change at once; TLS files are read at start only */
+        sv->web = web;
+    } else if (sv->cli->web_config) {
+        sv->reload_ok = false;
+        snprintf(sv->reload_error, sizeof sv->reload_error, "%s", err);
+        fprintf(stderr, "lgtmtop: reload failed, keeping the running web config: %s\n", err);
+        take_snapshot(sv);
+        return;
+    }
     if (sv->load(sv->cli, &sv->next, err, sizeof err)) {
         config_free(&sv->next);
         sv->reload_ok = false;
@@ -321,7 +342,52 @@ static void loop(struct server *sv)
     }
 }
 
-int serve_run(const struct cli *cli, struct config *cfg, serve_load_fn load)
+/* A PEM file's text, NULL with a message in err. */
+static char *read_pem(const char *path, const char *what, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "cannot read the TLS %s %s: %s", what, path, strerror(errno));
+        return NULL;
+    }
+    struct buf b;
+    buf_init(&b);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < 1024 * 1024)
+        buf_append(&b, chunk, n);
+    fclose(f);
+    return buf_steal(&b);
+}
+
+/* The daemon on fd: plain HTTP, or HTTPS with the web config's certificate. */
+static struct MHD_Daemon *start_daemon(struct server *sv, int fd)
+{
+    if (sv->tls_cert)
+        return MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_TLS, 0, NULL, NULL, answer, sv, MHD_OPTION_LISTEN_SOCKET, fd,
+                                MHD_OPTION_CONNECTION_LIMIT, (unsigned int)SERVE_MAX_CONNECTIONS,
+                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)SERVE_CONNECTION_TIMEOUT_S,
+                                MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVE_REQUEST_MEMORY,
+                                MHD_OPTION_HTTPS_MEM_CERT, sv->tls_cert, MHD_OPTION_HTTPS_MEM_KEY, sv->tls_key,
+                                MHD_OPTION_END);
+    return MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, answer, sv, MHD_OPTION_LISTEN_SOCKET, fd,
+                            MHD_OPTION_CONNECTION_LIMIT, (unsigned int)SERVE_MAX_CONNECTIONS,
+                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)SERVE_CONNECTION_TIMEOUT_S,
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVE_REQUEST_MEMORY, MHD_OPTION_END);
+}
+
+static void server_free(struct server *sv)
+{
+    if (sv->has_next)
+        config_free(&sv->next);
+    state_free(&sv->s);
+    snapshot_free(&sv->snap);
+    web_config_free(&sv->web);
+    free(sv->tls_cert);
+    free(sv->tls_key);
+}
+
+int serve_run(const struct cli *cli, struct config *cfg, cli_load_fn load)
 {
     char err[512], url[128];
     const char *host = cli->listen_host, *port = cli->listen_port;
@@ -337,19 +403,25 @@ int serve_run(const struct cli *cli, struct config *cfg, serve_load_fn load)
     sv.load = load;
     sv.reload_ok = true;
     sv.reload_wall = now_wall_ms();
-    if (state_init(&sv.s, cfg, cli->stack, &sweep_checks)) {
-        fprintf(stderr, "lgtmtop: no stack named '%s' in %s\n", cli->stack, cfg->path ? cfg->path : "the config");
-        state_free(&sv.s);
-        close(fd);
-        return EXIT_UNKNOWN;
+    const char *fail = NULL;
+    if (cli->web_config && web_config_load(cli->web_config, &sv.web, err, sizeof err))
+        fail = err;
+    if (!fail && sv.web.cert_file &&
+        (!(sv.tls_cert = read_pem(sv.web.cert_file, "certificate", err, sizeof err)) ||
+         !(sv.tls_key = read_pem(sv.web.key_file, "key", err, sizeof err))))
+        fail = err;
+    if (!fail && state_init(&sv.s, cfg, cli->stack, &sweep_checks)) {
+        snprintf(err, sizeof err, "no stack named '%s' in %s", cli->stack, cfg->path ? cfg->path : "the config");
+        fail = err;
     }
-    sv.d = MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, answer, &sv, MHD_OPTION_LISTEN_SOCKET, fd,
-                            MHD_OPTION_CONNECTION_LIMIT, (unsigned int)SERVE_MAX_CONNECTIONS,
-                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)SERVE_CONNECTION_TIMEOUT_S,
-                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVE_REQUEST_MEMORY, MHD_OPTION_END);
-    if (!sv.d) {
-        fprintf(stderr, "lgtmtop: cannot start the HTTP server\n");
-        state_free(&sv.s);
+    if (!fail && !(sv.d = start_daemon(&sv, fd))) {
+        snprintf(err, sizeof err, "cannot start the HTTP server%s",
+                 sv.tls_cert ? " (is the TLS key the certificate's, and unencrypted PEM?)" : "");
+        fail = err;
+    }
+    if (fail) {
+        fprintf(stderr, "lgtmtop: %s\n", fail);
+        server_free(&sv);
         close(fd);
         return EXIT_UNKNOWN;
     }
@@ -371,9 +443,10 @@ int serve_run(const struct cli *cli, struct config *cfg, serve_load_fn load)
     STATE_FOR_EACH_COMP (&sv.s, st, c)
         nchecks += c->nchecks;
     char every[16];
-    socket_url(fd, url, sizeof url);
-    fprintf(stderr, "lgtmtop: serving %s/ (metrics at /metrics): %zu stack%s, %zu checks every %s\n", url, sv.s.nstacks,
-            sv.s.nstacks == 1 ? "" : "s", nchecks, duration_format(sv.s.interval_ms, every, sizeof every));
+    socket_url(fd, sv.tls_cert != NULL, url, sizeof url);
+    fprintf(stderr, "lgtmtop: serving %s/ (metrics at /metrics%s): %zu stack%s, %zu checks every %s\n", url,
+            web_config_has_auth(&sv.web) ? ", basic auth" : "", sv.s.nstacks, sv.s.nstacks == 1 ? "" : "s", nchecks,
+            duration_format(sv.s.interval_ms, every, sizeof every));
 
     loop(&sv);
 
@@ -384,9 +457,6 @@ int serve_run(const struct cli *cli, struct config *cfg, serve_load_fn load)
     sig_engine = NULL;
     MHD_stop_daemon(sv.d);
     engine_free(sv.e); /* cancels what is in flight: its callbacks still see the state */
-    if (sv.has_next)
-        config_free(&sv.next);
-    state_free(&sv.s);
-    snapshot_free(&sv.snap);
+    server_free(&sv);
     return 0;
 }

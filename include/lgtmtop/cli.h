@@ -46,6 +46,10 @@ struct cli {
     const char *web_config; /* serve --web.config.file */
 };
 
+/* Loads the config the command line names into cfg (empty on entry): main's loader, handed to
+ * the faces that reload on SIGHUP (serve, the live view). 0, or -1 with one line in err. */
+typedef int (*cli_load_fn)(const struct cli *cli, struct config *cfg, char *err, size_t errlen);
+
 /* Parses argv (argv[0] is the program). Returns 0, or -1 with a one-line message in err. */
 int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen);
 /* "ADDR:PORT", "[IPv6]:PORT" or ":PORT" into host ("" for every address) and port. 0 or -1. */

@@ -104,14 +104,6 @@ char *config_interpolate(const char *s, config_getenv_fn fn, void *ud, char *err
 char *config_interpolate_at(const char *s, config_getenv_fn fn, void *ud, struct config *cfg, const char *keypath,
                             int line, char *err, size_t errlen);
 
-/* YAML nesting deeper than this is refused before libyaml builds the document (whose time
- * grows with the square of the depth): no config or provisioning file nests half as deep. */
-#define CONFIG_YAML_MAX_DEPTH 64
-/* Walks the YAML events of text and stops at the first collection nested deeper than max:
- * returns true and its line (1-based) in *line. False when the nesting is fine, and on a
- * syntax error (the loader reports that). Fast whatever the input: it stops at the cap. */
-bool config_yaml_too_deep(const char *text, size_t len, int max, int *line);
-
 /* Parses YAML text. `name` is the file name used in messages ("lgtmtop.yaml:12: ..."). On error
  * returns -1 and writes one line to err: file:line, the key, what is wrong and how to fix it;
  * out is then empty (nothing to free). Without a stacks: key, top-level component keys

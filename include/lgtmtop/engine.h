@@ -60,9 +60,10 @@ void engine_submit(struct engine *e, const struct request *rq, engine_done_fn cb
 /* Requests submitted and not yet delivered: running plus queued (loop while > 0). */
 size_t engine_inflight(const struct engine *e);
 
-/* How many requests run at once (0 = ENGINE_DEFAULT_MAX_INFLIGHT); the rest are queued. The
- * connection pool keeps as many idle connections (at least 64). */
-#define ENGINE_DEFAULT_MAX_INFLIGHT 256
+/* How many requests run at once (0 = ENGINE_DEFAULT_MAX_INFLIGHT); the rest are queued. Capped
+ * by engine_inflight_cap(): half the open-file limit (the engine raises the soft limit to the
+ * hard one). Up to as many idle connections are kept for the next sweep. */
+#define ENGINE_DEFAULT_MAX_INFLIGHT 8192
 void engine_set_max_inflight(struct engine *e, size_t n);
 
 /* Every response body buffered at once, in the whole process (all engines), stays within this
@@ -73,6 +74,7 @@ void engine_set_body_budget(size_t bytes);
 /* Bytes of body buffers held right now (tests, soak runs). */
 size_t engine_body_bytes(void);
 size_t engine_max_inflight(const struct engine *e);
+size_t engine_inflight_cap(void);
 
 /* Drives transfers and delivers finished ones; if none finished, waits up to timeout_ms for
  * socket activity or for extra_fd (-1 = none) to become readable. Returns 1 when extra_fd is

@@ -14,6 +14,8 @@
 #include "lgtmtop/http.h"
 #include "lgtmtop/probe.h"
 
+#define MULTI_ENGINE_BOUND (-1)
+
 struct multi_run;
 struct comp_state;
 struct check_state;
@@ -28,7 +30,8 @@ struct multi_check {
     void (*start)(struct multi_run *run);
     void (*finish)(struct multi_run *run, struct obs *o);
     void (*data_free)(void *data); /* frees what data points to (not data) */
-    int max_inflight;              /* bound on concurrent requests; 0 = 8 */
+    int max_inflight;              /* bound on concurrent requests; 0 = 8; MULTI_ENGINE_BOUND:
+                                      none of its own, the engine's max_in_flight applies */
 };
 
 struct multi_run {
@@ -59,6 +62,10 @@ void multi_start(struct engine *e, const struct config *cfg, struct check_state 
 
 /* GET base URL + path of the component, with its tenant/auth/TLS settings. */
 void multi_get(struct multi_run *run, const char *path, multi_step_fn cb, void *arg);
+/* multi_get of a path that other checks of the component fetch too (Grafana's /api/datasources):
+ * asked while the same path is in flight for one of them, it waits for that answer instead of
+ * sending its own, so a sweep fetches it once. Every waiter's step gets the same response. */
+void multi_get_shared(struct multi_run *run, const char *path, multi_step_fn cb, void *arg);
 /* Any request (another host, POST, other headers). Unset timeouts/limits/TLS take the
  * component's and the config's values; strings are copied. */
 void multi_request(struct multi_run *run, const struct request *rq, multi_step_fn cb, void *arg);

@@ -9,8 +9,9 @@
  *   /-/healthy      200 while the process runs
  *   /-/ready        200 after the first complete sweep, 503 before
  *
- * SIGTERM and SIGINT stop it (exit 0); SIGHUP reloads the config through `load` (a config that
- * does not load is reported, and the old one kept). */
+ * SIGTERM and SIGINT stop it (exit 0); SIGHUP reloads the config through `load` (main's loader,
+ * so a reload reads exactly what the start did; a config that does not load is reported, and
+ * the old one kept). */
 #ifndef LGTMTOP_SERVE_H
 #define LGTMTOP_SERVE_H
 
@@ -19,12 +20,8 @@
 #include "lgtmtop/cli.h"
 #include "lgtmtop/config.h"
 
-/* Loads the config the command line names into cfg (empty on entry); 0, or -1 with one line in
- * err. main's loader, so a reload reads exactly what the start did. */
-typedef int (*serve_load_fn)(const struct cli *cli, struct config *cfg, char *err, size_t errlen);
-
 /* Runs until SIGTERM/SIGINT. cfg is the loaded config; a reload replaces its contents (the
  * caller still frees it). Returns the exit code: 0 after a signal, 3 when it cannot listen. */
-int serve_run(const struct cli *cli, struct config *cfg, serve_load_fn load);
+int serve_run(const struct cli *cli, struct config *cfg, cli_load_fn load);
 
 #endif

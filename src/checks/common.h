@@ -90,6 +90,7 @@ struct probe_metric_prefix {
     const char *prefix;
     bool seen;
 };
+struct prom_sample;
 struct probe_metrics_scan {
     struct probe_metric_sum *sums;
     size_t nsums;
@@ -99,7 +100,12 @@ struct probe_metrics_scan {
     const char *info_label;  /* e.g. "version" */
     bool info_found;
     char info_value[64];
+    /* Optional: called with every sample too, so another scan shares the one pass over the
+     * page (the per-tenant table, flow_tenant_scan_sample). */
+    int (*also)(const struct prom_sample *sm, void *ud);
+    void *also_ud;
 };
+#define PROBE_SCAN_MAX 16 /* sums, and prefixes, per scan */
 void probe_metrics_scan(const char *text, size_t len, struct probe_metrics_scan *s);
 
 /* Status handling for /metrics checks (CHECK_RAW): true on 2xx; 404 (a gateway that does not

@@ -32,6 +32,16 @@ struct flow_metric {
  * series of the metrics exists; appends one detail line per tenant ("tenant a: 3 spans, ..."). */
 cJSON *flow_tenant_table(const char *text, size_t len, const char *label, const struct flow_metric *m, size_t n,
                          struct obs *o);
+/* The same table fed sample by sample, so it shares the pass of another scan (a /metrics
+ * check's sums): new, then flow_tenant_scan_sample as (or from) a promtext callback, then
+ * flow_tenant_scan_table, which frees the scan (or flow_tenant_scan_free). Tenants are found
+ * by hash; m must outlive the scan. */
+struct flow_tenant_scan;
+struct prom_sample;
+struct flow_tenant_scan *flow_tenant_scan_new(const char *label, const struct flow_metric *m, size_t n);
+int flow_tenant_scan_sample(const struct prom_sample *sm, void *scan);
+cJSON *flow_tenant_scan_table(struct flow_tenant_scan *scan, struct obs *o);
+void flow_tenant_scan_free(struct flow_tenant_scan *scan);
 
 /* Adds per-tenant rates to `cur` (a table from flow_tenant_table) from the previous table of
  * the same check, dt_ms earlier: for every "<x>_total" number of a tenant present in both,

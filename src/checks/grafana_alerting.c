@@ -493,7 +493,10 @@ static void al_start(struct multi_run *run)
     struct al_run *d = run->data;
     obs_init(&d->first);
     for (size_t i = 0; i < PART_COUNT; i++)
-        multi_get(run, parts[i].path, on_part, (void *)(uintptr_t)i);
+        if (i == PART_DS) /* the datasources and dashboards checks fetch it too: once a sweep */
+            multi_get_shared(run, parts[i].path, on_part, (void *)(uintptr_t)i);
+        else
+            multi_get(run, parts[i].path, on_part, (void *)(uintptr_t)i);
 }
 
 static void al_finish(struct multi_run *run, struct obs *o)

@@ -562,7 +562,7 @@ static void dash_start(struct multi_run *run)
     obs_init(&d->first);
     d->library = cJSON_CreateObject();
     d->library_uids = cJSON_CreateArray();
-    multi_get(run, "/api/datasources", on_datasources, NULL);
+    multi_get_shared(run, "/api/datasources", on_datasources, NULL);
     multi_get(run, "/api/search?type=dash-db&limit=5000&page=1", on_search, (void *)(uintptr_t)1);
 }
 
@@ -613,5 +613,5 @@ const struct multi_check gf_dashboards_multi = {
         .start = dash_start,
         .finish = dash_finish,
         .data_free = dash_free,
-        .max_inflight = 12,
+        .max_inflight = MULTI_ENGINE_BOUND, /* every dashboard at once */
 };

@@ -675,7 +675,7 @@ static void ds_start(struct multi_run *run)
 {
     struct ds_run *d = run->data;
     obs_init(&d->first);
-    multi_get(run, "/api/datasources", on_list, NULL);
+    multi_get_shared(run, "/api/datasources", on_list, NULL);
 }
 
 static void ds_finish(struct multi_run *run, struct obs *o)
@@ -709,5 +709,5 @@ const struct multi_check gf_datasources_multi = {
         .start = ds_start,
         .finish = ds_finish,
         .data_free = ds_free,
-        .max_inflight = 16,
+        .max_inflight = MULTI_ENGINE_BOUND, /* one request per datasource, all at once */
 };

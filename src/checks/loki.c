@@ -83,22 +83,28 @@ static void loki_parse_metrics(const struct http_response *r, const struct compo
             {.name = "loki_distributor_bytes_received_total"},
     };
     struct probe_metric_prefix prefixes[] = {{"loki_", false}, {"loki_distributor_", false}};
-    struct probe_metrics_scan s = {sums,      ARRAY_LEN(sums), prefixes, ARRAY_LEN(prefixes), "loki_build_info",
-                                   "version", false,           ""};
-    probe_metrics_scan(r->body, r->body_len, &s);
-    if (s.info_found && s.info_value[0])
-        snprintf(o->version, sizeof(o->version), "%s", s.info_value);
-    if (probe_metrics_invalid(&s, o))
-        return;
-    if (sums[0].found)
-        obs_add_value(o, VK_LINES_RECEIVED_TOTAL, sums[0].sum);
-    if (sums[1].found)
-        obs_add_value(o, VK_BYTES_RECEIVED_TOTAL, sums[1].sum);
+    struct probe_metrics_scan s = {
+            sums, ARRAY_LEN(sums), prefixes, ARRAY_LEN(prefixes), "loki_build_info", "version", false, "", NULL, NULL};
     static const struct flow_metric per_tenant[] = {
             {"loki_distributor_lines_received_total", VK_LINES_RECEIVED_TOTAL, "lines"},
             {"loki_distributor_bytes_received_total", VK_BYTES_RECEIVED_TOTAL, "bytes"},
     };
-    o->data = flow_tenant_table(r->body, r->body_len, "tenant", per_tenant, ARRAY_LEN(per_tenant), o);
+    /* One pass over the page: the per-tenant table rides along with the sums. */
+    struct flow_tenant_scan *ts = flow_tenant_scan_new("tenant", per_tenant, ARRAY_LEN(per_tenant));
+    s.also = flow_tenant_scan_sample;
+    s.also_ud = ts;
+    probe_metrics_scan(r->body, r->body_len, &s);
+    if (s.info_found && s.info_value[0])
+        snprintf(o->version, sizeof(o->version), "%s", s.info_value);
+    if (probe_metrics_invalid(&s, o)) {
+        flow_tenant_scan_free(ts);
+        return;
+    }
+    if (sums[0].found)
+        obs_add_value(o, VK_LINES_RECEIVED_TOTAL, sums[0].sum);
+    if (sums[1].found)
+        obs_add_value(o, VK_BYTES_RECEIVED_TOTAL, sums[1].sum);
+    o->data = flow_tenant_scan_table(ts, o);
     if (!sums[0].found && !sums[1].found && prefixes[1].seen) {
         /* A distributor (other loki_distributor_* series) whose per-tenant counters do not exist
          * yet: they are created by the first push, so nothing was received since it started. */

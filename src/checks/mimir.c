@@ -91,17 +91,24 @@ static void mimir_parse_metrics(const struct http_response *r, const struct comp
     /* Newer Mimir adds type="float|histogram": summing every series covers both. */
     struct probe_metric_sum sums[] = {{.name = "cortex_distributor_received_samples_total"}};
     struct probe_metric_prefix prefixes[] = {{"cortex_", false}};
-    struct probe_metrics_scan s = {sums,      ARRAY_LEN(sums), prefixes, ARRAY_LEN(prefixes), "cortex_build_info",
-                                   "version", false,           ""};
-    probe_metrics_scan(r->body, r->body_len, &s);
-    if (s.info_found && s.info_value[0]) /* the version where there is no build info API (Cortex) */
-        snprintf(o->version, sizeof(o->version), "%s", s.info_value);
-    if (probe_metrics_invalid(&s, o))
-        return;
+    struct probe_metrics_scan s = {
+            sums, ARRAY_LEN(sums), prefixes, ARRAY_LEN(prefixes), "cortex_build_info", "version", false, "", NULL,
+            NULL};
     static const struct flow_metric per_tenant[] = {
             {"cortex_distributor_received_samples_total", VK_SAMPLES_RECEIVED_TOTAL, "samples"},
     };
-    o->data = flow_tenant_table(r->body, r->body_len, "user", per_tenant, ARRAY_LEN(per_tenant), o);
+    /* One pass over the page: the per-tenant table rides along with the sums. */
+    struct flow_tenant_scan *ts = flow_tenant_scan_new("user", per_tenant, ARRAY_LEN(per_tenant));
+    s.also = flow_tenant_scan_sample;
+    s.also_ud = ts;
+    probe_metrics_scan(r->body, r->body_len, &s);
+    if (s.info_found && s.info_value[0]) /* the version where there is no build info API (Cortex) */
+        snprintf(o->version, sizeof(o->version), "%s", s.info_value);
+    if (probe_metrics_invalid(&s, o)) {
+        flow_tenant_scan_free(ts);
+        return;
+    }
+    o->data = flow_tenant_scan_table(ts, o);
     if (sums[0].found) {
         obs_add_value(o, VK_SAMPLES_RECEIVED_TOTAL, sums[0].sum);
         obs_set(o, ST_OK, "%.0f samples received since start", sums[0].sum);

@@ -43,22 +43,27 @@ static void pt_skip_blanks(struct pt_cur *c)
         c->p++;
 }
 
-static bool pt_is_alpha(char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'); }
-
 static bool pt_is_digit(char ch) { return ch >= '0' && ch <= '9'; }
 
-/* Metric names may contain ':', label names may not. */
-static bool pt_is_name_char(char ch, bool metric, bool first)
-{
-    if (pt_is_alpha(ch) || ch == '_' || (metric && ch == ':'))
-        return true;
-    return !first && pt_is_digit(ch);
-}
+/* Name characters by byte: 1 = letter or '_', 2 = digit, 4 = ':' (metric names only). */
+#define PT_NAME_TABLE_ROW(b)                                                    \
+    (((b) >= 'a' && (b) <= 'z') || ((b) >= 'A' && (b) <= 'Z') || (b) == '_' ? 1 \
+     : (b) >= '0' && (b) <= '9'                                             ? 2 \
+     : (b) == ':'                                                           ? 4 \
+                                                                            : 0)
+#define PT_R4(b) \
+    PT_NAME_TABLE_ROW(b), PT_NAME_TABLE_ROW((b) + 1), PT_NAME_TABLE_ROW((b) + 2), PT_NAME_TABLE_ROW((b) + 3)
+#define PT_R16(b) PT_R4(b), PT_R4((b) + 4), PT_R4((b) + 8), PT_R4((b) + 12)
+#define PT_R64(b) PT_R16(b), PT_R16((b) + 16), PT_R16((b) + 32), PT_R16((b) + 48)
+static const unsigned char pt_name_class[256] = {PT_R64(0), PT_R64(64), PT_R64(128), PT_R64(192)};
 
 static bool pt_scan_bare(struct pt_cur *c, bool metric, struct pt_span *out)
 {
     const char *start = c->p;
-    while (!pt_at_end(c) && pt_is_name_char(*c->p, metric, c->p == start))
+    unsigned first = metric ? 1 | 4 : 1, rest = first | 2;
+    if (!pt_at_end(c) && (pt_name_class[(unsigned char)*c->p] & first))
+        c->p++;
+    while (c->p > start && !pt_at_end(c) && (pt_name_class[(unsigned char)*c->p] & rest))
         c->p++;
     out->s = start;
     out->n = (size_t)(c->p - start);
@@ -71,6 +76,14 @@ static bool pt_scan_quoted(struct pt_cur *c, struct pt_span *out)
     if (pt_at_end(c) || *c->p != '"')
         return false;
     const char *start = ++c->p;
+    /* Most values have no escapes: the closing quote is the first one. */
+    const char *q = memchr(start, '"', (size_t)(c->end - start));
+    if (q && !memchr(start, '\\', (size_t)(q - start))) {
+        out->s = start;
+        out->n = (size_t)(q - start);
+        c->p = q + 1;
+        return true;
+    }
     while (!pt_at_end(c)) {
         if (*c->p == '"') {
             out->s = start;
@@ -244,17 +257,50 @@ static bool pt_is_decimal(const char *s, size_t n)
     return i == n;
 }
 
-/* strtod follows LC_NUMERIC, which an ncursesw program sets from the environment (a "," radix
- * in many locales), so the '.' is swapped for the current radix before converting. */
-static bool pt_parse_value(const char *s, size_t n, double *out)
+/* Exact powers of ten as doubles (10^22 is the last one). */
+static const double pt_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* [+-]digits[.digits] with at most 15 significant digits: the integer and a power of ten are
+ * exact doubles, so one division is correctly rounded (what strtod gives), without a copy. */
+static bool pt_parse_simple(const char *s, size_t n, double *out)
 {
-    if (pt_parse_special(s, n, out))
-        return true;
+    size_t i = n > 0 && (s[0] == '+' || s[0] == '-') ? 1 : 0;
+    bool neg = i && s[0] == '-';
+    uint64_t m = 0;
+    int digits = 0, frac = -1;
+    for (; i < n; i++) {
+        char ch = s[i];
+        if (pt_is_digit(ch)) {
+            if (m || ch != '0')
+                digits++;
+            m = m * 10u + (unsigned)(ch - '0');
+            if (frac >= 0)
+                frac++;
+            if (digits > 15 || frac > 22)
+                return false;
+        } else if (ch == '.' && frac < 0) {
+            frac = 0;
+        } else {
+            return false;
+        }
+    }
+    double v = (double)m;
+    if (frac > 0)
+        v /= pt_pow10[frac];
+    *out = neg ? -v : v;
+    return true;
+}
+
+/* strtod follows LC_NUMERIC, which an ncursesw program sets from the environment (a "," radix
+ * in many locales), so the '.' is swapped for the current radix (looked up once a parse)
+ * before converting. */
+static bool pt_parse_value(const char *s, size_t n, const char *radix, double *out)
+{
     if (!pt_is_decimal(s, n))
-        return false;
-    const char *radix = nl_langinfo(RADIXCHAR);
-    if (radix == NULL || *radix == '\0')
-        radix = ".";
+        return pt_parse_special(s, n, out);
+    if (pt_parse_simple(s, n, out))
+        return true;
     size_t rlen = strlen(radix);
     char buf[PT_NUM_MAX];
     if (n + rlen >= sizeof(buf))
@@ -335,11 +381,10 @@ static bool pt_parse_labels(struct pt_cur *c, struct prom_sample *s, const char 
 }
 
 /* name[{labels}] value [timestamp] [# exemplar]; line is trimmed and non-empty. */
-static bool pt_parse_sample(const char *line, size_t n, struct prom_sample *s, const char **why)
+static bool pt_parse_sample(const char *line, size_t n, const char *radix, struct prom_sample *s, const char **why)
 {
     struct pt_cur c = {line, line + n};
-    memset(s, 0, sizeof(*s));
-    s->labels = "";
+    *s = (struct prom_sample){.labels = ""};
     struct pt_span name = {NULL, 0};
     if (*c.p != '{') {
         if (!pt_scan_bare(&c, true, &name) || (!pt_at_end(&c) && !pt_is_blank(*c.p) && *c.p != '{')) {
@@ -365,7 +410,7 @@ static bool pt_parse_sample(const char *line, size_t n, struct prom_sample *s, c
         *why = "missing value";
         return false;
     }
-    if (!pt_parse_value(tok.s, tok.n, &s->value)) {
+    if (!pt_parse_value(tok.s, tok.n, radix, &s->value)) {
         *why = "invalid value";
         return false;
     }
@@ -460,6 +505,9 @@ int promtext_parse(const char *text, size_t len, prom_sample_cb cb, void *ud, st
         return 0;
     const char *p = text, *end = text + len;
     int lineno = 0, bad = 0;
+    const char *radix = nl_langinfo(RADIXCHAR);
+    if (radix == NULL || *radix == '\0')
+        radix = ".";
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *b = p, *e = nl != NULL ? nl : end;
@@ -479,7 +527,7 @@ int promtext_parse(const char *text, size_t len, prom_sample_cb cb, void *ud, st
             continue;
         }
         struct prom_sample s;
-        if (!pt_parse_sample(b, (size_t)(e - b), &s, &why))
+        if (!pt_parse_sample(b, (size_t)(e - b), radix, &s, &why))
             pt_note_bad(err, &bad, lineno, why);
         else if (cb != NULL && cb(&s, ud) != 0)
             break;

@@ -241,17 +241,25 @@ void probe_parse_ready(const struct http_response *r, const struct component_cfg
 }
 /* ---- /metrics -------------------------------------------------------------------------- */
 
-static bool name_is(const struct prom_sample *sm, const char *name)
+/* Name lengths measured once per scan, not per sample. */
+struct metrics_scan_run {
+    struct probe_metrics_scan *s;
+    size_t sum_len[PROBE_SCAN_MAX];
+    size_t prefix_len[PROBE_SCAN_MAX];
+    size_t info_len;
+};
+
+static bool name_is(const struct prom_sample *sm, const char *name, size_t n)
 {
-    size_t n = strlen(name);
     return sm->name_len == n && memcmp(sm->name, name, n) == 0;
 }
 
 static int metrics_scan_cb(const struct prom_sample *sm, void *ud)
 {
-    struct probe_metrics_scan *s = ud;
+    struct metrics_scan_run *run = ud;
+    struct probe_metrics_scan *s = run->s;
     for (size_t i = 0; i < s->nsums; i++) {
-        if (name_is(sm, s->sums[i].name)) {
+        if (name_is(sm, s->sums[i].name, run->sum_len[i])) {
             s->sums[i].found = true;
             if (probe_counter_ok(sm->value)) {
                 s->sums[i].sum += sm->value;
@@ -262,29 +270,38 @@ static int metrics_scan_cb(const struct prom_sample *sm, void *ud)
         }
     }
     for (size_t i = 0; i < s->nprefixes; i++) {
-        size_t pl = strlen(s->prefixes[i].prefix);
+        size_t pl = run->prefix_len[i];
         if (!s->prefixes[i].seen && sm->name_len >= pl && memcmp(sm->name, s->prefixes[i].prefix, pl) == 0)
             s->prefixes[i].seen = true;
     }
-    if (s->info_metric && !s->info_found && name_is(sm, s->info_metric)) {
+    if (s->info_metric && !s->info_found && name_is(sm, s->info_metric, run->info_len)) {
         char v[sizeof(s->info_value)];
         if (promtext_label(sm, s->info_label, v, sizeof(v))) {
             text_oneline(s->info_value, sizeof(s->info_value), v, strlen(v));
             s->info_found = true;
         }
     }
-    return 0;
+    return s->also ? s->also(sm, s->also_ud) : 0;
 }
 
 void probe_metrics_scan(const char *text, size_t len, struct probe_metrics_scan *s)
 {
-    for (size_t i = 0; i < s->nsums; i++)
+    struct metrics_scan_run run = {.s = s, .info_len = s->info_metric ? strlen(s->info_metric) : 0};
+    if (s->nsums > PROBE_SCAN_MAX)
+        s->nsums = PROBE_SCAN_MAX;
+    if (s->nprefixes > PROBE_SCAN_MAX)
+        s->nprefixes = PROBE_SCAN_MAX;
+    for (size_t i = 0; i < s->nsums; i++) {
         s->sums[i].sum = 0, s->sums[i].found = false, s->sums[i].invalid = false, s->sums[i].bad = 0;
-    for (size_t i = 0; i < s->nprefixes; i++)
+        run.sum_len[i] = strlen(s->sums[i].name);
+    }
+    for (size_t i = 0; i < s->nprefixes; i++) {
         s->prefixes[i].seen = false;
+        run.prefix_len[i] = strlen(s->prefixes[i].prefix);
+    }
     s->info_found = false;
     s->info_value[0] = '\0';
-    promtext_parse(text, len, metrics_scan_cb, s, NULL);
+    promtext_parse(text, len, metrics_scan_cb, &run, NULL);
 }
 
 bool probe_counter_ok(double v) { return isfinite(v) && v >= 0; }

@@ -480,10 +480,21 @@ static void tempo_parse_metrics(const struct http_response *r, const struct comp
             [TEMPO_ANY] = {"tempo_", false},
             [TEMPO_DISTRIBUTOR] = {"tempo_distributor_", false},
     };
-    struct probe_metrics_scan s = {sums,      ARRAY_LEN(sums), prefixes, ARRAY_LEN(prefixes), "tempo_build_info",
-                                   "version", false,           ""};
+    struct probe_metrics_scan s = {
+            sums, ARRAY_LEN(sums), prefixes, ARRAY_LEN(prefixes), "tempo_build_info", "version", false, "", NULL, NULL};
+    static const struct flow_metric per_tenant[] = {
+            {"tempo_distributor_spans_received_total", VK_SPANS_RECEIVED_TOTAL, "spans"},
+            {"tempo_distributor_bytes_received_total", VK_BYTES_RECEIVED_TOTAL, "bytes"},
+            {"tempo_ingester_traces_created_total", VK_TRACES_CREATED_TOTAL, "traces"},
+            {"tempo_live_store_traces_created_total", VK_TRACES_CREATED_TOTAL, "traces"},
+    };
+    /* One pass over the page: the per-tenant table rides along with the sums. */
+    struct flow_tenant_scan *ts = flow_tenant_scan_new("tenant", per_tenant, ARRAY_LEN(per_tenant));
+    s.also = flow_tenant_scan_sample;
+    s.also_ud = ts;
     probe_metrics_scan(r->body, r->body_len, &s);
     if (!prefixes[TEMPO_ANY].seen) {
+        flow_tenant_scan_free(ts);
         obs_set(o, ST_WARN,
                 "no tempo_* metrics on /metrics: is this Tempo? (no "
                 "tempo_distributor_spans_received_total: spans/s unknown)");
@@ -491,8 +502,10 @@ static void tempo_parse_metrics(const struct http_response *r, const struct comp
     }
     if (s.info_found && s.info_value[0])
         snprintf(o->version, sizeof(o->version), "%s", s.info_value);
-    if (probe_metrics_invalid(&s, o))
+    if (probe_metrics_invalid(&s, o)) {
+        flow_tenant_scan_free(ts);
         return;
+    }
 
     struct buf msg;
     buf_init(&msg);
@@ -524,13 +537,7 @@ static void tempo_parse_metrics(const struct http_response *r, const struct comp
         obs_detail_line(o, "no tempo_distributor_bytes_received_total here: bytes/s unknown");
     if (sums[TEMPO_GENERATOR].found) /* a metrics-generator is running and gets spans */
         obs_add_value(o, VK_GENERATOR_SPANS_TOTAL, sums[TEMPO_GENERATOR].sum);
-    static const struct flow_metric per_tenant[] = {
-            {"tempo_distributor_spans_received_total", VK_SPANS_RECEIVED_TOTAL, "spans"},
-            {"tempo_distributor_bytes_received_total", VK_BYTES_RECEIVED_TOTAL, "bytes"},
-            {"tempo_ingester_traces_created_total", VK_TRACES_CREATED_TOTAL, "traces"},
-            {"tempo_live_store_traces_created_total", VK_TRACES_CREATED_TOTAL, "traces"},
-    };
-    o->data = flow_tenant_table(r->body, r->body_len, "tenant", per_tenant, ARRAY_LEN(per_tenant), o);
+    o->data = flow_tenant_scan_table(ts, o);
     if (o->version[0])
         buf_printf(&msg, " (Tempo %s)", o->version);
     obs_set(o, ST_OK, "%s", msg.data);

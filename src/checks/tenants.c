@@ -2,6 +2,7 @@
  * and small text helpers of the flow checks. Pure. */
 #include <ctype.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,50 +12,89 @@
 
 #define FLOW_MAX_METRICS 6
 #define FLOW_SCAN_TENANTS 1024 /* distinct tenants tracked in one scan; more are ignored */
+#define FLOW_SLOTS 2048        /* hash slots: a power of two, twice the tenants */
 
 struct tenant_row {
-    char tenant[96];
+    char tenant[96]; /* the label value, cleaned for display: what the hash looks up */
     double sortv;
     double v[FLOW_MAX_METRICS];
     bool found[FLOW_MAX_METRICS];
 };
 
-struct tenant_scan {
+struct flow_tenant_scan {
     const char *label;
     const struct flow_metric *m;
     size_t n;
+    size_t mlen[FLOW_MAX_METRICS]; /* metric name lengths, measured once */
     struct tenant_row *rows;
     size_t nrows, cap;
+    uint16_t slots[FLOW_SLOTS]; /* row index + 1; 0 = empty */
     bool any;
 };
 
-static int tenant_scan_cb(const struct prom_sample *sm, void *ud)
+static uint32_t tenant_hash(const char *s, size_t n)
 {
-    struct tenant_scan *ts = ud;
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+/* The row of tenant key (cleaned, length n < 96), created when new; NULL past
+ * FLOW_SCAN_TENANTS. */
+static struct tenant_row *tenant_row_of(struct flow_tenant_scan *ts, const char *key, size_t n)
+{
+    size_t i = tenant_hash(key, n) & (FLOW_SLOTS - 1);
+    for (; ts->slots[i]; i = (i + 1) & (FLOW_SLOTS - 1)) {
+        struct tenant_row *row = &ts->rows[ts->slots[i] - 1];
+        if (strncmp(row->tenant, key, n) == 0 && row->tenant[n] == '\0')
+            return row;
+    }
+    if (ts->nrows == FLOW_SCAN_TENANTS)
+        return NULL;
+    if (ts->nrows == ts->cap) {
+        ts->cap = ts->cap ? ts->cap * 2 : 16;
+        ts->rows = xrealloc(ts->rows, ts->cap * sizeof(*ts->rows));
+    }
+    struct tenant_row *row = &ts->rows[ts->nrows++];
+    memset(row, 0, sizeof(*row));
+    snprintf(row->tenant, sizeof(row->tenant), "%.*s", (int)n, key);
+    ts->slots[i] = (uint16_t)ts->nrows;
+    return row;
+}
+
+struct flow_tenant_scan *flow_tenant_scan_new(const char *label, const struct flow_metric *m, size_t n)
+{
+    struct flow_tenant_scan *ts = xcalloc(1, sizeof(*ts));
+    ts->label = label;
+    ts->m = m;
+    ts->n = n > FLOW_MAX_METRICS ? FLOW_MAX_METRICS : n;
+    for (size_t i = 0; i < ts->n; i++)
+        ts->mlen[i] = strlen(m[i].metric);
+    return ts;
+}
+
+void flow_tenant_scan_free(struct flow_tenant_scan *ts)
+{
+    if (ts)
+        free(ts->rows);
+    free(ts);
+}
+
+int flow_tenant_scan_sample(const struct prom_sample *sm, void *ud)
+{
+    struct flow_tenant_scan *ts = ud;
     for (size_t i = 0; i < ts->n; i++) {
-        size_t len = strlen(ts->m[i].metric);
-        if (sm->name_len != len || memcmp(sm->name, ts->m[i].metric, len) != 0)
+        if (sm->name_len != ts->mlen[i] || memcmp(sm->name, ts->m[i].metric, ts->mlen[i]) != 0)
             continue;
         ts->any = true;
         char raw[96], t[96];
         if (!promtext_label(sm, ts->label, raw, sizeof(raw)) || !raw[0])
             snprintf(raw, sizeof(raw), "%s", "(none)");
         text_oneline(t, sizeof(t), raw, strlen(raw));
-        struct tenant_row *row = NULL;
-        for (size_t k = 0; k < ts->nrows && !row; k++)
-            if (strcmp(ts->rows[k].tenant, t) == 0)
-                row = &ts->rows[k];
-        if (!row) {
-            if (ts->nrows == FLOW_SCAN_TENANTS)
-                return 0;
-            if (ts->nrows == ts->cap) {
-                ts->cap = ts->cap ? ts->cap * 2 : 16;
-                ts->rows = xrealloc(ts->rows, ts->cap * sizeof(*ts->rows));
-            }
-            row = &ts->rows[ts->nrows++];
-            memset(row, 0, sizeof(*row));
-            snprintf(row->tenant, sizeof(row->tenant), "%s", t);
-        }
+        struct tenant_row *row = tenant_row_of(ts, t, strlen(t));
+        if (!row)
+            return 0;
         row->found[i] = true;
         if (isfinite(sm->value) && sm->value >= 0) /* not a counter value: left out */
             row->v[i] += sm->value;
@@ -74,10 +114,17 @@ static int cmp_rows(const void *a, const void *b)
 cJSON *flow_tenant_table(const char *text, size_t len, const char *label, const struct flow_metric *m, size_t n,
                          struct obs *o)
 {
-    if (n > FLOW_MAX_METRICS)
-        n = FLOW_MAX_METRICS;
-    struct tenant_scan ts = {.label = label, .m = m, .n = n};
-    promtext_parse(text, len, tenant_scan_cb, &ts, NULL);
+    struct flow_tenant_scan *ts = flow_tenant_scan_new(label, m, n);
+    promtext_parse(text, len, flow_tenant_scan_sample, ts, NULL);
+    return flow_tenant_scan_table(ts, o);
+}
+
+cJSON *flow_tenant_scan_table(struct flow_tenant_scan *scan, struct obs *o)
+{
+    struct flow_tenant_scan ts = *scan; /* rows freed below, the rest with scan */
+    const struct flow_metric *m = ts.m;
+    size_t n = ts.n;
+    free(scan);
     if (!ts.any || ts.nrows == 0) {
         free(ts.rows);
         return NULL;

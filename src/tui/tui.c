@@ -26,9 +26,9 @@
 #define EOF_TURNS 3  /* readable-but-no-key turns before stdin counts as gone */
 
 /* Signal handlers only set flags (and, for the fatal ones, write bytes prepared beforehand):
- * nothing in them is unsafe in a handler. The loop polls got_signal every turn; a signal also
- * interrupts the engine's poll (no SA_RESTART), so the exit is immediate. */
-static volatile sig_atomic_t got_signal;
+ * nothing in them is unsafe in a handler. The loop polls got_signal and got_hup every turn; a
+ * signal also interrupts the engine's poll (no SA_RESTART), so the answer is immediate. */
+static volatile sig_atomic_t got_signal, got_hup;
 static struct sigaction old_winch;
 static bool curses_active;
 
@@ -43,7 +43,13 @@ static size_t tty_reset_len;
 static const int fatal_signals[] = {SIGSEGV, SIGABRT, SIGQUIT, SIGBUS, SIGFPE, SIGILL};
 static struct sigaction old_fatal[ARRAY_LEN(fatal_signals)];
 
-static void on_signal(int sig) { got_signal = sig; }
+static void on_signal(int sig)
+{
+    if (sig == SIGHUP)
+        got_hup = 1;
+    else
+        got_signal = sig;
+}
 
 /* ncurses turns SIGWINCH into KEY_RESIZE; the interrupted poll makes the relayout immediate. */
 static void on_winch(int sig)
@@ -220,6 +226,8 @@ static void draw(struct tui *t)
             help_draw(t);
         else if (t->screen == SCR_FINDINGS)
             findings_draw(t);
+        else if (t->screen == SCR_CHANGES)
+            changes_draw(t);
         else if (t->screen == SCR_PANE)
             pane_draw(t);
         else
@@ -233,6 +241,65 @@ static void do_sweep(struct tui *t)
 {
     sweep_start(t->e, t->s, t->cfg);
     t->next_sweep = t->now + t->s->interval_ms;
+}
+
+static void meta_alloc(struct tui *t)
+{
+    t->meta = xcalloc(t->s->nstacks ? t->s->nstacks : 1, sizeof(*t->meta));
+    for (size_t i = 0; i < t->s->nstacks; i++)
+        t->meta[i] = xcalloc(t->s->stacks[i].ncomps ? t->s->stacks[i].ncomps : 1, sizeof(**t->meta));
+}
+
+static void meta_free(struct tui *t)
+{
+    for (size_t i = 0; t->meta && i < t->s->nstacks; i++)
+        free(t->meta[i]);
+    free(t->meta);
+    t->meta = NULL;
+}
+
+#define RELOAD_NOTE_MS 15000
+
+/* SIGHUP: load the config now, so a bad one is reported at once (and the running one kept); a
+ * good one waits for the running sweep to end (no callback may point into the old state). */
+static void reload(struct tui *t)
+{
+    char err[512];
+    if (t->has_next)
+        config_free(&t->next);
+    memset(&t->next, 0, sizeof t->next);
+    t->has_next = false;
+    if (t->load(t->cli, &t->next, err, sizeof err)) {
+        config_free(&t->next);
+        tui_note(t, "reload failed, keeping the running config: %s", err);
+        t->note_until = t->now + RELOAD_NOTE_MS;
+        return;
+    }
+    t->has_next = true;
+}
+
+static void apply_reload(struct tui *t)
+{
+    unsigned long sweeps = t->s->sweeps;
+    meta_free(t);
+    state_free(t->s);
+    config_free(t->cfg_mut);
+    *t->cfg_mut = t->next;
+    memset(&t->next, 0, sizeof t->next);
+    t->has_next = false;
+    if (state_init(t->s, t->cfg_mut, t->cli->stack, &sweep_checks))
+        fatal("reload: no stack named '%s'", t->cli->stack); /* the loader checked it */
+    t->s->sweeps = sweeps;
+    meta_alloc(t);
+    engine_set_max_inflight(t->e, t->cfg_mut->max_in_flight);
+    grid_init(t); /* selections, the open pane and the findings pointed into the old state */
+    t->pane_comp = NULL;
+    t->nfindings = 0;
+    t->diag_sig = 0;
+    t->diag_ms = 0;
+    t->view_stack = t->s->nstacks > 1 ? -1 : 0;
+    t->next_sweep = t->now;
+    tui_note(t, "config reloaded: %zu stack%s", t->s->nstacks, t->s->nstacks == 1 ? "" : "s");
 }
 
 /* Returns true to quit. */
@@ -251,7 +318,10 @@ static bool handle_key(struct tui *t, int ch, bool *sweeping)
         t->help = false;
         return ch == 'q';
     }
-    f = t->screen == SCR_FINDINGS ? findings_key(t, ch) : t->screen == SCR_PANE ? pane_key(t, ch) : grid_key(t, ch);
+    f = t->screen == SCR_FINDINGS  ? findings_key(t, ch)
+        : t->screen == SCR_CHANGES ? changes_key(t, ch)
+        : t->screen == SCR_PANE    ? pane_key(t, ch)
+                                   : grid_key(t, ch);
     if (!(f & TK_HANDLED)) {
         switch (ch) {
         case 'q':
@@ -261,6 +331,7 @@ static bool handle_key(struct tui *t, int ch, bool *sweeping)
         case '?':
         case KEY_F(1): f |= TK_HELP; break;
         case 'f': f |= TK_FINDINGS; break;
+        case 'e': f |= TK_CHANGES; break;
         default: break;
         }
     }
@@ -287,13 +358,24 @@ static bool handle_key(struct tui *t, int ch, bool *sweeping)
         if (t->screen == SCR_FINDINGS) {
             t->screen = t->findings_back;
         } else {
-            t->findings_back = t->screen;
+            t->findings_back = t->screen == SCR_CHANGES ? t->changes_back : t->screen;
             t->screen = SCR_FINDINGS;
             t->find_scroll = 0;
         }
     }
+    if (f & TK_CHANGES) {
+        if (t->screen == SCR_CHANGES) {
+            t->screen = t->changes_back;
+        } else {
+            t->changes_back = t->screen == SCR_FINDINGS ? t->findings_back : t->screen;
+            t->screen = SCR_CHANGES;
+            t->chg_scroll = 0;
+        }
+    }
     if (f & TK_BACK)
-        t->screen = t->screen == SCR_FINDINGS ? t->findings_back : SCR_GRID;
+        t->screen = t->screen == SCR_FINDINGS  ? t->findings_back
+                    : t->screen == SCR_CHANGES ? t->changes_back
+                                               : SCR_GRID;
     if (f & TK_REDRAW)
         clearok(curscr, TRUE);
     return false;
@@ -318,6 +400,14 @@ static int loop(struct tui *t)
         t->now = now_mono_ms();
         if (got_signal)
             break;
+        if (got_hup) {
+            got_hup = 0;
+            reload(t);
+        }
+        if (t->has_next && !sweep_busy(t->e)) {
+            apply_reload(t);
+            sweeping = false;
+        }
         if (!t->paused && t->now >= t->next_sweep) {
             do_sweep(t);
             sweeping = true;
@@ -377,7 +467,7 @@ static void install_signals(struct sigaction *old_int, struct sigaction *old_ter
     }
 }
 
-int tui_run(const struct cli *cli, struct config *cfg)
+int tui_run(const struct cli *cli, struct config *cfg, cli_load_fn load)
 {
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr, "lgtmtop: the live view needs a terminal; use 'lgtmtop check' in scripts and pipes\n");
@@ -396,12 +486,13 @@ int tui_run(const struct cli *cli, struct config *cfg)
     memset(&t, 0, sizeof(t));
     t.s = &s;
     t.cfg = cfg;
+    t.cfg_mut = cfg;
+    t.cli = cli;
+    t.load = load;
     t.ascii = cli->ascii || !cs || strcmp(cs, "UTF-8") != 0;
     t.color = !cli->no_color && !(nc && *nc);
     t.view_stack = s.nstacks > 1 ? -1 : 0;
-    t.meta = xcalloc(s.nstacks ? s.nstacks : 1, sizeof(*t.meta));
-    for (size_t i = 0; i < s.nstacks; i++)
-        t.meta[i] = xcalloc(s.stacks[i].ncomps ? s.stacks[i].ncomps : 1, sizeof(**t.meta));
+    meta_alloc(&t);
 
     int code = 3;
     tty_saved_ok = tcgetattr(STDIN_FILENO, &tty_saved) == 0; /* before curses changes it */
@@ -455,9 +546,9 @@ int tui_run(const struct cli *cli, struct config *cfg)
     engine_free(t.e);
     delscreen(scr);
 out:
-    for (size_t i = 0; i < s.nstacks; i++)
-        free(t.meta[i]);
-    free(t.meta);
+    meta_free(&t);
+    if (t.has_next)
+        config_free(&t.next);
     state_free(&s);
     return code;
 }

@@ -213,10 +213,11 @@ class Serve:
     """`lgtmtop serve ARGS` on a free loopback port, its stderr in a file; up once /-/healthy
     answers. stop() sends SIGTERM and returns the exit code."""
 
-    def __init__(self, *args, env=None):
+    def __init__(self, *args, env=None, scheme="http", context=None):
         self.tmp = tempfile.TemporaryDirectory(prefix="lgtmtop-serve-")
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{scheme}://127.0.0.1:{self.port}"
+        self.context = context
         self.err_path = os.path.join(self.tmp.name, "stderr")
         self.err = open(self.err_path, "w")
         self.proc = subprocess.Popen([BIN, "serve", "--listen", f"127.0.0.1:{self.port}", *args],
@@ -231,13 +232,13 @@ class Serve:
     def _healthy(self):
         if self.proc.poll() is not None:
             raise AssertionError("lgtmtop serve exited %s: %s" % (self.proc.returncode, self.stderr()))
-        return self.get("/-/healthy")[0] == 200
+        return self.get("/-/healthy", context=self.context)[0] != 0  # any answer (401 with basic auth)
 
-    def get(self, path, method="GET", headers=None, timeout=5):
+    def get(self, path, method="GET", headers=None, timeout=5, context=None):
         """(status, headers, body) of one request; status 0 when nothing answers."""
         req = urllib.request.Request(self.url + path, method=method, headers=headers or {})
         try:
-            with urllib.request.urlopen(req, timeout=timeout) as r:
+            with urllib.request.urlopen(req, timeout=timeout, context=context) as r:
                 return r.status, r.headers, r.read().decode()
         except urllib.error.HTTPError as e:
             return e.code, e.headers, e.read().decode()

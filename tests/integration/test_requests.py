@@ -83,6 +83,15 @@ class RequestsSent(unittest.TestCase):
                 for name, value in headers.items():
                     self.assertEqual(sent[0]["headers"].get(name), value, f"{name} on {method} {path}")
 
+    def test_grafana_datasource_list_fetched_once_per_sweep(self):
+        # the datasources, dashboards and alerting checks all need it: one request serves them
+        sent = [q for q in self.log["grafana"] if q["method"] == "GET" and q["path"] == "/api/datasources"]
+        self.assertEqual(len(sent), 1, f"{len(sent)} GET /api/datasources in one sweep")
+        doc = self.r.json()
+        names = {k["name"]: k for c in doc["stacks"][0]["components"] if c["name"] == "grafana" for k in c["checks"]}
+        for check in ("datasources", "dashboards", "alerting"):
+            self.assertIsNone(names[check]["error"], f"{check}: {names[check]['message']}")
+
     def test_no_credential_where_it_does_not_belong(self):
         # the Grafana token goes to Grafana only; tenants only to the tenant-scoped components
         for comp in ("mimir", "loki", "tempo", "prometheus"):

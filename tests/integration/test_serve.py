@@ -1,20 +1,31 @@
 """lgtmtop serve against the fake stack: the endpoints, the exposition under promtool, a real
 Prometheus scraping it, scrapes while a component hangs, SIGTERM and SIGHUP."""
+import base64
 import json
 import os
 import re
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import time
 import unittest
+import urllib.parse
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import PROMETHEUS, FakeStack, Serve, get_json, run, wait_for  # noqa: E402
 
 PROMTOOL = shutil.which("promtool") or "/usr/bin/promtool"
+OPENSSL = shutil.which("openssl")
+# crypt("secret"), bcrypt cost 10, as `htpasswd -nbBC 10 alice secret` writes it
+SECRET_HASH = "$2y$10$svU3d6wpOX.tPZ0E1UJLuuAGp8sOpeui0JINou/zG85uAE22SBNqG"
+
+
+def basic(user, password):
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
 
 
 def series(text, name):
@@ -144,6 +155,33 @@ class ServeFaults(unittest.TestCase):
             srv.close()
             fs.close()
 
+    def test_status_changes_are_kept(self):
+        fs = FakeStack()
+        srv = Serve("-c", fs.config, "-i", "1s")
+        try:
+            wait_for(lambda: srv.get("/-/ready")[0] == 200, timeout=30, what="the first sweep")
+            self.assertEqual(json.loads(srv.get("/api/v1/status")[2])["changes"], [])
+            fs.fault("loki", "notready:Ingester not ready: <waiting>")
+
+            def loki_change():
+                doc = json.loads(srv.get("/api/v1/status")[2])
+                return [c for c in doc["changes"] if (c["component"], c["check"]) == ("loki", "ready")]
+            got = wait_for(loki_change, timeout=20, what="loki's change in /api/v1/status")[0]
+            self.assertEqual((got["stack"], got["from"], got["to"]), ("demo", "OK", "FAIL"))
+            self.assertIn("Ingester not ready: <waiting>", got["message"])
+            self.assertRegex(got["time"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+            fs.fault("loki", "none")
+            back = wait_for(lambda: [c for c in loki_change() if c["to"] == "OK"], timeout=20, what="loki back")[0]
+            self.assertEqual(back["from"], "FAIL")
+            page = srv.get("/")[2]
+            self.assertIn('data-component="loki" data-check="ready" data-from="FAIL" data-to="OK"', page)
+            self.assertIn("Ingester not ready: &lt;waiting&gt;", page)
+            self.assertEqual(value(srv.get("/metrics")[2], "lgtmtop_check_status_changes_total", component="loki",
+                                   check="ready"), 2)
+        finally:
+            srv.close()
+            fs.close()
+
     def test_no_credentials_in_any_output(self):
         fs = FakeStack()
         try:
@@ -231,6 +269,72 @@ class ServeFaults(unittest.TestCase):
         self.assertIn("--listen: bad address '9689'", r.err)
 
 
+class ServeWebConfig(unittest.TestCase):
+    def test_basic_auth(self):
+        fs = FakeStack()
+        try:
+            web = fs.write_config("basic_auth_users:\n  alice: '%s'\n" % SECRET_HASH)
+            srv = Serve("-c", fs.config, "-i", "1s", "--web.config.file", web)
+            try:
+                for path in ("/metrics", "/", "/api/v1/status", "/-/healthy", "/-/ready", "/nope"):
+                    code, headers, body = srv.get(path)
+                    self.assertEqual(code, 401, path)
+                    self.assertIn('Basic realm="lgtmtop"', headers["WWW-Authenticate"])
+                    self.assertNotIn("lgtmtop_", body)
+                self.assertEqual(srv.get("/metrics", headers=basic("alice", "wrong"))[0], 401)
+                self.assertEqual(srv.get("/metrics", headers=basic("bob", "secret"))[0], 401)
+                code, _, text = srv.get("/metrics", headers=basic("alice", "secret"))
+                self.assertEqual(code, 200)
+                self.assertIn("lgtmtop_build_info", text)
+                # the second time costs no bcrypt round: far below its ~50 ms
+                t0 = time.monotonic()
+                for _ in range(20):
+                    self.assertEqual(srv.get("/-/healthy", headers=basic("alice", "secret"))[0], 200)
+                self.assertLess(time.monotonic() - t0, 0.5)
+                self.assertIn("basic auth", srv.stderr())
+            finally:
+                srv.close()
+        finally:
+            fs.close()
+
+    def test_bad_web_config_is_a_start_error(self):
+        fs = FakeStack()
+        try:
+            web = fs.write_config("basic_auth_users:\n  alice: secret\n")
+            r = run("serve", "-c", fs.config, "--listen", "127.0.0.1:0", "--web.config.file", web, timeout=20)
+            self.assertEqual(r.rc, 3)
+            self.assertIn("basic_auth_users.alice: expected a bcrypt hash", r.err)
+            r = run("serve", "-c", fs.config, "--listen", "127.0.0.1:0", "--web.config.file", web + ".nope",
+                    timeout=20)
+            self.assertEqual(r.rc, 3)
+            self.assertIn("cannot read --web.config.file", r.err)
+        finally:
+            fs.close()
+
+    @unittest.skipUnless(OPENSSL, "openssl not installed")
+    def test_tls(self):
+        fs = FakeStack()
+        try:
+            d = fs.tmp.name
+            subprocess.run([OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", d + "/key.pem",
+                            "-out", d + "/cert.pem", "-days", "2", "-subj", "/CN=127.0.0.1",
+                            "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True, timeout=60)
+            web = fs.write_config("tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n")
+            ctx = ssl.create_default_context(cafile=d + "/cert.pem")
+            srv = Serve("-c", fs.config, "-i", "1s", "--web.config.file", web, scheme="https", context=ctx)
+            try:
+                code, _, body = srv.get("/-/healthy", context=ctx)
+                self.assertEqual((code, body), (200, "lgtmtop is Healthy.\n"))
+                self.assertIn("serving https://127.0.0.1:", srv.stderr())
+                plain = urllib.request.Request(srv.url.replace("https:", "http:") + "/-/healthy")
+                with self.assertRaises(OSError):
+                    urllib.request.urlopen(plain, timeout=3).read()
+            finally:
+                srv.close()
+        finally:
+            fs.close()
+
+
 @unittest.skipUnless(os.path.exists(PROMETHEUS) or os.environ.get("CI"),
                      "prometheus not installed (scripts/setup.sh --test installs it)")
 class ServeScrapedByPrometheus(unittest.TestCase):
@@ -238,8 +342,10 @@ class ServeScrapedByPrometheus(unittest.TestCase):
         fs = FakeStack()
         srv = Serve("-c", fs.config, "-i", "1s")
         prom = None
+        with open(os.path.join(harness.ROOT, "examples", "prometheus", "lgtmtop-rules.yml")) as f:
+            rules = f.read()
         try:
-            prom = harness.RealPrometheus(jobs=(
+            prom = harness.RealPrometheus(rules=rules, jobs=(
                 "- job_name: lgtmtop\n  scrape_interval: 1s\n"
                 "  static_configs: [{targets: ['127.0.0.1:%d']}]\n" % srv.port))
 
@@ -255,6 +361,52 @@ class ServeScrapedByPrometheus(unittest.TestCase):
             t = get_json(prom.url + "/api/v1/targets")
             target = [x for x in t["data"]["activeTargets"] if x["labels"]["job"] == "lgtmtop"][0]
             self.assertEqual((target["health"], target["lastError"]), ("up", ""))
+            # the example rules evaluate cleanly on lgtmtop's series; on a healthy stack none fires
+            groups = wait_for(lambda: (lambda r: r and all(x.get("lastEvaluation", "").startswith("2")
+                                                           and x["health"] == "ok"
+                                                           for g in r["data"]["groups"] for x in g["rules"])
+                                       and r["data"]["groups"])(get_json(prom.url + "/api/v1/rules")),
+                              timeout=30, interval=0.5, what="the example rules evaluated")
+            firing = [x["name"] for g in groups for x in g["rules"] if x["state"] != "inactive"]
+            self.assertEqual(firing, [])
+            # the example dashboard's queries answer with data
+            with open(os.path.join(harness.ROOT, "examples", "grafana", "lgtmtop-dashboard.json")) as f:
+                dash = json.load(f)
+            for p in dash["panels"]:
+                for tg in p["targets"]:
+                    expr = tg["expr"].replace("$__rate_interval", "1m").replace("$stack", ".*")
+                    q = get_json(prom.url + "/api/v1/query?query=" + urllib.parse.quote(expr))
+                    self.assertEqual(q and q["status"], "success", expr)
+                    if p["title"] not in ("Findings", "Failing checks", "Sweeps"):  # healthy: none
+                        wait_for(lambda: get_json(prom.url + "/api/v1/query?query=" + urllib.parse.quote(expr))
+                                 ["data"]["result"], timeout=20, interval=0.5, what="data for " + expr)
+        finally:
+            if prom:
+                prom.close()
+            srv.close()
+            fs.close()
+
+    def test_real_prometheus_scrapes_with_basic_auth(self):
+        fs = FakeStack()
+        web = fs.write_config("basic_auth_users:\n  prometheus: '%s'\n" % SECRET_HASH)
+        srv = Serve("-c", fs.config, "-i", "1s", "--web.config.file", web)
+        prom = None
+        try:
+            prom = harness.RealPrometheus(jobs=(
+                "- job_name: lgtmtop\n  scrape_interval: 1s\n"
+                "  basic_auth: {username: prometheus, password: secret}\n"
+                "  static_configs: [{targets: ['127.0.0.1:%d']}]\n"
+                "- job_name: nocreds\n  scrape_interval: 1s\n"
+                "  static_configs: [{targets: ['127.0.0.1:%d']}]\n" % (srv.port, srv.port)))
+            t = get_json(prom.url + "/api/v1/targets")
+            health = {x["labels"]["job"]: (x["health"], x["lastError"]) for x in t["data"]["activeTargets"]}
+            self.assertEqual(health["lgtmtop"], ("up", ""))
+            self.assertEqual(health["nocreds"][0], "down")
+            self.assertIn("401", health["nocreds"][1])
+            q = wait_for(lambda: (lambda r: r and r["data"]["result"])(
+                get_json(prom.url + "/api/v1/query?query=lgtmtop_ready")), timeout=30, interval=0.5,
+                what="lgtmtop_ready in Prometheus")
+            self.assertEqual([(r["metric"]["job"], r["value"][1]) for r in q], [("lgtmtop", "1")])
         finally:
             if prom:
                 prom.close()

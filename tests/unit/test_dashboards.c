@@ -104,7 +104,7 @@ static const struct dref *find_ref(const struct dash_report *r, const char *path
             W("row \"Overview\" > panel \"Variable object ref\"", DATASOURCE, OK, "prometheus"),                       \
             W("row \"Overview\" > panel \"Variable object ref\" > target A", DATASOURCE, OK, "prometheus"),            \
             W("row \"Overview\" > panel \"Export placeholder\"", INPUT, placeholder_status, NULL),                     \
-            W("row \"Overview\" > panel \"Export placeholder\" > target A", INPUT, placeholder_status, NULL),          \
+            W("row \"Overview\" > panel \"Export placeholder\" > target A", INPUT, NOTE, NULL), /* not Mixed */        \
             W("row \"Overview\" > panel \"Legacy name\"", DATASOURCE, OK, "prometheus"),                               \
             W("row \"Overview\" > panel \"Legacy uid string\"", DATASOURCE, OK, "loki"),                               \
             W("row \"Overview\" > panel \"Legacy variable\"", DATASOURCE, OK, "loki"),                                 \
@@ -143,8 +143,8 @@ static void test_every_form_lint(void **state)
     assert_string_equal(r.title, "Every Reference Form");
     assert_int_equal(r.nmissing, 0);
     assert_int_equal(r.ndeprecated, 0);
-    assert_int_equal(r.nunresolved, 2);
-    assert_int_equal(r.nnotes, 1);
+    assert_int_equal(r.nunresolved, 1);
+    assert_int_equal(r.nnotes, 2);
     assert_int_equal(r.nlibrary, 1);
     assert_string_equal(r.library_uids[0], "lib-latency");
     assert_int_equal(dash_report_worst(&r, true), DREF_NOTE);
@@ -243,7 +243,7 @@ static void test_mixed_refs_envelope(void **state)
             W("variable \"namespace\"", DATASOURCE, OK, "prometheus"),
             W("variable \"job\"", DATASOURCE, OK, "prometheus"),
             W("panel \"Samples received (object ref, exported ${DS_...} input)\"", INPUT, UNRESOLVED, NULL),
-            W("panel \"Samples received (object ref, exported ${DS_...} input)\" > target A", INPUT, UNRESOLVED, NULL),
+            W("panel \"Samples received (object ref, exported ${DS_...} input)\" > target A", INPUT, NOTE, NULL),
             W("panel \"Mixed panel (per-target datasources)\"", MIXED, OK, NULL),
             W("panel \"Mixed panel (per-target datasources)\" > target A", DATASOURCE, OK, "prometheus"),
             W("panel \"Mixed panel (per-target datasources)\" > target B", INPUT, UNRESOLVED, NULL),

@@ -13,6 +13,7 @@
 
 #include "probe_test.h"
 
+#include "../../src/checks/common.h"
 #include "../../src/checks/flow.h"
 #include "lgtmtop/cli.h"
 #include "lgtmtop/engine.h"
@@ -403,6 +404,41 @@ static void summarize(const struct otlp_result *r, enum status want, bool skippe
     obs_free(&o);
 }
 
+/* Many tenants (found by hash): every series of a tenant adds to its one row, whichever line it
+ * is on; past 1024 distinct tenants the rest are ignored; the busiest lead. */
+static void test_tenant_table_many_tenants(void **st)
+{
+    (void)st;
+    struct buf b;
+    buf_init(&b);
+    for (int pass = 0; pass < 2; pass++)
+        for (int t = 0; t < 1500; t++)
+            buf_printf(&b, "tempo_distributor_spans_received_total{tenant=\"t%d\",pass=\"%d\"} %d\n", t, pass,
+                       t < 1024 ? t : 1000000);
+    static const struct flow_metric m[] = {
+            {"tempo_distributor_spans_received_total", VK_SPANS_RECEIVED_TOTAL, "spans"}};
+    cJSON *table = flow_tenant_table(b.data, b.len, "tenant", m, 1, NULL);
+    const cJSON *rows = cJSON_GetObjectItem(table, "tenants");
+    assert_int_equal(cJSON_GetArraySize(rows), FLOW_MAX_TENANTS);
+    assert_int_equal((int)cJSON_GetObjectItem(table, "tenants_omitted")->valuedouble, 1024 - FLOW_MAX_TENANTS);
+    const cJSON *top = cJSON_GetArrayItem(rows, 0);
+    assert_string_equal(cJSON_GetObjectItem(top, "tenant")->valuestring, "t1023");
+    assert_true(cJSON_GetObjectItem(top, "spans_received_total")->valuedouble == 2 * 1023);
+    cJSON_Delete(table);
+
+    /* The same rows when the table rides along with another scan's pass */
+    struct flow_tenant_scan *ts = flow_tenant_scan_new("tenant", m, 1);
+    struct probe_metric_sum sums[] = {{.name = "tempo_distributor_spans_received_total"}};
+    struct probe_metrics_scan s = {sums, 1, NULL, 0, NULL, NULL, false, "", flow_tenant_scan_sample, ts};
+    probe_metrics_scan(b.data, b.len, &s);
+    assert_true(sums[0].found);
+    table = flow_tenant_scan_table(ts, NULL);
+    top = cJSON_GetArrayItem(cJSON_GetObjectItem(table, "tenants"), 0);
+    assert_string_equal(cJSON_GetObjectItem(top, "tenant")->valuestring, "t1023");
+    cJSON_Delete(table);
+    buf_free(&b);
+}
+
 static void test_otlp_summary(void **st)
 {
     (void)st;
@@ -645,6 +681,7 @@ int main(void)
             cmocka_unit_test(test_span_counts),
             cmocka_unit_test(test_spanmetrics),
             cmocka_unit_test(test_tenant_table_and_rates),
+            cmocka_unit_test(test_tenant_table_many_tenants),
             cmocka_unit_test(test_otlp_summary),
             cmocka_unit_test(test_engine_probes),
             cmocka_unit_test(test_cli_sample),

@@ -845,9 +845,34 @@ static void test_col_offset(void **st)
                      3);
 }
 
+static void test_change_lines(void **st)
+{
+    (void)st;
+    static const struct check_def def = {.name = "ready"};
+    struct comp_state c = {.kind = COMP_LOKI};
+    struct check_state cs = {.def = &def, .comp = &c};
+    struct stack_state stack = {.name = "demo"};
+    struct transition t = {.at_ms = 1000, .from = ST_OK, .to = ST_FAIL};
+    snprintf(t.message, sizeof t.message, "%s", "connection refused: nothing listens on loki:3100");
+    struct change ch = {.stack = &stack, .comp = &c, .check = &cs, .t = &t};
+    struct lay_lines l = {0};
+    lay_change_lines(&ch, 186000, 80, true, &l);
+    assert_int_equal(l.n, 2);
+    assert_string_equal(l.v[0].text, "  3m05s ago   OK  ->  FAIL   demo/loki ready");
+    assert_int_equal(l.v[0].nspan, 2);
+    assert_int_equal(l.v[0].span[0].x, 13);
+    assert_int_equal(l.v[0].span[0].st, ST_OK);
+    assert_int_equal(l.v[0].span[1].x, 21);
+    assert_int_equal(l.v[0].span[1].st, ST_FAIL);
+    assert_int_equal(l.v[1].indent, 13);
+    assert_non_null(strstr(l.v[1].text, "connection refused"));
+    lay_lines_free(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_change_lines),
             cmocka_unit_test(test_num),
             cmocka_unit_test(test_ms_us_age),
             cmocka_unit_test(test_width),

@@ -148,6 +148,9 @@ static void test_families_and_values(void **st)
                                    "status=\"ok\"}"),
                        1, 0);
     assert_float_equal(value_of(t, "lgtmtop_component_up{stack=\"prod\",component=\"mimir\"}"), 0, 0);
+    assert_float_equal(value_of(t, "lgtmtop_check_status_changes_total{stack=\"prod\",component=\"tempo\","
+                                   "check=\"ready\"}"),
+                       0, 0);
     assert_float_equal(value_of(t, "lgtmtop_component_up{stack=\"prod\",component=\"tempo\"}"), 1, 0);
     assert_float_equal(value_of(t, "lgtmtop_component_ready{stack=\"prod\",component=\"tempo\"}"), 1, 0);
     assert_float_equal(value_of(t, "lgtmtop_component_spans_received_per_second{stack=\"prod\",component=\"tempo\"}"),

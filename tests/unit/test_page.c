@@ -52,6 +52,12 @@ static void test_page_of_a_hostile_state(void **st)
     o.detail = xstrdup("NAME\n<script>x</script>");
     state_record(&comp, 0, &o, &r, 1000);
     obs_free(&o);
+    obs_init(&o); /* a change: FAIL -> OK, with markup in its message */
+    obs_set(&o, ST_OK, "%s", "ok <now>");
+    state_record(&comp, 1, &o, NULL, 1200);
+    obs_set(&o, ST_FAIL, "%s", "broke <b>badly</b>");
+    state_record(&comp, 1, &o, NULL, 1500);
+    obs_free(&o);
     verdict_update(&s, 0);
     struct page_meta m = {.now_mono_ms = 2000,
                           .now_wall_ms = 1764442807000LL,
@@ -74,6 +80,11 @@ static void test_page_of_a_hostile_state(void **st)
                                  "data-component=\"grafana\" data-status=\"FAIL\">"));
     assert_non_null(strstr(page, "class=\"finding sev-FAIL\"")); /* grafana unreachable */
     assert_non_null(strstr(page, "<meta http-equiv=\"refresh\" content=\"5\">"));
+    assert_non_null(strstr(
+            page, "<tr class=\"change\" data-stack=\"&lt;img src=x onerror=alert(1)&gt;\" "
+                  "data-component=\"grafana\" data-check=\"metrics\" data-from=\"OK\" "
+                  "data-to=\"FAIL\"><td class=\"num\">2025-11-29 19:00:06</td><td class=\"num lat\">500ms</td>"));
+    assert_non_null(strstr(page, "broke &lt;b&gt;badly&lt;/b&gt;"));
     free(page);
     for (int j = 0; j < 2; j++)
         free(checks[j].detail);

@@ -555,7 +555,7 @@ static void test_metrics_scan(void **state)
     struct probe_metric_sum sums[] = {{.name = "a_total", .sum = 99, .found = true},
                                       {.name = "missing", .sum = 5, .found = true, .invalid = true}};
     struct probe_metric_prefix prefixes[] = {{"zz_", true}, {"b_", false}, {"nope_", true}};
-    struct probe_metrics_scan s = {sums, 2, prefixes, 3, "b_info", "version", false, "junk"};
+    struct probe_metrics_scan s = {sums, 2, prefixes, 3, "b_info", "version", false, "junk", NULL, NULL};
     probe_metrics_scan(text, sizeof(text) - 1, &s);
     assert_true(sums[0].found);
     assert_true(sums[0].sum == 5.5); /* NaN left out, a_totally not counted */

@@ -451,6 +451,51 @@ static void test_values(void **state)
     assert_malformed("m-1 2\n");
 }
 
+/* Plain decimals take a fast path without strtod: the result must be strtod's, bit for bit,
+ * on both sides of its limits (15 significant digits, 22 fraction digits). */
+static void test_values_match_strtod(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+            "0.1",
+            "0.2",
+            "0.3",
+            "123.456",
+            "-7.25",
+            "1",
+            "0",
+            "-0.0",
+            "9007199254740991",
+            "900719925474099.1",
+            "123456789012345",
+            "1234567890123456",
+            "0.30000000000000004",
+            "0.000000000000000000001",
+            "0.0000000000000000000001",
+            "0.00000000000000000000001",
+            "3.141592653589793",
+            "2.718281828459045",
+            "100000000000000000000",
+            "17.000",
+            "0.899332784999996",
+            "42.",
+            ".000123",
+            "+5.5",
+            "99999999999999.9",
+    };
+    struct collected c;
+    struct input in;
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        char line[64];
+        snprintf(line, sizeof(line), "m %s\n", texts[i]);
+        struct prom_sample s = parse_one(line, &c, &in);
+        double want = strtod(texts[i], NULL);
+        if (memcmp(&s.value, &want, sizeof(want)) != 0)
+            fail_msg("%s: got %.17g, strtod %.17g", texts[i], s.value, want);
+        free(in.data);
+    }
+}
+
 static void test_timestamps(void **state)
 {
     (void)state;
@@ -794,6 +839,7 @@ int main(void)
             cmocka_unit_test(test_label_set_forms),
             cmocka_unit_test(test_quoted_names),
             cmocka_unit_test(test_values),
+            cmocka_unit_test(test_values_match_strtod),
             cmocka_unit_test(test_timestamps),
             cmocka_unit_test(test_tabs_and_blanks),
             cmocka_unit_test(test_comments_help_type),

@@ -258,6 +258,40 @@ static void test_json_strings_clean(void **st)
     cleanup(&f);
 }
 
+/* Status changes, newest first, with wall-clock times from the meta's two clocks. */
+static void test_json_changes(void **st)
+{
+    (void)st;
+    struct fixture f;
+    setup_state(&f);
+    put(&f, 1, 0, ST_OK, "ready", NET_OK, -1, 1000);
+    put(&f, 1, 0, ST_FAIL, "not ready: <503>", NET_OK, -1, 2000);
+    put(&f, 1, 0, ST_OK, "ready", NET_OK, -1, 3500);
+    struct report_meta m = {.time_unix_ms = 1764442800000LL, .now_mono_ms = 4000, .now_wall_ms = 1764442804000LL};
+    verdict_update(&f.s, 0);
+    char *doc = report_json(&f.s, &m);
+    cJSON *root = cJSON_Parse(doc);
+    cJSON *changes = cJSON_GetObjectItem(root, "changes");
+    assert_int_equal(cJSON_GetArraySize(changes), 2);
+    cJSON *c0 = cJSON_GetArrayItem(changes, 0), *c1 = cJSON_GetArrayItem(changes, 1);
+    assert_string_equal(cJSON_GetObjectItem(c0, "time")->valuestring, "2025-11-29T19:00:03.500Z");
+    assert_string_equal(cJSON_GetObjectItem(c0, "from")->valuestring, "FAIL");
+    assert_string_equal(cJSON_GetObjectItem(c0, "to")->valuestring, "OK");
+    assert_string_equal(cJSON_GetObjectItem(c1, "stack")->valuestring, "prod");
+    assert_string_equal(cJSON_GetObjectItem(c1, "component")->valuestring, "tempo");
+    assert_string_equal(cJSON_GetObjectItem(c1, "check")->valuestring, "ready");
+    assert_string_equal(cJSON_GetObjectItem(c1, "message")->valuestring, "not ready: <503>");
+    cJSON_Delete(root);
+    free(doc);
+    m.now_wall_ms = 0; /* no clocks: no times */
+    doc = report_json(&f.s, &m);
+    root = cJSON_Parse(doc);
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(root, "changes"), 0), "time")));
+    cJSON_Delete(root);
+    free(doc);
+    cleanup(&f);
+}
+
 /* Findings from diagnose() after the table and at the top of the JSON; the sample window. */
 static void test_findings_and_sample(void **st)
 {
@@ -416,11 +450,9 @@ static void test_verdict(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_exit_codes),
-            cmocka_unit_test(test_table),
-            cmocka_unit_test(test_json),
-            cmocka_unit_test(test_json_strings_clean),
-            cmocka_unit_test(test_findings_and_sample),
+            cmocka_unit_test(test_exit_codes),   cmocka_unit_test(test_table),
+            cmocka_unit_test(test_json),         cmocka_unit_test(test_json_strings_clean),
+            cmocka_unit_test(test_json_changes), cmocka_unit_test(test_findings_and_sample),
             cmocka_unit_test(test_verdict),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
