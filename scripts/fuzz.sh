@@ -26,9 +26,9 @@ seeds() {
     case "$1" in
     fuzz_promtext) find tests/fixtures -name '*metrics*' -type f ;;
     fuzz_dashboards | fuzz_grafana) find tests/fixtures -name '*.json' -type f -size -200k ;;
-    fuzz_config) find examples tests/fixtures -name '*.yaml' -o -name '*.yml' | head -50 ;;
-    fuzz_parsers) find tests/fixtures -type f -size -200k | head -200 ;;
-    fuzz_text) find tests/fixtures -name '*.txt' -type f | head -50 ;;
+    fuzz_config) find examples tests/fixtures \( -name '*.yaml' -o -name '*.yml' \) -type f ;;
+    fuzz_parsers) find tests/fixtures -type f -size -200k ;;
+    fuzz_text) find tests/fixtures -name '*.txt' -type f ;;
     esac
 }
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
@@ -37,7 +37,7 @@ status=0
 for n in "${names[@]}"; do
     work="$build/corpus/$n"
     mkdir -p "$work" "$build/seeds/$n"
-    seeds "$n" | while read -r f; do cp "$f" "$build/seeds/$n/$(echo "$f" | tr / _)"; done
+    { seeds "$n" || true; } | while read -r f; do cp "$f" "$build/seeds/$n/$(echo "$f" | tr / _)"; done
     echo "== $n: ${secs}s"
     if ! (cd "$build" && "./tests/fuzz/$n" -max_total_time="$secs" -max_len=65536 -timeout=10 \
         -rss_limit_mb=2048 -print_final_stats=1 "corpus/$n" "../tests/fuzz/corpus/$n" "seeds/$n" \

@@ -118,26 +118,26 @@ void init_stack_name(const char *url, char *out, size_t outlen)
         snprintf(out, outlen, "%.*s", (int)n, h);
 }
 
-/* A YAML double-quoted scalar. */
+/* A YAML double-quoted scalar (from Grafana: cleaned like any server text, text_safe_copy). */
 static void put_q(struct buf *b, const char *s)
 {
+    char *c = text_safe_copy(s ? s : "", s ? strlen(s) : 0, false);
     buf_putc(b, '"');
-    for (; s && *s; s++) {
-        if (*s == '"' || *s == '\\')
+    for (const char *p = c; *p; p++) {
+        if (*p == '"' || *p == '\\')
             buf_putc(b, '\\');
-        if ((unsigned char)*s < ' ')
-            continue;
-        buf_putc(b, *s);
+        buf_putc(b, *p);
     }
     buf_putc(b, '"');
+    free(c);
 }
 
-/* One line of comment text: control characters dropped (names come from Grafana). */
+/* One line of comment text, cleaned (names come from Grafana). */
 static void put_c(struct buf *b, const char *s)
 {
-    for (; s && *s; s++)
-        if ((unsigned char)*s >= ' ')
-            buf_putc(b, *s);
+    char *c = text_safe_copy(s ? s : "", s ? strlen(s) : 0, false);
+    buf_puts(b, c);
+    free(c);
 }
 
 static bool declares_tenant(const cJSON *ds)

@@ -26,7 +26,7 @@ static const char *gf_str(const cJSON *obj, const char *key, const char *dflt)
 
 static bool gf_has_credentials(const struct component_cfg *c)
 {
-    return c && ((c->token && *c->token) || (c->basic_user && *c->basic_user));
+    return c && ((c->token && *c->token) || (c->basic_user && *c->basic_user) || url_has_userinfo(c->url));
 }
 
 bool gf_api_response(const struct http_response *r, const struct component_cfg *c, struct obs *o, const char *path,
@@ -47,6 +47,10 @@ bool gf_api_response(const struct http_response *r, const struct component_cfg *
         } else if (r->status == 401) {
             if (c->token && *c->token)
                 obs_set(o, ST_FAIL, "Grafana rejected the token (401): check GRAFANA_TOKEN / grafana.token_file");
+            else if (!(c->basic_user && *c->basic_user))
+                obs_set(o, ST_FAIL,
+                        "Grafana rejected the credentials in the URL (user:password@) (401): check them, or "
+                        "use a token");
             else
                 obs_set(o, ST_FAIL, "Grafana rejected basic auth for user \"%s\" (401): check grafana.basic_auth",
                         c->basic_user);

@@ -25,6 +25,7 @@ INGEST = ("mimir", "loki", "tempo")  # the kinds whose /metrics counters lgtmtop
 TIMEOUT_S = 2.0  # the per-request timeout every row runs with
 MARGIN_S = 8.0  # start-up, a sweep's several rounds of requests, a loaded machine
 MAX_RSS_KB = 200 * 1024
+SECRET = "s3cret-Pa55"  # the password of the credentials rows: never in any output
 
 # Anything that would act on a terminal: C0 but newline/tab, DEL, C1, bidi controls.
 BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -108,6 +109,9 @@ ROWS = [
     ("5xx with HTML", "html500", KINDS, {2}, r'HTTP 502: an HTML page "502 Bad Gateway"', ()),
     ("401", "unauthorized", KINDS, ANY, r"401 no org id|401 unauthorized|Grafana wants credentials", ()),
     ("403", "forbidden", KINDS, ANY, r"403 forbidden|Grafana wants credentials", ()),
+    ("401, credentials in the URL", "creds:unauthorized", ("grafana", "prometheus"), {2},
+     r"rejected the credentials in the URL|the credentials in the URL \(user:password@\) were rejected", ()),
+    ("401 no org id, credentials in the URL", "creds:unauthorized", INGEST, {2}, r"401 no org id", ()),
     ("redirect loop", "redirect_loop", KINDS, {2}, r"too many redirects", ()),
     ("redirect to file://", "redirect_file", KINDS, {2}, r'redirected to a URL that is not http\(s\).*"file"', ()),
     ("redirect to ftp://", "redirect_scheme", KINDS, {2}, r'redirected to a URL that is not http\(s\).*"ftp"', ()),
@@ -206,6 +210,10 @@ class FaultMatrix(unittest.TestCase):
             if not url:
                 self.skipTest(f"{name}: not possible here (no openssl or no IPv6)")
             extra = (f"--{kind}", url, *extra)
+        elif fault.startswith("creds:"):  # the component's own URL, with user:password@
+            fault = fault[6:]
+            extra = (f"--{kind}", self.fs.urls[kind].replace("://", f"://admin:{SECRET}@"), *extra)
+            self.fs.fault(kind, fault)
         else:
             self.fs.fault(kind, fault)
         try:
@@ -220,6 +228,8 @@ class FaultMatrix(unittest.TestCase):
             if not fault.startswith("url:"):
                 self.fs.fault(kind, "none")
         ctx = f"[{name} / {kind}]"
+        for b in (out, err, outj, errj):
+            self.assertNotIn(SECRET.encode(), b, f"{ctx} a secret in the output")
         table = clean_text(self, out, f"{ctx} table")
         clean_text(self, err, f"{ctx} stderr")
         doc_text = clean_text(self, outj, f"{ctx} json")

@@ -10,6 +10,7 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import test_tui  # noqa: E402
 from test_tui import BIN, Tmux, TuiCase, grid_ready  # noqa: E402
 
 FATAL = ("SIGQUIT", "SIGSEGV", "SIGABRT", "SIGBUS", "SIGFPE", "SIGILL")
@@ -46,6 +47,27 @@ class FatalSignals(TuiCase):
                 self.assertNotIn("COMPONENT", s, f"{name}: no frame left on the screen")
                 self.assertIsNone(re.search(r"\x1b", s))
                 tm.kill()
+
+
+class HostileGrafana(TuiCase):
+    """Datasource, dashboard and rule names full of escape sequences, invalid UTF-8 and bidi
+    controls: the Grafana panes show the names, never a sequence's remains."""
+
+    stack_args = ("--fault", "grafana=hostile")
+
+    def test_panes_show_no_remains(self):
+        tm = self.start(term="xterm")
+        test_tui.GrafanaPanes.open_grafana(self, tm)
+        for _ in range(3):
+            tm.send("Tab")
+            s = tm.wait(lambda s: "Loki" in s or "TITLE" in s or "Notification" in s, what="a Grafana pane")
+            raw = tm.capture_bytes().decode("utf-8", "strict")  # valid UTF-8 on screen
+            plain = re.sub(r"\S*%[0-9A-Fa-f]{2}\S*", "", raw)  # percent-encoded in a URL is fine
+            for remains in ("PWNED", "[2J", "]0;", "1;1H"):
+                self.assertNotIn(remains, plain, f"remains of a stripped sequence:\n{raw}")
+            self.assertIsNone(re.search("[\u202a-\u202e\u2066-\u2069\x00-\x08\x0b-\x1f\x7f-\x9f]", raw))
+        tm.send("q")
+        tm.wait_text("EXIT=0", timeout=10)
 
 
 if __name__ == "__main__":

@@ -187,6 +187,29 @@ static void test_several_of_a_kind(void **st)
     cJSON_Delete(list);
 }
 
+/* Datasource names and users from Grafana are server text: the config written is clean. */
+static void test_hostile_names(void **st)
+{
+    (void)st;
+    const char *json = "[{\"uid\":\"p1\",\"name\":\"Prom\\u001b]0;TITLE\\u0007 \\u009b2J\\u202eX\\u007f\","
+                       "\"type\":\"prometheus\",\"url\":\"http://pa:9090\",\"basicAuth\":true,"
+                       "\"basicAuthUser\":\"u\\u001b[31m\"},"
+                       "{\"uid\":\"z\",\"name\":\"Other\\u001b[2J\",\"type\":\"zipkin\",\"url\":\"http://z:1\"}]";
+    cJSON *list = cJSON_Parse(json);
+    assert_non_null(list);
+    struct init_input in = {.grafana_url = "http://127.0.0.1:3000", .token = INIT_TOKEN_ENV, .dslist = list};
+    char *text = init_from_grafana(&in);
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        assert_true(*p == '\n' || (*p >= 0x20 && *p != 0x7F));
+    assert_hasnt(text, "TITLE");
+    assert_hasnt(text, "2J");
+    assert_hasnt(text, "\xc2\x9b");
+    assert_hasnt(text, "\xe2\x80\xae");
+    assert_has(text, "datasource Prom X  (uid: p1");
+    free(text);
+    cJSON_Delete(list);
+}
+
 static void test_credentials_in_urls(void **st)
 {
     (void)st;
@@ -243,13 +266,10 @@ static void test_probe(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_kind_rows),
-            cmocka_unit_test(test_split_prefix),
-            cmocka_unit_test(test_stack_name),
-            cmocka_unit_test(test_fixture_list),
-            cmocka_unit_test(test_several_of_a_kind),
-            cmocka_unit_test(test_credentials_in_urls),
-            cmocka_unit_test(test_probe),
+            cmocka_unit_test(test_kind_rows),           cmocka_unit_test(test_split_prefix),
+            cmocka_unit_test(test_stack_name),          cmocka_unit_test(test_fixture_list),
+            cmocka_unit_test(test_several_of_a_kind),   cmocka_unit_test(test_hostile_names),
+            cmocka_unit_test(test_credentials_in_urls), cmocka_unit_test(test_probe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
