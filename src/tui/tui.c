@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <langinfo.h>
+#include <limits.h>
 #include <locale.h>
 #include <poll.h>
 #include <signal.h>
@@ -21,9 +22,9 @@
 #include "lgtmtop/verdict.h"
 #include "tui_int.h"
 
-#define TICK_MS 250  /* spinner and age updates while checks are in flight */
-#define IDLE_MS 1000 /* otherwise: ages and "swept Ns ago" move by the second */
-#define EOF_TURNS 3  /* readable-but-no-key turns before stdin counts as gone */
+#define TICK_MS 250   /* spinner updates while checks are in flight */
+#define IDLE_MS 10000 /* otherwise at most this long asleep (staleness is not an age label) */
+#define EOF_TURNS 3   /* readable-but-no-key turns before stdin counts as gone */
 
 /* Signal handlers only set flags (and, for the fatal ones, write bytes prepared beforehand):
  * nothing in them is unsafe in a handler. The loop polls got_signal and got_hup every turn; a
@@ -221,6 +222,7 @@ static void update_findings(struct tui *t)
 
 static void draw(struct tui *t)
 {
+    t->next_change = LLONG_MAX;
     if (tui_size_ok(t)) {
         if (t->help)
             help_draw(t);
@@ -421,7 +423,9 @@ static int loop(struct tui *t)
         t->tick = (unsigned)(t->now / TICK_MS);
         draw(t);
 
-        long timeout = sweep_busy(t->e) ? TICK_MS - (long)(t->now % TICK_MS) : IDLE_MS - (long)(t->now % IDLE_MS);
+        long timeout = sweep_busy(t->e) ? TICK_MS - (long)(t->now % TICK_MS) : IDLE_MS;
+        if (t->next_change - t->now < timeout) /* an age on screen moves on */
+            timeout = (long)(t->next_change - t->now);
         if (!t->paused && t->next_sweep - t->now < timeout)
             timeout = (long)(t->next_sweep - t->now);
         if (t->note[0] && t->note_until > t->now && t->note_until - t->now < timeout)
@@ -529,8 +533,8 @@ int tui_run(const struct cli *cli, struct config *cfg, cli_load_fn load)
     keypad(stdscr, TRUE);
     nodelay(stdscr, TRUE);
     set_escdelay(25);
-    if (curs_set(0) == ERR)
-        leaveok(stdscr, TRUE);
+    curs_set(0);
+    leaveok(stdscr, TRUE); /* no cursor moves after each update: the cursor is never shown */
     theme_init(t.color);
 
     t.e = engine_new();

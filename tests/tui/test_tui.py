@@ -329,8 +329,10 @@ class Hang(TuiCase):
         tm = self.start("-t", "10s")
         s = tm.wait(lambda s: row_status(s, "mimir") in ("OK", "WARN") and row(s, "tempo"),
                     what="grid with hung tempo")
-        # tempo's HTTP checks are in flight (its OTLP port checks may have answered already)
-        self.assertRegex(row(s, "tempo"), "^.[\u2800-\u28ff]", "the in-flight spinner")
+        # tempo's HTTP checks are in flight (its OTLP port checks may have answered already): the
+        # spinner shows once the sweep has run half a second (a quick sweep shows none)
+        tm.wait(lambda s: re.match("^.[\u2800-\u28ff]", row(s, "tempo") or ""), timeout=3,
+                what="the in-flight spinner")
         tm.send("j")
         tm.wait(lambda s: any(l.startswith(">") and "loki" in l for l in s.splitlines()), timeout=3,
                 what="j moved the cursor")
