@@ -38,11 +38,11 @@ static bool buildinfo_body(const struct http_response *r, const struct component
     while (p < end && isspace((unsigned char)*p))
         p++;
     if (p == end) {
-        snprintf(why, whylen, "empty answer from %s", path);
+        text_printf(why, whylen, "empty answer from %s", path);
         return false;
     }
     if (*p == '<') {
-        snprintf(why, whylen, "%s answers HTML, not build info (a gateway or web UI at this URL?)", path);
+        text_printf(why, whylen, "%s answers HTML, not build info (a gateway or web UI at this URL?)", path);
         return false;
     }
     const char *stop = NULL;
@@ -58,31 +58,32 @@ static bool buildinfo_body(const struct http_response *r, const struct component
     if (!root) {
         char start[64];
         text_oneline(start, sizeof(start), p, (size_t)(end - p) < 40 ? (size_t)(end - p) : 40);
-        snprintf(why, whylen, "%s answers something that is not JSON: %s%s", path, start,
-                 (size_t)(end - p) > 40 ? "..." : "");
+        text_printf(why, whylen, "%s answers something that is not JSON: %s%s", path, start,
+                    (size_t)(end - p) > 40 ? "..." : "");
         return false;
     }
     bool ok = false;
     const cJSON *info = root;
     if (!cJSON_IsObject(root)) {
-        snprintf(why, whylen, "%s answers %s, not a build info object", path, probe_json_type_name(root));
+        text_printf(why, whylen, "%s answers %s, not a build info object", path, probe_json_type_name(root));
         goto out;
     }
     if (cJSON_HasObjectItem(root, "status")) { /* Prometheus/Mimir wrap it in an envelope */
         const char *st = json_str(root, "status"), *err = json_str(root, "error");
         if (st && strcmp(st, "error") == 0) {
-            snprintf(why, whylen, "%s answers an error: %s", path, has_text(err) ? err : "no error message");
+            text_printf(why, whylen, "%s answers an error: %s", path, has_text(err) ? err : "no error message");
             goto out;
         }
         info = cJSON_GetObjectItemCaseSensitive(root, "data");
         if (!cJSON_IsObject(info)) {
-            snprintf(why, whylen, "no build info object in \"data\" of %s (got %s)", path, probe_json_type_name(info));
+            text_printf(why, whylen, "no build info object in \"data\" of %s (got %s)", path,
+                        probe_json_type_name(info));
             goto out;
         }
     }
     const cJSON *ver = cJSON_GetObjectItemCaseSensitive(info, "version");
     if (!cJSON_IsString(ver)) {
-        snprintf(why, whylen, "\"version\" from %s should be a string, got %s", path, probe_json_type_name(ver));
+        text_printf(why, whylen, "\"version\" from %s should be a string, got %s", path, probe_json_type_name(ver));
         goto out;
     }
     const char *app = json_str(info, "application");

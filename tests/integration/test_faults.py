@@ -158,6 +158,25 @@ class Server6(http.server.ThreadingHTTPServer):
     daemon_threads = True
 
 
+class TLSServer(http.server.ThreadingHTTPServer):
+    """TLS with each handshake in its connection's thread: a handshake done in accept() would
+    queue every other connection behind one slow client (seen as timeouts on a loaded machine)."""
+
+    def __init__(self, addr, handler, ctx):
+        super().__init__(addr, handler)
+        self.ctx = ctx
+
+    def finish_request(self, request, client_address):
+        try:
+            tls = self.ctx.wrap_socket(request, server_side=True)
+        except (ssl.SSLError, OSError):
+            return  # the client refused the certificate: what the row wants
+        try:
+            super().finish_request(tls, client_address)
+        finally:
+            tls.close()
+
+
 class ServerRows:
     """The url: rows' servers: a self-signed TLS one, one on [::1] only, a name that never resolves."""
 
@@ -168,10 +187,9 @@ class ServerRows:
         p = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out",
                             cert, "-days", "2", "-subj", "/CN=localhost"], capture_output=True)
         if p.returncode == 0:
-            srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Canned)
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             ctx.load_cert_chain(cert, key)
-            srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+            srv = TLSServer(("127.0.0.1", 0), Canned, ctx)
             self.start(srv)
             self.urls["tls"] = f"https://localhost:{srv.server_address[1]}"
         try:
