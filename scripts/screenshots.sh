@@ -8,7 +8,8 @@
 #
 #   scripts/screenshots.sh            writes screenshots/{grid-healthy,grid-failures,findings,
 #                                     pane-mimir-checks,pane-prometheus-details,pane-tempo-failing,
-#                                     pane-grafana-datasources}.png
+#                                     pane-grafana-datasources}.png, and with chromium
+#                                     serve-status{,-phone-dark}.png (lgtmtop serve's page)
 #   BUILD=build-foo scripts/screenshots.sh     use another build directory
 #
 # Needs (Debian): xvfb xterm imagemagick fonts-dejavu-core x11-utils tmux python3.
@@ -187,4 +188,10 @@ keys Enter Tab  # its Datasources pane
 wait_for "'grafana' in s.splitlines()[0] and re.search(r'FAIL\s+Loki\s', s) and 'GRAFANA' in s"
 shot pane-grafana-datasources
 stop_view
+
+# The status page of lgtmtop serve, from headless Chromium (the page test takes them).
+if command -v chromium >/dev/null; then
+    LGTMTOP_BIN=$BIN LGTMTOP_SCREENSHOTS=$OUT python3 tests/integration/test_page.py \
+        StatusPageInChromium.test_screenshots >/dev/null 2>&1 && echo "screenshots: serve-status, serve-status-phone-dark"
+fi
 echo "screenshots: done"

@@ -20,6 +20,7 @@
 #define DASH_MAX_DEPTH 16 /* nesting of rows/panels we follow */
 #define DASH_VAR_DEPTH 4  /* variables referring to variables */
 #define DASH_RAW_MAX 160  /* raw form kept for messages */
+#define DASH_JP_MAX 512   /* a JSON path ("panels[3].panels[1].targets[0]") */
 
 const char *dref_kind_name(enum dref_kind k)
 {
@@ -746,10 +747,12 @@ static char *path_join(const char *prefix, const char *what, const cJSON *obj, s
 static void walk_panels(struct walk *w, const cJSON *arr, const char *prefix, const char *jp, int depth,
                         bool track_rows);
 
-/* Panel types that never run a query: their datasource, if any, is not used. */
+/* Panel types that never run a query (skipDataQuery in their plugin.json): their datasource,
+ * if any, is not used. */
 static bool panel_queries(const cJSON *p)
 {
-    static const char *const quiet[] = {"row", "text", "news", "dashlist", "welcome", "gettingstarted"};
+    static const char *const quiet[] = {"row",       "text",     "news",           "dashlist",
+                                        "alertlist", "annolist", "gettingstarted", "welcome"};
     const char *type = jstr(p, "type");
     for (size_t i = 0; type && i < ARRAY_LEN(quiet); i++)
         if (strcmp(type, quiet[i]) == 0)
@@ -765,13 +768,12 @@ static void walk_panel_body(struct walk *w, const cJSON *p, const char *where, c
     bool concrete = ds && !cJSON_IsNull(ds);
     enum dref_kind pk = DREF_DEFAULT;
     int inherit = 0;
-    char *pjp = NULL;
+    char sub[DASH_JP_MAX];
     if (!panel_queries(p))
         goto nested;
     if (concrete) {
-        pjp = xasprintf("%s.datasource", jp);
-        pk = add_ref(w, where, pjp, title, NULL, ds, false);
-        free(pjp);
+        snprintf(sub, sizeof(sub), "%s.datasource", jp);
+        pk = add_ref(w, where, sub, title, NULL, ds, false);
     }
     const cJSON *t;
     size_t i = 0;
@@ -787,22 +789,20 @@ static void walk_panel_body(struct walk *w, const cJSON *p, const char *where, c
         if (!cJSON_IsObject(t))
             continue;
         const cJSON *tds = jget(t, "datasource");
-        char *tjp = xasprintf("%s.targets[%zu]", jp, ti);
+        snprintf(sub, sizeof(sub), "%s.targets[%zu]", jp, ti);
         if (tds && !cJSON_IsNull(tds))
-            add_ref(w, where, tjp, title, ref, tds, concrete && pk != DREF_MIXED);
+            add_ref(w, where, sub, title, ref, tds, concrete && pk != DREF_MIXED);
         else if (pk == DREF_MIXED)
-            add_ref(w, where, tjp, title, ref, NULL, false); /* a target without its own uses the default */
+            add_ref(w, where, sub, title, ref, NULL, false); /* a target without its own uses the default */
         else if (!concrete)
             inherit++;
-        free(tjp);
     }
     if (!concrete && inherit)
         add_ref(w, where, jp, title, NULL, ds, false); /* null, or absent (NULL) */
 nested:
-    if (depth < DASH_MAX_DEPTH) {
-        char *njp = xasprintf("%s.panels", jp);
-        walk_panels(w, jarr(p, "panels"), where, njp, depth + 1, false);
-        free(njp);
+    if (depth < DASH_MAX_DEPTH && jarr(p, "panels")) {
+        snprintf(sub, sizeof(sub), "%s.panels", jp);
+        walk_panels(w, jarr(p, "panels"), where, sub, depth + 1, false);
     }
 }
 
@@ -876,16 +876,17 @@ static void walk_panels(struct walk *w, const cJSON *arr, const char *prefix, co
         size_t index = i++;
         if (!cJSON_IsObject(p))
             continue;
-        char *pjp = xasprintf("%s[%zu]", jp, index);
+        char pjp[DASH_JP_MAX];
+        snprintf(pjp, sizeof(pjp), "%s[%zu]", jp, index);
         const char *type = jstr(p, "type");
         if (type && strcmp(type, "row") == 0) {
             char *title = NULL;
             char *rp = path_join(prefix, "row", p, index, &title);
             /* a row never queries: its datasource (set by old editors) is not used */
             if (depth < DASH_MAX_DEPTH) {
-                char *njp = xasprintf("%s.panels", pjp);
+                char njp[DASH_JP_MAX + 8];
+                snprintf(njp, sizeof(njp), "%s.panels", pjp);
                 walk_panels(w, jarr(p, "panels"), rp, njp, depth + 1, false);
-                free(njp);
             }
             free(title);
             /* An expanded row holds the panels after it (up to the next row); a collapsed
@@ -896,11 +897,9 @@ static void walk_panels(struct walk *w, const cJSON *arr, const char *prefix, co
                 row = rp;
             else
                 free(rp);
-            free(pjp);
             continue;
         }
         walk_panel(w, p, row ? row : prefix, pjp, index, depth);
-        free(pjp);
     }
     free(row);
 }
@@ -1109,8 +1108,11 @@ void dash_analyze(const cJSON *doc, const struct dash_ctx *ctx, struct dash_repo
         if (!cJSON_IsObject(it) || (type && strcmp(type, "datasource") == 0))
             continue;
         const cJSON *ds = jget(it, "datasource");
-        bool queries = type && (strcmp(type, "query") == 0 || strcmp(type, "adhoc") == 0);
-        if (!ds && !queries)
+        /* only query, ad hoc and group-by variables query their datasource; a custom, constant,
+         * interval or text variable's leftover datasource is not used */
+        bool queries =
+                type && (strcmp(type, "query") == 0 || strcmp(type, "adhoc") == 0 || strcmp(type, "groupby") == 0);
+        if (!queries && (type || !ds))
             continue;
         const char *name = jstr_ne(it, "name");
         char idx[32], *jp = xasprintf("%stemplating.list[%zu]", prefix, index);

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -281,6 +282,17 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
     return buf_steal(&b);
 }
 
+/* A usage-level message on stderr, cleaned to one printable line (paths come from directories). */
+__attribute__((format(printf, 2, 3))) static void say(FILE *errf, const char *fmt, ...)
+{
+    char line[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    text_vprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    fprintf(errf, "lgtmtop: %s\n", line);
+}
+
 /* ---- recognising files ----------------------------------------------------------------- */
 
 static bool is_json_name(const char *p) { return str_ends_with(p, ".json") || str_ends_with(p, ".JSON"); }
@@ -326,6 +338,9 @@ enum lint_kind lint_classify_yaml(const struct lint_file *f)
         for (size_t i = 0; i < ARRAY_LEN(alerting_keys); i++)
             if (ly_get(doc, root, alerting_keys[i]))
                 return LK_ALERTING;
+        const char *kind = ly_str(ly_get(doc, root, "kind"));
+        if (kind && strcmp(kind, "PrometheusRule") == 0 && ly_at(doc, root, "spec.groups"))
+            return LK_RULES;
         yaml_node_t *groups = ly_get(doc, root, "groups");
         if (groups && groups->type == YAML_SEQUENCE_NODE) {
             /* Grafana's groups have a folder and rules with data/condition; Prometheus's rules
@@ -415,7 +430,7 @@ static int load_env_file(struct lint_run *r, const char *path, FILE *errf)
     size_t len;
     char *text = read_file(path, &len, err, sizeof(err));
     if (!text) {
-        fprintf(errf, "lgtmtop: %s\n", err);
+        say(errf, "%s", err);
         return -1;
     }
     for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n")) {
@@ -453,6 +468,7 @@ static void run_free(struct lint_run *r)
         free(f->text);
         free(f->path);
         free(f->yaml_error);
+        lint_jcache_free(&f->jcache);
     }
     free(r->files);
     for (size_t i = 0; i < r->nf; i++) {
@@ -470,6 +486,9 @@ static void run_free(struct lint_run *r)
     for (size_t i = 0; i < r->nenv; i++)
         free(r->env[i]);
     free(r->env);
+    for (size_t i = 0; i < r->nowned; i++)
+        free(r->owned[i]);
+    free(r->owned);
     free(r->dds);
     free(r->known);
     for (size_t i = 0; i < r->ndash_uids; i++)
@@ -509,6 +528,8 @@ static void text_pos(const char *text, size_t off, int *line, int *col)
         }
     }
 }
+
+static void lint_yaml_file(struct lint_run *r, struct lint_file *f);
 
 static void lint_json_file(struct lint_run *r, struct lint_file *f)
 {
@@ -551,6 +572,19 @@ static void lint_json_file(struct lint_run *r, struct lint_file *f)
     if (dash_is_dashboard(doc)) {
         f->kind = LK_DASHBOARD;
         lint_dashboard_check(r, f, doc, lint_provisioned_path(r, f->path));
+    } else if (cJSON_IsObject(doc) && (cJSON_GetObjectItemCaseSensitive(doc, "groups") ||
+                                       cJSON_GetObjectItemCaseSensitive(doc, "contactPoints") ||
+                                       cJSON_GetObjectItemCaseSensitive(doc, "policies") ||
+                                       cJSON_GetObjectItemCaseSensitive(doc, "muteTimes") ||
+                                       cJSON_GetObjectItemCaseSensitive(doc, "templates"))) {
+        /* alerting provisioning (Grafana reads JSON too; the UI's export) or a JSON rule file:
+         * JSON is YAML, and the YAML modules know the lines */
+        load_yaml(f);
+        enum lint_kind k = f->yaml_error ? LK_UNKNOWN : lint_classify_yaml(f);
+        if (k == LK_ALERTING || k == LK_RULES) {
+            f->kind = k;
+            lint_yaml_file(r, f);
+        }
     } else if (f->given) {
         lint_add(r, f, 0, LINT_NOTE, "not-recognised", NULL,
                  "skipped: not a dashboard (no panels, rows or Grafana 12 spec)");
@@ -633,13 +667,13 @@ int lint_run(const struct lint_opts *o, FILE *out, FILE *errf)
     for (size_t i = 0; i < o->npaths; i++) {
         struct stat st;
         if (stat(o->paths[i], &st) != 0) {
-            fprintf(errf, "lgtmtop: %s: cannot read: %s\n", o->paths[i], strerror(errno));
+            say(errf, "%s: cannot read: %s", o->paths[i], strerror(errno));
             goto out;
         }
         if (S_ISDIR(st.st_mode)) {
             struct strlist found = {0};
             if (walk_dir(o->paths[i], exts, ARRAY_LEN(exts), true, 0, &found, err, sizeof(err)) < 0) {
-                fprintf(errf, "lgtmtop: %s\n", err);
+                say(errf, "%s", err);
                 goto out;
             }
             if (found.n > 1) /* name order, as Grafana reads a provisioning directory */
@@ -659,13 +693,13 @@ int lint_run(const struct lint_opts *o, FILE *out, FILE *errf)
         const char *p = o->ds_files[i];
         struct stat st;
         if (stat(p, &st) != 0) {
-            fprintf(errf, "lgtmtop: %s: cannot read: %s\n", p, strerror(errno));
+            say(errf, "%s: cannot read: %s", p, strerror(errno));
             goto out;
         }
         struct strlist found = {0};
         if (S_ISDIR(st.st_mode)) {
             if (walk_dir(p, yaml_exts, ARRAY_LEN(yaml_exts), false, 0, &found, err, sizeof(err)) < 0) {
-                fprintf(errf, "lgtmtop: %s\n", err);
+                say(errf, "%s", err);
                 goto out;
             }
             if (found.n > 1)
@@ -684,13 +718,13 @@ int lint_run(const struct lint_opts *o, FILE *out, FILE *errf)
                 f->kind = lint_classify_yaml(f);
             }
             if (f->yaml_error && idx >= first_ds) {
-                fprintf(errf, "lgtmtop: %s:%d: %s\n", f->path, f->yaml_error_line, f->yaml_error);
+                say(errf, "%s:%d: %s", f->path, f->yaml_error_line, f->yaml_error);
                 bad = true;
             } else if (!S_ISDIR(st.st_mode) && f->kind != LK_DATASOURCES) {
-                fprintf(errf,
-                        "lgtmtop: %s: no datasources: list — is this a Grafana datasource provisioning file "
-                        "(apiVersion: 1, datasources: [...])?\n",
-                        f->path);
+                say(errf,
+                    "%s: no datasources: list — is this a Grafana datasource provisioning file "
+                    "(apiVersion: 1, datasources: [...])?",
+                    f->path);
                 bad = true;
             }
             any = any || f->kind == LK_DATASOURCES;
@@ -701,14 +735,14 @@ int lint_run(const struct lint_opts *o, FILE *out, FILE *errf)
         if (bad)
             goto out;
         if (!any) {
-            fprintf(errf, "lgtmtop: %s: no file here has a datasources: list\n", p);
+            say(errf, "%s: no file here has a datasources: list", p);
             goto out;
         }
     }
     /* YAML first: datasources and providers are needed before anything refers to them */
     for (size_t i = 0; i < r.nfiles; i++) {
         struct lint_file *f = &r.files[i];
-        if (f->docs || f->yaml_error || !read_text(&r, f) || !is_yaml_text(f))
+        if (f->docs || f->yaml_error || is_json_name(f->path) || !read_text(&r, f) || !is_yaml_text(f))
             continue;
         load_yaml(f);
         f->kind = lint_classify_yaml(f);
@@ -725,8 +759,8 @@ int lint_run(const struct lint_opts *o, FILE *out, FILE *errf)
     lint_providers_collect(&r);
     for (size_t i = 0; i < r.nfiles; i++) {
         struct lint_file *f = &r.files[i];
-        if (!f->text || f->ref_only)
-            continue; /* unreadable (already reported), or only read for its datasources */
+        if (f->ref_only || (!f->text && (!is_json_name(f->path) || !read_text(&r, f))))
+            continue; /* only read for its datasources, or unreadable (reported) */
         if (f->docs || f->yaml_error)
             lint_yaml_file(&r, f);
         else if (!is_yaml_text(f))
@@ -734,6 +768,7 @@ int lint_run(const struct lint_opts *o, FILE *out, FILE *errf)
         if (f->kind != LK_UNKNOWN)
             r.counts[f->kind]++;
         if (!f->docs) { /* JSON: its text is not needed any more */
+            lint_jcache_free(&f->jcache);
             free(f->text);
             f->text = NULL;
             f->len = 0;
@@ -748,10 +783,10 @@ int lint_run(const struct lint_opts *o, FILE *out, FILE *errf)
         for (size_t j = 0; j < r.nf && !any; j++)
             any = r.f[j].order >= start && r.f[j].order < path_end[i] && r.f[j].sev == LINT_ERROR;
         if (!any) {
-            fprintf(errf,
-                    "lgtmtop: nothing to lint in %s: no dashboard, Grafana provisioning, rule file or Tempo config "
-                    "(%zu file%s looked at)\n",
-                    o->paths[i], path_end[i] - start, path_end[i] - start == 1 ? "" : "s");
+            say(errf,
+                "nothing to lint in %s: no dashboard, Grafana provisioning, rule file or Tempo config "
+                "(%zu file%s looked at)",
+                o->paths[i], path_end[i] - start, path_end[i] - start == 1 ? "" : "s");
             goto out;
         }
         start = path_end[i];

@@ -111,9 +111,9 @@ static void check_intervals(struct lint_run *r, struct lint_file *f, yaml_docume
 }
 
 static void walk_route(struct lint_run *r, struct lint_file *f, yaml_document_t *doc, yaml_node_t *route, long org,
-                       const char *path, int depth)
+                       const char *path, int depth, size_t *visits)
 {
-    if (!route || route->type != YAML_MAPPING_NODE || depth > ROUTE_MAX_DEPTH)
+    if (!route || route->type != YAML_MAPPING_NODE || depth > ROUTE_MAX_DEPTH || ++*visits > LINT_NODE_BUDGET / 64)
         return;
     const char *where = depth ? "route" : "notification policy";
     char *rp = xasprintf("%s.receiver", path);
@@ -128,7 +128,7 @@ static void walk_route(struct lint_run *r, struct lint_file *f, yaml_document_t 
     LY_SEQ_EACH(doc, ly_get(doc, route, "routes"), it)
     {
         char *p = xasprintf("%s.routes[%zu]", path, i++);
-        walk_route(r, f, doc, LY_ITEM(doc, it), org, p, depth + 1);
+        walk_route(r, f, doc, LY_ITEM(doc, it), org, p, depth + 1, visits);
         free(p);
     }
 }
@@ -226,6 +226,31 @@ static void check_rule(struct lint_run *r, struct lint_file *f, yaml_document_t 
                                    q.file->path, q.line),
                           path);
     }
+    static const struct {
+        const char *key;
+        const char *const values[4];
+    } states[] = {
+            {"noDataState", {"NoData", "Alerting", "OK", "KeepLast"}},
+            {"execErrState", {"Error", "Alerting", "OK", "KeepLast"}},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(states); i++) {
+        yaml_node_t *n = ly_get(doc, rule, states[i].key);
+        const char *v = ly_str(n);
+        bool ok = !n;
+        for (size_t k = 0; v && k < ARRAY_LEN(states[i].values); k++)
+            ok = ok || strcmp(v, states[i].values[k]) == 0;
+        if (!ok)
+            lint_set_path(lint_add(r, f, ly_line(n), LINT_ERROR, "invalid-state", where,
+                                   "%s: \"%s\" is not one of %s, %s, %s, %s: Grafana refuses the rule", states[i].key,
+                                   v ? v : "", states[i].values[0], states[i].values[1], states[i].values[2],
+                                   states[i].values[3]),
+                          path);
+    }
+    yaml_node_t *forn = ly_get(doc, rule, "for");
+    if (forn && (!ly_str(forn) || (!strchr(ly_str(forn), '$') && !lint_prom_duration(ly_str(forn)))))
+        lint_set_path(lint_add(r, f, ly_line(forn), LINT_ERROR, "invalid-duration", where,
+                               "for: \"%s\" is not a duration (such as 30s, 5m, 1h)", ly_str(forn) ? ly_str(forn) : ""),
+                      path);
     yaml_node_t *data = ly_get(doc, rule, "data");
     yaml_node_t *cond = ly_get(doc, rule, "condition");
     const char *c = ly_str(cond);
@@ -294,6 +319,12 @@ void lint_alerting_check(struct lint_run *r, struct lint_file *f)
             const char *gname = ly_str(ly_get(doc, g, "name"));
             char gp[48];
             snprintf(gp, sizeof(gp), "groups[%zu]", gi++);
+            yaml_node_t *iv = ly_get(doc, g, "interval");
+            if (iv && (!ly_str(iv) || (!strchr(ly_str(iv), '$') && !lint_prom_duration(ly_str(iv)))))
+                lint_set_path(lint_add(r, f, ly_line(iv), LINT_ERROR, "invalid-duration", NULL,
+                                       "group \"%s\": interval: \"%s\" is not a duration (such as 1m)",
+                                       gname ? gname : "?", ly_str(iv) ? ly_str(iv) : ""),
+                              gp);
             if (!ly_str(ly_get(doc, g, "folder")))
                 lint_set_path(lint_add(r, f, ly_line(g), LINT_ERROR, "group-without-folder", NULL,
                                        "group \"%s\" has no folder: Grafana refuses it", gname ? gname : "?"),
@@ -312,7 +343,8 @@ void lint_alerting_check(struct lint_run *r, struct lint_file *f)
             yaml_node_t *p = LY_ITEM(doc, pit);
             char pp[48];
             snprintf(pp, sizeof(pp), "policies[%zu]", pi++);
-            walk_route(r, f, doc, p, org_of(doc, p), pp, 0);
+            size_t visits = 0;
+            walk_route(r, f, doc, p, org_of(doc, p), pp, 0, &visits);
         }
         size_t ci = 0;
         LY_SEQ_EACH(doc, ly_get(doc, root, "contactPoints"), cit)

@@ -12,7 +12,7 @@
 #include "lgtmtop/util.h"
 #include "lint_impl.h"
 
-static int ref_line(const struct lint_file *f, const char *jpath)
+static int ref_line(struct lint_file *f, const char *jpath)
 {
     if (!jpath)
         return 0;
@@ -22,7 +22,7 @@ static int ref_line(const struct lint_file *f, const char *jpath)
         /* the object holding "datasource" reads better than the value itself */
         return ly_line(n);
     }
-    return lint_json_line(f->text, f->len, jpath);
+    return lint_json_line(&f->jcache, f->text, f->len, jpath);
 }
 
 static const struct lint_dsent *deleted_as(const struct lint_run *r, const char *key)
@@ -67,6 +67,28 @@ static void add_extra(struct lint_finding *x, const struct dash_report *rep, con
     x->extra = e;
 }
 
+/* The line of `"uid": "<uid>"` in JSON text (a memmem, not a walk: only for a duplicate). */
+static int uid_line(const struct lint_file *f, const char *uid)
+{
+    if (f->docs || !f->text)
+        return 0;
+    char *needle = xasprintf("\"%s\"", uid);
+    size_t n = strlen(needle);
+    int line = 0;
+    for (const char *p = f->text; !line && (p = strstr(p, needle)); p += n) {
+        const char *q = p;
+        while (q > f->text && strchr(" \t\r\n:", q[-1]))
+            q--;
+        if (q - f->text >= 5 && memcmp(q - 5, "\"uid\"", 5) == 0) {
+            line = 1;
+            for (const char *c = f->text; c < p; c++)
+                line += *c == '\n';
+        }
+    }
+    free(needle);
+    return line;
+}
+
 static void check_uid(struct lint_run *r, struct lint_file *f, const char *uid, const char *title)
 {
     if (!uid || !*uid)
@@ -75,9 +97,9 @@ static void check_uid(struct lint_run *r, struct lint_file *f, const char *uid, 
     for (size_t i = 0; i < r->ndash_uids; i++) {
         if (strcmp(r->dash_uids[i], uid) != 0)
             continue;
-        lint_add(r, f, f->docs ? 0 : lint_json_line(f->text, f->len, "uid"), LINT_ERROR, "duplicate-dashboard-uid",
-                 NULL, "dashboard \"%s\": uid \"%s\" is also the uid of %s: Grafana provisions only one of them", title,
-                 uid, r->files[r->dash_files[i]].path);
+        lint_add(r, f, uid_line(f, uid), LINT_ERROR, "duplicate-dashboard-uid", NULL,
+                 "dashboard \"%s\": uid \"%s\" is also the uid of %s: Grafana provisions only one of them", title, uid,
+                 r->files[r->dash_files[i]].path);
         return;
     }
     r->dash_uids = xrealloc(r->dash_uids, (r->ndash_uids + 1) * sizeof(char *));
@@ -102,18 +124,17 @@ void lint_dashboard_check(struct lint_run *r, struct lint_file *f, const cJSON *
             continue;
         char *where = d->target ? xasprintf("dashboard \"%s\": %s (target %s)", title, d->where, d->target)
                                 : xasprintf("dashboard \"%s\": %s", title, d->where);
-        int line = ref_line(f, d->jpath);
         struct lint_finding *x = NULL;
         if (d->status == DREF_MISSING) {
             struct buf m;
             buf_init(&m);
             missing_message(r, d, &m);
             r->missing++;
-            x = lint_add(r, f, line, LINT_ERROR, "missing-datasource", where, "%s", m.data);
+            x = lint_add(r, f, ref_line(f, d->jpath), LINT_ERROR, "missing-datasource", where, "%s", m.data);
             buf_free(&m);
         } else if (d->status == DREF_DEPRECATED) {
             r->deprecated++;
-            x = lint_add(r, f, line, LINT_WARNING, "deprecated-datasource", where,
+            x = lint_add(r, f, ref_line(f, d->jpath), LINT_WARNING, "deprecated-datasource", where,
                          "datasource \"%s\" is deprecated: use \"%s\" instead%s%s%s", d->uid ? d->uid : d->lookup,
                          d->replacement ? d->replacement : "?",
                          d->uid && d->lookup && strcmp(d->uid, d->lookup) != 0 ? " (referenced as \"" : "",
@@ -121,7 +142,7 @@ void lint_dashboard_check(struct lint_run *r, struct lint_file *f, const cJSON *
                          d->uid && d->lookup && strcmp(d->uid, d->lookup) != 0 ? "\")" : "");
         } else if (d->status == DREF_UNRESOLVED && provisioned) {
             r->missing++;
-            x = lint_add(r, f, line, LINT_ERROR, "unreplaced-placeholder", where,
+            x = lint_add(r, f, ref_line(f, d->jpath), LINT_ERROR, "unreplaced-placeholder", where,
                          "import placeholder %s is never replaced in a dashboard provisioned from files: Grafana "
                          "says \"Datasource %s was not found\" — use a datasource uid or a datasource variable",
                          d->lookup, d->lookup);
@@ -134,7 +155,8 @@ void lint_dashboard_check(struct lint_run *r, struct lint_file *f, const cJSON *
                 buf_printf(&noted, "%s\x1f", key);
             free(k);
             if (!seen)
-                x = lint_add(r, f, line, LINT_NOTE, d->kind == DREF_INPUT ? "import-placeholder" : "note", where, "%s",
+                x = lint_add(r, f, ref_line(f, d->jpath), LINT_NOTE,
+                             d->kind == DREF_INPUT ? "import-placeholder" : "note", where, "%s",
                              d->note ? d->note : dref_kind_name(d->kind));
         }
         if (x) {

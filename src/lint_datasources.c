@@ -65,6 +65,13 @@ void lint_datasources_collect(struct lint_run *r)
                         .node = dn,
                         .line = ly_line(dn),
                 };
+                /* Grafana expands the environment in every value: with --env-file / --env, so do we */
+                const char **vals[] = {&d.uid, &d.name, &d.type, &d.url};
+                for (size_t v = 0; v < ARRAY_LEN(vals); v++) {
+                    char *x = lint_env_expand(r, *vals[v]);
+                    if (x)
+                        *vals[v] = *x ? x : NULL;
+                }
                 if (dn && dn->type == YAML_MAPPING_NODE && (d.uid || d.name))
                     ds_push(&r->ds, &r->nds, &d);
             }
@@ -124,6 +131,7 @@ struct envscan {
     struct lint_file *f;
     struct buf names; /* ",A,B," */
     yaml_node_t *node;
+    size_t visits; /* aliases can make a small file a huge tree: a budget */
 };
 
 static void env_ref(void *ud, const char *name, size_t n)
@@ -146,7 +154,7 @@ static void env_ref(void *ud, const char *name, size_t n)
 
 static void env_walk(struct envscan *e, yaml_document_t *doc, yaml_node_t *n, int depth)
 {
-    if (!n || depth > 32)
+    if (!n || depth > 32 || ++e->visits > LINT_NODE_BUDGET)
         return;
     if (n->type == YAML_SCALAR_NODE) {
         e->node = n;

@@ -28,6 +28,16 @@ enum lint_kind {
 
 const char *lint_kind_name(enum lint_kind k); /* "dashboard", "datasources", ... */
 
+/* lint_json_line's memory of its last lookup in one text. */
+struct lint_jcache {
+    char *path;
+    size_t nsteps;
+    size_t off[64], tok_end[64]; /* per path token: where its value starts, where it ends in path */
+    long idx[64];                /* the token's array index (-1: a key) */
+    size_t line_off;
+    int line;
+};
+
 /* One file of the run. YAML documents stay loaded for the run (provisioning files are small);
  * JSON is parsed when linted. */
 struct lint_file {
@@ -39,7 +49,8 @@ struct lint_file {
     size_t len;
     yaml_document_t *docs;
     size_t ndocs;
-    char *yaml_error; /* the parse error ("LINE: problem"), when the YAML does not load */
+    char *yaml_error;          /* the parse error ("LINE: problem"), when the YAML does not load */
+    struct lint_jcache jcache; /* lint_json_line's memory for this file's text */
     int yaml_error_line;
 };
 
@@ -64,6 +75,8 @@ struct lint_run {
     bool ds_known; /* a datasource file, --datasources or --uid was given */
     char **env;    /* --env-file: NAME=VALUE strings */
     size_t nenv;
+    char **owned; /* strings the run made (expanded ${VAR}s) */
+    size_t nowned;
     struct lint_finding *f;
     size_t nf, capf;
     int counts[LK_KINDS];
@@ -88,6 +101,8 @@ void lint_set_path(struct lint_finding *x, const char *path);
 struct cJSON *lint_json_str(const char *s);
 
 /* ---- YAML helpers ---- */
+/* Nodes a walk visits at most: YAML aliases can make a small file an exponential tree. */
+#define LINT_NODE_BUDGET ((size_t)1 << 20)
 yaml_node_t *ly_get(yaml_document_t *doc, yaml_node_t *map, const char *key);
 /* A scalar's text; NULL for anything else and for null / ~ / empty plain scalars. */
 const char *ly_str(yaml_node_t *n);
@@ -105,13 +120,21 @@ struct cJSON *ly_to_json(yaml_document_t *doc, yaml_node_t *n, int depth);
 yaml_node_t *ly_at(yaml_document_t *doc, yaml_node_t *root, const char *path);
 
 /* Line (1-based) of the value at a JSON path ("panels[3].targets[0]") in JSON text; 0 when
- * the path is not found. */
-int lint_json_line(const char *text, size_t len, const char *path);
+ * the path is not found. c (NULL: none) remembers the last lookup in this text, so a file's
+ * findings, in path order, scan it about once. */
+int lint_json_line(struct lint_jcache *c, const char *text, size_t len, const char *path);
+void lint_jcache_free(struct lint_jcache *c);
+
+/* A Prometheus duration (model.ParseDuration): 30s, 5m, 1h30m, 1d, "0". */
+bool lint_prom_duration(const char *s);
 
 /* "${NAME}" / "$NAME" references in s, called for each name. */
 void lint_env_refs(const char *s, void (*fn)(void *ud, const char *name, size_t n), void *ud);
 /* The value of NAME from --env-file (or the environment with --env), NULL when unset. */
 const char *lint_env_get(const struct lint_run *r, const char *name, size_t n);
+/* s with $VAR / ${VAR} replaced as Grafana's provisioning does ($$ is a dollar, unset is empty),
+ * owned by the run; NULL when s has no $ or no --env-file / --env was given. */
+char *lint_env_expand(struct lint_run *r, const char *s);
 
 /* A datasource of the run by uid (then name when by_name); NULL when none. */
 const struct lint_dsent *lint_ds_find(const struct lint_run *r, const char *key, bool by_name);

@@ -175,11 +175,15 @@ void lint_print(struct lint_run *r, FILE *out, int code)
     for (size_t i = 0; i < r->nf; i++) {
         const struct lint_finding *x = &r->f[i];
         if (r->o->format == LINT_GITHUB) {
-            fprintf(out, "::%s file=", x->sev == LINT_ERROR ? "error" : x->sev == LINT_WARNING ? "warning" : "notice");
-            gh_escape(out, x->file, true);
-            if (x->line)
-                fprintf(out, ",line=%d", x->line);
-            fputs(",title=lgtmtop lint ", out);
+            fprintf(out, "::%s ", x->sev == LINT_ERROR ? "error" : x->sev == LINT_WARNING ? "warning" : "notice");
+            if (*x->file) {
+                fputs("file=", out);
+                gh_escape(out, x->file, true);
+                if (x->line)
+                    fprintf(out, ",line=%d", x->line);
+                fputc(',', out);
+            }
+            fputs("title=lgtmtop lint ", out);
             gh_escape(out, x->check, true);
             fputs("::", out);
             if (x->where) {
@@ -198,8 +202,10 @@ void lint_print(struct lint_run *r, FILE *out, int code)
         const char *sc = x->sev == LINT_ERROR ? "\033[1;31m" : x->sev == LINT_WARNING ? "\033[33m" : "\033[36m";
         if (x->line)
             fprintf(out, "%s:%d: ", x->file, x->line);
-        else
+        else if (*x->file)
             fprintf(out, "%s: ", x->file);
+        else /* about the whole run */
+            fputs("lgtmtop: ", out);
         fprintf(out, "%s%s:%s ", color ? sc : "", lint_sev_name(x->sev), color ? "\033[0m" : "");
         if (x->where)
             fprintf(out, "%s: ", x->where);

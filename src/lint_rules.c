@@ -17,37 +17,6 @@
 
 #define PROMTOOL_MAX_OUTPUT (64 * 1024)
 
-/* Prometheus durations: [0-9]+ with units y w d h m s ms, largest first, each at most once;
- * "0" alone is allowed. */
-static bool prom_duration(const char *s)
-{
-    static const char *const units[] = {"y", "w", "d", "h", "m", "s", "ms"};
-    if (strcmp(s, "0") == 0)
-        return true;
-    size_t next = 0;
-    const char *p = s;
-    if (!*p)
-        return false;
-    while (*p) {
-        if (!isdigit((unsigned char)*p))
-            return false;
-        while (isdigit((unsigned char)*p))
-            p++;
-        size_t u = next;
-        for (; u < ARRAY_LEN(units); u++) {
-            size_t n = strlen(units[u]);
-            /* "m" must not eat the "m" of "ms" */
-            if (strncmp(p, units[u], n) == 0 && !(u == 4 && p[1] == 's'))
-                break;
-        }
-        if (u == ARRAY_LEN(units))
-            return false;
-        p += strlen(units[u]);
-        next = u + 1;
-    }
-    return true;
-}
-
 static bool metric_name(const char *s, bool colons)
 {
     if (!s || !*s || isdigit((unsigned char)*s))
@@ -98,7 +67,7 @@ static void check_duration(struct lint_run *r, struct lint_file *f, yaml_documen
     const char *v = ly_str(n);
     if (!n)
         return;
-    if (!v || !prom_duration(v)) {
+    if (!v || !lint_prom_duration(v)) {
         char *p = xasprintf("%s.%s", path, key);
         lint_set_path(lint_add(r, f, ly_line(n), LINT_ERROR, "invalid-duration", where,
                                "%s: \"%s\" is not a Prometheus duration (such as 30s, 5m, 1h30m)", key, v ? v : ""),
@@ -244,20 +213,35 @@ void lint_rules_check(struct lint_run *r, struct lint_file *f)
     static const char *const rule_keys[] = {"alert",           "record", "expr",       "for",
                                             "keep_firing_for", "labels", "annotations"};
     size_t before = r->nf;
-    bool logql = false;
+    bool logql = false, wrapped = false;
     for (size_t k = 0; k < f->ndocs; k++) {
         yaml_document_t *doc = &f->docs[k];
         yaml_node_t *root = ly_root(f, k);
+        const char *prefix = "";
         if (!root)
             continue;
+        const char *kind = ly_str(ly_get(doc, root, "kind"));
+        if (kind && strcmp(kind, "PrometheusRule") == 0) { /* the Prometheus operator's resource */
+            root = ly_get(doc, root, "spec");
+            prefix = "spec.";
+            wrapped = true;
+        } else if (ly_get(doc, root, "namespace")) { /* mimirtool / cortextool: namespace + groups */
+            wrapped = true;
+        }
+        if (!root || !ly_get(doc, root, "groups"))
+            continue;
         logql = logql || any_logql(doc, root);
-        check_keys(r, f, doc, root, top_keys, ARRAY_LEN(top_keys), LINT_ERROR, NULL, NULL, "rule file");
+        if (!*prefix) {
+            static const char *const top_keys_ns[] = {"groups", "namespace"};
+            check_keys(r, f, doc, root, top_keys_ns, wrapped ? 2 : ARRAY_LEN(top_keys), LINT_ERROR, NULL, NULL,
+                       "rule file");
+        }
         size_t gi = 0;
         LY_SEQ_EACH(doc, ly_get(doc, root, "groups"), git)
         {
             yaml_node_t *g = LY_ITEM(doc, git);
-            char gp[48];
-            snprintf(gp, sizeof(gp), "groups[%zu]", gi++);
+            char gp[64];
+            snprintf(gp, sizeof(gp), "%sgroups[%zu]", prefix, gi++);
             const char *name = ly_str(ly_get(doc, g, "name"));
             char *gwhere = xasprintf("group \"%s\"", name ? name : "?");
             if (!name)
@@ -351,7 +335,11 @@ void lint_rules_check(struct lint_run *r, struct lint_file *f)
     if (logql) {
         lint_add(r, f, 0, LINT_NOTE, "promtool", NULL, "LogQL rules (Loki): promtool does not check them, not run");
     } else if (r->o->no_promtool) {
-        /* said once in the summary of the run */
+        /* asked not to */
+    } else if (wrapped) {
+        lint_add(r, f, 0, LINT_NOTE, "promtool", NULL,
+                 "rule groups inside a PrometheusRule resource or a mimirtool namespace file: promtool check rules "
+                 "reads plain rule files, not run");
     } else if (promtool_found()) {
         promtool_fold(r, f, own_errors);
     } else {

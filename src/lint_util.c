@@ -2,6 +2,7 @@
  * their line numbers, the line of a JSON path in JSON text, ${VAR} references and their values,
  * and the run's datasources by uid or name. */
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,7 +56,7 @@ struct lint_finding *lint_add(struct lint_run *r, const struct lint_file *f, int
     x->message = clean(m);
     free(m);
     x->file = clean(f ? f->path : "");
-    x->order = f ? (size_t)(f - r->files) : 0;
+    x->order = f ? (size_t)(f - r->files) : (size_t)-1; /* about the run: after the files */
     x->line = line;
     x->sev = sev;
     x->kind = lint_kind_name(f ? f->kind : LK_UNKNOWN);
@@ -82,17 +83,33 @@ void lint_set_path(struct lint_finding *x, const char *path)
 
 /* ---- YAML ---- */
 
-yaml_node_t *ly_get(yaml_document_t *doc, yaml_node_t *map, const char *key)
+static yaml_node_t *ly_get_depth(yaml_document_t *doc, yaml_node_t *map, const char *key, int depth)
 {
-    if (!map || map->type != YAML_MAPPING_NODE)
+    if (!map || map->type != YAML_MAPPING_NODE || depth > 8)
         return NULL;
+    yaml_node_t *merge = NULL;
     for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
         yaml_node_t *k = yaml_document_get_node(doc, p->key);
-        if (k && k->type == YAML_SCALAR_NODE && strcmp((const char *)k->data.scalar.value, key) == 0)
+        if (!k || k->type != YAML_SCALAR_NODE)
+            continue;
+        if (strcmp((const char *)k->data.scalar.value, key) == 0)
             return yaml_document_get_node(doc, p->value);
+        if (strcmp((const char *)k->data.scalar.value, "<<") == 0)
+            merge = yaml_document_get_node(doc, p->value);
+    }
+    /* a merge key (<<: *anchor, or a list of them), as Grafana's and Prometheus's YAML reads it */
+    if (merge && merge->type == YAML_MAPPING_NODE)
+        return ly_get_depth(doc, merge, key, depth + 1);
+    LY_SEQ_EACH(doc, merge, it)
+    {
+        yaml_node_t *v = ly_get_depth(doc, LY_ITEM(doc, it), key, depth + 1);
+        if (v)
+            return v;
     }
     return NULL;
 }
+
+yaml_node_t *ly_get(yaml_document_t *doc, yaml_node_t *map, const char *key) { return ly_get_depth(doc, map, key, 0); }
 
 const char *ly_str(yaml_node_t *n)
 {
@@ -120,9 +137,9 @@ yaml_node_t *ly_root(const struct lint_file *f, size_t i)
     return n && n->type == YAML_MAPPING_NODE ? n : NULL;
 }
 
-cJSON *ly_to_json(yaml_document_t *doc, yaml_node_t *n, int depth)
+static cJSON *to_json(yaml_document_t *doc, yaml_node_t *n, int depth, size_t *visits)
 {
-    if (!n || depth > 64)
+    if (!n || depth > 64 || ++*visits > LINT_NODE_BUDGET)
         return cJSON_CreateNull();
     if (n->type == YAML_MAPPING_NODE) {
         cJSON *o = cJSON_CreateObject();
@@ -130,14 +147,14 @@ cJSON *ly_to_json(yaml_document_t *doc, yaml_node_t *n, int depth)
             yaml_node_t *k = yaml_document_get_node(doc, p->key);
             if (k && k->type == YAML_SCALAR_NODE)
                 cJSON_AddItemToObject(o, (const char *)k->data.scalar.value,
-                                      ly_to_json(doc, yaml_document_get_node(doc, p->value), depth + 1));
+                                      to_json(doc, yaml_document_get_node(doc, p->value), depth + 1, visits));
         }
         return o;
     }
     if (n->type == YAML_SEQUENCE_NODE) {
         cJSON *a = cJSON_CreateArray();
         LY_SEQ_EACH(doc, n, it)
-        cJSON_AddItemToArray(a, ly_to_json(doc, LY_ITEM(doc, it), depth + 1));
+        cJSON_AddItemToArray(a, to_json(doc, LY_ITEM(doc, it), depth + 1, visits));
         return a;
     }
     const char *s = (const char *)n->data.scalar.value;
@@ -152,6 +169,12 @@ cJSON *ly_to_json(yaml_document_t *doc, yaml_node_t *n, int depth)
             return cJSON_CreateNumber(d);
     }
     return cJSON_CreateString(s);
+}
+
+cJSON *ly_to_json(yaml_document_t *doc, yaml_node_t *n, int depth)
+{
+    size_t visits = 0;
+    return to_json(doc, n, depth, &visits);
 }
 
 /* Path tokens: ".key" / "key" and "[n]". */
@@ -245,13 +268,45 @@ static void js_skip(struct jscan *j)
         j->s++;
 }
 
-int lint_json_line(const char *text, size_t len, const char *path)
+void lint_jcache_free(struct lint_jcache *c)
+{
+    if (c) {
+        free(c->path);
+        memset(c, 0, sizeof(*c));
+    }
+}
+
+int lint_json_line(struct lint_jcache *c, const char *text, size_t len, const char *path)
 {
     struct jscan j = {text, text + len};
     char key[256];
     long index;
     const char *p = path;
+    size_t steps = 0;
     js_ws(&j);
+    /* resume after the longest token prefix shared with the previous lookup of this text */
+    long skip_from = -1; /* resume inside an array: at element skip_from, skipping to the wanted one */
+    if (c && c->path) {
+        size_t k = 0;
+        while (k < c->nsteps && strncmp(path, c->path, c->tok_end[k]) == 0 && strchr(".[", path[c->tok_end[k]]) != NULL)
+            k++;
+        size_t at = k ? c->tok_end[k - 1] : 0;
+        if (k < c->nsteps && c->idx[k] >= 0 && path[at] == '[' && strtol(path + at + 1, NULL, 10) >= c->idx[k]) {
+            j.s = text + c->off[k]; /* the same array, an element further on */
+            skip_from = c->idx[k];
+            p = path + at;
+            steps = k;
+        } else if (k) {
+            j.s = text + c->off[k - 1];
+            p = path + at;
+            steps = k;
+        }
+    }
+    if (c) {
+        free(c->path);
+        c->path = xstrdup(path);
+        c->nsteps = steps;
+    }
     while (p && *p) {
         p = path_token(p, key, sizeof(key), &index);
         if (!p)
@@ -260,7 +315,20 @@ int lint_json_line(const char *text, size_t len, const char *path)
         if (j.s >= j.end)
             return 0;
         bool found = false;
-        if (index >= 0 && *j.s == '[') {
+        if (index >= 0 && skip_from >= 0) { /* j.s is at element skip_from already */
+            found = true;
+            for (long i = skip_from; i < index && found; i++) {
+                js_skip(&j);
+                js_ws(&j);
+                if (j.s < j.end && *j.s == ',')
+                    j.s++;
+                js_ws(&j);
+                found = j.s < j.end && *j.s != ']';
+            }
+            skip_from = -1;
+            if (!found)
+                return 0;
+        } else if (index >= 0 && *j.s == '[') {
             j.s++;
             for (long i = 0;; i++) {
                 js_ws(&j);
@@ -301,11 +369,56 @@ int lint_json_line(const char *text, size_t len, const char *path)
         }
         if (!found)
             return 0;
+        if (c && c->nsteps < ARRAY_LEN(c->off)) {
+            c->off[c->nsteps] = (size_t)(j.s - text);
+            c->idx[c->nsteps] = index;
+            c->tok_end[c->nsteps++] = (size_t)(p - path);
+        }
     }
+    size_t off = (size_t)(j.s - text), from = 0;
     int line = 1;
-    for (const char *c = text; c < j.s; c++)
-        line += *c == '\n';
+    if (c && c->line && c->line_off <= off) { /* count on from the previous answer */
+        from = c->line_off;
+        line = c->line;
+    }
+    for (const char *q = text + from; (q = memchr(q, '\n', (size_t)(j.s - q))) != NULL; q++)
+        line++;
+    if (c) {
+        c->line_off = off;
+        c->line = line;
+    }
     return line;
+}
+
+/* Prometheus durations: [0-9]+ with units y w d h m s ms, largest first, each at most once;
+ * "0" alone is allowed. */
+bool lint_prom_duration(const char *s)
+{
+    static const char *const units[] = {"y", "w", "d", "h", "m", "s", "ms"};
+    if (strcmp(s, "0") == 0)
+        return true;
+    size_t next = 0;
+    const char *p = s;
+    if (!*p)
+        return false;
+    while (*p) {
+        if (!isdigit((unsigned char)*p))
+            return false;
+        while (isdigit((unsigned char)*p))
+            p++;
+        size_t u = next;
+        for (; u < ARRAY_LEN(units); u++) {
+            size_t n = strlen(units[u]);
+            /* "m" must not eat the "m" of "ms" */
+            if (strncmp(p, units[u], n) == 0 && !(u == 4 && p[1] == 's'))
+                break;
+        }
+        if (u == ARRAY_LEN(units))
+            return false;
+        p += strlen(units[u]);
+        next = u + 1;
+    }
+    return true;
 }
 
 /* ---- ${VAR} ---- */
@@ -341,6 +454,41 @@ const char *lint_env_get(const struct lint_run *r, const char *name, size_t n)
         return getenv(key);
     }
     return NULL;
+}
+
+char *lint_env_expand(struct lint_run *r, const char *s)
+{
+    static const char word[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_";
+    if (!s || !strchr(s, '$') || (!r->o->env_file && !r->o->use_env))
+        return NULL;
+    struct buf b;
+    buf_init(&b);
+    for (const char *p = s; *p;) {
+        if (p[0] != '$') {
+            buf_putc(&b, *p++);
+            continue;
+        }
+        if (p[1] == '$') {
+            buf_putc(&b, '$');
+            p += 2;
+            continue;
+        }
+        bool braced = p[1] == '{';
+        const char *name = p + (braced ? 2 : 1);
+        size_t n = strspn(name, word);
+        if (!n || (braced && name[n] != '}')) {
+            buf_putc(&b, *p++);
+            continue;
+        }
+        const char *v = lint_env_get(r, name, n);
+        buf_puts(&b, v ? v : "");
+        p = name + n + (braced ? 1 : 0);
+    }
+    char *out = b.data ? buf_steal(&b) : xstrdup("");
+    buf_free(&b);
+    r->owned = xrealloc(r->owned, (r->nowned + 1) * sizeof(char *));
+    r->owned[r->nowned++] = out;
+    return out;
 }
 
 /* ---- the run's datasources ---- */

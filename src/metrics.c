@@ -293,11 +293,10 @@ static void check_families(struct buf *b, const struct state *s, const struct me
             }
 }
 
-static void finding_families(struct buf *b, const struct state *s, const struct metrics_meta *m)
+static void finding_families(struct buf *b, const struct state *s)
 {
     struct finding fs[DIAGNOSE_MAX_FINDINGS];
     size_t n = diagnose(s, 0, fs, DIAGNOSE_MAX_FINDINGS); /* every result, as report_json */
-    (void)m;
     family(b, "lgtmtop_finding", "gauge",
            "A constant 1 per finding in force (id: the rule, as in the README's findings table; severity: fail "
            "or warn).");
@@ -325,6 +324,6 @@ char *metrics_text(const struct state *s, const struct metrics_meta *m)
     stack_families(&b, s);
     component_families(&b, s);
     check_families(&b, s, m);
-    finding_families(&b, s, m);
+    finding_families(&b, s);
     return buf_steal(&b);
 }

@@ -1,6 +1,6 @@
 /* page: the status page of `lgtmtop serve` (page.h). Server-rendered, no script: a meta refresh
  * reloads it; the Content-Security-Policy serve sends forbids scripts even if a string slipped
- * through unescaped. */
+ * through unescaped. Links are relative, so the page works behind a proxy under a path prefix. */
 #include "lgtmtop/page.h"
 
 #include <stdio.h>
@@ -312,7 +312,7 @@ char *page_html(const struct state *s, const struct page_meta *m)
         buf_puts(&b, " · ");
         page_escape(&b, m->config_path);
     }
-    buf_puts(&b, " · <a href=\"/metrics\">/metrics</a> · <a href=\"/api/v1/status\">/api/v1/status</a> · refreshes "
+    buf_puts(&b, " · <a href=\"metrics\">/metrics</a> · <a href=\"api/v1/status\">/api/v1/status</a> · refreshes "
                  "itself</footer>\n</body>\n</html>\n");
     return buf_steal(&b);
 }

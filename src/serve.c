@@ -25,7 +25,8 @@
 #include "lgtmtop/verdict.h"
 #include "lgtmtop/webconfig.h"
 
-#define SERVE_MAX_CONNECTIONS 64           /* at once; more wait in the listen backlog */
+#define SERVE_MAX_CONNECTIONS 128          /* at once; more wait in the listen backlog */
+#define SERVE_MAX_PER_IP 32                /* so one client cannot take every slot */
 #define SERVE_CONNECTION_TIMEOUT_S 10      /* an idle or slow client is dropped after this */
 #define SERVE_REQUEST_MEMORY (32u * 1024u) /* per connection: request line and headers */
 #define SERVE_IDLE_MS 1000
@@ -51,6 +52,7 @@ struct server {
     long long sweep_mono, sweep_wall; /* when the running sweep started */
     long last_sweep_ms;               /* the last complete sweep */
     long long last_start_wall, last_end_wall;
+    long long logged_ms; /* status changes up to here are on stderr */
     bool reload_ok;
     long long reload_wall;
     char reload_error[512];   /* the last failed reload's message, "" after a good one */
@@ -240,6 +242,23 @@ static void start_sweep(struct server *sv, long long now)
     sweep_start(sv->e, &sv->s, sv->cfg);
 }
 
+#define LOG_CHANGES_MAX 64
+
+/* The status changes since the last sweep, oldest first, one line each on stderr (the journal
+ * of a service keeps the history the state forgets). */
+static void log_changes(struct server *sv, long long now)
+{
+    struct change ch[LOG_CHANGES_MAX];
+    size_t n = state_changes(&sv->s, sv->logged_ms, ch, LOG_CHANGES_MAX);
+    for (size_t i = n; i-- > 0;) {
+        const struct transition *t = ch[i].t;
+        fprintf(stderr, "lgtmtop: %s/%s %s: %s -> %s: %s\n", ch[i].stack->name, comp_kind_name(ch[i].comp->kind),
+                ch[i].check->def->name, transition_word(t->from, t->from_skip), transition_word(t->to, t->to_skip),
+                t->message);
+    }
+    sv->logged_ms = now;
+}
+
 static void finish_sweep(struct server *sv)
 {
     long long now = now_mono_ms();
@@ -257,6 +276,7 @@ static void finish_sweep(struct server *sv)
                 duration_format(sv->last_sweep_ms, took, sizeof took), n.ok, n.warn, n.fail);
     }
     sv->ready = true;
+    log_changes(sv, now);
     take_snapshot(sv);
     if (sv->next_sweep < now)
         sv->next_sweep = now; /* the sweep took longer than the interval: the next starts now */
@@ -297,15 +317,17 @@ static void reload(struct server *sv)
 
 static void apply_reload(struct server *sv)
 {
-    unsigned long sweeps = sv->s.sweeps;
+    struct state ns; /* borrows from the new config's heap, which the swap below keeps */
+    if (state_init(&ns, &sv->next, sv->cli->stack, &sweep_checks))
+        fatal("reload: no stack named '%s'", sv->cli->stack); /* load_config checked it */
+    state_carry_changes(&ns, &sv->s);
+    ns.sweeps = sv->s.sweeps;
     state_free(&sv->s);
+    sv->s = ns;
     config_free(sv->cfg);
     *sv->cfg = sv->next;
     memset(&sv->next, 0, sizeof sv->next);
     sv->has_next = false;
-    if (state_init(&sv->s, sv->cfg, sv->cli->stack, &sweep_checks))
-        fatal("reload: no stack named '%s'", sv->cli->stack); /* load_config checked it */
-    sv->s.sweeps = sweeps;
     engine_set_max_inflight(sv->e, sv->cfg->max_in_flight);
     sv->reload_ok = true;
     sv->reload_wall = now_wall_ms();
@@ -364,14 +386,15 @@ static char *read_pem(const char *path, const char *what, char *err, size_t errl
 static struct MHD_Daemon *start_daemon(struct server *sv, int fd)
 {
     if (sv->tls_cert)
-        return MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_TLS, 0, NULL, NULL, answer, sv, MHD_OPTION_LISTEN_SOCKET, fd,
-                                MHD_OPTION_CONNECTION_LIMIT, (unsigned int)SERVE_MAX_CONNECTIONS,
-                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)SERVE_CONNECTION_TIMEOUT_S,
-                                MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVE_REQUEST_MEMORY,
-                                MHD_OPTION_HTTPS_MEM_CERT, sv->tls_cert, MHD_OPTION_HTTPS_MEM_KEY, sv->tls_key,
-                                MHD_OPTION_END);
+        return MHD_start_daemon(
+                MHD_USE_EPOLL | MHD_USE_TLS, 0, NULL, NULL, answer, sv, MHD_OPTION_LISTEN_SOCKET, fd,
+                MHD_OPTION_CONNECTION_LIMIT, (unsigned int)SERVE_MAX_CONNECTIONS, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                (unsigned int)SERVE_MAX_PER_IP, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)SERVE_CONNECTION_TIMEOUT_S,
+                MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVE_REQUEST_MEMORY, MHD_OPTION_HTTPS_MEM_CERT,
+                sv->tls_cert, MHD_OPTION_HTTPS_MEM_KEY, sv->tls_key, MHD_OPTION_END);
     return MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, answer, sv, MHD_OPTION_LISTEN_SOCKET, fd,
                             MHD_OPTION_CONNECTION_LIMIT, (unsigned int)SERVE_MAX_CONNECTIONS,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)SERVE_MAX_PER_IP,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)SERVE_CONNECTION_TIMEOUT_S,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVE_REQUEST_MEMORY, MHD_OPTION_END);
 }

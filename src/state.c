@@ -330,3 +330,20 @@ size_t state_changes(const struct state *s, long long since_ms, struct change *o
     free(all);
     return n;
 }
+
+void state_carry_changes(struct state *to, const struct state *from)
+{
+    STATE_FOR_EACH_COMP (to, st, c)
+        COMP_FOR_EACH_CHECK (c, cs)
+            STATE_FOR_EACH_COMP (from, ost, oc) {
+                if (strcmp(ost->name, st->name) != 0 || oc->kind != c->kind)
+                    continue;
+                COMP_FOR_EACH_CHECK (oc, ocs)
+                    if (strcmp(ocs->def->name, cs->def->name) == 0) {
+                        memcpy(cs->trans, ocs->trans, sizeof cs->trans);
+                        cs->ntrans = ocs->ntrans;
+                        cs->trans_pos = ocs->trans_pos;
+                        cs->changes = ocs->changes;
+                    }
+            }
+}

@@ -29,8 +29,15 @@ char *lay_num(double v, char *out, size_t outlen);
 char *lay_rate(double v, const char *unit, char *out, size_t outlen);
 /* A timing in microseconds: "-" (< 0), "0.08ms", "1.2ms", "850ms", "1.23s", "12.3s". */
 char *lay_us(long us, char *out, size_t outlen);
-/* An age: "-" (< 0), "0s", "59s", "3m05s", "2h10m", "4d3h". */
+/* An age, at a resolution that moves once a second only in its first minute: "-" (< 0),
+ * "0s", "59s", "3m", "2h10m", "4d3h". */
 char *lay_age(long long ms, char *out, size_t outlen);
+/* Milliseconds until lay_age(ms) reads differently: a second below a minute, a minute below a
+ * day, then an hour (LLONG_MAX for "-"). The live view sleeps that long when nothing else
+ * moves. */
+long long lay_age_next(long long ms);
+/* A duration to the second ("5s", "1m30s", "2m"): the sweep interval. */
+char *lay_age_exact(long long ms, char *out, size_t outlen);
 
 /* ---- glyphs ---------------------------------------------------------------------------- */
 
@@ -78,6 +85,9 @@ void lay_columns_named(int width, int longest_name, struct lay_columns *out);
 const char *lay_col_title(enum lay_col c);
 enum text_align lay_col_align(enum lay_col c);
 
+/* How late (past an interval after its last answer) a check in flight must be to spin. */
+#define LAY_SPIN_AFTER_MS 500
+
 /* Everything a grid row shows, extracted from the model. */
 struct lay_row {
     const char *stack;
@@ -86,7 +96,7 @@ struct lay_row {
     const char *message;
     enum status status;
     bool ran;             /* at least one check has a result */
-    bool pending;         /* a check is in flight */
+    bool pending;         /* a check is in flight (with results: for LAY_SPIN_AFTER_MS past due) */
     bool skipped;         /* a check row whose check skipped (reads SKIP) */
     bool stale;           /* the newest result is older than 3 intervals */
     long long stale_ms;   /* age of the newest result when stale */

@@ -176,6 +176,11 @@ const char *comp_message(const struct comp_state *c);
 /* The i-th most recent status change of cs (0 = newest), NULL past the last. */
 const struct transition *check_transition(const struct check_state *cs, int i);
 
+/* After a config reload: each check of `to` that `from` also has (same stack name, component
+ * kind and check name) takes over its recent changes and change count, so the history of what
+ * changed survives the reload. Nothing else is carried: results come from the next sweep. */
+void state_carry_changes(struct state *to, const struct state *from);
+
 /* A change with the rows it belongs to (pointers into the state). */
 struct change {
     const struct stack_state *stack;

@@ -2,6 +2,7 @@
  * size check and the help screen. The views (grid.c, pane.c, findings.c) and the loop (tui.c)
  * use them; they call nothing back. */
 #include <stdarg.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,14 @@ void tui_note(struct tui *t, const char *fmt, ...)
     text_vprintf(t->note, sizeof(t->note), fmt, ap);
     va_end(ap);
     t->note_until = t->now + 2500;
+}
+
+char *tui_age(struct tui *t, long long ms, char *out, size_t outlen)
+{
+    long long next = lay_age_next(ms);
+    if (next != LLONG_MAX && t->now + next < t->next_change)
+        t->next_change = t->now + next;
+    return lay_age(ms, out, outlen);
 }
 
 void tui_put(const struct tui *t, int y, int x, int width, const char *text, enum text_align al, attr_t attr)
@@ -144,15 +153,21 @@ void tui_header(struct tui *t, const char *title)
     if (s->interval_ms % 1000)
         duration_format(s->interval_ms, iv, sizeof(iv));
     else
-        lay_age(s->interval_ms, iv, sizeof(iv));
-    if (s->last_sweep_ms)
-        snprintf(buf, sizeof(buf), "  every %s  swept %s ago", iv,
-                 lay_age(t->now - s->last_sweep_ms, ago, sizeof(ago)));
+        lay_age_exact(s->interval_ms, iv, sizeof(iv));
+    /* On schedule the age of the last sweep is noise that would redraw every second: it shows
+     * when paused or late. */
+    long long since = t->now - s->last_sweep_ms;
+    if (s->last_sweep_ms && (t->paused || since >= 2 * s->interval_ms))
+        snprintf(buf, sizeof(buf), "  every %s  swept %s ago", iv, tui_age(t, since, ago, sizeof(ago)));
+    else if (s->last_sweep_ms)
+        snprintf(buf, sizeof(buf), "  every %s", iv);
     else
         snprintf(buf, sizeof(buf), "  every %s  starting", iv);
     x = put_seg(t, 0, x, buf, bar);
     if (t->paused)
         x = put_seg(t, 0, x, "  PAUSED", bar | A_BOLD);
+    if (t->reload_failed)
+        x = put_seg(t, 0, x, "  RELOAD FAILED", bar | A_BOLD);
     snprintf(buf, sizeof(buf), "  %d OK  %d WARN  %d FAIL", n.ok, n.warn, n.fail);
     if (n.unknown)
         snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "  %d ?", n.unknown);

@@ -2,6 +2,7 @@
  * Pure (layout.h). */
 #include <math.h>
 #include <stdint.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,11 +91,33 @@ char *lay_age(long long ms, char *out, size_t outlen)
     if (s < 60)
         snprintf(out, outlen, "%llds", s);
     else if (s < 3600)
-        snprintf(out, outlen, "%lldm%02llds", s / 60, s % 60);
+        snprintf(out, outlen, "%lldm", s / 60);
     else if (s < 86400)
         snprintf(out, outlen, "%lldh%02lldm", s / 3600, (s / 60) % 60);
     else
         snprintf(out, outlen, "%lldd%lldh", s / 86400, (s / 3600) % 24);
+    return out;
+}
+
+long long lay_age_next(long long ms)
+{
+    if (ms < 0)
+        return LLONG_MAX;
+    long long step = ms < 60000 ? 1000 : ms < 86400000 ? 60000 : 3600000;
+    return step - ms % step;
+}
+
+char *lay_age_exact(long long ms, char *out, size_t outlen)
+{
+    long long s = ms / 1000;
+    if (ms < 0)
+        snprintf(out, outlen, "-");
+    else if (s < 60)
+        snprintf(out, outlen, "%llds", s);
+    else if (s % 60)
+        snprintf(out, outlen, "%lldm%02llds", s / 60, s % 60);
+    else
+        snprintf(out, outlen, "%lldm", s / 60);
     return out;
 }
 

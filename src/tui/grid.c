@@ -192,6 +192,10 @@ static void draw_row(struct tui *t, int y, const struct lay_columns *lc, const s
             break;
         default: break;
         }
+        if (col == LAYC_AGE || (col == LAYC_MSG && r.stale)) { /* the clock moves these */
+            char age[24];
+            tui_age(t, col == LAYC_AGE ? r.age_ms : r.stale_ms, age, sizeof(age));
+        }
         lay_cell(&r, (enum lay_col)col, w, t->ascii, t->tick, cell, sizeof(cell));
         tui_put(t, y, x, w, cell, TEXT_LEFT, a);
     }

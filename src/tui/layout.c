@@ -220,6 +220,14 @@ int lay_figure_pick(const char variants[LAY_FIGURE_VARIANTS][96], int width, boo
 
 static void row_history(const struct check_state *cs, struct lay_row *r);
 
+/* In flight long enough to show: a check with results spins once it is LAY_SPIN_AFTER_MS late
+ * (an interval after its last answer), so sweeps answered in milliseconds flash no spinner on
+ * every row, every interval; one that never answered spins at once. */
+static bool spinning(const struct check_state *cs, long long now_ms, long interval_ms)
+{
+    return cs->pending && (!cs->ran || now_ms - cs->updated_ms >= interval_ms + LAY_SPIN_AFTER_MS);
+}
+
 void lay_row_from_comp(const struct comp_state *c, const char *stack, long long now_ms, long interval_ms,
                        long long changed_ms, struct lay_row *r)
 {
@@ -233,7 +241,7 @@ void lay_row_from_comp(const struct comp_state *c, const char *stack, long long 
     r->age_ms = -1;
     long long newest_change = -1, oldest_stale = -1;
     COMP_FOR_EACH_CHECK (c, cs) {
-        if (cs->pending)
+        if (spinning(cs, now_ms, interval_ms))
             r->pending = true;
         if (!cs->ran)
             continue;
@@ -289,7 +297,7 @@ void lay_row_from_check(const struct check_state *cs, const char *stack, long lo
     }
     r->message = cs->summary;
     r->ran = cs->ran;
-    r->pending = cs->pending;
+    r->pending = spinning(cs, now_ms, interval_ms);
     r->status = check_status(cs);
     r->skipped = cs->ran && cs->skipped;
     r->last_ms = r->p95_ms = -1;

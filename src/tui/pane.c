@@ -245,7 +245,8 @@ static void pane_checks(struct tui *t, struct vl *v)
                 vl_wrap(v, 3, "error: ", cs->net_text[0] ? cs->net_text : net_err_name(cs->net), a);
             char up[24], ch[24], p50[24], p95[24], line[160];
             snprintf(line, sizeof(line), "result %s ago, status since %s, p50 %s, p95 %s%s",
-                     lay_age(t->now - cs->updated_ms, up, sizeof(up)), lay_age(t->now - cs->changed_ms, ch, sizeof(ch)),
+                     tui_age(t, t->now - cs->updated_ms, up, sizeof(up)),
+                     tui_age(t, t->now - cs->changed_ms, ch, sizeof(ch)),
                      duration_format(hist_percentile(&cs->hist, 50), p50, sizeof(p50)),
                      duration_format(hist_percentile(&cs->hist, 95), p95, sizeof(p95)), stale ? " (stale)" : "");
             if (cs->net != NET_OK) {
@@ -429,7 +430,7 @@ void pane_draw(struct tui *t)
     tui_put(t, 2, 1, bw, buf, TEXT_LEFT, theme_badge(st, ran));
     snprintf(buf, sizeof(buf), " %s  %s%s%s  %s  status since %s", t->s->stacks[t->pane_stack].name,
              c->url ? c->url : "", c->version[0] ? "  version " : "", c->version, comp_kind_name(c->kind),
-             ran ? lay_age(t->now - m->changed_ms, age, sizeof(age)) : "-");
+             ran ? tui_age(t, t->now - m->changed_ms, age, sizeof(age)) : "-");
     tui_put(t, 2, 1 + bw, COLS - 1 - bw, buf, TEXT_LEFT, A_NORMAL);
 
     if (t->pane_focus >= 0 && t->pane == PANE_CHECKS) {

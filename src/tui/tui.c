@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <langinfo.h>
+#include <limits.h>
 #include <locale.h>
 #include <poll.h>
 #include <signal.h>
@@ -21,9 +22,9 @@
 #include "lgtmtop/verdict.h"
 #include "tui_int.h"
 
-#define TICK_MS 250  /* spinner and age updates while checks are in flight */
-#define IDLE_MS 1000 /* otherwise: ages and "swept Ns ago" move by the second */
-#define EOF_TURNS 3  /* readable-but-no-key turns before stdin counts as gone */
+#define TICK_MS 250   /* spinner updates while checks are in flight */
+#define IDLE_MS 10000 /* otherwise at most this long asleep (staleness is not an age label) */
+#define EOF_TURNS 3   /* readable-but-no-key turns before stdin counts as gone */
 
 /* Signal handlers set flags and write(2) — to the engine's eventfd (engine_wakeup) or, for the
  * fatal ones, bytes prepared beforehand: nothing in them is unsafe in a handler. The loop polls
@@ -229,6 +230,7 @@ static void update_findings(struct tui *t)
 
 static void draw(struct tui *t)
 {
+    t->next_change = LLONG_MAX;
     if (tui_size_ok(t)) {
         if (t->help)
             help_draw(t);
@@ -279,6 +281,7 @@ static void reload(struct tui *t)
     t->has_next = false;
     if (t->load(t->cli, &t->next, err, sizeof err)) {
         config_free(&t->next);
+        t->reload_failed = true;
         tui_note(t, "reload failed, keeping the running config: %s", err);
         t->note_until = t->now + RELOAD_NOTE_MS;
         return;
@@ -288,16 +291,18 @@ static void reload(struct tui *t)
 
 static void apply_reload(struct tui *t)
 {
-    unsigned long sweeps = t->s->sweeps;
+    struct state ns; /* borrows from the new config's heap, which the swap below keeps */
+    if (state_init(&ns, &t->next, t->cli->stack, &sweep_checks))
+        fatal("reload: no stack named '%s'", t->cli->stack); /* the loader checked it */
+    state_carry_changes(&ns, t->s);
+    ns.sweeps = t->s->sweeps;
     meta_free(t);
     state_free(t->s);
+    *t->s = ns;
     config_free(t->cfg_mut);
     *t->cfg_mut = t->next;
     memset(&t->next, 0, sizeof t->next);
     t->has_next = false;
-    if (state_init(t->s, t->cfg_mut, t->cli->stack, &sweep_checks))
-        fatal("reload: no stack named '%s'", t->cli->stack); /* the loader checked it */
-    t->s->sweeps = sweeps;
     meta_alloc(t);
     engine_set_max_inflight(t->e, t->cfg_mut->max_in_flight);
     grid_init(t); /* selections, the open pane and the findings pointed into the old state */
@@ -307,6 +312,7 @@ static void apply_reload(struct tui *t)
     t->diag_ms = 0;
     t->view_stack = t->s->nstacks > 1 ? -1 : 0;
     t->next_sweep = t->now;
+    t->reload_failed = false;
     tui_note(t, "config reloaded: %zu stack%s", t->s->nstacks, t->s->nstacks == 1 ? "" : "s");
 }
 
@@ -425,7 +431,9 @@ static int loop(struct tui *t)
         t->tick = (unsigned)(t->now / TICK_MS);
         draw(t);
 
-        long timeout = sweep_busy(t->e) ? TICK_MS - (long)(t->now % TICK_MS) : IDLE_MS - (long)(t->now % IDLE_MS);
+        long timeout = sweep_busy(t->e) ? TICK_MS - (long)(t->now % TICK_MS) : IDLE_MS;
+        if (t->next_change - t->now < timeout) /* an age on screen moves on */
+            timeout = (long)(t->next_change - t->now);
         if (!t->paused && t->next_sweep - t->now < timeout)
             timeout = (long)(t->next_sweep - t->now);
         if (t->note[0] && t->note_until > t->now && t->note_until - t->now < timeout)
@@ -533,8 +541,8 @@ int tui_run(const struct cli *cli, struct config *cfg, cli_load_fn load)
     keypad(stdscr, TRUE);
     nodelay(stdscr, TRUE);
     set_escdelay(25);
-    if (curs_set(0) == ERR)
-        leaveok(stdscr, TRUE);
+    curs_set(0);
+    leaveok(stdscr, TRUE); /* no cursor moves after each update: the cursor is never shown */
     theme_init(t.color);
 
     t.e = engine_new();

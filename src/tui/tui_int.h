@@ -93,13 +93,17 @@ struct tui {
     cli_load_fn load;
     struct config next;
     bool has_next;
+    bool reload_failed; /* the last reload did not load: the header says so until one does */
     struct engine *e;
     struct tui_comp **meta; /* meta[stack][comp], parallel to the state */
     bool ascii, color;
     bool paused;
     long long now; /* monotonic ms of this loop turn */
     long long next_sweep;
-    unsigned tick;  /* spinner */
+    unsigned tick; /* spinner */
+    /* When the frame just drawn would next read differently by the clock alone (an age label
+     * moving on), so an idle loop sleeps until then: set by tui_age while drawing. */
+    long long next_change;
     int view_stack; /* -1 = all stacks, else an index */
     enum screen_id screen;
     bool help;
@@ -142,6 +146,8 @@ void tui_note(struct tui *t, const char *fmt, ...) __attribute__((format(printf,
 
 /* Text fitted into exactly width columns at y,x with attr. */
 void tui_put(const struct tui *t, int y, int x, int width, const char *text, enum text_align al, attr_t attr);
+/* lay_age for the frame being drawn; notes when its label changes (next_change). */
+char *tui_age(struct tui *t, long long ms, char *out, size_t outlen);
 /* A horizontal rule. */
 void tui_rule(const struct tui *t, int y, int x, int width, attr_t attr);
 /* The shared top bar (title may be NULL): stacks, overall status, interval, last sweep, counts. */

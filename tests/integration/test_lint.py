@@ -95,7 +95,7 @@ class LintRepo(unittest.TestCase):
             os.chdir(cwd)
 
     def test_every_finding_and_exit_2(self):
-        r = self.lint("--env-file", "deploy.env")
+        r = self.lint("--env-file", "deploy.env", "--no-promtool")
         self.assertEqual(r.rc, 2, r.out + r.err)
         lines = r.out.splitlines()
         findings = lines[:-1]
@@ -141,7 +141,7 @@ class LintRepo(unittest.TestCase):
         self.assertNotIn("TEMPO_INTERNAL_URL", r.out)
 
     def test_json(self):
-        r = self.lint("--env-file", "deploy.env", "--json")
+        r = self.lint("--env-file", "deploy.env", "--json", "--no-promtool")
         self.assertEqual(r.rc, 2)
         doc = json.loads(r.out)
         self.assertEqual(doc["exit_code"], 2)
@@ -160,7 +160,7 @@ class LintRepo(unittest.TestCase):
         self.assertEqual([d["uid"] for d in doc["datasources"]], ["grafana_mimir", "grafana_loki", "grafana_tempo"])
 
     def test_github_annotations(self):
-        r = self.lint("--env-file", "deploy.env", "--format", "github")
+        r = self.lint("--env-file", "deploy.env", "--format", "github", "--no-promtool")
         self.assertEqual(r.rc, 2)
         lines = r.out.splitlines()
         self.assertIn("::error file=prometheus/alert.rules.yml,line=16,title=lgtmtop lint invalid-duration::"
@@ -171,6 +171,22 @@ class LintRepo(unittest.TestCase):
                             for ln in lines))
         self.assertEqual(sum(ln.startswith("::error ") for ln in lines), 14)
         self.assertTrue(lines[-1].startswith("FAIL: 16 files linted"))
+
+    @unittest.skipUnless(shutil.which("promtool"), "promtool is not installed")
+    def test_promtool_folded_in(self):
+        # the repo's rule file has structural errors of ours: promtool adds nothing there
+        r = self.lint("prometheus")
+        self.assertEqual(r.rc, 2)
+        self.assertNotIn("promtool", r.out)
+        # a PromQL syntax error only promtool sees, at its line
+        bad = os.path.join(self.tmp, "promql")
+        os.makedirs(bad, exist_ok=True)
+        with open(os.path.join(bad, "rules.yml"), "w") as f:
+            f.write("groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: sum(rate(x[5m]) > 1\n")
+        r = run("lint", bad)
+        self.assertEqual(r.rc, 2, r.out)
+        self.assertIn("promql/rules.yml:5: error: promtool check rules: group \"g\", rule 1, \"A\": could not parse "
+                      "expression", r.out)
 
     def test_help(self):
         for args in (("lint", "--help"), ("help", "lint"), ("dashboards", "lint", "--help")):
@@ -212,6 +228,16 @@ class PublicCorpus(unittest.TestCase):
             self.assertTrue(any('target datasource "%s" does not exist' % ds in ln and "harmless until the panel is "
                                 "made Mixed" in ln for ln in notes), ds)
         self.assertTrue(r.out.splitlines()[-1].startswith("OK: 8 files linted (8 dashboards): 0 errors"))
+
+    def test_loki_mixin_dashboards_and_rules(self):
+        r = run("lint", os.path.join(PUBLIC, "loki-mixin"), "--datasources", os.path.join(REPO, "grafana", "datasources"))
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        lines = [ln for ln in r.out.splitlines() if "promtool" not in ln]  # a note when it is not installed
+        self.assertEqual(len(lines), 2, r.out)
+        self.assertIn('target datasource "000000134" does not exist', lines[0])
+        self.assertTrue(lines[-1].startswith("OK: 5 files linted (3 dashboards, 2 rule files): 0 errors, 0 warnings, "),
+                        lines[-1])
+        self.assertTrue(lines[-1].endswith("; 182 datasource references: 0 missing, 0 deprecated"), lines[-1])
 
     def test_docker_otel_lgtm(self):
         r = run("lint", os.path.join(PUBLIC, "docker-otel-lgtm"))

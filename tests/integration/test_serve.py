@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import ssl
 import subprocess
 import sys
@@ -101,6 +102,38 @@ class ServeHealthy(unittest.TestCase):
         self.assertEqual((code, headers["Allow"]), (405, "GET, HEAD"))
         self.assertEqual(self.srv.get("/metrics", method="HEAD")[0], 200)
 
+    def test_request_size_is_bounded(self):
+        with socket.create_connection(("127.0.0.1", self.srv.port), timeout=5) as c:
+            c.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 40000 + b"\r\n\r\n")
+            head = c.recv(200)
+        self.assertTrue(head.startswith(b"HTTP/1.1 431 "), head)
+        self.assertEqual(self.srv.get("/-/healthy")[0], 200)  # and it goes on serving
+
+    def test_one_client_cannot_take_every_connection(self):
+        socks = [socket.create_connection(("127.0.0.1", self.srv.port), timeout=5) for _ in range(40)]
+        try:
+            def closed():
+                n = 0
+                for c in socks:
+                    c.setblocking(False)
+                    try:
+                        n += c.recv(1) == b""
+                    except BlockingIOError:
+                        pass
+                    except ConnectionResetError:
+                        n += 1
+                return n
+            self.assertEqual(wait_for(lambda: closed() >= 8 and closed(), timeout=5, what="the extra ones closed"), 8)
+            with socket.socket() as other:  # another address still gets an answer
+                other.bind(("127.0.0.2", 0))
+                other.settimeout(5)
+                other.connect(("127.0.0.1", self.srv.port))
+                other.sendall(b"GET /-/healthy HTTP/1.0\r\n\r\n")
+                self.assertTrue(other.recv(100).startswith(b"HTTP/1.1 200 "))
+        finally:
+            for c in socks:
+                c.close()
+
     def test_status_is_the_check_document(self):
         code, headers, body = self.srv.get("/api/v1/status")
         self.assertEqual(code, 200)
@@ -175,6 +208,10 @@ class ServeFaults(unittest.TestCase):
             self.assertEqual(back["from"], "FAIL")
             page = srv.get("/")[2]
             self.assertIn('data-component="loki" data-check="ready" data-from="FAIL" data-to="OK"', page)
+            log = wait_for(lambda: "demo/loki ready: FAIL -> OK: ready" in srv.stderr() and srv.stderr(),
+                           timeout=10, what="the changes on stderr")
+            self.assertIn("lgtmtop: demo/loki ready: OK -> FAIL: not ready (503): Ingester not ready: <waiting>", log)
+            self.assertLess(log.index("OK -> FAIL"), log.index("FAIL -> OK"))
             self.assertIn("Ingester not ready: &lt;waiting&gt;", page)
             self.assertEqual(value(srv.get("/metrics")[2], "lgtmtop_check_status_changes_total", component="loki",
                                    check="ready"), 2)
@@ -226,12 +263,25 @@ class ServeFaults(unittest.TestCase):
                 wait_for(lambda: srv.get("/-/ready")[0] == 200, timeout=30, what="the first sweep")
                 text = srv.get("/metrics")[2]
                 self.assertEqual(value(text, "lgtmtop_component_up", stack="one", component="loki"), 1)
+                # a change before the reload survives it (same stack, component and check)
+                fs.fault("loki", "refused")
+                wait_for(lambda: json.loads(srv.get("/api/v1/status")[2])["changes"], timeout=20,
+                         what="loki's change")
+                fs.fault("loki", "none")
+                with open(path, "w") as f:
+                    f.write("stacks:\n  - name: one\n    loki: \"%s\"\n  - name: two\n    tempo: \"%s\"\n"
+                            % (fs.urls["loki"], fs.urls["tempo"]))
+                srv.proc.send_signal(signal.SIGHUP)
+                doc = wait_for(lambda: (lambda d: len(d["stacks"]) == 2 and d)(json.loads(srv.get("/api/v1/status")[2])),
+                               timeout=20, what="two stacks after the reload")
+                self.assertIn(("one", "loki", "ready", "OK", "FAIL"),
+                              [(c["stack"], c["component"], c["check"], c["from"], c["to"]) for c in doc["changes"]])
                 # a good new config: another stack replaces the first after a sweep
                 with open(path, "w") as f:
                     f.write("stacks:\n  - name: two\n    tempo: \"%s\"\n" % fs.urls["tempo"])
                 srv.proc.send_signal(signal.SIGHUP)
-                text = wait_for(lambda: (lambda t: 'stack="two"' in t and t)(srv.get("/metrics")[2]), timeout=20,
-                                what="the reloaded stack in /metrics")
+                text = wait_for(lambda: (lambda t: 'stack="two"' in t and 'stack="one"' not in t and t)(
+                    srv.get("/metrics")[2]), timeout=20, what="the reloaded stack alone in /metrics")
                 self.assertEqual(value(text, "lgtmtop_component_up", stack="two", component="tempo"), 1)
                 self.assertNotIn('stack="one"', text)
                 self.assertEqual(value(text, "lgtmtop_config_last_reload_successful"), 1)
@@ -380,6 +430,16 @@ class ServeScrapedByPrometheus(unittest.TestCase):
                     if p["title"] not in ("Findings", "Failing checks", "Sweeps"):  # healthy: none
                         wait_for(lambda: get_json(prom.url + "/api/v1/query?query=" + urllib.parse.quote(expr))
                                  ["data"]["result"], timeout=20, interval=0.5, what="data for " + expr)
+            # a component fails and recovers: Prometheus sees both
+            fs.fault("loki", "refused")
+            wait_for(lambda: up("loki") and up("loki")["value"][1] == "0", timeout=30, interval=0.5,
+                     what="loki down in Prometheus")
+            q = get_json(prom.url + "/api/v1/query?query=" + urllib.parse.quote(
+                'lgtmtop_finding{component="loki",id="down_refused"}'))
+            self.assertEqual([r["value"][1] for r in q["data"]["result"]], ["1"])
+            fs.fault("loki", "none")
+            wait_for(lambda: up("loki") and up("loki")["value"][1] == "1", timeout=30, interval=0.5,
+                     what="loki back in Prometheus")
         finally:
             if prom:
                 prom.close()

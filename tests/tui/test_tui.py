@@ -329,8 +329,10 @@ class Hang(TuiCase):
         tm = self.start("-t", "10s")
         s = tm.wait(lambda s: row_status(s, "mimir") in ("OK", "WARN") and row(s, "tempo"),
                     what="grid with hung tempo")
-        # tempo's HTTP checks are in flight (its OTLP port checks may have answered already)
-        self.assertRegex(row(s, "tempo"), "^.[\u2800-\u28ff]", "the in-flight spinner")
+        # tempo's HTTP checks are in flight (its OTLP port checks may have answered already): the
+        # spinner shows once the sweep has run half a second (a quick sweep shows none)
+        tm.wait(lambda s: re.match("^.[\u2800-\u28ff]", row(s, "tempo") or ""), timeout=3,
+                what="the in-flight spinner")
         tm.send("j")
         tm.wait(lambda s: any(l.startswith(">") and "loki" in l for l in s.splitlines()), timeout=3,
                 what="j moved the cursor")
@@ -488,13 +490,15 @@ class Findings(TuiCase):
         os.kill(pid, signal.SIGHUP)
         s = tm.wait_text("reload failed, keeping the running config", timeout=10)
         self.assertIn("lgtmtop.yaml:", s.splitlines()[-1])
+        self.assertIn("RELOAD FAILED", s.splitlines()[0], "the header says so while the old config runs")
         tm.wait(lambda s: row_status(s, "tempo") == "OK", what="the running config still sweeps")
         # a good one: only Loki and Tempo now
         with open(self.fs.config, "w") as f:
             f.write(re.sub(r"(?ms)^    (mimir|grafana|prometheus):\n(      .*?\n)+", "", good))
         os.kill(pid, signal.SIGHUP)
-        tm.wait(lambda s: "config reloaded: 1 stack" in s and row(s, "mimir") is None and row(s, "loki"),
-                timeout=10, what="the reloaded grid")
+        s = tm.wait(lambda s: "config reloaded: 1 stack" in s and row(s, "mimir") is None and row(s, "loki") and s,
+                    timeout=10, what="the reloaded grid")
+        self.assertNotIn("RELOAD FAILED", s.splitlines()[0])
         tm.wait(lambda s: row_status(s, "loki") == "OK", what="the new config swept")
         self.assertEqual(tm.program_pid(), pid, "the same process")
         self.quit_ok()

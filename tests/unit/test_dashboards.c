@@ -761,11 +761,22 @@ static void test_grafana_semantics(void **state)
     /* rows and text panels never query: their datasources are not references */
     analyze_text("{\"panels\":[{\"type\":\"row\",\"title\":\"R\",\"datasource\":\"gone\",\"collapsed\":true,"
                  "\"panels\":[{\"type\":\"text\",\"title\":\"T\",\"datasource\":{\"uid\":\"gone\"}},"
+                 "{\"type\":\"alertlist\",\"title\":\"A\",\"datasource\":\"gone\",\"targets\":[{\"refId\":\"A\"}]},"
                  "{\"type\":\"stat\",\"title\":\"S\",\"datasource\":{\"uid\":\"gone\"}}]}]}",
                  true, &r);
     static const struct want quiet[] = {W("row \"R\" > panel \"S\"", DATASOURCE, MISSING, NULL)};
     expect_refs(&r, quiet, ARRAY_LEN(quiet));
-    assert_string_equal(r.refs[0].jpath, "panels[0].panels[1].datasource");
+    assert_string_equal(r.refs[0].jpath, "panels[0].panels[2].datasource");
+    dash_report_free(&r);
+
+    /* only query, ad hoc and group-by variables query their datasource */
+    analyze_text("{\"templating\":{\"list\":[{\"name\":\"c\",\"type\":\"custom\",\"datasource\":{\"uid\":\"gone\"}},"
+                 "{\"name\":\"i\",\"type\":\"interval\",\"datasource\":\"gone\"},"
+                 "{\"name\":\"q\",\"type\":\"query\",\"datasource\":{\"uid\":\"gone\"}}]},\"panels\":[]}",
+                 true, &r);
+    static const struct want vars[] = {W("variable \"q\"", DATASOURCE, MISSING, NULL)};
+    expect_refs(&r, vars, ARRAY_LEN(vars));
+    assert_string_equal(r.refs[0].jpath, "templating.list[2]");
     dash_report_free(&r);
 
     /* an import placeholder with a hyphen (Grafana: \$\{.+?\}) */

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <limits.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <math.h>
@@ -74,9 +75,20 @@ static void test_ms_us_age(void **st)
     assert_string_equal(lay_age(-5, buf, sizeof(buf)), "-");
     assert_string_equal(lay_age(0, buf, sizeof(buf)), "0s");
     assert_string_equal(lay_age(59999, buf, sizeof(buf)), "59s");
-    assert_string_equal(lay_age(185000, buf, sizeof(buf)), "3m05s");
+    assert_string_equal(lay_age(185000, buf, sizeof(buf)), "3m");
+    assert_string_equal(lay_age(3599999, buf, sizeof(buf)), "59m");
     assert_string_equal(lay_age(7800000, buf, sizeof(buf)), "2h10m");
     assert_string_equal(lay_age((4LL * 86400 + 3 * 3600) * 1000, buf, sizeof(buf)), "4d3h");
+    /* when the label next changes: by the second, then the minute, then the hour */
+    assert_true(lay_age_next(-1) == LLONG_MAX);
+    assert_true(lay_age_next(0) == 1000);
+    assert_true(lay_age_next(59400) == 600);
+    assert_true(lay_age_next(60000) == 60000);
+    assert_true(lay_age_next(185000) == 55000);
+    assert_true(lay_age_next(86400000LL + 10) == 3600000 - 10);
+    assert_string_equal(lay_age_exact(5000, buf, sizeof(buf)), "5s");
+    assert_string_equal(lay_age_exact(90000, buf, sizeof(buf)), "1m30s");
+    assert_string_equal(lay_age_exact(120000, buf, sizeof(buf)), "2m");
 }
 
 /* ---- text ---- */
@@ -432,6 +444,28 @@ static void test_row_healthy_tempo(void **st)
     assert_true(lay_row_matches(&r, "example:32"));
     assert_false(lay_row_matches(&r, "loki"));
     fake_free(&f);
+}
+
+/* A check with results, in flight again: no spinner while the sweep is on time (a quick sweep
+ * would flash one every interval), a spinner once it is late. */
+static void test_row_spins_only_when_late(void **st)
+{
+    (void)st;
+    struct fake f;
+    fake_init(&f, COMP_TEMPO);
+    record(&f, 0, ST_OK, "ready", 5, NULL, 0, OBS_GAUGE, 1000);
+    f.checks[0].pending = true;
+    struct lay_row r;
+    lay_row_from_comp(&f.c, "prod", 1000 + 5000 + 10, 5000, -1, &r); /* the next sweep just sent it */
+    assert_false(r.pending);
+    cell(&r, LAYC_MARK, 1, true);
+    assert_string_equal(buf, " ");
+    lay_row_from_check(&f.checks[0], "prod", 1000 + 5000 + 10, 5000, &r);
+    assert_false(r.pending);
+    lay_row_from_comp(&f.c, "prod", 1000 + 5000 + LAY_SPIN_AFTER_MS, 5000, -1, &r);
+    assert_true(r.pending);
+    lay_row_from_check(&f.checks[0], "prod", 1000 + 5000 + LAY_SPIN_AFTER_MS, 5000, &r);
+    assert_true(r.pending);
 }
 
 static void test_row_failing_pending_stale(void **st)
@@ -887,6 +921,7 @@ int main(void)
             cmocka_unit_test(test_columns),
             cmocka_unit_test(test_row_healthy_tempo),
             cmocka_unit_test(test_row_failing_pending_stale),
+            cmocka_unit_test(test_row_spins_only_when_late),
             cmocka_unit_test(test_figures),
             cmocka_unit_test(test_row_from_check),
             cmocka_unit_test(test_findings_strip),

@@ -266,8 +266,8 @@ static void test_deprecated_exit_1(void **state)
     /* nothing to check against: said, as a warning */
     code = run_lint(&out, "dep2", NULL);
     assert_int_equal(code, 1);
-    assert_contains(out, "warning: no datasource provisioning found (give --datasources FILE|DIR or --uid UID): the "
-                         "dashboards' datasource references were not checked");
+    assert_contains(out, "lgtmtop: warning: no datasource provisioning found (give --datasources FILE|DIR or --uid "
+                         "UID): the dashboards' datasource references were not checked\n");
     free(out);
 }
 
@@ -617,6 +617,39 @@ static void test_datasource_checks(void **state)
     assert_not_contains(out, "${MIMIR_URL}");
     assert_not_contains(out, "reads from the environment");
     free(out);
+    /* aliases that make a small file an exponential tree ("billion laughs"): walked within a budget */
+    struct buf laughs;
+    buf_init(&laughs);
+    buf_puts(&laughs, "apiVersion: 1\na0: &a0 ['${X}']\n");
+    for (int i = 1; i < 10; i++)
+        buf_printf(&laughs, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i - 1,
+                   i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+    buf_puts(&laughs, "datasources: [{name: n, uid: u, type: loki, jsonData: *a9}]\n");
+    write_file("laughs/ds.yml", laughs.data);
+    buf_free(&laughs);
+    code = run_repo(&out, "laughs", NULL);
+    assert_int_equal(code, 0);
+    assert_contains(out, "reads from the environment: X");
+    free(out);
+    /* YAML anchors and merge keys, as Grafana's YAML reads them */
+    write_file("dsmerge/ds.yml", "apiVersion: 1\nbase: &loki {type: loki, url: 'http://loki:3100'}\n"
+                                 "datasources:\n  - {<<: *loki, name: A, uid: a}\n  - <<: *loki\n    name: B\n"
+                                 "    uid: b\n");
+    code = run_repo(&out, "dsmerge", NULL);
+    assert_int_equal(code, 0);
+    assert_not_contains(out, "no type");
+    free(out);
+    /* with the environment known, ${VAR} in a datasource's uid is expanded as Grafana does */
+    write_file("dsenv/ds.yml", "apiVersion: 1\ndatasources:\n  - {name: Env, uid: '${ENV_UID}', type: loki}\n");
+    write_file("dsenv/d.json", "{\"title\":\"E\",\"panels\":[{\"title\":\"x\",\"datasource\":\"env_loki\"}]}");
+    write_file("dsenv.env", "ENV_UID=env_loki\n");
+    code = run_repo(&out, "dsenv", "--env-file", "dsenv.env", NULL);
+    assert_int_equal(code, 0);
+    free(out);
+    code = run_repo(&out, "dsenv", NULL);
+    assert_int_equal(code, 2);
+    assert_contains(out, "datasource \"env_loki\" does not exist (known: ${ENV_UID} (Env))");
+    free(out);
     /* a deleted datasource a dashboard still uses: the hint says where it went */
     write_file("dsrepo/dashboards/d.json", "{\"title\":\"D\",\"panels\":[{\"title\":\"x\",\"datasource\":\"Gone\"}]}");
     write_file("dsrepo/datasources/03-delete.yml", "apiVersion: 1\ndeleteDatasources:\n  - name: Gone\n");
@@ -668,9 +701,11 @@ static void test_alerting(void **state)
                "      - uid: api-errors\n"                                        /* 31: twice */
                "        title: Copy\n"
                "        condition: A\n"
+               "        noDataState: Nodata\n" /* 34 */
+               "        for: 5 min\n"          /* 35 */
                "        data:\n"
                "          - refId: A\n"
-               "            datasourceUid: Mimir\n"); /* 36: a name */
+               "            datasourceUid: Mimir\n"); /* 38: a name */
     write_file("alerts/grafana/provisioning/alerting/contact_points.yml",
                "apiVersion: 1\n"
                "contactPoints:\n"
@@ -717,8 +752,12 @@ static void test_alerting(void **state)
                     "rules/api.yml:31: error: rule \"Copy\" (group \"api\"): uid \"api-errors\" is also the uid of "
                     "the rule at alerts/grafana/provisioning/alerting/rules/api.yml:8");
     assert_contains(out,
-                    "rules/api.yml:36: error: rule \"Copy\" (group \"api\"), query A: datasourceUid \"Mimir\" is a "
+                    "rules/api.yml:38: error: rule \"Copy\" (group \"api\"), query A: datasourceUid \"Mimir\" is a "
                     "datasource name; the uid is \"grafana_mimir\"");
+    assert_contains(out,
+                    "rules/api.yml:34: error: rule \"Copy\" (group \"api\"): noDataState: \"Nodata\" is not one of "
+                    "NoData, Alerting, OK, KeepLast: Grafana refuses the rule");
+    assert_contains(out, "rules/api.yml:35: error: rule \"Copy\" (group \"api\"): for: \"5 min\" is not a duration");
     assert_contains(out, "notification_policies.yml:6: error: route: receiver \"ops-email\" is not a contact point of "
                          "this repo: Grafana refuses the policy [policies[0].routes[0].receiver]\n");
     assert_contains(out,
@@ -726,7 +765,21 @@ static void test_alerting(void **state)
                     "a mute timing of this repo");
     assert_not_contains(out, "\"weekends\"");
     assert_not_contains(out, "receiver \"critical-email\"");
-    assert_contains(out, "(1 datasource file, 3 alerting files): 8 errors");
+    assert_contains(out, "(1 datasource file, 3 alerting files): 10 errors");
+    free(out);
+    /* the UI's JSON export of alert rules is read too, with its lines */
+    write_file("alerts-json/export.json",
+               "{\n  \"apiVersion\": 1,\n  \"groups\": [\n    {\n      \"orgId\": 1,\n"
+               "      \"name\": \"g\",\n      \"folder\": \"F\",\n      \"rules\": [\n"
+               "        {\"uid\": \"r1\", \"title\": \"R\", \"condition\": \"B\",\n"
+               "         \"data\": [{\"refId\": \"A\", \"datasourceUid\": \"grafana_mimir\"}]}\n"
+               "      ]\n    }\n  ]\n}\n");
+    code = run_repo(&out, "alerts-json", "--uid", "grafana_mimir", NULL);
+    assert_int_equal(code, 2);
+    assert_contains(out,
+                    "alerts-json/export.json:9: error: rule \"R\" (group \"g\"): condition \"B\" is not a refId of "
+                    "this rule's queries");
+    assert_contains(out, "(1 alerting file)");
     free(out);
     /* policies alone (contact points made in the UI): a warning, not an error */
     code = run_repo(&out, "alerts/grafana/provisioning/alerting/notification_policies.yml", NULL);
@@ -797,6 +850,23 @@ static void test_rule_files(void **state)
     assert_contains(out, "rules/loki/rules.yml: note: LogQL rules (Loki): promtool does not check them, not run");
     assert_not_contains(out, "rules/loki/rules.yml: error");
     assert_not_contains(out, "rules/loki/rules.yml:5");
+    assert_contains(out, "(2 rule files)");
+    free(out);
+    /* the Prometheus operator's PrometheusRule resource, a mimirtool namespace file */
+    write_file("rules-k8s/prometheusrule.yaml", "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\n"
+                                                "metadata: {name: api}\nspec:\n  groups:\n    - name: api\n"
+                                                "      rules:\n        - alert: Slow\n          expr: up == 0\n"
+                                                "          for: 5 minutes\n");
+    write_file("rules-k8s/mimir.yaml", "namespace: team-a\ngroups:\n  - name: g\n    rules:\n"
+                                       "      - record: a:b\n        expr: sum(up)\n");
+    code = run_repo(&out, "rules-k8s", NULL);
+    assert_int_equal(code, 2);
+    assert_contains(out,
+                    "rules-k8s/prometheusrule.yaml:10: error: group \"api\", alert \"Slow\": for: \"5 minutes\" is "
+                    "not a Prometheus duration (such as 30s, 5m, 1h30m) [spec.groups[0].rules[0].for]\n");
+    assert_not_contains(out, "field \"namespace\"");
+    assert_contains(out, "rules-k8s/mimir.yaml: note: rule groups inside a PrometheusRule resource or a mimirtool "
+                         "namespace file: promtool check rules reads plain rule files, not run");
     assert_contains(out, "(2 rule files)");
     free(out);
     if (access("/usr/bin/promtool", X_OK) != 0)

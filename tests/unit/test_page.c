@@ -80,6 +80,8 @@ static void test_page_of_a_hostile_state(void **st)
                                  "data-component=\"grafana\" data-status=\"FAIL\">"));
     assert_non_null(strstr(page, "class=\"finding sev-FAIL\"")); /* grafana unreachable */
     assert_non_null(strstr(page, "<meta http-equiv=\"refresh\" content=\"5\">"));
+    assert_non_null(strstr(page, "<a href=\"metrics\">")); /* relative: behind a proxy's path prefix too */
+    assert_null(strstr(page, "href=\"/"));
     assert_non_null(strstr(
             page, "<tr class=\"change\" data-stack=\"&lt;img src=x onerror=alert(1)&gt;\" "
                   "data-component=\"grafana\" data-check=\"metrics\" data-from=\"OK\" "

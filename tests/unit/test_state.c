@@ -220,6 +220,34 @@ static void test_transitions(void **st)
         free(checks[i].detail);
 }
 
+static void test_carry_changes(void **st)
+{
+    (void)st;
+    struct comp_state oc, nc, other;
+    struct check_state ochecks[2], nchecks[2], otherchecks[2];
+    comp_fake(&oc, ochecks);
+    comp_fake(&nc, nchecks);
+    comp_fake(&other, otherchecks);
+    struct stack_state ostack = {.name = "prod", .comps = &oc, .ncomps = 1};
+    struct stack_state nstacks[2] = {{.name = "prod", .comps = &nc, .ncomps = 1},
+                                     {.name = "staging", .comps = &other, .ncomps = 1}};
+    struct state from = {.stacks = &ostack, .nstacks = 1}, to = {.stacks = nstacks, .nstacks = 2};
+    record(&oc, 1, ST_OK, "fine", 1, VK_NONE, 0, 1000);
+    record(&oc, 1, ST_FAIL, "broke", 1, VK_NONE, 0, 2000);
+    state_carry_changes(&to, &from);
+    assert_int_equal(nchecks[1].ntrans, 1); /* same stack, kind and check */
+    assert_int_equal(nchecks[1].changes, 1);
+    assert_string_equal(check_transition(&nchecks[1], 0)->message, "broke");
+    assert_int_equal(nchecks[0].ntrans, 0);     /* that check had none */
+    assert_int_equal(otherchecks[1].ntrans, 0); /* another stack */
+    assert_false(nchecks[1].ran);               /* results are not carried */
+    for (int i = 0; i < 2; i++) {
+        free(ochecks[i].detail);
+        free(nchecks[i].detail);
+        free(otherchecks[i].detail);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -229,6 +257,7 @@ int main(void)
             cmocka_unit_test(test_stale),
             cmocka_unit_test(test_stack_and_counts),
             cmocka_unit_test(test_transitions),
+            cmocka_unit_test(test_carry_changes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
