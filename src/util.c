@@ -220,12 +220,13 @@ static size_t control_string_len(const unsigned char *s, size_t n)
     return i;
 }
 
-/* Bytes of a CSI's parameters, intermediates and final byte; a byte that cannot be part of one
- * ends it there (the remains are not shown either way). */
+/* Bytes of a CSI's parameters, intermediates and final byte. As in a terminal, C0 controls
+ * inside it do not end it (they go with it here); CAN, SUB, ESC, NUL or a byte that cannot be
+ * part of one end it there. */
 static size_t csi_len(const unsigned char *s, size_t n)
 {
     size_t i = 0;
-    while (i < n && s[i] >= 0x20 && s[i] <= 0x3F)
+    while (i < n && s[i] && s[i] != 0x18 && s[i] != 0x1A && s[i] != 0x1B && s[i] <= 0x3F)
         i++;
     if (i < n && s[i] >= 0x40 && s[i] <= 0x7E)
         i++;

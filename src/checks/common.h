@@ -43,6 +43,9 @@ void probe_api_prefix(const struct component_cfg *c, char *out, size_t outlen);
 /* Parses the body as JSON. On failure sets FAIL "invalid JSON from PATH: <start>... — is this
  * really <product>?" and returns NULL. The caller owns the result (cJSON_Delete). */
 cJSON *probe_json(const struct http_response *r, const struct component_cfg *c, struct obs *o);
+/* Whether s nests arrays/objects deeper than cJSON parses (CJSON_NESTING_LIMIT): why a body
+ * that looks like JSON did not parse. Strings are skipped; stops at the limit. */
+bool probe_json_too_deep(const char *s, size_t n);
 
 /* Parses {"<key>": [...]} (the key may be missing or null: an empty result). Returns the root
  * (caller deletes) with *list set (NULL when empty), or NULL after setting FAIL: invalid JSON,

@@ -28,6 +28,29 @@ const char *probe_json_type_name(const cJSON *j)
     return "something else";
 }
 
+bool probe_json_too_deep(const char *s, size_t n)
+{
+    size_t depth = 0;
+    bool in_str = false;
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        if (in_str) {
+            if (ch == '\\')
+                i++;
+            else if (ch == '"')
+                in_str = false;
+        } else if (ch == '"') {
+            in_str = true;
+        } else if (ch == '[' || ch == '{') {
+            if (++depth > CJSON_NESTING_LIMIT)
+                return true;
+        } else if ((ch == ']' || ch == '}') && depth) {
+            depth--;
+        }
+    }
+    return false;
+}
+
 cJSON *probe_json(const struct http_response *r, const struct component_cfg *c, struct obs *o)
 {
     char path[256];
@@ -49,6 +72,9 @@ cJSON *probe_json(const struct http_response *r, const struct component_cfg *c, 
     probe_url_path(r->url, path, sizeof(path));
     if (r->body_len == 0) {
         obs_set(o, ST_FAIL, "invalid JSON from %s: empty body — is this really %s?", path, probe_product(c));
+    } else if (probe_json_too_deep(r->body, r->body_len)) {
+        obs_set(o, ST_FAIL, "invalid JSON from %s: nested deeper than %d levels — a broken or hostile server?", path,
+                CJSON_NESTING_LIMIT);
     } else {
         char start[128];
         text_oneline(start, sizeof(start), r->body, r->body_len < 60 ? r->body_len : 60);

@@ -55,6 +55,11 @@ static bool buildinfo_body(const struct http_response *r, const struct component
             root = NULL;
         }
     }
+    if (!root && probe_json_too_deep(p, (size_t)(end - p))) {
+        snprintf(why, whylen, "%s answers JSON nested deeper than %d levels (a broken or hostile server?)", path,
+                 CJSON_NESTING_LIMIT);
+        return false;
+    }
     if (!root) {
         char start[64];
         text_oneline(start, sizeof(start), p, (size_t)(end - p) < 40 ? (size_t)(end - p) : 40);

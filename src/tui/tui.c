@@ -26,10 +26,12 @@
 #define IDLE_MS 10000 /* otherwise at most this long asleep (staleness is not an age label) */
 #define EOF_TURNS 3   /* readable-but-no-key turns before stdin counts as gone */
 
-/* Signal handlers only set flags (and, for the fatal ones, write bytes prepared beforehand):
- * nothing in them is unsafe in a handler. The loop polls got_signal and got_hup every turn; a
- * signal also interrupts the engine's poll (no SA_RESTART), so the answer is immediate. */
+/* Signal handlers set flags and write(2) — to the engine's eventfd (engine_wakeup) or, for the
+ * fatal ones, bytes prepared beforehand: nothing in them is unsafe in a handler. The loop polls
+ * got_signal and got_hup every turn; the wake-up makes that turn come at once, even when the
+ * signal lands on another thread (libcurl's resolver) and interrupts no poll. */
 static volatile sig_atomic_t got_signal, got_hup;
+static struct engine *volatile sig_engine;
 static struct sigaction old_winch;
 static bool curses_active;
 
@@ -46,18 +48,24 @@ static struct sigaction old_fatal[ARRAY_LEN(fatal_signals)];
 
 static void on_signal(int sig)
 {
+    int saved = errno;
     if (sig == SIGHUP)
         got_hup = 1;
     else
         got_signal = sig;
+    if (sig_engine)
+        engine_wakeup(sig_engine); /* async-signal-safe: one write to an eventfd */
+    errno = saved;
 }
 
-/* ncurses turns SIGWINCH into KEY_RESIZE; the interrupted poll makes the relayout immediate. */
+/* ncurses turns SIGWINCH into KEY_RESIZE; the wake-up makes the relayout immediate. */
 static void on_winch(int sig)
 {
     int saved = errno;
     if (old_winch.sa_handler != SIG_DFL && old_winch.sa_handler != SIG_IGN && old_winch.sa_handler)
         old_winch.sa_handler(sig);
+    if (sig_engine)
+        engine_wakeup(sig_engine);
     errno = saved;
 }
 
@@ -539,6 +547,7 @@ int tui_run(const struct cli *cli, struct config *cfg, cli_load_fn load)
 
     t.e = engine_new();
     engine_set_max_inflight(t.e, cfg->max_in_flight);
+    sig_engine = t.e;
     struct sigaction old_int, old_term, old_hup;
     install_signals(&old_int, &old_term, &old_hup);
     grid_init(&t);
@@ -551,6 +560,7 @@ int tui_run(const struct cli *cli, struct config *cfg, cli_load_fn load)
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     sigaction(SIGHUP, &old_hup, NULL);
+    sig_engine = NULL;
     engine_free(t.e);
     delscreen(scr);
 out:

@@ -2969,6 +2969,73 @@ def selftest() -> int:  # noqa: C901 - a flat list of checks
         ok_json(U["prometheus"] + "/api/v1/rules")
     check("fault huge", t_huge)
 
+    def raw(comp, path, timeout=5.0):
+        """One request on a connection of its own: status, headers, body (no redirects followed)."""
+        conn = http.client.HTTPConnection("127.0.0.1", stack.instances[comp].port, timeout=timeout)
+        try:
+            conn.request("GET", path)
+            r = conn.getresponse()
+            return r.status, r.headers, r.read()
+        finally:
+            conn.close()
+
+    def t_hostile_faults():
+        fault("mimir", "html500")
+        st, _, b = fetch(U["mimir"] + "/ready")
+        assert st == 502 and b"<title>502 Bad Gateway</title>" in b
+        fault("mimir", "forbidden")
+        assert fetch(U["mimir"] + "/prometheus/api/v1/rules")[0] == 403
+        assert fetch(U["mimir"] + "/ready")[0] == 200
+        for f, where in (("redirect_loop", "/ready"), ("redirect_file", "file:///etc/passwd"),
+                         ("redirect_scheme", "ftp://127.0.0.1:21/pub")):
+            fault("mimir", f)
+            st, h, _ = raw("mimir", "/ready")
+            assert st == 302 and h["Location"] == where, (f, st, h["Location"])
+        fault("mimir", "not_http")
+        with socket.create_connection(("127.0.0.1", stack.instances["mimir"].port), timeout=5) as s:
+            s.sendall(b"GET /ready HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert s.recv(100).startswith(b"SSH-2.0-")
+        fault("mimir", "deep_json")
+        b = fetch(U["mimir"] + "/api/v1/status/buildinfo")[2]
+        assert b.startswith(b"[" * 1000) and len(b) == 200000
+        fault("mimir", "login_page")
+        st, h, b = fetch(U["mimir"] + "/api/v1/status/buildinfo")
+        assert st == 200 and h["Content-Type"].startswith("text/html") and b"Sign in" in b
+        fault("mimir", "wrong_ctype")
+        st, h, b = fetch(U["mimir"] + "/api/v1/status/buildinfo")
+        assert h["Content-Type"].startswith("text/html") and json.loads(b)
+        fault("mimir", "big_header")
+        with socket.create_connection(("127.0.0.1", stack.instances["mimir"].port), timeout=5) as s:
+            s.sendall(b"GET /ready HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            head = b""
+            while b"\r\n\r\n" not in head:
+                chunk = s.recv(65536)
+                assert chunk, "closed before the end of the headers"
+                head += chunk
+            assert re.search(rb"\r\nX-Padding: a{102416}\r\n", head)
+        fault("mimir", "bad_counters:+Inf")
+        b = fetch(U["mimir"] + "/metrics")[2]
+        assert re.search(rb"^cortex_distributor_received_samples_total\S* \+Inf$", b, re.M)
+        fault("mimir", "hostile")
+        b = fetch(U["mimir"] + "/api/v1/status/buildinfo")[2]
+        assert b"\x9b" in b and b"\\u001b]0;PWNED" in b and json.loads(b.decode("utf-8", "replace"))["status"]
+        fault("mimir", "drip_body")
+        t0 = time.monotonic()
+        conn = http.client.HTTPConnection("127.0.0.1", stack.instances["mimir"].port, timeout=5)
+        conn.request("GET", "/ready")
+        r = conn.getresponse()
+        assert r.status == 200 and r.read(1) and time.monotonic() - t0 < 3
+        conn.close()
+        fault("mimir", "endless")
+        conn = http.client.HTTPConnection("127.0.0.1", stack.instances["mimir"].port, timeout=5)
+        conn.request("GET", "/api/v1/status/buildinfo")
+        r = conn.getresponse()
+        assert r.getheader("Transfer-Encoding") == "chunked" and len(r.read(1 << 20)) == 1 << 20
+        conn.close()
+        fault("mimir", "none")
+        ok_json(U["mimir"] + "/api/v1/status/buildinfo")
+    check("hostile-server faults", t_hostile_faults)
+
     def t_unauth_500():
         fault("mimir2", "unauthorized")
         ok_text(U["mimir2"] + "/prometheus/api/v1/query?query=up", NO_ORG_ID, status=401)

@@ -123,7 +123,7 @@ ROWS = [
     ("100 KiB header line", "big_header", KINDS, {2}, r"a response header is larger than libcurl's limit", ()),
     ("escape sequences, invalid UTF-8", "hostile", KINDS, ANY, None, ()),
     ("control bytes, not JSON", "garbage", KINDS, {2}, r"answers HTML|invalid JSON", ()),
-    ("100,000 levels of nesting", "deep_json", KINDS, {2}, r"not JSON|invalid JSON", ()),
+    ("100,000 levels of nesting", "deep_json", KINDS, {2}, r"nested deeper than 1000 levels", ()),
     ("NaN counters", "bad_counters:NaN", INGEST, {2}, r"invalid counter value NaN for \w+_total", ()),
     ("1e999 counters", "bad_counters:1e999", INGEST, {2}, r"invalid counter value \+Inf for \w+_total", ()),
     ("2^64 counters", "bad_counters:18446744073709551616", INGEST, ANY, None, ()),

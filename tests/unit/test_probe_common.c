@@ -208,6 +208,28 @@ static void test_check_paths(void **state)
 
 /* ---- transport errors ------------------------------------------------------------------ */
 
+/* JSON nested past cJSON's limit is named as such, not as "not JSON". */
+static void test_json_too_deep(void **state)
+{
+    (void)state;
+    static char deep[2 * 1200 + 1];
+    memset(deep, '[', 1200);
+    memset(deep + 1200, ']', 1200);
+    assert_true(probe_json_too_deep(deep, sizeof(deep) - 1));
+    assert_false(probe_json_too_deep("[[\"[[[[\"]]", 11));
+    assert_false(probe_json_too_deep(deep + 200, 2000)); /* 1000 levels parse */
+    struct component_cfg c;
+    struct http_response r;
+    struct obs o;
+    ptc_cfg(&c, COMP_MIMIR);
+    ptc_response(&r, deep, sizeof(deep) - 1, 200, "http://mimir:9009/prometheus/api/v1/query");
+    obs_init(&o);
+    probe_run_parser(probe_check_find(COMP_MIMIR, "query"), &r, &c, &o);
+    assert_int_equal(o.status, ST_FAIL);
+    assert_non_null(strstr(o.summary, "nested deeper than 1000 levels"));
+    obs_free(&o);
+}
+
 static void test_transport_errors(void **state)
 {
     (void)state;
@@ -605,6 +627,7 @@ int main(void)
             cmocka_unit_test(test_url_path),
             cmocka_unit_test(test_check_paths),
             cmocka_unit_test(test_transport_errors),
+            cmocka_unit_test(test_json_too_deep),
             cmocka_unit_test(test_run_parser_dispatch),
             cmocka_unit_test(test_garbage_bodies),
             cmocka_unit_test(test_metrics_scan),

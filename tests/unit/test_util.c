@@ -30,6 +30,10 @@ static void test_oneline_strips_controls(void **st)
                        "7";
     text_oneline(out, sizeof(out), seq, sizeof(seq) - 1);
     assert_string_equal(out, "1234567");
+    /* a C0 control inside a CSI does not end it (a terminal would still take the rest) */
+    const char split[] = "a\x1b[1\n;2\rJb\x1b[3\x18x";
+    text_oneline(out, sizeof(out), split, sizeof(split) - 1);
+    assert_string_equal(out, "ab x");
     /* bidi embeddings, overrides and isolates never survive */
     const char bidi[] = "a\xe2\x80\xaa"
                         "b\xe2\x80\xae"
