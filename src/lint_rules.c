@@ -288,8 +288,10 @@ void lint_rules_check(struct lint_run *r, struct lint_file *f)
                                            "a rule needs alert: NAME or record: NAME"),
                                   rp);
                 if (record && !metric_name(record, true))
-                    lint_set_path(lint_add(r, f, ly_line(ly_get(doc, rule, "record")), LINT_ERROR,
-                                           "invalid-record-name", where, "record: \"%s\" is not a valid metric name",
+                    lint_set_path(lint_add(r, f, ly_line(ly_get(doc, rule, "record")), LINT_WARNING,
+                                           "invalid-record-name", where,
+                                           "record: \"%s\" is not a classic metric name ([a-zA-Z_:][a-zA-Z0-9_:]*): "
+                                           "Prometheus 2, Mimir and Loki refuse it (Prometheus 3 takes UTF-8 names)",
                                            record),
                                   rp);
                 yaml_node_t *expr = ly_get(doc, rule, "expr");
@@ -319,8 +321,10 @@ void lint_rules_check(struct lint_run *r, struct lint_file *f)
                         yaml_node_t *kn = yaml_document_get_node(doc, p->key);
                         const char *key = ly_str(kn);
                         if (key && !metric_name(key, false))
-                            lint_set_path(lint_add(r, f, ly_line(kn), LINT_ERROR, "invalid-label-name", where,
-                                                   "label \"%s\" is not a valid label name", key),
+                            lint_set_path(lint_add(r, f, ly_line(kn), LINT_WARNING, "invalid-label-name", where,
+                                                   "label \"%s\" is not a classic label name ([a-zA-Z_][a-zA-Z0-9_]*): "
+                                                   "Prometheus 2 refuses it (Prometheus 3 takes UTF-8 names)",
+                                                   key),
                                           rp);
                     }
                 free(where);

@@ -840,13 +840,15 @@ static void test_rule_files(void **state)
                          "Prometheus refuses it in a recording rule");
     assert_contains(out, "alert.rules.yml:18: error: group \"api\", alert \"Both\": a rule is either alert or record, "
                          "not both");
-    assert_contains(out, "alert.rules.yml:21: error: group \"api\", alert \"Both\": label \"bad-label\" is not a valid "
-                         "label name");
+    assert_contains(out,
+                    "alert.rules.yml:21: warning: group \"api\", alert \"Both\": label \"bad-label\" is not a "
+                    "classic label name ([a-zA-Z_][a-zA-Z0-9_]*): Prometheus 2 refuses it (Prometheus 3 takes UTF-8 "
+                    "names)");
     assert_contains(out, "alert.rules.yml:22: error: group \"api\": group name \"api\" is repeated in this file (first "
                          "at line 2): Prometheus refuses the file");
     assert_contains(out, "alert.rules.yml:23: error: group \"api\": interval: \"30sec\" is not a Prometheus duration");
-    assert_contains(out, "alert.rules.yml:25: error: group \"api\", record \"bad name\": record: \"bad name\" is not a "
-                         "valid metric name");
+    assert_contains(out, "alert.rules.yml:25: warning: group \"api\", record \"bad name\": record: \"bad name\" is not "
+                         "a classic metric name");
     assert_contains(out, "rules/loki/rules.yml: note: LogQL rules (Loki): promtool does not check them, not run");
     assert_not_contains(out, "rules/loki/rules.yml: error");
     assert_not_contains(out, "rules/loki/rules.yml:5");
