@@ -87,25 +87,52 @@ static char *ds_label(const struct lint_dsent *d)
 /* The cross-references a datasource's jsonData makes by uid: {key path, what it is}. */
 static const struct {
     const char *path, *what;
-    bool list; /* a list of objects with datasourceUid */
+    bool list;         /* a list of objects with datasourceUid */
+    const char *types; /* the plugin types the link can point at (" "-separated; NULL: any) */
 } xrefs[] = {
-        {"tracesToLogsV2.datasourceUid", "traces to logs", false},
-        {"tracesToLogs.datasourceUid", "traces to logs (v1)", false},
-        {"tracesToMetrics.datasourceUid", "traces to metrics", false},
-        {"tracesToProfiles.datasourceUid", "traces to profiles", false},
-        {"serviceMap.datasourceUid", "service map", false},
-        {"lokiSearch.datasourceUid", "Loki search", false},
-        {"nodeGraph.datasourceUid", "node graph", false},
-        {"alertmanagerUid", "Alertmanager", false},
-        {"derivedFields", "derived field", true},
-        {"exemplarTraceIdDestinations", "exemplar trace destination", true},
+        {"tracesToLogsV2.datasourceUid", "traces to logs", false,
+         "loki elasticsearch splunk-datasource grafana-opensearch-datasource grafana-falconlogscale-datasource googlecloud-logging-datasource"},
+        {"tracesToLogs.datasourceUid", "traces to logs (v1)", false,
+         "loki elasticsearch splunk-datasource grafana-opensearch-datasource"},
+        {"tracesToMetrics.datasourceUid", "traces to metrics", false, "prometheus"},
+        {"tracesToProfiles.datasourceUid", "traces to profiles", false, "grafana-pyroscope-datasource phlare"},
+        {"serviceMap.datasourceUid", "service map", false, "prometheus"},
+        {"lokiSearch.datasourceUid", "Loki search", false, "loki"},
+        {"nodeGraph.datasourceUid", "node graph", false, NULL},
+        {"alertmanagerUid", "Alertmanager", false, "alertmanager"},
+        {"derivedFields", "derived field", true, NULL},
+        {"exemplarTraceIdDestinations", "exemplar trace destination", true, NULL},
 };
 
+static bool type_in(const char *type, const char *types)
+{
+    size_t n = strlen(type);
+    for (const char *p = types; (p = strstr(p, type)); p += n)
+        if ((p == types || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+            return true;
+    return false;
+}
+
 static void check_xref(struct lint_run *r, struct lint_file *f, const struct lint_dsent *d, yaml_node_t *n,
-                       const char *what, const char *path)
+                       const char *what, const char *path, const char *types)
 {
     const char *uid = ly_str(n);
-    if (!uid || lint_ds_find(r, uid, false))
+    const struct lint_dsent *to = uid ? lint_ds_find(r, uid, false) : NULL;
+    if (to && types && to->type && !type_in(to->type, types)) {
+        char *where = ds_label(d);
+        char want[128];
+        snprintf(want, sizeof(want), "%s", types);
+        char *sp = strchr(want, ' ');
+        if (sp)
+            *sp = '\0';
+        lint_set_path(lint_add(r, f, ly_line(n), LINT_WARNING, "datasource-link-type", where,
+                               "%s: datasourceUid \"%s\" is a %s datasource, not %s: the link shows nothing", what, uid,
+                               to->type, want),
+                      path);
+        free(where);
+        return;
+    }
+    if (!uid || to)
         return;
     char *where = ds_label(d);
     struct lint_finding *x;
@@ -252,12 +279,13 @@ void lint_datasources_check(struct lint_run *r, struct lint_file *f)
                         const char *label = ly_str(ly_get(doc, item, "name"));
                         char *what = xasprintf("%s \"%s\"", xrefs[x].what, label ? label : "?");
                         char *ipath = xasprintf("%s[%zu].datasourceUid", xpath, li++);
-                        check_xref(r, f, d ? d : &self, ly_get(doc, item, "datasourceUid"), what, ipath);
+                        check_xref(r, f, d ? d : &self, ly_get(doc, item, "datasourceUid"), what, ipath,
+                                   xrefs[x].types);
                         free(ipath);
                         free(what);
                     }
                 } else {
-                    check_xref(r, f, d ? d : &self, n, xrefs[x].what, xpath);
+                    check_xref(r, f, d ? d : &self, n, xrefs[x].what, xpath, xrefs[x].types);
                 }
                 free(xpath);
             }

@@ -631,6 +631,21 @@ static void test_datasource_checks(void **state)
     assert_int_equal(code, 0);
     assert_contains(out, "reads from the environment: X");
     free(out);
+    /* a link to a datasource of the wrong kind shows nothing */
+    write_file("dslinks/ds.yml", "apiVersion: 1\ndatasources:\n  - {name: Loki, uid: loki, type: loki}\n"
+                                 "  - {name: Mimir, uid: mimir, type: prometheus}\n"
+                                 "  - name: Tempo\n    uid: tempo\n    type: tempo\n    jsonData:\n"
+                                 "      serviceMap: {datasourceUid: loki}\n" /* 9 */
+                                 "      tracesToLogsV2: {datasourceUid: loki}\n"
+                                 "      tracesToMetrics: {datasourceUid: mimir}\n");
+    code = run_repo(&out, "dslinks", NULL);
+    assert_int_equal(code, 1);
+    assert_contains(out,
+                    "dslinks/ds.yml:9: warning: datasource \"Tempo\": service map: datasourceUid \"loki\" is a loki "
+                    "datasource, not prometheus: the link shows nothing [datasources[2].jsonData.serviceMap."
+                    "datasourceUid]\n");
+    assert_not_contains(out, "traces to");
+    free(out);
     /* YAML anchors and merge keys, as Grafana's YAML reads them */
     write_file("dsmerge/ds.yml", "apiVersion: 1\nbase: &loki {type: loki, url: 'http://loki:3100'}\n"
                                  "datasources:\n  - {<<: *loki, name: A, uid: a}\n  - <<: *loki\n    name: B\n"
