@@ -721,6 +721,22 @@ static void test_alerting(void **state)
                "        data:\n"
                "          - refId: A\n"
                "            datasourceUid: Mimir\n"); /* 38: a name */
+    write_file("alerts-cp/contact_points.yml",
+               "apiVersion: 1\ncontactPoints:\n  - name: team\n    receivers:\n"
+               "      - {uid: a, type: email, settings: {addresses: a@example.com}}\n"
+               "      - {uid: b, type: slack, settings: {recipient: '#ops'}}\n" /* 6 */
+               "      - {uid: c, type: slack, settings: {url: 'https://hooks.slack.com/x'}}\n"
+               "      - {uid: d, type: telegram, settings: {bottoken: x}}\n" /* 8 */
+               "      - {uid: e, type: webhook, secureSettings: {url: '${HOOK}'}}\n");
+    int code = run_repo(&out, "alerts-cp", NULL);
+    assert_int_equal(code, 2);
+    assert_contains(out, "alerts-cp/contact_points.yml:6: error: contact point \"team\": a slack integration without "
+                         "settings.url|token: Grafana refuses the contact point [contactPoints[0].receivers[1]]\n");
+    assert_contains(out,
+                    "alerts-cp/contact_points.yml:8: error: contact point \"team\": a telegram integration without "
+                    "settings.bottoken+chatid");
+    assert_contains(out, ": 2 errors");
+    free(out);
     write_file("alerts/grafana/provisioning/alerting/contact_points.yml",
                "apiVersion: 1\n"
                "contactPoints:\n"
@@ -746,7 +762,7 @@ static void test_alerting(void **state)
                "        routes:\n"
                "          - receiver: critical-email\n"
                "            active_time_intervals: [weekends]\n");
-    int code = run_repo(&out, "alerts", NULL);
+    code = run_repo(&out, "alerts", NULL);
     assert_int_equal(code, 2);
     const char *rules = "alerts/grafana/provisioning/alerting/rules/api.yml";
     (void)rules;
