@@ -42,7 +42,8 @@ static void lint_usage(FILE *f, bool alias)
             "Checks a provisioning repo offline, each file recognised by its content (default PATH: .):\n"
             "dashboards (classic JSON, __inputs exports, Grafana 12 resources) against the datasources\n"
             "the repo provisions, datasource, dashboard-provider and alerting provisioning, Prometheus /\n"
-            "Loki / Mimir rule files (and promtool check rules when promtool is on the PATH), Tempo config.\n"
+            "Loki / Mimir rule files (and promtool check rules when promtool is on the PATH), Tempo and\n"
+            "Alertmanager config.\n"
             "\n"
             "  -d, --datasources FILE   datasource provisioning (apiVersion: 1, datasources: [...]) outside\n"
             "                           the PATHs, or a directory of *.yml/*.yaml; repeatable\n"
@@ -52,7 +53,7 @@ static void lint_usage(FILE *f, bool alias)
             "      --env                the environment too (with or without --env-file)\n"
             "      --json               one JSON document on stdout (--format json)\n"
             "      --format FORMAT      text (default), json, or github (workflow annotations)\n"
-            "      --no-promtool        do not run promtool check rules on rule files\n"
+            "      --no-promtool        do not run promtool check rules (nor amtool check-config)\n"
             "      --no-color           no colours (also NO_COLOR)\n"
             "\n"
             "Exit: 0 clean (notes only), 1 warnings, 2 errors,\n"
@@ -300,17 +301,10 @@ static bool is_json_name(const char *p) { return str_ends_with(p, ".json") || st
 /* Top-level keys that say a YAML file is one of ours even when it does not parse. */
 static bool looks_like_ours(const char *text)
 {
-    static const char *const keys[] = {"datasources:",
-                                       "deleteDatasources:",
-                                       "providers:",
-                                       "groups:",
-                                       "contactPoints:",
-                                       "policies:",
-                                       "muteTimes:",
-                                       "templates:",
-                                       "distributor:",
-                                       "metrics_generator:",
-                                       "apiVersion: dashboard.grafana.app"};
+    static const char *const keys[] = {
+            "datasources:",   "deleteDatasources:", "providers:", "groups:",
+            "contactPoints:", "policies:",          "muteTimes:", "templates:",
+            "distributor:",   "metrics_generator:", "route:",     "apiVersion: dashboard.grafana.app"};
     for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
         for (size_t i = 0; i < ARRAY_LEN(keys); i++)
             if (strncmp(l, keys[i], strlen(keys[i])) == 0)
@@ -367,6 +361,10 @@ enum lint_kind lint_classify_yaml(const struct lint_file *f)
             if (prom)
                 return LK_RULES;
         }
+        yaml_node_t *am_route = ly_get(doc, root, "route");
+        if ((am_route && am_route->type == YAML_MAPPING_NODE && ly_get(doc, root, "receivers")) ||
+            ly_get(doc, root, "alertmanager_config"))
+            return LK_ALERTMANAGER;
         if (ly_at(doc, root, "distributor.receivers") || ly_get(doc, root, "metrics_generator") ||
             ly_at(doc, root, "storage.trace"))
             return LK_TEMPO;
@@ -614,10 +612,11 @@ static void lint_yaml_file(struct lint_run *r, struct lint_file *f)
     case LK_ALERTING: lint_alerting_check(r, f); break;
     case LK_RULES: lint_rules_check(r, f); break;
     case LK_TEMPO: lint_tempo_check(r, f); break;
+    case LK_ALERTMANAGER: lint_alertmanager_check(r, f); break;
     default:
         if (f->given)
             lint_add(r, f, 0, LINT_NOTE, "not-recognised", NULL,
-                     "skipped: not Grafana provisioning, a rule file or a Tempo config");
+                     "skipped: not Grafana provisioning, a rule file, a Tempo or an Alertmanager config");
         break;
     }
 }
@@ -784,7 +783,7 @@ int lint_run(const struct lint_opts *o, FILE *out, FILE *errf)
             any = r.f[j].order >= start && r.f[j].order < path_end[i] && r.f[j].sev == LINT_ERROR;
         if (!any) {
             say(errf,
-                "nothing to lint in %s: no dashboard, Grafana provisioning, rule file or Tempo config "
+                "nothing to lint in %s: no dashboard, Grafana provisioning, rule file, Tempo or Alertmanager config "
                 "(%zu file%s looked at)",
                 o->paths[i], path_end[i] - start, path_end[i] - start == 1 ? "" : "s");
             goto out;

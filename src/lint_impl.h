@@ -17,12 +17,13 @@ struct cJSON;
 /* What a file is, decided by its content. */
 enum lint_kind {
     LK_UNKNOWN = 0,
-    LK_DASHBOARD,   /* classic JSON, __inputs export, envelope, Grafana 12 resource */
-    LK_DATASOURCES, /* Grafana datasource provisioning */
-    LK_PROVIDERS,   /* Grafana dashboard providers (provisioning/dashboards) */
-    LK_ALERTING,    /* Grafana alerting provisioning: rules, contact points, policies, ... */
-    LK_RULES,       /* Prometheus / Loki / Mimir rule groups */
-    LK_TEMPO,       /* Tempo configuration */
+    LK_DASHBOARD,    /* classic JSON, __inputs export, envelope, Grafana 12 resource */
+    LK_DATASOURCES,  /* Grafana datasource provisioning */
+    LK_PROVIDERS,    /* Grafana dashboard providers (provisioning/dashboards) */
+    LK_ALERTING,     /* Grafana alerting provisioning: rules, contact points, policies, ... */
+    LK_RULES,        /* Prometheus / Loki / Mimir rule groups */
+    LK_TEMPO,        /* Tempo configuration */
+    LK_ALERTMANAGER, /* Prometheus Alertmanager configuration */
     LK_KINDS,
 };
 
@@ -125,6 +126,11 @@ yaml_node_t *ly_at(yaml_document_t *doc, yaml_node_t *root, const char *path);
 int lint_json_line(struct lint_jcache *c, const char *text, size_t len, const char *path);
 void lint_jcache_free(struct lint_jcache *c);
 
+/* A program on the PATH; running one (argv[0] looked up on the PATH) with its stdout and stderr
+ * in *out (the caller frees): its exit status, -1 when it could not run, 127 when not found. */
+bool lint_tool_found(const char *name);
+int lint_tool_run(const char *const *argv, char **out);
+
 /* A Prometheus duration (model.ParseDuration): 30s, 5m, 1h30m, 1d, "0". */
 bool lint_prom_duration(const char *s);
 
@@ -152,6 +158,7 @@ bool lint_provisioned_path(const struct lint_run *r, const char *path);
 void lint_alerting_check(struct lint_run *r, struct lint_file *f);
 void lint_rules_check(struct lint_run *r, struct lint_file *f);
 void lint_tempo_check(struct lint_run *r, struct lint_file *f);
+void lint_alertmanager_check(struct lint_run *r, struct lint_file *f);
 
 /* ---- output (lint_out.c) ---- */
 void lint_print(struct lint_run *r, FILE *out, int code);

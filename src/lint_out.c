@@ -45,6 +45,7 @@ static void summary(const struct lint_run *r, FILE *out, int code, bool color)
             [LK_ALERTING] = {"alerting file", "alerting files"},
             [LK_RULES] = {"rule file", "rule files"},
             [LK_TEMPO] = {"Tempo config", "Tempo configs"},
+            [LK_ALERTMANAGER] = {"Alertmanager config", "Alertmanager configs"},
     };
     bool first = true;
     for (int k = LK_DASHBOARD; k < LK_KINDS; k++) {

@@ -8,12 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <errno.h>
 
 #include "lgtmtop/util.h"
 #include "lint_impl.h"
 
 #define LINT_TEXT_MAX 2048
 #define LINT_KNOWN_LISTED 8
+#define LINT_TOOL_MAX_OUTPUT (64 * 1024)
 
 const char *lint_sev_name(enum lint_sev s)
 {
@@ -23,9 +27,9 @@ const char *lint_sev_name(enum lint_sev s)
 const char *lint_kind_name(enum lint_kind k)
 {
     static const char *const names[] = {
-            [LK_UNKNOWN] = "unknown",     [LK_DASHBOARD] = "dashboard", [LK_DATASOURCES] = "datasources",
-            [LK_PROVIDERS] = "providers", [LK_ALERTING] = "alerting",   [LK_RULES] = "rules",
-            [LK_TEMPO] = "tempo",
+            [LK_UNKNOWN] = "unknown",     [LK_DASHBOARD] = "dashboard",       [LK_DATASOURCES] = "datasources",
+            [LK_PROVIDERS] = "providers", [LK_ALERTING] = "alerting",         [LK_RULES] = "rules",
+            [LK_TEMPO] = "tempo",         [LK_ALERTMANAGER] = "alertmanager",
     };
     return (unsigned)k < ARRAY_LEN(names) ? names[k] : "unknown";
 }
@@ -419,6 +423,62 @@ bool lint_prom_duration(const char *s)
         next = u + 1;
     }
     return true;
+}
+
+/* ---- tools on the PATH (promtool, amtool) ---- */
+
+bool lint_tool_found(const char *name)
+{
+    const char *path = getenv("PATH");
+    if (!path)
+        return false;
+    char *dup = xstrdup(path);
+    bool found = false;
+    for (char *save = NULL, *d = strtok_r(dup, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+        char *p = xasprintf("%s/%s", *d ? d : ".", name);
+        found = access(p, X_OK) == 0;
+        free(p);
+    }
+    free(dup);
+    return found;
+}
+
+int lint_tool_run(const char *const *argv, char **out)
+{
+    int fds[2];
+    *out = NULL;
+    if (pipe(fds) != 0)
+        return -1;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        dup2(fds[1], STDOUT_FILENO);
+        dup2(fds[1], STDERR_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        execvp(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    close(fds[1]);
+    struct buf b;
+    buf_init(&b);
+    char chunk[4096];
+    ssize_t n;
+    while ((n = read(fds[0], chunk, sizeof(chunk))) > 0 || (n < 0 && errno == EINTR))
+        if (n > 0 && b.len < LINT_TOOL_MAX_OUTPUT)
+            buf_append(&b, chunk, (size_t)n);
+    close(fds[0]);
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    buf_putc(&b, '\0');
+    *out = buf_steal(&b);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* ---- ${VAR} ---- */

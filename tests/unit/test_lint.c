@@ -324,8 +324,8 @@ static void test_nothing_to_lint_exit_3(void **state)
     write_file("misc/chart/templates/x.yaml", "a: {{ .Values.x }}\n"); /* not YAML, not ours: passed over */
     int code = run_repo(&out, "misc", NULL);
     assert_int_equal(code, 3);
-    assert_contains(out, "lgtmtop: nothing to lint in misc: no dashboard, Grafana provisioning, rule file or Tempo "
-                         "config (4 files looked at)\n");
+    assert_contains(out, "lgtmtop: nothing to lint in misc: no dashboard, Grafana provisioning, rule file, Tempo or "
+                         "Alertmanager config (4 files looked at)\n");
     free(out);
     /* a file named on the command line that is not ours: a note, and still nothing to lint */
     code = run_repo(&out, "misc/package.json", "grafana/dashboards/team-a/clean.json", DS, NULL);
@@ -931,6 +931,48 @@ static void test_rule_files(void **state)
     free(out);
 }
 
+/* ---- Alertmanager config --------------------------------------------------------------- */
+
+static void test_alertmanager_config(void **state)
+{
+    (void)state;
+    char *out;
+    write_file("am/alertmanager/config.yml", "route:\n"
+                                             "  receiver: team\n"
+                                             "  routes:\n"
+                                             "    - receiver: pager\n"                         /* 4: not defined */
+                                             "      mute_time_intervals: [weekends, nights]\n" /* 5: nights */
+                                             "    - receiver: team\n"
+                                             "      active_time_intervals: [office]\n"
+                                             "receivers:\n"
+                                             "  - name: team\n"
+                                             "  - name: team\n" /* 10: twice */
+                                             "time_intervals:\n  - name: office\n"
+                                             "mute_time_intervals:\n  - name: weekends\n");
+    int code = run_repo(&out, "am", "--no-promtool", NULL);
+    assert_int_equal(code, 2);
+    assert_contains(out,
+                    "am/alertmanager/config.yml:4: error: route: receiver \"pager\" is not defined under receivers: "
+                    "Alertmanager refuses the config [route.routes[0].receiver]\n");
+    assert_contains(out,
+                    "am/alertmanager/config.yml:5: error: route: mute_time_intervals names \"nights\", which is not "
+                    "defined under time_intervals or mute_time_intervals");
+    assert_contains(out, "am/alertmanager/config.yml:10: error: receiver \"team\" is defined twice (first at line 9)");
+    assert_not_contains(out, "\"office\"");
+    assert_not_contains(out, "\"weekends\"");
+    assert_contains(out, "(1 Alertmanager config): 3 errors");
+    free(out);
+    if (access("/usr/bin/amtool", X_OK) != 0)
+        skip();
+    /* what only amtool sees (a matcher's regular expression), folded in */
+    write_file("am2/config.yml", "route:\n  receiver: a\n  routes:\n    - receiver: a\n"
+                                 "      matchers: ['severity=~((']\nreceivers:\n  - name: a\n");
+    code = run_repo(&out, "am2", NULL);
+    assert_int_equal(code, 2);
+    assert_contains(out, "am2/config.yml: error: amtool check-config: error parsing regexp: missing closing )");
+    free(out);
+}
+
 /* ---- Tempo config ---------------------------------------------------------------------- */
 
 static void test_tempo_config(void **state)
@@ -1094,6 +1136,7 @@ int main(void)
             cmocka_unit_test(test_alerting),
             cmocka_unit_test(test_rule_files),
             cmocka_unit_test(test_tempo_config),
+            cmocka_unit_test(test_alertmanager_config),
             cmocka_unit_test(test_usage),
     };
     return cmocka_run_group_tests(tests, setup_tree, teardown_tree);
