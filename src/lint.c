@@ -480,6 +480,7 @@ static void run_free(struct lint_run *r)
     }
     free(r->f);
     free(r->ds);
+    free(r->all);
     free(r->deleted);
     for (size_t i = 0; i < r->nenv; i++)
         free(r->env[i]);

@@ -72,8 +72,10 @@ void lint_datasources_collect(struct lint_run *r)
                     if (x)
                         *vals[v] = *x ? x : NULL;
                 }
-                if (dn && dn->type == YAML_MAPPING_NODE && (d.uid || d.name))
+                if (dn && dn->type == YAML_MAPPING_NODE && (d.uid || d.name)) {
                     ds_push(&r->ds, &r->nds, &d);
+                    ds_push(&r->all, &r->nall, &d);
+                }
             }
         }
     }
@@ -250,22 +252,33 @@ void lint_datasources_check(struct lint_run *r, struct lint_file *f)
                     else if (d->name && e->name && strcmp(d->name, e->name) == 0)
                         what = "name", val = d->name;
                     if (what) {
-                        struct lint_finding *x =
-                                lint_add(r, f, d->line, LINT_ERROR,
-                                         strcmp(what, "uid") == 0 ? "duplicate-uid" : "duplicate-name", where,
-                                         "%s \"%s\" is provisioned twice (also at %s:%d): Grafana refuses the second",
-                                         what, val, e->file ? e->file->path : "?", e->line);
-                        lint_set_path(x, path);
-                    }
-                    if (d->is_default && e->is_default) {
+                        bool by_uid = strcmp(what, "uid") == 0;
                         struct lint_finding *x = lint_add(
-                                r, f, ly_line(ly_get(doc, dn, "isDefault")), LINT_ERROR, "two-defaults", where,
-                                "isDefault: true, and so is datasource \"%s\" (%s:%d): Grafana allows one default per "
-                                "organization and refuses to provision this",
-                                e->name ? e->name : e->uid, e->file ? e->file->path : "?", e->line);
+                                r, f, d->line, LINT_ERROR, by_uid ? "duplicate-uid" : "duplicate-name", where,
+                                "%s \"%s\" is provisioned twice (also at %s:%d): %s", what, val,
+                                e->file ? e->file->path : "?", e->line,
+                                by_uid ? "Grafana refuses the second (the uid is taken)"
+                                       : "the second overwrites the first (Grafana finds datasources by name)");
                         lint_set_path(x, path);
                     }
                 }
+            }
+            /* Grafana counts the defaults of every file before it applies any (a later delete does
+             * not help) */
+            const struct lint_dsent *self_all = NULL;
+            for (size_t j = 0; j < r->nall && !self_all; j++)
+                if (r->all[j].node == dn)
+                    self_all = &r->all[j];
+            for (const struct lint_dsent *e = r->all; self_all && self_all->is_default && e < self_all; e++) {
+                if (!e->is_default || ds_org(e->doc, e->node) != ds_org(doc, dn))
+                    continue;
+                struct lint_finding *x =
+                        lint_add(r, f, ly_line(ly_get(doc, dn, "isDefault")), LINT_ERROR, "two-defaults", where,
+                                 "isDefault: true, and so is datasource \"%s\" (%s:%d): Grafana allows one default per "
+                                 "organization and refuses to provision this",
+                                 e->name ? e->name : e->uid, e->file ? e->file->path : "?", e->line);
+                lint_set_path(x, path);
+                break;
             }
             yaml_node_t *jd = ly_get(doc, dn, "jsonData");
             for (size_t x = 0; x < ARRAY_LEN(xrefs); x++) {

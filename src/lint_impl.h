@@ -71,6 +71,8 @@ struct lint_run {
     size_t nfiles;
     struct lint_dsent *ds; /* after deletes, in provisioning order */
     size_t nds;
+    struct lint_dsent *all; /* every datasource entry of every file, deleted later or not */
+    size_t nall;
     struct lint_dsent *deleted; /* entries named by deleteDatasources (for hints) */
     size_t ndeleted;
     bool ds_known; /* a datasource file, --datasources or --uid was given */

@@ -600,7 +600,7 @@ static void test_datasource_checks(void **state)
     assert_not_contains(out, "exemplar trace destination");
     assert_not_contains(out, "Loki search");
     assert_contains(out, "dsrepo/datasources/02-more.yml:9: error: datasource \"Loki\": name \"Loki\" is provisioned "
-                         "twice (also at dsrepo/datasources/01-base.yml:12): Grafana refuses the second");
+                         "twice (also at dsrepo/datasources/01-base.yml:12): the second overwrites the first");
     assert_contains(out, "dsrepo/datasources/02-more.yml:12: error: datasource \"Other\": uid \"grafana_mimir\" is "
                          "provisioned twice (also at dsrepo/datasources/01-base.yml:3)");
     assert_contains(out, "dsrepo/datasources/02-more.yml:15: error: datasource \"Other\": isDefault: true, and so is "
@@ -608,6 +608,16 @@ static void test_datasource_checks(void **state)
     assert_not_contains(out, "datasource \"Other org\"");
     assert_not_contains(out, "\"Old\"");
     assert_contains(out, "dsrepo/datasources/02-more.yml:21: note: datasource \"NoUid\": no uid");
+    assert_contains(out, "(the uid is taken)");
+    /* Grafana counts the defaults of every file before it applies any: a later delete does not help */
+    write_file("dsdef/01.yml", "apiVersion: 1\ndatasources:\n  - {name: A, uid: a, type: loki, isDefault: true}\n");
+    write_file("dsdef/02.yml", "apiVersion: 1\ndeleteDatasources:\n  - name: A\n"
+                               "datasources:\n  - {name: B, uid: b, type: loki, isDefault: true}\n");
+    free(out);
+    code = run_repo(&out, "dsdef", NULL);
+    assert_int_equal(code, 2);
+    assert_contains(out, "dsdef/02.yml:5: error: datasource \"B\": isDefault: true, and so is datasource \"A\" "
+                         "(dsdef/01.yml:3)");
     free(out);
     /* with --env-file: the unset variable is an error */
     write_file("dsrepo.env", "# the deploy's environment\nexport MIMIR_URL=http://mimir:9009\nOTHER='x'\n");
