@@ -405,6 +405,17 @@ static void test_placeholder_in_provisioned_dashboard(void **state)
                     "\"Overview\" > panel \"Export placeholder\": import placeholder ${DS_PROMETHEUS} (prometheus)");
     assert_contains(out, "prov-repo/grafana/provisioning/dashboards/default.yml:7: error: provider \"broken\": a file "
                          "provider without options.path");
+    /* a dashboard under a provisioning directory is provisioned from files too */
+    free(out);
+    copy_fixture("dashboards/crafted/every_form.json", "prov-dir/grafana/provisioning/dashboards/exported.json");
+    code = run_repo(&out, "prov-dir", DS, NULL);
+    assert_int_equal(code, 2);
+    assert_contains(out,
+                    "prov-dir/grafana/provisioning/dashboards/exported.json:47: error: dashboard \"Every Reference "
+                    "Form\": row \"Overview\" > panel \"Export placeholder\": import placeholder ${DS_PROMETHEUS} is "
+                    "never replaced in a dashboard provisioned from files");
+    free(out);
+    code = run_repo(&out, "prov-repo", DS, NULL);
     /* a second file with the same dashboard uid */
     assert_contains(out, "prov-repo/imports/exported.json:9: error: dashboard \"Every Reference Form\": uid "
                          "\"every-form\" is also the uid of prov-repo/grafana/dashboards/exported.json");
