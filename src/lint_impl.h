@@ -53,6 +53,13 @@ struct lint_file {
     char *yaml_error;          /* the parse error ("LINE: problem"), when the YAML does not load */
     struct lint_jcache jcache; /* lint_json_line's memory for this file's text */
     int yaml_error_line;
+    /* A file embedded in a Kubernetes ConfigMap or Secret (data / stringData): path is the
+     * manifest's, embed_key the entry's name; its findings group with the manifest (parent) and
+     * its lines are the manifest's (line_base added; flat_line: every finding at the entry). */
+    char *embed_key;
+    size_t parent; /* index + 1 of the manifest; 0 when not embedded */
+    int line_base, flat_line;
+    bool embeds; /* a manifest that holds embedded files */
 };
 
 /* A datasource the repo provisions (strings borrowed from the YAML documents). */

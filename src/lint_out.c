@@ -113,6 +113,8 @@ static void print_json(struct lint_run *r, FILE *out, int code)
         cJSON_AddStringToObject(o, "file",
                                 text_oneline(clean, sizeof(clean), r->files[i].path, strlen(r->files[i].path)));
         cJSON_AddStringToObject(o, "kind", lint_kind_name(r->files[i].kind));
+        if (r->files[i].embed_key)
+            cJSON_AddItemToObject(o, "embedded", lint_json_str(r->files[i].embed_key));
         cJSON_AddItemToArray(files, o);
     }
     cJSON *ds = cJSON_AddArrayToObject(root, "datasources");

@@ -60,12 +60,20 @@ struct lint_finding *lint_add(struct lint_run *r, const struct lint_file *f, int
     x->message = clean(m);
     free(m);
     x->file = clean(f ? f->path : "");
-    x->order = f ? (size_t)(f - r->files) : (size_t)-1; /* about the run: after the files */
-    x->line = line;
+    x->order = !f          ? (size_t)-1 /* about the run: after the files */
+               : f->parent ? f->parent - 1
+                           : (size_t)(f - r->files);
+    x->line = f && f->flat_line ? f->flat_line : line && f ? line + f->line_base : line;
     x->sev = sev;
     x->kind = lint_kind_name(f ? f->kind : LK_UNKNOWN);
     x->check = xstrdup(check);
-    x->where = clean(where);
+    if (f && f->embed_key) { /* "grafana-dashboards.yaml: [api.json] dashboard ..." */
+        char *w = where ? xasprintf("[%s] %s", f->embed_key, where) : xasprintf("[%s]", f->embed_key);
+        x->where = clean(w);
+        free(w);
+    } else {
+        x->where = clean(where);
+    }
     return x;
 }
 

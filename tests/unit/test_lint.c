@@ -422,6 +422,46 @@ static void test_placeholder_in_provisioned_dashboard(void **state)
     free(out);
 }
 
+static void test_kubernetes_configmaps(void **state)
+{
+    (void)state;
+    char *out;
+    /* the Grafana sidecar's dashboards in a ConfigMap (a List of them), the datasources in a Secret */
+    write_file("k8s/dashboards.yaml",
+               "apiVersion: v1\n"
+               "kind: ConfigMapList\n"
+               "items:\n"
+               "  - apiVersion: v1\n"
+               "    kind: ConfigMap\n"
+               "    metadata: {name: dashboards, labels: {grafana_dashboard: '1'}}\n"
+               "    data:\n"
+               "      api.json: |-\n" /* 8: the JSON starts on line 9 */
+               "        {\n"
+               "          \"title\": \"API\",\n"
+               "          \"panels\": [\n"
+               "            {\"title\": \"Latency\",\n"
+               "             \"datasource\": {\"uid\": \"gone\"}}\n" /* 13 */
+               "          ]\n"
+               "        }\n"
+               "      inline.json: '{\"title\": \"Inline\", \"panels\": [{\"datasource\": \"gone2\"}]}'\n"
+               "      notes.txt: not linted\n");
+    write_file("k8s/datasources.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: grafana-datasources}\n"
+                                       "data:\n  ignored.yaml: YXBpVmVyc2lvbjogMQo=\n"
+                                       "stringData:\n  datasources.yaml: |-\n    apiVersion: 1\n    datasources:\n"
+                                       "      - {name: Mimir, uid: mimir, type: prometheus, isDefault: true}\n");
+    int code = run_repo(&out, "k8s", NULL);
+    assert_int_equal(code, 2);
+    assert_contains(out, "k8s/dashboards.yaml:13: error: [api.json] dashboard \"API\": panel \"Latency\": datasource "
+                         "\"gone\" does not exist (known: mimir (Mimir)) [panels[0].datasource]\n");
+    /* a quoted value: every finding at its line */
+    assert_contains(out, "k8s/dashboards.yaml:16: error: [inline.json] dashboard \"Inline\": panel #1: datasource "
+                         "\"gone2\" does not exist");
+    assert_not_contains(out, "notes.txt");
+    assert_not_contains(out, "ignored.yaml");
+    assert_contains(out, "FAIL: 3 files linted (2 dashboards, 1 datasource file): 2 errors");
+    free(out);
+}
+
 /* ---- output ---------------------------------------------------------------------------- */
 
 static void test_json_output(void **state)
@@ -1149,6 +1189,7 @@ int main(void)
             cmocka_unit_test(test_nothing_to_lint_exit_3),
             cmocka_unit_test(test_grafana12_resources),
             cmocka_unit_test(test_placeholder_in_provisioned_dashboard),
+            cmocka_unit_test(test_kubernetes_configmaps),
             cmocka_unit_test(test_json_output),
             cmocka_unit_test(test_github_format),
             cmocka_unit_test(test_control_characters_cleaned),
