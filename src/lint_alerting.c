@@ -154,7 +154,7 @@ static bool earlier_uid(void *ud, yaml_document_t *doc, yaml_node_t *group, cons
         const char *uid = ly_str(ly_get(doc, rule, "uid"));
         if (uid && strcmp(uid, q->uid) == 0 && org_of(doc, group) == q->org) {
             q->file = f;
-            q->line = ly_line(rule);
+            q->line = lint_line(f, ly_line(rule));
             return true;
         }
     }

@@ -121,7 +121,7 @@ void lint_alertmanager_check(struct lint_run *r, struct lint_file *f)
                     lint_set_path(lint_add(r, f, ly_line(rn), LINT_ERROR, "duplicate-receiver", NULL,
                                            "receiver \"%s\" is defined twice (first at line %d): Alertmanager "
                                            "refuses the config",
-                                           name, ly_line(LY_ITEM(doc, e))),
+                                           name, lint_line(f, ly_line(LY_ITEM(doc, e)))),
                                   p);
                     break;
                 }

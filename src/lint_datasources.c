@@ -48,7 +48,7 @@ void lint_datasources_collect(struct lint_run *r)
                     }
                 }
                 struct lint_dsent del = {
-                        .uid = uid, .name = name, .file = f, .doc = doc, .node = dn, .line = ly_line(dn)};
+                        .uid = uid, .name = name, .file = f, .doc = doc, .node = dn, .line = lint_line(f, ly_line(dn))};
                 ds_push(&r->deleted, &r->ndeleted, &del);
             }
             LY_SEQ_EACH(doc, ly_get(doc, root, "datasources"), it)
@@ -63,7 +63,7 @@ void lint_datasources_collect(struct lint_run *r)
                         .file = f,
                         .doc = doc,
                         .node = dn,
-                        .line = ly_line(dn),
+                        .line = lint_line(f, ly_line(dn)),
                 };
                 /* Grafana expands the environment in every value: with --env-file / --env, so do we */
                 const char **vals[] = {&d.uid, &d.name, &d.type, &d.url};
@@ -254,7 +254,7 @@ void lint_datasources_check(struct lint_run *r, struct lint_file *f)
                     if (what) {
                         bool by_uid = strcmp(what, "uid") == 0;
                         struct lint_finding *x = lint_add(
-                                r, f, d->line, LINT_ERROR, by_uid ? "duplicate-uid" : "duplicate-name", where,
+                                r, f, ly_line(dn), LINT_ERROR, by_uid ? "duplicate-uid" : "duplicate-name", where,
                                 "%s \"%s\" is provisioned twice (also at %s:%d): %s", what, val,
                                 e->file ? e->file->path : "?", e->line,
                                 by_uid ? "Grafana refuses the second (the uid is taken)"

@@ -107,6 +107,8 @@ __attribute__((format(printf, 7, 8))) struct lint_finding *lint_add(struct lint_
                                                                     int line, enum lint_sev sev, const char *check,
                                                                     const char *where, const char *fmt, ...);
 void lint_set_path(struct lint_finding *x, const char *path);
+/* A line of f's text as a line of the file on disk (an embedded file's lines are its manifest's). */
+int lint_line(const struct lint_file *f, int line);
 /* A cJSON string of s cleaned to one printable line (null for NULL). */
 struct cJSON *lint_json_str(const char *s);
 

@@ -196,7 +196,7 @@ void lint_rules_check(struct lint_run *r, struct lint_file *f)
                     lint_set_path(lint_add(r, f, ly_line(ly_get(doc, g, "name")), LINT_ERROR, "duplicate-group", gwhere,
                                            "group name \"%s\" is repeated in this file (first at line %d): "
                                            "Prometheus refuses the file",
-                                           name, ly_line(LY_ITEM(doc, e))),
+                                           name, lint_line(f, ly_line(LY_ITEM(doc, e)))),
                                   gp);
                     break;
                 }

@@ -43,6 +43,13 @@ static char *clean(const char *s)
     return xstrdup(buf);
 }
 
+int lint_line(const struct lint_file *f, int line)
+{
+    if (!f || !line)
+        return line;
+    return f->flat_line ? f->flat_line : line + f->line_base;
+}
+
 struct lint_finding *lint_add(struct lint_run *r, const struct lint_file *f, int line, enum lint_sev sev,
                               const char *check, const char *where, const char *fmt, ...)
 {
@@ -63,7 +70,7 @@ struct lint_finding *lint_add(struct lint_run *r, const struct lint_file *f, int
     x->order = !f          ? (size_t)-1 /* about the run: after the files */
                : f->parent ? f->parent - 1
                            : (size_t)(f - r->files);
-    x->line = f && f->flat_line ? f->flat_line : line && f ? line + f->line_base : line;
+    x->line = lint_line(f, line);
     x->sev = sev;
     x->kind = lint_kind_name(f ? f->kind : LK_UNKNOWN);
     x->check = xstrdup(check);

@@ -448,17 +448,21 @@ static void test_kubernetes_configmaps(void **state)
     write_file("k8s/datasources.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: grafana-datasources}\n"
                                        "data:\n  ignored.yaml: YXBpVmVyc2lvbjogMQo=\n"
                                        "stringData:\n  datasources.yaml: |-\n    apiVersion: 1\n    datasources:\n"
-                                       "      - {name: Mimir, uid: mimir, type: prometheus, isDefault: true}\n");
+                                       "      - {name: Mimir, uid: mimir, type: prometheus, isDefault: true}\n"
+                                       "      - {name: Mimir2, uid: mimir, type: prometheus}\n");
     int code = run_repo(&out, "k8s", NULL);
     assert_int_equal(code, 2);
     assert_contains(out, "k8s/dashboards.yaml:13: error: [api.json] dashboard \"API\": panel \"Latency\": datasource "
-                         "\"gone\" does not exist (known: mimir (Mimir)) [panels[0].datasource]\n");
+                         "\"gone\" does not exist (known: mimir (Mimir), mimir (Mimir2)) [panels[0].datasource]\n");
     /* a quoted value: every finding at its line */
     assert_contains(out, "k8s/dashboards.yaml:16: error: [inline.json] dashboard \"Inline\": panel #1: datasource "
                          "\"gone2\" does not exist");
     assert_not_contains(out, "notes.txt");
     assert_not_contains(out, "ignored.yaml");
-    assert_contains(out, "FAIL: 3 files linted (2 dashboards, 1 datasource file): 2 errors");
+    /* lines inside an embedded file are the manifest's, in every message */
+    assert_contains(out, "k8s/datasources.yaml:11: error: [datasources.yaml] datasource \"Mimir2\": uid \"mimir\" is "
+                         "provisioned twice (also at k8s/datasources.yaml:10)");
+    assert_contains(out, "FAIL: 3 files linted (2 dashboards, 1 datasource file): 3 errors");
     free(out);
 }
 
