@@ -135,6 +135,6 @@ void lint_alertmanager_check(struct lint_run *r, struct lint_file *f)
     bool own_errors = false;
     for (size_t i = before; i < r->nf; i++)
         own_errors = own_errors || r->f[i].sev == LINT_ERROR;
-    if (!r->o->no_promtool && lint_tool_found("amtool"))
+    if (!r->o->no_promtool && !f->embed_key && lint_tool_found("amtool"))
         amtool_fold(r, f, own_errors);
 }

@@ -281,10 +281,10 @@ void lint_rules_check(struct lint_run *r, struct lint_file *f)
         lint_add(r, f, 0, LINT_NOTE, "promtool", NULL, "LogQL rules (Loki): promtool does not check them, not run");
     } else if (r->o->no_promtool) {
         /* asked not to */
-    } else if (wrapped) {
+    } else if (wrapped || f->embed_key) {
         lint_add(r, f, 0, LINT_NOTE, "promtool", NULL,
-                 "rule groups inside a PrometheusRule resource or a mimirtool namespace file: promtool check rules "
-                 "reads plain rule files, not run");
+                 "rule groups inside a PrometheusRule resource, a mimirtool namespace file or a ConfigMap: promtool "
+                 "check rules reads plain rule files, not run");
     } else if (lint_tool_found("promtool")) {
         promtool_fold(r, f, own_errors);
     } else {

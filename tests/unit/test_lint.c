@@ -963,8 +963,8 @@ static void test_rule_files(void **state)
                     "rules-k8s/prometheusrule.yaml:10: error: group \"api\", alert \"Slow\": for: \"5 minutes\" is "
                     "not a Prometheus duration (such as 30s, 5m, 1h30m) [spec.groups[0].rules[0].for]\n");
     assert_not_contains(out, "field \"namespace\"");
-    assert_contains(out, "rules-k8s/mimir.yaml: note: rule groups inside a PrometheusRule resource or a mimirtool "
-                         "namespace file: promtool check rules reads plain rule files, not run");
+    assert_contains(out, "rules-k8s/mimir.yaml: note: rule groups inside a PrometheusRule resource, a mimirtool "
+                         "namespace file or a ConfigMap: promtool check rules reads plain rule files, not run");
     assert_contains(out, "(2 rule files)");
     free(out);
     if (access("/usr/bin/promtool", X_OK) != 0)
