@@ -180,7 +180,7 @@ void cli_usage_for(FILE *f, enum cli_mode mode)
                 fprintf(f, "  %-22s %s\n", commands[i].mode == CLI_CONFIG_CHECK ? "config check" : commands[i].name,
                         commands[i].about);
         fputs("  lint                   offline: a provisioning repo (dashboards, datasources, alerting,\n"
-              "                         rule files, Tempo config); alias: dashboards lint\n"
+              "                         rule files, Tempo and Alertmanager config); alias: dashboards lint\n"
               "\n"
               "Run lgtmtop COMMAND --help for a command's options (lgtmtop check --help).\n"
               "Without a command: the live view on a terminal, else check.\n"

@@ -42,7 +42,8 @@ static void lint_usage(FILE *f, bool alias)
             "Checks a provisioning repo offline, each file recognised by its content (default PATH: .):\n"
             "dashboards (classic JSON, __inputs exports, Grafana 12 resources) against the datasources\n"
             "the repo provisions, datasource, dashboard-provider and alerting provisioning, Prometheus /\n"
-            "Loki / Mimir rule files (and promtool check rules when promtool is on the PATH), Tempo config.\n"
+            "Loki / Mimir rule files (and promtool check rules when promtool is on the PATH), Tempo and\n"
+            "Alertmanager config.\n"
             "\n"
             "  -d, --datasources FILE   datasource provisioning (apiVersion: 1, datasources: [...]) outside\n"
             "                           the PATHs, or a directory of *.yml/*.yaml; repeatable\n"
@@ -52,7 +53,7 @@ static void lint_usage(FILE *f, bool alias)
             "      --env                the environment too (with or without --env-file)\n"
             "      --json               one JSON document on stdout (--format json)\n"
             "      --format FORMAT      text (default), json, or github (workflow annotations)\n"
-            "      --no-promtool        do not run promtool check rules on rule files\n"
+            "      --no-promtool        do not run promtool check rules (nor amtool check-config)\n"
             "      --no-color           no colours (also NO_COLOR)\n"
             "\n"
             "Exit: 0 clean (notes only), 1 warnings, 2 errors,\n"
@@ -300,17 +301,10 @@ static bool is_json_name(const char *p) { return str_ends_with(p, ".json") || st
 /* Top-level keys that say a YAML file is one of ours even when it does not parse. */
 static bool looks_like_ours(const char *text)
 {
-    static const char *const keys[] = {"datasources:",
-                                       "deleteDatasources:",
-                                       "providers:",
-                                       "groups:",
-                                       "contactPoints:",
-                                       "policies:",
-                                       "muteTimes:",
-                                       "templates:",
-                                       "distributor:",
-                                       "metrics_generator:",
-                                       "apiVersion: dashboard.grafana.app"};
+    static const char *const keys[] = {
+            "datasources:",   "deleteDatasources:", "providers:", "groups:",
+            "contactPoints:", "policies:",          "muteTimes:", "templates:",
+            "distributor:",   "metrics_generator:", "route:",     "apiVersion: dashboard.grafana.app"};
     for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
         for (size_t i = 0; i < ARRAY_LEN(keys); i++)
             if (strncmp(l, keys[i], strlen(keys[i])) == 0)
@@ -367,6 +361,10 @@ enum lint_kind lint_classify_yaml(const struct lint_file *f)
             if (prom)
                 return LK_RULES;
         }
+        yaml_node_t *am_route = ly_get(doc, root, "route");
+        if ((am_route && am_route->type == YAML_MAPPING_NODE && ly_get(doc, root, "receivers")) ||
+            ly_get(doc, root, "alertmanager_config"))
+            return LK_ALERTMANAGER;
         if (ly_at(doc, root, "distributor.receivers") || ly_get(doc, root, "metrics_generator") ||
             ly_at(doc, root, "storage.trace"))
             return LK_TEMPO;
@@ -468,6 +466,7 @@ static void run_free(struct lint_run *r)
         free(f->text);
         free(f->path);
         free(f->yaml_error);
+        free(f->embed_key);
         lint_jcache_free(&f->jcache);
     }
     free(r->files);
@@ -482,6 +481,7 @@ static void run_free(struct lint_run *r)
     }
     free(r->f);
     free(r->ds);
+    free(r->all);
     free(r->deleted);
     for (size_t i = 0; i < r->nenv; i++)
         free(r->env[i]);
@@ -614,10 +614,11 @@ static void lint_yaml_file(struct lint_run *r, struct lint_file *f)
     case LK_ALERTING: lint_alerting_check(r, f); break;
     case LK_RULES: lint_rules_check(r, f); break;
     case LK_TEMPO: lint_tempo_check(r, f); break;
+    case LK_ALERTMANAGER: lint_alertmanager_check(r, f); break;
     default:
         if (f->given)
             lint_add(r, f, 0, LINT_NOTE, "not-recognised", NULL,
-                     "skipped: not Grafana provisioning, a rule file or a Tempo config");
+                     "skipped: not Grafana provisioning, a rule file, a Tempo or an Alertmanager config");
         break;
     }
 }
@@ -642,16 +643,62 @@ static void build_dash_ctx(struct lint_run *r)
     };
 }
 
+/* The name that says what a file is: an embedded file's key, else its path. */
+static const char *type_name(const struct lint_file *f) { return f->embed_key ? f->embed_key : f->path; }
+
 static bool is_yaml_text(const struct lint_file *f)
 {
-    if (is_json_name(f->path))
+    const char *n = type_name(f);
+    if (is_json_name(n))
         return false;
-    if (str_ends_with(f->path, ".yml") || str_ends_with(f->path, ".yaml") || str_ends_with(f->path, ".rules"))
+    if (str_ends_with(n, ".yml") || str_ends_with(n, ".yaml") || str_ends_with(n, ".rules"))
         return true;
     const char *t = f->text;
     while (*t == ' ' || *t == '\t' || *t == '\r' || *t == '\n')
         t++;
     return *t != '{' && *t != '[';
+}
+
+/* The files a Kubernetes ConfigMap or Secret carries (data / stringData entries named *.json,
+ * *.yaml, *.yml), in the manifest's documents and in a List's items; appended to the run. */
+static void add_embedded(struct lint_run *r, size_t fi, yaml_document_t *doc, yaml_node_t *obj, int depth)
+{
+    const char *kind = ly_str(ly_get(doc, obj, "kind"));
+    if (!kind || depth > 2)
+        return;
+    if (str_ends_with(kind, "List")) { /* List, ConfigMapList */
+        LY_SEQ_EACH(doc, ly_get(doc, obj, "items"), it)
+        add_embedded(r, fi, doc, LY_ITEM(doc, it), depth + 1);
+        return;
+    }
+    if (strcmp(kind, "ConfigMap") != 0 && strcmp(kind, "Secret") != 0)
+        return;
+    static const char *const keys[] = {"data", "stringData"};
+    for (size_t k = 0; k < ARRAY_LEN(keys); k++) {
+        yaml_node_t *map = ly_get(doc, obj, keys[k]);
+        if (!map || map->type != YAML_MAPPING_NODE || (strcmp(kind, "Secret") == 0 && k == 0))
+            continue; /* a Secret's data is base64 */
+        for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+            const char *name = ly_str(yaml_document_get_node(doc, p->key));
+            yaml_node_t *v = yaml_document_get_node(doc, p->value);
+            if (!name || !v || v->type != YAML_SCALAR_NODE ||
+                !(is_json_name(name) || str_ends_with(name, ".yaml") || str_ends_with(name, ".yml")))
+                continue;
+            r->files = xrealloc(r->files, (r->nfiles + 1) * sizeof(*r->files));
+            struct lint_file *e = &r->files[r->nfiles++];
+            memset(e, 0, sizeof(*e));
+            e->path = xstrdup(r->files[fi].path);
+            e->embed_key = xstrdup(name);
+            e->parent = fi + 1;
+            e->text = xstrndup((const char *)v->data.scalar.value, v->data.scalar.length);
+            e->len = v->data.scalar.length;
+            if (v->data.scalar.style == YAML_LITERAL_SCALAR_STYLE)
+                e->line_base = ly_line(v); /* the content starts on the line after "key: |" */
+            else
+                e->flat_line = ly_line(v);
+            r->files[fi].embeds = true;
+        }
+    }
 }
 
 int lint_run(const struct lint_opts *o, FILE *out, FILE *errf)
@@ -747,6 +794,18 @@ int lint_run(const struct lint_opts *o, FILE *out, FILE *errf)
         load_yaml(f);
         f->kind = lint_classify_yaml(f);
     }
+    /* files carried in Kubernetes ConfigMaps and Secrets (the Grafana sidecar's dashboards,
+     * a datasources Secret) are linted as files of their own */
+    for (size_t i = 0, n = r.nfiles; i < n; i++)
+        for (size_t k = 0; r.files[i].kind == LK_UNKNOWN && !r.files[i].ref_only && k < r.files[i].ndocs; k++)
+            add_embedded(&r, i, &r.files[i].docs[k], ly_root(&r.files[i], k), 0);
+    for (size_t i = 0; i < r.nfiles; i++) {
+        struct lint_file *f = &r.files[i];
+        if (f->embed_key && !f->docs && !f->yaml_error && is_yaml_text(f)) {
+            load_yaml(f);
+            f->kind = lint_classify_yaml(f);
+        }
+    }
     lint_datasources_collect(&r);
     for (size_t i = 0; i < o->nuids; i++) {
         r.ds = xrealloc(r.ds, (r.nds + 1) * sizeof(*r.ds));
@@ -759,7 +818,7 @@ int lint_run(const struct lint_opts *o, FILE *out, FILE *errf)
     lint_providers_collect(&r);
     for (size_t i = 0; i < r.nfiles; i++) {
         struct lint_file *f = &r.files[i];
-        if (f->ref_only || (!f->text && (!is_json_name(f->path) || !read_text(&r, f))))
+        if (f->ref_only || (!f->text && (!is_json_name(type_name(f)) || !read_text(&r, f))))
             continue; /* only read for its datasources, or unreadable (reported) */
         if (f->docs || f->yaml_error)
             lint_yaml_file(&r, f);
@@ -779,12 +838,12 @@ int lint_run(const struct lint_opts *o, FILE *out, FILE *errf)
     for (size_t i = 0; i < o->npaths; i++) {
         bool any = false;
         for (size_t j = start; j < path_end[i] && !any; j++)
-            any = r.files[j].kind != LK_UNKNOWN;
+            any = r.files[j].kind != LK_UNKNOWN || r.files[j].embeds;
         for (size_t j = 0; j < r.nf && !any; j++)
             any = r.f[j].order >= start && r.f[j].order < path_end[i] && r.f[j].sev == LINT_ERROR;
         if (!any) {
             say(errf,
-                "nothing to lint in %s: no dashboard, Grafana provisioning, rule file or Tempo config "
+                "nothing to lint in %s: no dashboard, Grafana provisioning, rule file, Tempo or Alertmanager config "
                 "(%zu file%s looked at)",
                 o->paths[i], path_end[i] - start, path_end[i] - start == 1 ? "" : "s");
             goto out;

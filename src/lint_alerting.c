@@ -154,7 +154,7 @@ static bool earlier_uid(void *ud, yaml_document_t *doc, yaml_node_t *group, cons
         const char *uid = ly_str(ly_get(doc, rule, "uid"));
         if (uid && strcmp(uid, q->uid) == 0 && org_of(doc, group) == q->org) {
             q->file = f;
-            q->line = ly_line(rule);
+            q->line = lint_line(f, ly_line(rule));
             return true;
         }
     }
@@ -307,6 +307,53 @@ static void check_rule(struct lint_run *r, struct lint_file *f, yaml_document_t 
     free(where);
 }
 
+/* What Grafana's notifiers refuse to be provisioned without: {type, settings one of which must
+ * be set ("a|b": either a or b; "a+b": both)}. */
+static const struct {
+    const char *type, *need;
+} integrations[] = {
+        {"email", "addresses"},
+        {"slack", "url|token"},
+        {"webhook", "url"},
+        {"pagerduty", "integrationKey"},
+        {"teams", "url"},
+        {"discord", "url"},
+        {"googlechat", "url"},
+        {"telegram", "bottoken+chatid"},
+        {"opsgenie", "apiKey"},
+        {"victorops", "url"},
+        {"pushover", "userKey+apiToken"},
+        {"line", "token"},
+        {"dingding", "url"},
+        {"oncall", "url"},
+        {"sensugo", "url+apikey"},
+};
+
+static void check_settings(struct lint_run *r, struct lint_file *f, yaml_document_t *doc, yaml_node_t *recv,
+                           const char *where, const char *path)
+{
+    const char *type = ly_str(ly_get(doc, recv, "type"));
+    yaml_node_t *set = ly_get(doc, recv, "settings"), *sec = ly_get(doc, recv, "secureSettings");
+    for (size_t i = 0; i < ARRAY_LEN(integrations); i++) {
+        if (strcmp(type, integrations[i].type) != 0)
+            continue;
+        char need[64];
+        snprintf(need, sizeof(need), "%s", integrations[i].need);
+        bool all = strchr(need, '+') != NULL, ok = all;
+        for (char *save = NULL, *k = strtok_r(need, "|+", &save); k; k = strtok_r(NULL, "|+", &save)) {
+            bool has = ly_str(ly_get(doc, set, k)) || ly_str(ly_get(doc, sec, k)) ||
+                       (ly_get(doc, set, k) && ly_get(doc, set, k)->type == YAML_SEQUENCE_NODE);
+            ok = all ? ok && has : ok || has;
+        }
+        if (!ok)
+            lint_set_path(lint_add(r, f, ly_line(recv), LINT_ERROR, "integration-settings", where,
+                                   "a %s integration without settings.%s: Grafana refuses the contact point", type,
+                                   integrations[i].need),
+                          path);
+        return;
+    }
+}
+
 void lint_alerting_check(struct lint_run *r, struct lint_file *f)
 {
     for (size_t k = 0; k < f->ndocs; k++) {
@@ -362,14 +409,14 @@ void lint_alerting_check(struct lint_run *r, struct lint_file *f)
             LY_SEQ_EACH(doc, ly_get(doc, cp, "receivers"), iit)
             {
                 yaml_node_t *recv = LY_ITEM(doc, iit);
-                if (!ly_str(ly_get(doc, recv, "type"))) {
-                    char *ip = xasprintf("%s.receivers[%zu]", cpp, ii);
+                char *ip = xasprintf("%s.receivers[%zu]", cpp, ii++);
+                if (!ly_str(ly_get(doc, recv, "type")))
                     lint_set_path(lint_add(r, f, ly_line(recv), LINT_ERROR, "receiver-without-type", where,
                                            "an integration without a type (email, slack, webhook, ...)"),
                                   ip);
-                    free(ip);
-                }
-                ii++;
+                else
+                    check_settings(r, f, doc, recv, where, ip);
+                free(ip);
             }
             free(where);
         }

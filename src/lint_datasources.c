@@ -48,7 +48,7 @@ void lint_datasources_collect(struct lint_run *r)
                     }
                 }
                 struct lint_dsent del = {
-                        .uid = uid, .name = name, .file = f, .doc = doc, .node = dn, .line = ly_line(dn)};
+                        .uid = uid, .name = name, .file = f, .doc = doc, .node = dn, .line = lint_line(f, ly_line(dn))};
                 ds_push(&r->deleted, &r->ndeleted, &del);
             }
             LY_SEQ_EACH(doc, ly_get(doc, root, "datasources"), it)
@@ -63,7 +63,7 @@ void lint_datasources_collect(struct lint_run *r)
                         .file = f,
                         .doc = doc,
                         .node = dn,
-                        .line = ly_line(dn),
+                        .line = lint_line(f, ly_line(dn)),
                 };
                 /* Grafana expands the environment in every value: with --env-file / --env, so do we */
                 const char **vals[] = {&d.uid, &d.name, &d.type, &d.url};
@@ -72,8 +72,10 @@ void lint_datasources_collect(struct lint_run *r)
                     if (x)
                         *vals[v] = *x ? x : NULL;
                 }
-                if (dn && dn->type == YAML_MAPPING_NODE && (d.uid || d.name))
+                if (dn && dn->type == YAML_MAPPING_NODE && (d.uid || d.name)) {
                     ds_push(&r->ds, &r->nds, &d);
+                    ds_push(&r->all, &r->nall, &d);
+                }
             }
         }
     }
@@ -87,25 +89,52 @@ static char *ds_label(const struct lint_dsent *d)
 /* The cross-references a datasource's jsonData makes by uid: {key path, what it is}. */
 static const struct {
     const char *path, *what;
-    bool list; /* a list of objects with datasourceUid */
+    bool list;         /* a list of objects with datasourceUid */
+    const char *types; /* the plugin types the link can point at (" "-separated; NULL: any) */
 } xrefs[] = {
-        {"tracesToLogsV2.datasourceUid", "traces to logs", false},
-        {"tracesToLogs.datasourceUid", "traces to logs (v1)", false},
-        {"tracesToMetrics.datasourceUid", "traces to metrics", false},
-        {"tracesToProfiles.datasourceUid", "traces to profiles", false},
-        {"serviceMap.datasourceUid", "service map", false},
-        {"lokiSearch.datasourceUid", "Loki search", false},
-        {"nodeGraph.datasourceUid", "node graph", false},
-        {"alertmanagerUid", "Alertmanager", false},
-        {"derivedFields", "derived field", true},
-        {"exemplarTraceIdDestinations", "exemplar trace destination", true},
+        {"tracesToLogsV2.datasourceUid", "traces to logs", false,
+         "loki elasticsearch splunk-datasource grafana-opensearch-datasource grafana-falconlogscale-datasource googlecloud-logging-datasource"},
+        {"tracesToLogs.datasourceUid", "traces to logs (v1)", false,
+         "loki elasticsearch splunk-datasource grafana-opensearch-datasource"},
+        {"tracesToMetrics.datasourceUid", "traces to metrics", false, "prometheus"},
+        {"tracesToProfiles.datasourceUid", "traces to profiles", false, "grafana-pyroscope-datasource phlare"},
+        {"serviceMap.datasourceUid", "service map", false, "prometheus"},
+        {"lokiSearch.datasourceUid", "Loki search", false, "loki"},
+        {"nodeGraph.datasourceUid", "node graph", false, NULL},
+        {"alertmanagerUid", "Alertmanager", false, "alertmanager"},
+        {"derivedFields", "derived field", true, NULL},
+        {"exemplarTraceIdDestinations", "exemplar trace destination", true, NULL},
 };
 
+static bool type_in(const char *type, const char *types)
+{
+    size_t n = strlen(type);
+    for (const char *p = types; (p = strstr(p, type)); p += n)
+        if ((p == types || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+            return true;
+    return false;
+}
+
 static void check_xref(struct lint_run *r, struct lint_file *f, const struct lint_dsent *d, yaml_node_t *n,
-                       const char *what, const char *path)
+                       const char *what, const char *path, const char *types)
 {
     const char *uid = ly_str(n);
-    if (!uid || lint_ds_find(r, uid, false))
+    const struct lint_dsent *to = uid ? lint_ds_find(r, uid, false) : NULL;
+    if (to && types && to->type && !type_in(to->type, types)) {
+        char *where = ds_label(d);
+        char want[128];
+        snprintf(want, sizeof(want), "%s", types);
+        char *sp = strchr(want, ' ');
+        if (sp)
+            *sp = '\0';
+        lint_set_path(lint_add(r, f, ly_line(n), LINT_WARNING, "datasource-link-type", where,
+                               "%s: datasourceUid \"%s\" is a %s datasource, not %s: the link shows nothing", what, uid,
+                               to->type, want),
+                      path);
+        free(where);
+        return;
+    }
+    if (!uid || to)
         return;
     char *where = ds_label(d);
     struct lint_finding *x;
@@ -223,22 +252,33 @@ void lint_datasources_check(struct lint_run *r, struct lint_file *f)
                     else if (d->name && e->name && strcmp(d->name, e->name) == 0)
                         what = "name", val = d->name;
                     if (what) {
-                        struct lint_finding *x =
-                                lint_add(r, f, d->line, LINT_ERROR,
-                                         strcmp(what, "uid") == 0 ? "duplicate-uid" : "duplicate-name", where,
-                                         "%s \"%s\" is provisioned twice (also at %s:%d): Grafana refuses the second",
-                                         what, val, e->file ? e->file->path : "?", e->line);
-                        lint_set_path(x, path);
-                    }
-                    if (d->is_default && e->is_default) {
+                        bool by_uid = strcmp(what, "uid") == 0;
                         struct lint_finding *x = lint_add(
-                                r, f, ly_line(ly_get(doc, dn, "isDefault")), LINT_ERROR, "two-defaults", where,
-                                "isDefault: true, and so is datasource \"%s\" (%s:%d): Grafana allows one default per "
-                                "organization and refuses to provision this",
-                                e->name ? e->name : e->uid, e->file ? e->file->path : "?", e->line);
+                                r, f, ly_line(dn), LINT_ERROR, by_uid ? "duplicate-uid" : "duplicate-name", where,
+                                "%s \"%s\" is provisioned twice (also at %s:%d): %s", what, val,
+                                e->file ? e->file->path : "?", e->line,
+                                by_uid ? "Grafana refuses the second (the uid is taken)"
+                                       : "the second overwrites the first (Grafana finds datasources by name)");
                         lint_set_path(x, path);
                     }
                 }
+            }
+            /* Grafana counts the defaults of every file before it applies any (a later delete does
+             * not help) */
+            const struct lint_dsent *self_all = NULL;
+            for (size_t j = 0; j < r->nall && !self_all; j++)
+                if (r->all[j].node == dn)
+                    self_all = &r->all[j];
+            for (const struct lint_dsent *e = r->all; self_all && self_all->is_default && e < self_all; e++) {
+                if (!e->is_default || ds_org(e->doc, e->node) != ds_org(doc, dn))
+                    continue;
+                struct lint_finding *x =
+                        lint_add(r, f, ly_line(ly_get(doc, dn, "isDefault")), LINT_ERROR, "two-defaults", where,
+                                 "isDefault: true, and so is datasource \"%s\" (%s:%d): Grafana allows one default per "
+                                 "organization and refuses to provision this",
+                                 e->name ? e->name : e->uid, e->file ? e->file->path : "?", e->line);
+                lint_set_path(x, path);
+                break;
             }
             yaml_node_t *jd = ly_get(doc, dn, "jsonData");
             for (size_t x = 0; x < ARRAY_LEN(xrefs); x++) {
@@ -252,12 +292,13 @@ void lint_datasources_check(struct lint_run *r, struct lint_file *f)
                         const char *label = ly_str(ly_get(doc, item, "name"));
                         char *what = xasprintf("%s \"%s\"", xrefs[x].what, label ? label : "?");
                         char *ipath = xasprintf("%s[%zu].datasourceUid", xpath, li++);
-                        check_xref(r, f, d ? d : &self, ly_get(doc, item, "datasourceUid"), what, ipath);
+                        check_xref(r, f, d ? d : &self, ly_get(doc, item, "datasourceUid"), what, ipath,
+                                   xrefs[x].types);
                         free(ipath);
                         free(what);
                     }
                 } else {
-                    check_xref(r, f, d ? d : &self, n, xrefs[x].what, xpath);
+                    check_xref(r, f, d ? d : &self, n, xrefs[x].what, xpath, xrefs[x].types);
                 }
                 free(xpath);
             }

@@ -17,12 +17,13 @@ struct cJSON;
 /* What a file is, decided by its content. */
 enum lint_kind {
     LK_UNKNOWN = 0,
-    LK_DASHBOARD,   /* classic JSON, __inputs export, envelope, Grafana 12 resource */
-    LK_DATASOURCES, /* Grafana datasource provisioning */
-    LK_PROVIDERS,   /* Grafana dashboard providers (provisioning/dashboards) */
-    LK_ALERTING,    /* Grafana alerting provisioning: rules, contact points, policies, ... */
-    LK_RULES,       /* Prometheus / Loki / Mimir rule groups */
-    LK_TEMPO,       /* Tempo configuration */
+    LK_DASHBOARD,    /* classic JSON, __inputs export, envelope, Grafana 12 resource */
+    LK_DATASOURCES,  /* Grafana datasource provisioning */
+    LK_PROVIDERS,    /* Grafana dashboard providers (provisioning/dashboards) */
+    LK_ALERTING,     /* Grafana alerting provisioning: rules, contact points, policies, ... */
+    LK_RULES,        /* Prometheus / Loki / Mimir rule groups */
+    LK_TEMPO,        /* Tempo configuration */
+    LK_ALERTMANAGER, /* Prometheus Alertmanager configuration */
     LK_KINDS,
 };
 
@@ -52,6 +53,13 @@ struct lint_file {
     char *yaml_error;          /* the parse error ("LINE: problem"), when the YAML does not load */
     struct lint_jcache jcache; /* lint_json_line's memory for this file's text */
     int yaml_error_line;
+    /* A file embedded in a Kubernetes ConfigMap or Secret (data / stringData): path is the
+     * manifest's, embed_key the entry's name; its findings group with the manifest (parent) and
+     * its lines are the manifest's (line_base added; flat_line: every finding at the entry). */
+    char *embed_key;
+    size_t parent; /* index + 1 of the manifest; 0 when not embedded */
+    int line_base, flat_line;
+    bool embeds; /* a manifest that holds embedded files */
 };
 
 /* A datasource the repo provisions (strings borrowed from the YAML documents). */
@@ -70,6 +78,8 @@ struct lint_run {
     size_t nfiles;
     struct lint_dsent *ds; /* after deletes, in provisioning order */
     size_t nds;
+    struct lint_dsent *all; /* every datasource entry of every file, deleted later or not */
+    size_t nall;
     struct lint_dsent *deleted; /* entries named by deleteDatasources (for hints) */
     size_t ndeleted;
     bool ds_known; /* a datasource file, --datasources or --uid was given */
@@ -97,6 +107,8 @@ __attribute__((format(printf, 7, 8))) struct lint_finding *lint_add(struct lint_
                                                                     int line, enum lint_sev sev, const char *check,
                                                                     const char *where, const char *fmt, ...);
 void lint_set_path(struct lint_finding *x, const char *path);
+/* A line of f's text as a line of the file on disk (an embedded file's lines are its manifest's). */
+int lint_line(const struct lint_file *f, int line);
 /* A cJSON string of s cleaned to one printable line (null for NULL). */
 struct cJSON *lint_json_str(const char *s);
 
@@ -125,6 +137,11 @@ yaml_node_t *ly_at(yaml_document_t *doc, yaml_node_t *root, const char *path);
 int lint_json_line(struct lint_jcache *c, const char *text, size_t len, const char *path);
 void lint_jcache_free(struct lint_jcache *c);
 
+/* A program on the PATH; running one (argv[0] looked up on the PATH) with its stdout and stderr
+ * in *out (the caller frees): its exit status, -1 when it could not run, 127 when not found. */
+bool lint_tool_found(const char *name);
+int lint_tool_run(const char *const *argv, char **out);
+
 /* A Prometheus duration (model.ParseDuration): 30s, 5m, 1h30m, 1d, "0". */
 bool lint_prom_duration(const char *s);
 
@@ -152,6 +169,7 @@ bool lint_provisioned_path(const struct lint_run *r, const char *path);
 void lint_alerting_check(struct lint_run *r, struct lint_file *f);
 void lint_rules_check(struct lint_run *r, struct lint_file *f);
 void lint_tempo_check(struct lint_run *r, struct lint_file *f);
+void lint_alertmanager_check(struct lint_run *r, struct lint_file *f);
 
 /* ---- output (lint_out.c) ---- */
 void lint_print(struct lint_run *r, FILE *out, int code);

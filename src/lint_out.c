@@ -45,6 +45,7 @@ static void summary(const struct lint_run *r, FILE *out, int code, bool color)
             [LK_ALERTING] = {"alerting file", "alerting files"},
             [LK_RULES] = {"rule file", "rule files"},
             [LK_TEMPO] = {"Tempo config", "Tempo configs"},
+            [LK_ALERTMANAGER] = {"Alertmanager config", "Alertmanager configs"},
     };
     bool first = true;
     for (int k = LK_DASHBOARD; k < LK_KINDS; k++) {
@@ -112,6 +113,8 @@ static void print_json(struct lint_run *r, FILE *out, int code)
         cJSON_AddStringToObject(o, "file",
                                 text_oneline(clean, sizeof(clean), r->files[i].path, strlen(r->files[i].path)));
         cJSON_AddStringToObject(o, "kind", lint_kind_name(r->files[i].kind));
+        if (r->files[i].embed_key)
+            cJSON_AddItemToObject(o, "embedded", lint_json_str(r->files[i].embed_key));
         cJSON_AddItemToArray(files, o);
     }
     cJSON *ds = cJSON_AddArrayToObject(root, "datasources");

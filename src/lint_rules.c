@@ -5,17 +5,12 @@
  * promtool's job: when promtool is on the PATH, `promtool check rules FILE` runs on PromQL files
  * and its verdict is folded in; LogQL files (Loki) are not given to it. */
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "lgtmtop/util.h"
 #include "lint_impl.h"
-
-#define PROMTOOL_MAX_OUTPUT (64 * 1024)
 
 static bool metric_name(const char *s, bool colons)
 {
@@ -107,65 +102,11 @@ static bool any_logql(yaml_document_t *doc, yaml_node_t *root)
 
 /* ---- promtool ---- */
 
-static bool promtool_found(void)
-{
-    const char *path = getenv("PATH");
-    if (!path)
-        return false;
-    char *dup = xstrdup(path);
-    bool found = false;
-    for (char *save = NULL, *d = strtok_r(dup, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
-        char *p = xasprintf("%s/promtool", *d ? d : ".");
-        found = access(p, X_OK) == 0;
-        free(p);
-    }
-    free(dup);
-    return found;
-}
-
-/* Runs promtool check rules FILE; its exit status, its output (stdout and stderr) in *out. */
-static int promtool_run(const char *file, char **out)
-{
-    int fds[2];
-    *out = NULL;
-    if (pipe(fds) != 0)
-        return -1;
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        return -1;
-    }
-    if (pid == 0) {
-        dup2(fds[1], STDOUT_FILENO);
-        dup2(fds[1], STDERR_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        execlp("promtool", "promtool", "check", "rules", file, (char *)NULL);
-        _exit(127);
-    }
-    close(fds[1]);
-    struct buf b;
-    buf_init(&b);
-    char chunk[4096];
-    ssize_t n;
-    while ((n = read(fds[0], chunk, sizeof(chunk))) > 0 || (n < 0 && errno == EINTR))
-        if (n > 0 && b.len < PROMTOOL_MAX_OUTPUT)
-            buf_append(&b, chunk, (size_t)n);
-    close(fds[0]);
-    int st = 0;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
-    buf_putc(&b, '\0');
-    *out = buf_steal(&b);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static void promtool_fold(struct lint_run *r, struct lint_file *f, bool own_errors)
 {
     char *out;
-    int rc = promtool_run(f->path, &out);
+    const char *const argv[] = {"promtool", "check", "rules", f->path, NULL};
+    int rc = lint_tool_run(argv, &out);
     if (rc == 0 || rc == 127 || rc < 0) {
         if (rc != 0)
             lint_add(r, f, 0, LINT_NOTE, "promtool", NULL, "promtool check rules could not run: PromQL not checked");
@@ -255,7 +196,7 @@ void lint_rules_check(struct lint_run *r, struct lint_file *f)
                     lint_set_path(lint_add(r, f, ly_line(ly_get(doc, g, "name")), LINT_ERROR, "duplicate-group", gwhere,
                                            "group name \"%s\" is repeated in this file (first at line %d): "
                                            "Prometheus refuses the file",
-                                           name, ly_line(LY_ITEM(doc, e))),
+                                           name, lint_line(f, ly_line(LY_ITEM(doc, e)))),
                                   gp);
                     break;
                 }
@@ -288,8 +229,10 @@ void lint_rules_check(struct lint_run *r, struct lint_file *f)
                                            "a rule needs alert: NAME or record: NAME"),
                                   rp);
                 if (record && !metric_name(record, true))
-                    lint_set_path(lint_add(r, f, ly_line(ly_get(doc, rule, "record")), LINT_ERROR,
-                                           "invalid-record-name", where, "record: \"%s\" is not a valid metric name",
+                    lint_set_path(lint_add(r, f, ly_line(ly_get(doc, rule, "record")), LINT_WARNING,
+                                           "invalid-record-name", where,
+                                           "record: \"%s\" is not a classic metric name ([a-zA-Z_:][a-zA-Z0-9_:]*): "
+                                           "Prometheus 2, Mimir and Loki refuse it (Prometheus 3 takes UTF-8 names)",
                                            record),
                                   rp);
                 yaml_node_t *expr = ly_get(doc, rule, "expr");
@@ -319,8 +262,10 @@ void lint_rules_check(struct lint_run *r, struct lint_file *f)
                         yaml_node_t *kn = yaml_document_get_node(doc, p->key);
                         const char *key = ly_str(kn);
                         if (key && !metric_name(key, false))
-                            lint_set_path(lint_add(r, f, ly_line(kn), LINT_ERROR, "invalid-label-name", where,
-                                                   "label \"%s\" is not a valid label name", key),
+                            lint_set_path(lint_add(r, f, ly_line(kn), LINT_WARNING, "invalid-label-name", where,
+                                                   "label \"%s\" is not a classic label name ([a-zA-Z_][a-zA-Z0-9_]*): "
+                                                   "Prometheus 2 refuses it (Prometheus 3 takes UTF-8 names)",
+                                                   key),
                                           rp);
                     }
                 free(where);
@@ -336,11 +281,11 @@ void lint_rules_check(struct lint_run *r, struct lint_file *f)
         lint_add(r, f, 0, LINT_NOTE, "promtool", NULL, "LogQL rules (Loki): promtool does not check them, not run");
     } else if (r->o->no_promtool) {
         /* asked not to */
-    } else if (wrapped) {
+    } else if (wrapped || f->embed_key) {
         lint_add(r, f, 0, LINT_NOTE, "promtool", NULL,
-                 "rule groups inside a PrometheusRule resource or a mimirtool namespace file: promtool check rules "
-                 "reads plain rule files, not run");
-    } else if (promtool_found()) {
+                 "rule groups inside a PrometheusRule resource, a mimirtool namespace file or a ConfigMap: promtool "
+                 "check rules reads plain rule files, not run");
+    } else if (lint_tool_found("promtool")) {
         promtool_fold(r, f, own_errors);
     } else {
         lint_add(r, f, 0, LINT_NOTE, "promtool", NULL,

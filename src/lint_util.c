@@ -8,12 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <errno.h>
 
 #include "lgtmtop/util.h"
 #include "lint_impl.h"
 
 #define LINT_TEXT_MAX 2048
 #define LINT_KNOWN_LISTED 8
+#define LINT_TOOL_MAX_OUTPUT (64 * 1024)
 
 const char *lint_sev_name(enum lint_sev s)
 {
@@ -23,9 +27,9 @@ const char *lint_sev_name(enum lint_sev s)
 const char *lint_kind_name(enum lint_kind k)
 {
     static const char *const names[] = {
-            [LK_UNKNOWN] = "unknown",     [LK_DASHBOARD] = "dashboard", [LK_DATASOURCES] = "datasources",
-            [LK_PROVIDERS] = "providers", [LK_ALERTING] = "alerting",   [LK_RULES] = "rules",
-            [LK_TEMPO] = "tempo",
+            [LK_UNKNOWN] = "unknown",     [LK_DASHBOARD] = "dashboard",       [LK_DATASOURCES] = "datasources",
+            [LK_PROVIDERS] = "providers", [LK_ALERTING] = "alerting",         [LK_RULES] = "rules",
+            [LK_TEMPO] = "tempo",         [LK_ALERTMANAGER] = "alertmanager",
     };
     return (unsigned)k < ARRAY_LEN(names) ? names[k] : "unknown";
 }
@@ -37,6 +41,13 @@ static char *clean(const char *s)
     char buf[LINT_TEXT_MAX];
     text_oneline(buf, sizeof(buf), s, strlen(s));
     return xstrdup(buf);
+}
+
+int lint_line(const struct lint_file *f, int line)
+{
+    if (!f || !line)
+        return line;
+    return f->flat_line ? f->flat_line : line + f->line_base;
 }
 
 struct lint_finding *lint_add(struct lint_run *r, const struct lint_file *f, int line, enum lint_sev sev,
@@ -56,12 +67,20 @@ struct lint_finding *lint_add(struct lint_run *r, const struct lint_file *f, int
     x->message = clean(m);
     free(m);
     x->file = clean(f ? f->path : "");
-    x->order = f ? (size_t)(f - r->files) : (size_t)-1; /* about the run: after the files */
-    x->line = line;
+    x->order = !f          ? (size_t)-1 /* about the run: after the files */
+               : f->parent ? f->parent - 1
+                           : (size_t)(f - r->files);
+    x->line = lint_line(f, line);
     x->sev = sev;
     x->kind = lint_kind_name(f ? f->kind : LK_UNKNOWN);
     x->check = xstrdup(check);
-    x->where = clean(where);
+    if (f && f->embed_key) { /* "grafana-dashboards.yaml: [api.json] dashboard ..." */
+        char *w = where ? xasprintf("[%s] %s", f->embed_key, where) : xasprintf("[%s]", f->embed_key);
+        x->where = clean(w);
+        free(w);
+    } else {
+        x->where = clean(where);
+    }
     return x;
 }
 
@@ -419,6 +438,62 @@ bool lint_prom_duration(const char *s)
         next = u + 1;
     }
     return true;
+}
+
+/* ---- tools on the PATH (promtool, amtool) ---- */
+
+bool lint_tool_found(const char *name)
+{
+    const char *path = getenv("PATH");
+    if (!path)
+        return false;
+    char *dup = xstrdup(path);
+    bool found = false;
+    for (char *save = NULL, *d = strtok_r(dup, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+        char *p = xasprintf("%s/%s", *d ? d : ".", name);
+        found = access(p, X_OK) == 0;
+        free(p);
+    }
+    free(dup);
+    return found;
+}
+
+int lint_tool_run(const char *const *argv, char **out)
+{
+    int fds[2];
+    *out = NULL;
+    if (pipe(fds) != 0)
+        return -1;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        dup2(fds[1], STDOUT_FILENO);
+        dup2(fds[1], STDERR_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        execvp(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    close(fds[1]);
+    struct buf b;
+    buf_init(&b);
+    char chunk[4096];
+    ssize_t n;
+    while ((n = read(fds[0], chunk, sizeof(chunk))) > 0 || (n < 0 && errno == EINTR))
+        if (n > 0 && b.len < LINT_TOOL_MAX_OUTPUT)
+            buf_append(&b, chunk, (size_t)n);
+    close(fds[0]);
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    buf_putc(&b, '\0');
+    *out = buf_steal(&b);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* ---- ${VAR} ---- */

@@ -1,6 +1,7 @@
 /* lint: `lgtmtop lint [PATH...]` (and its alias `lgtmtop dashboards lint`) — an offline check of
  * a provisioning repo: every file under PATH recognised by its content (dashboards, datasource,
- * alerting and dashboard-provider provisioning, Prometheus/Loki/Mimir rule files, Tempo config)
+ * alerting and dashboard-provider provisioning, Prometheus/Loki/Mimir rule files, Tempo and
+ * Alertmanager config)
  * and checked the way Grafana, Prometheus and Tempo would read it. For CI before a deploy.
  * Exit: 0 clean (notes only), 1 warnings, 2 errors, 3 usage error or nothing to lint. */
 #ifndef LGTMTOP_LINT_H

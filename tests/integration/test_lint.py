@@ -147,7 +147,7 @@ class LintRepo(unittest.TestCase):
         self.assertEqual(doc["exit_code"], 2)
         self.assertEqual((doc["counts"]["errors"], doc["counts"]["warnings"], doc["counts"]["notes"]), (14, 2, 2))
         self.assertEqual(doc["counts"]["by_kind"], {"dashboard": 8, "datasources": 1, "providers": 1, "alerting": 4,
-                                                    "rules": 1, "tempo": 1})
+                                                    "rules": 1, "tempo": 1, "alertmanager": 0})
         kinds = {(f["file"], f["kind"]) for f in doc["files"]}
         self.assertIn(("tempo/tempo.yml", "tempo"), kinds)
         self.assertIn(("prometheus/alert.rules.yml", "rules"), kinds)

@@ -324,8 +324,8 @@ static void test_nothing_to_lint_exit_3(void **state)
     write_file("misc/chart/templates/x.yaml", "a: {{ .Values.x }}\n"); /* not YAML, not ours: passed over */
     int code = run_repo(&out, "misc", NULL);
     assert_int_equal(code, 3);
-    assert_contains(out, "lgtmtop: nothing to lint in misc: no dashboard, Grafana provisioning, rule file or Tempo "
-                         "config (4 files looked at)\n");
+    assert_contains(out, "lgtmtop: nothing to lint in misc: no dashboard, Grafana provisioning, rule file, Tempo or "
+                         "Alertmanager config (4 files looked at)\n");
     free(out);
     /* a file named on the command line that is not ours: a note, and still nothing to lint */
     code = run_repo(&out, "misc/package.json", "grafana/dashboards/team-a/clean.json", DS, NULL);
@@ -405,9 +405,64 @@ static void test_placeholder_in_provisioned_dashboard(void **state)
                     "\"Overview\" > panel \"Export placeholder\": import placeholder ${DS_PROMETHEUS} (prometheus)");
     assert_contains(out, "prov-repo/grafana/provisioning/dashboards/default.yml:7: error: provider \"broken\": a file "
                          "provider without options.path");
+    /* a dashboard under a provisioning directory is provisioned from files too */
+    free(out);
+    copy_fixture("dashboards/crafted/every_form.json", "prov-dir/grafana/provisioning/dashboards/exported.json");
+    code = run_repo(&out, "prov-dir", DS, NULL);
+    assert_int_equal(code, 2);
+    assert_contains(out,
+                    "prov-dir/grafana/provisioning/dashboards/exported.json:47: error: dashboard \"Every Reference "
+                    "Form\": row \"Overview\" > panel \"Export placeholder\": import placeholder ${DS_PROMETHEUS} is "
+                    "never replaced in a dashboard provisioned from files");
+    free(out);
+    code = run_repo(&out, "prov-repo", DS, NULL);
     /* a second file with the same dashboard uid */
     assert_contains(out, "prov-repo/imports/exported.json:9: error: dashboard \"Every Reference Form\": uid "
                          "\"every-form\" is also the uid of prov-repo/grafana/dashboards/exported.json");
+    free(out);
+}
+
+static void test_kubernetes_configmaps(void **state)
+{
+    (void)state;
+    char *out;
+    /* the Grafana sidecar's dashboards in a ConfigMap (a List of them), the datasources in a Secret */
+    write_file("k8s/dashboards.yaml",
+               "apiVersion: v1\n"
+               "kind: ConfigMapList\n"
+               "items:\n"
+               "  - apiVersion: v1\n"
+               "    kind: ConfigMap\n"
+               "    metadata: {name: dashboards, labels: {grafana_dashboard: '1'}}\n"
+               "    data:\n"
+               "      api.json: |-\n" /* 8: the JSON starts on line 9 */
+               "        {\n"
+               "          \"title\": \"API\",\n"
+               "          \"panels\": [\n"
+               "            {\"title\": \"Latency\",\n"
+               "             \"datasource\": {\"uid\": \"gone\"}}\n" /* 13 */
+               "          ]\n"
+               "        }\n"
+               "      inline.json: '{\"title\": \"Inline\", \"panels\": [{\"datasource\": \"gone2\"}]}'\n"
+               "      notes.txt: not linted\n");
+    write_file("k8s/datasources.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: grafana-datasources}\n"
+                                       "data:\n  ignored.yaml: YXBpVmVyc2lvbjogMQo=\n"
+                                       "stringData:\n  datasources.yaml: |-\n    apiVersion: 1\n    datasources:\n"
+                                       "      - {name: Mimir, uid: mimir, type: prometheus, isDefault: true}\n"
+                                       "      - {name: Mimir2, uid: mimir, type: prometheus}\n");
+    int code = run_repo(&out, "k8s", NULL);
+    assert_int_equal(code, 2);
+    assert_contains(out, "k8s/dashboards.yaml:13: error: [api.json] dashboard \"API\": panel \"Latency\": datasource "
+                         "\"gone\" does not exist (known: mimir (Mimir), mimir (Mimir2)) [panels[0].datasource]\n");
+    /* a quoted value: every finding at its line */
+    assert_contains(out, "k8s/dashboards.yaml:16: error: [inline.json] dashboard \"Inline\": panel #1: datasource "
+                         "\"gone2\" does not exist");
+    assert_not_contains(out, "notes.txt");
+    assert_not_contains(out, "ignored.yaml");
+    /* lines inside an embedded file are the manifest's, in every message */
+    assert_contains(out, "k8s/datasources.yaml:11: error: [datasources.yaml] datasource \"Mimir2\": uid \"mimir\" is "
+                         "provisioned twice (also at k8s/datasources.yaml:10)");
+    assert_contains(out, "FAIL: 3 files linted (2 dashboards, 1 datasource file): 3 errors");
     free(out);
 }
 
@@ -600,7 +655,7 @@ static void test_datasource_checks(void **state)
     assert_not_contains(out, "exemplar trace destination");
     assert_not_contains(out, "Loki search");
     assert_contains(out, "dsrepo/datasources/02-more.yml:9: error: datasource \"Loki\": name \"Loki\" is provisioned "
-                         "twice (also at dsrepo/datasources/01-base.yml:12): Grafana refuses the second");
+                         "twice (also at dsrepo/datasources/01-base.yml:12): the second overwrites the first");
     assert_contains(out, "dsrepo/datasources/02-more.yml:12: error: datasource \"Other\": uid \"grafana_mimir\" is "
                          "provisioned twice (also at dsrepo/datasources/01-base.yml:3)");
     assert_contains(out, "dsrepo/datasources/02-more.yml:15: error: datasource \"Other\": isDefault: true, and so is "
@@ -608,6 +663,16 @@ static void test_datasource_checks(void **state)
     assert_not_contains(out, "datasource \"Other org\"");
     assert_not_contains(out, "\"Old\"");
     assert_contains(out, "dsrepo/datasources/02-more.yml:21: note: datasource \"NoUid\": no uid");
+    assert_contains(out, "(the uid is taken)");
+    /* Grafana counts the defaults of every file before it applies any: a later delete does not help */
+    write_file("dsdef/01.yml", "apiVersion: 1\ndatasources:\n  - {name: A, uid: a, type: loki, isDefault: true}\n");
+    write_file("dsdef/02.yml", "apiVersion: 1\ndeleteDatasources:\n  - name: A\n"
+                               "datasources:\n  - {name: B, uid: b, type: loki, isDefault: true}\n");
+    free(out);
+    code = run_repo(&out, "dsdef", NULL);
+    assert_int_equal(code, 2);
+    assert_contains(out, "dsdef/02.yml:5: error: datasource \"B\": isDefault: true, and so is datasource \"A\" "
+                         "(dsdef/01.yml:3)");
     free(out);
     /* with --env-file: the unset variable is an error */
     write_file("dsrepo.env", "# the deploy's environment\nexport MIMIR_URL=http://mimir:9009\nOTHER='x'\n");
@@ -630,6 +695,21 @@ static void test_datasource_checks(void **state)
     code = run_repo(&out, "laughs", NULL);
     assert_int_equal(code, 0);
     assert_contains(out, "reads from the environment: X");
+    free(out);
+    /* a link to a datasource of the wrong kind shows nothing */
+    write_file("dslinks/ds.yml", "apiVersion: 1\ndatasources:\n  - {name: Loki, uid: loki, type: loki}\n"
+                                 "  - {name: Mimir, uid: mimir, type: prometheus}\n"
+                                 "  - name: Tempo\n    uid: tempo\n    type: tempo\n    jsonData:\n"
+                                 "      serviceMap: {datasourceUid: loki}\n" /* 9 */
+                                 "      tracesToLogsV2: {datasourceUid: loki}\n"
+                                 "      tracesToMetrics: {datasourceUid: mimir}\n");
+    code = run_repo(&out, "dslinks", NULL);
+    assert_int_equal(code, 1);
+    assert_contains(out,
+                    "dslinks/ds.yml:9: warning: datasource \"Tempo\": service map: datasourceUid \"loki\" is a loki "
+                    "datasource, not prometheus: the link shows nothing [datasources[2].jsonData.serviceMap."
+                    "datasourceUid]\n");
+    assert_not_contains(out, "traces to");
     free(out);
     /* YAML anchors and merge keys, as Grafana's YAML reads them */
     write_file("dsmerge/ds.yml", "apiVersion: 1\nbase: &loki {type: loki, url: 'http://loki:3100'}\n"
@@ -706,6 +786,22 @@ static void test_alerting(void **state)
                "        data:\n"
                "          - refId: A\n"
                "            datasourceUid: Mimir\n"); /* 38: a name */
+    write_file("alerts-cp/contact_points.yml",
+               "apiVersion: 1\ncontactPoints:\n  - name: team\n    receivers:\n"
+               "      - {uid: a, type: email, settings: {addresses: a@example.com}}\n"
+               "      - {uid: b, type: slack, settings: {recipient: '#ops'}}\n" /* 6 */
+               "      - {uid: c, type: slack, settings: {url: 'https://hooks.slack.com/x'}}\n"
+               "      - {uid: d, type: telegram, settings: {bottoken: x}}\n" /* 8 */
+               "      - {uid: e, type: webhook, secureSettings: {url: '${HOOK}'}}\n");
+    int code = run_repo(&out, "alerts-cp", NULL);
+    assert_int_equal(code, 2);
+    assert_contains(out, "alerts-cp/contact_points.yml:6: error: contact point \"team\": a slack integration without "
+                         "settings.url|token: Grafana refuses the contact point [contactPoints[0].receivers[1]]\n");
+    assert_contains(out,
+                    "alerts-cp/contact_points.yml:8: error: contact point \"team\": a telegram integration without "
+                    "settings.bottoken+chatid");
+    assert_contains(out, ": 2 errors");
+    free(out);
     write_file("alerts/grafana/provisioning/alerting/contact_points.yml",
                "apiVersion: 1\n"
                "contactPoints:\n"
@@ -731,7 +827,7 @@ static void test_alerting(void **state)
                "        routes:\n"
                "          - receiver: critical-email\n"
                "            active_time_intervals: [weekends]\n");
-    int code = run_repo(&out, "alerts", NULL);
+    code = run_repo(&out, "alerts", NULL);
     assert_int_equal(code, 2);
     const char *rules = "alerts/grafana/provisioning/alerting/rules/api.yml";
     (void)rules;
@@ -840,13 +936,15 @@ static void test_rule_files(void **state)
                          "Prometheus refuses it in a recording rule");
     assert_contains(out, "alert.rules.yml:18: error: group \"api\", alert \"Both\": a rule is either alert or record, "
                          "not both");
-    assert_contains(out, "alert.rules.yml:21: error: group \"api\", alert \"Both\": label \"bad-label\" is not a valid "
-                         "label name");
+    assert_contains(out,
+                    "alert.rules.yml:21: warning: group \"api\", alert \"Both\": label \"bad-label\" is not a "
+                    "classic label name ([a-zA-Z_][a-zA-Z0-9_]*): Prometheus 2 refuses it (Prometheus 3 takes UTF-8 "
+                    "names)");
     assert_contains(out, "alert.rules.yml:22: error: group \"api\": group name \"api\" is repeated in this file (first "
                          "at line 2): Prometheus refuses the file");
     assert_contains(out, "alert.rules.yml:23: error: group \"api\": interval: \"30sec\" is not a Prometheus duration");
-    assert_contains(out, "alert.rules.yml:25: error: group \"api\", record \"bad name\": record: \"bad name\" is not a "
-                         "valid metric name");
+    assert_contains(out, "alert.rules.yml:25: warning: group \"api\", record \"bad name\": record: \"bad name\" is not "
+                         "a classic metric name");
     assert_contains(out, "rules/loki/rules.yml: note: LogQL rules (Loki): promtool does not check them, not run");
     assert_not_contains(out, "rules/loki/rules.yml: error");
     assert_not_contains(out, "rules/loki/rules.yml:5");
@@ -865,8 +963,8 @@ static void test_rule_files(void **state)
                     "rules-k8s/prometheusrule.yaml:10: error: group \"api\", alert \"Slow\": for: \"5 minutes\" is "
                     "not a Prometheus duration (such as 30s, 5m, 1h30m) [spec.groups[0].rules[0].for]\n");
     assert_not_contains(out, "field \"namespace\"");
-    assert_contains(out, "rules-k8s/mimir.yaml: note: rule groups inside a PrometheusRule resource or a mimirtool "
-                         "namespace file: promtool check rules reads plain rule files, not run");
+    assert_contains(out, "rules-k8s/mimir.yaml: note: rule groups inside a PrometheusRule resource, a mimirtool "
+                         "namespace file or a ConfigMap: promtool check rules reads plain rule files, not run");
     assert_contains(out, "(2 rule files)");
     free(out);
     if (access("/usr/bin/promtool", X_OK) != 0)
@@ -895,6 +993,48 @@ static void test_rule_files(void **state)
     free(saved);
     assert_int_equal(code, 0);
     assert_contains(out, "rules3/ok.rules.yml: note: promtool is not on the PATH: PromQL syntax not checked");
+    free(out);
+}
+
+/* ---- Alertmanager config --------------------------------------------------------------- */
+
+static void test_alertmanager_config(void **state)
+{
+    (void)state;
+    char *out;
+    write_file("am/alertmanager/config.yml", "route:\n"
+                                             "  receiver: team\n"
+                                             "  routes:\n"
+                                             "    - receiver: pager\n"                         /* 4: not defined */
+                                             "      mute_time_intervals: [weekends, nights]\n" /* 5: nights */
+                                             "    - receiver: team\n"
+                                             "      active_time_intervals: [office]\n"
+                                             "receivers:\n"
+                                             "  - name: team\n"
+                                             "  - name: team\n" /* 10: twice */
+                                             "time_intervals:\n  - name: office\n"
+                                             "mute_time_intervals:\n  - name: weekends\n");
+    int code = run_repo(&out, "am", "--no-promtool", NULL);
+    assert_int_equal(code, 2);
+    assert_contains(out,
+                    "am/alertmanager/config.yml:4: error: route: receiver \"pager\" is not defined under receivers: "
+                    "Alertmanager refuses the config [route.routes[0].receiver]\n");
+    assert_contains(out,
+                    "am/alertmanager/config.yml:5: error: route: mute_time_intervals names \"nights\", which is not "
+                    "defined under time_intervals or mute_time_intervals");
+    assert_contains(out, "am/alertmanager/config.yml:10: error: receiver \"team\" is defined twice (first at line 9)");
+    assert_not_contains(out, "\"office\"");
+    assert_not_contains(out, "\"weekends\"");
+    assert_contains(out, "(1 Alertmanager config): 3 errors");
+    free(out);
+    if (access("/usr/bin/amtool", X_OK) != 0)
+        skip();
+    /* what only amtool sees (a matcher's regular expression), folded in */
+    write_file("am2/config.yml", "route:\n  receiver: a\n  routes:\n    - receiver: a\n"
+                                 "      matchers: ['severity=~((']\nreceivers:\n  - name: a\n");
+    code = run_repo(&out, "am2", NULL);
+    assert_int_equal(code, 2);
+    assert_contains(out, "am2/config.yml: error: amtool check-config: error parsing regexp: missing closing )");
     free(out);
 }
 
@@ -1053,6 +1193,7 @@ int main(void)
             cmocka_unit_test(test_nothing_to_lint_exit_3),
             cmocka_unit_test(test_grafana12_resources),
             cmocka_unit_test(test_placeholder_in_provisioned_dashboard),
+            cmocka_unit_test(test_kubernetes_configmaps),
             cmocka_unit_test(test_json_output),
             cmocka_unit_test(test_github_format),
             cmocka_unit_test(test_control_characters_cleaned),
@@ -1061,6 +1202,7 @@ int main(void)
             cmocka_unit_test(test_alerting),
             cmocka_unit_test(test_rule_files),
             cmocka_unit_test(test_tempo_config),
+            cmocka_unit_test(test_alertmanager_config),
             cmocka_unit_test(test_usage),
     };
     return cmocka_run_group_tests(tests, setup_tree, teardown_tree);
