@@ -22,7 +22,7 @@ _lgtmtop()
             --config=*) cfg=(-c "${COMP_WORDS[i]#--config=}") ;;
             --stack | --mimir | --loki | --tempo | --grafana | --prometheus | --from-grafana | \
             --grafana-token-file | --grafana-token | -o | --output | --only | -i | --interval | \
-            -t | --timeout | --wait | --sample) ((i++)) ;;
+            -t | --timeout | --wait | --sample | --listen | --web.config.file) ((i++)) ;;
             -*) ;;
             *)
                 if [[ -z $cmd ]]; then
@@ -35,7 +35,7 @@ _lgtmtop()
     done
 
     case $prev in
-        -c | --config | -o | --output | --grafana-token-file | --datasources)
+        -c | --config | -o | --output | --grafana-token-file | --datasources | --web.config.file)
             COMPREPLY=($(compgen -f -- "$cur"))
             compopt -o filenames 2>/dev/null
             return
@@ -57,7 +57,7 @@ _lgtmtop()
             compopt -o nospace 2>/dev/null
             return
             ;;
-        --grafana-token | -i | --interval | -t | --timeout | --wait | --sample)
+        --grafana-token | -i | --interval | -t | --timeout | --wait | --sample | --listen)
             return
             ;;
     esac
@@ -67,23 +67,23 @@ _lgtmtop()
             if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W "$("$prog" --help 2>/dev/null | grep -o -- '--[a-z][a-z-]*' | sort -u)" -- "$cur"))
             else
-                COMPREPLY=($(compgen -W "tui check init config dashboards help" -- "$cur"))
+                COMPREPLY=($(compgen -W "tui check serve init config lint dashboards help" -- "$cur"))
             fi
             ;;
         config) COMPREPLY=($(compgen -W "check" -- "$cur")) ;;
         dashboards) COMPREPLY=($(compgen -W "lint" -- "$cur")) ;;
-        help) COMPREPLY=($(compgen -W "tui check init config" -- "$cur")) ;;
-        "dashboards lint")
+        help) COMPREPLY=($(compgen -W "tui check serve init config" -- "$cur")) ;;
+        lint | "dashboards lint")
             if [[ $cur == -* ]]; then
-                COMPREPLY=($(compgen -W "$("$prog" dashboards lint --help 2>/dev/null | grep -o -- '--[a-z][a-z-]*' | sort -u)" -- "$cur"))
+                COMPREPLY=($(compgen -W "$("$prog" lint --help 2>/dev/null | grep -o -- '--[a-z][a-z-]*' | sort -u)" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
                 compopt -o filenames 2>/dev/null
             fi
             ;;
-        tui | check | init | "config check")
+        tui | check | serve | init | "config check")
             if [[ $cur == -* ]]; then
-                COMPREPLY=($(compgen -W "$("$prog" $cmd --help 2>/dev/null | grep -o -- '--[a-z][a-z-]*' | sort -u)" -- "$cur"))
+                COMPREPLY=($(compgen -W "$("$prog" $cmd --help 2>/dev/null | grep -o -- '--[a-z][a-z.-]*[a-z]' | sort -u)" -- "$cur"))
             fi
             ;;
     esac

@@ -3,13 +3,14 @@
 #   scripts/setup.sh          build dependencies
 #   scripts/setup.sh --test   build + test dependencies (cmocka, tmux, a real Prometheus; man-db,
 #                             bash-completion, zsh, fish for the man page and completion tests;
-#                             dpkg-dev, file, lintian for the .deb test)
+#                             dpkg-dev, file, lintian for the .deb test; chromium for the status
+#                             page test, openssl for serve's TLS test)
 set -euo pipefail
 
-pkgs=(build-essential cmake pkg-config libcurl4-openssl-dev libncurses-dev libcjson-dev libyaml-dev python3)
+pkgs=(build-essential cmake pkg-config libcurl4-openssl-dev libncurses-dev libcjson-dev libyaml-dev libmicrohttpd-dev libcrypt-dev python3)
 if [[ "${1:-}" == "--test" ]]; then
     pkgs+=(libcmocka-dev tmux prometheus prometheus-alertmanager clang-format)
-    pkgs+=(man-db groff-base bash-completion zsh fish dpkg-dev file lintian)
+    pkgs+=(man-db groff-base bash-completion zsh fish dpkg-dev file lintian chromium openssl)
 fi
 
 missing=()

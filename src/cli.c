@@ -29,6 +29,8 @@ enum {
     OPT_TOKEN,
     OPT_FORCE,
     OPT_STRICT,
+    OPT_LISTEN,
+    OPT_WEB_CONFIG,
 };
 
 /* Subcommand bits of an option row. */
@@ -36,8 +38,10 @@ enum {
 #define M_CHECK (1u << CLI_CHECK)
 #define M_INIT (1u << CLI_INIT)
 #define M_CFG (1u << CLI_CONFIG_CHECK)
+#define M_SERVE (1u << CLI_SERVE)
 #define M_RUN (M_TUI | M_CHECK)
-#define M_ALL (M_RUN | M_INIT | M_CFG)
+#define M_SWEEP (M_RUN | M_SERVE) /* every face that sweeps */
+#define M_ALL (M_SWEEP | M_INIT | M_CFG)
 
 struct opt_row {
     const char *name; /* long name */
@@ -50,28 +54,28 @@ struct opt_row {
 };
 
 static const struct opt_row opt_rows[] = {
-        {"config", 'c', required_argument, "FILE", M_RUN | M_CFG, 0,
+        {"config", 'c', required_argument, "FILE", M_SWEEP | M_CFG, 0,
          "config file (default: $LGTMTOP_CONFIG, ./lgtmtop.yaml,\n$XDG_CONFIG_HOME/lgtmtop/config.yaml)"},
-        {"stack", OPT_STACK, required_argument, "NAME", M_RUN | M_CFG, 0, "only this stack from the config"},
-        {"mimir", OPT_MIMIR, required_argument, "URL", M_RUN, 0,
+        {"stack", OPT_STACK, required_argument, "NAME", M_SWEEP | M_CFG, 0, "only this stack from the config"},
+        {"mimir", OPT_MIMIR, required_argument, "URL", M_SWEEP, 0,
          "override or add a component's URL (also --loki, --tempo,\n--grafana, --prometheus)"},
-        {"loki", OPT_LOKI, required_argument, "URL", M_RUN, 0, NULL},
-        {"tempo", OPT_TEMPO, required_argument, "URL", M_RUN, 0, NULL},
-        {"grafana", OPT_GRAFANA, required_argument, "URL", M_RUN | M_INIT, M_INIT,
+        {"loki", OPT_LOKI, required_argument, "URL", M_SWEEP, 0, NULL},
+        {"tempo", OPT_TEMPO, required_argument, "URL", M_SWEEP, 0, NULL},
+        {"grafana", OPT_GRAFANA, required_argument, "URL", M_SWEEP | M_INIT, M_INIT,
          "the Grafana whose datasources become the config (without it:\nprobe the localhost defaults)"},
-        {"prometheus", OPT_PROMETHEUS, required_argument, "URL", M_RUN, 0, NULL},
-        {"from-grafana", OPT_FROM_GRAFANA, required_argument, "URL", M_RUN, 0,
+        {"prometheus", OPT_PROMETHEUS, required_argument, "URL", M_SWEEP, 0, NULL},
+        {"from-grafana", OPT_FROM_GRAFANA, required_argument, "URL", M_SWEEP, 0,
          "no config file: discover the stack from this Grafana's\ndatasources (as lgtmtop init does)"},
-        {"grafana-token-file", OPT_TOKEN_FILE, required_argument, "FILE", M_RUN | M_INIT, 0,
+        {"grafana-token-file", OPT_TOKEN_FILE, required_argument, "FILE", M_SWEEP | M_INIT, 0,
          "Grafana service account token for the discovery (default:\n$GRAFANA_TOKEN)"},
-        {"grafana-token", OPT_TOKEN, required_argument, "TOKEN", M_RUN | M_INIT, 0,
+        {"grafana-token", OPT_TOKEN, required_argument, "TOKEN", M_SWEEP | M_INIT, 0,
          "the token itself (shows in the process list; prefer the file)"},
         {"output", 'o', required_argument, "FILE", M_INIT, 0, "write the config to FILE instead of stdout"},
         {"force", OPT_FORCE, no_argument, NULL, M_INIT, 0, "overwrite an existing -o FILE"},
-        {"only", OPT_ONLY, required_argument, "LIST", M_RUN, 0,
+        {"only", OPT_ONLY, required_argument, "LIST", M_SWEEP, 0,
          "only these components, e.g. --only tempo,grafana (custom\nchecks: checks)"},
-        {"interval", 'i', required_argument, "DUR", M_RUN, 0, "sweep interval (default 5s)"},
-        {"timeout", 't', required_argument, "DUR", M_RUN | M_INIT, 0, "per-request timeout (default 5s)"},
+        {"interval", 'i', required_argument, "DUR", M_SWEEP, 0, "sweep interval (default 5s)"},
+        {"timeout", 't', required_argument, "DUR", M_SWEEP | M_INIT, 0, "per-request timeout (default 5s)"},
         {"json", OPT_JSON, no_argument, NULL, M_CHECK, 0, "print a JSON document instead of the table"},
         {"wait", OPT_WAIT, required_argument, "DUR", M_CHECK, 0, "repeat sweeps until all OK or DUR has passed"},
         {"sample", OPT_SAMPLE, required_argument, "DUR", M_CHECK, 0,
@@ -80,8 +84,12 @@ static const struct opt_row opt_rows[] = {
          "warnings (a ${VAR} that is not set, a token file readable by\nothers) fail the check too"},
         {"no-color", OPT_NO_COLOR, no_argument, NULL, M_RUN, 0, "no colors (also when NO_COLOR is set)"},
         {"ascii", OPT_ASCII, no_argument, NULL, M_RUN, M_TUI, "no Unicode drawing characters"},
-        {"canary", OPT_CANARY, no_argument, NULL, M_RUN, 0,
+        {"canary", OPT_CANARY, no_argument, NULL, M_SWEEP, 0,
          "write a test span/line/sample to Tempo, Loki and Mimir and\ntime until it is readable (writes data)"},
+        {"listen", OPT_LISTEN, required_argument, "ADDR:PORT", M_SERVE, 0,
+         "where to serve HTTP (default " CLI_DEFAULT_LISTEN "; :PORT = every\naddress)"},
+        {"web.config.file", OPT_WEB_CONFIG, required_argument, "FILE", M_SERVE, 0,
+         "exporter web config: basic_auth_users (bcrypt), TLS cert and key"},
         {"version", 'V', no_argument, NULL, M_ALL, 0, "print the version and the linked libraries' versions"},
         {"help", 'h', no_argument, NULL, M_ALL, 0, "this help"},
 };
@@ -95,7 +103,7 @@ static const struct {
 } commands[] = {
         {"tui", CLI_TUI, "lgtmtop [tui] [options]", "live view of the stack (default on a terminal)",
          "Keys: arrows/jk move, Enter drills down, Tab cycles panes, f findings, / filter,\n"
-         "s stacks, r sweep now, p pause, ? help, q quit. Durations: 500ms, 5s, 1m30s, 2h.\n"},
+         "e changes, s stacks, r sweep now, p pause, ? help, q quit.\nDurations: 500ms, 5s, 1m30s, 2h.\n"},
         {"check", CLI_CHECK, "lgtmtop check [options]", "one sweep: table (or --json), findings, exit code",
          "Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage or config error).\n"
          "Durations: 500ms, 5s, 1m30s, 2h.\n"},
@@ -110,6 +118,12 @@ static const struct {
          "Prints the config with every ${VAR} expanded, defaults filled in and secrets redacted\n"
          "on stdout; problems as FILE:LINE: messages on stderr.\n"
          "Exit codes: 0 valid, 3 invalid (or, with --strict, a warning).\n"},
+        {"serve", CLI_SERVE, "lgtmtop serve [--listen ADDR:PORT] [options]",
+         "sweep on the interval; serve /metrics, a status page and JSON",
+         "Paths: / status page, /metrics Prometheus exposition, /api/v1/status the check --json\n"
+         "document, /-/healthy, /-/ready (after the first complete sweep).\n"
+         "Signals: SIGTERM/SIGINT stop, SIGHUP reloads the config (a bad one keeps the old).\n"
+         "Durations: 500ms, 5s, 1m30s, 2h.\n"},
         {"help", CLI_HELP, NULL, NULL, NULL},
         {"version", CLI_VERSION, NULL, NULL, NULL},
 };
@@ -122,6 +136,7 @@ static const char *cli_mode_name(enum cli_mode mode)
     case CLI_CHECK: return "check";
     case CLI_INIT: return "init";
     case CLI_CONFIG_CHECK: return "config check";
+    case CLI_SERVE: return "serve";
     case CLI_HELP: return "help";
     case CLI_VERSION: return "version";
     default: return "";
@@ -164,7 +179,8 @@ void cli_usage_for(FILE *f, enum cli_mode mode)
             if (commands[i].about)
                 fprintf(f, "  %-22s %s\n", commands[i].mode == CLI_CONFIG_CHECK ? "config check" : commands[i].name,
                         commands[i].about);
-        fputs("  dashboards lint        offline: dashboard JSON files vs datasource provisioning\n"
+        fputs("  lint                   offline: a provisioning repo (dashboards, datasources, alerting,\n"
+              "                         rule files, Tempo config); alias: dashboards lint\n"
               "\n"
               "Run lgtmtop COMMAND --help for a command's options (lgtmtop check --help).\n"
               "Without a command: the live view on a terminal, else check.\n"
@@ -228,6 +244,35 @@ static int parse_url(const char *opt, const char *arg, const char **dst, char *e
     return 0;
 }
 
+int cli_split_listen(const char *arg, char *host, size_t hostlen, char *port, size_t portlen)
+{
+    const char *colon = strrchr(arg, ':');
+    const char *h = arg;
+    size_t hl;
+    if (!colon)
+        return -1;
+    if (arg[0] == '[') { /* [::1]:9689 */
+        const char *close = strchr(arg, ']');
+        if (!close || close + 1 != colon)
+            return -1;
+        h = arg + 1;
+        hl = (size_t)(close - h);
+    } else {
+        hl = (size_t)(colon - arg);
+        if (memchr(arg, ':', hl)) /* a bare IPv6 address needs brackets */
+            return -1;
+    }
+    const char *p = colon + 1;
+    char *end;
+    long n = strtol(p, &end, 10);
+    if (!*p || *end || n < 0 || n > 65535 || strlen(p) >= portlen || hl >= hostlen)
+        return -1;
+    memcpy(host, h, hl);
+    host[hl] = '\0';
+    snprintf(port, portlen, "%s", p);
+    return 0;
+}
+
 /* One option's value into out. */
 static int apply_opt(int ch, const char *arg, struct cli *out, char *err, size_t errlen)
 {
@@ -247,6 +292,15 @@ static int apply_opt(int ch, const char *arg, struct cli *out, char *err, size_t
     case 'o': out->output = arg; break;
     case OPT_FORCE: out->force = true; break;
     case OPT_STRICT: out->strict = true; break;
+    case OPT_LISTEN:
+        if (cli_split_listen(arg, out->listen_host, sizeof out->listen_host, out->listen_port,
+                             sizeof out->listen_port)) {
+            snprintf(err, errlen, "--listen: bad address '%s' (use ADDR:PORT, [IPv6]:PORT or :PORT)", arg);
+            return -1;
+        }
+        out->listen = arg;
+        break;
+    case OPT_WEB_CONFIG: out->web_config = arg; break;
     case OPT_ONLY: return parse_only(arg, &out->only_mask, err, errlen);
     case 'i': return parse_dur("--interval", arg, &out->interval_ms, err, errlen);
     case 't': return parse_dur("--timeout", arg, &out->timeout_ms, err, errlen);
@@ -280,7 +334,8 @@ static int parse_command(int nwords, char **words, int *used, struct cli *out, c
         if (strcmp(word, commands[i].name) == 0)
             break;
     if (i == ARRAY_LEN(commands)) {
-        snprintf(err, errlen, "unknown command '%s' (use check, tui, init or config check; see lgtmtop --help)", word);
+        snprintf(err, errlen, "unknown command '%s' (use check, tui, serve, init or config check; see lgtmtop --help)",
+                 word);
         return -1;
     }
     enum cli_mode mode = commands[i].mode;
@@ -324,6 +379,8 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
     int nwords = 0, used = 0, rc = -1;
     uint64_t seen = 0;
     memset(out, 0, sizeof(*out));
+    (void)cli_split_listen(CLI_DEFAULT_LISTEN, out->listen_host, sizeof out->listen_host, out->listen_port,
+                           sizeof out->listen_port);
     memset(long_opts, 0, sizeof long_opts);
     out->sample_ms = CLI_DEFAULT_SAMPLE_MS;
     err[0] = '\0';
@@ -383,7 +440,7 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
         if (!(seen & ((uint64_t)1 << i)) || (opt_rows[i].modes & bit))
             continue;
         char where[64] = "";
-        for (int m = CLI_TUI; m <= CLI_CONFIG_CHECK; m++)
+        for (int m = CLI_TUI; m <= CLI_SERVE; m++)
             if (opt_rows[i].modes & (1u << m) && m != CLI_HELP && m != CLI_VERSION)
                 snprintf(where + strlen(where), sizeof where - strlen(where), "%s'lgtmtop %s'", *where ? " and " : "",
                          cli_mode_name((enum cli_mode)m));

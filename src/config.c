@@ -411,6 +411,7 @@ void config_defaults(struct config *out, config_getenv_fn fn, void *ud)
     out->interval_ms = CONFIG_DEFAULT_INTERVAL_MS;
     out->timeout_ms = CONFIG_DEFAULT_TIMEOUT_MS;
     out->max_body = CONFIG_DEFAULT_MAX_BODY;
+    out->body_budget = CONFIG_DEFAULT_BODY_BUDGET;
     struct stack_cfg *st = config_add_stack(out, "default");
     for (size_t i = 0; i < ARRAY_LEN(config_env_rows); i++) {
         const struct config_env_row *row = &config_env_rows[i];

@@ -188,6 +188,7 @@ char *config_dump(const struct config *cfg)
             &b, "connect_timeout: %s\n",
             config_dump_duration(cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms : cfg->timeout_ms, d, sizeof d));
     kv_size(&b, 0, "max_body", cfg->max_body);
+    kv_size(&b, 0, "body_budget", cfg->body_budget);
     if (cfg->max_in_flight)
         buf_printf(&b, "max_in_flight: %zu\n", cfg->max_in_flight);
     buf_printf(&b, "canary: %s\n", cfg->canary ? "true" : "false");

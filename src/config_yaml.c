@@ -12,6 +12,7 @@
 #include "lgtmtop/config.h"
 #include "lgtmtop/custom_cfg.h"
 #include "lgtmtop/util.h"
+#include "lgtmtop/yaml_depth.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -654,6 +655,7 @@ enum {
     TK_CANARY_TIMEOUT,
     TK_CHECKS,
     TK_MAX_IN_FLIGHT,
+    TK_BODY_BUDGET,
     TK_COUNT
 };
 static const struct key_def top_keys[TK_COUNT] = {
@@ -671,6 +673,7 @@ static const struct key_def top_keys[TK_COUNT] = {
         [TK_CANARY_TIMEOUT] = {"canary_timeout", set_duration, TO(canary_timeout_ms), 0, 1000},
         [TK_CHECKS] = {"checks", set_top_checks, 0, 0, 0},
         [TK_MAX_IN_FLIGHT] = {"max_in_flight", set_count, TO(max_in_flight), 0, MAX_IN_FLIGHT_MAX},
+        [TK_BODY_BUDGET] = {"body_budget", set_size, TO(body_budget), 0, 0},
 };
 
 /* ---- the walker ---- */
@@ -1361,13 +1364,20 @@ int config_parse(const char *yaml, size_t len, const char *name, config_getenv_f
     out->interval_ms = CONFIG_DEFAULT_INTERVAL_MS;
     out->timeout_ms = CONFIG_DEFAULT_TIMEOUT_MS;
     out->max_body = CONFIG_DEFAULT_MAX_BODY;
+    out->body_budget = CONFIG_DEFAULT_BODY_BUDGET;
     if (err && errlen)
         err[0] = '\0';
     buf_init(&p.path);
     if (!yaml_parser_initialize(&yp))
         fatal("out of memory (YAML parser)");
     yaml_parser_set_input_string(&yp, (const unsigned char *)(yaml ? yaml : ""), yaml ? len : 0);
-    if (!yaml_parser_load(&yp, &doc)) {
+    int deep_line = 0;
+    if (yaml_too_deep(yaml, len, YAML_MAX_DEPTH, &deep_line)) {
+        rc = cfgp_err_plain(&p, deep_line,
+                            "YAML nested deeper than %d levels here — a config nests a few levels; is it the "
+                            "right file?",
+                            YAML_MAX_DEPTH);
+    } else if (!yaml_parser_load(&yp, &doc)) {
         rc = cfgp_syntax_error(&p, &yp, yaml, len);
     } else {
         p.doc = &doc;

@@ -233,7 +233,10 @@ static void w_down_other(const struct dctx *x, struct finding *f)
 {
     const struct check_state *r = readiness(x->c);
     f->severity = ST_FAIL;
-    if (r->net == NET_PROTOCOL)
+    if (r->net == NET_PROTOCOL && strcmp(r->net_text, NET_TEXT_HEADER_TOO_BIG) == 0)
+        put(f->title, sizeof(f->title), "%s sends a response header over libcurl's limit at %s", product(x->c),
+            x->c->hostport);
+    else if (r->net == NET_PROTOCOL)
         put(f->title, sizeof(f->title), "%s sends broken HTTP at %s (truncated or not HTTP)", product(x->c),
             x->c->hostport);
     else

@@ -46,6 +46,8 @@ struct xfer {
     struct buf body;
     size_t max_body;
     bool too_big;
+    bool over_budget;   /* stopped by the process-wide body budget */
+    size_t charged;     /* bytes of body_used this transfer holds (its buffer's capacity) */
     char *content_type; /* copied from the response headers */
     char *url_redacted;
     char *post;                    /* owned copy of the request body */
@@ -204,6 +206,13 @@ static struct shard *shard_new(struct engine *e)
     return sh;
 }
 
+/* The process-wide body budget: the capacity of every body buffer alive, against the limit. */
+static size_t body_budget = ENGINE_DEFAULT_BODY_BUDGET;
+static size_t body_used;
+
+void engine_set_body_budget(size_t bytes) { body_budget = bytes ? bytes : ENGINE_DEFAULT_BODY_BUDGET; }
+size_t engine_body_bytes(void) { return body_used; }
+
 struct engine *engine_new(void)
 {
     if (!curl_ready) {
@@ -304,6 +313,7 @@ static void xfer_free(struct xfer *x)
     curl_slist_free_all(x->headers);
     curl_slist_free_all(x->connect_to);
     buf_free(&x->body);
+    body_used -= x->charged;
     buf_free(&x->addrs);
     free(x->content_type);
     free(x->url_redacted);
@@ -401,6 +411,23 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
     if (x->body.len + len > x->max_body) {
         x->too_big = true;
         return 0; /* aborts the transfer: memory stays bounded */
+    }
+    size_t need = x->body.len + len + 1;
+    if (need > x->body.cap) {
+        /* Grow by doubling (from 4 KiB), never past max_body, and charge the budget first. */
+        size_t cap = x->body.cap ? x->body.cap : 4096;
+        while (cap < need)
+            cap *= 2;
+        if (cap > x->max_body + 1)
+            cap = x->max_body + 1;
+        size_t more = cap - x->body.cap;
+        if (body_used + more > body_budget) {
+            x->too_big = x->over_budget = true;
+            return 0;
+        }
+        body_used += more;
+        x->charged += more;
+        buf_reserve(&x->body, cap);
     }
     buf_append(&x->body, p, len);
     return len;
@@ -594,28 +621,32 @@ static enum net_err classify(CURLcode rc, bool too_big)
         CURLcode code;
         enum net_err err;
     } map[] = {
-            {CURLE_COULDNT_CONNECT, NET_REFUSED},
-            {CURLE_COULDNT_RESOLVE_HOST, NET_DNS},
-            {CURLE_COULDNT_RESOLVE_PROXY, NET_DNS},
-            {CURLE_OPERATION_TIMEDOUT, NET_TIMEOUT},
-            {CURLE_SSL_CONNECT_ERROR, NET_TLS},
-            {CURLE_PEER_FAILED_VERIFICATION, NET_TLS},
-            {CURLE_SSL_CERTPROBLEM, NET_TLS},
-            {CURLE_SSL_CIPHER, NET_TLS},
-            {CURLE_SSL_CACERT_BADFILE, NET_TLS},
-            {CURLE_SSL_ISSUER_ERROR, NET_TLS},
-            {CURLE_SSL_CRL_BADFILE, NET_TLS},
-            {CURLE_FILESIZE_EXCEEDED, NET_TOO_BIG},
-            {CURLE_TOO_MANY_REDIRECTS, NET_REDIRECTS},
-            {CURLE_UNSUPPORTED_PROTOCOL, NET_REDIRECTS},
-            {CURLE_PARTIAL_FILE, NET_PROTOCOL},
-            {CURLE_GOT_NOTHING, NET_PROTOCOL},
-            {CURLE_RECV_ERROR, NET_PROTOCOL},
-            {CURLE_SEND_ERROR, NET_PROTOCOL},
-            {CURLE_WEIRD_SERVER_REPLY, NET_PROTOCOL},
-            {CURLE_BAD_CONTENT_ENCODING, NET_PROTOCOL},
-            {CURLE_HTTP2, NET_PROTOCOL},
-            {CURLE_HTTP2_STREAM, NET_PROTOCOL},
+        {CURLE_COULDNT_CONNECT, NET_REFUSED},
+        {CURLE_COULDNT_RESOLVE_HOST, NET_DNS},
+        {CURLE_COULDNT_RESOLVE_PROXY, NET_DNS},
+        {CURLE_OPERATION_TIMEDOUT, NET_TIMEOUT},
+        {CURLE_SSL_CONNECT_ERROR, NET_TLS},
+        {CURLE_PEER_FAILED_VERIFICATION, NET_TLS},
+        {CURLE_SSL_CERTPROBLEM, NET_TLS},
+        {CURLE_SSL_CIPHER, NET_TLS},
+        {CURLE_SSL_CACERT_BADFILE, NET_TLS},
+        {CURLE_SSL_ISSUER_ERROR, NET_TLS},
+        {CURLE_SSL_CRL_BADFILE, NET_TLS},
+        {CURLE_FILESIZE_EXCEEDED, NET_TOO_BIG},
+        {CURLE_TOO_MANY_REDIRECTS, NET_REDIRECTS},
+        {CURLE_UNSUPPORTED_PROTOCOL, NET_REDIRECTS},
+        {CURLE_PARTIAL_FILE, NET_PROTOCOL},
+        {CURLE_GOT_NOTHING, NET_PROTOCOL},
+        {CURLE_RECV_ERROR, NET_PROTOCOL},
+        {CURLE_SEND_ERROR, NET_PROTOCOL},
+        {CURLE_WEIRD_SERVER_REPLY, NET_PROTOCOL},
+        {CURLE_BAD_CONTENT_ENCODING, NET_PROTOCOL},
+        {CURLE_HTTP2, NET_PROTOCOL},
+        {CURLE_HTTP2_STREAM, NET_PROTOCOL},
+        {CURLE_OUT_OF_MEMORY, NET_PROTOCOL}, /* a header over CURL_MAX_HTTP_HEADER (finish) */
+#if LIBCURL_VERSION_NUM >= 0x080600
+        {CURLE_TOO_LARGE, NET_PROTOCOL},
+#endif
     };
     if (rc == CURLE_OK)
         return NET_OK;
@@ -625,6 +656,16 @@ static enum net_err classify(CURLcode rc, bool too_big)
         if (map[i].code == rc)
             return map[i].err;
     return NET_OTHER;
+}
+
+static bool classify_too_large(CURLcode rc)
+{
+#if LIBCURL_VERSION_NUM >= 0x080600
+    return rc == CURLE_TOO_LARGE;
+#else
+    (void)rc;
+    return false;
+#endif
 }
 
 static long info_us(CURL *c, CURLINFO what)
@@ -664,6 +705,10 @@ static void finish(struct engine *e, CURL *c, CURLcode rc)
         r.timeout_ms = x->lookup_timeout_ms; /* the connect timeout covers the lookup */
     }
     r.err_text = r.err == NET_OK ? "" : (x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc));
+    /* libcurl answers a header line over its limit with "Out of memory" (CURLE_TOO_LARGE from
+     * 8.6): the server sent it, our memory is fine. */
+    if (rc == CURLE_OUT_OF_MEMORY || classify_too_large(rc))
+        r.err_text = NET_TEXT_HEADER_TOO_BIG;
     if (r.err == NET_OK)
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
     if (r.err != NET_OK) /* a partial body is not a response */
@@ -673,6 +718,7 @@ static void finish(struct engine *e, CURL *c, CURLcode rc)
     r.content_type = x->content_type ? x->content_type : "";
     r.url = x->url_redacted;
     r.max_body = x->max_body;
+    r.body_budget = x->over_budget ? body_budget : 0;
     r.t.dns_us = info_us(c, CURLINFO_NAMELOOKUP_TIME_T);
     r.t.connect_us = info_us(c, CURLINFO_CONNECT_TIME_T);
     r.t.tls_us = info_us(c, CURLINFO_APPCONNECT_TIME_T);

@@ -1,13 +1,15 @@
-/* lint: `lgtmtop dashboards lint`. Collects dashboard files (sorted, directories walked
- * recursively), reads the known datasources from provisioning YAML and --uid flags, resolves
- * every reference with dashboards.c in lint mode (export placeholders and library panels are
- * noted, not failed) and prints one line per bad reference. */
+/* lint: `lgtmtop lint [PATH...]` and its alias `lgtmtop dashboards lint`. Walks the paths (sorted,
+ * directories recursively for *.json, *.yml, *.yaml, *.rules; hidden directories and
+ * node_modules skipped), recognises each file by its content, builds the datasource set the
+ * repo provisions (lint_datasources.c), then hands each file to the module of its kind and
+ * prints the findings (lint_out.c). */
 #include "lgtmtop/lint.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,35 +19,44 @@
 
 #include "lgtmtop/dashboards.h"
 #include "lgtmtop/util.h"
+#include "lgtmtop/yaml_depth.h"
+#include "lint_impl.h"
 
 #define LINT_EXIT_OK 0
-#define LINT_EXIT_DEPRECATED 1
-#define LINT_EXIT_MISSING 2
-#define LINT_EXIT_ERROR 3
+#define LINT_EXIT_WARNING 1
+#define LINT_EXIT_ERROR 2
+#define LINT_EXIT_USAGE 3
 #define LINT_MAX_FILE ((size_t)256 << 20)
 #define LINT_MAX_DEPTH 64
-#define LINT_KNOWN_LISTED 8
 
 /* ---- arguments ------------------------------------------------------------------------- */
 
-static void lint_usage(FILE *f)
+static void lint_usage(FILE *f, bool alias)
 {
-    fputs("usage: lgtmtop dashboards lint [--datasources FILE|DIR]... [--uid UID]... [--deprecated OLD=NEW]...\n"
-          "                               [--json] [--no-color] PATH...\n"
-          "\n"
-          "Checks every datasource reference in dashboard JSON files (directories are walked\n"
-          "recursively for *.json) against the datasources of Grafana provisioning YAML and --uid.\n"
-          "\n"
-          "  -d, --datasources FILE   provisioning file (apiVersion: 1, datasources: [{name, uid, type}]),\n"
-          "                           or a directory of *.yml/*.yaml; repeatable\n"
-          "  -u, --uid UID            a datasource uid (or name) that exists; repeatable\n"
-          "      --deprecated OLD=NEW a uid to migrate away from; references to it are reported\n"
-          "      --json               one JSON document on stdout\n"
-          "      --no-color           no colours (also NO_COLOR)\n"
-          "\n"
-          "Exit: 0 clean, 1 deprecated references only, 2 a missing datasource,\n"
-          "      3 usage error, unreadable file or invalid JSON/YAML.\n",
-          f);
+    fprintf(f,
+            "usage: lgtmtop %s [--datasources FILE|DIR]... [--uid UID]... [--deprecated OLD=NEW]...\n"
+            "                    [--env-file FILE] [--env] [--json | --format text|json|github]\n"
+            "                    [--no-promtool] [--no-color] [PATH...]\n"
+            "\n"
+            "Checks a provisioning repo offline, each file recognised by its content (default PATH: .):\n"
+            "dashboards (classic JSON, __inputs exports, Grafana 12 resources) against the datasources\n"
+            "the repo provisions, datasource, dashboard-provider and alerting provisioning, Prometheus /\n"
+            "Loki / Mimir rule files (and promtool check rules when promtool is on the PATH), Tempo config.\n"
+            "\n"
+            "  -d, --datasources FILE   datasource provisioning (apiVersion: 1, datasources: [...]) outside\n"
+            "                           the PATHs, or a directory of *.yml/*.yaml; repeatable\n"
+            "  -u, --uid UID            a datasource uid (or name) that exists; repeatable\n"
+            "      --deprecated OLD=NEW a uid to migrate away from; references to it are warnings\n"
+            "      --env-file FILE      NAME=VALUE lines: ${NAME} in provisioning that is not set is an error\n"
+            "      --env                the environment too (with or without --env-file)\n"
+            "      --json               one JSON document on stdout (--format json)\n"
+            "      --format FORMAT      text (default), json, or github (workflow annotations)\n"
+            "      --no-promtool        do not run promtool check rules on rule files\n"
+            "      --no-color           no colours (also NO_COLOR)\n"
+            "\n"
+            "Exit: 0 clean (notes only), 1 warnings, 2 errors,\n"
+            "      3 usage error, unreadable PATH, or nothing to lint in a PATH.\n",
+            alias ? "dashboards lint" : "lint");
 }
 
 static void push(char ***arr, size_t *n, const char *s)
@@ -56,49 +67,62 @@ static void push(char ***arr, size_t *n, const char *s)
 
 int lint_parse_args(int argc, char **argv, struct lint_opts *o, FILE *out, char *err, size_t errlen)
 {
+    enum { O_DEPRECATED = 256, O_JSON, O_FORMAT, O_NO_COLOR, O_ENV_FILE, O_ENV, O_NO_PROMTOOL };
     static const struct option longopts[] = {
             {"datasources", required_argument, NULL, 'd'},
             {"uid", required_argument, NULL, 'u'},
-            {"deprecated", required_argument, NULL, 'D'},
-            {"json", no_argument, NULL, 'j'},
-            {"no-color", no_argument, NULL, 'C'},
+            {"deprecated", required_argument, NULL, O_DEPRECATED},
+            {"json", no_argument, NULL, O_JSON},
+            {"format", required_argument, NULL, O_FORMAT},
+            {"env-file", required_argument, NULL, O_ENV_FILE},
+            {"env", no_argument, NULL, O_ENV},
+            {"no-promtool", no_argument, NULL, O_NO_PROMTOOL},
+            {"no-color", no_argument, NULL, O_NO_COLOR},
             {"help", no_argument, NULL, 'h'},
             {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof(*o));
     err[0] = '\0';
-    if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+    const char *cmd = "lint";
+    if (argc >= 1 && strcmp(argv[0], "dashboards") == 0) {
+        o->alias = true;
+        cmd = "dashboards lint";
         if (argc < 2) {
-            snprintf(err, errlen, "dashboards: missing subcommand — use: lgtmtop dashboards lint PATH...");
+            snprintf(err, errlen, "dashboards: missing subcommand — use: lgtmtop lint PATH...");
             return -1;
         }
-        lint_usage(out);
-        return 1;
+        if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+            lint_usage(out, true);
+            return 1;
+        }
+        if (strcmp(argv[1], "lint") != 0) {
+            snprintf(err, errlen, "dashboards: unknown subcommand \"%s\" — use: lgtmtop lint PATH...", argv[1]);
+            return -1;
+        }
+        argc--;
+        argv++;
     }
-    if (strcmp(argv[1], "lint") != 0) {
-        snprintf(err, errlen, "dashboards: unknown subcommand \"%s\" — use: lgtmtop dashboards lint PATH...", argv[1]);
-        return -1;
-    }
-    int ac = argc - 1;
-    char **av = argv + 1;
     size_t ndep = 0; /* strings in o->deprecated (two per pair) */
     opterr = 0;
     optind = 0; /* GNU: full reinitialisation */
     int ch;
-    while ((ch = getopt_long(ac, av, "+:d:u:h", longopts, NULL)) != -1) {
+    /* "-": every word in order (a PATH comes back as 1), so options go anywhere even with
+     * POSIXLY_CORRECT; ":" reports a missing value apart from an unknown option. */
+    while ((ch = getopt_long(argc, argv, "-:d:u:h", longopts, NULL)) != -1) {
         switch (ch) {
+        case 1: push(&o->paths, &o->npaths, optarg); break;
         case 'd': push(&o->ds_files, &o->nds_files, optarg); break;
         case 'u':
             if (!*optarg) {
-                snprintf(err, errlen, "dashboards lint: --uid needs a value");
+                snprintf(err, errlen, "%s: --uid needs a value", cmd);
                 goto fail;
             }
             push(&o->uids, &o->nuids, optarg);
             break;
-        case 'D': {
+        case O_DEPRECATED: {
             const char *eq = strchr(optarg, '=');
             if (!eq || eq == optarg || !eq[1] || strchr(eq + 1, '=')) {
-                snprintf(err, errlen, "dashboards lint: --deprecated wants OLD=NEW, got \"%s\"", optarg);
+                snprintf(err, errlen, "%s: --deprecated wants OLD=NEW, got \"%s\"", cmd, optarg);
                 goto fail;
             }
             char *old = xstrndup(optarg, (size_t)(eq - optarg));
@@ -108,33 +132,40 @@ int lint_parse_args(int argc, char **argv, struct lint_opts *o, FILE *out, char 
             free(old);
             break;
         }
-        case 'j': o->json = true; break;
-        case 'C': o->no_color = true; break;
+        case O_JSON: o->format = LINT_JSON; break;
+        case O_FORMAT:
+            if (strcmp(optarg, "text") == 0)
+                o->format = LINT_TEXT;
+            else if (strcmp(optarg, "json") == 0)
+                o->format = LINT_JSON;
+            else if (strcmp(optarg, "github") == 0)
+                o->format = LINT_GITHUB;
+            else {
+                snprintf(err, errlen, "%s: --format wants text, json or github, got \"%s\"", cmd, optarg);
+                goto fail;
+            }
+            break;
+        case O_ENV_FILE:
+            free(o->env_file);
+            o->env_file = xstrdup(optarg);
+            break;
+        case O_ENV: o->use_env = true; break;
+        case O_NO_PROMTOOL: o->no_promtool = true; break;
+        case O_NO_COLOR: o->no_color = true; break;
         case 'h':
-            lint_usage(out);
+            lint_usage(out, o->alias);
             lint_opts_free(o);
             return 1;
-        case ':': snprintf(err, errlen, "dashboards lint: %s needs a value", av[optind - 1]); goto fail;
+        case ':': snprintf(err, errlen, "%s: %s needs a value", cmd, argv[optind - 1]); goto fail;
         default:
-            snprintf(err, errlen, "dashboards lint: unknown option \"%s\" — see lgtmtop dashboards lint --help",
-                     av[optind - 1]);
+            snprintf(err, errlen, "%s: unknown option \"%s\" — see lgtmtop %s --help", cmd, argv[optind - 1], cmd);
             goto fail;
         }
     }
-    for (int i = optind; i < ac; i++)
-        push(&o->paths, &o->npaths, av[i]);
-    if (!o->npaths) {
-        snprintf(err, errlen,
-                 "dashboards lint: no PATH — give dashboard files or directories, e.g. "
-                 "lgtmtop dashboards lint --datasources grafana/datasources grafana/dashboards");
-        goto fail;
-    }
-    if (!o->nds_files && !o->nuids && !o->ndeprecated) {
-        snprintf(err, errlen,
-                 "dashboards lint: nothing to check against — give --datasources FILE (provisioning "
-                 "YAML) or --uid UID (or --deprecated OLD=NEW)");
-        goto fail;
-    }
+    for (int i = optind; i < argc; i++) /* after "--" */
+        push(&o->paths, &o->npaths, argv[i]);
+    if (!o->npaths)
+        push(&o->paths, &o->npaths, ".");
     return 0;
 fail:
     lint_opts_free(o);
@@ -155,128 +186,8 @@ void lint_opts_free(struct lint_opts *o)
     free(o->ds_files);
     free(o->uids);
     free(o->deprecated);
+    free(o->env_file);
     memset(o, 0, sizeof(*o));
-}
-
-/* ---- provisioning YAML ----------------------------------------------------------------- */
-
-static yaml_node_t *ymap_get(yaml_document_t *doc, yaml_node_t *map, const char *key)
-{
-    if (!map || map->type != YAML_MAPPING_NODE)
-        return NULL;
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = yaml_document_get_node(doc, p->key);
-        if (k && k->type == YAML_SCALAR_NODE && strcmp((const char *)k->data.scalar.value, key) == 0)
-            return yaml_document_get_node(doc, p->value);
-    }
-    return NULL;
-}
-
-static const char *yscalar(yaml_node_t *n)
-{
-    if (!n || n->type != YAML_SCALAR_NODE)
-        return NULL;
-    const char *s = (const char *)n->data.scalar.value;
-    if (n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && (!*s || strcmp(s, "~") == 0 || strcasecmp(s, "null") == 0))
-        return NULL;
-    return s;
-}
-
-static bool ytrue(yaml_node_t *n)
-{
-    const char *s = yscalar(n);
-    return s && (strcasecmp(s, "true") == 0 || strcasecmp(s, "yes") == 0 || strcasecmp(s, "on") == 0);
-}
-
-int lint_parse_provisioning(const char *text, size_t len, const char *file, struct lint_dslist *out, char *err,
-                            size_t errlen)
-{
-    yaml_parser_t yp;
-    int rc = 0, docs = 0;
-    bool any_list = false;
-    if (!yaml_parser_initialize(&yp))
-        fatal("out of memory (YAML parser)");
-    yaml_parser_set_input_string(&yp, (const unsigned char *)text, len);
-    for (;;) {
-        yaml_document_t doc;
-        if (!yaml_parser_load(&yp, &doc)) {
-            snprintf(err, errlen, "%s:%zu: YAML syntax error: %s", file, yp.problem_mark.line + 1,
-                     yp.problem ? yp.problem : "cannot parse");
-            rc = -1;
-            break;
-        }
-        yaml_node_t *root = yaml_document_get_root_node(&doc);
-        if (!root) {
-            yaml_document_delete(&doc);
-            break;
-        }
-        docs++;
-        yaml_node_t *list = ymap_get(&doc, root, "datasources");
-        yaml_node_t *del = ymap_get(&doc, root, "deleteDatasources");
-        if (list && list->type == YAML_SEQUENCE_NODE) {
-            any_list = true;
-            for (yaml_node_item_t *it = list->data.sequence.items.start; it < list->data.sequence.items.top; it++) {
-                yaml_node_t *ds = yaml_document_get_node(&doc, *it);
-                const char *uid = yscalar(ymap_get(&doc, ds, "uid")), *name = yscalar(ymap_get(&doc, ds, "name"));
-                if (!uid && !name)
-                    continue;
-                out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
-                struct lint_ds *d = &out->v[out->n++];
-                d->uid = uid ? xstrdup(uid) : NULL;
-                d->name = name ? xstrdup(name) : NULL;
-                const char *type = yscalar(ymap_get(&doc, ds, "type"));
-                d->type = type ? xstrdup(type) : NULL;
-                d->is_default = ytrue(ymap_get(&doc, ds, "isDefault"));
-            }
-        } else if (list && !(list->type == YAML_SCALAR_NODE && !yscalar(list))) {
-            snprintf(err, errlen, "%s:%zu: datasources: expected a list of datasources (- name: ..., uid: ...)", file,
-                     list->start_mark.line + 1);
-            rc = -1;
-        }
-        if (del && del->type == YAML_SEQUENCE_NODE) {
-            any_list = true;
-            for (yaml_node_item_t *it = del->data.sequence.items.start; it < del->data.sequence.items.top; it++) {
-                yaml_node_t *dn = yaml_document_get_node(&doc, *it);
-                const char *name = yscalar(ymap_get(&doc, dn, "name")), *uid = yscalar(ymap_get(&doc, dn, "uid"));
-                for (size_t i = 0; i < out->n; i++) {
-                    struct lint_ds *d = &out->v[i];
-                    if ((name && d->name && strcmp(name, d->name) == 0) ||
-                        (uid && d->uid && strcmp(uid, d->uid) == 0)) {
-                        free(d->uid);
-                        free(d->name);
-                        free(d->type);
-                        out->v[i] = out->v[--out->n];
-                        i--;
-                    }
-                }
-            }
-        }
-        yaml_document_delete(&doc);
-        if (rc)
-            break;
-    }
-    yaml_parser_delete(&yp);
-    if (rc == 0 && !any_list) {
-        snprintf(err, errlen,
-                 "%s: no datasources: list — is this a Grafana datasource provisioning file "
-                 "(apiVersion: 1, datasources: [...])?",
-                 file);
-        rc = -2;
-    }
-    (void)docs;
-    return rc;
-}
-
-void lint_dslist_free(struct lint_dslist *l)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->v[i].uid);
-        free(l->v[i].name);
-        free(l->v[i].type);
-    }
-    free(l->v);
-    l->v = NULL;
-    l->n = 0;
 }
 
 /* ---- files ----------------------------------------------------------------------------- */
@@ -351,7 +262,7 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
         buf_append(&b, chunk, n);
         if (b.len > LINT_MAX_FILE) {
-            snprintf(err, errlen, "%s: larger than 256 MiB, not a dashboard", path);
+            snprintf(err, errlen, "%s: larger than 256 MiB, not linted", path);
             fclose(f);
             buf_free(&b);
             return NULL;
@@ -370,40 +281,218 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
     return buf_steal(&b);
 }
 
+/* ---- recognising files ----------------------------------------------------------------- */
+
+static bool is_json_name(const char *p) { return str_ends_with(p, ".json") || str_ends_with(p, ".JSON"); }
+
+/* Top-level keys that say a YAML file is one of ours even when it does not parse. */
+static bool looks_like_ours(const char *text)
+{
+    static const char *const keys[] = {"datasources:",
+                                       "deleteDatasources:",
+                                       "providers:",
+                                       "groups:",
+                                       "contactPoints:",
+                                       "policies:",
+                                       "muteTimes:",
+                                       "templates:",
+                                       "distributor:",
+                                       "metrics_generator:",
+                                       "apiVersion: dashboard.grafana.app"};
+    for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+        for (size_t i = 0; i < ARRAY_LEN(keys); i++)
+            if (strncmp(l, keys[i], strlen(keys[i])) == 0)
+                return true;
+    return false;
+}
+
+enum lint_kind lint_classify_yaml(const struct lint_file *f)
+{
+    static const char *const alerting_keys[] = {"contactPoints", "policies",        "muteTimes",
+                                                "templates",     "deleteRules",     "deleteContactPoints",
+                                                "resetPolicies", "deleteMuteTimes", "deleteTemplates"};
+    for (size_t k = 0; k < f->ndocs; k++) {
+        yaml_document_t *doc = &f->docs[k];
+        yaml_node_t *root = ly_root(f, k);
+        if (!root)
+            continue;
+        const char *api = ly_str(ly_get(doc, root, "apiVersion"));
+        if (api && str_starts_with(api, "dashboard.grafana.app/"))
+            return LK_DASHBOARD;
+        if (ly_get(doc, root, "datasources") || ly_get(doc, root, "deleteDatasources"))
+            return LK_DATASOURCES;
+        if (ly_get(doc, root, "providers"))
+            return LK_PROVIDERS;
+        for (size_t i = 0; i < ARRAY_LEN(alerting_keys); i++)
+            if (ly_get(doc, root, alerting_keys[i]))
+                return LK_ALERTING;
+        yaml_node_t *groups = ly_get(doc, root, "groups");
+        if (groups && groups->type == YAML_SEQUENCE_NODE) {
+            /* Grafana's groups have a folder and rules with data/condition; Prometheus's rules
+             * have alert/record and expr */
+            bool grafana = false, prom = false;
+            LY_SEQ_EACH(doc, groups, g)
+            {
+                yaml_node_t *gn = LY_ITEM(doc, g);
+                if (ly_get(doc, gn, "folder") || ly_get(doc, gn, "orgId"))
+                    grafana = true;
+                LY_SEQ_EACH(doc, ly_get(doc, gn, "rules"), ri)
+                {
+                    yaml_node_t *rn = LY_ITEM(doc, ri);
+                    if (ly_get(doc, rn, "data") || ly_get(doc, rn, "condition"))
+                        grafana = true;
+                    if (ly_get(doc, rn, "expr") || ly_get(doc, rn, "alert") || ly_get(doc, rn, "record"))
+                        prom = true;
+                }
+                if (ly_get(doc, gn, "rules") && ly_get(doc, gn, "name"))
+                    prom = prom || !grafana;
+            }
+            if (grafana)
+                return LK_ALERTING;
+            if (prom)
+                return LK_RULES;
+        }
+        if (ly_at(doc, root, "distributor.receivers") || ly_get(doc, root, "metrics_generator") ||
+            ly_at(doc, root, "storage.trace"))
+            return LK_TEMPO;
+    }
+    return LK_UNKNOWN;
+}
+
+static void load_yaml(struct lint_file *f)
+{
+    yaml_parser_t yp;
+    int deep_line = 0;
+    if (yaml_too_deep(f->text, f->len, YAML_MAX_DEPTH, &deep_line)) {
+        /* libyaml takes minutes over deep nesting: refuse at once */
+        f->yaml_error_line = deep_line;
+        f->yaml_error = xasprintf("YAML nested deeper than %d levels", YAML_MAX_DEPTH);
+        return;
+    }
+    if (!yaml_parser_initialize(&yp))
+        fatal("out of memory (YAML parser)");
+    yaml_parser_set_input_string(&yp, (const unsigned char *)f->text, f->len);
+    for (;;) {
+        yaml_document_t doc;
+        if (!yaml_parser_load(&yp, &doc)) {
+            f->yaml_error_line = (int)yp.problem_mark.line + 1;
+            f->yaml_error = xasprintf("YAML syntax error: %s%s%s", yp.problem ? yp.problem : "cannot parse",
+                                      yp.context ? " " : "", yp.context ? yp.context : "");
+            break;
+        }
+        if (!yaml_document_get_root_node(&doc)) {
+            yaml_document_delete(&doc);
+            break;
+        }
+        f->docs = xrealloc(f->docs, (f->ndocs + 1) * sizeof(*f->docs));
+        f->docs[f->ndocs++] = doc;
+    }
+    yaml_parser_delete(&yp);
+}
+
 /* ---- the run --------------------------------------------------------------------------- */
 
-struct lint_state {
-    const struct lint_opts *o;
-    FILE *out;
-    bool color;
-    struct dash_ds *ds;
-    size_t nds;
-    struct dash_ctx ctx;
-    char *known; /* "a, b, c, ..." for messages */
-    int files, dashboards, refs, missing, deprecated, unresolved, notes, skipped, errors;
-    cJSON *jproblems, *jnotes, *jskipped, *jerrors;
-};
-
-static const char *c_on(const struct lint_state *s, const char *code) { return s->color ? code : ""; }
-static const char *c_off(const struct lint_state *s) { return s->color ? "\033[0m" : ""; }
-
-static void report_error(struct lint_state *s, const char *file, int line, int col, const char *msg)
+static struct lint_file *file_add(struct lint_run *r, const char *path, bool given)
 {
-    s->errors++;
-    if (s->o->json) {
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "file", file);
-        if (line > 0) {
-            cJSON_AddNumberToObject(e, "line", line);
-            cJSON_AddNumberToObject(e, "column", col);
+    while (path[0] == '.' && path[1] == '/' && path[2]) /* "./grafana/x.json" reads as "grafana/x.json" */
+        path += 2;
+    for (size_t i = 0; i < r->nfiles; i++)
+        if (strcmp(r->files[i].path, path) == 0) {
+            r->files[i].given = r->files[i].given || given;
+            return &r->files[i];
         }
-        cJSON_AddStringToObject(e, "message", msg);
-        cJSON_AddItemToArray(s->jerrors, e);
-    } else if (line > 0) {
-        fprintf(s->out, "%s:%d:%d: %serror:%s %s\n", file, line, col, c_on(s, "\033[1;31m"), c_off(s), msg);
-    } else {
-        fprintf(s->out, "%s: %serror:%s %s\n", file, c_on(s, "\033[1;31m"), c_off(s), msg);
+    r->files = xrealloc(r->files, (r->nfiles + 1) * sizeof(*r->files));
+    struct lint_file *f = &r->files[r->nfiles++];
+    memset(f, 0, sizeof(*f));
+    f->path = xstrdup(path);
+    f->given = given;
+    return f;
+}
+
+static int load_env_file(struct lint_run *r, const char *path, FILE *errf)
+{
+    char err[1024];
+    size_t len;
+    char *text = read_file(path, &len, err, sizeof(err));
+    if (!text) {
+        fprintf(errf, "lgtmtop: %s\n", err);
+        return -1;
     }
+    for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n")) {
+        while (*l == ' ' || *l == '\t')
+            l++;
+        if (str_starts_with(l, "export "))
+            l += strlen("export ");
+        char *eq = strchr(l, '=');
+        if (*l == '#' || !eq || eq == l)
+            continue;
+        size_t vl = strlen(eq + 1);
+        while (vl && (eq[vl] == '\r' || eq[vl] == ' '))
+            eq[vl--] = '\0';
+        char *v = eq + 1;
+        vl = strlen(v);
+        if (vl >= 2 && (v[0] == '"' || v[0] == '\'') && v[vl - 1] == v[0]) {
+            v[vl - 1] = '\0';
+            v++;
+        }
+        char *entry = xasprintf("%.*s=%s", (int)(eq - l), l, v);
+        r->env = xrealloc(r->env, (r->nenv + 1) * sizeof(char *));
+        r->env[r->nenv++] = entry;
+    }
+    free(text);
+    return 0;
+}
+
+static void run_free(struct lint_run *r)
+{
+    for (size_t i = 0; i < r->nfiles; i++) {
+        struct lint_file *f = &r->files[i];
+        for (size_t k = 0; k < f->ndocs; k++)
+            yaml_document_delete(&f->docs[k]);
+        free(f->docs);
+        free(f->text);
+        free(f->path);
+        free(f->yaml_error);
+    }
+    free(r->files);
+    for (size_t i = 0; i < r->nf; i++) {
+        struct lint_finding *x = &r->f[i];
+        free(x->file);
+        free(x->check);
+        free(x->where);
+        free(x->path);
+        free(x->message);
+        cJSON_Delete(x->extra);
+    }
+    free(r->f);
+    free(r->ds);
+    free(r->deleted);
+    for (size_t i = 0; i < r->nenv; i++)
+        free(r->env[i]);
+    free(r->env);
+    free(r->dds);
+    free(r->known);
+    for (size_t i = 0; i < r->ndash_uids; i++)
+        free(r->dash_uids[i]);
+    free(r->dash_uids);
+    free(r->dash_files);
+    for (size_t i = 0; i < r->nprovider_dirs; i++)
+        free(r->provider_dirs[i]);
+    free(r->provider_dirs);
+}
+
+/* Reads a file's text (kept for the run: line numbers); false + an error finding when it cannot. */
+static bool read_text(struct lint_run *r, struct lint_file *f)
+{
+    char err[1024];
+    if (f->text)
+        return true;
+    f->text = read_file(f->path, &f->len, err, sizeof(err));
+    if (!f->text) {
+        lint_add(r, f, 0, LINT_ERROR, "unreadable", NULL, "%s", strchr(err, ':') ? strchr(err, ':') + 2 : err);
+        r->broken++;
+    }
+    return f->text != NULL;
 }
 
 /* Line and column (1-based, in characters) of offset off in text. */
@@ -421,117 +510,11 @@ static void text_pos(const char *text, size_t off, int *line, int *col)
     }
 }
 
-static void problem_message(const struct lint_state *s, const struct dref *r, struct buf *m)
+static void lint_json_file(struct lint_run *r, struct lint_file *f)
 {
-    const char *what = r->lookup ? r->lookup : r->uid ? r->uid : r->raw;
-    if (r->status == DREF_DEPRECATED) {
-        buf_printf(m, "datasource \"%s\" is deprecated: use \"%s\" instead", r->uid ? r->uid : what,
-                   r->replacement ? r->replacement : "?");
-        if (r->uid && r->lookup && strcmp(r->uid, r->lookup) != 0)
-            buf_printf(m, " (referenced as \"%s\")", r->lookup);
-        return;
-    }
-    if (r->lookup && r->lookup[0] == '$') { /* a variable that cannot be satisfied */
-        buf_printf(m, "datasource \"%s\": %s", r->lookup, r->note ? r->note : "cannot be resolved");
-    } else {
-        buf_printf(m, "datasource \"%s\" does not exist", what);
-        if (r->replacement)
-            buf_printf(m, "; it was replaced by \"%s\"", r->replacement);
-        if (r->note)
-            buf_printf(m, " (%s)", r->note);
-    }
-    if (s->known)
-        buf_printf(m, " (known: %s)", s->known);
-}
-
-static void report_dashboard(struct lint_state *s, const char *file, const struct dash_report *rep)
-{
-    const char *title = rep->title[0] ? rep->title : rep->uid[0] ? rep->uid : "(untitled)";
-    struct strlist noted = {0};
-    for (size_t i = 0; i < rep->nrefs; i++) {
-        const struct dref *r = &rep->refs[i];
-        s->refs++;
-        if (r->status == DREF_MISSING || r->status == DREF_DEPRECATED) {
-            struct buf m;
-            buf_init(&m);
-            problem_message(s, r, &m);
-            if (r->status == DREF_MISSING)
-                s->missing++;
-            else
-                s->deprecated++;
-            if (s->o->json) {
-                cJSON *p = cJSON_CreateObject();
-                cJSON_AddStringToObject(p, "file", file);
-                cJSON_AddStringToObject(p, "dashboard", title);
-                cJSON_AddStringToObject(p, "uid", rep->uid);
-                cJSON_AddStringToObject(p, "path", r->path);
-                cJSON_AddStringToObject(p, "panel", r->panel ? r->panel : "");
-                if (r->target)
-                    cJSON_AddStringToObject(p, "target", r->target);
-                else
-                    cJSON_AddNullToObject(p, "target");
-                cJSON_AddStringToObject(p, "datasource", r->lookup ? r->lookup : r->uid ? r->uid : r->raw);
-                cJSON_AddStringToObject(p, "raw", r->raw);
-                cJSON_AddStringToObject(p, "status", dref_status_name(r->status));
-                if (r->replacement)
-                    cJSON_AddStringToObject(p, "replacement", r->replacement);
-                else
-                    cJSON_AddNullToObject(p, "replacement");
-                cJSON_AddStringToObject(p, "message", m.data);
-                cJSON_AddItemToArray(s->jproblems, p);
-            } else {
-                const char *col = r->status == DREF_MISSING ? "\033[31m" : "\033[33m";
-                fprintf(s->out, "%s: dashboard \"%s\": %s", file, title, r->where);
-                if (r->target)
-                    fprintf(s->out, " (target %s)", r->target);
-                fprintf(s->out, ": %s%s%s\n", c_on(s, col), m.data, c_off(s));
-            }
-            buf_free(&m);
-            continue;
-        }
-        if (r->status == DREF_OK)
-            continue;
-        if (r->status == DREF_UNRESOLVED)
-            s->unresolved++;
-        else
-            s->notes++;
-        /* One note per distinct placeholder / library panel / odd value in a dashboard. */
-        const char *key = r->lookup ? r->lookup : r->raw;
-        bool seen = false;
-        for (size_t j = 0; j < noted.n && !seen; j++)
-            seen = strcmp(noted.v[j], key) == 0;
-        if (seen)
-            continue;
-        push(&noted.v, &noted.n, key);
-        const char *msg = r->note ? r->note : dref_kind_name(r->kind);
-        if (s->o->json) {
-            cJSON *n = cJSON_CreateObject();
-            cJSON_AddStringToObject(n, "file", file);
-            cJSON_AddStringToObject(n, "dashboard", title);
-            cJSON_AddStringToObject(n, "path", r->path);
-            cJSON_AddStringToObject(n, "status", dref_status_name(r->status));
-            cJSON_AddStringToObject(n, "message", msg);
-            cJSON_AddItemToArray(s->jnotes, n);
-        } else {
-            fprintf(s->out, "%s: dashboard \"%s\": note: %s (first at %s)\n", file, title, msg, r->path);
-        }
-    }
-    for (size_t j = 0; j < noted.n; j++)
-        free(noted.v[j]);
-    free(noted.v);
-}
-
-static void lint_file(struct lint_state *s, const char *file)
-{
-    char err[1024];
-    size_t len = 0;
-    char *text = read_file(file, &len, err, sizeof(err));
-    s->files++;
-    if (!text) {
-        report_error(s, file, 0, 0, strchr(err, ':') ? strchr(err, ':') + 2 : err);
-        return;
-    }
     const char *end = NULL;
+    const char *text = f->text;
+    size_t len = f->len;
     cJSON *doc = cJSON_ParseWithLengthOpts(text, len, &end, false);
     size_t off = end && end >= text ? (size_t)(end - text) : 0;
     bool truncated = false;
@@ -552,221 +535,241 @@ static void lint_file(struct lint_state *s, const char *file)
             off = len;
         text_pos(text, off, &line, &col);
         text_oneline(near, sizeof(near), text + off, len - off < 32 ? len - off : 32);
-        char *m = len == 0    ? xstrdup("empty file, not JSON")
-                  : doc       ? xasprintf("invalid JSON: unexpected text after the document, near \"%s\"", near)
-                  : truncated ? xstrdup("invalid JSON: the document ends too early (truncated?)")
-                              : xasprintf("invalid JSON near \"%s\"", near);
-        report_error(s, file, len ? line : 0, col, m);
-        free(m);
+        struct lint_finding *x =
+                len == 0    ? lint_add(r, f, 0, LINT_ERROR, "invalid-json", NULL, "empty file, not JSON")
+                : doc       ? lint_add(r, f, line, LINT_ERROR, "invalid-json", NULL,
+                                       "invalid JSON (column %d): unexpected text after the document, near \"%s\"", col, near)
+                : truncated ? lint_add(r, f, line, LINT_ERROR, "invalid-json", NULL,
+                                       "invalid JSON (column %d): the document ends too early (truncated?)", col)
+                            : lint_add(r, f, line, LINT_ERROR, "invalid-json", NULL,
+                                       "invalid JSON (column %d) near \"%s\"", col, near);
+        (void)x;
+        r->broken++;
         cJSON_Delete(doc);
-        free(text);
         return;
     }
-    if (!dash_is_dashboard(doc)) {
-        s->skipped++;
-        if (s->o->json) {
-            cJSON *k = cJSON_CreateObject();
-            cJSON_AddStringToObject(k, "file", file);
-            cJSON_AddStringToObject(k, "reason", "not a dashboard (no panels or rows)");
-            cJSON_AddItemToArray(s->jskipped, k);
-        } else {
-            fprintf(s->out, "%s: note: skipped, not a dashboard (no panels or rows)\n", file);
-        }
-        cJSON_Delete(doc);
-        free(text);
-        return;
+    if (dash_is_dashboard(doc)) {
+        f->kind = LK_DASHBOARD;
+        lint_dashboard_check(r, f, doc, lint_provisioned_path(r, f->path));
+    } else if (f->given) {
+        lint_add(r, f, 0, LINT_NOTE, "not-recognised", NULL,
+                 "skipped: not a dashboard (no panels, rows or Grafana 12 spec)");
     }
-    struct dash_report rep;
-    dash_analyze(doc, &s->ctx, &rep);
-    s->dashboards++;
-    report_dashboard(s, file, &rep);
-    dash_report_free(&rep);
     cJSON_Delete(doc);
-    free(text);
 }
 
-static int load_datasources(struct lint_state *s, struct lint_dslist *list, FILE *errf)
+static void lint_yaml_file(struct lint_run *r, struct lint_file *f)
 {
-    static const char *const yaml_exts[] = {".yml", ".yaml"};
-    char err[1024];
-    for (size_t i = 0; i < s->o->nds_files; i++) {
-        const char *p = s->o->ds_files[i];
-        struct stat st;
-        struct strlist files = {0};
-        if (stat(p, &st) != 0) {
-            fprintf(errf, "lgtmtop: %s: cannot read: %s\n", p, strerror(errno));
-            return -1;
+    if (f->yaml_error) {
+        if (f->kind != LK_UNKNOWN || f->given || looks_like_ours(f->text)) {
+            lint_add(r, f, f->yaml_error_line, LINT_ERROR, "invalid-yaml", NULL, "%s", f->yaml_error);
+            r->broken++;
         }
-        if (S_ISDIR(st.st_mode)) {
-            if (walk_dir(p, yaml_exts, ARRAY_LEN(yaml_exts), false, 0, &files, err, sizeof(err)) < 0) {
-                fprintf(errf, "lgtmtop: %s\n", err);
-                return -1;
-            }
-            if (files.n > 1)
-                qsort(files.v, files.n, sizeof(char *), str_cmp);
-            if (!files.n) {
-                fprintf(errf, "lgtmtop: %s: no *.yml or *.yaml files in this directory\n", p);
-                return -1;
-            }
-        } else {
-            push(&files.v, &files.n, p);
-        }
-        int rc = 0, lists = 0;
-        for (size_t j = 0; j < files.n; j++) {
-            size_t len;
-            char *text = rc ? NULL : read_file(files.v[j], &len, err, sizeof(err));
-            int prc = text ? lint_parse_provisioning(text, len, files.v[j], list, err, sizeof(err)) : -1;
-            /* in a directory, other provisioning files (dashboards providers...) are passed over */
-            if (!rc && prc == -2 && S_ISDIR(st.st_mode))
-                prc = 0;
-            else if (!rc && prc == 0)
-                lists++;
-            if (!rc && prc < 0) {
-                fprintf(errf, "lgtmtop: %s\n", err);
-                rc = -1;
-            }
-            free(text);
-            free(files.v[j]);
-        }
-        free(files.v);
-        if (!rc && !lists) {
-            fprintf(errf, "lgtmtop: %s: no file here has a datasources: list\n", p);
-            rc = -1;
-        }
-        if (rc)
-            return -1;
+        if (f->kind == LK_UNKNOWN)
+            return;
     }
-    return 0;
+    switch (f->kind) {
+    case LK_DASHBOARD: {
+        cJSON *doc = ly_to_json(&f->docs[0], yaml_document_get_root_node(&f->docs[0]), 0);
+        lint_dashboard_check(r, f, doc, lint_provisioned_path(r, f->path));
+        cJSON_Delete(doc);
+        break;
+    }
+    case LK_DATASOURCES: lint_datasources_check(r, f); break;
+    case LK_PROVIDERS: lint_providers_check(r, f); break;
+    case LK_ALERTING: lint_alerting_check(r, f); break;
+    case LK_RULES: lint_rules_check(r, f); break;
+    case LK_TEMPO: lint_tempo_check(r, f); break;
+    default:
+        if (f->given)
+            lint_add(r, f, 0, LINT_NOTE, "not-recognised", NULL,
+                     "skipped: not Grafana provisioning, a rule file or a Tempo config");
+        break;
+    }
+}
+
+static void build_dash_ctx(struct lint_run *r)
+{
+    r->dds = r->nds ? xcalloc(r->nds, sizeof(*r->dds)) : NULL;
+    for (size_t i = 0; i < r->nds; i++)
+        r->dds[i] = (struct dash_ds){r->ds[i].uid, r->ds[i].name, r->ds[i].type, r->ds[i].is_default};
+    bool types = false;
+    for (size_t i = 0; i < r->nds; i++)
+        types = types || r->ds[i].type;
+    r->known = lint_ds_known(r);
+    r->dctx = (struct dash_ctx){
+            .ds = r->dds,
+            .nds = r->nds,
+            .ds_known = r->ds_known,
+            .types_known = types,
+            .deprecated = (const char *const *)r->o->deprecated,
+            .ndeprecated = r->o->ndeprecated,
+            .lint = true,
+    };
+}
+
+static bool is_yaml_text(const struct lint_file *f)
+{
+    if (is_json_name(f->path))
+        return false;
+    if (str_ends_with(f->path, ".yml") || str_ends_with(f->path, ".yaml") || str_ends_with(f->path, ".rules"))
+        return true;
+    const char *t = f->text;
+    while (*t == ' ' || *t == '\t' || *t == '\r' || *t == '\n')
+        t++;
+    return *t != '{' && *t != '[';
 }
 
 int lint_run(const struct lint_opts *o, FILE *out, FILE *errf)
 {
-    static const char *const json_exts[] = {".json"};
-    struct lint_state s = {.o = o, .out = out, .color = o->color && !o->json};
-    struct lint_dslist list = {0};
-    struct strlist files = {0};
-    int code = LINT_EXIT_ERROR;
+    static const char *const exts[] = {".json", ".yml", ".yaml", ".rules"};
+    static const char *const yaml_exts[] = {".yml", ".yaml"};
+    struct lint_run r = {.o = o};
+    int code = LINT_EXIT_USAGE;
     char err[1024];
-    if (load_datasources(&s, &list, errf) < 0)
+    size_t *path_end = xcalloc(o->npaths + 1, sizeof(size_t));
+    if (o->env_file && load_env_file(&r, o->env_file, errf) < 0)
         goto out;
-    /* The known datasources: provisioning entries, then --uid. */
-    s.nds = list.n + o->nuids;
-    s.ds = s.nds ? xcalloc(s.nds, sizeof(*s.ds)) : NULL;
-    struct buf known;
-    buf_init(&known);
-    for (size_t i = 0; i < list.n; i++)
-        s.ds[i] = (struct dash_ds){list.v[i].uid, list.v[i].name, list.v[i].type, list.v[i].is_default};
-    for (size_t i = 0; i < o->nuids; i++)
-        s.ds[list.n + i] = (struct dash_ds){o->uids[i], NULL, NULL, false};
-    for (size_t i = 0; i < s.nds; i++) {
-        if (i < LINT_KNOWN_LISTED)
-            buf_printf(&known, "%s%s", i ? ", " : "", s.ds[i].uid ? s.ds[i].uid : s.ds[i].name);
-        else if (i == LINT_KNOWN_LISTED)
-            buf_puts(&known, ", ...");
-    }
-    s.known = s.nds ? buf_steal(&known) : NULL;
-    buf_free(&known);
-    s.ctx = (struct dash_ctx){
-            .ds = s.ds,
-            .nds = s.nds,
-            .ds_known = o->nds_files > 0 || o->nuids > 0,
-            .types_known = o->nds_files > 0,
-            .deprecated = (const char *const *)o->deprecated,
-            .ndeprecated = o->ndeprecated,
-            .lint = true,
-    };
     for (size_t i = 0; i < o->npaths; i++) {
         struct stat st;
         if (stat(o->paths[i], &st) != 0) {
-            snprintf(err, sizeof(err), "%s", strerror(errno));
-            push(&files.v, &files.n, o->paths[i]); /* reported as unreadable below */
-            continue;
+            fprintf(errf, "lgtmtop: %s: cannot read: %s\n", o->paths[i], strerror(errno));
+            goto out;
         }
         if (S_ISDIR(st.st_mode)) {
-            size_t before = files.n;
-            if (walk_dir(o->paths[i], json_exts, ARRAY_LEN(json_exts), true, 0, &files, err, sizeof(err)) < 0)
-                fprintf(errf, "lgtmtop: %s\n", err), s.errors++;
-            if (files.n - before > 1)
-                qsort(files.v + before, files.n - before, sizeof(char *), str_cmp);
+            struct strlist found = {0};
+            if (walk_dir(o->paths[i], exts, ARRAY_LEN(exts), true, 0, &found, err, sizeof(err)) < 0) {
+                fprintf(errf, "lgtmtop: %s\n", err);
+                goto out;
+            }
+            if (found.n > 1) /* name order, as Grafana reads a provisioning directory */
+                qsort(found.v, found.n, sizeof(char *), str_cmp);
+            for (size_t j = 0; j < found.n; j++) {
+                file_add(&r, found.v[j], false);
+                free(found.v[j]);
+            }
+            free(found.v);
         } else {
-            push(&files.v, &files.n, o->paths[i]);
+            file_add(&r, o->paths[i], true);
+        }
+        path_end[i] = r.nfiles;
+    }
+    size_t first_ds = r.nfiles;
+    for (size_t i = 0; i < o->nds_files; i++) {
+        const char *p = o->ds_files[i];
+        struct stat st;
+        if (stat(p, &st) != 0) {
+            fprintf(errf, "lgtmtop: %s: cannot read: %s\n", p, strerror(errno));
+            goto out;
+        }
+        struct strlist found = {0};
+        if (S_ISDIR(st.st_mode)) {
+            if (walk_dir(p, yaml_exts, ARRAY_LEN(yaml_exts), false, 0, &found, err, sizeof(err)) < 0) {
+                fprintf(errf, "lgtmtop: %s\n", err);
+                goto out;
+            }
+            if (found.n > 1)
+                qsort(found.v, found.n, sizeof(char *), str_cmp);
+        } else {
+            push(&found.v, &found.n, p);
+        }
+        bool any = false, bad = false;
+        for (size_t j = 0; j < found.n && !bad; j++) {
+            struct lint_file *f = file_add(&r, found.v[j], !S_ISDIR(st.st_mode));
+            size_t idx = (size_t)(f - r.files);
+            if (idx >= first_ds)
+                f->ref_only = true;
+            if (read_text(&r, f) && !f->docs && !f->yaml_error) {
+                load_yaml(f);
+                f->kind = lint_classify_yaml(f);
+            }
+            if (f->yaml_error && idx >= first_ds) {
+                fprintf(errf, "lgtmtop: %s:%d: %s\n", f->path, f->yaml_error_line, f->yaml_error);
+                bad = true;
+            } else if (!S_ISDIR(st.st_mode) && f->kind != LK_DATASOURCES) {
+                fprintf(errf,
+                        "lgtmtop: %s: no datasources: list — is this a Grafana datasource provisioning file "
+                        "(apiVersion: 1, datasources: [...])?\n",
+                        f->path);
+                bad = true;
+            }
+            any = any || f->kind == LK_DATASOURCES;
+        }
+        for (size_t j = 0; j < found.n; j++)
+            free(found.v[j]);
+        free(found.v);
+        if (bad)
+            goto out;
+        if (!any) {
+            fprintf(errf, "lgtmtop: %s: no file here has a datasources: list\n", p);
+            goto out;
         }
     }
-    if (o->json) {
-        s.jproblems = cJSON_CreateArray();
-        s.jnotes = cJSON_CreateArray();
-        s.jskipped = cJSON_CreateArray();
-        s.jerrors = cJSON_CreateArray();
+    /* YAML first: datasources and providers are needed before anything refers to them */
+    for (size_t i = 0; i < r.nfiles; i++) {
+        struct lint_file *f = &r.files[i];
+        if (f->docs || f->yaml_error || !read_text(&r, f) || !is_yaml_text(f))
+            continue;
+        load_yaml(f);
+        f->kind = lint_classify_yaml(f);
     }
-    for (size_t i = 0; i < files.n; i++)
-        lint_file(&s, files.v[i]);
-    code = s.errors       ? LINT_EXIT_ERROR
-           : s.missing    ? LINT_EXIT_MISSING
-           : s.deprecated ? LINT_EXIT_DEPRECATED
-                          : LINT_EXIT_OK;
-    if (o->json) {
-        cJSON *root = cJSON_CreateObject();
-        cJSON *counts = cJSON_AddObjectToObject(root, "counts");
-        cJSON_AddNumberToObject(counts, "files", s.files);
-        cJSON_AddNumberToObject(counts, "dashboards", s.dashboards);
-        cJSON_AddNumberToObject(counts, "references", s.refs);
-        cJSON_AddNumberToObject(counts, "missing", s.missing);
-        cJSON_AddNumberToObject(counts, "deprecated", s.deprecated);
-        cJSON_AddNumberToObject(counts, "unresolved_inputs", s.unresolved);
-        cJSON_AddNumberToObject(counts, "notes", s.notes);
-        cJSON_AddNumberToObject(counts, "skipped", s.skipped);
-        cJSON_AddNumberToObject(counts, "errors", s.errors);
-        cJSON *ds = cJSON_AddArrayToObject(root, "datasources");
-        for (size_t i = 0; i < s.nds; i++) {
-            cJSON *d = cJSON_CreateObject();
-            if (s.ds[i].uid)
-                cJSON_AddStringToObject(d, "uid", s.ds[i].uid);
-            else
-                cJSON_AddNullToObject(d, "uid");
-            if (s.ds[i].name)
-                cJSON_AddStringToObject(d, "name", s.ds[i].name);
-            else
-                cJSON_AddNullToObject(d, "name");
-            cJSON_AddItemToArray(ds, d);
-        }
-        cJSON_AddItemToObject(root, "problems", s.jproblems);
-        cJSON_AddItemToObject(root, "notes", s.jnotes);
-        cJSON_AddItemToObject(root, "skipped", s.jskipped);
-        cJSON_AddItemToObject(root, "errors", s.jerrors);
-        cJSON_AddNumberToObject(root, "exit_code", code);
-        char *txt = cJSON_Print(root);
-        if (txt) {
-            fputs(txt, out);
-            fputc('\n', out);
-            cJSON_free(txt);
-        }
-        cJSON_Delete(root);
-    } else {
-        const char *word = code == LINT_EXIT_ERROR        ? "ERROR"
-                           : code == LINT_EXIT_MISSING    ? "FAIL"
-                           : code == LINT_EXIT_DEPRECATED ? "WARN"
-                                                          : "OK";
-        const char *wc = code == LINT_EXIT_OK ? "\033[32m" : code == LINT_EXIT_DEPRECATED ? "\033[33m" : "\033[1;31m";
-        fprintf(out, "%s%s%s: %d dashboard%s in %d file%s, %d datasource reference%s: %d missing, %d deprecated",
-                c_on(&s, wc), word, c_off(&s), s.dashboards, s.dashboards == 1 ? "" : "s", s.files,
-                s.files == 1 ? "" : "s", s.refs, s.refs == 1 ? "" : "s", s.missing, s.deprecated);
-        if (s.unresolved)
-            fprintf(out, ", %d import placeholder%s (fine until imported)", s.unresolved, s.unresolved == 1 ? "" : "s");
-        if (s.notes)
-            fprintf(out, ", %d note%s", s.notes, s.notes == 1 ? "" : "s");
-        if (s.skipped)
-            fprintf(out, ", %d file%s skipped", s.skipped, s.skipped == 1 ? "" : "s");
-        if (s.errors)
-            fprintf(out, ", %d error%s", s.errors, s.errors == 1 ? "" : "s");
-        fputc('\n', out);
+    lint_datasources_collect(&r);
+    for (size_t i = 0; i < o->nuids; i++) {
+        r.ds = xrealloc(r.ds, (r.nds + 1) * sizeof(*r.ds));
+        r.ds[r.nds++] = (struct lint_dsent){.uid = o->uids[i]};
     }
+    for (size_t i = 0; i < r.nfiles; i++)
+        r.ds_known = r.ds_known || r.files[i].kind == LK_DATASOURCES;
+    r.ds_known = r.ds_known || o->nuids > 0;
+    build_dash_ctx(&r);
+    lint_providers_collect(&r);
+    for (size_t i = 0; i < r.nfiles; i++) {
+        struct lint_file *f = &r.files[i];
+        if (!f->text || f->ref_only)
+            continue; /* unreadable (already reported), or only read for its datasources */
+        if (f->docs || f->yaml_error)
+            lint_yaml_file(&r, f);
+        else if (!is_yaml_text(f))
+            lint_json_file(&r, f);
+        if (f->kind != LK_UNKNOWN)
+            r.counts[f->kind]++;
+        if (!f->docs) { /* JSON: its text is not needed any more */
+            free(f->text);
+            f->text = NULL;
+            f->len = 0;
+        }
+    }
+    /* every PATH must hold something to lint */
+    size_t start = 0;
+    for (size_t i = 0; i < o->npaths; i++) {
+        bool any = false;
+        for (size_t j = start; j < path_end[i] && !any; j++)
+            any = r.files[j].kind != LK_UNKNOWN;
+        for (size_t j = 0; j < r.nf && !any; j++)
+            any = r.f[j].order >= start && r.f[j].order < path_end[i] && r.f[j].sev == LINT_ERROR;
+        if (!any) {
+            fprintf(errf,
+                    "lgtmtop: nothing to lint in %s: no dashboard, Grafana provisioning, rule file or Tempo config "
+                    "(%zu file%s looked at)\n",
+                    o->paths[i], path_end[i] - start, path_end[i] - start == 1 ? "" : "s");
+            goto out;
+        }
+        start = path_end[i];
+    }
+    if (r.counts[LK_DASHBOARD] && !r.ds_known && !o->ndeprecated)
+        lint_add(&r, NULL, 0, LINT_WARNING, "no-datasources", NULL,
+                 "no datasource provisioning found (give --datasources FILE|DIR or --uid UID): the dashboards' "
+                 "datasource references were not checked");
+    bool errors = false, warnings = false;
+    for (size_t i = 0; i < r.nf; i++) {
+        errors = errors || r.f[i].sev == LINT_ERROR;
+        warnings = warnings || r.f[i].sev == LINT_WARNING;
+    }
+    code = errors ? LINT_EXIT_ERROR : warnings ? LINT_EXIT_WARNING : LINT_EXIT_OK;
+    lint_print(&r, out, code);
 out:
-    for (size_t i = 0; i < files.n; i++)
-        free(files.v[i]);
-    free(files.v);
-    free(s.ds);
-    free(s.known);
-    lint_dslist_free(&list);
+    free(path_end);
+    run_free(&r);
     return code;
 }
 
@@ -779,7 +782,7 @@ int lint_main(int argc, char **argv)
         return 0;
     if (rc < 0) {
         fprintf(stderr, "lgtmtop: %s\n", err);
-        return LINT_EXIT_ERROR;
+        return LINT_EXIT_USAGE;
     }
     const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
     o.color = !o.no_color && !(nc && *nc) && !(term && strcmp(term, "dumb") == 0) && isatty(STDOUT_FILENO);

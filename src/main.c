@@ -14,6 +14,7 @@
 #include "lgtmtop/engine.h"
 #include "lgtmtop/lint.h"
 #include "lgtmtop/report.h"
+#include "lgtmtop/serve.h"
 #include "lgtmtop/state.h"
 #include "lgtmtop/sweep.h"
 #include "lgtmtop/tui.h"
@@ -37,27 +38,26 @@ static int term_width(FILE *f)
     return ws.ws_col;
 }
 
-static int load_config(const struct cli *cli, struct config *cfg)
+/* The config the command line names, with its overrides, into cfg. 0, or -1 with one line in
+ * err (the discovery from Grafana prints its own lines first). Warnings go to stderr. */
+static int load_config(const struct cli *cli, struct config *cfg, char *err, size_t errlen)
 {
-    char err[512];
     char *path = cli->from_grafana ? NULL : config_find_file(cli->config_path, NULL, NULL);
     if (cli->from_grafana) {
-        if (cmd_discover_config(cli, cfg, stderr))
-            return -1;
-    } else if (path) {
-        int rc = config_load_file(path, NULL, NULL, cfg, err, sizeof(err));
-        free(path);
-        if (rc) {
-            fprintf(stderr, "lgtmtop: %s\n", err);
+        if (cmd_discover_config(cli, cfg, stderr)) {
+            snprintf(err, errlen, "no config from Grafana at %s (see above)", cli->from_grafana);
             return -1;
         }
+    } else if (path) {
+        int rc = config_load_file(path, NULL, NULL, cfg, err, errlen);
+        free(path);
+        if (rc)
+            return -1;
     } else {
         config_defaults(cfg, NULL, NULL);
     }
-    if (cli->stack && config_select_stack(cfg, cli->stack, err, sizeof(err))) {
-        fprintf(stderr, "lgtmtop: %s\n", err);
+    if (cli->stack && config_select_stack(cfg, cli->stack, err, errlen))
         return -1;
-    }
     for (int k = 0; k < COMP_KIND_COUNT; k++)
         if (cli->urls[k])
             config_override_url(cfg, (enum comp_kind)k, cli->urls[k]);
@@ -75,10 +75,9 @@ static int load_config(const struct cli *cli, struct config *cfg)
         if (cfg->connect_timeout_ms > cfg->timeout_ms)
             cfg->connect_timeout_ms = cfg->timeout_ms;
     }
-    if (config_load_secrets(cfg, err, sizeof(err))) {
-        fprintf(stderr, "lgtmtop: %s\n", err);
+    if (config_load_secrets(cfg, err, errlen))
         return -1;
-    }
+    engine_set_body_budget(cfg->body_budget);
     for (size_t i = 0; i < cfg->nwarnings; i++)
         fprintf(stderr, "lgtmtop: warning: %s\n", cfg->warnings[i]);
     return 0;
@@ -168,6 +167,8 @@ static int run_check(const struct cli *cli, const struct config *cfg)
     m.sample_ms = sample_counters(e, &s, cfg, cli->sample_ms);
     m.duration_ms = (long)(now_mono_ms() - start);
     m.sweeps = s.sweeps;
+    m.now_mono_ms = now_mono_ms();
+    m.now_wall_ms = now_wall_ms();
     if (cli->json) {
         char *doc = report_json(&s, &m);
         puts(doc);
@@ -185,8 +186,13 @@ static int run_check(const struct cli *cli, const struct config *cfg)
 int main(int argc, char **argv)
 {
     alloc_init();
-    if (argc > 1 && strcmp(argv[1], "dashboards") == 0)
+    if (argc > 1 && (strcmp(argv[1], "lint") == 0 || strcmp(argv[1], "dashboards") == 0))
         return lint_main(argc - 1, argv + 1);
+    if (argc == 3 && strcmp(argv[1], "help") == 0 &&
+        (strcmp(argv[2], "lint") == 0 || strcmp(argv[2], "dashboards") == 0)) {
+        char *help[] = {(char *)"lint", (char *)"--help", NULL};
+        return lint_main(2, help);
+    }
     struct cli cli;
     char err[512];
     signal(SIGPIPE, SIG_IGN);
@@ -203,15 +209,17 @@ int main(int argc, char **argv)
     }
     struct config cfg;
     memset(&cfg, 0, sizeof(cfg));
-    if (load_config(&cli, &cfg)) {
+    if (load_config(&cli, &cfg, err, sizeof err)) {
+        fprintf(stderr, "lgtmtop: %s\n", err);
         config_free(&cfg);
         return EXIT_UNKNOWN;
     }
     int code;
     switch (cli.mode) {
-    case CLI_TUI: code = tui_run(&cli, &cfg); break;
+    case CLI_TUI: code = tui_run(&cli, &cfg, load_config); break;
+    case CLI_SERVE: code = serve_run(&cli, &cfg, load_config); break;
     case CLI_DEFAULT:
-        code = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) ? tui_run(&cli, &cfg) : run_check(&cli, &cfg);
+        code = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) ? tui_run(&cli, &cfg, load_config) : run_check(&cli, &cfg);
         break;
     default: code = run_check(&cli, &cfg); break;
     }

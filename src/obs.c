@@ -134,3 +134,45 @@ void obs_detail_line(struct obs *o, const char *fmt, ...)
     free(line);
     buf_free(&raw);
 }
+
+/* s as a clean string (text_safe_copy) in cJSON's allocator, or NULL when it is clean already. */
+static char *json_clean_string(const char *s, bool keep_newlines)
+{
+    size_t n = strlen(s);
+    char *c = text_safe_copy(s, n, keep_newlines);
+    if (strcmp(c, s) == 0) {
+        free(c);
+        return NULL;
+    }
+    size_t cl = strlen(c) + 1;
+    char *out = cJSON_malloc(cl);
+    if (!out)
+        fatal("out of memory (JSON strings)");
+    memcpy(out, c, cl);
+    free(c);
+    return out;
+}
+
+void obs_json_clean(struct cJSON *item)
+{
+    for (; item; item = item->next) {
+        if (item->string) {
+            char *k = json_clean_string(item->string, false);
+            if (k) {
+                if (!(item->type & cJSON_StringIsConst))
+                    cJSON_free(item->string);
+                item->string = k;
+                item->type &= ~cJSON_StringIsConst;
+            }
+        }
+        if (cJSON_IsString(item) && item->valuestring && !(item->type & cJSON_IsReference)) {
+            char *v = json_clean_string(item->valuestring, item->string && strcmp(item->string, "detail") == 0);
+            if (v) {
+                cJSON_free(item->valuestring);
+                item->valuestring = v;
+            }
+        }
+        if (item->child)
+            obs_json_clean(item->child);
+    }
+}

@@ -238,6 +238,40 @@ static cJSON *json_component(const struct comp_state *c)
     return o;
 }
 
+static cJSON *json_wall_time(long long wall_ms)
+{
+    char when[40];
+    time_t t = (time_t)(wall_ms / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    size_t n = strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(when + n, sizeof(when) - n, ".%03dZ", (int)(wall_ms % 1000));
+    return cJSON_CreateString(when);
+}
+
+static cJSON *json_changes(const struct state *s, const struct report_meta *m)
+{
+    struct change ch[REPORT_MAX_CHANGES];
+    size_t n = state_changes(s, 0, ch, REPORT_MAX_CHANGES);
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; i < n; i++) {
+        const struct transition *t = ch[i].t;
+        cJSON *o = cJSON_CreateObject();
+        if (m->now_wall_ms)
+            cJSON_AddItemToObject(o, "time", json_wall_time(m->now_wall_ms - (m->now_mono_ms - t->at_ms)));
+        else
+            cJSON_AddNullToObject(o, "time");
+        cJSON_AddStringToObject(o, "stack", ch[i].stack->name);
+        cJSON_AddStringToObject(o, "component", comp_kind_name(ch[i].comp->kind));
+        cJSON_AddStringToObject(o, "check", ch[i].check->def->name);
+        cJSON_AddStringToObject(o, "from", transition_word(t->from, t->from_skip));
+        cJSON_AddStringToObject(o, "to", transition_word(t->to, t->to_skip));
+        cJSON_AddStringToObject(o, "message", t->message);
+        cJSON_AddItemToArray(arr, o);
+    }
+    return arr;
+}
+
 char *report_json(const struct state *s, const struct report_meta *m)
 {
     cJSON *root = cJSON_CreateObject();
@@ -290,6 +324,8 @@ char *report_json(const struct state *s, const struct report_meta *m)
             cJSON_AddItemToArray(rows, cJSON_CreateString(fs[i].checks[k]));
         cJSON_AddItemToArray(findings, fo);
     }
+    cJSON_AddItemToObject(root, "changes", json_changes(s, m));
+    obs_json_clean(root); /* the one gate: every string in the report, whatever its path */
     char *out = cJSON_Print(root);
     cJSON_Delete(root);
     if (!out)

@@ -149,6 +149,16 @@ void state_record(struct comp_state *c, size_t check_idx, struct obs *o, const s
     }
     if (!cs->ran || cs->status != o->status || cs->skipped != o->skipped)
         cs->changed_ms = now_ms;
+    if (cs->ran && (cs->status != o->status || cs->skipped != o->skipped)) {
+        struct transition *t = &cs->trans[cs->trans_pos];
+        *t = (struct transition){
+                .at_ms = now_ms, .from = cs->status, .to = o->status, .from_skip = cs->skipped, .to_skip = o->skipped};
+        memcpy(t->message, o->summary, sizeof(t->message));
+        cs->trans_pos = (cs->trans_pos + 1) % STATE_TRANSITIONS;
+        if (cs->ntrans < STATE_TRANSITIONS)
+            cs->ntrans++;
+        cs->changes++;
+    }
     cs->status = o->status;
     cs->skipped = o->skipped;
     cs->pending = false;
@@ -278,5 +288,45 @@ struct status_counts state_counts(const struct state *s)
         default: n.unknown++; break;
         }
     }
+    return n;
+}
+
+const char *transition_word(enum status st, bool skip) { return skip ? "SKIP" : status_name(st); }
+
+const struct transition *check_transition(const struct check_state *cs, int i)
+{
+    if (i < 0 || i >= cs->ntrans)
+        return NULL;
+    return &cs->trans[(cs->trans_pos - 1 - i + 2 * STATE_TRANSITIONS) % STATE_TRANSITIONS];
+}
+
+static int cmp_change_newest(const void *a, const void *b)
+{
+    long long x = ((const struct change *)a)->t->at_ms, y = ((const struct change *)b)->t->at_ms;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+size_t state_changes(const struct state *s, long long since_ms, struct change *out, size_t max)
+{
+    size_t n = 0, cap = 0;
+    STATE_FOR_EACH_COMP (s, st, c)
+        COMP_FOR_EACH_CHECK (c, cs)
+            cap += (size_t)cs->ntrans;
+    if (cap == 0 || max == 0)
+        return 0;
+    struct change *all = xcalloc(cap, sizeof *all);
+    STATE_FOR_EACH_COMP (s, st, c)
+        COMP_FOR_EACH_CHECK (c, cs)
+            for (int i = 0; i < cs->ntrans; i++) {
+                const struct transition *t = check_transition(cs, i);
+                if (t->at_ms > since_ms || since_ms == 0)
+                    all[n++] = (struct change){.stack = st, .comp = c, .check = cs, .t = t};
+            }
+    /* newest first (changes recorded in one instant in any order) */
+    qsort(all, n, sizeof *all, cmp_change_newest);
+    if (n > max)
+        n = max;
+    memcpy(out, all, n * sizeof *out);
+    free(all);
     return n;
 }

@@ -136,16 +136,31 @@ static void piece_of(uint32_t cp, bool bad, const unsigned char *src, size_t src
     }
 }
 
+/* The next piece of u: one character, or nothing for an escape sequence or bidi control
+ * (dropped whole, text_invisible_len). Returns the bytes consumed; *cp is the character (0 for
+ * a dropped sequence). */
+static size_t next_piece(const unsigned char *u, bool ascii, struct piece *p, uint32_t *cp)
+{
+    size_t hide = text_invisible_len((const char *)u, SIZE_MAX);
+    if (hide) {
+        p->b[0] = 0, p->len = 0, p->w = 0;
+        *cp = 0;
+        return hide;
+    }
+    bool bad;
+    size_t n = utf8_next(u, cp, &bad);
+    piece_of(*cp, bad, u, n, ascii, p);
+    return n;
+}
+
 int text_width(const char *s, bool ascii)
 {
     int w = 0;
     const unsigned char *u = (const unsigned char *)(s ? s : "");
     while (*u) {
         uint32_t cp;
-        bool bad;
-        size_t n = utf8_next(u, &cp, &bad);
         struct piece p;
-        piece_of(cp, bad, u, n, ascii, &p);
+        size_t n = next_piece(u, ascii, &p, &cp);
         w += p.w;
         u += n;
     }
@@ -172,10 +187,8 @@ static int fit(char *dst, size_t dstlen, const char *src, int width, enum text_a
     int bw = 0;
     while (*u) {
         uint32_t cp;
-        bool bad;
-        size_t n = utf8_next(u, &cp, &bad);
         struct piece p;
-        piece_of(cp, bad, u, n, ascii, &p);
+        size_t n = next_piece(u, ascii, &p, &cp);
         if (bw + p.w > room || blen + (size_t)p.len + 4 >= sizeof(body))
             break;
         memcpy(body + blen, p.b, (size_t)p.len);
@@ -251,10 +264,8 @@ size_t text_wrap(const char *src, int width, bool ascii, char *out, size_t outle
             return i + 1;
         }
         uint32_t cp;
-        bool bad;
-        size_t n = utf8_next(u + i, &cp, &bad);
         struct piece p;
-        piece_of(cp, bad, u + i, n, ascii, &p);
+        size_t n = next_piece(u + i, ascii, &p, &cp);
         if (w + p.w > width || o + (size_t)p.len >= outlen) {
             if (i == 0) { /* a character wider than the line: take it anyway */
                 if ((size_t)p.len < outlen) {
@@ -294,10 +305,8 @@ size_t text_col_offset(const char *s, int col, bool ascii)
     int w = 0;
     while (u[i] && w < col) {
         uint32_t cp;
-        bool bad;
-        size_t n = utf8_next(u + i, &cp, &bad);
         struct piece p;
-        piece_of(cp, bad, u + i, n, ascii, &p);
+        size_t n = next_piece(u + i, ascii, &p, &cp);
         if (w + p.w > col)
             break;
         w += p.w;

@@ -111,6 +111,16 @@ static void buf_grow(struct buf *b, size_t extra)
     b->cap = cap;
 }
 
+void buf_reserve(struct buf *b, size_t cap)
+{
+    if (cap <= b->cap)
+        return;
+    b->data = xrealloc(b->data, cap);
+    if (!b->cap)
+        b->data[0] = '\0';
+    b->cap = cap;
+}
+
 void buf_append(struct buf *b, const void *p, size_t n)
 {
     buf_grow(b, n);
@@ -151,7 +161,7 @@ char *buf_steal(struct buf *b)
     return p;
 }
 
-/* Length of a valid UTF-8 sequence starting at s (at most n bytes), 0 if invalid. */
+/* Length of a valid UTF-8 sequence starting at s (at most n bytes), 0 if invalid (RFC 3629). */
 static size_t utf8_seq_len(const unsigned char *s, size_t n)
 {
     size_t len;
@@ -170,29 +180,89 @@ static size_t utf8_seq_len(const unsigned char *s, size_t n)
     for (size_t i = 1; i < len; i++)
         if ((s[i] & 0xC0) != 0x80)
             return 0;
+    /* no overlong forms, no surrogates (U+D800..U+DFFF), nothing past U+10FFFF */
+    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0) || (s[0] == 0xF0 && s[1] < 0x90) ||
+        (s[0] == 0xF4 && s[1] >= 0x90))
+        return 0;
     return len;
 }
 
-/* Skips an ANSI escape sequence starting at ESC; returns bytes consumed. */
-static size_t skip_escape(const unsigned char *s, size_t n)
+/* The C1 control at s (raw byte or UTF-8 encoded U+0080..U+009F), -1 if none; *len gets its
+ * bytes. */
+static int c1_at(const unsigned char *s, size_t n, size_t *len)
 {
-    size_t i = 1;
-    if (i < n && s[i] == '[') { /* CSI: parameters, then a final byte 0x40..0x7E */
-        for (i++; i < n; i++)
-            if (s[i] >= 0x40 && s[i] <= 0x7E)
-                return i + 1;
-        return n;
+    if (n >= 1 && s[0] >= 0x80 && s[0] < 0xA0) {
+        *len = 1;
+        return s[0];
     }
-    if (i < n && s[i] == ']') { /* OSC: up to BEL or ST */
-        for (i++; i < n; i++) {
-            if (s[i] == 0x07)
-                return i + 1;
-            if (s[i] == 0x1B && i + 1 < n && s[i + 1] == '\\')
-                return i + 2;
-        }
-        return n;
+    if (n >= 2 && s[0] == 0xC2 && s[1] >= 0x80 && s[1] < 0xA0) {
+        *len = 2;
+        return s[1];
     }
-    return i < n ? 2 : 1;
+    return -1;
+}
+
+/* Bytes of a control string's body up to and including its terminator (BEL, ESC \, or the C1
+ * ST, raw or encoded); unterminated, everything up to n or a NUL goes. */
+static size_t control_string_len(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && s[i]) {
+        size_t k;
+        if (s[i] == 0x07)
+            return i + 1;
+        if (s[i] == 0x1B && i + 1 < n && s[i + 1] == '\\')
+            return i + 2;
+        if (c1_at(s + i, n - i, &k) == 0x9C)
+            return i + k;
+        i++;
+    }
+    return i;
+}
+
+/* Bytes of a CSI's parameters, intermediates and final byte; a byte that cannot be part of one
+ * ends it there (the remains are not shown either way). */
+static size_t csi_len(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && s[i] >= 0x20 && s[i] <= 0x3F)
+        i++;
+    if (i < n && s[i] >= 0x40 && s[i] <= 0x7E)
+        i++;
+    return i;
+}
+
+size_t text_invisible_len(const char *src, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)src;
+    size_t k;
+    if (n == 0 || !s[0])
+        return 0;
+    if (s[0] == 0x1B) {
+        if (n < 2 || !s[1])
+            return 1;
+        unsigned char c = s[1];
+        if (c == '[')
+            return 2 + csi_len(s + 2, n - 2);
+        if (c == ']' || c == 'P' || c == 'X' || c == '^' || c == '_')
+            return 2 + control_string_len(s + 2, n - 2);
+        size_t i = 1;
+        while (i < n && s[i] >= 0x20 && s[i] <= 0x2F) /* intermediates: ESC ( B, ESC # 8 */
+            i++;
+        if (i < n && s[i] >= 0x30 && s[i] <= 0x7E)
+            i++;
+        return i;
+    }
+    int c1 = c1_at(s, n, &k);
+    if (c1 == 0x9B)
+        return k + csi_len(s + k, n - k);
+    if (c1 == 0x9D || c1 == 0x90 || c1 == 0x98 || c1 == 0x9E || c1 == 0x9F)
+        return k + control_string_len(s + k, n - k);
+    /* bidi embeddings, overrides and isolates: U+202A..U+202E, U+2066..U+2069 */
+    if (n >= 3 && s[0] == 0xE2 &&
+        ((s[1] == 0x80 && s[2] >= 0xAA && s[2] <= 0xAE) || (s[1] == 0x81 && s[2] >= 0xA6 && s[2] <= 0xA9)))
+        return 3;
+    return 0;
 }
 
 static void text_clean(struct buf *out, const char *src, size_t srclen, bool keep_newlines)
@@ -201,8 +271,9 @@ static void text_clean(struct buf *out, const char *src, size_t srclen, bool kee
     bool pending_space = false;
     for (size_t i = 0; i < srclen;) {
         unsigned char c = s[i];
-        if (c == 0x1B) {
-            i += skip_escape(s + i, srclen - i); /* vanishes: colors wrap words */
+        size_t hide = text_invisible_len(src + i, srclen - i);
+        if (hide) {
+            i += hide; /* vanishes whole: colors wrap words */
             continue;
         }
         if (c == '\n' && keep_newlines) {
@@ -289,6 +360,49 @@ char *text_clean_multiline(const char *src, size_t srclen)
     return buf_steal(&b);
 }
 
+char *text_safe_copy(const char *src, size_t srclen, bool keep_newlines)
+{
+    const unsigned char *s = (const unsigned char *)(src ? src : "");
+    struct buf b;
+    buf_init(&b);
+    buf_append(&b, "", 0);
+    for (size_t i = 0; src && i < srclen;) {
+        size_t hide = text_invisible_len(src + i, srclen - i), k;
+        if (hide) {
+            i += hide;
+            continue;
+        }
+        unsigned char c = s[i];
+        if (c == '\n' && keep_newlines) {
+            buf_putc(&b, '\n');
+            i++;
+        } else if (c < 0x20 || c == 0x7F) {
+            buf_putc(&b, ' ');
+            i++;
+        } else if (c1_at(s + i, srclen - i, &k) >= 0 && k == 2) {
+            buf_putc(&b, ' ');
+            i += 2;
+        } else if ((k = utf8_seq_len(s + i, srclen - i)) == 0) {
+            buf_putc(&b, '?');
+            i++;
+        } else {
+            buf_append(&b, s + i, k);
+            i += k;
+        }
+    }
+    return buf_steal(&b);
+}
+
+bool url_has_userinfo(const char *url)
+{
+    if (!url)
+        return false;
+    const char *scheme = strstr(url, "://");
+    const char *auth = scheme ? scheme + 3 : url;
+    const char *end = auth + strcspn(auth, "/?#");
+    return memchr(auth, '@', (size_t)(end - auth)) != NULL;
+}
+
 char *url_redact(const char *url)
 {
     if (!url)
@@ -343,13 +457,23 @@ long duration_parse_ms(const char *s)
     double total = 0;
     const char *p = s;
     while (*p) {
-        char *end;
-        if (!isdigit((unsigned char)*p) && *p != '.')
+        /* plain decimal only: digits with an optional fraction (no hex, exponent, inf, nan) */
+        const char *start = p;
+        double v = 0, scale = 1;
+        bool frac = false, digits = false;
+        for (; isdigit((unsigned char)*p) || (*p == '.' && !frac); p++) {
+            if (*p == '.') {
+                frac = true;
+                continue;
+            }
+            digits = true;
+            if (frac)
+                v += (*p - '0') * (scale /= 10);
+            else if (v < 1e12)
+                v = v * 10 + (*p - '0');
+        }
+        if (!digits || p == start)
             return -1;
-        double v = strtod(p, &end);
-        if (end == p || v < 0)
-            return -1;
-        p = end;
         if (!*p) { /* bare number = seconds, only as the whole string */
             if (p != s + strlen(s) || total != 0)
                 return -1;

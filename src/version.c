@@ -1,10 +1,11 @@
 /* version: lgtmtop's version and the run-time versions of libcurl (TLS, resolver), ncurses,
- * cJSON and libyaml. */
+ * cJSON, libyaml and libmicrohttpd (with or without TLS). */
 #include "lgtmtop/version.h"
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <curses.h>
+#include <microhttpd.h>
 #include <yaml.h>
 
 void version_print(FILE *f)
@@ -24,4 +25,6 @@ void version_print(FILE *f)
     fprintf(f, "%s\n", curses_version());
     fprintf(f, "cJSON %s\n", cJSON_Version());
     fprintf(f, "libyaml %s\n", yaml_get_version_string());
+    fprintf(f, "libmicrohttpd %s (%s)\n", MHD_get_version(),
+            MHD_is_feature_supported(MHD_FEATURE_TLS) == MHD_YES ? "TLS" : "no TLS");
 }

@@ -11,10 +11,12 @@
 
 #include "lgtmtop/config.h"
 
-enum cli_mode { CLI_DEFAULT = 0, CLI_TUI, CLI_CHECK, CLI_HELP, CLI_VERSION, CLI_INIT, CLI_CONFIG_CHECK };
+enum cli_mode { CLI_DEFAULT = 0, CLI_TUI, CLI_CHECK, CLI_HELP, CLI_VERSION, CLI_INIT, CLI_CONFIG_CHECK, CLI_SERVE };
 
 /* `check` samples the /metrics counters twice, this far apart, to report rates. */
 #define CLI_DEFAULT_SAMPLE_MS 5000L
+/* `serve` listens here unless --listen says otherwise: loopback, a port of the exporter range. */
+#define CLI_DEFAULT_LISTEN "127.0.0.1:9689"
 
 struct cli {
     enum cli_mode mode;
@@ -38,10 +40,20 @@ struct cli {
     const char *output;             /* init -o FILE */
     bool force;                     /* init --force: overwrite -o FILE */
     bool strict;                    /* config check --strict: warnings fail too */
+    const char *listen;             /* serve --listen as given (NULL: CLI_DEFAULT_LISTEN) */
+    char listen_host[64];           /* its address ("" = every address) */
+    char listen_port[8];
+    const char *web_config; /* serve --web.config.file */
 };
+
+/* Loads the config the command line names into cfg (empty on entry): main's loader, handed to
+ * the faces that reload on SIGHUP (serve, the live view). 0, or -1 with one line in err. */
+typedef int (*cli_load_fn)(const struct cli *cli, struct config *cfg, char *err, size_t errlen);
 
 /* Parses argv (argv[0] is the program). Returns 0, or -1 with a one-line message in err. */
 int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen);
+/* "ADDR:PORT", "[IPv6]:PORT" or ":PORT" into host ("" for every address) and port. 0 or -1. */
+int cli_split_listen(const char *arg, char *host, size_t hostlen, char *port, size_t portlen);
 /* The help of one subcommand (CLI_DEFAULT: the overview with every subcommand). */
 void cli_usage_for(FILE *f, enum cli_mode mode);
 

@@ -17,6 +17,7 @@ int comp_kind_default_port(enum comp_kind k);    /* 9009, 3100, 3200, 3000, 9090
 #define CONFIG_DEFAULT_INTERVAL_MS 5000L
 #define CONFIG_DEFAULT_TIMEOUT_MS 5000L
 #define CONFIG_DEFAULT_MAX_BODY ((size_t)8 << 20)
+#define CONFIG_DEFAULT_BODY_BUDGET ((size_t)32 << 20) /* = ENGINE_DEFAULT_BODY_BUDGET */
 
 /* All strings are owned by the config and freed by config_free. Secrets (token, password)
  * must never be printed. */
@@ -77,6 +78,8 @@ struct config {
     long timeout_ms;         /* default 5000 */
     long connect_timeout_ms; /* default = timeout_ms */
     size_t max_body;         /* default 8 MiB */
+    size_t body_budget;      /* body_budget: every response body buffered at once, process-wide;
+                                default 32 MiB (engine_set_body_budget) */
     size_t max_in_flight;    /* max_in_flight: requests at once, the rest wait; 0 = the
                                    engine's default (engine_set_max_inflight) */
     bool canary;             /* canary: true at the top level, or --canary (canary.h) */

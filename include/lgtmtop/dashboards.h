@@ -40,6 +40,7 @@ const char *dref_status_name(enum dref_status s); /* "ok", "note", "unresolved-i
 struct dref {
     char *path;        /* 'row "Overview" > panel "Latency" > target B' */
     char *where;       /* path without the target part: 'row "Overview" > panel "Latency"' */
+    char *jpath;       /* JSON path in the file: "panels[3].targets[0]", "spec.elements.p1..." */
     char *panel;       /* panel title (or annotation / variable name) for messages */
     char *target;      /* refId ("B") or "#2"; NULL at panel level */
     char *raw;         /* the value as written, compact JSON ("null" when absent) */
@@ -85,7 +86,9 @@ struct dash_ctx {
     void *library_ud;
 };
 
-/* True when the model looks like a dashboard (has a panels or rows list). */
+/* True when the document is a dashboard: a classic model (a panels or rows list), bare or in an
+ * envelope {"dashboard": ...}, or a Grafana 12 resource (apiVersion dashboard.grafana.app/v1beta1
+ * with the classic model in spec, or v2 with spec.elements). */
 bool dash_is_dashboard(const struct cJSON *doc);
 
 /* Walks the document (bare model or envelope) and resolves every reference. out is

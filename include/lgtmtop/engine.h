@@ -65,6 +65,14 @@ size_t engine_inflight(const struct engine *e);
  * hard one). Up to as many idle connections are kept for the next sweep. */
 #define ENGINE_DEFAULT_MAX_INFLIGHT 8192
 void engine_set_max_inflight(struct engine *e, size_t n);
+
+/* Every response body buffered at once, in the whole process (all engines), stays within this
+ * many bytes of memory (0 = ENGINE_DEFAULT_BODY_BUDGET). A transfer whose body would pass it is
+ * stopped: NET_TOO_BIG with body_budget set, so its check can say what stopped it. */
+#define ENGINE_DEFAULT_BODY_BUDGET ((size_t)32 << 20)
+void engine_set_body_budget(size_t bytes);
+/* Bytes of body buffers held right now (tests, soak runs). */
+size_t engine_body_bytes(void);
 size_t engine_max_inflight(const struct engine *e);
 size_t engine_inflight_cap(void);
 

@@ -34,11 +34,16 @@ struct http_response {
     const char *url;          /* the request URL, credentials already redacted */
     long timeout_ms;          /* the limits in force, for messages */
     size_t max_body;
+    size_t body_budget; /* NET_TOO_BIG from the process-wide body budget: its size (else 0) */
     struct timings t;
     const char *primary_ip; /* the address connected to ("" if none); see engine.h */
     const char *addresses;  /* resolve_only requests: the host's addresses, space-separated
                                   in resolver order; "" otherwise */
 };
+
+/* err_text of a NET_PROTOCOL response whose header line was over libcurl's limit
+ * (CURL_MAX_HTTP_HEADER). */
+#define NET_TEXT_HEADER_TOO_BIG "a response header is larger than libcurl's limit (100 KiB)"
 
 const char *net_err_name(enum net_err e); /* "refused", "dns", "timeout", "dns_timeout", ... */
 

@@ -188,6 +188,11 @@ int lay_findings_strip(const struct finding *f, size_t n, int width, int max_lin
  * cause, and the next step prefixed by an arrow, wrapped to width; then an empty line. */
 void lay_finding_lines(const struct finding *f, int width, bool ascii, struct lay_lines *out);
 
+/* One status change for the changes pane: "  3m05s ago   OK  ->  FAIL   stack/component check"
+ * (badge spans on both statuses), then its message wrapped under it. now_ms is the clock of
+ * the change's time. */
+void lay_change_lines(const struct change *c, long long now_ms, int width, bool ascii, struct lay_lines *out);
+
 /* The Grafana tables, from the `data` of its checks (docs/grafana.md); a NULL or malformed
  * data adds one dim line saying so. Datasources: one row each (status, name, type, Grafana's
  * side, lgtmtop's direct side; status words colored), followed for rows that are not OK by

@@ -102,5 +102,10 @@ void obs_add_value(struct obs *o, enum value_key k, double v);
 bool obs_get_value(const struct obs *o, enum value_key k, double *out);
 /* Appends a cleaned line to detail. */
 void obs_detail_line(struct obs *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Makes every string and key in a JSON tree (item, its siblings and their children) valid
+ * UTF-8 without control characters or escape sequences (text_safe_copy; newlines kept in
+ * "detail" fields only). Every JSON document lgtmtop writes goes through it just before
+ * printing, so no server or file string reaches a terminal through `jq -r`. */
+void obs_json_clean(struct cJSON *item);
 
 #endif

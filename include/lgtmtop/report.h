@@ -20,7 +20,13 @@ struct report_meta {
     unsigned long sweeps;
     const char *config_path; /* NULL = zero-config */
     long sample_ms;          /* the counter sampling window of `check --sample`; 0 = none */
+    /* The two clocks at one moment, to turn the state's monotonic times into wall-clock times
+     * (the JSON "changes"); 0 and 0: times are null. */
+    long long now_mono_ms, now_wall_ms;
 };
+
+/* The JSON "changes": at most this many status changes, newest first. */
+#define REPORT_MAX_CHANGES 50
 
 /* 0 OK, 1 WARNING, 2 CRITICAL (worst of the checks and the findings); 3 UNKNOWN when nothing
  * produced a result. */

@@ -30,6 +30,17 @@ const struct hist_entry *hist_get(const struct history *h, int i); /* 0 = oldest
 /* Latency percentile (0..100) over entries with a latency; -1 when there are none. */
 long hist_percentile(const struct history *h, int pct);
 
+/* A status change of one check: the "what changed in the last hour" of the faces. */
+#define STATE_TRANSITIONS 8 /* kept per check, the oldest dropped */
+struct transition {
+    long long at_ms; /* the clock of updated_ms */
+    enum status from, to;
+    bool from_skip, to_skip;       /* SKIP before / after */
+    char message[OBS_SUMMARY_LEN]; /* the check's summary when it changed */
+};
+/* "OK", "WARN", "FAIL", "UNKNOWN", or "SKIP". */
+const char *transition_word(enum status st, bool skip);
+
 struct comp_state;
 
 struct check_state {
@@ -53,6 +64,9 @@ struct check_state {
     int nvalues;
     struct cJSON *data; /* structured result from the last run (owned), or NULL */
     struct history hist;
+    struct transition trans[STATE_TRANSITIONS]; /* ring: its own status changes after the first result */
+    int ntrans, trans_pos;
+    unsigned long changes; /* every status change since the start (a counter) */
     /* Set by verdict_update (verdict.h): the worst finding naming this row, and that finding's
      * id (static), so a row never reads better than a finding about it. ST_UNKNOWN/NULL = none. */
     enum status raised;
@@ -158,6 +172,20 @@ bool comp_rate(const struct comp_state *c, enum value_key key, double *rate);
 /* The first FAIL/WARN check's summary (by check_status), else the first check's; "" when nothing
  * ran. */
 const char *comp_message(const struct comp_state *c);
+
+/* The i-th most recent status change of cs (0 = newest), NULL past the last. */
+const struct transition *check_transition(const struct check_state *cs, int i);
+
+/* A change with the rows it belongs to (pointers into the state). */
+struct change {
+    const struct stack_state *stack;
+    const struct comp_state *comp;
+    const struct check_state *check;
+    const struct transition *t;
+};
+/* The most recent status changes of every check, newest first, at most max (those after
+ * since_ms only; 0 = all). Returns how many were written. */
+size_t state_changes(const struct state *s, long long since_ms, struct change *out, size_t max);
 
 struct status_counts {
     int ok, warn, fail, unknown;

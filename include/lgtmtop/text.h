@@ -19,7 +19,9 @@ int text_width(const char *s, bool ascii);
 /* Fits src into exactly `width` columns: truncated with an ellipsis ("…", or "..." in ascii
  * mode) on a character boundary, then padded with spaces per align. Control characters
  * become spaces and invalid UTF-8 '?'; in ascii mode every non-ASCII character is folded
- * ("—" -> "-", "…" -> "...", others -> "?"), so the output is pure printable ASCII. Returns the
+ * ("—" -> "-", "…" -> "...", others -> "?"), so the output is pure printable ASCII. Escape
+ * sequences and bidi controls vanish whole (text_invisible_len), here and in every function
+ * below. Returns the
  * columns written (less than width only when dst is too small). */
 int text_fit(char *dst, size_t dstlen, const char *src, int width, enum text_align align, bool ascii);
 

@@ -75,13 +75,16 @@ void probe_parse_query(const struct http_response *r, const struct component_cfg
 void probe_parse_rules(const struct http_response *r, const struct component_cfg *c, struct obs *o);
 void probe_parse_alerts(const struct http_response *r, const struct component_cfg *c, struct obs *o);
 
-/* One pass over a /metrics body: sums of exact metric names (NaN skipped), whether any
- * series starts with each prefix, and one label of one info metric (e.g. the version of
+/* One pass over a /metrics body: sums of exact metric names (a NaN, infinite or negative
+ * sample is no counter value: it marks the sum invalid and is left out), whether any series
+ * starts with each prefix, and one label of one info metric (e.g. the version of
  * tempo_build_info). Unused parts may be NULL/0. */
 struct probe_metric_sum {
     const char *name;
     double sum;
     bool found;
+    bool invalid; /* a sample was NaN, +/-Inf or negative */
+    double bad;   /* the first such sample */
 };
 struct probe_metric_prefix {
     const char *prefix;
@@ -108,5 +111,12 @@ void probe_metrics_scan(const char *text, size_t len, struct probe_metrics_scan 
 /* Status handling for /metrics checks (CHECK_RAW): true on 2xx; 404 (a gateway that does not
  * route /metrics) marks the check skipped; other statuses get the common HTTP message. */
 bool probe_metrics_status(const struct http_response *r, const struct component_cfg *c, struct obs *o);
+/* A counter the scan found invalid (probe_metric_sum.invalid): sets o to FAIL "invalid counter
+ * value ..." naming the metric and returns true; false when every sum is a counter value. */
+bool probe_metrics_invalid(const struct probe_metrics_scan *s, struct obs *o);
+/* A value a counter (or a count) can hold: finite and not negative. */
+bool probe_counter_ok(double v);
+/* "NaN", "+Inf", "-Inf" or the number (%g) into out. Returns out. */
+const char *probe_number_word(double v, char *out, size_t outlen);
 
 #endif

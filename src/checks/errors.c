@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lgtmtop/config.h"
 #include "common.h"
@@ -68,8 +69,16 @@ void probe_transport_obs_for(const struct http_response *r, const struct compone
             obs_set(o, ST_FAIL, "TLS error: %s — set ca_file or insecure_skip_verify", why);
         break;
     case NET_TOO_BIG:
-        format_size(r->max_body, size, sizeof(size));
-        obs_set(o, ST_FAIL, "response larger than %s (max_body) — wrong endpoint?", size);
+        if (r->body_budget) {
+            format_size(r->body_budget, size, sizeof(size));
+            obs_set(o, ST_FAIL,
+                    "response stopped: the bodies in flight reached the body budget (body_budget, %s) — "
+                    "servers sending endless or huge bodies? (raise body_budget: if they are real)",
+                    size);
+        } else {
+            format_size(r->max_body, size, sizeof(size));
+            obs_set(o, ST_FAIL, "response larger than %s (max_body) — wrong endpoint?", size);
+        }
         break;
     case NET_REDIRECTS:
         if (strstr(why, "redirect"))
@@ -79,7 +88,13 @@ void probe_transport_obs_for(const struct http_response *r, const struct compone
                     why);
         break;
     case NET_PROTOCOL:
-        if (strstr(why, "HTTP/0.9"))
+        if (strcmp(why, NET_TEXT_HEADER_TOO_BIG) == 0)
+            obs_set(o, ST_FAIL, "%s at %s — a broken server or a proxy in front (huge cookie or redirect?)",
+                    NET_TEXT_HEADER_TOO_BIG, hp);
+        else if (strstr(why, "transfer closed"))
+            obs_set(o, ST_FAIL, "truncated response from %s: %s — the server or a proxy closed the connection early",
+                    hp, why);
+        else if (strstr(why, "HTTP/0.9"))
             obs_set(o, ST_FAIL, "not an HTTP server at %s (the reply is not HTTP) — wrong port, or TLS expected?", hp);
         else
             obs_set(o, ST_FAIL, "bad HTTP response: %s", why);
@@ -121,6 +136,42 @@ static void body_reason(const struct http_response *r, char *out, size_t outlen)
     cJSON_Delete(j);
     if (out[0])
         return;
+    if (p < end && *p == '<') { /* an HTML page (a proxy, a login or error page): its title */
+        size_t n = (size_t)(end - p) < 4096 ? (size_t)(end - p) : 4096;
+        const char *t = NULL, *te = NULL;
+        for (size_t i = 0; i + 7 <= n && !t; i++)
+            if (strncasecmp(p + i, "<title>", 7) == 0)
+                t = p + i + 7;
+        for (const char *q = t; q && q + 8 <= p + n && !te; q++)
+            if (strncasecmp(q, "</title>", 8) == 0)
+                te = q;
+        char title[96] = "";
+        if (t && te)
+            text_oneline(title, sizeof(title), t, (size_t)(te - t));
+        if (title[0]) {
+            snprintf(out, outlen, "an HTML page \"%s\"", title);
+            return;
+        }
+        char text[160]; /* no title: the text between the tags */
+        size_t k = 0;
+        bool in_tag = false, gap = false; /* a tag between two words reads as a space */
+        for (size_t i = 0; i < n && k + 2 < sizeof(text); i++) {
+            if (p[i] == '<') {
+                in_tag = gap = true;
+            } else if (p[i] == '>') {
+                in_tag = false;
+            } else if (!in_tag) {
+                if (gap && k && isalnum((unsigned char)p[i]))
+                    text[k++] = ' ';
+                gap = false;
+                text[k++] = p[i];
+            }
+        }
+        char clean[160];
+        text_oneline(clean, sizeof(clean), text, k);
+        snprintf(out, outlen, clean[0] ? "an HTML page: %s" : "an HTML page", clean);
+        return;
+    }
     const char *nl = memchr(p, '\n', (size_t)(end - p));
     text_oneline(out, outlen, p, (size_t)((nl ? nl : end) - p));
 }
@@ -139,6 +190,7 @@ void probe_http_error_obs(const struct http_response *r, const struct component_
     char path[256], reason[160];
     bool token = c && has_text(c->token);
     bool basic = c && has_text(c->basic_user);
+    bool url_auth = !basic && ((c && url_has_userinfo(c->url)) || url_has_userinfo(r->url));
     probe_url_path(r->url, path, sizeof(path));
     body_reason(r, reason, sizeof(reason));
 
@@ -158,17 +210,25 @@ void probe_http_error_obs(const struct http_response *r, const struct component_
         else if (basic)
             obs_set(o, ST_FAIL, "401 unauthorized on %s: basic auth for user \"%s\" was rejected — check basic_auth",
                     path, c->basic_user);
+        else if (url_auth)
+            obs_set(o, ST_FAIL,
+                    "401 unauthorized on %s: the credentials in the URL (user:password@) were rejected — check "
+                    "them, or use basic_auth / token",
+                    path);
         else
             obs_set(o, ST_FAIL,
                     "401 unauthorized on %s: credentials required — set token or basic_auth for this "
                     "component",
                     path);
     } else if (r->status == 403) {
-        if (token || basic)
+        if (token || basic || url_auth)
             obs_set(o, ST_FAIL,
                     "403 forbidden on %s: the %s lacks permission — check its role / the gateway's "
                     "access rules",
-                    path, token ? "token" : "basic auth user");
+                    path,
+                    token      ? "token"
+                    : url_auth ? "user in the URL"
+                               : "basic auth user");
         else
             obs_set(o, ST_FAIL,
                     "403 forbidden on %s: access denied — does a gateway want credentials (token / "

@@ -79,8 +79,8 @@ static void loki_parse_metrics(const struct http_response *r, const struct compo
         return;
     /* Label sets changed across versions (pitfall 13): sum every series of each name. */
     struct probe_metric_sum sums[] = {
-            {"loki_distributor_lines_received_total", 0, false},
-            {"loki_distributor_bytes_received_total", 0, false},
+            {.name = "loki_distributor_lines_received_total"},
+            {.name = "loki_distributor_bytes_received_total"},
     };
     struct probe_metric_prefix prefixes[] = {{"loki_", false}, {"loki_distributor_", false}};
     struct probe_metrics_scan s = {
@@ -96,6 +96,10 @@ static void loki_parse_metrics(const struct http_response *r, const struct compo
     probe_metrics_scan(r->body, r->body_len, &s);
     if (s.info_found && s.info_value[0])
         snprintf(o->version, sizeof(o->version), "%s", s.info_value);
+    if (probe_metrics_invalid(&s, o)) {
+        flow_tenant_scan_free(ts);
+        return;
+    }
     if (sums[0].found)
         obs_add_value(o, VK_LINES_RECEIVED_TOTAL, sums[0].sum);
     if (sums[1].found)

@@ -49,19 +49,30 @@ static void mimir_parse_spanmetrics(const struct http_response *r, const struct 
     cJSON *series = cJSON_AddObjectToObject(out, "series");
     const cJSON *s;
     int k = 0;
+    double bad = 0;
+    const char *bad_name = NULL;
     cJSON_ArrayForEach(s, result)
     {
         const cJSON *val = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(s, "value"), 1);
         double v = cJSON_IsString(val) ? strtod(val->valuestring, NULL) : cJSON_IsNumber(val) ? val->valuedouble : 0;
-        if (!isfinite(v))
-            v = 0;
         const char *name = json_string(cJSON_GetObjectItemCaseSensitive(s, "metric"), "__name__");
+        /* A series count is a whole number well below 2^53; anything else is not a count. */
+        if (!probe_counter_ok(v) || v >= 9007199254740992.0) {
+            if (!bad_name)
+                bad = v, bad_name = name ? name : "unnamed series";
+            v = 0;
+        }
         total += v;
         cJSON_AddNumberToObject(series, name ? name : "(unnamed)", v);
         buf_printf(&names, "%s%s %.0f", k++ ? ", " : "", name ? name : "unnamed series", v);
     }
-    obs_add_value(o, VK_SPANMETRICS_SERIES, total);
-    if (total > 0)
+    if (!bad_name)
+        obs_add_value(o, VK_SPANMETRICS_SERIES, total);
+    char w[32];
+    if (bad_name)
+        obs_set(o, ST_WARN, "invalid span-metrics series count %s for %s — not a count",
+                probe_number_word(bad, w, sizeof(w)), bad_name);
+    else if (total > 0)
         obs_set(o, ST_OK, "%.0f span-metrics series (%s)", total, names.data);
     else
         obs_set(o, ST_OK,
@@ -78,7 +89,7 @@ static void mimir_parse_metrics(const struct http_response *r, const struct comp
     if (!probe_metrics_status(r, c, o))
         return;
     /* Newer Mimir adds type="float|histogram": summing every series covers both. */
-    struct probe_metric_sum sums[] = {{"cortex_distributor_received_samples_total", 0, false}};
+    struct probe_metric_sum sums[] = {{.name = "cortex_distributor_received_samples_total"}};
     struct probe_metric_prefix prefixes[] = {{"cortex_", false}};
     struct probe_metrics_scan s = {
             sums, ARRAY_LEN(sums), prefixes, ARRAY_LEN(prefixes), "cortex_build_info", "version", false, "", NULL,
@@ -93,6 +104,10 @@ static void mimir_parse_metrics(const struct http_response *r, const struct comp
     probe_metrics_scan(r->body, r->body_len, &s);
     if (s.info_found && s.info_value[0]) /* the version where there is no build info API (Cortex) */
         snprintf(o->version, sizeof(o->version), "%s", s.info_value);
+    if (probe_metrics_invalid(&s, o)) {
+        flow_tenant_scan_free(ts);
+        return;
+    }
     o->data = flow_tenant_scan_table(ts, o);
     if (sums[0].found) {
         obs_add_value(o, VK_SAMPLES_RECEIVED_TOTAL, sums[0].sum);

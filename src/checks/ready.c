@@ -261,8 +261,12 @@ static int metrics_scan_cb(const struct prom_sample *sm, void *ud)
     for (size_t i = 0; i < s->nsums; i++) {
         if (name_is(sm, s->sums[i].name, run->sum_len[i])) {
             s->sums[i].found = true;
-            if (!isnan(sm->value))
+            if (probe_counter_ok(sm->value)) {
                 s->sums[i].sum += sm->value;
+            } else if (!s->sums[i].invalid) {
+                s->sums[i].invalid = true;
+                s->sums[i].bad = sm->value;
+            }
         }
     }
     for (size_t i = 0; i < s->nprefixes; i++) {
@@ -288,7 +292,7 @@ void probe_metrics_scan(const char *text, size_t len, struct probe_metrics_scan 
     if (s->nprefixes > PROBE_SCAN_MAX)
         s->nprefixes = PROBE_SCAN_MAX;
     for (size_t i = 0; i < s->nsums; i++) {
-        s->sums[i].sum = 0, s->sums[i].found = false;
+        s->sums[i].sum = 0, s->sums[i].found = false, s->sums[i].invalid = false, s->sums[i].bad = 0;
         run.sum_len[i] = strlen(s->sums[i].name);
     }
     for (size_t i = 0; i < s->nprefixes; i++) {
@@ -298,6 +302,32 @@ void probe_metrics_scan(const char *text, size_t len, struct probe_metrics_scan 
     s->info_found = false;
     s->info_value[0] = '\0';
     promtext_parse(text, len, metrics_scan_cb, &run, NULL);
+}
+
+bool probe_counter_ok(double v) { return isfinite(v) && v >= 0; }
+
+const char *probe_number_word(double v, char *out, size_t outlen)
+{
+    if (isnan(v))
+        snprintf(out, outlen, "NaN");
+    else if (isinf(v))
+        snprintf(out, outlen, "%cInf", v > 0 ? '+' : '-');
+    else
+        snprintf(out, outlen, "%g", v);
+    return out;
+}
+
+bool probe_metrics_invalid(const struct probe_metrics_scan *s, struct obs *o)
+{
+    for (size_t i = 0; i < s->nsums; i++) {
+        if (!s->sums[i].invalid)
+            continue;
+        char w[32];
+        obs_set(o, ST_FAIL, "invalid counter value %s for %s on /metrics — a counter is a finite number >= 0",
+                probe_number_word(s->sums[i].bad, w, sizeof(w)), s->sums[i].name);
+        return true;
+    }
+    return false;
 }
 
 bool probe_metrics_status(const struct http_response *r, const struct component_cfg *c, struct obs *o)

@@ -470,11 +470,11 @@ static void tempo_parse_metrics(const struct http_response *r, const struct comp
     if (!probe_metrics_status(r, c, o))
         return;
     struct probe_metric_sum sums[] = {
-            [TEMPO_SPANS] = {"tempo_distributor_spans_received_total", 0, false},
-            [TEMPO_TRACES_V2] = {"tempo_ingester_traces_created_total", 0, false},
-            [TEMPO_TRACES_V3] = {"tempo_live_store_traces_created_total", 0, false},
-            [TEMPO_BYTES] = {"tempo_distributor_bytes_received_total", 0, false},
-            [TEMPO_GENERATOR] = {"tempo_metrics_generator_spans_received_total", 0, false},
+            [TEMPO_SPANS] = {.name = "tempo_distributor_spans_received_total"},
+            [TEMPO_TRACES_V2] = {.name = "tempo_ingester_traces_created_total"},
+            [TEMPO_TRACES_V3] = {.name = "tempo_live_store_traces_created_total"},
+            [TEMPO_BYTES] = {.name = "tempo_distributor_bytes_received_total"},
+            [TEMPO_GENERATOR] = {.name = "tempo_metrics_generator_spans_received_total"},
     };
     struct probe_metric_prefix prefixes[] = {
             [TEMPO_ANY] = {"tempo_", false},
@@ -502,6 +502,10 @@ static void tempo_parse_metrics(const struct http_response *r, const struct comp
     }
     if (s.info_found && s.info_value[0])
         snprintf(o->version, sizeof(o->version), "%s", s.info_value);
+    if (probe_metrics_invalid(&s, o)) {
+        flow_tenant_scan_free(ts);
+        return;
+    }
 
     struct buf msg;
     buf_init(&msg);

@@ -96,7 +96,7 @@ int flow_tenant_scan_sample(const struct prom_sample *sm, void *ud)
         if (!row)
             return 0;
         row->found[i] = true;
-        if (!isnan(sm->value))
+        if (isfinite(sm->value) && sm->value >= 0) /* not a counter value: left out */
             row->v[i] += sm->value;
     }
     return 0;

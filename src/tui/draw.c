@@ -191,6 +191,12 @@ void tui_footer(struct tui *t, const char *const *hints, size_t nhints)
         snprintf(buf, sizeof(buf), "filter \"%s\" ", t->filter);
         x = put_seg(t, y, x, buf, theme_attr(TH_NOTICE));
     }
+    bool note = t->note[0] && t->now < t->note_until;
+    int hints_w = 0;
+    for (size_t i = 0; i < nhints; i++)
+        hints_w += text_width(hints[i], t->ascii) + 2;
+    if (note && x + hints_w + text_width(t->note, t->ascii) + 1 > COLS)
+        nhints = 0; /* a long note (a failed reload) gets the line to itself while it shows */
     for (size_t i = 0; i < nhints; i++) {
         /* "key label": the key part up to the first space */
         const char *sp = strchr(hints[i], ' ');
@@ -204,7 +210,7 @@ void tui_footer(struct tui *t, const char *const *hints, size_t nhints)
             x = put_seg(t, y, x, sp, theme_attr(TH_FOOTER));
         x = put_seg(t, y, x, "  ", theme_attr(TH_FOOTER));
     }
-    if (t->note[0] && t->now < t->note_until) {
+    if (note) {
         int w = text_width(t->note, t->ascii) + 1;
         int nx = COLS - w;
         if (nx < x)
@@ -239,6 +245,7 @@ void help_draw(struct tui *t)
             "  Tab / Shift-Tab next / previous pane of the component (Grafana: datasources,",
             "                  dashboards, alerting)",
             "  f               findings: what is wrong, why, and the next step (Esc back)",
+            "  e               recent changes: each check's status changes, newest first",
             "  Esc, Backspace  back to the grid (in the grid: clear the filter)",
             "  /               filter rows by text (Enter keeps it, Esc clears)",
             "  s               cycle stacks: all, then each stack",

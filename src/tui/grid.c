@@ -269,11 +269,12 @@ void grid_draw(struct tui *t)
     lay_lines_free(&sl);
 
     /* the footer: what does not fit at this width goes, least needed first (all are on ?) */
-    const char *hints[9];
+    const char *hints[10];
     size_t nh = 0;
     hints[nh++] = t->ascii ? "j/k move" : "\xe2\x86\x91\xe2\x86\x93 move";
     hints[nh++] = "Enter details";
     hints[nh++] = "f findings";
+    hints[nh++] = "e changes";
     hints[nh++] = "/ filter";
     if (t->s->nstacks > 1)
         hints[nh++] = "s stack";

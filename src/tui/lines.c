@@ -140,6 +140,27 @@ void lay_finding_lines(const struct finding *f, int width, bool ascii, struct la
     lay_lines_add(out, 0, width, ascii, LAYS_NORMAL, ST_UNKNOWN, "");
 }
 
+void lay_change_lines(const struct change *c, long long now_ms, int width, bool ascii, struct lay_lines *out)
+{
+    const struct transition *t = c->t;
+    char ago[16] = "-", head[LAY_CELL_MAX], from[16], to[16];
+    if (now_ms >= t->at_ms)
+        duration_format((long)(now_ms - t->at_ms), ago, sizeof ago);
+    snprintf(from, sizeof from, " %s ", transition_word(t->from, t->from_skip));
+    snprintf(to, sizeof to, " %s ", transition_word(t->to, t->to_skip));
+    const char *arrow = ascii ? " -> " : " \xe2\x86\x92 ";
+    int n = snprintf(head, sizeof head, "%7s ago  ", ago);
+    int x_from = n; /* ASCII so far: bytes are columns */
+    int x_to = x_from + (int)strlen(from) + text_width(arrow, ascii);
+    snprintf(head + n, sizeof head - (size_t)n, "%s%s%s  %s/%s %s", from, arrow, to, c->stack->name,
+             comp_kind_name(c->comp->kind), c->check->def->name);
+    struct lay_line *ln = lay_lines_add(out, 0, width, ascii, LAYS_NORMAL, ST_UNKNOWN, head);
+    span_add(ln, x_from, (int)strlen(from), t->from_skip ? ST_UNKNOWN : t->from, true);
+    span_add(ln, x_to, (int)strlen(to), t->to_skip ? ST_UNKNOWN : t->to, true);
+    if (t->message[0])
+        lay_lines_wrap(out, x_from, width, ascii, LAYS_DIM, ST_UNKNOWN, NULL, t->message);
+}
+
 /* ---- Grafana tables ---- */
 
 static const char *jstr(const cJSON *o, const char *k)

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "lgtmtop/sweep.h"
@@ -25,33 +26,113 @@
 #define IDLE_MS 10000 /* otherwise at most this long asleep (staleness is not an age label) */
 #define EOF_TURNS 3   /* readable-but-no-key turns before stdin counts as gone */
 
-static volatile sig_atomic_t got_signal;
-static struct engine *sig_engine;
+/* Signal handlers only set flags (and, for the fatal ones, write bytes prepared beforehand):
+ * nothing in them is unsafe in a handler. The loop polls got_signal and got_hup every turn; a
+ * signal also interrupts the engine's poll (no SA_RESTART), so the answer is immediate. */
+static volatile sig_atomic_t got_signal, got_hup;
 static struct sigaction old_winch;
 static bool curses_active;
 
+/* What a fatal signal's handler restores: the terminal modes from before curses, and the
+ * escape sequences endwin would send (attributes off, cursor visible, keypad off, leave the
+ * alternate screen), looked up before the first frame. */
+static volatile sig_atomic_t tty_raw;
+static struct termios tty_saved;
+static bool tty_saved_ok;
+static char tty_reset[512];
+static size_t tty_reset_len;
+static const int fatal_signals[] = {SIGSEGV, SIGABRT, SIGQUIT, SIGBUS, SIGFPE, SIGILL};
+static struct sigaction old_fatal[ARRAY_LEN(fatal_signals)];
+
 static void on_signal(int sig)
 {
-    int saved = errno;
-    got_signal = sig;
-    if (sig_engine)
-        engine_wakeup(sig_engine);
-    errno = saved;
+    if (sig == SIGHUP)
+        got_hup = 1;
+    else
+        got_signal = sig;
 }
 
-/* ncurses turns SIGWINCH into KEY_RESIZE; we also wake the poll so the relayout is immediate. */
+/* ncurses turns SIGWINCH into KEY_RESIZE; the interrupted poll makes the relayout immediate. */
 static void on_winch(int sig)
 {
     int saved = errno;
     if (old_winch.sa_handler != SIG_DFL && old_winch.sa_handler != SIG_IGN && old_winch.sa_handler)
         old_winch.sa_handler(sig);
-    if (sig_engine)
-        engine_wakeup(sig_engine);
     errno = saved;
+}
+
+/* SIGSEGV, SIGABRT, SIGQUIT, ...: give the terminal back with write(2) and tcsetattr(3) only,
+ * then let the signal do what it would have done (SA_RESETHAND restored the default action):
+ * the exit status and the core dump stay right. */
+static void on_fatal(int sig)
+{
+    if (tty_raw) {
+        tty_raw = 0;
+        size_t off = 0;
+        while (off < tty_reset_len) {
+            ssize_t w = write(STDOUT_FILENO, tty_reset + off, tty_reset_len - off);
+            if (w <= 0 && errno != EINTR)
+                break;
+            if (w > 0)
+                off += (size_t)w;
+        }
+        if (tty_saved_ok)
+            tcsetattr(STDIN_FILENO, TCSADRAIN, &tty_saved);
+    }
+    raise(sig);
+}
+
+static void tty_reset_add(const char *cap)
+{
+    const char *s = tigetstr(cap);
+    if (!s || s == (char *)-1)
+        return;
+    size_t n = strlen(s);
+    if (tty_reset_len + n < sizeof(tty_reset)) {
+        memcpy(tty_reset + tty_reset_len, s, n);
+        tty_reset_len += n;
+    }
+}
+
+/* After newterm: the sequences on_fatal writes. */
+static void prepare_fatal_reset(void)
+{
+    tty_reset_len = 0;
+    tty_reset_add("sgr0");
+    tty_reset_add("cnorm");
+    tty_reset_add("rmkx");
+    const char *rmcup = tigetstr("rmcup");
+    if (rmcup && rmcup != (char *)-1 && *rmcup)
+        tty_reset_add("rmcup");
+    else
+        tty_reset_add("clear"); /* no alternate screen: at least no frame under the prompt */
+    static const char nl[] = "\r\n";
+    if (tty_reset_len + 2 < sizeof(tty_reset)) {
+        memcpy(tty_reset + tty_reset_len, nl, 2);
+        tty_reset_len += 2;
+    }
+}
+
+static void install_fatal_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_fatal;
+    sa.sa_flags = (int)SA_RESETHAND;
+    for (size_t i = 0; i < ARRAY_LEN(fatal_signals); i++)
+        sigaction(fatal_signals[i], &sa, &old_fatal[i]);
+}
+
+static void restore_fatal_signals(void)
+{
+    for (size_t i = 0; i < ARRAY_LEN(fatal_signals); i++)
+        sigaction(fatal_signals[i], &old_fatal[i], NULL);
 }
 
 static void restore_terminal(void)
 {
+    tty_raw = 0;
     if (curses_active && !isendwin()) {
         /* Without an alternate screen (vt100) the last frame would stay under the prompt. */
         const char *rmcup = tigetstr("rmcup");
@@ -147,6 +228,8 @@ static void draw(struct tui *t)
             help_draw(t);
         else if (t->screen == SCR_FINDINGS)
             findings_draw(t);
+        else if (t->screen == SCR_CHANGES)
+            changes_draw(t);
         else if (t->screen == SCR_PANE)
             pane_draw(t);
         else
@@ -160,6 +243,65 @@ static void do_sweep(struct tui *t)
 {
     sweep_start(t->e, t->s, t->cfg);
     t->next_sweep = t->now + t->s->interval_ms;
+}
+
+static void meta_alloc(struct tui *t)
+{
+    t->meta = xcalloc(t->s->nstacks ? t->s->nstacks : 1, sizeof(*t->meta));
+    for (size_t i = 0; i < t->s->nstacks; i++)
+        t->meta[i] = xcalloc(t->s->stacks[i].ncomps ? t->s->stacks[i].ncomps : 1, sizeof(**t->meta));
+}
+
+static void meta_free(struct tui *t)
+{
+    for (size_t i = 0; t->meta && i < t->s->nstacks; i++)
+        free(t->meta[i]);
+    free(t->meta);
+    t->meta = NULL;
+}
+
+#define RELOAD_NOTE_MS 15000
+
+/* SIGHUP: load the config now, so a bad one is reported at once (and the running one kept); a
+ * good one waits for the running sweep to end (no callback may point into the old state). */
+static void reload(struct tui *t)
+{
+    char err[512];
+    if (t->has_next)
+        config_free(&t->next);
+    memset(&t->next, 0, sizeof t->next);
+    t->has_next = false;
+    if (t->load(t->cli, &t->next, err, sizeof err)) {
+        config_free(&t->next);
+        tui_note(t, "reload failed, keeping the running config: %s", err);
+        t->note_until = t->now + RELOAD_NOTE_MS;
+        return;
+    }
+    t->has_next = true;
+}
+
+static void apply_reload(struct tui *t)
+{
+    unsigned long sweeps = t->s->sweeps;
+    meta_free(t);
+    state_free(t->s);
+    config_free(t->cfg_mut);
+    *t->cfg_mut = t->next;
+    memset(&t->next, 0, sizeof t->next);
+    t->has_next = false;
+    if (state_init(t->s, t->cfg_mut, t->cli->stack, &sweep_checks))
+        fatal("reload: no stack named '%s'", t->cli->stack); /* the loader checked it */
+    t->s->sweeps = sweeps;
+    meta_alloc(t);
+    engine_set_max_inflight(t->e, t->cfg_mut->max_in_flight);
+    grid_init(t); /* selections, the open pane and the findings pointed into the old state */
+    t->pane_comp = NULL;
+    t->nfindings = 0;
+    t->diag_sig = 0;
+    t->diag_ms = 0;
+    t->view_stack = t->s->nstacks > 1 ? -1 : 0;
+    t->next_sweep = t->now;
+    tui_note(t, "config reloaded: %zu stack%s", t->s->nstacks, t->s->nstacks == 1 ? "" : "s");
 }
 
 /* Returns true to quit. */
@@ -178,7 +320,10 @@ static bool handle_key(struct tui *t, int ch, bool *sweeping)
         t->help = false;
         return ch == 'q';
     }
-    f = t->screen == SCR_FINDINGS ? findings_key(t, ch) : t->screen == SCR_PANE ? pane_key(t, ch) : grid_key(t, ch);
+    f = t->screen == SCR_FINDINGS  ? findings_key(t, ch)
+        : t->screen == SCR_CHANGES ? changes_key(t, ch)
+        : t->screen == SCR_PANE    ? pane_key(t, ch)
+                                   : grid_key(t, ch);
     if (!(f & TK_HANDLED)) {
         switch (ch) {
         case 'q':
@@ -188,6 +333,7 @@ static bool handle_key(struct tui *t, int ch, bool *sweeping)
         case '?':
         case KEY_F(1): f |= TK_HELP; break;
         case 'f': f |= TK_FINDINGS; break;
+        case 'e': f |= TK_CHANGES; break;
         default: break;
         }
     }
@@ -214,13 +360,24 @@ static bool handle_key(struct tui *t, int ch, bool *sweeping)
         if (t->screen == SCR_FINDINGS) {
             t->screen = t->findings_back;
         } else {
-            t->findings_back = t->screen;
+            t->findings_back = t->screen == SCR_CHANGES ? t->changes_back : t->screen;
             t->screen = SCR_FINDINGS;
             t->find_scroll = 0;
         }
     }
+    if (f & TK_CHANGES) {
+        if (t->screen == SCR_CHANGES) {
+            t->screen = t->changes_back;
+        } else {
+            t->changes_back = t->screen == SCR_FINDINGS ? t->findings_back : t->screen;
+            t->screen = SCR_CHANGES;
+            t->chg_scroll = 0;
+        }
+    }
     if (f & TK_BACK)
-        t->screen = t->screen == SCR_FINDINGS ? t->findings_back : SCR_GRID;
+        t->screen = t->screen == SCR_FINDINGS  ? t->findings_back
+                    : t->screen == SCR_CHANGES ? t->changes_back
+                                               : SCR_GRID;
     if (f & TK_REDRAW)
         clearok(curscr, TRUE);
     return false;
@@ -245,6 +402,14 @@ static int loop(struct tui *t)
         t->now = now_mono_ms();
         if (got_signal)
             break;
+        if (got_hup) {
+            got_hup = 0;
+            reload(t);
+        }
+        if (t->has_next && !sweep_busy(t->e)) {
+            apply_reload(t);
+            sweeping = false;
+        }
         if (!t->paused && t->now >= t->next_sweep) {
             do_sweep(t);
             sweeping = true;
@@ -306,7 +471,7 @@ static void install_signals(struct sigaction *old_int, struct sigaction *old_ter
     }
 }
 
-int tui_run(const struct cli *cli, struct config *cfg)
+int tui_run(const struct cli *cli, struct config *cfg, cli_load_fn load)
 {
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr, "lgtmtop: the live view needs a terminal; use 'lgtmtop check' in scripts and pipes\n");
@@ -325,14 +490,16 @@ int tui_run(const struct cli *cli, struct config *cfg)
     memset(&t, 0, sizeof(t));
     t.s = &s;
     t.cfg = cfg;
+    t.cfg_mut = cfg;
+    t.cli = cli;
+    t.load = load;
     t.ascii = cli->ascii || !cs || strcmp(cs, "UTF-8") != 0;
     t.color = !cli->no_color && !(nc && *nc);
     t.view_stack = s.nstacks > 1 ? -1 : 0;
-    t.meta = xcalloc(s.nstacks ? s.nstacks : 1, sizeof(*t.meta));
-    for (size_t i = 0; i < s.nstacks; i++)
-        t.meta[i] = xcalloc(s.stacks[i].ncomps ? s.stacks[i].ncomps : 1, sizeof(**t.meta));
+    meta_alloc(&t);
 
     int code = 3;
+    tty_saved_ok = tcgetattr(STDIN_FILENO, &tty_saved) == 0; /* before curses changes it */
     SCREEN *scr = newterm(NULL, stdout, stdin);
     if (!scr) {
         const char *term = getenv("TERM");
@@ -352,6 +519,9 @@ int tui_run(const struct cli *cli, struct config *cfg)
     }
     curses_active = true;
     fatal_set_hook(restore_terminal);
+    prepare_fatal_reset();
+    install_fatal_signals();
+    tty_raw = 1;
     cbreak();
     noecho();
     nonl();
@@ -365,7 +535,6 @@ int tui_run(const struct cli *cli, struct config *cfg)
 
     t.e = engine_new();
     engine_set_max_inflight(t.e, cfg->max_in_flight);
-    sig_engine = t.e;
     struct sigaction old_int, old_term, old_hup;
     install_signals(&old_int, &old_term, &old_hup);
     grid_init(&t);
@@ -373,17 +542,17 @@ int tui_run(const struct cli *cli, struct config *cfg)
     code = loop(&t);
 
     restore_terminal();
+    restore_fatal_signals();
     fatal_set_hook(NULL);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     sigaction(SIGHUP, &old_hup, NULL);
-    sig_engine = NULL;
     engine_free(t.e);
     delscreen(scr);
 out:
-    for (size_t i = 0; i < s.nstacks; i++)
-        free(t.meta[i]);
-    free(t.meta);
+    meta_free(&t);
+    if (t.has_next)
+        config_free(&t.next);
     state_free(&s);
     return code;
 }

@@ -7,6 +7,7 @@
 #include <curses.h>
 #include <stdbool.h>
 
+#include "lgtmtop/cli.h"
 #include "lgtmtop/config.h"
 #include "lgtmtop/diagnose.h"
 #include "lgtmtop/engine.h"
@@ -24,6 +25,7 @@ enum tk_flags {
     TK_BACK = 1 << 6,     /* back to the grid */
     TK_HELP = 1 << 7,     /* show the key help */
     TK_FINDINGS = 1 << 8, /* open (or close) the findings pane */
+    TK_CHANGES = 1 << 9,  /* open (or close) the recent changes pane */
 };
 
 /* ---- theme ------------------------------------------------------------------------------ */
@@ -70,7 +72,7 @@ struct tui_comp {
     int nrates;
 };
 
-enum screen_id { SCR_GRID = 0, SCR_PANE, SCR_FINDINGS };
+enum screen_id { SCR_GRID = 0, SCR_PANE, SCR_FINDINGS, SCR_CHANGES };
 /* Every pane there is; a component shows a subset (pane_list), Grafana all of them. */
 enum pane_id {
     PANE_CHECKS = 0,
@@ -85,6 +87,12 @@ enum pane_id {
 struct tui {
     struct state *s;
     const struct config *cfg;
+    /* SIGHUP: the loader, and a loaded config waiting for the running sweep to end */
+    const struct cli *cli;
+    struct config *cfg_mut; /* == cfg, the caller's: a reload replaces its contents */
+    cli_load_fn load;
+    struct config next;
+    bool has_next;
     struct engine *e;
     struct tui_comp **meta; /* meta[stack][comp], parallel to the state */
     bool ascii, color;
@@ -124,6 +132,10 @@ struct tui {
     long long diag_ms;
     enum screen_id findings_back; /* screen to return to from the findings pane */
     int find_scroll, find_lines;
+
+    /* recent changes (state_changes), drawn from the state on each frame */
+    enum screen_id changes_back; /* screen to return to from the changes pane */
+    int chg_scroll, chg_lines;
 };
 
 struct tui_comp *tui_meta(struct tui *t, const struct comp_state *c);
@@ -165,5 +177,9 @@ void help_draw(struct tui *t);
 /* The findings pane: every finding in full (severity, component, title, cause, next step). */
 void findings_draw(struct tui *t);
 int findings_key(struct tui *t, int ch);
+
+/* The changes pane: every check's recent status changes, newest first (state_changes). */
+void changes_draw(struct tui *t);
+int changes_key(struct tui *t, int ch);
 
 #endif

@@ -53,9 +53,13 @@ GARBAGE = (b"<html>\x1b[2J\x1b[31mgarbage\x00\x07 {{{ \x1b]0;pwned\x07\x1b[0m"
 FAULT_NAMES = ("none", "refused", "notready", "slow", "hang", "garbage", "truncated",
                "huge", "unauthorized", "error500", "nospans", "targets_down", "db_failing",
                "canary_never_readable", "canary_write_refused",
-               "otlp_closed", "otlp_v4only", "search_empty", "query_hang")
+               "otlp_closed", "otlp_v4only", "search_empty", "query_hang", "hostile", "big_header",
+               "bad_counters", "endless", "nolength",
+               "html500", "forbidden", "redirect_loop", "redirect_file", "redirect_scheme", "not_http",
+               "drip_headers", "drip_body", "deep_json", "wrong_ctype", "login_page")
 # Grafana-only faults: what lgtmtop's Grafana datasources/dashboards/alerting checks find.
-GRAFANA_FAULTS = ("ds_unhealthy", "ds_internal", "dash_missing_ds", "dash_deprecated_ds", "dash_inputs",
+GRAFANA_FAULTS = ("ds_unhealthy", "ds_internal", "ds_hostile", "dash_missing_ds", "dash_deprecated_ds", "dash_inputs",
+                  "dash_stale_targets",
                   "alerting_broken", "no_policies", "rules_error", "rules_html", "rules_hang")
 FAULT_NAMES += GRAFANA_FAULTS
 GRAFANA_RULES_PATH = "/api/prometheus/grafana/api/v1/rules"
@@ -67,6 +71,45 @@ QUERY_PATHS = {
                        r"(query|query_range|labels|label/|series|index/|patterns|rules|alerts)"),
     "tempo": re.compile(r"^/api/(search|v2/search|traces/|v2/traces/|metrics/)"),
 }
+# hostile: appended to every free-text JSON string: clear screen, window title, raw C1 CSI and
+# invalid bytes (carried by surrogateescape), DEL, UTF-8 C1 CSI, a bidi override and isolate.
+HOSTILE_TAIL = "\x1b[2J\x1b]0;PWNED\x07\udc9b31m\udcff\x7f\u009b1;1H\u202e\u2066"
+# Strings the checks compare (statuses, states, types) keep their value; numbers stay numbers.
+HOSTILE_KEEP = {"status", "health", "state", "resultType", "type", "url", "access", "database",
+                "errorType", "traceID", "traceId", "spanId", "spanID", "rootTraceName", "kind"}
+
+
+COUNTER_LINE = re.compile(rb"^([a-zA-Z_:][a-zA-Z0-9_:]*_total(?:\{[^}]*\})?) +\S+", re.M)
+
+
+def bad_counters(body: bytes, value: str) -> bytes:
+    """Every *_total sample of a metrics body gets `value` (NaN, +Inf, 1e999, 18446744073709551616)."""
+    return COUNTER_LINE.sub(lambda m: m.group(1) + b" " + value.encode(), body)
+
+
+def hostile_json(body: bytes) -> bytes:
+    """The body with HOSTILE_TAIL in every free-text string (names, titles, messages, labels)."""
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        return body
+
+    def walk(v, key=None):
+        if isinstance(v, dict):
+            return {k: walk(x, k) for k, x in v.items()}
+        if isinstance(v, list):
+            return [walk(x, key) for x in v]
+        if isinstance(v, str) and key not in HOSTILE_KEEP:
+            try:
+                float(v)
+                return v
+            except ValueError:
+                return v + HOSTILE_TAIL
+        return v
+
+    return json.dumps(walk(doc), ensure_ascii=False).encode("utf-8", "surrogateescape")
+
+
 LOGIN_PAGE = (b"<!DOCTYPE html><html><head><title>Sign in</title></head><body>"
               b"<form action=\"/oauth2/start\"><button>Sign in with SSO</button></form></body></html>\n")
 GRAFANA_LOCK = threading.Lock()
@@ -81,8 +124,15 @@ GRAFANA_DS_INTERNAL = {"id": 6, "uid": "mimir_internal", "orgId": 1, "name": "Mi
                        "basicAuth": False, "isDefault": False,
                        "jsonData": {"httpHeaderName1": "X-Scope-OrgID", "prometheusType": "Mimir"},
                        "readOnly": True}
+# ds_hostile: a datasource whose name and health message are markup (servers are hostile).
+HOSTILE_NAME = "<script>alert('lgtmtop')</script><img src=x onerror=alert(1)>"
+GRAFANA_DS_HOSTILE = {"id": 7, "uid": "hostile", "orgId": 1, "name": HOSTILE_NAME,
+                      "type": "loki", "typeName": "Loki", "access": "proxy",
+                      "url": "http://hostile.invalid:3100", "user": "", "database": "",
+                      "basicAuth": False, "isDefault": False, "jsonData": {}, "readOnly": True}
 # Crafted dashboards (tests/fixtures/dashboards/crafted) served only under a fault.
-GRAFANA_CRAFTED_FAULT = {"svc-overview": "dash_missing_ds", "legacy-latency": "dash_deprecated_ds"}
+GRAFANA_CRAFTED_FAULT = {"svc-overview": "dash_missing_ds", "legacy-latency": "dash_deprecated_ds",
+                         "tempo-operational": "dash_stale_targets"}
 _BROKEN_QUERY = [
     {"refId": "A", "queryType": "", "relativeTimeRange": {"from": 600, "to": 0},
      "datasourceUid": "grafana_prometheus",
@@ -318,11 +368,18 @@ def parse_faults(spec: str) -> dict:
             raise FaultError(f"huge needs a size in MiB, got {faults['huge']!r}") from None
         if not 0 < faults["huge"] <= 4096:
             raise FaultError("huge needs a size in MiB between 0 and 4096")
+    if "bad_counters" in faults:
+        v = faults["bad_counters"] or "NaN"
+        if not re.fullmatch(r"[-+0-9.eEaNInfy]+", v):
+            raise FaultError(f"bad_counters needs a sample value (NaN, +Inf, 1e999, ...), got {v!r}")
+        faults["bad_counters"] = v
     if "notready" in faults and faults["notready"] == "":
         faults["notready"] = None
     for k in ("refused", "hang", "garbage", "truncated", "unauthorized", "error500",
               "nospans", "targets_down", "db_failing", "canary_never_readable", "canary_write_refused",
-              "otlp_closed", "otlp_v4only", "search_empty", "query_hang") + GRAFANA_FAULTS:
+              "otlp_closed", "otlp_v4only", "search_empty", "query_hang", "hostile", "big_header", "endless", "nolength",
+              "html500", "forbidden", "redirect_loop", "redirect_file", "redirect_scheme", "not_http",
+              "drip_headers", "drip_body", "deep_json", "wrong_ctype", "login_page") + GRAFANA_FAULTS:
         if k in faults:
             faults[k] = None
     return faults
@@ -648,6 +705,21 @@ class InstanceHandler(BaseHandler):
             self.drop()
             return
 
+        if "not_http" in faults:  # an SSH server on the port
+            try:
+                self.wfile.write(b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n")
+                self.wfile.flush()
+            except OSError:
+                pass
+            self.drop()
+            return
+        redirect = {"redirect_loop": self.path, "redirect_file": "file:///etc/passwd",
+                    "redirect_scheme": "ftp://127.0.0.1:21/pub"}
+        for k, where in redirect.items():
+            if k in faults:
+                rec["status"] = 302
+                self.send_resp(Resp(302, "text/html", b"", "text", [("Location", where)]), faults, head)
+                return
         try:
             if inst.kind == "grafana" and path == GRAFANA_RULES_PATH and "rules_error" in faults:
                 resp = Resp(502, "text/html", b"<html><body><h1>502 Bad Gateway</h1></body></html>\n", "text")
@@ -662,6 +734,17 @@ class InstanceHandler(BaseHandler):
 
         if "garbage" in faults and resp.status == 200:
             resp = Resp(200, resp.ctype, GARBAGE, "garbage", resp.headers)
+        if "bad_counters" in faults and resp.kind == "metrics":
+            resp = Resp(resp.status, resp.ctype, bad_counters(resp.body, faults["bad_counters"]), "metrics",
+                        resp.headers)
+        if "deep_json" in faults and resp.kind == "json" and resp.status == 200:
+            resp = Resp(200, resp.ctype, b"[" * 100000 + b"]" * 100000, "json", resp.headers)
+        if "login_page" in faults and resp.kind == "json":
+            resp = Resp(200, "text/html; charset=utf-8", LOGIN_PAGE, "text", resp.headers)
+        if "wrong_ctype" in faults:
+            resp = Resp(resp.status, "text/html; charset=utf-8", resp.body, resp.kind, resp.headers)
+        if "hostile" in faults and resp.kind == "json":
+            resp = Resp(resp.status, resp.ctype, hostile_json(resp.body), "json", resp.headers)
         self.send_resp(resp, faults, head)
 
     def path_hangs(self, path: str, faults: dict) -> bool:
@@ -672,7 +755,55 @@ class InstanceHandler(BaseHandler):
             return True
         return "rules_hang" in faults and kind == "grafana" and path == GRAFANA_RULES_PATH
 
+    def send_endless(self, resp: Resp, chunked: bool) -> None:
+        """endless / nolength: the real start of the body, then padding until the client gives up
+        (chunked, or no Content-Length and the end marked by closing; the close never comes)."""
+        pad = (b" " * 65535 + b"\n") if resp.kind == "json" else (b"# padding\n" * 6553 + b"\n")
+        try:
+            self.send_response(resp.status)
+            self.send_header("Content-Type", resp.ctype)
+            if chunked:
+                self.send_header("Transfer-Encoding", "chunked")
+            else:
+                self.send_header("Connection", "close")
+            self.end_headers()
+            first = True
+            while not self.inst.stack.stopping.is_set():
+                data = resp.body[: len(resp.body) // 2] if first else pad
+                first = False
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data) if chunked else data)
+        except OSError:
+            pass
+        self.close_connection = True
+
+    def send_drip(self, resp: Resp, headers_too: bool) -> None:
+        """drip_headers / drip_body: one byte a second (from the status line, or after the headers)
+        until the client gives up or the fault changes."""
+        head = (f"HTTP/1.1 {resp.status} OK\r\nContent-Type: {resp.ctype}\r\n"
+                f"Content-Length: {len(resp.body)}\r\n\r\n").encode()
+        try:
+            if not headers_too:
+                self.wfile.write(head)
+                self.wfile.flush()
+            for b in (head if headers_too else b"") + resp.body:
+                faults, _ = self.inst.snapshot()
+                if "drip_headers" not in faults and "drip_body" not in faults:
+                    break
+                self.wfile.write(bytes([b]))
+                self.wfile.flush()
+                if self.inst.stack.stopping.wait(1.0):
+                    break
+        except OSError:
+            pass
+        self.drop()
+
     def send_resp(self, resp: Resp, faults: dict, head: bool) -> None:
+        if ("drip_headers" in faults or "drip_body" in faults) and not head:
+            self.send_drip(resp, "drip_headers" in faults)
+            return
+        if ("endless" in faults or "nolength" in faults) and resp.status == 200 and not head and resp.body:
+            self.send_endless(resp, "endless" in faults)
+            return
         length, chunks = len(resp.body), None
         if "huge" in faults and resp.status == 200 and resp.kind in ("json", "metrics"):
             length, chunks = huge_stream(resp, int(faults["huge"] * 1024 * 1024))
@@ -681,6 +812,8 @@ class InstanceHandler(BaseHandler):
             self.send_response(resp.status)
             self.send_header("Content-Type", resp.ctype)
             self.send_header("Content-Length", str(length))
+            if "big_header" in faults:
+                self.send_header("X-Padding", "a" * (100 * 1024 + 16))
             for k, v in resp.headers:
                 self.send_header(k, v)
             self.end_headers()
@@ -1072,6 +1205,11 @@ class Instance:
     def handle(self, method, path, params, headers, body, faults) -> Resp:
         if "error500" in faults:
             return T(ERR500, 500)
+        if "html500" in faults:
+            return Resp(502, "text/html", b"<html><head><title>502 Bad Gateway</title></head><body><center>"
+                        b"<h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n", "text")
+        if "forbidden" in faults and not self.unauth_exempt(path):
+            return T("Forbidden\n", 403)
         if "unauthorized" in faults and not self.unauth_exempt(path):
             return self.unauthorized()
         tenant_ok = True
@@ -1784,6 +1922,8 @@ tempo_request_duration_seconds_count{{method="GET",route="ready",status_code="20
             ds = copy.deepcopy(GRAFANA_DS_INTERNAL)
             ds["url"] = self.grafana_dead_url() + "/prometheus"
             out.append(ds)
+        if "ds_hostile" in faults:
+            out.append(copy.deepcopy(GRAFANA_DS_HOSTILE))
         return out
 
     def grafana_ds_health(self, ds: dict) -> Resp:
@@ -1791,6 +1931,8 @@ tempo_request_duration_seconds_count{{method="GET",route="ready",status_code="20
         t = ds.get("type")
         if ds.get("uid") == GRAFANA_DS_INTERNAL["uid"]:  # reachable on "Grafana's network" only
             return J(fx.grafana_ds_ok_mimir)
+        if ds.get("uid") == GRAFANA_DS_HOSTILE["uid"]:
+            return J({"message": "<b>bad</b> gateway: <script>alert(2)</script>", "status": "ERROR"}, 400)
         if "ds_unhealthy" in self.grafana_faults() and t == "loki":
             return J({"message": "There was an error returned querying the Loki API.: Get \"http://loki-gateway:3100"
                                  "/loki/api/v1/query?query=vector%281%29%2Bvector%281%29\": dial tcp: lookup "
@@ -2664,6 +2806,10 @@ def selftest() -> int:  # noqa: C901 - a flat list of checks
         assert any(r["datasourceUid"] == "grafana_prometheus" for x in ok_json(u + "/api/v1/provisioning/alert-rules", GH)
                    for r in x["data"])
         assert any(g["name"] == "slo" for g in ok_json(u + "/api/prometheus/grafana/api/v1/rules", GH)["data"]["groups"])
+        fault("grafana", "ds_hostile")
+        names = [d["name"] for d in ok_json(u + "/api/datasources", GH)]
+        assert HOSTILE_NAME in names, names
+        assert "<script>" in ok_json(u + "/api/datasources/uid/hostile/health", GH, status=400)["message"]
         fault("grafana", "none")
     check("grafana findings", t_grafana_findings)
 

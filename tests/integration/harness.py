@@ -7,6 +7,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -107,7 +108,8 @@ def with_sample(args):
     return args
 
 
-def run(*args, env=None, timeout=60):
+def clean_env(env=None):
+    """The environment without the variables lgtmtop reads, plus env."""
     e = dict(os.environ)
     for k in ("LGTMTOP_CONFIG", "MIMIR_URL", "LOKI_URL", "TEMPO_URL", "TEMPO_INTERNAL_URL",
               "GRAFANA_URL", "GRAFANA_TOKEN", "PROMETHEUS_URL", "NO_COLOR"):
@@ -115,6 +117,11 @@ def run(*args, env=None, timeout=60):
     e["HOME"] = e.get("HOME", "/tmp")
     if env:
         e.update(env)
+    return e
+
+
+def run(*args, env=None, timeout=60):
+    e = clean_env(env)
     args = with_sample(args)
     t0 = time.monotonic()
     p = subprocess.run([BIN, *args], capture_output=True, text=True, env=e, timeout=timeout,
@@ -154,9 +161,10 @@ def get_json(url):
 class RealPrometheus:
     """A real Prometheus (Debian package) on a free loopback port with a temp data dir,
     scraping itself and a dead target ("node"), so one target is up and one down.
-    `rules` is the text of a rule file, or None."""
+    `rules` is the text of a rule file, or None; `jobs` more scrape_configs entries (YAML list
+    items), whose targets are waited for too."""
 
-    def __init__(self, rules=None):
+    def __init__(self, rules=None, jobs=""):
         self.tmp = tempfile.TemporaryDirectory(prefix="lgtmtop-prom-")
         self.port, dead = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -171,7 +179,8 @@ class RealPrometheus:
             f.write(f"global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n{rule_files}"
                     f"scrape_configs:\n"
                     f"- job_name: prometheus\n  static_configs: [{{targets: ['127.0.0.1:{self.port}']}}]\n"
-                    f"- job_name: node\n  static_configs: [{{targets: ['127.0.0.1:{dead}']}}]\n")
+                    f"- job_name: node\n  static_configs: [{{targets: ['127.0.0.1:{dead}']}}]\n{jobs}")
+        self.ntargets = 2 + jobs.count("job_name:")
         self.log = open(os.path.join(self.tmp.name, "prometheus.log"), "w")
         self.proc = subprocess.Popen(
             [PROMETHEUS, f"--config.file={cfg}", f"--storage.tsdb.path={self.tmp.name}/data",
@@ -190,11 +199,65 @@ class RealPrometheus:
         if not t:
             return False
         health = [x["health"] for x in t["data"]["activeTargets"]]
-        return len(health) == 2 and "unknown" not in health
+        return len(health) == self.ntargets and "unknown" not in health
 
     def close(self):
         if self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait(timeout=20)
         self.log.close()
+        self.tmp.cleanup()
+
+
+class Serve:
+    """`lgtmtop serve ARGS` on a free loopback port, its stderr in a file; up once /-/healthy
+    answers. stop() sends SIGTERM and returns the exit code."""
+
+    def __init__(self, *args, env=None, scheme="http", context=None):
+        self.tmp = tempfile.TemporaryDirectory(prefix="lgtmtop-serve-")
+        self.port = free_port()
+        self.url = f"{scheme}://127.0.0.1:{self.port}"
+        self.context = context
+        self.err_path = os.path.join(self.tmp.name, "stderr")
+        self.err = open(self.err_path, "w")
+        self.proc = subprocess.Popen([BIN, "serve", "--listen", f"127.0.0.1:{self.port}", *args],
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.err,
+                                     env=clean_env(env))
+        try:
+            wait_for(self._healthy, timeout=30, what="lgtmtop serve to answer")
+        except BaseException:
+            self.close()
+            raise
+
+    def _healthy(self):
+        if self.proc.poll() is not None:
+            raise AssertionError("lgtmtop serve exited %s: %s" % (self.proc.returncode, self.stderr()))
+        return self.get("/-/healthy", context=self.context)[0] != 0  # any answer (401 with basic auth)
+
+    def get(self, path, method="GET", headers=None, timeout=5, context=None):
+        """(status, headers, body) of one request; status 0 when nothing answers."""
+        req = urllib.request.Request(self.url + path, method=method, headers=headers or {})
+        try:
+            with urllib.request.urlopen(req, timeout=timeout, context=context) as r:
+                return r.status, r.headers, r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers, e.read().decode()
+        except OSError:
+            return 0, None, ""
+
+    def stderr(self):
+        with open(self.err_path) as f:
+            return f.read()
+
+    def stop(self, timeout=10):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=timeout)
+        return self.proc.returncode
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.err.close()
         self.tmp.cleanup()

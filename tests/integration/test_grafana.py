@@ -156,11 +156,23 @@ class GrafanaLive(unittest.TestCase):
         miss = top["missing"][0]
         self.assertEqual(miss["datasource"], "grafana_prometheus")
         self.assertEqual(miss["panels"], ["Latency", "Errors", "CPU"])
-        self.assertEqual(miss["references"], 4)
+        self.assertEqual(miss["references"], 3)  # target A goes to the panel's datasource: a note
         self.assertIn('row "Saturation" > panel "CPU" > target B', miss["paths"])
         self.assertEqual(top["by_datasource"], {"prometheus": 1, "loki": 1})
         self.assertEqual(d["values"]["dashboards_missing_ds"], 1)
         self.assertIn('Service Overview  Crafted  svc-overview  FAIL', d["detail"])
+
+    def test_stale_targets_of_panels_not_mixed_are_ok(self):
+        # Grafana sends every target of a panel that is not Mixed to the panel's datasource;
+        # rows and text panels never query: the live check must not FAIL on those.
+        self.fs.fault("grafana", "dash_stale_targets")
+        r = self.check()
+        d = r.check("grafana", "dashboards")
+        self.assertEqual(d["status"], "OK", d["message"])
+        row = next(x for x in d["data"] if x["uid"] == "tempo-operational")
+        self.assertEqual(row["status"], "OK")
+        self.assertEqual(row["missing"], [])
+        self.assertEqual({n["datasource"] for n in row["notes"]}, {"grafana_prometheus", "${metrics}", "gone_loki"})
 
     def test_dashboard_with_deprecated_datasource(self):
         self.fs.fault("grafana", "dash_deprecated_ds")
@@ -270,11 +282,11 @@ class DashboardsLint(unittest.TestCase):
     def tearDownClass(cls):
         shutil.rmtree(cls.tmp)
 
-    def lint(self, *args):
+    def lint(self, *args, cmd=("dashboards", "lint")):
         cwd = os.getcwd()
         os.chdir(self.tmp)
         try:
-            return run("dashboards", "lint", *args)
+            return run(*cmd, *args)
         finally:
             os.chdir(cwd)
 
@@ -284,43 +296,53 @@ class DashboardsLint(unittest.TestCase):
         r = self.lint(*self.DS, "grafana/dashboards")
         self.assertEqual(r.rc, 2, r.out + r.err)
         lines = r.out.splitlines()
-        self.assertIn('grafana/dashboards/team-b/missing_datasource.json: dashboard "Service Overview": panel "Latency": '
-                      'datasource "grafana_prometheus" does not exist (known: prometheus, loki, tempo, '
-                      'prometheus_legacy)', lines)
-        self.assertIn('grafana/dashboards/team-b/missing_datasource.json: dashboard "Service Overview": row "Saturation" '
-                      '> panel "CPU" (target B): datasource "grafana_prometheus" does not exist (known: prometheus, '
-                      'loki, tempo, prometheus_legacy)', lines)
-        self.assertEqual(sum("does not exist" in ln for ln in lines), 4)
-        self.assertTrue(lines[-1].startswith("FAIL: 4 dashboards in 4 files"), lines[-1])
+        known = "(known: prometheus (Mimir), loki (Loki), tempo (Tempo), prometheus_legacy (Prometheus (legacy)))"
+        self.assertIn('grafana/dashboards/team-b/missing_datasource.json:10: error: dashboard "Service Overview": '
+                      'panel "Latency": datasource "grafana_prometheus" does not exist ' + known +
+                      ' [panels[0].datasource]', lines)
+        self.assertIn('grafana/dashboards/team-b/missing_datasource.json:27: error: dashboard "Service Overview": '
+                      'row "Saturation" > panel "CPU" (target B): datasource "grafana_prometheus" does not exist ' +
+                      known + ' [panels[2].panels[0].targets[1]]', lines)
+        self.assertEqual(sum(": error: " in ln for ln in lines), 3)  # target A goes to the panel's datasource: a note
+        self.assertTrue(lines[-1].startswith("FAIL: 4 files linted (4 dashboards): 3 errors"), lines[-1])
         self.assertNotIn("\x1b", r.out)
+        # the reported bug: options after the path were read as paths (exit 3)
+        r2 = self.lint("grafana/dashboards", *self.DS)
+        self.assertEqual((r2.rc, r2.out), (r.rc, r.out))
+        r3 = self.lint("grafana/dashboards", *self.DS, cmd=("lint",))  # the same as `lgtmtop lint`
+        self.assertEqual((r3.rc, r3.out), (r.rc, r.out))
 
     def test_deprecated_exit_1_and_clean_exit_0(self):
         r = self.lint(*self.DS, "--deprecated", "prometheus_legacy=prometheus", "grafana/dashboards/team-c",
                       "grafana/dashboards/team-a")
         self.assertEqual(r.rc, 1, r.out)
-        self.assertIn('grafana/dashboards/team-c/deprecated_datasource.json: dashboard "Legacy Latency": panel '
-                      '"p99 latency": datasource "prometheus_legacy" is deprecated: use "prometheus" instead', r.out)
+        self.assertIn('grafana/dashboards/team-c/deprecated_datasource.json:10: warning: dashboard "Legacy Latency": '
+                      'panel "p99 latency": datasource "prometheus_legacy" is deprecated: use "prometheus" instead', r.out)
         r = self.lint(*self.DS, "grafana/dashboards/team-a")
         self.assertEqual(r.rc, 0, r.out)
-        self.assertIn("note: import placeholder ${DS_PROMETHEUS}", r.out)
-        self.assertTrue(r.out.splitlines()[-1].startswith("OK: 2 dashboards in 2 files"))
+        self.assertIn("note: dashboard \"Every Reference Form\": row \"Overview\" > panel \"Export placeholder\": "
+                      "import placeholder ${DS_PROMETHEUS}", r.out)
+        self.assertTrue(r.out.splitlines()[-1].startswith("OK: 2 files linted (2 dashboards): 0 errors, 0 warnings"))
 
     def test_json_and_errors(self):
         r = self.lint(*self.DS, "--json", "grafana/dashboards/team-b")
         self.assertEqual(r.rc, 2)
         doc = json.loads(r.out)
-        self.assertEqual(doc["counts"]["missing"], 4)
-        self.assertEqual(doc["problems"][0]["panel"], "Latency")
+        self.assertEqual(doc["counts"]["missing"], 3)
+        errors = [f for f in doc["findings"] if f["severity"] == "error"]
+        self.assertEqual([(f["panel"], f["line"], f["path"]) for f in errors],
+                         [("Latency", 10, "panels[0].datasource"), ("Errors", 16, "panels[1].datasource"),
+                          ("CPU", 27, "panels[2].panels[0].targets[1]")])
         bad = os.path.join(self.tmp, "broken")
         os.makedirs(bad, exist_ok=True)
         with open(os.path.join(bad, "x.json"), "w") as f:
             f.write('{\n  "panels": [\n    {"title": "a",, }\n  ]\n}\n')
         r = self.lint(*self.DS, "broken")
-        self.assertEqual(r.rc, 3)
-        self.assertIn('broken/x.json:3:19: error: invalid JSON near ", } ] }"', r.out)
+        self.assertEqual(r.rc, 2)
+        self.assertIn('broken/x.json:3: error: invalid JSON (column 19) near ", } ] }"', r.out)
         r = self.lint("grafana/dashboards")
-        self.assertEqual(r.rc, 3)
-        self.assertIn("nothing to check against", r.err)
+        self.assertEqual(r.rc, 1)
+        self.assertIn("warning: no datasource provisioning found", r.out)
         r = run("dashboards", "lint", "--help")
         self.assertEqual(r.rc, 0)
         self.assertIn("usage: lgtmtop dashboards lint", r.out)

@@ -33,6 +33,16 @@ EXPECTED = [
     "share/doc/lgtmtop/examples/kubernetes/job.yaml",
     "share/doc/lgtmtop/examples/github-actions/lgtmtop.yaml",
     "share/doc/lgtmtop/examples/github-actions/lgtmtop.yml",
+    "share/doc/lgtmtop/examples/railway/Dockerfile",
+    "share/doc/lgtmtop/examples/prometheus/prometheus.yml",
+    "share/doc/lgtmtop/examples/prometheus/lgtmtop-rules.yml",
+    "share/doc/lgtmtop/examples/prometheus/lgtmtop-rules.test.yml",
+    "share/doc/lgtmtop/examples/prometheus/web-config.yml",
+    "share/doc/lgtmtop/examples/grafana/lgtmtop-dashboard.json",
+    "share/doc/lgtmtop/examples/grafana/provisioning/datasources/prometheus.yml",
+    "share/doc/lgtmtop/examples/grafana/provisioning/dashboards/lgtmtop.yml",
+    "share/doc/lgtmtop/examples/systemd/lgtmtop.service",
+    "share/doc/lgtmtop/examples/systemd/lgtmtop.yaml",
 ]
 
 
@@ -62,7 +72,7 @@ class Install(unittest.TestCase):
         p = sh(self.bin, "--version")
         self.assertEqual(p.returncode, 0)
         self.assertRegex(p.stdout, r"^lgtmtop \d+\.\d+\.\d+\nlibcurl \S+ \(.*resolver.*\)\nncurses \S+\ncJSON \S+\n"
-                                   r"libyaml \S+\n$")
+                                   r"libyaml \S+\nlibmicrohttpd \S+ \((no )?TLS\)\n$")
 
     def man_text(self, page):
         with gzip.open(os.path.join(self.prefix, "share/man", page), "rt") as f:
@@ -87,9 +97,9 @@ class Install(unittest.TestCase):
 
     def test_man1_complete(self):
         text = self.man_text("man1/lgtmtop.1.gz").replace("\\-", "-")
-        for cmd in ([], ["tui"], ["check"], ["init"], ["config", "check"]):
+        for cmd in ([], ["tui"], ["check"], ["serve"], ["init"], ["config", "check"]):
             helptext = sh(self.bin, *cmd, "--help").stdout
-            for opt in set(re.findall(r"--[a-z][a-z-]+", helptext)):
+            for opt in set(re.findall(r"--[a-z][a-z.-]*[a-z]", helptext)):
                 self.assertIn(opt, text, "lgtmtop(1) lacks %s (from %s --help)" % (opt, " ".join(cmd)))
         for word in ("init", "config check", "check", "dashboards lint", "EXIT STATUS", "ENVIRONMENT", "FILES",
                      "LGTMTOP_CONFIG", "GRAFANA_TOKEN", "MIMIR_URL", "LOKI_URL", "TEMPO_URL", "TEMPO_INTERNAL_URL",
@@ -162,8 +172,8 @@ class Install(unittest.TestCase):
                 ftext = f.read()
             with open(os.path.join(self.prefix, "share/zsh/site-functions/_lgtmtop")) as f:
                 ztext = f.read()
-            for cmd in (["tui"], ["check"], ["init"], ["config", "check"]):
-                for opt in set(re.findall(r"--[a-z][a-z-]+", sh(self.bin, *cmd, "--help").stdout)):
+            for cmd in (["tui"], ["check"], ["serve"], ["init"], ["config", "check"]):
+                for opt in set(re.findall(r"--[a-z][a-z.-]*[a-z]", sh(self.bin, *cmd, "--help").stdout)):
                     self.assertTrue("-l " + opt[2:] + " " in ftext, "fish lacks " + opt)
                     self.assertTrue(re.search(re.escape(opt) + r"(\[|\})", ztext), "zsh lacks " + opt)
 

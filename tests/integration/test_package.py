@@ -58,7 +58,7 @@ class Package(unittest.TestCase):
         self.assertRegex(info, r"(?m)^ Description: health checker and live view for Grafana LGTM stacks$")
         dep = re.search(r"(?m)^ Depends: (.*)$", info).group(1)
         # from the libraries actually linked (dpkg-shlibdeps), with their minimum versions
-        for lib in ("libc6", "libcurl4", "libncursesw6", "libcjson1", "libyaml-0-2"):
+        for lib in ("libc6", "libcurl4", "libncursesw6", "libcjson1", "libyaml-0-2", "libmicrohttpd12"):
             self.assertRegex(dep, r"(^|, )%s( \(>= [^)]+\))?(,|$)" % re.escape(lib), dep)
         self.assertNotIn("-dev", dep)
 

@@ -8,6 +8,7 @@ import pty
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -451,6 +452,53 @@ class Findings(TuiCase):
         self.fs.fault("tempo", "none")
         tm.wait(lambda s: grid_ready(s) and row_status(s, "tempo") == "OK" and not strip_lines(s), timeout=15,
                 what="strip gone after the fault cleared")
+        self.quit_ok()
+
+    def test_e_shows_the_recent_changes(self):
+        tm = self.start()
+        tm.wait(grid_ready, what="grid")
+        tm.send("e")
+        s = tm.wait(lambda s: "changes" in s.splitlines()[0], what="the changes pane")
+        self.assertIn("No status changes since the start.", s)
+        tm.send("Escape")
+        s = tm.wait_text("KEY FIGURE")
+        self.assertIn("e changes", s.splitlines()[-1], "the key is in the footer")
+        self.fs.fault("loki", "refused")
+        tm.wait(lambda s: row_status(s, "loki") == "FAIL", timeout=10, what="loki FAIL")
+        tm.send("e")
+        s = tm.wait(lambda s: re.search(r"ago\s+OK\s+\u2192\s+FAIL\s+demo/loki ready", s), timeout=10,
+                    what="loki's change in the pane")
+        self.assertRegex(s, r"\d+ status changes?, newest first")
+        self.assertIn("connection refused", s, "the message under the change")
+        self.fs.fault("loki", "none")
+        s = tm.wait(lambda s: re.search(r"FAIL\s+\u2192\s+OK\s+demo/loki ready", s), timeout=15,
+                    what="loki back, drawn while the pane is open")
+        self.assertLess(re.search(r"FAIL\s+\u2192\s+OK", s).start(), re.search(r"OK\s+\u2192\s+FAIL", s).start(),
+                        "newest first")
+        tm.send("e")
+        tm.wait_text("KEY FIGURE")
+        self.quit_ok()
+
+    def test_sighup_reloads_and_keeps_a_good_config(self):
+        with open(self.fs.config) as f:
+            good = f.read()
+        tm = self.start()
+        tm.wait(grid_ready, what="grid")
+        pid = tm.program_pid()
+        with open(self.fs.config, "w") as f:
+            f.write("stacks:\n  - name: [broken\n")
+        os.kill(pid, signal.SIGHUP)
+        s = tm.wait_text("reload failed, keeping the running config", timeout=10)
+        self.assertIn("lgtmtop.yaml:", s.splitlines()[-1])
+        tm.wait(lambda s: row_status(s, "tempo") == "OK", what="the running config still sweeps")
+        # a good one: only Loki and Tempo now
+        with open(self.fs.config, "w") as f:
+            f.write(re.sub(r"(?ms)^    (mimir|grafana|prometheus):\n(      .*?\n)+", "", good))
+        os.kill(pid, signal.SIGHUP)
+        tm.wait(lambda s: "config reloaded: 1 stack" in s and row(s, "mimir") is None and row(s, "loki"),
+                timeout=10, what="the reloaded grid")
+        tm.wait(lambda s: row_status(s, "loki") == "OK", what="the new config swept")
+        self.assertEqual(tm.program_pid(), pid, "the same process")
         self.quit_ok()
 
     def test_80x24_with_custom_checks_and_findings_still_fits(self):

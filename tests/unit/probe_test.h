@@ -39,6 +39,7 @@ struct ptc_case {
     bool no_values; /* no value at all may be emitted */
     /* component settings */
     const char *tenant, *token, *basic_user, *query, *prefix;
+    const char *comp_url; /* the component's URL (default "") */
 };
 
 /* Reads a file into an exactly-sized buffer (no spare NUL), so ASan catches a parser that
@@ -121,6 +122,8 @@ static inline void ptc_run(const struct ptc_case *t)
     c.basic_user = (char *)t->basic_user;
     c.query = (char *)t->query;
     c.prefix = (char *)t->prefix;
+    if (t->comp_url)
+        c.url = (char *)t->comp_url;
     const struct check_def *d = probe_check_find(t->kind, t->check);
     if (!d)
         fail_msg("%s: no check \"%s\"", t->label, t->check);

@@ -52,6 +52,24 @@ static void test_modes_and_options(void **st)
     assert_int_equal(c.mode, CLI_VERSION);
     assert_int_equal(parse(&c, err, ARGS("tui")), 0);
     assert_int_equal(c.mode, CLI_TUI);
+
+    /* serve: loopback by default; --listen ADDR:PORT, [IPv6]:PORT, :PORT */
+    assert_int_equal(parse(&c, err, ARGS("serve", "-c", "x.yaml", "-i", "30s")), 0);
+    assert_int_equal(c.mode, CLI_SERVE);
+    assert_string_equal(c.listen_host, "127.0.0.1");
+    assert_string_equal(c.listen_port, "9689");
+    assert_int_equal(c.interval_ms, 30000);
+    const struct {
+        const char *arg, *host, *port;
+    } listens[] = {{"0.0.0.0:9100", "0.0.0.0", "9100"},
+                   {"[::1]:19689", "::1", "19689"},
+                   {":9689", "", "9689"},
+                   {"localhost:0", "localhost", "0"}};
+    for (size_t i = 0; i < sizeof listens / sizeof listens[0]; i++) {
+        assert_int_equal(parse(&c, err, ARGS("serve", "--listen", listens[i].arg)), 0);
+        assert_string_equal(c.listen_host, listens[i].host);
+        assert_string_equal(c.listen_port, listens[i].port);
+    }
 }
 
 static void test_subcommands(void **st)
@@ -120,6 +138,7 @@ static void test_help_text(void **st)
              {"usage: lgtmtop config check", "--strict", "-c, --config FILE"},
              {"--json", "--grafana", "--only"}},
             {CLI_TUI, {"usage: lgtmtop [tui]", "--ascii", "Keys:"}, {"--json", "--output", "--strict"}},
+            {CLI_SERVE, {"usage: lgtmtop serve", "--listen ADDR:PORT", "/metrics"}, {"--output", "--wait", "--ascii"}},
             {CLI_DEFAULT, {"config check", "init", "lgtmtop COMMAND --help"}, {"--output", "--strict", NULL}},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -165,6 +184,12 @@ static void test_errors(void **st)
             {ARGS("check", "-c", "x", "--from-grafana", "http://g:3000"), "exclude each other"},
             {ARGS("check", "--from-grafana", "grafana:3000"), "--from-grafana: it has no http:// or https:// scheme"},
             {ARGS("init", "--strict"), "--strict only applies to 'lgtmtop config check'"},
+            {ARGS("serve", "--json"), "--json only applies to 'lgtmtop check'"},
+            {ARGS("check", "--listen", ":9689"), "--listen only applies to 'lgtmtop serve'"},
+            {ARGS("serve", "--listen", "9689"), "--listen: bad address '9689'"},
+            {ARGS("serve", "--listen", "::1:9689"), "--listen: bad address"},
+            {ARGS("serve", "--listen", "host:http"), "--listen: bad address"},
+            {ARGS("serve", "--listen", "host:70000"), "--listen: bad address"},
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         struct cli c;

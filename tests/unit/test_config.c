@@ -323,6 +323,7 @@ static void test_defaults_when_keys_absent(void **state)
     assert_int_equal(cfg.timeout_ms, 5000);
     assert_int_equal(cfg.connect_timeout_ms, 5000);
     assert_int_equal(cfg.max_body, 8u << 20);
+    assert_int_equal(cfg.body_budget, 32u << 20);
     const struct component_cfg *m = &cfg.stacks[0].comp[COMP_MIMIR];
     assert_string_equal(m->prefix, "/prometheus");
     assert_string_equal(m->query, "up");
@@ -555,6 +556,7 @@ static const struct err_case err_cases[] = {
         {"connect_timeout: soon\nmimir: http://m:1\n", {"lgtmtop.yaml:1: connect_timeout: bad duration \"soon\""}},
         {"max_body: 8 megs\nmimir: http://m:1\n", {"lgtmtop.yaml:1: max_body: bad size \"8 megs\"", "8MiB"}},
         {"max_body: 2GiB\nmimir: http://m:1\n", {"lgtmtop.yaml:1: max_body: 2GiB is too large"}},
+        {"body_budget: 2GiB\nmimir: http://m:1\n", {"lgtmtop.yaml:1: body_budget: 2GiB is too large"}},
         {"max_body: 1.2.3MiB\nmimir: http://m:1\n", {"max_body: bad size"}},
         {"mimir:\n  url: http://m:1\n  insecure_skip_verify: maybe\n",
          {"lgtmtop.yaml:3: mimir.insecure_skip_verify: bad boolean \"maybe\" — write true or false"}},
@@ -581,7 +583,47 @@ static const struct err_case err_cases[] = {
         /* interpolation syntax */
         {"stacks:\n  - name: a\n    mimir:\n      url: http://m:1\n      tenant: \"${TENANT\"\n",
          {"lgtmtop.yaml:5: stacks[0].mimir.tenant: unterminated \"${\""}},
+        /* durations are plain decimals: strtod's hex and exponents are not */
+        {"timeout: 0x10s\nmimir: http://m:1\n", {"lgtmtop.yaml:1: timeout:", "0x10s"}},
+        {"interval: 1e1s\nmimir: http://m:1\n", {"lgtmtop.yaml:1: interval:"}},
 };
+
+/* A file of nested brackets (or block sequences) is refused at once with its line, before
+ * libyaml builds a document whose time grows with the square of the depth. */
+static void test_nesting_depth(void **state)
+{
+    (void)state;
+    struct config cfg;
+    parse_ok("body_budget: 4MiB\nmimir: http://m:1\n", err_env, &cfg);
+    assert_int_equal(cfg.body_budget, 4u << 20);
+    config_free(&cfg);
+    size_t n = 200 * 1024;
+    char *deep = malloc(n + 64);
+    assert_non_null(deep);
+    int k = snprintf(deep, 64, "mimir: http://m:1\nextra:\n  ");
+    memset(deep + k, '[', n);
+    deep[k + n] = '\0';
+    long long t0 = now_mono_ms();
+    const char *msg = parse_err(deep, err_env);
+    assert_true(now_mono_ms() - t0 < 5000); /* "at once": far below libyaml's minute */
+    assert_contains(msg, "lgtmtop.yaml:3: YAML nested deeper than 64 levels");
+    /* block style, one level per line */
+    struct buf b;
+    buf_init(&b);
+    buf_puts(&b, "mimir: http://m:1\nx:\n");
+    for (int i = 0; i < 100; i++)
+        buf_printf(&b, "%*s- \n", i * 2, "");
+    msg = parse_err(b.data, err_env);
+    assert_contains(msg, "YAML nested deeper than 64 levels");
+    buf_free(&b);
+    /* 64 levels are fine for the nesting check (the key is then unknown, not too deep) */
+    memset(deep + k, '[', 63);
+    memset(deep + k + 63, ']', 63);
+    deep[k + 126] = '\0';
+    msg = parse_err(deep, err_env);
+    assert_not_contains(msg, "nested deeper");
+    free(deep);
+}
 
 static void test_errors(void **state)
 {
@@ -1167,6 +1209,7 @@ int main(void)
             cmocka_unit_test(test_interpolation_in_config),
             cmocka_unit_test(test_empty_secret_warns),
             cmocka_unit_test(test_errors),
+            cmocka_unit_test(test_nesting_depth),
             cmocka_unit_test(test_error_truncates_to_buffer),
             cmocka_unit_test(test_no_secret_in_messages),
             cmocka_unit_test(test_defaults_no_env),

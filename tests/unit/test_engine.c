@@ -303,6 +303,49 @@ static void test_queue_runs_all_in_order(void **st)
     slow_server_stop(&s);
 }
 
+struct budget_log {
+    int ok, over;
+    size_t budget_seen;
+};
+
+static void on_budget(void *ud, const struct http_response *r)
+{
+    struct budget_log *b = ud;
+    if (r->err == NET_OK && r->body_len == 1)
+        b->ok++;
+    else if (r->err == NET_TOO_BIG && r->body_budget)
+        b->over++, b->budget_seen = r->body_budget;
+}
+
+/* The process-wide body budget: a body that would pass it stops its transfer as NET_TOO_BIG
+ * naming the budget; every byte charged is given back when the transfer ends. */
+static void test_body_budget(void **st)
+{
+    (void)st;
+    struct slow_server s;
+    slow_server_start(&s, 0);
+    struct engine *e = engine_new();
+    struct budget_log b = {0, 0, 0};
+    char url[64];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/a", s.port);
+    struct request rq = {.url = url, .timeout_ms = 5000};
+    engine_set_body_budget(100); /* smaller than the first buffer */
+    for (int i = 0; i < 3; i++)
+        engine_submit(e, &rq, on_budget, &b);
+    run_until_idle(e, 20000);
+    assert_int_equal(b.over, 3);
+    assert_int_equal(b.budget_seen, 100);
+    assert_int_equal(engine_body_bytes(), 0);
+    engine_set_body_budget(0); /* the default again */
+    for (int i = 0; i < 3; i++)
+        engine_submit(e, &rq, on_budget, &b);
+    run_until_idle(e, 20000);
+    assert_int_equal(b.ok, 3);
+    assert_int_equal(engine_body_bytes(), 0);
+    engine_free(e);
+    slow_server_stop(&s);
+}
+
 /* Bound 2, six requests answered after 400 ms each, timeout 1 s: the last two wait ~800 ms in
  * the queue, so they would time out if the clock ran from submit. */
 static void test_queue_wait_not_counted_in_timeout(void **st)
@@ -535,6 +578,7 @@ int main(void)
             cmocka_unit_test(test_refused_and_cancelled),
             cmocka_unit_test(test_non_http_scheme_refused),
             cmocka_unit_test(test_queue_runs_all_in_order),
+            cmocka_unit_test(test_body_budget),
             cmocka_unit_test(test_queue_wait_not_counted_in_timeout),
             cmocka_unit_test(test_queue_submit_from_callback),
             cmocka_unit_test(test_many_in_flight_across_shards),

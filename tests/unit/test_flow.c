@@ -261,6 +261,26 @@ static void test_spanmetrics(void **st)
     contains(x.o.summary, "no span metrics");
     assert_true(value(&x.o, "spanmetrics_series") == 0);
     resp_free(&x);
+    /* 2^64, 1e999 (+Inf), NaN, negative: not a count, never printed as one */
+    static const char *bad[] = {"18446744073709551616", "1e999", "NaN", "-2"};
+    static const char *word[] = {"1.84467e+19", "+Inf", "NaN", "-2"};
+    for (size_t i = 0; i < 4; i++) {
+        char body[512];
+        snprintf(body, sizeof(body),
+                 "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
+                 "{\"metric\":{\"__name__\":\"traces_spanmetrics_calls_total\"},\"value\":[1,\"%s\"]}]}}",
+                 bad[i]);
+        resp_init(&x, NULL, body, 200, "http://mimir:9009/prometheus/api/v1/query");
+        x.c.kind = COMP_MIMIR;
+        probe_run_parser(d, &x.r, &x.c, &x.o);
+        assert_int_equal(x.o.status, ST_WARN);
+        contains(x.o.summary, "invalid span-metrics series count");
+        contains(x.o.summary, word[i]);
+        assert_null(strstr(x.o.summary, "18446744073709551616"));
+        double v;
+        assert_false(obs_get_value(&x.o, VK_SPANMETRICS_SERIES, &v));
+        resp_free(&x);
+    }
 }
 
 /* ---- per-tenant tables and rates ---------------------------------------------------------- */
@@ -408,7 +428,7 @@ static void test_tenant_table_many_tenants(void **st)
 
     /* The same rows when the table rides along with another scan's pass */
     struct flow_tenant_scan *ts = flow_tenant_scan_new("tenant", m, 1);
-    struct probe_metric_sum sums[] = {{"tempo_distributor_spans_received_total", 0, false}};
+    struct probe_metric_sum sums[] = {{.name = "tempo_distributor_spans_received_total"}};
     struct probe_metrics_scan s = {sums, 1, NULL, 0, NULL, NULL, false, "", flow_tenant_scan_sample, ts};
     probe_metrics_scan(b.data, b.len, &s);
     assert_true(sums[0].found);

@@ -162,7 +162,20 @@ static void test_fit_cleans_and_folds(void **st)
     (void)st;
     /* control characters never reach the terminal */
     text_fit(buf, sizeof(buf), "a\x1b[31mb\x07", 8, TEXT_LEFT, false);
-    assert_string_equal(buf, "a [31mb ");
+    assert_string_equal(buf, "ab      ");
+    /* a stripped sequence goes whole, not its remains: clear screen, window title (OSC ended by
+     * BEL or ST), C1 CSI raw and UTF-8 encoded; bidi overrides and isolates vanish too */
+    text_trunc(buf, sizeof(buf),
+               "T\x1b[2J\x1b]0;TITLE\x07i\x1b]2;X\x1b\\t\x9b"
+               "2Jl\xc2\x9b"
+               "1;2He\xe2\x80\xae"
+               "S\xe2\x81\xa6!\xe2\x81\xa9",
+               40, false);
+    assert_string_equal(buf, "TitleS!");
+    assert_int_equal(text_width("\x1b[2J\xe2\x80\xaa\xe2\x81\xa8", false), 0);
+    size_t n = text_wrap("ab\x1b]0;T\x07 cd", 3, false, buf, sizeof(buf));
+    assert_string_equal(buf, "ab");
+    assert_string_equal("ab\x1b]0;T\x07 cd" + n, "cd");
     text_fit(buf, sizeof(buf), "x\xffy", 3, TEXT_LEFT, false);
     assert_string_equal(buf, "x?y");
     /* ascii mode: pure printable ASCII out */
@@ -866,9 +879,34 @@ static void test_col_offset(void **st)
                      3);
 }
 
+static void test_change_lines(void **st)
+{
+    (void)st;
+    static const struct check_def def = {.name = "ready"};
+    struct comp_state c = {.kind = COMP_LOKI};
+    struct check_state cs = {.def = &def, .comp = &c};
+    struct stack_state stack = {.name = "demo"};
+    struct transition t = {.at_ms = 1000, .from = ST_OK, .to = ST_FAIL};
+    snprintf(t.message, sizeof t.message, "%s", "connection refused: nothing listens on loki:3100");
+    struct change ch = {.stack = &stack, .comp = &c, .check = &cs, .t = &t};
+    struct lay_lines l = {0};
+    lay_change_lines(&ch, 186000, 80, true, &l);
+    assert_int_equal(l.n, 2);
+    assert_string_equal(l.v[0].text, "  3m05s ago   OK  ->  FAIL   demo/loki ready");
+    assert_int_equal(l.v[0].nspan, 2);
+    assert_int_equal(l.v[0].span[0].x, 13);
+    assert_int_equal(l.v[0].span[0].st, ST_OK);
+    assert_int_equal(l.v[0].span[1].x, 21);
+    assert_int_equal(l.v[0].span[1].st, ST_FAIL);
+    assert_int_equal(l.v[1].indent, 13);
+    assert_non_null(strstr(l.v[1].text, "connection refused"));
+    lay_lines_free(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_change_lines),
             cmocka_unit_test(test_num),
             cmocka_unit_test(test_ms_us_age),
             cmocka_unit_test(test_width),

@@ -237,7 +237,9 @@ static void test_transport_errors(void **state)
             {NET_TOO_BIG, "", "http://mimir:9009/metrics", 5000, 1000, true,
              "response larger than 1000 bytes (max_body)"},
             {NET_PROTOCOL, "transfer closed with 100 bytes remaining to read", "http://mimir:9009/ready", 5000, 0, true,
-             "bad HTTP response: transfer closed with 100 bytes remaining to read"},
+             "truncated response from mimir:9009: transfer closed with 100 bytes remaining to read — the server"},
+            {NET_PROTOCOL, NET_TEXT_HEADER_TOO_BIG, "http://mimir:9009/ready", 5000, 0, true,
+             "a response header is larger than libcurl's limit (100 KiB) at mimir:9009 — a broken server or a proxy"},
             {NET_REDIRECTS, "Maximum (5) redirects followed", "http://grafana:3000/api/health", 5000, 0, true,
              "too many redirects: Maximum (5) redirects followed"},
             {NET_OTHER, "weird\nerror\x1b[1m", "http://mimir:9009/ready", 5000, 0, true, "request failed: weird error"},
@@ -309,6 +311,23 @@ static const struct ptc_case http_cases[] = {
          .http_status = 401,
          .want = ST_FAIL,
          .want_sub = "basic auth for user \"tenant1\" was rejected — check basic_auth"},
+        {.label = "401 URL credentials rejected",
+         .kind = COMP_LOKI,
+         .check = "labels",
+         .comp_url = "http://admin:s3cret@loki:3100",
+         .body = "Unauthorized\n",
+         .http_status = 401,
+         .want = ST_FAIL,
+         .want_sub = "401 unauthorized on /loki/api/v1/labels: the credentials in the URL (user:password@) were "
+                     "rejected"},
+        {.label = "403 URL credentials",
+         .kind = COMP_LOKI,
+         .check = "labels",
+         .comp_url = "http://admin:s3cret@loki:3100",
+         .body = "",
+         .http_status = 403,
+         .want = ST_FAIL,
+         .want_sub = "403 forbidden on /loki/api/v1/labels: the user in the URL lacks permission"},
         {.label = "403 with token",
          .kind = COMP_PROMETHEUS,
          .check = "targets",
@@ -344,7 +363,7 @@ static const struct ptc_case http_cases[] = {
          .body = "\r\n  <html>\x1b[31m\r\n<head><title>502 Bad Gateway</title></head>\r\n",
          .http_status = 502,
          .want = ST_FAIL,
-         .want_sub = "HTTP 502: <html>"},
+         .want_sub = "HTTP 502: an HTML page \"502 Bad Gateway\""},
         {.label = "503 empty",
          .kind = COMP_LOKI,
          .check = "labels",
@@ -379,7 +398,7 @@ static const struct ptc_case http_cases[] = {
          .body = "<a href=\"/login\">Found</a>.",
          .http_status = 302,
          .want = ST_FAIL,
-         .want_sub = "HTTP 302: <a href=\"/login\">Found</a>."},
+         .want_sub = "HTTP 302: an HTML page: Found."},
 };
 
 /* ---- probe_run_parser ------------------------------------------------------------------ */
@@ -533,19 +552,45 @@ static void test_metrics_scan(void **state)
                                "a_totally 100\n"
                                "b_info{version=\"1.2\\\"3\",other=\"x\"} 1\n"
                                "zz_other 1\n";
-    struct probe_metric_sum sums[] = {{"a_total", 99, true}, {"missing", 5, true}};
+    struct probe_metric_sum sums[] = {{.name = "a_total", .sum = 99, .found = true},
+                                      {.name = "missing", .sum = 5, .found = true, .invalid = true}};
     struct probe_metric_prefix prefixes[] = {{"zz_", true}, {"b_", false}, {"nope_", true}};
     struct probe_metrics_scan s = {sums, 2, prefixes, 3, "b_info", "version", false, "junk", NULL, NULL};
     probe_metrics_scan(text, sizeof(text) - 1, &s);
     assert_true(sums[0].found);
-    assert_true(sums[0].sum == 5.5); /* NaN skipped, a_totally not counted */
+    assert_true(sums[0].sum == 5.5); /* NaN left out, a_totally not counted */
+    assert_true(sums[0].invalid);    /* and the NaN is named: no counter holds one */
     assert_false(sums[1].found);
+    assert_false(sums[1].invalid);
     assert_true(sums[1].sum == 0);
     assert_true(prefixes[0].seen);
     assert_true(prefixes[1].seen);
     assert_false(prefixes[2].seen);
     assert_true(s.info_found);
     assert_string_equal(s.info_value, "1.2\"3");
+    struct obs o;
+    obs_init(&o);
+    assert_true(probe_metrics_invalid(&s, &o));
+    assert_int_equal(o.status, ST_FAIL);
+    assert_non_null(strstr(o.summary, "invalid counter value NaN for a_total"));
+    obs_free(&o);
+    /* +Inf, -Inf (1e999 overflows to it) and negative values are no counter values either */
+    static const char inf[] = "a_total +Inf\n";
+    static const char neg[] = "a_total -1e999\n";
+    static const char minus[] = "a_total -3\n";
+    static const char ok[] = "a_total 1e3\n";
+    const char *bodies[] = {inf, neg, minus, ok};
+    const char *words[] = {"+Inf", "-Inf", "-3", NULL};
+    for (size_t i = 0; i < 4; i++) {
+        probe_metrics_scan(bodies[i], strlen(bodies[i]), &s);
+        obs_init(&o);
+        assert_int_equal(probe_metrics_invalid(&s, &o), words[i] != NULL);
+        if (words[i])
+            assert_non_null(strstr(o.summary, words[i]));
+        else
+            assert_true(sums[0].sum == 1000);
+        obs_free(&o);
+    }
 }
 
 int main(void)

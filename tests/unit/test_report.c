@@ -10,6 +10,7 @@
 
 #include "lgtmtop/diagnose.h"
 #include "lgtmtop/report.h"
+#include "lgtmtop/util.h"
 #include "lgtmtop/verdict.h"
 
 static const struct check_def defs[] = {{.id = CID_READY, .name = "ready"}, {.id = CID_METRICS, .name = "metrics"}};
@@ -64,8 +65,10 @@ static void put(struct fixture *f, int comp, int check, enum status st, const ch
 static void cleanup(struct fixture *f)
 {
     for (int i = 0; i < 2; i++)
-        for (int j = 0; j < 2; j++)
+        for (int j = 0; j < 2; j++) {
             free(f->checks[i][j].detail);
+            cJSON_Delete(f->checks[i][j].data);
+        }
 }
 
 static char *table(struct fixture *f, int width)
@@ -157,6 +160,133 @@ static void test_json(void **st)
     assert_true(cJSON_GetObjectItem(metrics, "latency_ms")->valuedouble == 12.4);
     assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(metrics, "values"), "spans_received_total")->valueint,
                      100);
+    cJSON_Delete(root);
+    free(doc);
+    cleanup(&f);
+}
+
+/* Strict: valid UTF-8 (no overlong, surrogate or out-of-range form), no C0 but the newlines
+ * (and tabs: whole documents) allowed, no DEL, no C1, no bidi control. */
+static bool strict_clean_ws(const char *p, bool newlines, bool tabs)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    while (*s) {
+        unsigned char c = *s;
+        if (c < 0x80) {
+            if ((c < 0x20 && !(c == '\n' && newlines) && !(c == '\t' && tabs)) || c == 0x7F)
+                return false;
+            s++;
+            continue;
+        }
+        int n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+        if (!n)
+            return false;
+        unsigned v = c & (0x7F >> n);
+        for (int i = 1; i < n; i++) {
+            if ((s[i] & 0xC0) != 0x80)
+                return false;
+            v = (v << 6) | (s[i] & 0x3F);
+        }
+        if ((n == 3 && v < 0x800) || (n == 4 && (v < 0x10000 || v > 0x10FFFF)) || (v >= 0xD800 && v <= 0xDFFF))
+            return false;
+        if (v < 0xA0 || (v >= 0x202A && v <= 0x202E) || (v >= 0x2066 && v <= 0x2069))
+            return false;
+        s += n;
+    }
+    return true;
+}
+
+static bool strict_clean(const char *p, bool newlines) { return strict_clean_ws(p, newlines, false); }
+
+static void assert_tree_clean(const cJSON *it)
+{
+    for (; it; it = it->next) {
+        if (it->string)
+            assert_true(strict_clean(it->string, false));
+        if (cJSON_IsString(it))
+            assert_true(strict_clean(it->valuestring, it->string && strcmp(it->string, "detail") == 0));
+        assert_tree_clean(it->child);
+    }
+}
+
+static void test_json_strings_clean(void **st)
+{
+    (void)st;
+    struct fixture f;
+    setup_state(&f);
+    /* server strings as a check copies them into data: raw C1, invalid bytes, DEL, UTF-8 C1,
+     * escape sequences, bidi overrides, in values and in keys */
+    static const char hostile[] = "ds\x9b"
+                                  "2J\xff\x7f\xc2\x85\x1b]0;TITLE\x07\xe2\x80\xae"
+                                  "name\xed\xa0\x80\xc0\xaf";
+    struct obs o;
+    struct http_response r;
+    obs_init(&o);
+    o.status = ST_OK;
+    snprintf(o.summary, sizeof(o.summary), "ok");
+    o.detail = xstrdup("line one\nline\x1b[31m two");
+    o.data = cJSON_CreateObject();
+    cJSON *arr = cJSON_AddArrayToObject(o.data, "datasources");
+    cJSON *ds = cJSON_CreateObject();
+    cJSON_AddStringToObject(ds, "name", hostile);
+    cJSON_AddStringToObject(ds, hostile, "label value\n\t\x01");
+    cJSON_AddItemToArray(arr, ds);
+    cJSON_AddItemToArray(arr, cJSON_CreateString(hostile));
+    memset(&r, 0, sizeof(r));
+    r.err_text = "";
+    r.status = 200;
+    state_record(&f.comps[0], 1, &o, &r, 1);
+    obs_free(&o);
+    struct report_meta m = {.duration_ms = 1};
+    verdict_update(&f.s, 0);
+    char *doc = report_json(&f.s, &m);
+    /* the bytes themselves: valid UTF-8, no DEL or C1 (C0 only as JSON's own newlines) */
+    assert_true(strict_clean_ws(doc, true, true));
+    cJSON *root = cJSON_Parse(doc);
+    assert_non_null(root);
+    assert_tree_clean(root);
+    cJSON *mimir = cJSON_GetArrayItem(
+            cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(root, "stacks"), 0), "components"), 0);
+    cJSON *metrics = cJSON_GetArrayItem(cJSON_GetObjectItem(mimir, "checks"), 1);
+    cJSON *data = cJSON_GetObjectItem(metrics, "data");
+    cJSON *d0 = cJSON_GetArrayItem(cJSON_GetObjectItem(data, "datasources"), 0);
+    /* the sequences go whole (no "2J", no "TITLE"), invalid bytes become '?' */
+    assert_string_equal(cJSON_GetObjectItem(d0, "name")->valuestring, "ds?  name?????");
+    assert_string_equal(cJSON_GetObjectItem(metrics, "detail")->valuestring, "line one\nline two");
+    cJSON_Delete(root);
+    free(doc);
+    cleanup(&f);
+}
+
+/* Status changes, newest first, with wall-clock times from the meta's two clocks. */
+static void test_json_changes(void **st)
+{
+    (void)st;
+    struct fixture f;
+    setup_state(&f);
+    put(&f, 1, 0, ST_OK, "ready", NET_OK, -1, 1000);
+    put(&f, 1, 0, ST_FAIL, "not ready: <503>", NET_OK, -1, 2000);
+    put(&f, 1, 0, ST_OK, "ready", NET_OK, -1, 3500);
+    struct report_meta m = {.time_unix_ms = 1764442800000LL, .now_mono_ms = 4000, .now_wall_ms = 1764442804000LL};
+    verdict_update(&f.s, 0);
+    char *doc = report_json(&f.s, &m);
+    cJSON *root = cJSON_Parse(doc);
+    cJSON *changes = cJSON_GetObjectItem(root, "changes");
+    assert_int_equal(cJSON_GetArraySize(changes), 2);
+    cJSON *c0 = cJSON_GetArrayItem(changes, 0), *c1 = cJSON_GetArrayItem(changes, 1);
+    assert_string_equal(cJSON_GetObjectItem(c0, "time")->valuestring, "2025-11-29T19:00:03.500Z");
+    assert_string_equal(cJSON_GetObjectItem(c0, "from")->valuestring, "FAIL");
+    assert_string_equal(cJSON_GetObjectItem(c0, "to")->valuestring, "OK");
+    assert_string_equal(cJSON_GetObjectItem(c1, "stack")->valuestring, "prod");
+    assert_string_equal(cJSON_GetObjectItem(c1, "component")->valuestring, "tempo");
+    assert_string_equal(cJSON_GetObjectItem(c1, "check")->valuestring, "ready");
+    assert_string_equal(cJSON_GetObjectItem(c1, "message")->valuestring, "not ready: <503>");
+    cJSON_Delete(root);
+    free(doc);
+    m.now_wall_ms = 0; /* no clocks: no times */
+    doc = report_json(&f.s, &m);
+    root = cJSON_Parse(doc);
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(root, "changes"), 0), "time")));
     cJSON_Delete(root);
     free(doc);
     cleanup(&f);
@@ -320,8 +450,10 @@ static void test_verdict(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_exit_codes),          cmocka_unit_test(test_table),   cmocka_unit_test(test_json),
-            cmocka_unit_test(test_findings_and_sample), cmocka_unit_test(test_verdict),
+            cmocka_unit_test(test_exit_codes),   cmocka_unit_test(test_table),
+            cmocka_unit_test(test_json),         cmocka_unit_test(test_json_strings_clean),
+            cmocka_unit_test(test_json_changes), cmocka_unit_test(test_findings_and_sample),
+            cmocka_unit_test(test_verdict),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

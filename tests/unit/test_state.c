@@ -173,6 +173,53 @@ static void test_stack_and_counts(void **st)
         free(a[i].detail), free(b[i].detail);
 }
 
+static void test_transitions(void **st)
+{
+    (void)st;
+    struct comp_state c;
+    struct check_state checks[2];
+    comp_fake(&c, checks);
+    struct stack_state stack = {.name = "prod", .comps = &c, .ncomps = 1};
+    struct state s = {.stacks = &stack, .nstacks = 1, .interval_ms = 5000};
+    struct change ch[4];
+    record(&c, 0, ST_OK, "ready", 1, VK_NONE, 0, 1000); /* a first result is no change */
+    assert_int_equal(checks[0].ntrans, 0);
+    assert_int_equal(state_changes(&s, 0, ch, 4), 0);
+    record(&c, 0, ST_OK, "ready", 1, VK_NONE, 0, 2000);
+    record(&c, 0, ST_FAIL, "not ready: 503", 1, VK_NONE, 0, 3000);
+    record(&c, 1, ST_OK, "fine", 1, VK_NONE, 0, 3500);
+    record(&c, 1, ST_WARN, "no spans", 1, VK_NONE, 0, 3600);
+    record(&c, 0, ST_OK, "ready again", 1, VK_NONE, 0, 4000);
+    assert_int_equal(checks[0].ntrans, 2);
+    assert_int_equal(checks[0].changes, 2);
+    const struct transition *t = check_transition(&checks[0], 0);
+    assert_int_equal(t->at_ms, 4000);
+    assert_int_equal(t->from, ST_FAIL);
+    assert_int_equal(t->to, ST_OK);
+    assert_string_equal(t->message, "ready again");
+    t = check_transition(&checks[0], 1);
+    assert_string_equal(transition_word(t->from, t->from_skip), "OK");
+    assert_string_equal(transition_word(t->to, t->to_skip), "FAIL");
+    assert_null(check_transition(&checks[0], 2));
+    /* newest first across checks; since and max cut */
+    assert_int_equal(state_changes(&s, 0, ch, 4), 3);
+    assert_int_equal(ch[0].t->at_ms, 4000);
+    assert_ptr_equal(ch[1].check, &checks[1]);
+    assert_string_equal(ch[1].t->message, "no spans");
+    assert_ptr_equal(ch[1].stack, &stack);
+    assert_int_equal(state_changes(&s, 3500, ch, 4), 2);
+    assert_int_equal(state_changes(&s, 0, ch, 1), 1);
+    /* the ring keeps the newest STATE_TRANSITIONS; the counter counts them all */
+    for (int i = 0; i < 2 * STATE_TRANSITIONS; i++)
+        record(&c, 0, i % 2 ? ST_OK : ST_FAIL, "flap", 1, VK_NONE, 0, 5000 + i);
+    assert_int_equal(checks[0].ntrans, STATE_TRANSITIONS);
+    assert_int_equal(checks[0].changes, 2 + 2 * STATE_TRANSITIONS);
+    assert_int_equal(check_transition(&checks[0], 0)->at_ms, 5000 + 2 * STATE_TRANSITIONS - 1);
+    assert_int_equal(check_transition(&checks[0], STATE_TRANSITIONS - 1)->at_ms, 5000 + STATE_TRANSITIONS);
+    for (int i = 0; i < 2; i++)
+        free(checks[i].detail);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -181,6 +228,7 @@ int main(void)
             cmocka_unit_test(test_record_aggregate_and_rates),
             cmocka_unit_test(test_stale),
             cmocka_unit_test(test_stack_and_counts),
+            cmocka_unit_test(test_transitions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,10 +18,51 @@ static void test_oneline_strips_controls(void **st)
     assert_string_equal(out, "hello world bye tail");
     /* OSC title sequence and C1 controls (UTF-8 encoded U+009B) are removed too */
     const char osc[] = "a\x1b]0;pwned\x07"
-                       "b\xc2\x9b"
+                       "b\xc2\x85"
                        "c";
     text_oneline(out, sizeof(out), osc, sizeof(osc) - 1);
     assert_string_equal(out, "ab c");
+    /* a sequence goes whole: C1 CSI (raw, UTF-8), OSC ended by ST, DCS, charset selection */
+    const char seq[] = "1\xc2\x9b"
+                       "2J2\x9b"
+                       "31m3\x1b]2;T\x1b\\4\x1bPq#0\x1b\\5\x1b(B6\xc2\x9d"
+                       "0;x\xc2\x9c"
+                       "7";
+    text_oneline(out, sizeof(out), seq, sizeof(seq) - 1);
+    assert_string_equal(out, "1234567");
+    /* bidi embeddings, overrides and isolates never survive */
+    const char bidi[] = "a\xe2\x80\xaa"
+                        "b\xe2\x80\xae"
+                        "c\xe2\x81\xa6"
+                        "d\xe2\x81\xa9"
+                        "e";
+    text_oneline(out, sizeof(out), bidi, sizeof(bidi) - 1);
+    assert_string_equal(out, "abcde");
+}
+
+static void test_safe_copy(void **st)
+{
+    (void)st;
+    /* valid UTF-8, no control characters, spacing kept; invalid bytes '?' */
+    const char in[] = "  a\x1b[2Jb\tc\x7f"
+                      "d\xc2\x85"
+                      "e\xff\xe2\x80\xae"
+                      "f  \n g\xc3\xa9";
+    char *s = text_safe_copy(in, sizeof(in) - 1, false);
+    assert_string_equal(s, "  ab c d e?f    g\xc3\xa9");
+    free(s);
+    s = text_safe_copy(in, sizeof(in) - 1, true);
+    assert_string_equal(s, "  ab c d e?f  \n g\xc3\xa9");
+    free(s);
+    /* a truncated sequence at the end, a NUL inside */
+    const char tail[] = "x\x1b]0;never ends";
+    s = text_safe_copy(tail, sizeof(tail) - 1, false);
+    assert_string_equal(s, "x");
+    free(s);
+    const char nul[] = "a\0b\xe2\x80";
+    s = text_safe_copy(nul, sizeof(nul) - 1, false);
+    assert_string_equal(s, "a b??");
+    free(s);
 }
 
 static void test_oneline_utf8_and_truncation(void **st)
@@ -112,8 +153,30 @@ static void test_duration(void **st)
         const char *in;
         long ms;
     } rows[] = {
-            {"5s", 5000}, {"250ms", 250},    {"1m30s", 90000}, {"2h", 7200000}, {"1.5s", 1500}, {"3", 3000},
-            {"", -1},     {"5 seconds", -1}, {"abc", -1},      {"-1s", -1},     {"5x", -1},     {"1s5", -1},
+            {"5s", 5000},
+            {"250ms", 250},
+            {"1m30s", 90000},
+            {"2h", 7200000},
+            {"1.5s", 1500},
+            {"3", 3000},
+            {"", -1},
+            {"5 seconds", -1},
+            {"abc", -1},
+            {"-1s", -1},
+            {"5x", -1},
+            {"1s5", -1},
+            /* plain decimal only: strtod's hex, exponents, inf and nan are not durations */
+            {"0x10s", -1},
+            {"0x10", -1},
+            {"1e3s", -1},
+            {"1e3", -1},
+            {"inf", -1},
+            {"nan", -1},
+            {"+5s", -1},
+            {".", -1},
+            {"1.5.5s", -1},
+            {"0.25s", 250},
+            {"99999999999999999999s", -1},
     };
     for (size_t i = 0; i < ARRAY_LEN(rows); i++)
         assert_int_equal(duration_parse_ms(rows[i].in), rows[i].ms);
@@ -148,6 +211,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_oneline_strips_controls),
+            cmocka_unit_test(test_safe_copy),
             cmocka_unit_test(test_oneline_utf8_and_truncation),
             cmocka_unit_test(test_multiline_keeps_newlines),
             cmocka_unit_test(test_printf_cleans_arguments),
