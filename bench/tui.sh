@@ -4,13 +4,13 @@
 # server (100x30, TERM=screen), for SECONDS after a warm-up. Measured per program: CPU (utime +
 # stime from /proc, % of one core), peak RSS, and bytes written to the terminal per minute
 # (tmux pipe-pane).
-# Usage: bench/tui.sh [build dir]   (default: build-rel; SECONDS=120 WARMUP=15 INTERVAL=5s)
+# Usage: bench/tui.sh [build dir]   (default: build-rel; DURATION=120 WARMUP=70 INTERVAL=5s)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-build-rel}
 bin=$(realpath "$dir/lgtmtop")
-DURATION=${SECONDS_:-${DURATION:-120}}
-WARMUP=${WARMUP:-15}
+DURATION=${DURATION:-120}
+WARMUP=${WARMUP:-70} # past the first minute, when ages move by the second
 INTERVAL=${INTERVAL:-5s}
 command -v tmux >/dev/null || { echo "needs tmux" >&2; exit 1; }
 tmp=$(mktemp -d)

@@ -30,6 +30,8 @@ void changes_draw(struct tui *t)
     struct lay_lines l = {0};
     for (size_t i = 0; i < n; i++)
         lay_change_lines(&ch[i], t->now, COLS - 2, t->ascii, &l);
+    if (n && t->now + 1000 < t->next_change) /* "when" reads to the second here */
+        t->next_change = t->now + 1000;
     t->chg_lines = (int)l.n;
     int h = changes_height();
     if (t->chg_scroll > t->chg_lines - h)
