@@ -53,11 +53,11 @@ static void test_timers_fire_in_order(void **st)
     struct engine *e = engine_new();
     struct log l = {{0}, 0, 0};
     struct tagged a = {&l, 'a'}, b = {&l, 'b'}, c = {&l, 'c'};
+    long long t0 = now_mono_ms(); /* before the timers are set: none can fire before t0 + delay */
     engine_timer(e, 60, on_tagged, &c);
     engine_timer(e, 0, on_tagged, &a);
     engine_timer(e, 30, on_tagged, &b);
     assert_int_equal(engine_timers(e), 3);
-    long long t0 = now_mono_ms();
     while (engine_timers(e) > 0 && now_mono_ms() - t0 < 5000)
         engine_run(e, -1, 1000); /* never sleeps past the next timer */
     assert_string_equal(l.order, "abc");
