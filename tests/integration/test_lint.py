@@ -239,6 +239,17 @@ class PublicCorpus(unittest.TestCase):
                         lines[-1])
         self.assertTrue(lines[-1].endswith("; 182 datasource references: 0 missing, 0 deprecated"), lines[-1])
 
+    def test_kube_prometheus_manifests(self):
+        # dashboards carried in a ConfigMapList, datasources in a Secret, rules in a PrometheusRule
+        r = run("lint", os.path.join(PUBLIC, "kube-prometheus"), "--no-promtool")
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        lines = r.out.splitlines()
+        self.assertEqual(len(lines), 2, r.out)
+        self.assertIn('grafana-dashboardDatasources.yaml:16: note: [datasources.yaml] datasource "prometheus": no uid',
+                      lines[0])
+        self.assertEqual(lines[-1], "OK: 35 files linted (33 dashboards, 1 datasource file, 1 rule file): 0 errors, "
+                                    "0 warnings, 1 note; 992 datasource references: 0 missing, 0 deprecated")
+
     def test_docker_otel_lgtm(self):
         r = run("lint", os.path.join(PUBLIC, "docker-otel-lgtm"))
         self.assertEqual(r.rc, 1, r.out + r.err)
