@@ -56,8 +56,8 @@ static bool buildinfo_body(const struct http_response *r, const struct component
         }
     }
     if (!root && probe_json_too_deep(p, (size_t)(end - p))) {
-        snprintf(why, whylen, "%s answers JSON nested deeper than %d levels (a broken or hostile server?)", path,
-                 CJSON_NESTING_LIMIT);
+        text_printf(why, whylen, "%s answers JSON nested deeper than %d levels (a broken or hostile server?)", path,
+                    CJSON_NESTING_LIMIT);
         return false;
     }
     if (!root) {
