@@ -1114,7 +1114,7 @@ static bool grafana_dash_unresolved(const struct dctx *x) { return dash_kind_fou
 static void w_grafana_dash_unresolved(const struct dctx *x, struct finding *f)
 {
     struct dash_group_view v = dash_groups(check_of(x->c, CID_DASHBOARDS), "unresolved");
-    f->severity = ST_WARN;
+    f->severity = ST_FAIL; /* its panels cannot query: as broken as a missing datasource */
     about(f, CN(DASHBOARDS), NULL);
     put(f->title, sizeof(f->title), "%d dashboard%s keep the import placeholder %s", v.dashboards,
         v.dashboards == 1 ? "" : "s", v.ds);
