@@ -99,6 +99,61 @@ void tui_line(const struct tui *t, int y, int x, const struct lay_line *ln)
 }
 
 /* Draws text segments left to right from x; returns the next x. */
+void tui_scroll_clamp(struct tui_scroll *sc, int height)
+{
+    if (sc->top > sc->lines - height)
+        sc->top = sc->lines - height;
+    if (sc->top < 0)
+        sc->top = 0;
+}
+
+void tui_scrolled(struct tui *t, int y, int height, const struct lay_lines *l, struct tui_scroll *sc)
+{
+    sc->lines = (int)l->n;
+    tui_scroll_clamp(sc, height);
+    for (int row = 0; row < height; row++) {
+        size_t i = (size_t)(sc->top + row);
+        if (i < l->n)
+            tui_line(t, y + row, 1, &l->v[i]);
+        else
+            tui_put(t, y + row, 0, COLS, "", TEXT_LEFT, A_NORMAL);
+    }
+    if (sc->lines > height) {
+        char buf[48];
+        int last = sc->top + height < sc->lines ? sc->top + height : sc->lines;
+        snprintf(buf, sizeof(buf), " %d-%d/%d ", sc->top + 1, last, sc->lines);
+        int w = text_width(buf, t->ascii);
+        tui_put(t, 1, COLS - w - 1, w, buf, TEXT_RIGHT, theme_attr(TH_DIM));
+    }
+}
+
+int tui_scroll_key(struct tui_scroll *sc, int ch, int height)
+{
+    int page = height - 1 > 1 ? height - 1 : 1;
+    switch (ch) {
+    case 27:
+    case KEY_BACKSPACE:
+    case 127:
+    case 8:
+    case 'h':
+    case KEY_LEFT: return TK_HANDLED | TK_BACK;
+    case 'j':
+    case KEY_DOWN: sc->top++; break;
+    case 'k':
+    case KEY_UP: sc->top--; break;
+    case KEY_NPAGE:
+    case ' ': sc->top += page; break;
+    case KEY_PPAGE: sc->top -= page; break;
+    case 'g':
+    case KEY_HOME: sc->top = 0; break;
+    case 'G':
+    case KEY_END: sc->top = sc->lines; break;
+    default: return 0;
+    }
+    tui_scroll_clamp(sc, height);
+    return TK_HANDLED;
+}
+
 static int put_seg(const struct tui *t, int y, int x, const char *text, attr_t attr)
 {
     int w = text_width(text, t->ascii);

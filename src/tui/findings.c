@@ -34,26 +34,7 @@ void findings_draw(struct tui *t)
                        "Findings explain failures in plain words: a component down (refused, DNS, timeout, TLS), "
                        "not ready, a missing tenant or credentials, Tempo without spans or with closed OTLP "
                        "receivers, Loki or Mimir without data, a datasource only Grafana cannot reach.");
-    t->find_lines = (int)l.n;
-    int h = find_height();
-    if (t->find_scroll > t->find_lines - h)
-        t->find_scroll = t->find_lines - h;
-    if (t->find_scroll < 0)
-        t->find_scroll = 0;
-    for (int row = 0; row < h; row++) {
-        int y = FIND_Y + row;
-        size_t i = (size_t)(t->find_scroll + row);
-        if (i < l.n)
-            tui_line(t, y, 1, &l.v[i]);
-        else
-            tui_put(t, y, 0, COLS, "", TEXT_LEFT, A_NORMAL);
-    }
-    if (t->find_lines > h) {
-        int last = t->find_scroll + h < t->find_lines ? t->find_scroll + h : t->find_lines;
-        snprintf(buf, sizeof(buf), " %d-%d/%d ", t->find_scroll + 1, last, t->find_lines);
-        int w = text_width(buf, t->ascii);
-        tui_put(t, 1, COLS - w - 1, w, buf, TEXT_RIGHT, theme_attr(TH_DIM));
-    }
+    tui_scrolled(t, FIND_Y, find_height(), &l, &t->find_sc);
     lay_lines_free(&l);
 
     static const char *const uni_hints[] = {
@@ -63,32 +44,4 @@ void findings_draw(struct tui *t)
     tui_footer(t, t->ascii ? asc_hints : uni_hints, ARRAY_LEN(uni_hints));
 }
 
-int findings_key(struct tui *t, int ch)
-{
-    int page = find_height() - 1 > 1 ? find_height() - 1 : 1;
-    switch (ch) {
-    case 27:
-    case KEY_BACKSPACE:
-    case 127:
-    case 8:
-    case 'h':
-    case KEY_LEFT: return TK_HANDLED | TK_BACK;
-    case 'j':
-    case KEY_DOWN: t->find_scroll++; break;
-    case 'k':
-    case KEY_UP: t->find_scroll--; break;
-    case KEY_NPAGE:
-    case ' ': t->find_scroll += page; break;
-    case KEY_PPAGE: t->find_scroll -= page; break;
-    case 'g':
-    case KEY_HOME: t->find_scroll = 0; break;
-    case 'G':
-    case KEY_END: t->find_scroll = t->find_lines; break;
-    default: return 0;
-    }
-    if (t->find_scroll > t->find_lines - find_height())
-        t->find_scroll = t->find_lines - find_height();
-    if (t->find_scroll < 0)
-        t->find_scroll = 0;
-    return TK_HANDLED;
-}
+int findings_key(struct tui *t, int ch) { return tui_scroll_key(&t->find_sc, ch, find_height()); }

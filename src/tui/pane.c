@@ -84,8 +84,8 @@ void pane_init(struct tui *t, const struct comp_state *c, int stack, int check)
     t->pane_stack = stack;
     t->pane_focus = check;
     t->pane = PANE_CHECKS;
-    t->pane_scroll = 0;
-    t->pane_lines = 0;
+    t->pane_sc.top = 0;
+    t->pane_sc.lines = 0;
 }
 
 static int content_height(void)
@@ -94,14 +94,7 @@ static int content_height(void)
     return h > 1 ? h : 1;
 }
 
-static void clamp_scroll(struct tui *t)
-{
-    int max = t->pane_lines - content_height();
-    if (t->pane_scroll > max)
-        t->pane_scroll = max;
-    if (t->pane_scroll < 0)
-        t->pane_scroll = 0;
-}
+static void clamp_scroll(struct tui *t) { tui_scroll_clamp(&t->pane_sc, content_height()); }
 
 /* ---- Checks ----------------------------------------------------------------------------- */
 
@@ -438,12 +431,12 @@ void pane_draw(struct tui *t)
         struct vl dry = {t, 0, 1, 0, 0};
         t->pane_focus_line = 0;
         pane_checks(t, &dry);
-        t->pane_lines = dry.n;
-        t->pane_scroll = t->pane_focus_line;
+        t->pane_sc.lines = dry.n;
+        t->pane_sc.top = t->pane_focus_line;
     }
     t->pane_focus = -1;
     clamp_scroll(t);
-    struct vl v = {t, t->pane_scroll, CONTENT_Y, LINES - 2, 0};
+    struct vl v = {t, t->pane_sc.top, CONTENT_Y, LINES - 2, 0};
     for (int y = CONTENT_Y; y <= LINES - 2; y++)
         tui_put(t, y, 0, COLS, "", TEXT_LEFT, A_NORMAL);
     switch (t->pane) {
@@ -454,10 +447,10 @@ void pane_draw(struct tui *t)
     case PANE_DETAILS: pane_details(t, &v); break;
     default: pane_figures(t, &v); break;
     }
-    t->pane_lines = v.n;
+    t->pane_sc.lines = v.n;
     if (v.n > content_height()) {
-        snprintf(buf, sizeof(buf), " %d-%d/%d ", t->pane_scroll + 1,
-                 t->pane_scroll + content_height() < v.n ? t->pane_scroll + content_height() : v.n, v.n);
+        snprintf(buf, sizeof(buf), " %d-%d/%d ", t->pane_sc.top + 1,
+                 t->pane_sc.top + content_height() < v.n ? t->pane_sc.top + content_height() : v.n, v.n);
         int w = text_width(buf, t->ascii);
         /* beside the tabs when there is room, else at the end of the component line */
         tui_put(t, tabs_end + w + 1 <= COLS ? 1 : 2, COLS - w - 1, w, buf, TEXT_RIGHT, theme_attr(TH_DIM));
@@ -477,21 +470,14 @@ int pane_key(struct tui *t, int ch)
 {
     enum pane_id list[PANE_COUNT];
     int np = pane_list(t->pane_comp, list);
-    int page = content_height() - 1 > 1 ? content_height() - 1 : 1;
     switch (ch) {
-    case 27:
-    case KEY_BACKSPACE:
-    case 127:
-    case 8:
-    case 'h':
-    case KEY_LEFT: return TK_HANDLED | TK_BACK;
     case '\t':
         t->pane = list[(pane_index(t, list, np) + 1) % np];
-        t->pane_scroll = 0;
+        t->pane_sc.top = 0;
         return TK_HANDLED;
     case KEY_BTAB:
         t->pane = list[(pane_index(t, list, np) + np - 1) % np];
-        t->pane_scroll = 0;
+        t->pane_sc.top = 0;
         return TK_HANDLED;
     case '1':
     case '2':
@@ -501,25 +487,12 @@ int pane_key(struct tui *t, int ch)
     case '6':
         if (ch - '1' < np) {
             t->pane = list[ch - '1'];
-            t->pane_scroll = 0;
+            t->pane_sc.top = 0;
         }
         return TK_HANDLED;
-    case 'j':
-    case KEY_DOWN: t->pane_scroll++; break;
-    case 'k':
-    case KEY_UP: t->pane_scroll--; break;
-    case KEY_NPAGE:
-    case ' ': t->pane_scroll += page; break;
-    case KEY_PPAGE: t->pane_scroll -= page; break;
-    case 'g':
-    case KEY_HOME: t->pane_scroll = 0; break;
-    case 'G':
-    case KEY_END: t->pane_scroll = t->pane_lines; break;
     case '\n':
     case '\r':
     case KEY_ENTER: return TK_HANDLED;
-    default: return 0;
+    default: return tui_scroll_key(&t->pane_sc, ch, content_height());
     }
-    clamp_scroll(t);
-    return TK_HANDLED;
 }

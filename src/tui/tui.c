@@ -374,7 +374,7 @@ static bool handle_key(struct tui *t, int ch, bool *sweeping)
         } else {
             t->findings_back = t->screen == SCR_CHANGES ? t->changes_back : t->screen;
             t->screen = SCR_FINDINGS;
-            t->find_scroll = 0;
+            t->find_sc.top = 0;
         }
     }
     if (f & TK_CHANGES) {
@@ -383,7 +383,7 @@ static bool handle_key(struct tui *t, int ch, bool *sweeping)
         } else {
             t->changes_back = t->screen == SCR_FINDINGS ? t->findings_back : t->screen;
             t->screen = SCR_CHANGES;
-            t->chg_scroll = 0;
+            t->chg_sc.top = 0;
         }
     }
     if (f & TK_BACK)

@@ -84,6 +84,11 @@ enum pane_id {
     PANE_COUNT
 };
 
+/* A list view's scroll offset and how many lines it had when last drawn. */
+struct tui_scroll {
+    int top, lines;
+};
+
 struct tui {
     struct state *s;
     const struct config *cfg;
@@ -123,8 +128,7 @@ struct tui {
     int pane_focus; /* check to scroll to on the next draw, -1 = none */
     int pane_focus_line;
     enum pane_id pane;
-    int pane_scroll;
-    int pane_lines; /* total lines of the last drawn pane, for scrolling */
+    struct tui_scroll pane_sc; /* lines: of the last drawn pane */
 
     /* findings: recomputed by the loop when results change (diagnose), drawn by every screen */
     struct finding findings[DIAGNOSE_MAX_FINDINGS];
@@ -132,11 +136,11 @@ struct tui {
     unsigned long long diag_sig; /* fingerprint of the results findings were computed from */
     long long diag_ms;
     enum screen_id findings_back; /* screen to return to from the findings pane */
-    int find_scroll, find_lines;
+    struct tui_scroll find_sc;
 
     /* recent changes (state_changes), drawn from the state on each frame */
     enum screen_id changes_back; /* screen to return to from the changes pane */
-    int chg_scroll, chg_lines;
+    struct tui_scroll chg_sc;
 };
 
 struct tui_comp *tui_meta(struct tui *t, const struct comp_state *c);
@@ -156,6 +160,14 @@ void tui_header(struct tui *t, const char *title);
 void tui_footer(struct tui *t, const char *const *hints, size_t nhints);
 /* One prepared line (lay_lines) at y, x: its style, then its colored spans. */
 void tui_line(const struct tui *t, int y, int x, const struct lay_line *ln);
+/* Keeps sc->top within [0, lines - height]. */
+void tui_scroll_clamp(struct tui_scroll *sc, int height);
+/* Draws l into rows [y, y + height) from sc->top (clamped; rows past the end cleared) and,
+ * when it does not fit, "a-b/n" at the right of row 1. */
+void tui_scrolled(struct tui *t, int y, int height, const struct lay_lines *l, struct tui_scroll *sc);
+/* The keys every list view scrolls with (j/k, arrows, pages, g/G); the back keys (Esc, h,
+ * Left, Backspace) answer TK_HANDLED | TK_BACK; any other key 0. */
+int tui_scroll_key(struct tui_scroll *sc, int ch, int height);
 /* True when the terminal is at least 80x24; otherwise draws the notice. */
 bool tui_size_ok(struct tui *t);
 

@@ -530,6 +530,31 @@ class Findings(TuiCase):
         self.quit_ok()
 
 
+    def test_findings_pane_scrolls(self):
+        for kind in ("mimir", "loki", "prometheus"):
+            self.fs.fault(kind, "refused")
+        self.fs.fault("tempo", "nospans")
+        self.tm = Tmux(f"TERM=screen {shlex.quote(BIN)} -c {shlex.quote(self.fs.config)} -i 500ms", 80, 24)
+        self.addCleanup(self.tm.kill)
+        self.tm.wait(lambda s: grid_ready(s) and row_status(s, "loki") == "FAIL", what="grid with the faults")
+        self.tm.send("f")
+        # 21 rows for four findings of several lines: the pane scrolls and says where it is
+        pos = re.compile(r" 1-21/(\d+)$")
+        s = self.tm.wait(lambda s: "findings" in s.splitlines()[0] and pos.search(s.splitlines()[1].rstrip()),
+                         what="the findings pane with its scroll position")
+        n = int(pos.search(s.splitlines()[1].rstrip()).group(1))
+        self.assertGreater(n, 21)
+        self.tm.send("j")
+        self.tm.wait(lambda s: s.splitlines()[1].rstrip().endswith(f" 2-22/{n}"), what="one line down")
+        self.tm.send("G")
+        self.tm.wait(lambda s: s.splitlines()[1].rstrip().endswith(f" {n - 20}-{n}/{n}"), what="the end")
+        self.tm.send("g")
+        self.tm.wait(lambda s: s.splitlines()[1].rstrip().endswith(f" 1-21/{n}"), what="back to the top")
+        self.tm.send("Escape")
+        self.tm.wait(lambda s: "KEY FIGURE" in s, what="back to the grid")
+        self.quit_ok()
+
+
 class GrafanaPanes(TuiCase):
     stack_args = ("--fault", "grafana=ds_unhealthy,dash_missing_ds,alerting_broken")
 
