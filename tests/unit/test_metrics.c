@@ -10,35 +10,9 @@
 
 #include "lgtmtop/metrics.h"
 #include "lgtmtop/verdict.h"
+#include "state_fixture.h"
 
-static const struct check_def defs[] = {{.id = CID_READY, .name = "ready"}, {.id = CID_METRICS, .name = "metrics"}};
-
-struct fixture {
-    struct check_state checks[2][2];
-    struct comp_state comps[2];
-    struct stack_state stack;
-    struct state s;
-};
-
-static void setup_state(struct fixture *f, const char *stack)
-{
-    memset(f, 0, sizeof(*f));
-    static const enum comp_kind kinds[] = {COMP_MIMIR, COMP_TEMPO};
-    for (int i = 0; i < 2; i++) {
-        struct comp_state *c = &f->comps[i];
-        c->kind = kinds[i];
-        c->url = i == 0 ? "http://***@mimir:9009" : "http://tempo:3200";
-        c->checks = f->checks[i];
-        c->nchecks = 2;
-        for (int j = 0; j < 2; j++) {
-            f->checks[i][j].def = &defs[j];
-            f->checks[i][j].comp = c;
-            f->checks[i][j].idx = (size_t)j;
-        }
-    }
-    f->stack = (struct stack_state){.name = stack, .comps = f->comps, .ncomps = 2};
-    f->s = (struct state){.stacks = &f->stack, .nstacks = 1, .interval_ms = 5000, .sweeps = 3};
-}
+static void setup_state(struct fixture *f, const char *stack) { setup_state_named(f, stack, 3); }
 
 static void put(struct fixture *f, int comp, int check, enum status st, enum net_err net, double counter, long long now)
 {
