@@ -2,6 +2,7 @@
 #include "lgtmtop/state.h"
 
 #include <cjson/cJSON.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +10,9 @@
 
 void hist_push(struct history *h, enum status st, long latency_ms)
 {
-    h->e[h->pos] = (struct hist_entry){st, latency_ms};
+    if (latency_ms > INT_MAX)
+        latency_ms = INT_MAX;
+    h->e[h->pos] = (struct hist_entry){st, (int)latency_ms};
     h->pos = (h->pos + 1) % STATE_HIST_LEN;
     if (h->len < STATE_HIST_LEN)
         h->len++;
@@ -76,7 +79,10 @@ int state_init(struct state *s, const struct config *cfg, const char *only_stack
             continue;
         struct stack_state *st = &s->stacks[s->nstacks++];
         st->name = sc->name;
-        st->comps = xcalloc(COMP_KIND_COUNT, sizeof(*st->comps));
+        size_t nenabled = 0; /* only the enabled kinds: a stack is often one or two */
+        for (int k = 0; k < COMP_KIND_COUNT; k++)
+            nenabled += sc->comp[k].enabled;
+        st->comps = xcalloc(nenabled ? nenabled : 1, sizeof(*st->comps));
         for (int k = 0; k < COMP_KIND_COUNT; k++) {
             const struct component_cfg *cc = &sc->comp[k];
             if (!cc->enabled)
@@ -103,14 +109,23 @@ int state_init(struct state *s, const struct config *cfg, const char *only_stack
     return (only_stack && s->nstacks == 0) ? -1 : 0;
 }
 
+void check_state_release(struct check_state *cs)
+{
+    free(cs->detail);
+    free(cs->trans);
+    cJSON_Delete(cs->data);
+    cs->detail = NULL;
+    cs->trans = NULL;
+    cs->data = NULL;
+    cs->ntrans = cs->trans_pos = 0;
+}
+
 void state_free(struct state *s)
 {
     STATE_FOR_EACH_STACK (s, st) {
         STACK_FOR_EACH_COMP (st, c) {
-            COMP_FOR_EACH_CHECK (c, cs) {
-                free(cs->detail);
-                cJSON_Delete(cs->data);
-            }
+            COMP_FOR_EACH_CHECK (c, cs)
+                check_state_release(cs);
             free(c->checks);
             free(c->url);
             if (c->owned_defs && s->checks && s->checks->free_owned)
@@ -150,6 +165,8 @@ void state_record(struct comp_state *c, size_t check_idx, struct obs *o, const s
     if (!cs->ran || cs->status != o->status || cs->skipped != o->skipped)
         cs->changed_ms = now_ms;
     if (cs->ran && (cs->status != o->status || cs->skipped != o->skipped)) {
+        if (!cs->trans)
+            cs->trans = xcalloc(STATE_TRANSITIONS, sizeof(*cs->trans));
         struct transition *t = &cs->trans[cs->trans_pos];
         *t = (struct transition){
                 .at_ms = now_ms, .from = cs->status, .to = o->status, .from_skip = cs->skipped, .to_skip = o->skipped};
@@ -340,7 +357,11 @@ void state_carry_changes(struct state *to, const struct state *from)
                     continue;
                 COMP_FOR_EACH_CHECK (oc, ocs)
                     if (strcmp(ocs->def->name, cs->def->name) == 0) {
-                        memcpy(cs->trans, ocs->trans, sizeof cs->trans);
+                        if (ocs->trans) {
+                            if (!cs->trans)
+                                cs->trans = xcalloc(STATE_TRANSITIONS, sizeof(*cs->trans));
+                            memcpy(cs->trans, ocs->trans, STATE_TRANSITIONS * sizeof(*cs->trans));
+                        }
                         cs->ntrans = ocs->ntrans;
                         cs->trans_pos = ocs->trans_pos;
                         cs->changes = ocs->changes;

@@ -16,7 +16,7 @@
 
 struct hist_entry {
     enum status status;
-    long latency_ms; /* -1 when the check did not get a response */
+    int latency_ms; /* -1 when the check did not get a response; 8 bytes an entry, not 16 */
 };
 
 /* Fixed ring of the most recent results, oldest first when read with hist_get. */
@@ -64,7 +64,10 @@ struct check_state {
     int nvalues;
     struct cJSON *data; /* structured result from the last run (owned), or NULL */
     struct history hist;
-    struct transition trans[STATE_TRANSITIONS]; /* ring: its own status changes after the first result */
+    /* Ring of its own status changes after the first result: STATE_TRANSITIONS entries,
+     * allocated at the first change (owned), NULL before. Most checks never change, and a
+     * ring in every check was half of the state's memory at a thousand stacks. */
+    struct transition *trans;
     int ntrans, trans_pos;
     unsigned long changes; /* every status change since the start (a counter) */
     /* Set by verdict_update (verdict.h): the worst finding naming this row, and that finding's
@@ -155,6 +158,8 @@ enum status check_status(const struct check_state *cs);
 /* The word a row reads everywhere (table, JSON, every pane): its check_status, or "SKIP" for a
  * skipped row no finding raised, "PENDING" / "UNKNOWN" before its first result. */
 const char *check_label(const struct check_state *cs);
+/* Frees what a check's state owns (detail, data, the changes ring) and clears the pointers. */
+void check_state_release(struct check_state *cs);
 /* A component's verdict: the worst of its rows and of its findings. */
 enum status comp_status(const struct comp_state *c);
 /* The component could not be reached: its readiness check (the first row) got no HTTP answer. */

@@ -368,7 +368,7 @@ static void fake_init(struct fake *f, enum comp_kind kind)
 static void fake_free(struct fake *f)
 {
     for (size_t i = 0; i < 2; i++)
-        free(f->checks[i].detail);
+        check_state_release(&f->checks[i]);
 }
 
 static void record(struct fake *f, size_t idx, enum status st, const char *msg, long latency_ms, const char *key,

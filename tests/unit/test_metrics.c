@@ -37,7 +37,7 @@ static void cleanup(struct fixture *f)
 {
     for (int i = 0; i < 2; i++)
         for (int j = 0; j < 2; j++)
-            free(f->checks[i][j].detail);
+            check_state_release(&f->checks[i][j]);
 }
 
 static char *render(struct fixture *f)

@@ -89,7 +89,7 @@ static void test_page_of_a_hostile_state(void **st)
     assert_non_null(strstr(page, "broke &lt;b&gt;badly&lt;/b&gt;"));
     free(page);
     for (int j = 0; j < 2; j++)
-        free(checks[j].detail);
+        check_state_release(&checks[j]);
 }
 
 int main(void)

@@ -39,10 +39,8 @@ static void put(struct fixture *f, int comp, int check, enum status st, const ch
 static void cleanup(struct fixture *f)
 {
     for (int i = 0; i < 2; i++)
-        for (int j = 0; j < 2; j++) {
-            free(f->checks[i][j].detail);
-            cJSON_Delete(f->checks[i][j].data);
-        }
+        for (int j = 0; j < 2; j++)
+            check_state_release(&f->checks[i][j]);
 }
 
 static char *table(struct fixture *f, int width)

@@ -130,6 +130,8 @@ static void test_record_aggregate_and_rates(void **st)
     state_record(&c, 1, &o, NULL, 9500);
     obs_free(&o);
     assert_int_equal(comp_status(&c), ST_OK);
+    for (int i = 0; i < 2; i++)
+        check_state_release(&checks[i]);
 }
 
 static void test_stale(void **st)
@@ -148,8 +150,8 @@ static void test_stale(void **st)
     record(&c, 1, ST_OK, "37 dashboards", 5, VK_NONE, 0, 10000);
     assert_false(check_is_stale(&checks[1], 10000 + 179999, 5000));
     assert_true(check_is_stale(&checks[1], 10000 + 180001, 5000));
-    free(checks[0].detail);
-    free(checks[1].detail);
+    check_state_release(&checks[0]);
+    check_state_release(&checks[1]);
 }
 
 static void test_stack_and_counts(void **st)
@@ -170,7 +172,7 @@ static void test_stack_and_counts(void **st)
     assert_int_equal(n.warn, 1);
     assert_int_equal(n.fail, 0);
     for (size_t i = 0; i < 2; i++)
-        free(a[i].detail), free(b[i].detail);
+        check_state_release(&a[i]), check_state_release(&b[i]);
 }
 
 static void test_transitions(void **st)
@@ -217,7 +219,7 @@ static void test_transitions(void **st)
     assert_int_equal(check_transition(&checks[0], 0)->at_ms, 5000 + 2 * STATE_TRANSITIONS - 1);
     assert_int_equal(check_transition(&checks[0], STATE_TRANSITIONS - 1)->at_ms, 5000 + STATE_TRANSITIONS);
     for (int i = 0; i < 2; i++)
-        free(checks[i].detail);
+        check_state_release(&checks[i]);
 }
 
 static void test_carry_changes(void **st)
@@ -242,9 +244,9 @@ static void test_carry_changes(void **st)
     assert_int_equal(otherchecks[1].ntrans, 0); /* another stack */
     assert_false(nchecks[1].ran);               /* results are not carried */
     for (int i = 0; i < 2; i++) {
-        free(ochecks[i].detail);
-        free(nchecks[i].detail);
-        free(otherchecks[i].detail);
+        check_state_release(&ochecks[i]);
+        check_state_release(&nchecks[i]);
+        check_state_release(&otherchecks[i]);
     }
 }
 
