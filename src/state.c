@@ -110,6 +110,8 @@ void state_free(struct state *s)
             COMP_FOR_EACH_CHECK (c, cs) {
                 free(cs->detail);
                 cJSON_Delete(cs->data);
+                if (cs->cache && cs->cache_free)
+                    cs->cache_free(cs->cache);
             }
             free(c->checks);
             free(c->url);

@@ -63,6 +63,10 @@ struct check_state {
     struct obs_value values[OBS_MAX_VALUES];
     int nvalues;
     struct cJSON *data; /* structured result from the last run (owned), or NULL */
+    /* What a multi check keeps across sweeps (the dashboards check's cache), owned: freed by
+     * cache_free, which the runner sets. NULL for one-sweep runs that learned nothing. */
+    void *cache;
+    void (*cache_free)(void *cache);
     struct history hist;
     struct transition trans[STATE_TRANSITIONS]; /* ring: its own status changes after the first result */
     int ntrans, trans_pos;
