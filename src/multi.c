@@ -255,6 +255,8 @@ void multi_start(struct engine *e, const struct config *cfg, struct check_state 
     run->cs = cs;
     run->def = cs->def;
     run->prev_data = cs->data;
+    run->cache = &cs->cache;
+    cs->cache_free = cs->def->multi->cache_free;
     run->mc = cs->def->multi;
     run->data = xcalloc(1, run->mc->data_size ? run->mc->data_size : 1);
     run->started_ms = now_mono_ms();

@@ -118,6 +118,9 @@ void check_state_release(struct check_state *cs)
     cs->trans = NULL;
     cs->data = NULL;
     cs->ntrans = cs->trans_pos = 0;
+    if (cs->cache && cs->cache_free)
+        cs->cache_free(cs->cache);
+    cs->cache = NULL;
 }
 
 void state_free(struct state *s)

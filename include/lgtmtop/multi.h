@@ -29,8 +29,9 @@ struct multi_check {
     size_t data_size; /* per-run scratch, zeroed at start */
     void (*start)(struct multi_run *run);
     void (*finish)(struct multi_run *run, struct obs *o);
-    void (*data_free)(void *data); /* frees what data points to (not data) */
-    int max_inflight;              /* bound on concurrent requests; 0 = 8; MULTI_ENGINE_BOUND:
+    void (*data_free)(void *data);   /* frees what data points to (not data) */
+    void (*cache_free)(void *cache); /* frees what the check keeps across sweeps (run->cache) */
+    int max_inflight;                /* bound on concurrent requests; 0 = 8; MULTI_ENGINE_BOUND:
                                       none of its own, the engine's max_in_flight applies */
 };
 
@@ -40,6 +41,9 @@ struct multi_run {
     const struct component_cfg *c; /* the component being checked */
     const struct check_def *def;   /* the check (its arg: a custom check's parameters) */
     const struct cJSON *prev_data; /* the check's data from its previous run, or NULL */
+    /* What the check keeps across sweeps: *cache starts NULL, the check may set it; owned by the
+     * check's state (freed with mc->cache_free), so a reload starts afresh. */
+    void **cache;
     /* The runner's (multi.c) link back to the state: check modules never look through these. */
     struct comp_state *comp;
     struct check_state *cs;

@@ -63,6 +63,10 @@ struct check_state {
     struct obs_value values[OBS_MAX_VALUES];
     int nvalues;
     struct cJSON *data; /* structured result from the last run (owned), or NULL */
+    /* What a multi check keeps across sweeps (the dashboards check's cache), owned: freed by
+     * cache_free, which the runner sets. NULL for one-sweep runs that learned nothing. */
+    void *cache;
+    void (*cache_free)(void *cache);
     struct history hist;
     /* Ring of its own status changes after the first result: STATE_TRANSITIONS entries,
      * allocated at the first change (owned), NULL before. Most checks never change, and a
@@ -158,7 +162,8 @@ enum status check_status(const struct check_state *cs);
 /* The word a row reads everywhere (table, JSON, every pane): its check_status, or "SKIP" for a
  * skipped row no finding raised, "PENDING" / "UNKNOWN" before its first result. */
 const char *check_label(const struct check_state *cs);
-/* Frees what a check's state owns (detail, data, the changes ring) and clears the pointers. */
+/* Frees what a check's state owns (detail, data, the changes ring, its check's cache) and
+ * clears the pointers. */
 void check_state_release(struct check_state *cs);
 /* A component's verdict: the worst of its rows and of its findings. */
 enum status comp_status(const struct comp_state *c);

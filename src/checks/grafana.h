@@ -128,6 +128,36 @@ void gf_dashrow_failed(struct gf_dashrow *row, const char *uid, const char *titl
 void gf_dashboards_report(struct gf_dashrow *rows, size_t n, struct obs *o);
 void gf_dashrow_free(struct gf_dashrow *row);
 
+/* The dashboards the check keeps across sweeps (live view, serve), keyed by uid. Search hits
+ * carry no version, so an entry is refetched when its hit's fingerprint (title, folder, tags,
+ * url) changes, and anyway within GF_DASH_REVALIDATE sweeps; each sweep re-analyses the kept
+ * body against that sweep's datasource list. Dashboards with library panels are not kept. */
+#define GF_DASH_REVALIDATE 10                     /* every kept dashboard is refetched this often */
+#define GF_DASH_CACHE_BYTES (64u * 1024u * 1024u) /* bodies kept; past it the oldest are dropped */
+struct gf_dcache_entry {
+    char *uid, *fp; /* fp: the search hit's fingerprint */
+    char *body;     /* the /api/dashboards/uid answer */
+    size_t body_len;
+    long fetched; /* the sweep it was fetched at */
+};
+struct gf_dcache {
+    struct gf_dcache_entry *e;
+    size_t n;
+    long sweep; /* counts the check's sweeps, from 1 */
+    size_t bytes;
+};
+/* Sets fetch[i] for each search item (gf_search_page's) to fetch this sweep: new, hit changed,
+ * and the oldest kept ones, at least ceil(kept / GF_DASH_REVALIDATE) of them and any older than
+ * GF_DASH_REVALIDATE sweeps. Pure. Returns how many. */
+size_t gf_dcache_plan(const struct gf_dcache *c, const struct cJSON *items, long sweep, bool *fetch);
+struct gf_dcache_entry *gf_dcache_find(struct gf_dcache *c, const char *uid);
+/* Keeps (or replaces) uid's body, then drops the oldest entries past GF_DASH_CACHE_BYTES. */
+void gf_dcache_put(struct gf_dcache *c, const char *uid, const char *fp, const char *body, size_t len, long sweep);
+void gf_dcache_drop(struct gf_dcache *c, const char *uid);
+/* Drops the uids not among the search items. */
+void gf_dcache_retain(struct gf_dcache *c, const struct cJSON *items);
+void gf_dcache_free(void *cache);
+
 /* ---- alerting (grafana_alerting.c) ----------------------------------------------------- */
 
 /* What was fetched for the alerting check; a NULL part carries a note saying why. */

@@ -46,9 +46,132 @@ int gf_search_page(const cJSON *page, cJSON **items)
         add_str_or_null(o, "title", jstr(it, "title"));
         add_str_or_null(o, "folder", jstr(it, "folderTitle"));
         add_str_or_null(o, "url", jstr(it, "url"));
+        /* What a changed save shows in its hit (no version there): a changed hit is refetched. */
+        struct buf fp;
+        buf_init(&fp);
+        static const char *const keys[] = {"title", "folderUid", "folderTitle", "url"};
+        for (size_t k = 0; k < ARRAY_LEN(keys); k++)
+            buf_printf(&fp, "%s\x1f", jstr(it, keys[k]) ? jstr(it, keys[k]) : "");
+        const cJSON *tag;
+        cJSON_ArrayForEach(tag, cJSON_GetObjectItemCaseSensitive(it, "tags")) if (cJSON_IsString(tag))
+                buf_printf(&fp, "%s\x1e", tag->valuestring);
+        cJSON_AddStringToObject(o, "fp", fp.data ? fp.data : "");
+        buf_free(&fp);
         cJSON_AddItemToArray(*items, o);
     }
     return cJSON_GetArraySize(page);
+}
+
+/* ---- the cache kept across sweeps (pure) ------------------------------------------------- */
+
+struct gf_dcache_entry *gf_dcache_find(struct gf_dcache *c, const char *uid)
+{
+    for (size_t i = 0; c && uid && i < c->n; i++)
+        if (strcmp(c->e[i].uid, uid) == 0)
+            return &c->e[i];
+    return NULL;
+}
+
+static void entry_free(struct gf_dcache *c, size_t i)
+{
+    c->bytes -= c->e[i].body_len;
+    free(c->e[i].uid);
+    free(c->e[i].fp);
+    free(c->e[i].body);
+    c->e[i] = c->e[--c->n];
+}
+
+void gf_dcache_drop(struct gf_dcache *c, const char *uid)
+{
+    struct gf_dcache_entry *e = gf_dcache_find(c, uid);
+    if (e)
+        entry_free(c, (size_t)(e - c->e));
+}
+
+void gf_dcache_put(struct gf_dcache *c, const char *uid, const char *fp, const char *body, size_t len, long sweep)
+{
+    gf_dcache_drop(c, uid);
+    c->e = xrealloc(c->e, (c->n + 1) * sizeof(*c->e));
+    struct gf_dcache_entry *e = &c->e[c->n++];
+    e->uid = xstrdup(uid);
+    e->fp = xstrdup(fp ? fp : "");
+    e->body = xmalloc(len + 1);
+    memcpy(e->body, body, len);
+    e->body[len] = '\0';
+    e->body_len = len;
+    e->fetched = sweep;
+    c->bytes += len;
+    /* Bounded memory: past the cap the oldest go (and are simply refetched next sweep). */
+    while (c->bytes > GF_DASH_CACHE_BYTES && c->n > 1) {
+        size_t old = 0;
+        for (size_t i = 1; i < c->n; i++)
+            if (c->e[i].fetched < c->e[old].fetched)
+                old = i;
+        entry_free(c, old);
+    }
+}
+
+void gf_dcache_retain(struct gf_dcache *c, const cJSON *items)
+{
+    for (size_t i = 0; i < c->n;) {
+        bool seen = false;
+        const cJSON *it;
+        cJSON_ArrayForEach(it, items) if (jstr(it, "uid") && strcmp(jstr(it, "uid"), c->e[i].uid) == 0) seen = true;
+        if (seen)
+            i++;
+        else
+            entry_free(c, i); /* moves the last entry here: i is looked at again */
+    }
+}
+
+void gf_dcache_free(void *cache)
+{
+    struct gf_dcache *c = cache;
+    if (!c)
+        return;
+    while (c->n)
+        entry_free(c, c->n - 1);
+    free(c->e);
+    free(c);
+}
+
+size_t gf_dcache_plan(const struct gf_dcache *c, const cJSON *items, long sweep, bool *fetch)
+{
+    size_t n = (size_t)cJSON_GetArraySize(items), nfetch = 0, kept = 0;
+    long *age = n ? xcalloc(n, sizeof(*age)) : NULL; /* fetched sweep of a kept, unchanged hit */
+    size_t i = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, items)
+    {
+        const struct gf_dcache_entry *e = gf_dcache_find((struct gf_dcache *)c, jstr(it, "uid"));
+        const char *fp = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "fp"));
+        fetch[i] = !e || strcmp(e->fp, fp ? fp : "") != 0 || sweep - e->fetched >= GF_DASH_REVALIDATE;
+        if (fetch[i])
+            nfetch++;
+        else {
+            age[i] = e->fetched;
+            kept++;
+        }
+        i++;
+    }
+    /* Oldest first, enough per sweep that every kept dashboard is refetched within the bound. */
+    size_t quota = (kept + GF_DASH_REVALIDATE - 1) / GF_DASH_REVALIDATE;
+    size_t already = 0;
+    for (i = 0; i < n; i++)
+        if (fetch[i] && gf_dcache_find((struct gf_dcache *)c, jstr(cJSON_GetArrayItem(items, (int)i), "uid")))
+            already++; /* revalidations due by age or a changed hit count against the quota */
+    for (size_t k = already; k < quota; k++) {
+        size_t best = n;
+        for (i = 0; i < n; i++)
+            if (!fetch[i] && (best == n || age[i] < age[best]))
+                best = i;
+        if (best == n)
+            break;
+        fetch[best] = true;
+        nfetch++;
+    }
+    free(age);
+    return nfetch;
 }
 
 /* A group of bad references to one datasource (or placeholder) in a dashboard. */
@@ -347,9 +470,10 @@ struct dash_run {
     char first_uid[128];     /* first uid of the last page (a server ignoring page=) */
     struct gf_dashrow *rows; /* one per item, filled as dashboards arrive */
     bool *filled;
-    cJSON **docs;        /* dashboards waiting for the datasource list or library panels */
-    cJSON *library;      /* uid -> model (or null when it could not be fetched) */
-    cJSON *library_uids; /* the uids requested, by index (a step's argument) */
+    cJSON **docs;            /* dashboards waiting for the datasource list or library panels */
+    cJSON *library;          /* uid -> model (or null when it could not be fetched) */
+    cJSON *library_uids;     /* the uids requested, by index (a step's argument) */
+    struct gf_dcache *cache; /* borrowed from *run->cache (the check's state owns it) */
 };
 
 static const cJSON *lib_lookup(void *ud, const char *uid)
@@ -455,11 +579,13 @@ static void on_dash(struct multi_run *run, const struct http_response *r, void *
         obs_free(&tmp);
         gf_dashrow_failed(&d->rows[i], jstr(item, "uid"), jstr(item, "title"), jstr(item, "folder"), why);
         d->filled[i] = true;
+        gf_dcache_drop(d->cache, jstr(item, "uid"));
         return;
     }
     cJSON *doc = cJSON_ParseWithLength(r->body, r->body_len);
     if (!cJSON_IsObject(doc)) {
         cJSON_Delete(doc);
+        gf_dcache_drop(d->cache, jstr(item, "uid"));
         gf_dashrow_failed(&d->rows[i], jstr(item, "uid"), jstr(item, "title"), jstr(item, "folder"),
                           "invalid JSON from /api/dashboards/uid");
         d->filled[i] = true;
@@ -476,6 +602,11 @@ static void on_dash(struct multi_run *run, const struct http_response *r, void *
     bool libs = rep.nlibrary > 0;
     request_libraries(run, &rep);
     dash_report_free(&rep);
+    /* Library panels change without their dashboards: those are refetched every sweep. */
+    if (libs)
+        gf_dcache_drop(d->cache, jstr(item, "uid"));
+    else
+        gf_dcache_put(d->cache, jstr(item, "uid"), jstr(item, "fp"), r->body, r->body_len, d->cache->sweep);
     if (!libs && d->ds_done) {
         analyze(run, i, doc);
         cJSON_Delete(doc);
@@ -491,7 +622,23 @@ static void fetch_dashboards(struct multi_run *run)
     d->rows = n ? xcalloc(n, sizeof(*d->rows)) : NULL;
     d->filled = n ? xcalloc(n, sizeof(bool)) : NULL;
     d->docs = n ? xcalloc(n, sizeof(cJSON *)) : NULL;
+    bool *fetch = n ? xcalloc(n, sizeof(bool)) : NULL;
+    gf_dcache_plan(d->cache, d->items, d->cache->sweep, fetch);
+    gf_dcache_retain(d->cache, d->items); /* gone from search: forgotten */
     for (size_t i = 0; i < n; i++) {
+        if (!fetch[i]) {
+            /* Kept and unchanged: its body is analysed against this sweep's datasource list,
+             * now if that list is in, else at finish. */
+            const struct gf_dcache_entry *e =
+                    gf_dcache_find(d->cache, jstr(cJSON_GetArrayItem(d->items, (int)i), "uid"));
+            cJSON *doc = cJSON_ParseWithLength(e->body, e->body_len);
+            if (d->ds_done) {
+                analyze(run, i, doc);
+                cJSON_Delete(doc);
+            } else
+                d->docs[i] = doc;
+            continue;
+        }
         struct buf p;
         buf_init(&p);
         buf_puts(&p, "/api/dashboards/uid/");
@@ -499,6 +646,7 @@ static void fetch_dashboards(struct multi_run *run)
         multi_get(run, p.data, on_dash, (void *)(uintptr_t)i);
         buf_free(&p);
     }
+    free(fetch);
 }
 
 static void on_search(struct multi_run *run, const struct http_response *r, void *arg)
@@ -562,6 +710,10 @@ static void dash_start(struct multi_run *run)
 {
     struct dash_run *d = run->data;
     obs_init(&d->first);
+    if (!*run->cache)
+        *run->cache = xcalloc(1, sizeof(struct gf_dcache));
+    d->cache = *run->cache;
+    d->cache->sweep++;
     d->library = cJSON_CreateObject();
     d->library_uids = cJSON_CreateArray();
     multi_get_shared(run, "/api/datasources", on_datasources, NULL);
@@ -615,5 +767,6 @@ const struct multi_check gf_dashboards_multi = {
         .start = dash_start,
         .finish = dash_finish,
         .data_free = dash_free,
+        .cache_free = gf_dcache_free,
         .max_inflight = MULTI_ENGINE_BOUND, /* every dashboard at once */
 };

@@ -58,7 +58,7 @@ FAULT_NAMES = ("none", "refused", "notready", "slow", "hang", "garbage", "trunca
                "html500", "forbidden", "redirect_loop", "redirect_file", "redirect_scheme", "not_http",
                "drip_headers", "drip_body", "deep_json", "wrong_ctype", "login_page")
 # Grafana-only faults: what lgtmtop's Grafana datasources/dashboards/alerting checks find.
-GRAFANA_FAULTS = ("ds_unhealthy", "ds_internal", "ds_hostile", "dash_missing_ds", "dash_deprecated_ds", "dash_inputs",
+GRAFANA_FAULTS = ("ds_unhealthy", "ds_internal", "ds_hostile", "ds_loki_deleted", "dash_missing_ds", "dash_deprecated_ds", "dash_inputs",
                   "dash_stale_targets",
                   "alerting_broken", "no_policies", "rules_error", "rules_html", "rules_hang")
 FAULT_NAMES += GRAFANA_FAULTS
@@ -1912,6 +1912,8 @@ tempo_request_duration_seconds_count{{method="GET",route="ready",status_code="20
         src = copy.deepcopy(self.stack.fx.grafana_datasources)
         if "dash_deprecated_ds" in faults:
             src.append(copy.deepcopy(GRAFANA_DS_LEGACY))
+        if "ds_loki_deleted" in faults:  # deleted in Grafana; the dashboards still name it
+            src = [ds for ds in src if ds.get("uid") != "loki"]
         out = []
         for ds in src:
             _, url = self.grafana_ds_target(ds)

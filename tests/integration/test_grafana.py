@@ -7,10 +7,11 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import ROOT, FakeStack, run  # noqa: E402
+from harness import ROOT, FakeStack, Serve, run, wait_for  # noqa: E402
 
 FIXTURES = os.path.join(ROOT, "tests", "fixtures")
 
@@ -37,6 +38,58 @@ def data_row(check, key, value):
         if row.get(key) == value:
             return row
     raise KeyError(f"{key}={value} not in {[r.get(key) for r in check['data']]}")
+
+
+class DashboardsKeptAcrossSweeps(unittest.TestCase):
+    """serve (like the live view) keeps the dashboards it fetched: a later sweep refetches only
+    new or changed ones plus a bounded share, yet re-analyses all against the current list."""
+
+    def dash_fetches(self):
+        return [q["path"] for q in self.fs.requests("grafana") if q["path"].startswith("/api/dashboards/uid/")]
+
+    def searches(self):
+        return [q for q in self.fs.requests("grafana") if q["path"] == "/api/search"]
+
+    def grafana(self, srv):
+        doc = json.loads(srv.get("/api/v1/status")[2])
+        return next(c for st in doc["stacks"] for c in st["components"] if c["name"] == "grafana")
+
+    def dashboards_check(self, srv):
+        return next(k for k in self.grafana(srv)["checks"] if k["name"] == "dashboards")
+
+    def rerun(self, srv, fault="none"):
+        """The dashboards check runs once a minute; a Grafana that goes down and comes back has
+        every check run at once: the next run, with `fault` set, without waiting a minute."""
+        self.fs.fault("grafana", "refused")
+        wait_for(lambda: not self.grafana(srv)["reachable"], timeout=20, what="grafana down")
+        before = len(self.dash_fetches()), len(self.searches())
+        self.fs.fault("grafana", fault)
+        wait_for(lambda: len(self.searches()) > before[1], timeout=20, what="the dashboards check run again")
+        time.sleep(1.5)  # its dashboard fetches answered
+        return self.dash_fetches()[before[0]:]
+
+    def test_later_run_refetches_little_and_sees_a_deleted_datasource(self):
+        self.fs = FakeStack()
+        self.addCleanup(self.fs.close)
+        srv = Serve("-c", self.fs.config, "-i", "1s")
+        self.addCleanup(srv.close)
+        wait_for(lambda: self.dashboards_check(srv)["status"] == "OK", timeout=30, what="a first run")
+        first = self.dash_fetches()
+        n = len(set(first))
+        self.assertEqual(len(first), n)
+        self.assertGreater(n, 5, first)
+        # Nothing changed: ceil(n / 10) revalidated, plus the dashboards with library panels
+        # (refetched every run); without the cache all n again.
+        later = self.rerun(srv)
+        self.assertLessEqual(len(later), 2, later)
+        self.assertEqual(self.dashboards_check(srv)["status"], "OK")
+        self.assertEqual(self.dashboards_check(srv)["values"]["dashboards"], n)
+        # A datasource deleted between runs: the kept dashboards naming it are FAIL at once.
+        later = self.rerun(srv, "ds_loki_deleted")
+        self.assertLessEqual(len(later), 2, later)
+        d = self.dashboards_check(srv)
+        self.assertEqual(d["status"], "FAIL", d)
+        self.assertIn("missing datasources", d["message"])
 
 
 class GrafanaLive(unittest.TestCase):

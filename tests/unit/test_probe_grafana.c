@@ -609,6 +609,78 @@ static void test_search_page(void **state)
     cJSON_Delete(page);
 }
 
+/* Search items as gf_search_page makes them: uid and fingerprint. */
+static cJSON *hits(int n, const char *changed_uid)
+{
+    cJSON *items = cJSON_CreateArray();
+    for (int i = 0; i < n; i++) {
+        char uid[16];
+        snprintf(uid, sizeof(uid), "d%d", i);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "uid", uid);
+        cJSON_AddStringToObject(o, "fp", changed_uid && strcmp(uid, changed_uid) == 0 ? "new title" : "title");
+        cJSON_AddItemToArray(items, o);
+    }
+    return items;
+}
+
+static size_t count(const bool *b, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += b[i];
+    return k;
+}
+
+static void test_dcache_plan(void **state)
+{
+    (void)state;
+    struct gf_dcache *c = xcalloc(1, sizeof(*c));
+    bool fetch[40];
+    /* An empty cache (and `lgtmtop check`'s one sweep): everything is fetched. */
+    cJSON *items = hits(20, NULL);
+    assert_int_equal(gf_dcache_plan(c, items, 1, fetch), 20);
+    for (int i = 0; i < 20; i++)
+        gf_dcache_put(c, cJSON_GetArrayItem(items, i)->child->valuestring, "title", "{}", 2, 1);
+    /* Sweep 2, nothing changed: only the revalidation quota, ceil(20 / 10) = 2. */
+    assert_int_equal(gf_dcache_plan(c, items, 2, fetch), 2);
+    assert_int_equal(count(fetch, 20), 2);
+    /* A changed hit and a new dashboard are fetched at once; they count against the quota. */
+    cJSON_Delete(items);
+    items = hits(21, "d5");
+    assert_int_equal(gf_dcache_plan(c, items, 2, fetch), 3);
+    assert_true(fetch[5]);
+    assert_true(fetch[20]);
+    /* Every kept dashboard is refetched within GF_DASH_REVALIDATE sweeps, oldest first. */
+    cJSON_Delete(items);
+    items = hits(20, NULL);
+    int refetched[20] = {0};
+    for (long sweep = 2; sweep < 2 + GF_DASH_REVALIDATE; sweep++) {
+        gf_dcache_plan(c, items, sweep, fetch);
+        for (int i = 0; i < 20; i++)
+            if (fetch[i]) {
+                refetched[i]++;
+                gf_dcache_put(c, cJSON_GetArrayItem(items, i)->child->valuestring, "title", "{}", 2, sweep);
+            }
+    }
+    for (int i = 0; i < 20; i++)
+        assert_int_equal(refetched[i], 1);
+    /* An entry older than the bound is due whatever the quota. */
+    gf_dcache_put(c, "d3", "title", "{}", 2, 0);
+    gf_dcache_plan(c, items, 2 + GF_DASH_REVALIDATE, fetch);
+    assert_true(fetch[3]);
+    /* Gone from search: forgotten. */
+    cJSON_Delete(items);
+    items = hits(4, NULL);
+    gf_dcache_retain(c, items);
+    assert_int_equal(c->n, 4);
+    assert_int_equal(c->bytes, 8);
+    gf_dcache_drop(c, "d0");
+    assert_null(gf_dcache_find(c, "d0"));
+    cJSON_Delete(items);
+    gf_dcache_free(c);
+}
+
 static void dash_row(struct gf_dashrow *row, const char *fixture, const struct dash_ds *ds, size_t nds,
                      const char *const *dep, size_t ndep)
 {
@@ -890,6 +962,7 @@ int main(void)
             cmocka_unit_test(test_judge),
             cmocka_unit_test(test_datasources_report),
             cmocka_unit_test(test_search_page),
+            cmocka_unit_test(test_dcache_plan),
             cmocka_unit_test(test_dashboards_report),
             cmocka_unit_test(test_alerting_fixtures),
             cmocka_unit_test(test_policy_receivers),
