@@ -133,6 +133,9 @@ class ServeHealthy(unittest.TestCase):
         finally:
             for c in socks:
                 c.close()
+            # The server sees the closes on its next loop turn; until then this address is
+            # still at its connection limit, and the next test on this server would be refused.
+            wait_for(lambda: self.srv.get("/-/healthy")[0] == 200, timeout=5, what="the held connections released")
 
     def test_status_is_the_check_document(self):
         code, headers, body = self.srv.get("/api/v1/status")
