@@ -135,6 +135,14 @@ def free_port():
         return s.getsockname()[1]
 
 
+def refusing_port():
+    """(socket, port): a loopback port that refuses connections for as long as the socket is
+    open. Bound but never listening, so no server of a test run in parallel can take it."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    return s, s.getsockname()[1]
+
+
 def wait_for(pred, timeout=30.0, interval=0.05, what="condition"):
     """Polls pred() until it returns truthy; raises after timeout."""
     deadline = time.monotonic() + timeout
@@ -166,7 +174,8 @@ class RealPrometheus:
 
     def __init__(self, rules=None, jobs=""):
         self.tmp = tempfile.TemporaryDirectory(prefix="lgtmtop-prom-")
-        self.port, dead = free_port(), free_port()
+        self.port = free_port()
+        self.dead_sock, dead = refusing_port()
         self.url = f"http://127.0.0.1:{self.port}"
         rule_files = ""
         if rules:
@@ -205,6 +214,7 @@ class RealPrometheus:
         if self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait(timeout=20)
+        self.dead_sock.close()
         self.log.close()
         self.tmp.cleanup()
 
