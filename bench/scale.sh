@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Sweeps at scale: N stacks of one Loki each (4 requests per stack) against nginx answering every
 # request after 200 ms (echo_sleep), so a sweep can be no faster than the slowest answer: the
-# limit. Measured side by side in one run, best of several (hyperfine): lgtmtop check, curl
-# --parallel (--parallel-max 300, its maximum) over the same URLs, and for small N a sequential
-# curl loop (one process per request, the status quo); then lgtmtop's peak RSS and how many
+# limit. Measured side by side in one run, best of several (hyperfine): lgtmtop check, the
+# one-thread libcurl floor (bench/floor.c: the same URLs all in flight on libcurl's multi socket
+# interface, nothing parsed or reported: what any one-thread libcurl client costs at least),
+# curl --parallel (--parallel-max 300, its maximum), and for small N a sequential curl loop (one
+# process per request, the status quo); then peak RSS of lgtmtop and of the floor, and how many
 # checks were not answered OK (must be 0: an answered request is never a timeout).
 # Usage: bench/scale.sh [build dir] [N...]   (default: build-rel, N = 1 10 100 1000 3000)
 # Needs nginx with the echo module (apt-get install nginx-light libnginx-mod-http-echo),
-# hyperfine, curl, python3, GNU time. Prints a Markdown table to stdout.
+# hyperfine, curl, python3, GNU time, a C compiler and libcurl's headers (libcurl4-openssl-dev).
+# Prints a Markdown table to stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-build-rel}
@@ -23,6 +26,8 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || ulimit -n 20000 2>/dev/null || true
 tmp=$(mktemp -d)
 trap '[[ -s $tmp/nginx.pid ]] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null; rm -rf "$tmp"' EXIT
 
+floor=$tmp/floor
+cc -O2 -std=c11 -o "$floor" bench/floor.c $(pkg-config --cflags --libs libcurl)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mod=$(ls /usr/lib/nginx/modules/ngx_http_echo_module.so 2>/dev/null || true)
 cat >"$tmp/nginx.conf" <<CONF
@@ -65,8 +70,8 @@ echo
 echo "machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "lgtmtop: $($bin --version | head -1) ($dir), max_in_flight ${MAX_IN_FLIGHT:-default}; $(curl --version | head -1 | cut -d' ' -f1-2); $(nginx -v 2>&1 | cut -d' ' -f3); best of $RUNS (hyperfine)"
 echo
-echo "| stacks (requests) | limit | lgtmtop | curl --parallel (max 300) | sequential curl loop | lgtmtop peak RSS | not answered OK |"
-echo "|---|---|---|---|---|---|---|"
+echo "| stacks (requests) | limit | lgtmtop | one-thread libcurl floor | curl --parallel (max 300) | sequential curl loop | peak RSS: lgtmtop / floor | not answered OK |"
+echo "|---|---|---|---|---|---|---|---|"
 for n in "${sizes[@]}"; do
     cfg=$tmp/lgtmtop-$n.yaml urls=$tmp/urls-$n.txt
     {
@@ -76,8 +81,10 @@ for n in "${sizes[@]}"; do
     } >"$cfg"
     : >"$urls"
     for ((i = 0; i < n; i++)); do for p in "${paths[@]}"; do printf 'url = "%s%s"\noutput = /dev/null\n' "$base" "$p"; done; done >>"$urls"
+    plain=$tmp/plain-$n.txt
+    for ((i = 0; i < n; i++)); do for p in "${paths[@]}"; do echo "$base$p"; done; done >"$plain"
     reqs=$((n * ${#paths[@]}))
-    cmds=("$bin check --sample 0 -t 60s -c $cfg" "curl -s --parallel --parallel-max 300 -K $urls")
+    cmds=("$bin check --sample 0 -t 60s -c $cfg" "$floor $plain" "curl -s --parallel --parallel-max 300 -K $urls")
     seqcol="–"
     if ((reqs <= 40)); then
         seqscript=$tmp/seq-$n.sh
@@ -87,11 +94,13 @@ for n in "${sizes[@]}"; do
     runs=$RUNS
     ((reqs >= 4000)) && runs=$(( RUNS < 3 ? RUNS : 3 ))
     hyperfine -N -i -w 1 -r "$runs" --export-json "$tmp/h-$n.json" "${cmds[@]}" >/dev/null 2>&1
-    lg=$(best "$tmp/h-$n.json" 0) cu=$(best "$tmp/h-$n.json" 1)
+    lg=$(best "$tmp/h-$n.json" 0) fl=$(best "$tmp/h-$n.json" 1) cu=$(best "$tmp/h-$n.json" 2)
     ratio() { python3 -c "print('%.2fx (%s s)' % ($1 / $DELAY, '$1'))"; }
-    ((${#cmds[@]} > 2)) && seqcol=$(ratio "$(best "$tmp/h-$n.json" 2)")
+    ((${#cmds[@]} > 3)) && seqcol=$(ratio "$(best "$tmp/h-$n.json" 3)")
     /usr/bin/time -o "$tmp/rss" -f %M "$bin" check --sample 0 -t 60s -c "$cfg" >/dev/null 2>&1 || true
     rss=$(tail -1 "$tmp/rss")
+    /usr/bin/time -o "$tmp/rss" -f %M "$floor" "$plain" >/dev/null 2>&1 || true
+    frss=$(tail -1 "$tmp/rss")
     # shellcheck disable=SC2016
     bad=$("$bin" check --json --sample 0 -t 60s -c "$cfg" 2>/dev/null | python3 -c '
 import json, sys, collections
@@ -102,7 +111,7 @@ for st in d["stacks"]:
             if not k.get("skipped") and (k["error"] is not None or k["http_status"] != 200):
                 bad[k["error"] or "status %s" % k["http_status"]] += 1
 print(sum(bad.values()), "".join(" %s: %d" % kv for kv in bad.items()))' || echo "?")
-    printf '| %d (%d) | %s s | **%s** | %s | %s | %.1f MiB | %s |\n' "$n" "$reqs" "$DELAY" "$(ratio "$lg")" "$(ratio "$cu")" "$seqcol" "$(echo "$rss / 1024" | bc -l)" "$bad"
+    printf '| %d (%d) | %s s | **%s** | %s | %s | %s | %.1f / %.1f MiB | %s |\n' "$n" "$reqs" "$DELAY" "$(ratio "$lg")" "$(ratio "$fl")" "$(ratio "$cu")" "$seqcol" "$(echo "$rss / 1024" | bc -l)" "$(echo "$frss / 1024" | bc -l)" "$bad"
 done
 echo
 echo "Ratios are wall time over the limit (the slowest answer, $DELAY s); each row's commands ran in"
