@@ -4,8 +4,9 @@
 # limit. Measured side by side in one run, best of several (hyperfine): lgtmtop check, the
 # one-thread libcurl floor (bench/floor.c: the same URLs all in flight on libcurl's multi socket
 # interface, nothing parsed or reported: what any one-thread libcurl client costs at least),
-# curl --parallel (--parallel-max 300, its maximum), and for small N a sequential curl loop (one
-# process per request, the status quo); then peak RSS of lgtmtop and of the floor, and how many
+# curl --parallel (--parallel-max 300, its maximum), up to 40 curl processes at once over
+# slices of the URLs (--parallel-immediate, both cores busy), and for small N a sequential curl loop (one process per
+# request, the status quo); then peak RSS of lgtmtop and of the floor, and how many
 # checks were not answered OK (must be 0: an answered request is never a timeout).
 # Usage: bench/scale.sh [build dir] [N...]   (default: build-rel, N = 1 10 100 1000 3000)
 # Needs nginx with the echo module (apt-get install nginx-light libnginx-mod-http-echo),
@@ -70,8 +71,8 @@ echo
 echo "machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "lgtmtop: $($bin --version | head -1) ($dir), max_in_flight ${MAX_IN_FLIGHT:-default}; $(curl --version | head -1 | cut -d' ' -f1-2); $(nginx -v 2>&1 | cut -d' ' -f3); best of $RUNS (hyperfine)"
 echo
-echo "| stacks (requests) | limit | lgtmtop | one-thread libcurl floor | curl --parallel (max 300) | sequential curl loop | peak RSS: lgtmtop / floor | not answered OK |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| stacks (requests) | limit | lgtmtop | one-thread libcurl floor | curl --parallel (max 300) | up to 40 curl processes in parallel | sequential curl loop | peak RSS: lgtmtop / floor | not answered OK |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for n in "${sizes[@]}"; do
     cfg=$tmp/lgtmtop-$n.yaml urls=$tmp/urls-$n.txt
     {
@@ -84,7 +85,14 @@ for n in "${sizes[@]}"; do
     plain=$tmp/plain-$n.txt
     for ((i = 0; i < n; i++)); do for p in "${paths[@]}"; do echo "$base$p"; done; done >"$plain"
     reqs=$((n * ${#paths[@]}))
-    cmds=("$bin check --sample 0 -t 60s -c $cfg" "$floor $plain" "curl -s --parallel --parallel-max 300 -K $urls")
+    # Up to 40 curl processes at once, each with every URL of its slice in flight at once
+    # (--parallel-immediate: no wait to learn whether a connection multiplexes), on both cores.
+    procs=$((reqs < 40 ? reqs : 40))
+    rm -f "$tmp"/slice-*
+    awk -v p="$procs" -v pre="$tmp/slice-$n-" '{ print > (pre int((NR - 1) / 2) % p) }' "$urls"
+    multiscript=$tmp/multi-$n.sh
+    echo "ls $tmp/slice-$n-* | xargs -P $procs -n 1 curl -s --parallel --parallel-immediate --parallel-max 300 -K" >"$multiscript"
+    cmds=("$bin check --sample 0 -t 60s -c $cfg" "$floor $plain" "curl -s --parallel --parallel-max 300 -K $urls" "bash $multiscript")
     seqcol="–"
     if ((reqs <= 40)); then
         seqscript=$tmp/seq-$n.sh
@@ -96,7 +104,8 @@ for n in "${sizes[@]}"; do
     hyperfine -N -i -w 1 -r "$runs" --export-json "$tmp/h-$n.json" "${cmds[@]}" >/dev/null 2>&1
     lg=$(best "$tmp/h-$n.json" 0) fl=$(best "$tmp/h-$n.json" 1) cu=$(best "$tmp/h-$n.json" 2)
     ratio() { python3 -c "print('%.2fx (%s s)' % ($1 / $DELAY, '$1'))"; }
-    ((${#cmds[@]} > 3)) && seqcol=$(ratio "$(best "$tmp/h-$n.json" 3)")
+    mu=$(best "$tmp/h-$n.json" 3)
+    ((${#cmds[@]} > 4)) && seqcol=$(ratio "$(best "$tmp/h-$n.json" 4)")
     /usr/bin/time -o "$tmp/rss" -f %M "$bin" check --sample 0 -t 60s -c "$cfg" >/dev/null 2>&1 || true
     rss=$(tail -1 "$tmp/rss")
     /usr/bin/time -o "$tmp/rss" -f %M "$floor" "$plain" >/dev/null 2>&1 || true
@@ -111,7 +120,7 @@ for st in d["stacks"]:
             if not k.get("skipped") and (k["error"] is not None or k["http_status"] != 200):
                 bad[k["error"] or "status %s" % k["http_status"]] += 1
 print(sum(bad.values()), "".join(" %s: %d" % kv for kv in bad.items()))' || echo "?")
-    printf '| %d (%d) | %s s | **%s** | %s | %s | %s | %.1f / %.1f MiB | %s |\n' "$n" "$reqs" "$DELAY" "$(ratio "$lg")" "$(ratio "$fl")" "$(ratio "$cu")" "$seqcol" "$(echo "$rss / 1024" | bc -l)" "$(echo "$frss / 1024" | bc -l)" "$bad"
+    printf '| %d (%d) | %s s | **%s** | %s | %s | %s | %s | %.1f / %.1f MiB | %s |\n' "$n" "$reqs" "$DELAY" "$(ratio "$lg")" "$(ratio "$fl")" "$(ratio "$cu")" "$(ratio "$mu")" "$seqcol" "$(echo "$rss / 1024" | bc -l)" "$(echo "$frss / 1024" | bc -l)" "$bad"
 done
 echo
 echo "Ratios are wall time over the limit (the slowest answer, $DELAY s); each row's commands ran in"
