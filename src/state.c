@@ -12,18 +12,33 @@ void hist_push(struct history *h, enum status st, long latency_ms)
 {
     if (latency_ms > INT_MAX)
         latency_ms = INT_MAX;
+    if (h->len == h->cap && h->cap < STATE_HIST_LEN) {
+        /* Not yet wrapped (a ring wraps only at full size), so entries 0..len-1 are in order
+         * and stay so in the bigger array. */
+        h->cap = h->cap ? h->cap * 2 : 1;
+        if (h->cap > STATE_HIST_LEN)
+            h->cap = STATE_HIST_LEN;
+        h->e = xrealloc(h->e, (size_t)h->cap * sizeof(*h->e));
+        h->pos = h->len; /* the next free slot, where pos had wrapped to 0 at the old size */
+    }
     h->e[h->pos] = (struct hist_entry){st, (int)latency_ms};
-    h->pos = (h->pos + 1) % STATE_HIST_LEN;
-    if (h->len < STATE_HIST_LEN)
+    h->pos = (h->pos + 1) % h->cap;
+    if (h->len < h->cap)
         h->len++;
+}
+
+void hist_release(struct history *h)
+{
+    free(h->e);
+    memset(h, 0, sizeof(*h));
 }
 
 const struct hist_entry *hist_get(const struct history *h, int i)
 {
     if (i < 0 || i >= h->len)
         return NULL;
-    int start = (h->pos - h->len + STATE_HIST_LEN) % STATE_HIST_LEN;
-    return &h->e[(start + i) % STATE_HIST_LEN];
+    int start = (h->pos - h->len + h->cap) % h->cap;
+    return &h->e[(start + i) % h->cap];
 }
 
 static int cmp_long(const void *a, const void *b)
@@ -113,6 +128,7 @@ void check_state_release(struct check_state *cs)
 {
     free(cs->detail);
     free(cs->trans);
+    hist_release(&cs->hist);
     cJSON_Delete(cs->data);
     cs->detail = NULL;
     cs->trans = NULL;

@@ -19,13 +19,17 @@ struct hist_entry {
     int latency_ms; /* -1 when the check did not get a response; 8 bytes an entry, not 16 */
 };
 
-/* Fixed ring of the most recent results, oldest first when read with hist_get. */
+/* Ring of the most recent results (at most STATE_HIST_LEN), oldest first when read with
+ * hist_get. Its array (owned, freed by hist_release) starts at the first push and doubles up to
+ * STATE_HIST_LEN: a one-sweep check holds one entry, not 64, per check (2.4 MiB less at 1000
+ * stacks); the live view's rings reach full size after 64 sweeps. A zeroed history is empty. */
 struct history {
-    struct hist_entry e[STATE_HIST_LEN];
-    int len, pos;
+    struct hist_entry *e;
+    int cap, len, pos;
 };
 
 void hist_push(struct history *h, enum status st, long latency_ms);
+void hist_release(struct history *h);
 const struct hist_entry *hist_get(const struct history *h, int i); /* 0 = oldest */
 /* Latency percentile (0..100) over entries with a latency; -1 when there are none. */
 long hist_percentile(const struct history *h, int pct);

@@ -466,6 +466,7 @@ static void test_row_spins_only_when_late(void **st)
     assert_true(r.pending);
     lay_row_from_check(&f.checks[0], "prod", 1000 + 5000 + LAY_SPIN_AFTER_MS, 5000, &r);
     assert_true(r.pending);
+    fake_free(&f);
 }
 
 static void test_row_failing_pending_stale(void **st)

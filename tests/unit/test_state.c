@@ -79,9 +79,18 @@ static void test_history_ring_and_percentiles(void **st)
     struct history h;
     memset(&h, 0, sizeof(h));
     assert_int_equal(hist_percentile(&h, 95), -1);
-    for (long i = 1; i <= 100; i++)
+    assert_null(hist_get(&h, 0));
+    for (long i = 1; i <= 100; i++) {
         hist_push(&h, ST_OK, i);
+        if (i <= STATE_HIST_LEN) { /* growing: in order, no more room than needed */
+            assert_int_equal(h.len, i);
+            assert_true(h.cap >= i && h.cap < 2 * i);
+            for (int k = 0; k < h.len; k++)
+                assert_int_equal(hist_get(&h, k)->latency_ms, k + 1);
+        }
+    }
     assert_int_equal(h.len, STATE_HIST_LEN);
+    assert_int_equal(h.cap, STATE_HIST_LEN);
     assert_int_equal(hist_get(&h, 0)->latency_ms, 100 - STATE_HIST_LEN + 1); /* oldest kept */
     assert_int_equal(hist_get(&h, STATE_HIST_LEN - 1)->latency_ms, 100);
     assert_null(hist_get(&h, STATE_HIST_LEN));
@@ -90,6 +99,9 @@ static void test_history_ring_and_percentiles(void **st)
     assert_int_equal(hist_percentile(&h, 100), 100);
     hist_push(&h, ST_FAIL, -1); /* failures without latency don't count */
     assert_int_equal(hist_percentile(&h, 100), 100);
+    hist_release(&h);
+    assert_int_equal(h.len, 0);
+    assert_null(hist_get(&h, 0));
 }
 
 static void test_record_aggregate_and_rates(void **st)
