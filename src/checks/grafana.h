@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lgtmtop/dashboards.h"
 #include "lgtmtop/multi.h"
@@ -143,7 +144,9 @@ struct gf_dcache_entry {
 struct gf_dcache {
     struct gf_dcache_entry *e;
     size_t n;
-    long sweep; /* counts the check's sweeps, from 1 */
+    uint32_t *slot; /* the index by uid: entry index + 1 (0: empty), open addressing */
+    size_t nslot;   /* a power of two, at least twice n (0 before the first entry) */
+    long sweep;     /* counts the check's sweeps, from 1 */
     size_t bytes;
 };
 /* Sets fetch[i] for each search item (gf_search_page's) to fetch this sweep: new, hit changed,

@@ -681,6 +681,119 @@ static void test_dcache_plan(void **state)
     gf_dcache_free(c);
 }
 
+/* 2000 dashboards, some gone from search, some changed, some new: the hashed lookups give the
+ * same plan as the definition (new, changed, then the oldest kept by index), and every entry
+ * is still found under its own uid after the drops moved entries around. */
+static bool many_removed(int i) { return i % 7 == 3; }
+static bool many_changed(int i) { return i % 100 == 50; }
+
+static void test_dcache_plan_many(void **state)
+{
+    (void)state;
+    enum { OLD = 2000, NEW = 50 };
+    struct gf_dcache *c = xcalloc(1, sizeof(*c));
+    char uid[16], body[16];
+    for (int i = 0; i < OLD; i++) { /* ages 1..5: the i % 5 == 0 ones are the oldest */
+        snprintf(uid, sizeof(uid), "d%d", i);
+        snprintf(body, sizeof(body), "b%d", i);
+        gf_dcache_put(c, uid, "title", body, strlen(body), 1 + i % 5);
+    }
+    assert_int_equal(c->n, OLD);
+    cJSON *items = cJSON_CreateArray();
+    int idx[OLD + NEW]; /* the item's dashboard number, -1 - k for the new ones */
+    size_t n = 0, changed = 0, kept = 0, present_bytes = 0;
+    for (int i = 0; i < OLD; i++) {
+        if (many_removed(i))
+            continue;
+        snprintf(uid, sizeof(uid), "d%d", i);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "uid", uid);
+        cJSON_AddStringToObject(o, "fp", many_changed(i) ? "new title" : "title");
+        cJSON_AddItemToArray(items, o);
+        idx[n++] = i;
+        changed += many_changed(i);
+        kept += !many_changed(i);
+        snprintf(body, sizeof(body), "b%d", i);
+        present_bytes += strlen(body);
+    }
+    for (int k = 0; k < NEW; k++) {
+        snprintf(uid, sizeof(uid), "n%d", k);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "uid", uid);
+        cJSON_AddStringToObject(o, "fp", "title");
+        cJSON_AddItemToArray(items, o);
+        idx[n++] = -1 - k;
+    }
+    /* Expected: new and changed, plus the quota's rest from the oldest (age 1) in item order. */
+    size_t quota = (kept + GF_DASH_REVALIDATE - 1) / GF_DASH_REVALIDATE, need = quota - changed, oldest = 0;
+    static bool want[OLD + NEW], fetch[OLD + NEW];
+    size_t nwant = 0;
+    for (size_t j = 0; j < n; j++) {
+        int i = idx[j];
+        bool old_unchanged = i >= 0 && !many_changed(i) && i % 5 == 0;
+        want[j] = i < 0 || many_changed(i) || (old_unchanged && oldest++ < need);
+        nwant += want[j];
+    }
+    assert_true(oldest > need); /* the test's premise: the quota ends among the oldest */
+    assert_int_equal(gf_dcache_plan(c, items, 6, fetch), nwant);
+    for (size_t j = 0; j < n; j++)
+        if (fetch[j] != want[j])
+            fail_msg("item %zu (dashboard %d): fetch %d, want %d", j, idx[j], fetch[j], want[j]);
+    /* Gone from search: dropped; every other entry is found under its uid with its body. */
+    gf_dcache_retain(c, items);
+    assert_int_equal(c->n, n - NEW);
+    assert_int_equal(c->bytes, present_bytes);
+    for (int i = 0; i < OLD; i++) {
+        snprintf(uid, sizeof(uid), "d%d", i);
+        snprintf(body, sizeof(body), "b%d", i);
+        const struct gf_dcache_entry *e = gf_dcache_find(c, uid);
+        if (many_removed(i)) {
+            assert_null(e);
+            continue;
+        }
+        assert_non_null(e);
+        assert_string_equal(e->uid, uid);
+        assert_string_equal(e->body, body);
+        assert_int_equal(e->fetched, 1 + i % 5);
+    }
+    /* The fetched ones come back at sweep 6; the next sweep refetches only the oldest kept. */
+    for (size_t j = 0; j < n; j++)
+        if (fetch[j]) {
+            const cJSON *it = cJSON_GetArrayItem(items, (int)j);
+            gf_dcache_put(c, cJSON_GetObjectItem(it, "uid")->valuestring, cJSON_GetObjectItem(it, "fp")->valuestring,
+                          "{}", 2, 6);
+        }
+    assert_int_equal(c->n, n);
+    size_t got = gf_dcache_plan(c, items, 7, fetch);
+    assert_int_equal(got, (n + GF_DASH_REVALIDATE - 1) / GF_DASH_REVALIDATE);
+    long newest_fetched = 0, oldest_kept = 100;
+    for (size_t j = 0; j < n; j++) {
+        const cJSON *it = cJSON_GetArrayItem(items, (int)j);
+        long age = gf_dcache_find(c, cJSON_GetObjectItem(it, "uid")->valuestring)->fetched;
+        if (fetch[j] && age > newest_fetched)
+            newest_fetched = age;
+        if (!fetch[j] && age < oldest_kept)
+            oldest_kept = age;
+    }
+    assert_true(newest_fetched <= oldest_kept);
+    /* Drops in any order leave the rest findable. */
+    for (int i = 0; i < OLD; i += 2) {
+        snprintf(uid, sizeof(uid), "d%d", i);
+        gf_dcache_drop(c, uid);
+        assert_null(gf_dcache_find(c, uid));
+    }
+    for (int i = 1; i < OLD; i += 2) {
+        snprintf(uid, sizeof(uid), "d%d", i);
+        const struct gf_dcache_entry *e = gf_dcache_find(c, uid);
+        if (many_removed(i))
+            assert_null(e);
+        else
+            assert_true(e && strcmp(e->uid, uid) == 0);
+    }
+    cJSON_Delete(items);
+    gf_dcache_free(c);
+}
+
 static void dash_row(struct gf_dashrow *row, const char *fixture, const struct dash_ds *ds, size_t nds,
                      const char *const *dep, size_t ndep)
 {
@@ -963,6 +1076,7 @@ int main(void)
             cmocka_unit_test(test_datasources_report),
             cmocka_unit_test(test_search_page),
             cmocka_unit_test(test_dcache_plan),
+            cmocka_unit_test(test_dcache_plan_many),
             cmocka_unit_test(test_dashboards_report),
             cmocka_unit_test(test_alerting_fixtures),
             cmocka_unit_test(test_policy_receivers),
