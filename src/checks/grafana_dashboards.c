@@ -144,7 +144,8 @@ void gf_dcache_drop(struct gf_dcache *c, const char *uid)
         entry_free(c, (size_t)(e - c->e));
 }
 
-void gf_dcache_put(struct gf_dcache *c, const char *uid, const char *fp, const char *body, size_t len, long sweep)
+void gf_dcache_put(struct gf_dcache *c, const char *uid, const char *fp, const char *body, size_t len, long sweep,
+                   size_t cap)
 {
     gf_dcache_drop(c, uid);
     index_reserve(c);
@@ -160,7 +161,7 @@ void gf_dcache_put(struct gf_dcache *c, const char *uid, const char *fp, const c
     c->slot[slot_of(c, e->uid)] = (uint32_t)c->n;
     c->bytes += len;
     /* Bounded memory: past the cap the oldest go (and are simply refetched next sweep). */
-    while (c->bytes > GF_DASH_CACHE_BYTES && c->n > 1) {
+    while (c->bytes > cap && c->n > 1) {
         size_t old = 0;
         for (size_t i = 1; i < c->n; i++)
             if (c->e[i].fetched < c->e[old].fetched)
@@ -683,7 +684,8 @@ static void on_dash(struct multi_run *run, const struct http_response *r, void *
     if (libs)
         gf_dcache_drop(d->cache, jstr(item, "uid"));
     else
-        gf_dcache_put(d->cache, jstr(item, "uid"), jstr(item, "fp"), r->body, r->body_len, d->cache->sweep);
+        gf_dcache_put(d->cache, jstr(item, "uid"), jstr(item, "fp"), r->body, r->body_len, d->cache->sweep,
+                      GF_DASH_CACHE_BYTES);
     if (!libs && d->ds_done) {
         analyze(run, i, doc);
         cJSON_Delete(doc);
