@@ -112,10 +112,9 @@ void probe_transport_obs_for(const struct http_response *r, const struct compone
         if (probe_net_reset(r->err, why)) {
             /* Often a kept-alive connection the server closed (restart, idle timeout, a proxy). */
             obs_set(o, ST_FAIL,
-                    "connection reset by the server at %s before it answered — did it restart or crash, or "
-                    "does a proxy in front drop connections?",
-                    hp);
-            obs_detail_line(o, "libcurl: %s", why);
+                    "connection reset by the server at %s before it answered (libcurl: %s) — did it restart or "
+                    "crash, or does a proxy in front drop connections?",
+                    hp, why);
         } else if (strcmp(why, NET_TEXT_HEADER_TOO_BIG) == 0)
             obs_set(o, ST_FAIL, "%s at %s — a broken server or a proxy in front (huge cookie or redirect?)",
                     NET_TEXT_HEADER_TOO_BIG, hp);

@@ -268,7 +268,7 @@ static void test_transport_errors(void **state)
             {NET_PROTOCOL, "Send failure: Broken pipe", "http://mimir:9009/ready", 5000, 0, true,
              "connection reset by the server at mimir:9009"},
             {NET_PROTOCOL, "Empty reply from server", "http://mimir:9009/ready", 5000, 0, true,
-             "connection reset by the server at mimir:9009"},
+             "connection reset by the server at mimir:9009 before it answered (libcurl: Empty reply from server)"},
             {NET_PROTOCOL, "Failure when receiving data from the peer", "http://mimir:9009/ready", 5000, 0, true,
              "connection reset by the server at mimir:9009"},
             {NET_PROTOCOL, "Weird server reply", "http://mimir:9009/ready", 5000, 0, true,
