@@ -236,6 +236,9 @@ static void w_down_other(const struct dctx *x, struct finding *f)
     if (r->net == NET_PROTOCOL && strcmp(r->net_text, NET_TEXT_HEADER_TOO_BIG) == 0)
         put(f->title, sizeof(f->title), "%s sends a response header over libcurl's limit at %s", product(x->c),
             x->c->hostport);
+    else if (probe_net_reset(r->net, r->net_text))
+        put(f->title, sizeof(f->title), "%s resets the connection at %s before answering", product(x->c),
+            x->c->hostport);
     else if (r->net == NET_PROTOCOL)
         put(f->title, sizeof(f->title), "%s sends broken HTTP at %s (truncated or not HTTP)", product(x->c),
             x->c->hostport);

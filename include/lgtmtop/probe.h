@@ -98,6 +98,9 @@ void probe_run_parser(const struct check_def *d, const struct http_response *r, 
  * HTTP error statuses (401 no org id -> set tenant; 401/403 -> which credential; 404; 5xx with
  * the body's first line). */
 void probe_transport_obs(const struct http_response *r, struct obs *o);
+/* A connection the server reset or closed without an answer (often a kept-alive one): libcurl's
+ * receive and send failures and its empty reply, which the engine classifies NET_PROTOCOL. */
+bool probe_net_reset(enum net_err err, const char *err_text);
 /* Same, naming the component kind in the hint ("is mimir running?"); c may be NULL. */
 void probe_transport_obs_for(const struct http_response *r, const struct component_cfg *c, struct obs *o);
 void probe_http_error_obs(const struct http_response *r, const struct component_cfg *c, struct obs *o);

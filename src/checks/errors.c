@@ -21,6 +21,27 @@ static void format_size(size_t n, char *out, size_t outlen)
         snprintf(out, outlen, "%zu bytes", n);
 }
 
+bool probe_net_reset(enum net_err err, const char *err_text)
+{
+    /* libcurl's words for CURLE_RECV_ERROR, CURLE_SEND_ERROR and CURLE_GOT_NOTHING (its error
+     * buffer, or curl_easy_strerror when that is empty), all classified NET_PROTOCOL. */
+    static const char *const marks[] = {
+            "Connection reset",
+            "Recv failure",
+            "Send failure",
+            "Empty reply from server",
+            "Failure when receiving data from the peer",
+            "Failure when sending data to the peer",
+            "Server returned nothing",
+    };
+    if (err != NET_PROTOCOL || !err_text)
+        return false;
+    for (size_t i = 0; i < ARRAY_LEN(marks); i++)
+        if (strstr(err_text, marks[i]))
+            return true;
+    return false;
+}
+
 void probe_transport_obs_for(const struct http_response *r, const struct component_cfg *c, struct obs *o)
 {
     const char *why = r->err_text ? r->err_text : "";
@@ -88,7 +109,13 @@ void probe_transport_obs_for(const struct http_response *r, const struct compone
                     why);
         break;
     case NET_PROTOCOL:
-        if (strcmp(why, NET_TEXT_HEADER_TOO_BIG) == 0)
+        if (probe_net_reset(r->err, why)) {
+            /* Often a kept-alive connection the server closed (restart, idle timeout, a proxy). */
+            obs_set(o, ST_FAIL,
+                    "connection reset by the server at %s before it answered (libcurl: %s) — did it restart or "
+                    "crash, or does a proxy in front drop connections?",
+                    hp, why);
+        } else if (strcmp(why, NET_TEXT_HEADER_TOO_BIG) == 0)
             obs_set(o, ST_FAIL, "%s at %s — a broken server or a proxy in front (huge cookie or redirect?)",
                     NET_TEXT_HEADER_TOO_BIG, hp);
         else if (strstr(why, "transfer closed"))

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lgtmtop/dashboards.h"
 #include "lgtmtop/multi.h"
@@ -143,7 +144,9 @@ struct gf_dcache_entry {
 struct gf_dcache {
     struct gf_dcache_entry *e;
     size_t n;
-    long sweep; /* counts the check's sweeps, from 1 */
+    uint32_t *slot; /* the index by uid: entry index + 1 (0: empty), open addressing */
+    size_t nslot;   /* a power of two, at least twice n (0 before the first entry) */
+    long sweep;     /* counts the check's sweeps, from 1 */
     size_t bytes;
 };
 /* Sets fetch[i] for each search item (gf_search_page's) to fetch this sweep: new, hit changed,
@@ -151,8 +154,11 @@ struct gf_dcache {
  * GF_DASH_REVALIDATE sweeps. Pure. Returns how many. */
 size_t gf_dcache_plan(const struct gf_dcache *c, const struct cJSON *items, long sweep, bool *fetch);
 struct gf_dcache_entry *gf_dcache_find(struct gf_dcache *c, const char *uid);
-/* Keeps (or replaces) uid's body, then drops the oldest entries past GF_DASH_CACHE_BYTES. */
-void gf_dcache_put(struct gf_dcache *c, const char *uid, const char *fp, const char *body, size_t len, long sweep);
+/* Keeps (or replaces) uid's body, then drops the oldest entries (lowest `fetched`, first in the
+ * array on a tie) while the bodies kept exceed cap bytes (GF_DASH_CACHE_BYTES in the check) and
+ * more than one is kept: a body alone over the cap stays. */
+void gf_dcache_put(struct gf_dcache *c, const char *uid, const char *fp, const char *body, size_t len, long sweep,
+                   size_t cap);
 void gf_dcache_drop(struct gf_dcache *c, const char *uid);
 /* Drops the uids not among the search items. */
 void gf_dcache_retain(struct gf_dcache *c, const struct cJSON *items);

@@ -64,21 +64,77 @@ int gf_search_page(const cJSON *page, cJSON **items)
 
 /* ---- the cache kept across sweeps (pure) ------------------------------------------------- */
 
+/* The entries are found by uid through an open-addressing index (linear probing, FNV-1a),
+ * kept beside the array: a sweep over N dashboards costs N lookups, not N x entries. */
+
+static uint32_t uid_hash(const char *s)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* The slot holding uid, or the empty slot where it would go. Needs c->nslot > 0. */
+static size_t slot_of(const struct gf_dcache *c, const char *uid)
+{
+    size_t mask = c->nslot - 1, i = uid_hash(uid) & mask;
+    while (c->slot[i] && strcmp(c->e[c->slot[i] - 1].uid, uid) != 0)
+        i = (i + 1) & mask;
+    return i;
+}
+
+/* Room for one more entry: the index stays at most half full. */
+static void index_reserve(struct gf_dcache *c)
+{
+    if ((c->n + 1) * 2 <= c->nslot)
+        return;
+    size_t nslot = c->nslot ? c->nslot : 64;
+    while ((c->n + 1) * 2 > nslot)
+        nslot *= 2;
+    free(c->slot);
+    c->slot = xcalloc(nslot, sizeof(*c->slot));
+    c->nslot = nslot;
+    for (size_t i = 0; i < c->n; i++)
+        c->slot[slot_of(c, c->e[i].uid)] = (uint32_t)(i + 1);
+}
+
 struct gf_dcache_entry *gf_dcache_find(struct gf_dcache *c, const char *uid)
 {
-    for (size_t i = 0; c && uid && i < c->n; i++)
-        if (strcmp(c->e[i].uid, uid) == 0)
-            return &c->e[i];
-    return NULL;
+    if (!c || !uid || !c->nslot)
+        return NULL;
+    uint32_t k = c->slot[slot_of(c, uid)];
+    return k ? &c->e[k - 1] : NULL;
+}
+
+/* Empties slot h and moves up the entries of its probe run that would no longer be found. */
+static void index_remove(struct gf_dcache *c, size_t h)
+{
+    size_t mask = c->nslot - 1;
+    c->slot[h] = 0;
+    for (size_t j = (h + 1) & mask; c->slot[j]; j = (j + 1) & mask) {
+        size_t home = uid_hash(c->e[c->slot[j] - 1].uid) & mask;
+        bool stays = h < j ? (h < home && home <= j) : (h < home || home <= j);
+        if (stays)
+            continue;
+        c->slot[h] = c->slot[j];
+        c->slot[j] = 0;
+        h = j;
+    }
 }
 
 static void entry_free(struct gf_dcache *c, size_t i)
 {
+    index_remove(c, slot_of(c, c->e[i].uid));
+    size_t last = c->n - 1;
+    if (i != last) /* the last entry moves to i: its slot follows */
+        c->slot[slot_of(c, c->e[last].uid)] = (uint32_t)(i + 1);
     c->bytes -= c->e[i].body_len;
     free(c->e[i].uid);
     free(c->e[i].fp);
     free(c->e[i].body);
-    c->e[i] = c->e[--c->n];
+    c->e[i] = c->e[last];
+    c->n--;
 }
 
 void gf_dcache_drop(struct gf_dcache *c, const char *uid)
@@ -88,9 +144,11 @@ void gf_dcache_drop(struct gf_dcache *c, const char *uid)
         entry_free(c, (size_t)(e - c->e));
 }
 
-void gf_dcache_put(struct gf_dcache *c, const char *uid, const char *fp, const char *body, size_t len, long sweep)
+void gf_dcache_put(struct gf_dcache *c, const char *uid, const char *fp, const char *body, size_t len, long sweep,
+                   size_t cap)
 {
     gf_dcache_drop(c, uid);
+    index_reserve(c);
     c->e = xrealloc(c->e, (c->n + 1) * sizeof(*c->e));
     struct gf_dcache_entry *e = &c->e[c->n++];
     e->uid = xstrdup(uid);
@@ -100,9 +158,10 @@ void gf_dcache_put(struct gf_dcache *c, const char *uid, const char *fp, const c
     e->body[len] = '\0';
     e->body_len = len;
     e->fetched = sweep;
+    c->slot[slot_of(c, e->uid)] = (uint32_t)c->n;
     c->bytes += len;
     /* Bounded memory: past the cap the oldest go (and are simply refetched next sweep). */
-    while (c->bytes > GF_DASH_CACHE_BYTES && c->n > 1) {
+    while (c->bytes > cap && c->n > 1) {
         size_t old = 0;
         for (size_t i = 1; i < c->n; i++)
             if (c->e[i].fetched < c->e[old].fetched)
@@ -113,15 +172,23 @@ void gf_dcache_put(struct gf_dcache *c, const char *uid, const char *fp, const c
 
 void gf_dcache_retain(struct gf_dcache *c, const cJSON *items)
 {
-    for (size_t i = 0; i < c->n;) {
-        bool seen = false;
-        const cJSON *it;
-        cJSON_ArrayForEach(it, items) if (jstr(it, "uid") && strcmp(jstr(it, "uid"), c->e[i].uid) == 0) seen = true;
-        if (seen)
-            i++;
-        else
-            entry_free(c, i); /* moves the last entry here: i is looked at again */
+    bool *seen = c->n ? xcalloc(c->n, sizeof(*seen)) : NULL;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, items)
+    {
+        const struct gf_dcache_entry *e = gf_dcache_find(c, jstr(it, "uid"));
+        if (e)
+            seen[e - c->e] = true;
     }
+    for (size_t i = 0; i < c->n;) {
+        if (seen[i]) {
+            i++;
+        } else {
+            seen[i] = seen[c->n - 1];
+            entry_free(c, i); /* moves the last entry here: i is looked at again */
+        }
+    }
+    free(seen);
 }
 
 void gf_dcache_free(void *cache)
@@ -129,16 +196,33 @@ void gf_dcache_free(void *cache)
     struct gf_dcache *c = cache;
     if (!c)
         return;
-    while (c->n)
-        entry_free(c, c->n - 1);
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->e[i].uid);
+        free(c->e[i].fp);
+        free(c->e[i].body);
+    }
     free(c->e);
+    free(c->slot);
     free(c);
+}
+
+struct plan_kept {
+    long fetched;
+    size_t i; /* the item's index: ties go to the first */
+};
+
+static int cmp_kept(const void *a, const void *b)
+{
+    const struct plan_kept *x = a, *y = b;
+    if (x->fetched != y->fetched)
+        return x->fetched < y->fetched ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
 }
 
 size_t gf_dcache_plan(const struct gf_dcache *c, const cJSON *items, long sweep, bool *fetch)
 {
-    size_t n = (size_t)cJSON_GetArraySize(items), nfetch = 0, kept = 0;
-    long *age = n ? xcalloc(n, sizeof(*age)) : NULL; /* fetched sweep of a kept, unchanged hit */
+    size_t n = (size_t)cJSON_GetArraySize(items), nfetch = 0, nkept = 0, already = 0;
+    struct plan_kept *kept = n ? xcalloc(n, sizeof(*kept)) : NULL; /* kept, unchanged hits */
     size_t i = 0;
     const cJSON *it;
     cJSON_ArrayForEach(it, items)
@@ -146,31 +230,25 @@ size_t gf_dcache_plan(const struct gf_dcache *c, const cJSON *items, long sweep,
         const struct gf_dcache_entry *e = gf_dcache_find((struct gf_dcache *)c, jstr(it, "uid"));
         const char *fp = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "fp"));
         fetch[i] = !e || strcmp(e->fp, fp ? fp : "") != 0 || sweep - e->fetched >= GF_DASH_REVALIDATE;
-        if (fetch[i])
+        if (fetch[i]) {
             nfetch++;
-        else {
-            age[i] = e->fetched;
-            kept++;
+            if (e)
+                already++; /* revalidations due by age or a changed hit count against the quota */
+        } else {
+            kept[nkept++] = (struct plan_kept){e->fetched, i};
         }
         i++;
     }
     /* Oldest first, enough per sweep that every kept dashboard is refetched within the bound. */
-    size_t quota = (kept + GF_DASH_REVALIDATE - 1) / GF_DASH_REVALIDATE;
-    size_t already = 0;
-    for (i = 0; i < n; i++)
-        if (fetch[i] && gf_dcache_find((struct gf_dcache *)c, jstr(cJSON_GetArrayItem(items, (int)i), "uid")))
-            already++; /* revalidations due by age or a changed hit count against the quota */
-    for (size_t k = already; k < quota; k++) {
-        size_t best = n;
-        for (i = 0; i < n; i++)
-            if (!fetch[i] && (best == n || age[i] < age[best]))
-                best = i;
-        if (best == n)
-            break;
-        fetch[best] = true;
-        nfetch++;
+    size_t quota = (nkept + GF_DASH_REVALIDATE - 1) / GF_DASH_REVALIDATE;
+    if (already < quota) {
+        qsort(kept, nkept, sizeof(*kept), cmp_kept);
+        for (size_t k = 0; k < quota - already && k < nkept; k++) {
+            fetch[kept[k].i] = true;
+            nfetch++;
+        }
     }
-    free(age);
+    free(kept);
     return nfetch;
 }
 
@@ -606,7 +684,8 @@ static void on_dash(struct multi_run *run, const struct http_response *r, void *
     if (libs)
         gf_dcache_drop(d->cache, jstr(item, "uid"));
     else
-        gf_dcache_put(d->cache, jstr(item, "uid"), jstr(item, "fp"), r->body, r->body_len, d->cache->sweep);
+        gf_dcache_put(d->cache, jstr(item, "uid"), jstr(item, "fp"), r->body, r->body_len, d->cache->sweep,
+                      GF_DASH_CACHE_BYTES);
     if (!libs && d->ds_done) {
         analyze(run, i, doc);
         cJSON_Delete(doc);

@@ -641,7 +641,7 @@ static void test_dcache_plan(void **state)
     cJSON *items = hits(20, NULL);
     assert_int_equal(gf_dcache_plan(c, items, 1, fetch), 20);
     for (int i = 0; i < 20; i++)
-        gf_dcache_put(c, cJSON_GetArrayItem(items, i)->child->valuestring, "title", "{}", 2, 1);
+        gf_dcache_put(c, cJSON_GetArrayItem(items, i)->child->valuestring, "title", "{}", 2, 1, GF_DASH_CACHE_BYTES);
     /* Sweep 2, nothing changed: only the revalidation quota, ceil(20 / 10) = 2. */
     assert_int_equal(gf_dcache_plan(c, items, 2, fetch), 2);
     assert_int_equal(count(fetch, 20), 2);
@@ -660,13 +660,14 @@ static void test_dcache_plan(void **state)
         for (int i = 0; i < 20; i++)
             if (fetch[i]) {
                 refetched[i]++;
-                gf_dcache_put(c, cJSON_GetArrayItem(items, i)->child->valuestring, "title", "{}", 2, sweep);
+                gf_dcache_put(c, cJSON_GetArrayItem(items, i)->child->valuestring, "title", "{}", 2, sweep,
+                              GF_DASH_CACHE_BYTES);
             }
     }
     for (int i = 0; i < 20; i++)
         assert_int_equal(refetched[i], 1);
     /* An entry older than the bound is due whatever the quota. */
-    gf_dcache_put(c, "d3", "title", "{}", 2, 0);
+    gf_dcache_put(c, "d3", "title", "{}", 2, 0, GF_DASH_CACHE_BYTES);
     gf_dcache_plan(c, items, 2 + GF_DASH_REVALIDATE, fetch);
     assert_true(fetch[3]);
     /* Gone from search: forgotten. */
@@ -677,6 +678,201 @@ static void test_dcache_plan(void **state)
     assert_int_equal(c->bytes, 8);
     gf_dcache_drop(c, "d0");
     assert_null(gf_dcache_find(c, "d0"));
+    cJSON_Delete(items);
+    gf_dcache_free(c);
+}
+
+/* 2000 dashboards, some gone from search, some changed, some new: the hashed lookups give the
+ * same plan as the definition (new, changed, then the oldest kept by index), and every entry
+ * is still found under its own uid after the drops moved entries around. */
+static bool many_removed(int i) { return i % 7 == 3; }
+static bool many_changed(int i) { return i % 100 == 50; }
+
+static void test_dcache_plan_many(void **state)
+{
+    (void)state;
+    enum { OLD = 2000, NEW = 50 };
+    struct gf_dcache *c = xcalloc(1, sizeof(*c));
+    char uid[16], body[16];
+    for (int i = 0; i < OLD; i++) { /* ages 1..5: the i % 5 == 0 ones are the oldest */
+        snprintf(uid, sizeof(uid), "d%d", i);
+        snprintf(body, sizeof(body), "b%d", i);
+        gf_dcache_put(c, uid, "title", body, strlen(body), 1 + i % 5, GF_DASH_CACHE_BYTES);
+    }
+    assert_int_equal(c->n, OLD);
+    cJSON *items = cJSON_CreateArray();
+    int idx[OLD + NEW]; /* the item's dashboard number, -1 - k for the new ones */
+    size_t n = 0, changed = 0, kept = 0, present_bytes = 0;
+    for (int i = 0; i < OLD; i++) {
+        if (many_removed(i))
+            continue;
+        snprintf(uid, sizeof(uid), "d%d", i);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "uid", uid);
+        cJSON_AddStringToObject(o, "fp", many_changed(i) ? "new title" : "title");
+        cJSON_AddItemToArray(items, o);
+        idx[n++] = i;
+        changed += many_changed(i);
+        kept += !many_changed(i);
+        snprintf(body, sizeof(body), "b%d", i);
+        present_bytes += strlen(body);
+    }
+    for (int k = 0; k < NEW; k++) {
+        snprintf(uid, sizeof(uid), "n%d", k);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "uid", uid);
+        cJSON_AddStringToObject(o, "fp", "title");
+        cJSON_AddItemToArray(items, o);
+        idx[n++] = -1 - k;
+    }
+    /* Expected: new and changed, plus the quota's rest from the oldest (age 1) in item order. */
+    size_t quota = (kept + GF_DASH_REVALIDATE - 1) / GF_DASH_REVALIDATE, need = quota - changed, oldest = 0;
+    static bool want[OLD + NEW], fetch[OLD + NEW];
+    size_t nwant = 0;
+    for (size_t j = 0; j < n; j++) {
+        int i = idx[j];
+        bool old_unchanged = i >= 0 && !many_changed(i) && i % 5 == 0;
+        want[j] = i < 0 || many_changed(i) || (old_unchanged && oldest++ < need);
+        nwant += want[j];
+    }
+    assert_true(oldest > need); /* the test's premise: the quota ends among the oldest */
+    assert_int_equal(gf_dcache_plan(c, items, 6, fetch), nwant);
+    for (size_t j = 0; j < n; j++)
+        if (fetch[j] != want[j])
+            fail_msg("item %zu (dashboard %d): fetch %d, want %d", j, idx[j], fetch[j], want[j]);
+    /* Gone from search: dropped; every other entry is found under its uid with its body. */
+    gf_dcache_retain(c, items);
+    assert_int_equal(c->n, n - NEW);
+    assert_int_equal(c->bytes, present_bytes);
+    for (int i = 0; i < OLD; i++) {
+        snprintf(uid, sizeof(uid), "d%d", i);
+        snprintf(body, sizeof(body), "b%d", i);
+        const struct gf_dcache_entry *e = gf_dcache_find(c, uid);
+        if (many_removed(i)) {
+            assert_null(e);
+            continue;
+        }
+        assert_non_null(e);
+        assert_string_equal(e->uid, uid);
+        assert_string_equal(e->body, body);
+        assert_int_equal(e->fetched, 1 + i % 5);
+    }
+    /* The fetched ones come back at sweep 6; the next sweep refetches only the oldest kept. */
+    for (size_t j = 0; j < n; j++)
+        if (fetch[j]) {
+            const cJSON *it = cJSON_GetArrayItem(items, (int)j);
+            gf_dcache_put(c, cJSON_GetObjectItem(it, "uid")->valuestring, cJSON_GetObjectItem(it, "fp")->valuestring,
+                          "{}", 2, 6, GF_DASH_CACHE_BYTES);
+        }
+    assert_int_equal(c->n, n);
+    size_t got = gf_dcache_plan(c, items, 7, fetch);
+    assert_int_equal(got, (n + GF_DASH_REVALIDATE - 1) / GF_DASH_REVALIDATE);
+    long newest_fetched = 0, oldest_kept = 100;
+    for (size_t j = 0; j < n; j++) {
+        const cJSON *it = cJSON_GetArrayItem(items, (int)j);
+        long age = gf_dcache_find(c, cJSON_GetObjectItem(it, "uid")->valuestring)->fetched;
+        if (fetch[j] && age > newest_fetched)
+            newest_fetched = age;
+        if (!fetch[j] && age < oldest_kept)
+            oldest_kept = age;
+    }
+    assert_true(newest_fetched <= oldest_kept);
+    /* Drops in any order leave the rest findable. */
+    for (int i = 0; i < OLD; i += 2) {
+        snprintf(uid, sizeof(uid), "d%d", i);
+        gf_dcache_drop(c, uid);
+        assert_null(gf_dcache_find(c, uid));
+    }
+    for (int i = 1; i < OLD; i += 2) {
+        snprintf(uid, sizeof(uid), "d%d", i);
+        const struct gf_dcache_entry *e = gf_dcache_find(c, uid);
+        if (many_removed(i))
+            assert_null(e);
+        else
+            assert_true(e && strcmp(e->uid, uid) == 0);
+    }
+    cJSON_Delete(items);
+    gf_dcache_free(c);
+}
+
+/* What the server answers for dashboard i at a sweep: 100 bytes naming both. */
+static void cap_body(char *out, int i, long sweep)
+{
+    int k = snprintf(out, 101, "body of d%d at sweep %ld", i, sweep);
+    memset(out + k, '.', (size_t)(100 - k));
+    out[100] = '\0';
+}
+
+/* One sweep of the check over the pure parts: plan, forget the gone, analyse the kept bodies
+ * (fetch_dashboards reads them all before any answer arrives), then put each fresh fetch
+ * under cap. Asserts each body analysed is what the server sent; returns how many were
+ * fetched. */
+static size_t cap_sweep(struct gf_dcache *c, const cJSON *items, long sweep, size_t cap)
+{
+    bool fetch[32];
+    char want[101];
+    size_t n = (size_t)cJSON_GetArraySize(items), nfetch = gf_dcache_plan(c, items, sweep, fetch);
+    gf_dcache_retain(c, items);
+    for (size_t i = 0; i < n; i++) {
+        /* the fake server's body changes every sweep but its hit does not: a kept body is
+         * the one of the sweep it was fetched at */
+        const struct gf_dcache_entry *e =
+                gf_dcache_find(c, cJSON_GetObjectItem(cJSON_GetArrayItem(items, (int)i), "uid")->valuestring);
+        if (fetch[i])
+            continue;
+        assert_non_null(e); /* kept means found */
+        cap_body(want, (int)i, e->fetched);
+        assert_memory_equal(e->body, want, 100);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *uid = cJSON_GetObjectItem(cJSON_GetArrayItem(items, (int)i), "uid")->valuestring;
+        if (!fetch[i])
+            continue;
+        cap_body(want, (int)i, sweep);
+        gf_dcache_put(c, uid, "title", want, 100, sweep, cap);
+        assert_true(c->bytes <= cap || c->n == 1);
+        assert_non_null(gf_dcache_find(c, uid)); /* the newest stays (bodies of one size here) */
+    }
+    return nfetch;
+}
+
+/* The memory cap (GF_DASH_CACHE_BYTES in the check): past it the oldest bodies go and are
+ * simply fetched again; every dashboard is still analysed from a body the server sent. */
+static void test_dcache_cap(void **state)
+{
+    (void)state;
+    const size_t cap = 10 * 100; /* ten bodies */
+    struct gf_dcache *c = xcalloc(1, sizeof(*c));
+    cJSON *items = hits(25, NULL);
+    /* Sweep 1: all 25 fetched, ten kept. */
+    assert_int_equal(cap_sweep(c, items, 1, cap), 25);
+    assert_int_equal(c->n, 10);
+    assert_int_equal(c->bytes, cap);
+    assert_non_null(gf_dcache_find(c, "d24")); /* the last one put */
+    /* Sweep 2: the 15 evicted are fetched as new, plus the quota of the ten kept, ceil(10 /
+     * 10) = 1; the sweep-1 bodies go first, so only sweep-2 bodies remain. */
+    assert_int_equal(cap_sweep(c, items, 2, cap), 16);
+    assert_int_equal(c->n, 10);
+    for (size_t i = 0; i < c->n; i++)
+        assert_int_equal(c->e[i].fetched, 2);
+    /* Steady state: over the cap the same count is refetched each sweep, never more. */
+    for (long sweep = 3; sweep < 3 + 2 * GF_DASH_REVALIDATE; sweep++) {
+        assert_int_equal(cap_sweep(c, items, sweep, cap), 16);
+        assert_int_equal(c->bytes, cap);
+    }
+    /* Under the cap nothing is evicted: all 25 kept, then only the quota, ceil(25 / 10). */
+    assert_int_equal(cap_sweep(c, items, 23, 25 * 100), 16);
+    assert_int_equal(c->n, 25);
+    assert_int_equal(cap_sweep(c, items, 24, 25 * 100), 3);
+    assert_int_equal(c->n, 25);
+    /* A body larger than the whole cap is still kept alone; the next one replaces it. */
+    gf_dcache_put(c, "big", "title", "0123456789", 10, 200, 5);
+    assert_int_equal(c->n, 1);
+    assert_non_null(gf_dcache_find(c, "big"));
+    gf_dcache_put(c, "big2", "title", "0123456789", 10, 201, 5);
+    assert_int_equal(c->n, 1);
+    assert_null(gf_dcache_find(c, "big"));
+    assert_int_equal(c->bytes, 10);
     cJSON_Delete(items);
     gf_dcache_free(c);
 }
@@ -963,6 +1159,8 @@ int main(void)
             cmocka_unit_test(test_datasources_report),
             cmocka_unit_test(test_search_page),
             cmocka_unit_test(test_dcache_plan),
+            cmocka_unit_test(test_dcache_plan_many),
+            cmocka_unit_test(test_dcache_cap),
             cmocka_unit_test(test_dashboards_report),
             cmocka_unit_test(test_alerting_fixtures),
             cmocka_unit_test(test_policy_receivers),
