@@ -546,12 +546,26 @@ class Findings(TuiCase):
                          what="the findings pane with its scroll position")
         n = int(pos.search(s.splitlines()[1].rstrip()).group(1))
         self.assertGreater(n, 21)
+
+        # The total may change between sweeps (a finding that comes or goes, as seen once under
+        # load): each step asserts the position against the total shown with it.
+        def at(first, last=None):
+            def pred(s):
+                m = re.search(r" (\d+)-(\d+)/(\d+)$", s.splitlines()[1].rstrip())
+                if not m:
+                    return False
+                a, b, total = map(int, m.groups())
+                want_last = total if last == "end" else last
+                want_first = total - 20 if first == "end" else first
+                return total > 21 and (a, b) == (want_first, want_last)
+            return pred
+
         self.tm.send("j")
-        self.tm.wait(lambda s: s.splitlines()[1].rstrip().endswith(f" 2-22/{n}"), what="one line down")
+        self.tm.wait(at(2, 22), what="one line down")
         self.tm.send("G")
-        self.tm.wait(lambda s: s.splitlines()[1].rstrip().endswith(f" {n - 20}-{n}/{n}"), what="the end")
+        self.tm.wait(at("end", "end"), what="the end")
         self.tm.send("g")
-        self.tm.wait(lambda s: s.splitlines()[1].rstrip().endswith(f" 1-21/{n}"), what="back to the top")
+        self.tm.wait(at(1, 21), what="back to the top")
         self.tm.send("Escape")
         self.tm.wait(lambda s: "KEY FIGURE" in s, what="back to the grid")
         self.quit_ok()
