@@ -813,6 +813,11 @@ int engine_run(struct engine *e, int extra_fd, long timeout_ms)
     if (drain(e) + fire_timers(e) > 0)
         return 0;
     long long next = run_curl_timers(e); /* transfers pump() just started */
+    /* That run may have finished transfers (libcurl ends one in a timer run, e.g. after its
+     * last read): hand them over now, or the wait below would sleep its whole timeout with a
+     * result pending and nothing left to wake it (seen as sweeps 1 s late). */
+    if (drain(e) > 0)
+        return 0;
     if (timeout_ms < 0)
         timeout_ms = 0;
     long long now = now_mono_ms();
