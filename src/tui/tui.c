@@ -406,7 +406,8 @@ static bool stdin_gone(void)
 
 static int loop(struct tui *t)
 {
-    bool sweeping = false;
+    bool sweeping = false, force = true;
+    unsigned drawn_tick = 0;
     int empty_turns = 0;
     t->now = now_mono_ms();
     t->next_sweep = t->now;
@@ -417,10 +418,12 @@ static int loop(struct tui *t)
         if (got_hup) {
             got_hup = 0;
             reload(t);
+            force = true;
         }
         if (t->has_next && !sweep_busy(t->e)) {
             apply_reload(t);
             sweeping = false;
+            force = true;
         }
         if (!t->paused && t->now >= t->next_sweep) {
             do_sweep(t);
@@ -429,7 +432,15 @@ static int loop(struct tui *t)
         update_meta(t);
         update_findings(t);
         t->tick = (unsigned)(t->now / TICK_MS);
-        draw(t);
+        /* While a sweep runs, every answer wakes the loop: the screen follows at the spinner's
+         * pace (once a tick), not once an answer (a full redraw for each of dozens of answers
+         * a sweep was most of the live view's CPU at rest). Keys, the end of a sweep and every
+         * wake-up between sweeps draw at once. */
+        if (force || !sweep_busy(t->e) || t->tick != drawn_tick) {
+            draw(t);
+            drawn_tick = t->tick;
+            force = false;
+        }
 
         long timeout = sweep_busy(t->e) ? TICK_MS - (long)(t->now % TICK_MS) : IDLE_MS;
         if (t->next_change - t->now < timeout) /* an age on screen moves on */
@@ -444,6 +455,7 @@ static int loop(struct tui *t)
         if (sweeping && !sweep_busy(t->e)) {
             sweeping = false;
             t->s->sweeps++;
+            force = true;
         }
         t->now = now_mono_ms();
         int ch, keys = 0;
@@ -453,6 +465,8 @@ static int loop(struct tui *t)
                 return 0;
             t->now = now_mono_ms();
         }
+        if (keys > 0)
+            force = true;
         if (readable && keys == 0) {
             if (++empty_turns >= EOF_TURNS && stdin_gone())
                 return 0;
