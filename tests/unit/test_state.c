@@ -255,10 +255,22 @@ static void test_carry_changes(void **st)
     assert_int_equal(nchecks[0].ntrans, 0);     /* that check had none */
     assert_int_equal(otherchecks[1].ntrans, 0); /* another stack */
     assert_false(nchecks[1].ran);               /* results are not carried */
+    /* the stacks in another order: found by name all the same */
+    struct comp_state mc;
+    struct check_state mchecks[2];
+    comp_fake(&mc, mchecks);
+    struct stack_state moved[2] = {{.name = "staging", .comps = NULL, .ncomps = 0}, ostack};
+    struct stack_state mstack = {.name = "prod", .comps = &mc, .ncomps = 1};
+    struct state from2 = {.stacks = moved, .nstacks = 2}, to2 = {.stacks = &mstack, .nstacks = 1};
+    state_carry_changes(&to2, &from2);
+    assert_int_equal(mchecks[1].ntrans, 1);
+    assert_string_equal(check_transition(&mchecks[1], 0)->message, "broke");
+    assert_int_equal(mchecks[0].ntrans, 0);
     for (int i = 0; i < 2; i++) {
         check_state_release(&ochecks[i]);
         check_state_release(&nchecks[i]);
         check_state_release(&otherchecks[i]);
+        check_state_release(&mchecks[i]);
     }
 }
 
