@@ -141,6 +141,22 @@ static void test_non_http_scheme_refused(void **st)
     engine_free(e);
 }
 
+/* Reads a request's head (up to the blank line, or what fits) into req, NUL-terminated. */
+static void read_head(int fd, char *req, size_t cap)
+{
+    size_t len = 0;
+    req[0] = '\0';
+    while (len < cap - 1) {
+        ssize_t k = read(fd, req + len, cap - 1 - len);
+        if (k <= 0)
+            break;
+        len += (size_t)k;
+        req[len] = '\0';
+        if (strstr(req, "\r\n\r\n"))
+            break;
+    }
+}
+
 /* A loopback HTTP server answering every request after delay_ms, one thread per connection;
  * it records the order of the paths it got and how many requests it held at once. */
 struct slow_server {
@@ -163,17 +179,7 @@ static void *slow_conn_main(void *arg)
     struct slow_conn *c = arg;
     struct slow_server *s = c->s;
     char req[2048];
-    size_t len = 0;
-    while (len < sizeof(req) - 1) {
-        ssize_t k = read(c->fd, req + len, sizeof(req) - 1 - len);
-        if (k <= 0)
-            break;
-        len += (size_t)k;
-        req[len] = '\0';
-        if (strstr(req, "\r\n\r\n"))
-            break;
-    }
-    req[len] = '\0';
+    read_head(c->fd, req, sizeof(req));
     int now = atomic_fetch_add(&s->active, 1) + 1;
     int seen = atomic_load(&s->max_active);
     while (now > seen && !atomic_compare_exchange_weak(&s->max_active, &seen, now))
@@ -450,16 +456,7 @@ static void *big_server_main(void *arg)
         if (fd < 0)
             return NULL; /* shut down */
         char req[2048];
-        size_t len = 0;
-        while (len < sizeof(req) - 1) {
-            ssize_t k = read(fd, req + len, sizeof(req) - 1 - len);
-            if (k <= 0)
-                break;
-            len += (size_t)k;
-            req[len] = '\0';
-            if (strstr(req, "\r\n\r\n"))
-                break;
-        }
+        read_head(fd, req, sizeof(req));
         char head[128];
         int hl = snprintf(head, sizeof(head), "HTTP/1.1 200 OK\r\nContent-Length: %u\r\nConnection: close\r\n\r\n",
                           BIG_BODY);
