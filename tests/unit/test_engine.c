@@ -20,6 +20,19 @@
 #include "lgtmtop/probe.h"
 #include "lgtmtop/util.h"
 
+/* A socket listening on a free loopback port (its number in *port). */
+static int loopback_listener(int backlog, int *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(sa);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    assert_int_equal(listen(fd, backlog), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+    *port = ntohs(sa.sin_port);
+    return fd;
+}
+
 struct log {
     char order[16];
     int n;
@@ -107,14 +120,10 @@ static void test_refused_and_cancelled(void **st)
 
     /* a request still in flight at engine_free gets its callback with NET_CANCELLED: a loopback
      * socket that listens but never accepts or answers */
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof(sa);
-    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-    assert_int_equal(listen(fd, 4), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+    int port;
+    int fd = loopback_listener(4, &port);
     char url[64];
-    snprintf(url, sizeof(url), "http://127.0.0.1:%d/", ntohs(sa.sin_port));
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/", port);
     struct got h = {0, NET_OK, -1};
     struct request rq2 = {.url = url, .timeout_ms = 60000};
     engine_submit(e, &rq2, on_resp, &h);
@@ -226,13 +235,7 @@ static void slow_server_start(struct slow_server *s, long delay_ms)
     memset(s, 0, sizeof(*s));
     s->delay_ms = delay_ms;
     pthread_mutex_init(&s->mu, NULL);
-    s->fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof(sa);
-    assert_int_equal(bind(s->fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-    assert_int_equal(listen(s->fd, 1024), 0);
-    assert_int_equal(getsockname(s->fd, (struct sockaddr *)&sa, &len), 0);
-    s->port = ntohs(sa.sin_port);
+    s->fd = loopback_listener(1024, &s->port);
     assert_int_equal(pthread_create(&s->thread, NULL, slow_accept_main, s), 0);
 }
 
@@ -487,13 +490,7 @@ static void test_finish_in_timer_run_not_delayed(void **st)
 {
     (void)st;
     struct big_server s;
-    s.fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof(sa);
-    assert_int_equal(bind(s.fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-    assert_int_equal(listen(s.fd, 16), 0);
-    assert_int_equal(getsockname(s.fd, (struct sockaddr *)&sa, &len), 0);
-    s.port = ntohs(sa.sin_port);
+    s.fd = loopback_listener(16, &s.port);
     assert_int_equal(pthread_create(&s.thread, NULL, big_server_main, &s), 0);
 
     struct engine *e = engine_new();
@@ -562,17 +559,13 @@ static void test_queue_submit_from_callback(void **st)
 static void test_free_cancels_queued(void **st)
 {
     (void)st;
-    int fd = socket(AF_INET, SOCK_STREAM, 0); /* listens, never answers */
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof(sa);
-    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-    assert_int_equal(listen(fd, 8), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+    int port;
+    int fd = loopback_listener(8, &port); /* listens, never answers */
     struct engine *e = engine_new();
     engine_set_max_inflight(e, 1);
     struct qlog q = {{0}, 0, 0, 0, 0};
     for (const char *t = "abcd"; *t; t++)
-        submit_tagged(e, ntohs(sa.sin_port), *t, 60000, &q);
+        submit_tagged(e, port, *t, 60000, &q);
     for (int i = 0; i < 5; i++)
         engine_run(e, -1, 20);
     assert_int_equal(engine_inflight(e), 4);
