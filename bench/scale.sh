@@ -5,8 +5,8 @@
 # one-thread libcurl floor (bench/floor.c: the same URLs all in flight on libcurl's multi socket
 # interface, nothing parsed or reported: what any one-thread libcurl client costs at least),
 # curl --parallel (--parallel-max 300, its maximum), up to 40 curl processes at once over
-# slices of the URLs (--parallel-immediate, both cores busy), and for small N a sequential curl loop (one process per
-# request, the status quo); then peak RSS of lgtmtop and of the floor, and how many
+# slices of the URLs (--parallel-immediate, both cores busy), and for small N a sequential curl
+# loop (one process per request, the status quo); then peak RSS of lgtmtop and of the floor, and how many
 # checks were not answered OK (must be 0: an answered request is never a timeout).
 # Usage: bench/scale.sh [build dir] [N...]   (default: build-rel, N = 1 10 100 1000 3000)
 # Needs nginx with the echo module (apt-get install nginx-light libnginx-mod-http-echo),
@@ -88,7 +88,6 @@ for n in "${sizes[@]}"; do
     # Up to 40 curl processes at once, each with every URL of its slice in flight at once
     # (--parallel-immediate: no wait to learn whether a connection multiplexes), on both cores.
     procs=$((reqs < 40 ? reqs : 40))
-    rm -f "$tmp"/slice-*
     awk -v p="$procs" -v pre="$tmp/slice-$n-" '{ print > (pre int((NR - 1) / 2) % p) }' "$urls"
     multiscript=$tmp/multi-$n.sh
     echo "ls $tmp/slice-$n-* | xargs -P $procs -n 1 curl -s --parallel --parallel-immediate --parallel-max 300 -K" >"$multiscript"

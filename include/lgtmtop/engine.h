@@ -63,7 +63,7 @@ size_t engine_inflight(const struct engine *e);
 /* How many requests run at once (0 = ENGINE_DEFAULT_MAX_INFLIGHT); the rest are queued. Capped
  * by engine_inflight_cap(): half the open-file limit (the engine raises the soft limit to the
  * hard one). Up to as many idle connections are kept for the next sweep. */
-/* 2048: ~15 KiB each (libcurl's handle and connection, our buffers), so a sweep of a thousand
+/* 2048: ~13 KiB each (libcurl's handle and connection, our buffers), so a sweep of a thousand
  * stacks stays under 64 MiB; more runs in one round trip but costs that memory (BENCHMARKS.md). */
 #define ENGINE_DEFAULT_MAX_INFLIGHT 2048
 void engine_set_max_inflight(struct engine *e, size_t n);
