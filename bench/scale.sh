@@ -6,8 +6,8 @@
 # interface, nothing parsed or reported: what any one-thread libcurl client costs at least),
 # curl --parallel (--parallel-max 300, its maximum), up to 40 curl processes at once over
 # slices of the URLs (--parallel-immediate, both cores busy), and for small N a sequential curl
-# loop (one process per request, the status quo); then peak RSS of lgtmtop and of the floor, and how many
-# checks were not answered OK (must be 0: an answered request is never a timeout).
+# loop (one process per request, the status quo); then peak RSS of lgtmtop and of the floor,
+# and how many checks were not answered OK (must be 0: an answered request is never a timeout).
 # Usage: bench/scale.sh [build dir] [N...]   (default: build-rel, N = 1 10 100 1000 3000)
 # Needs nginx with the echo module (apt-get install nginx-light libnginx-mod-http-echo),
 # hyperfine, curl, python3, GNU time, a C compiler and libcurl's headers (libcurl4-openssl-dev).
