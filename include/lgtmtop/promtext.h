@@ -37,6 +37,18 @@ struct prom_error {
  * (ignored) and # UNIT; "# EOF" ends parsing. */
 int promtext_parse(const char *text, size_t len, prom_sample_cb cb, void *ud, struct prom_error *err);
 
+/* Says whether a sample line of this (bare) metric name is wanted; the name points into the
+ * text and is not NUL-terminated. */
+typedef bool (*prom_name_cb)(const char *name, size_t len, void *ud);
+
+/* promtext_parse that first asks want (may be NULL: every line) about each sample line's bare
+ * metric name and skips the lines it declines without parsing them further (a page is mostly
+ * series nobody asked for; this is most of the speed of a scan). Skipped lines are neither
+ * passed on nor checked, so the count covers the lines parsed. Lines that begin with '{' (a
+ * quoted name) are always parsed. */
+int promtext_parse_some(const char *text, size_t len, prom_name_cb want, prom_sample_cb cb, void *ud,
+                        struct prom_error *err);
+
 /* Looks up label `name` (also matches a quoted label name) in a sample's raw label text and
  * unescapes its value (\\ \" \n; other escapes are kept verbatim) into out, always
  * NUL-terminated and truncated to fit without splitting a UTF-8 sequence.

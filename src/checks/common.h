@@ -107,6 +107,10 @@ struct probe_metrics_scan {
      * page (the per-tenant table, flow_tenant_scan_sample). */
     int (*also)(const struct prom_sample *sm, void *ud);
     void *also_ud;
+    /* The names `also` needs (flow_tenant_scan_wants); NULL = every sample. Lines that neither
+     * it nor the sums, prefixes and info metric need are skipped unparsed; `also` still gets
+     * the samples the scan reads for itself. */
+    bool (*also_wants)(const char *name, size_t len, void *ud);
 };
 #define PROBE_SCAN_MAX 16 /* sums, and prefixes, per scan */
 void probe_metrics_scan(const char *text, size_t len, struct probe_metrics_scan *s);

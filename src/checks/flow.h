@@ -40,6 +40,8 @@ struct flow_tenant_scan;
 struct prom_sample;
 struct flow_tenant_scan *flow_tenant_scan_new(const char *label, const struct flow_metric *m, size_t n);
 int flow_tenant_scan_sample(const struct prom_sample *sm, void *scan);
+/* Whether flow_tenant_scan_sample needs samples of this name (a prom_name_cb). */
+bool flow_tenant_scan_wants(const char *name, size_t len, void *scan);
 cJSON *flow_tenant_scan_table(struct flow_tenant_scan *scan, struct obs *o);
 void flow_tenant_scan_free(struct flow_tenant_scan *scan);
 

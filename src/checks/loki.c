@@ -83,8 +83,12 @@ static void loki_parse_metrics(const struct http_response *r, const struct compo
             {.name = "loki_distributor_bytes_received_total"},
     };
     struct probe_metric_prefix prefixes[] = {{"loki_", false}, {"loki_distributor_", false}};
-    struct probe_metrics_scan s = {
-            sums, ARRAY_LEN(sums), prefixes, ARRAY_LEN(prefixes), "loki_build_info", "version", false, "", NULL, NULL};
+    struct probe_metrics_scan s = {.sums = sums,
+                                   .nsums = ARRAY_LEN(sums),
+                                   .prefixes = prefixes,
+                                   .nprefixes = ARRAY_LEN(prefixes),
+                                   .info_metric = "loki_build_info",
+                                   .info_label = "version"};
     static const struct flow_metric per_tenant[] = {
             {"loki_distributor_lines_received_total", VK_LINES_RECEIVED_TOTAL, "lines"},
             {"loki_distributor_bytes_received_total", VK_BYTES_RECEIVED_TOTAL, "bytes"},
@@ -93,6 +97,7 @@ static void loki_parse_metrics(const struct http_response *r, const struct compo
     struct flow_tenant_scan *ts = flow_tenant_scan_new("tenant", per_tenant, ARRAY_LEN(per_tenant));
     s.also = flow_tenant_scan_sample;
     s.also_ud = ts;
+    s.also_wants = flow_tenant_scan_wants;
     probe_metrics_scan(r->body, r->body_len, &s);
     if (s.info_found && s.info_value[0])
         snprintf(o->version, sizeof(o->version), "%s", s.info_value);

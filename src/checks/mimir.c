@@ -91,9 +91,12 @@ static void mimir_parse_metrics(const struct http_response *r, const struct comp
     /* Newer Mimir adds type="float|histogram": summing every series covers both. */
     struct probe_metric_sum sums[] = {{.name = "cortex_distributor_received_samples_total"}};
     struct probe_metric_prefix prefixes[] = {{"cortex_", false}};
-    struct probe_metrics_scan s = {
-            sums, ARRAY_LEN(sums), prefixes, ARRAY_LEN(prefixes), "cortex_build_info", "version", false, "", NULL,
-            NULL};
+    struct probe_metrics_scan s = {.sums = sums,
+                                   .nsums = ARRAY_LEN(sums),
+                                   .prefixes = prefixes,
+                                   .nprefixes = ARRAY_LEN(prefixes),
+                                   .info_metric = "cortex_build_info",
+                                   .info_label = "version"};
     static const struct flow_metric per_tenant[] = {
             {"cortex_distributor_received_samples_total", VK_SAMPLES_RECEIVED_TOTAL, "samples"},
     };
@@ -101,6 +104,7 @@ static void mimir_parse_metrics(const struct http_response *r, const struct comp
     struct flow_tenant_scan *ts = flow_tenant_scan_new("user", per_tenant, ARRAY_LEN(per_tenant));
     s.also = flow_tenant_scan_sample;
     s.also_ud = ts;
+    s.also_wants = flow_tenant_scan_wants;
     probe_metrics_scan(r->body, r->body_len, &s);
     if (s.info_found && s.info_value[0]) /* the version where there is no build info API (Cortex) */
         snprintf(o->version, sizeof(o->version), "%s", s.info_value);

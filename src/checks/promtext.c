@@ -495,7 +495,26 @@ static void pt_trim(const char **b, const char **e)
         (*e)--;
 }
 
+/* Whether want declines the sample line b..e: its bare name is followed by '{', a blank or
+ * the end (else the full parse reports the line). */
+static bool pt_declined(const char *b, const char *e, prom_name_cb want, void *ud)
+{
+    struct pt_cur c = {b, e};
+    struct pt_span name;
+    if (!pt_scan_bare(&c, true, &name))
+        return false;
+    if (!pt_at_end(&c) && *c.p != '{' && !pt_is_blank(*c.p))
+        return false;
+    return !want(name.s, name.n, ud);
+}
+
 int promtext_parse(const char *text, size_t len, prom_sample_cb cb, void *ud, struct prom_error *err)
+{
+    return promtext_parse_some(text, len, NULL, cb, ud, err);
+}
+
+int promtext_parse_some(const char *text, size_t len, prom_name_cb want, prom_sample_cb cb, void *ud,
+                        struct prom_error *err)
 {
     if (err != NULL) {
         err->line = 0;
@@ -526,6 +545,8 @@ int promtext_parse(const char *text, size_t len, prom_sample_cb cb, void *ud, st
                 pt_note_bad(err, &bad, lineno, why);
             continue;
         }
+        if (want != NULL && pt_declined(b, e, want, ud))
+            continue;
         struct prom_sample s;
         if (!pt_parse_sample(b, (size_t)(e - b), radix, &s, &why))
             pt_note_bad(err, &bad, lineno, why);

@@ -290,6 +290,24 @@ static int metrics_scan_cb(const struct prom_sample *sm, void *ud)
     return s->also ? s->also(sm, s->also_ud) : 0;
 }
 
+/* The lines metrics_scan_cb needs: a sum, the info metric, a prefix not seen yet, or one the
+ * `also` scan wants. */
+static bool metrics_scan_wants(const char *name, size_t n, void *ud)
+{
+    const struct metrics_scan_run *run = ud;
+    const struct probe_metrics_scan *s = run->s;
+    for (size_t i = 0; i < s->nsums; i++)
+        if (n == run->sum_len[i] && memcmp(name, s->sums[i].name, n) == 0)
+            return true;
+    for (size_t i = 0; i < s->nprefixes; i++)
+        if (!s->prefixes[i].seen && n >= run->prefix_len[i] &&
+            memcmp(name, s->prefixes[i].prefix, run->prefix_len[i]) == 0)
+            return true;
+    if (s->info_metric && !s->info_found && n == run->info_len && memcmp(name, s->info_metric, n) == 0)
+        return true;
+    return s->also && (!s->also_wants || s->also_wants(name, n, s->also_ud));
+}
+
 void probe_metrics_scan(const char *text, size_t len, struct probe_metrics_scan *s)
 {
     struct metrics_scan_run run = {.s = s, .info_len = s->info_metric ? strlen(s->info_metric) : 0};
@@ -307,7 +325,7 @@ void probe_metrics_scan(const char *text, size_t len, struct probe_metrics_scan 
     }
     s->info_found = false;
     s->info_value[0] = '\0';
-    promtext_parse(text, len, metrics_scan_cb, &run, NULL);
+    promtext_parse_some(text, len, metrics_scan_wants, metrics_scan_cb, &run, NULL);
 }
 
 bool probe_counter_ok(double v) { return isfinite(v) && v >= 0; }

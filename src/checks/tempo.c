@@ -480,8 +480,12 @@ static void tempo_parse_metrics(const struct http_response *r, const struct comp
             [TEMPO_ANY] = {"tempo_", false},
             [TEMPO_DISTRIBUTOR] = {"tempo_distributor_", false},
     };
-    struct probe_metrics_scan s = {
-            sums, ARRAY_LEN(sums), prefixes, ARRAY_LEN(prefixes), "tempo_build_info", "version", false, "", NULL, NULL};
+    struct probe_metrics_scan s = {.sums = sums,
+                                   .nsums = ARRAY_LEN(sums),
+                                   .prefixes = prefixes,
+                                   .nprefixes = ARRAY_LEN(prefixes),
+                                   .info_metric = "tempo_build_info",
+                                   .info_label = "version"};
     static const struct flow_metric per_tenant[] = {
             {"tempo_distributor_spans_received_total", VK_SPANS_RECEIVED_TOTAL, "spans"},
             {"tempo_distributor_bytes_received_total", VK_BYTES_RECEIVED_TOTAL, "bytes"},
@@ -492,6 +496,7 @@ static void tempo_parse_metrics(const struct http_response *r, const struct comp
     struct flow_tenant_scan *ts = flow_tenant_scan_new("tenant", per_tenant, ARRAY_LEN(per_tenant));
     s.also = flow_tenant_scan_sample;
     s.also_ud = ts;
+    s.also_wants = flow_tenant_scan_wants;
     probe_metrics_scan(r->body, r->body_len, &s);
     if (!prefixes[TEMPO_ANY].seen) {
         flow_tenant_scan_free(ts);

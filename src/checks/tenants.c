@@ -81,6 +81,15 @@ void flow_tenant_scan_free(struct flow_tenant_scan *ts)
     free(ts);
 }
 
+bool flow_tenant_scan_wants(const char *name, size_t len, void *ud)
+{
+    const struct flow_tenant_scan *ts = ud;
+    for (size_t i = 0; i < ts->n; i++)
+        if (len == ts->mlen[i] && memcmp(name, ts->m[i].metric, len) == 0)
+            return true;
+    return false;
+}
+
 int flow_tenant_scan_sample(const struct prom_sample *sm, void *ud)
 {
     struct flow_tenant_scan *ts = ud;
@@ -115,7 +124,7 @@ cJSON *flow_tenant_table(const char *text, size_t len, const char *label, const 
                          struct obs *o)
 {
     struct flow_tenant_scan *ts = flow_tenant_scan_new(label, m, n);
-    promtext_parse(text, len, flow_tenant_scan_sample, ts, NULL);
+    promtext_parse_some(text, len, flow_tenant_scan_wants, flow_tenant_scan_sample, ts, NULL);
     return flow_tenant_scan_table(ts, o);
 }
 

@@ -429,7 +429,11 @@ static void test_tenant_table_many_tenants(void **st)
     /* The same rows when the table rides along with another scan's pass */
     struct flow_tenant_scan *ts = flow_tenant_scan_new("tenant", m, 1);
     struct probe_metric_sum sums[] = {{.name = "tempo_distributor_spans_received_total"}};
-    struct probe_metrics_scan s = {sums, 1, NULL, 0, NULL, NULL, false, "", flow_tenant_scan_sample, ts};
+    struct probe_metrics_scan s = {.sums = sums,
+                                   .nsums = 1,
+                                   .also = flow_tenant_scan_sample,
+                                   .also_ud = ts,
+                                   .also_wants = flow_tenant_scan_wants};
     probe_metrics_scan(b.data, b.len, &s);
     assert_true(sums[0].found);
     table = flow_tenant_scan_table(ts, NULL);

@@ -575,6 +575,19 @@ static void test_garbage_bodies(void **state)
 
 /* ---- metrics scan ---------------------------------------------------------------------- */
 
+static int count_samples(const struct prom_sample *sm, void *ud)
+{
+    (void)sm;
+    (*(int *)ud)++;
+    return 0;
+}
+
+static bool wants_zz(const char *name, size_t len, void *ud)
+{
+    (void)ud;
+    return len == 8 && memcmp(name, "zz_other", 8) == 0;
+}
+
 static void test_metrics_scan(void **state)
 {
     (void)state;
@@ -588,7 +601,13 @@ static void test_metrics_scan(void **state)
     struct probe_metric_sum sums[] = {{.name = "a_total", .sum = 99, .found = true},
                                       {.name = "missing", .sum = 5, .found = true, .invalid = true}};
     struct probe_metric_prefix prefixes[] = {{"zz_", true}, {"b_", false}, {"nope_", true}};
-    struct probe_metrics_scan s = {sums, 2, prefixes, 3, "b_info", "version", false, "junk", NULL, NULL};
+    struct probe_metrics_scan s = {.sums = sums,
+                                   .nsums = 2,
+                                   .prefixes = prefixes,
+                                   .nprefixes = 3,
+                                   .info_metric = "b_info",
+                                   .info_label = "version",
+                                   .info_value = "junk"};
     probe_metrics_scan(text, sizeof(text) - 1, &s);
     assert_true(sums[0].found);
     assert_true(sums[0].sum == 5.5); /* NaN left out, a_totally not counted */
@@ -601,6 +620,20 @@ static void test_metrics_scan(void **state)
     assert_false(prefixes[2].seen);
     assert_true(s.info_found);
     assert_string_equal(s.info_value, "1.2\"3");
+    /* The samples the `also` scan gets: every one without a name filter, else those it wants and
+     * those the scan reads itself (a_totally is the one nobody needs). */
+    int also_n = 0;
+    s.also = count_samples;
+    s.also_ud = &also_n;
+    probe_metrics_scan(text, sizeof(text) - 1, &s);
+    assert_int_equal(also_n, 6);
+    also_n = 0;
+    s.also_wants = wants_zz;
+    probe_metrics_scan(text, sizeof(text) - 1, &s);
+    assert_int_equal(also_n, 5);
+    assert_true(sums[0].sum == 5.5 && s.info_found && prefixes[1].seen); /* the scan's own lines still read */
+    s.also = NULL;
+    s.also_wants = NULL;
     struct obs o;
     obs_init(&o);
     assert_true(probe_metrics_invalid(&s, &o));

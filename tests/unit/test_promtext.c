@@ -30,6 +30,7 @@
 struct collected {
     int n;
     struct prom_sample s[MAX_SAMPLES];
+    size_t asked; /* length of the last name a name filter was asked about */
 };
 
 struct input {
@@ -733,6 +734,43 @@ static void test_early_stop(void **state)
     free(in.data);
 }
 
+/* Declines names starting with "skip", and records the last name it was asked about. */
+static bool want_no_skip(const char *name, size_t len, void *ud)
+{
+    struct collected *c = ud;
+    c->asked = len; /* the name alone, without labels */
+    return !(len >= 4 && memcmp(name, "skip", 4) == 0);
+}
+
+static void test_parse_some_skips_declined(void **state)
+{
+    (void)state;
+    struct collected c;
+    struct prom_error err;
+    memset(&c, 0, sizeof(c));
+    struct input in = input_str("# TYPE skip_me counter\n"
+                                "skip_me{a=\"1\"} 1\n"
+                                "  skip_me 2\n"
+                                "skip_me{a=} not a value\n" /* declined: neither passed nor counted */
+                                "keep{tenant=\"t\"} 3\n"
+                                "{\"skip.quoted\",a=\"b\"} 4\n" /* a quoted name is always parsed */
+                                "skip_me@ 5\n"                  /* not a name then a label set: parsed, bad */
+                                "keep{a=} 6\n");                /* wanted and malformed: counted */
+    assert_int_equal(promtext_parse_some(in.data, in.len, want_no_skip, collect_cb, &c, &err), 2);
+    assert_int_equal(err.line, 7);
+    assert_int_equal(c.n, 2);
+    assert_true(name_is(&c.s[0], "keep"));
+    assert_label(&c.s[0], "tenant", "t");
+    assert_true(name_is(&c.s[1], "skip.quoted"));
+    assert_int_equal(c.asked, 4); /* the last name asked about: "keep" of the last line */
+    /* Without a filter every line is parsed: the declined malformed line counts too. */
+    memset(&c, 0, sizeof(c));
+    assert_int_equal(promtext_parse_some(in.data, in.len, NULL, collect_cb, &c, &err), 3);
+    assert_int_equal(err.line, 4);
+    assert_int_equal(c.n, 4);
+    free(in.data);
+}
+
 static void test_empty_input(void **state)
 {
     (void)state;
@@ -850,6 +888,7 @@ int main(void)
             cmocka_unit_test(test_slice_not_terminated),
             cmocka_unit_test(test_garbage),
             cmocka_unit_test(test_early_stop),
+            cmocka_unit_test(test_parse_some_skips_declined),
             cmocka_unit_test(test_empty_input),
             cmocka_unit_test(test_sum_and_prefix),
             cmocka_unit_test(test_label_output_truncation),
