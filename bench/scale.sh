@@ -4,6 +4,8 @@
 # limit. Measured side by side in one run, best of several (hyperfine): lgtmtop check, the
 # one-thread libcurl floor (bench/floor.c: the same URLs all in flight on libcurl's multi socket
 # interface, nothing parsed or reported: what any one-thread libcurl client costs at least),
+# one-thread raw sockets (bench/rawfloor.c: no HTTP library, a minimal GET on a fresh connection
+# per URL, all at once: what any one-thread client costs at least, the kernel's TCP work),
 # curl --parallel (--parallel-max 300, its maximum), up to 40 curl processes at once over
 # slices of the URLs (--parallel-immediate, both cores busy), and for small N a sequential curl
 # loop (one process per request, the status quo); then peak RSS of lgtmtop and of the floor,
@@ -29,6 +31,8 @@ trap '[[ -s $tmp/nginx.pid ]] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null; rm 
 
 floor=$tmp/floor
 cc -O2 -std=c11 -o "$floor" bench/floor.c $(pkg-config --cflags --libs libcurl)
+rawfloor=$tmp/rawfloor
+cc -O2 -std=c11 -o "$rawfloor" bench/rawfloor.c
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mod=$(ls /usr/lib/nginx/modules/ngx_http_echo_module.so 2>/dev/null || true)
 cat >"$tmp/nginx.conf" <<CONF
@@ -71,8 +75,8 @@ echo
 echo "machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "lgtmtop: $($bin --version | head -1) ($dir), max_in_flight ${MAX_IN_FLIGHT:-default}; $(curl --version | head -1 | cut -d' ' -f1-2); $(nginx -v 2>&1 | cut -d' ' -f3); best of $RUNS (hyperfine)"
 echo
-echo "| stacks (requests) | limit | lgtmtop | one-thread libcurl floor | curl --parallel (max 300) | up to 40 curl processes in parallel | sequential curl loop | peak RSS: lgtmtop / floor | not answered OK |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| stacks (requests) | limit | lgtmtop | one-thread libcurl floor | one-thread raw sockets, no HTTP library | curl --parallel (max 300) | up to 40 curl processes in parallel | sequential curl loop | peak RSS: lgtmtop / floor | not answered OK |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 for n in "${sizes[@]}"; do
     cfg=$tmp/lgtmtop-$n.yaml urls=$tmp/urls-$n.txt
     {
@@ -91,7 +95,7 @@ for n in "${sizes[@]}"; do
     awk -v p="$procs" -v pre="$tmp/slice-$n-" '{ print > (pre int((NR - 1) / 2) % p) }' "$urls"
     multiscript=$tmp/multi-$n.sh
     echo "ls $tmp/slice-$n-* | xargs -P $procs -n 1 curl -s --parallel --parallel-immediate --parallel-max 300 -K" >"$multiscript"
-    cmds=("$bin check --sample 0 -t 60s -c $cfg" "$floor $plain" "curl -s --parallel --parallel-max 300 -K $urls" "bash $multiscript")
+    cmds=("$bin check --sample 0 -t 60s -c $cfg" "$floor $plain" "curl -s --parallel --parallel-max 300 -K $urls" "bash $multiscript" "$rawfloor $plain")
     seqcol="–"
     if ((reqs <= 40)); then
         seqscript=$tmp/seq-$n.sh
@@ -104,7 +108,8 @@ for n in "${sizes[@]}"; do
     lg=$(best "$tmp/h-$n.json" 0) fl=$(best "$tmp/h-$n.json" 1) cu=$(best "$tmp/h-$n.json" 2)
     ratio() { python3 -c "print('%.2fx (%s s)' % ($1 / $DELAY, '$1'))"; }
     mu=$(best "$tmp/h-$n.json" 3)
-    ((${#cmds[@]} > 4)) && seqcol=$(ratio "$(best "$tmp/h-$n.json" 4)")
+    raw=$(best "$tmp/h-$n.json" 4)
+    ((${#cmds[@]} > 5)) && seqcol=$(ratio "$(best "$tmp/h-$n.json" 5)")
     /usr/bin/time -o "$tmp/rss" -f %M "$bin" check --sample 0 -t 60s -c "$cfg" >/dev/null 2>&1 || true
     rss=$(tail -1 "$tmp/rss")
     /usr/bin/time -o "$tmp/rss" -f %M "$floor" "$plain" >/dev/null 2>&1 || true
@@ -119,7 +124,7 @@ for st in d["stacks"]:
             if not k.get("skipped") and (k["error"] is not None or k["http_status"] != 200):
                 bad[k["error"] or "status %s" % k["http_status"]] += 1
 print(sum(bad.values()), "".join(" %s: %d" % kv for kv in bad.items()))' || echo "?")
-    printf '| %d (%d) | %s s | **%s** | %s | %s | %s | %s | %.1f / %.1f MiB | %s |\n' "$n" "$reqs" "$DELAY" "$(ratio "$lg")" "$(ratio "$fl")" "$(ratio "$cu")" "$(ratio "$mu")" "$seqcol" "$(echo "$rss / 1024" | bc -l)" "$(echo "$frss / 1024" | bc -l)" "$bad"
+    printf '| %d (%d) | %s s | **%s** | %s | %s | %s | %s | %s | %.1f / %.1f MiB | %s |\n' "$n" "$reqs" "$DELAY" "$(ratio "$lg")" "$(ratio "$fl")" "$(ratio "$raw")" "$(ratio "$cu")" "$(ratio "$mu")" "$seqcol" "$(echo "$rss / 1024" | bc -l)" "$(echo "$frss / 1024" | bc -l)" "$bad"
 done
 echo
 echo "Ratios are wall time over the limit (the slowest answer, $DELAY s); each row's commands ran in"
