@@ -255,9 +255,15 @@ struct metrics_scan_run {
     size_t info_len;
 };
 
+/* A metric name (s, len) equals name (of length n). */
+static bool span_is(const char *s, size_t len, const char *name, size_t n)
+{
+    return len == n && memcmp(s, name, n) == 0;
+}
+
 static bool name_is(const struct prom_sample *sm, const char *name, size_t n)
 {
-    return sm->name_len == n && memcmp(sm->name, name, n) == 0;
+    return span_is(sm->name, sm->name_len, name, n);
 }
 
 static int metrics_scan_cb(const struct prom_sample *sm, void *ud)
@@ -297,13 +303,13 @@ static bool metrics_scan_wants(const char *name, size_t n, void *ud)
     const struct metrics_scan_run *run = ud;
     const struct probe_metrics_scan *s = run->s;
     for (size_t i = 0; i < s->nsums; i++)
-        if (n == run->sum_len[i] && memcmp(name, s->sums[i].name, n) == 0)
+        if (span_is(name, n, s->sums[i].name, run->sum_len[i]))
             return true;
     for (size_t i = 0; i < s->nprefixes; i++)
         if (!s->prefixes[i].seen && n >= run->prefix_len[i] &&
             memcmp(name, s->prefixes[i].prefix, run->prefix_len[i]) == 0)
             return true;
-    if (s->info_metric && !s->info_found && n == run->info_len && memcmp(name, s->info_metric, n) == 0)
+    if (s->info_metric && !s->info_found && span_is(name, n, s->info_metric, run->info_len))
         return true;
     return s->also && (!s->also_wants || s->also_wants(name, n, s->also_ud));
 }
